@@ -1,0 +1,4 @@
+//! sp-contract: a contract test harness for KOMBIT's Serviceplatformen.
+pub mod cli;
+pub mod error;
+pub mod runner;

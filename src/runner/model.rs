@@ -1,0 +1,124 @@
+//! The results of a run, shared by the runner and every report writer.
+//!
+//! Every string in here has already been through [`crate::redact`]: writers may
+//! print them as they are.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Outcome of one step or one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    Passed,
+    Failed,
+    /// Not run because an earlier step failed (or a dry run).
+    Skipped,
+    /// No step definition matches the text.
+    Undefined,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+            Status::Undefined => "undefined",
+        }
+    }
+}
+
+/// Why a step failed. Decides the process exit code (see `crate::error::ExitCode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureKind {
+    /// The target answered, and the answer broke the contract (exit 1).
+    Contract,
+    /// The target could not be reached or refused us before the contract could be judged:
+    /// connection, TLS handshake, timeout (exit 3).
+    Transport,
+    /// The suite itself is wrong: an undefined step, an alias the target cannot resolve,
+    /// a malformed table (exit 2).
+    Input,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFailure {
+    pub kind: FailureKind,
+    /// One paragraph naming the cause and what to do.
+    pub message: String,
+    /// A readable diff (snapshot or field mismatch), when there is one.
+    pub diff: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepResult {
+    /// The keyword as written in the feature (`Givet `, `Når `, `Så `, `Og `...).
+    pub keyword: String,
+    pub text: String,
+    pub line: usize,
+    pub status: Status,
+    pub duration: Duration,
+    pub failure: Option<StepFailure>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    /// Scenario name; for an outline row, the name with the row's values appended, so
+    /// every scenario name in a feature is unique (GitLab keys tests on classname + name).
+    pub name: String,
+    pub line: usize,
+    /// Effective tags (feature + rule + scenario + examples), with the leading `@`.
+    pub tags: Vec<String>,
+    pub steps: Vec<StepResult>,
+    pub duration: Duration,
+}
+
+impl ScenarioResult {
+    pub fn status(&self) -> Status {
+        if self.steps.iter().any(|s| s.status == Status::Failed) {
+            Status::Failed
+        } else if self.steps.iter().any(|s| s.status == Status::Undefined) {
+            Status::Undefined
+        } else if !self.steps.is_empty() && self.steps.iter().all(|s| s.status == Status::Skipped)
+        {
+            Status::Skipped
+        } else {
+            Status::Passed
+        }
+    }
+
+    /// The first failure, the one reports headline.
+    pub fn failure(&self) -> Option<&StepFailure> {
+        self.steps.iter().find_map(|s| s.failure.as_ref())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FeatureResult {
+    pub name: String,
+    /// Path relative to the features folder, with `/` separators (e.g. `cpr/opslag.feature`).
+    pub path: PathBuf,
+    pub line: usize,
+    pub tags: Vec<String>,
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub target: String,
+    pub started_at: time::OffsetDateTime,
+    pub duration: Duration,
+    pub features: Vec<FeatureResult>,
+}
+
+impl RunResult {
+    pub fn scenarios(&self) -> impl Iterator<Item = (&FeatureResult, &ScenarioResult)> {
+        self.features
+            .iter()
+            .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.scenarios().filter(|(_, s)| s.status() == status).count()
+    }
+}
