@@ -2,3 +2,6 @@
 pub mod cli;
 pub mod error;
 pub mod runner;
+pub mod cpr;
+pub mod redact;
+pub mod xml;
