@@ -5,3 +5,7 @@ pub mod runner;
 pub mod cpr;
 pub mod redact;
 pub mod xml;
+pub mod config;
+pub mod pki;
+pub mod services;
+pub mod soap;
