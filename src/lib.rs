@@ -9,3 +9,5 @@ pub mod config;
 pub mod pki;
 pub mod services;
 pub mod soap;
+pub mod transport;
+pub mod mock;

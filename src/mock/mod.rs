@@ -1,0 +1,9 @@
+//! The embedded mock of Serviceplatformen: wiremock-rs behind a mutual-TLS front.
+pub mod endpoint;
+pub mod front;
+pub mod mappings;
+pub mod platform;
+pub mod server;
+pub mod sf1520;
+
+pub use server::{start, MockError, RunningMock};

@@ -1,0 +1,243 @@
+//! HTTPS with client certificates: one `reqwest::Client` per identity per run, and the
+//! classification of what went wrong before a contract could be judged.
+
+use crate::config::Target;
+use crate::pki;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Responses larger than this are refused rather than buffered (a broken proxy streaming
+/// forever must not eat the machine).
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("certificate '{identity}' could not be loaded: {message}")]
+    Identity { identity: String, message: String },
+    #[error("could not connect to {url}: {cause}. Check the target's base_url and that the host is reachable from here")]
+    Connect { url: String, cause: String },
+    #[error("TLS handshake with {url} failed: {cause}. {hint}")]
+    Tls {
+        url: String,
+        cause: String,
+        hint: &'static str,
+    },
+    #[error("no answer from {url} within {after:?}. Raise [targets.<name>.timeouts] request_ms if the service is known to be slow")]
+    Timeout { url: String, after: Duration },
+    #[error("the connection to {url} broke while reading the answer: {cause}")]
+    Broken { url: String, cause: String },
+    #[error("the answer from {url} is larger than {MAX_BODY} bytes; refusing to read it")]
+    TooLarge { url: String },
+}
+
+/// One HTTP exchange as the steps see it.
+#[derive(Debug, Clone)]
+pub struct HttpReply {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+    pub elapsed: Duration,
+}
+
+/// The clients of one run, built lazily, one per identity.
+pub struct Clients {
+    target: Arc<Target>,
+    cache: Mutex<HashMap<String, reqwest::Client>>,
+}
+
+impl Clients {
+    pub fn new(target: Arc<Target>) -> Clients {
+        Clients {
+            target,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub fn get(&self, identity: &str) -> Result<reqwest::Client, TransportError> {
+        if let Some(c) = self.cache.lock().expect("client cache").get(identity) {
+            return Ok(c.clone());
+        }
+        let client = build_client(&self.target, identity)?;
+        self.cache
+            .lock()
+            .expect("client cache")
+            .insert(identity.to_string(), client.clone());
+        Ok(client)
+    }
+}
+
+fn build_client(target: &Target, identity: &str) -> Result<reqwest::Client, TransportError> {
+    let err = |message: String| TransportError::Identity {
+        identity: identity.to_string(),
+        message,
+    };
+    let source = target.identity(identity).map_err(err)?;
+    let id = pki::load_identity(source).map_err(|e| err(crate::error::chain(&e)))?;
+    let rid = reqwest::Identity::from_pkcs12_der(&id.pkcs12_der, &id.pkcs12_password)
+        .map_err(|e| err(crate::error::chain(&e)))?;
+    let mut b = reqwest::Client::builder()
+        .use_native_tls()
+        .identity(rid)
+        .tls_built_in_root_certs(target.trust.system_roots)
+        .connect_timeout(target.timeouts.connect())
+        .timeout(target.timeouts.request())
+        .tcp_nodelay(true)
+        // HTTP/2 stream resets have been seen against SP (ITK forces HTTP/1.1).
+        .http1_only()
+        .user_agent(concat!("sp-contract/", env!("CARGO_PKG_VERSION")));
+    if let Some(ca) = &target.trust.ca_pem {
+        let roots = pki::load_ca_pem(ca).map_err(|e| err(crate::error::chain(&e)))?;
+        for r in roots {
+            let der = r.to_der().map_err(|e| err(e.to_string()))?;
+            let cert = reqwest::Certificate::from_der(&der).map_err(|e| err(e.to_string()))?;
+            b = b.add_root_certificate(cert);
+        }
+    }
+    b.build().map_err(|e| err(crate::error::chain(&e)))
+}
+
+impl Clients {
+    /// POST to `path` below the target's base URL as `identity`, and read the whole answer
+    /// (bounded by [`MAX_BODY`]).
+    pub async fn post(
+        &self,
+        identity: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        content_type: &str,
+        body: String,
+    ) -> Result<HttpReply, TransportError> {
+        let client = self.get(identity)?;
+        let url = format!("{}{path}", self.target.base_url);
+        post(&client, &url, headers, content_type, body)
+            .await
+            .map_err(|e| match e {
+                TransportError::Timeout { url, .. } => TransportError::Timeout {
+                    url,
+                    after: self.target.timeouts.request(),
+                },
+                other => other,
+            })
+    }
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, String)],
+    content_type: &str,
+    body: String,
+) -> Result<HttpReply, TransportError> {
+    let started = Instant::now();
+    let mut req = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, content_type);
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let mut resp = req.body(body).send().await.map_err(|e| classify(url, &e))?;
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(url, &e))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(TransportError::TooLarge {
+                url: url.to_string(),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(HttpReply {
+        status,
+        content_type,
+        body,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Turn reqwest/openssl error chains into a cause a vendor can act on.
+pub fn classify(url: &str, e: &reqwest::Error) -> TransportError {
+    let chain = crate::error::chain(e);
+    let lower = chain.to_ascii_lowercase();
+    if e.is_timeout() {
+        return TransportError::Timeout {
+            url: url.to_string(),
+            after: Duration::ZERO,
+        };
+    }
+    let tls = |hint: &'static str| TransportError::Tls {
+        url: url.to_string(),
+        cause: tls_cause(&chain),
+        hint,
+    };
+    if lower.contains("certificate verify failed") || lower.contains("self-signed") || lower.contains("self signed") {
+        if lower.contains("hostname mismatch") || lower.contains("ip address mismatch") {
+            return tls("The server's certificate does not name this host: check base_url (use the host name the certificate was issued for).");
+        }
+        return tls("We do not trust the server's certificate (unknown CA). For exttest/prod keep system roots on; for a mock give its ca.pem as `ca`.");
+    }
+    if lower.contains("certificate required")
+        || lower.contains("bad certificate")
+        || lower.contains("unknown ca")
+        || lower.contains("certificate unknown")
+        || lower.contains("certificate expired")
+        || lower.contains("access denied")
+        || lower.contains("handshake failure")
+    {
+        return tls("The server refused our client certificate. Check that the function certificate (FOCES/OCES3) is the one registered on the it-system, is not expired, and is issued by a CA the platform trusts.");
+    }
+    if lower.contains("ssl") || lower.contains("tls") {
+        return tls("Check the certificate, the CA and that the target speaks HTTPS on this port.");
+    }
+    if e.is_connect() {
+        return TransportError::Connect {
+            url: url.to_string(),
+            cause: first_useful(&chain),
+        };
+    }
+    TransportError::Broken {
+        url: url.to_string(),
+        cause: first_useful(&chain),
+    }
+}
+
+fn tls_cause(chain: &str) -> String {
+    // openssl's stack strings are long; keep the reason part.
+    let re = regex::Regex::new(r"(?i)(?:ssl routines|SSL routines):[^:]*:([^:\]]+)").expect("static regex");
+    let reasons: Vec<String> = re
+        .captures_iter(chain)
+        .map(|c| c[1].trim().to_string())
+        .collect();
+    if reasons.is_empty() {
+        first_useful(chain)
+    } else {
+        reasons.join("; ")
+    }
+}
+
+fn first_useful(chain: &str) -> String {
+    // "error sending request for url (...): client error (Connect): tcp connect error: Connection refused (os error 111)"
+    chain
+        .rsplit(": ")
+        .next()
+        .unwrap_or(chain)
+        .trim()
+        .to_string()
+}
+
+impl TransportError {
+    /// Whether the failure happened before the target could judge the call (exit 3), as
+    /// opposed to a broken setup on our side (exit 2).
+    pub fn is_unreachable(&self) -> bool {
+        !matches!(self, TransportError::Identity { .. })
+    }
+}
