@@ -1,1 +1,3 @@
+//! The scenario runner: features → plan → steps → results.
+pub mod features;
 pub mod model;
