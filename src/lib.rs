@@ -11,3 +11,5 @@ pub mod services;
 pub mod soap;
 pub mod transport;
 pub mod mock;
+pub mod normalise;
+pub mod snapshot;

@@ -1,3 +1,5 @@
 //! The scenario runner: features → plan → steps → results.
 pub mod features;
 pub mod model;
+pub mod steps;
+pub mod world;

@@ -1,0 +1,321 @@
+//! Steps that work for any SOAP service: fields by path, faults, snapshots, local refusals.
+//!
+//! Paths are local names separated by `/`, relative to the answer's payload element
+//! (`persondata/navn/fornavn`), with `name[2]` for the second and a leading `//` for
+//! "anywhere". Prefixes never matter.
+
+use super::{Args, Kind, StepDef, StepFuture};
+use crate::runner::model::{FailureKind, StepFailure};
+use crate::runner::world::{contract, input, Last, World};
+use crate::snapshot::{snapshot_name, SnapshotError};
+use crate::soap::Reply;
+use crate::xml::{Element, Path};
+
+const G: &str = "generic";
+
+pub fn steps() -> Vec<StepDef> {
+    vec![
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"svaret er en succes",
+            "svaret er en succes",
+            "The service answered with data (HTTP 200, no SOAP fault).",
+            success,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"feltet "([^"]+)" har værdien "([^"]*)""#,
+            r#"feltet "persondata/navn/fornavn" har værdien "Peter""#,
+            "The first element at the path has exactly this text.",
+            field_equals,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"feltet "([^"]+)" indeholder "([^"]*)""#,
+            r#"feltet "adresse/aktuelAdresse/vejnavn" indeholder "Allé""#,
+            "The first element at the path contains this text.",
+            field_contains,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"feltet "([^"]+)" findes( ikke)?"#,
+            r#"feltet "adresse/aktuelAdresse" findes ikke"#,
+            "An element exists at the path (or, with 'ikke', none does).",
+            field_exists,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"der er (\d+) forekomster af "([^"]+)""#,
+            r#"der er 2 forekomster af "relationer/barn""#,
+            "Exactly this many elements at the path.",
+            count,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"svaret har felterne:",
+            "svaret har felterne:",
+            "Every row of the table below (| felt | værdi |) holds: the field has that text. All mismatches are listed together.",
+            fields_table,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"svaret er en SOAP-fejl",
+            "svaret er en SOAP-fejl",
+            "The service answered with a SOAP fault.",
+            is_fault,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"svaret er en SOAP-fejl med fejlkoden "([^"]+)""#,
+            r#"svaret er en SOAP-fejl med fejlkoden "ServiceAgreementNotApproved""#,
+            "A SOAP fault whose ServiceplatformFault ErrorCode (or FejlKode, or faultcode without prefix) is this code.",
+            fault_code,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"fejlteksten indeholder "([^"]+)""#,
+            r#"fejlteksten indeholder "not approved""#,
+            "The fault's faultstring, an ErrorText or a FejlTekst contains the text.",
+            fault_text,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"kaldet blev afvist før afsendelse med beskeden "([^"]*)""#,
+            r#"kaldet blev afvist før afsendelse med beskeden "not a valid birth date""#,
+            "Our own checks refused the call, nothing was sent, and the reason contains the text.",
+            refused_locally,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"svaret matcher det godkendte snapshot(?: "([^"]+)")?"#,
+            r#"svaret matcher det godkendte snapshot"#,
+            "The normalised answer equals snapshots/<target>/<feature>__<scenario>[__<name>].snap. Prefixes, whitespace and attribute order don't matter; generated ids, timestamps and alder are redacted, CPR numbers masked. --update-snapshots writes it.",
+            snapshot,
+        ),
+    ]
+}
+
+fn path(p: &str) -> Result<Path, StepFailure> {
+    p.parse().map_err(input)
+}
+
+fn first_text(el: &Element, p: &str) -> Result<Option<String>, StepFailure> {
+    let path = path(p)?;
+    Ok(el.select(&path).first().map(|e| e.text()))
+}
+
+fn success(w: &mut World, _a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        w.payload()?;
+        match &w.last {
+            Some(Last::Reply { http_status, service, .. }) if *http_status != 200 => Err(contract(format!(
+                "{service} answered with data but HTTP {http_status}; a SOAP success is HTTP 200"
+            ))),
+            _ => Ok(()),
+        }
+    })
+}
+
+fn field_equals(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let p = w.payload()?;
+        match first_text(p, a.get(0))? {
+            Some(v) if v == a.get(1) => Ok(()),
+            Some(v) => Err(contract(format!(
+                "field {}: expected \"{}\", got \"{v}\"",
+                a.get(0),
+                a.get(1)
+            ))),
+            None => Err(contract(format!(
+                "field {} is not in the answer (expected \"{}\")",
+                a.get(0),
+                a.get(1)
+            ))),
+        }
+    })
+}
+
+fn field_contains(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let p = w.payload()?;
+        match first_text(p, a.get(0))? {
+            Some(v) if v.contains(a.get(1)) => Ok(()),
+            Some(v) => Err(contract(format!(
+                "field {}: expected it to contain \"{}\", got \"{v}\"",
+                a.get(0),
+                a.get(1)
+            ))),
+            None => Err(contract(format!("field {} is not in the answer", a.get(0)))),
+        }
+    })
+}
+
+fn field_exists(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let p = w.payload()?;
+        let n = p.select(&path(a.get(0))?).len();
+        let want_absent = !a.get(1).is_empty();
+        match (n, want_absent) {
+            (0, true) | (1.., false) => Ok(()),
+            (0, false) => Err(contract(format!("field {} is not in the answer", a.get(0)))),
+            (_, true) => Err(contract(format!(
+                "field {} should not be in the answer, but it is ({n} times)",
+                a.get(0)
+            ))),
+        }
+    })
+}
+
+fn count(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let want: usize = a.get(0).parse().map_err(|_| input("count must be a number"))?;
+        let p = w.payload()?;
+        let n = p.select(&path(a.get(1))?).len();
+        if n == want {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected {want} × {}, found {n}",
+                a.get(1)
+            )))
+        }
+    })
+}
+
+fn fields_table(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let table = a
+            .table
+            .as_ref()
+            .ok_or_else(|| input("this step needs a table: | felt | værdi |"))?;
+        let rows: &[Vec<String>] = match table.first() {
+            Some(h) if h.len() == 2 && h[0].eq_ignore_ascii_case("felt") => &table[1..],
+            _ => &table[..],
+        };
+        let p = w.payload()?;
+        let mut diff = String::new();
+        for row in rows {
+            if row.len() != 2 {
+                return Err(input("every table row needs two cells: | felt | værdi |"));
+            }
+            let got = first_text(p, &row[0])?;
+            if got.as_deref() != Some(row[1].as_str()) {
+                diff.push_str(&format!(
+                    "  {}: expected \"{}\", got {}\n",
+                    row[0],
+                    row[1],
+                    got.map(|g| format!("\"{g}\"")).unwrap_or_else(|| "nothing".into())
+                ));
+            }
+        }
+        if diff.is_empty() {
+            Ok(())
+        } else {
+            Err(StepFailure {
+                kind: FailureKind::Contract,
+                message: "fields differ from the expected values".into(),
+                diff: Some(crate::redact::text(&diff)),
+            })
+        }
+    })
+}
+
+fn is_fault(w: &mut World, _a: Args) -> StepFuture<'_> {
+    Box::pin(async move { w.fault().map(|_| ()) })
+}
+
+fn fault_code(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let f = w.fault()?;
+        let codes = f.codes();
+        if codes.iter().any(|c| c == a.get(0)) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected fault code {}, got {} ({})",
+                a.get(0),
+                codes.join(", "),
+                f.summary()
+            )))
+        }
+    })
+}
+
+fn fault_text(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let f = w.fault()?;
+        if f.texts().iter().any(|t| t.contains(a.get(0))) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected the fault text to contain \"{}\"; it says: {}",
+                a.get(0),
+                f.texts().join(" | ")
+            )))
+        }
+    })
+}
+
+fn refused_locally(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        match &w.last {
+            Some(Last::RefusedLocally { reason }) if reason.contains(a.get(0)) => Ok(()),
+            Some(Last::RefusedLocally { reason }) => Err(contract(format!(
+                "the call was refused before sending, but the reason \"{reason}\" does not contain \"{}\"",
+                a.get(0)
+            ))),
+            Some(Last::Reply { service, reply, .. }) => Err(contract(format!(
+                "expected the call to be refused before sending, but it was sent to {service} ({})",
+                match reply {
+                    Reply::Fault(f) => format!("fault: {}", f.summary()),
+                    _ => "answered".into(),
+                }
+            ))),
+            None => Err(input("no call has been attempted in this scenario")),
+        }
+    })
+}
+
+fn snapshot(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let el = w.snapshot_element()?;
+        let content = crate::normalise::snapshot_text(&el);
+        w.snapshots_taken += 1;
+        let label = match a.get(0) {
+            "" if w.snapshots_taken == 1 => None,
+            "" => Some(w.snapshots_taken.to_string()),
+            l => Some(l.to_string()),
+        };
+        let name = snapshot_name(&w.feature_stem, &w.scenario, label.as_deref());
+        let expression = format!("{}: {}", w.scenario, label.as_deref().unwrap_or("svar"));
+        let source = format!("features/{}", w.feature_rel);
+        match w.ctx.snapshots.check(&name, &source, &expression, &content) {
+            Ok(_) => Ok(()),
+            Err(SnapshotError::Mismatch { diff, .. }) => Err(StepFailure {
+                kind: FailureKind::Contract,
+                message: crate::redact::text(&format!(
+                    "the answer differs from the approved snapshot {} (a .snap.new was written beside it; accept it with --update-snapshots or `cargo insta review` if the change is intended)",
+                    w.ctx.snapshots.root().join(format!("{name}.snap")).display()
+                )),
+                diff: Some(crate::redact::text(&diff)),
+            }),
+            Err(e @ SnapshotError::Missing { .. }) => Err(StepFailure {
+                kind: FailureKind::Contract,
+                message: crate::redact::text(&e.to_string()),
+                diff: None,
+            }),
+            Err(e) => Err(input(e.to_string())),
+        }
+    })
+}

@@ -1,0 +1,124 @@
+//! Steps about the platform set-up a call is made under: serviceaftale, security context,
+//! certificate.
+
+use super::{Args, Kind, StepDef, StepFuture};
+use crate::config::Target;
+use crate::runner::world::{input, AgreementChoice, World};
+use crate::services;
+
+const G: &str = "platform";
+
+pub fn steps() -> Vec<StepDef> {
+    vec![
+        StepDef::new(
+            Kind::Given,
+            G,
+            r"en godkendt serviceaftale for (SF\d+)",
+            "en godkendt serviceaftale for SF1520",
+            "Calls to the service use the target's approved serviceaftale (the default; this step makes it explicit).",
+            approved,
+        )
+        .with_check(check_approved),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r#"serviceaftalen "([^"]+)" for (SF\d+)"#,
+            r#"serviceaftalen "afventende" for SF1520"#,
+            "Calls to the service use a named serviceaftale from the target's data (e.g. one pending approval).",
+            named,
+        )
+        .with_check(check_named),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r"en ukendt serviceaftale for (SF\d+)",
+            "en ukendt serviceaftale for SF1520",
+            "Calls to the service name a serviceaftale UUID that does not exist on any platform.",
+            unknown,
+        )
+        .with_check(check_service_only),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r"kaldet sendes uden sikkerhedskontekst",
+            "kaldet sendes uden sikkerhedskontekst",
+            "Calls leave out the security context (InvocationContext / AuthorityContext).",
+            no_context,
+        ),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r#"systemet bruger certifikatet "([^"]+)""#,
+            r#"systemet bruger certifikatet "uregistreret""#,
+            "Calls present another client certificate, named in the target's data (mock: uregistreret, udløbet, fremmed).",
+            certificate,
+        )
+        .with_check(check_certificate),
+    ]
+}
+
+fn service(id: &str) -> Result<&'static services::ServiceInfo, crate::runner::model::StepFailure> {
+    services::parse_service(id).map_err(input)
+}
+
+fn approved(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let s = service(a.get(0))?;
+        w.agreements.insert(s.id, AgreementChoice::Approved);
+        Ok(())
+    })
+}
+
+fn named(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let s = service(a.get(1))?;
+        w.agreements
+            .insert(s.id, AgreementChoice::Named(a.get(0).to_string()));
+        Ok(())
+    })
+}
+
+fn unknown(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let s = service(a.get(0))?;
+        w.agreements.insert(
+            s.id,
+            AgreementChoice::Unknown(uuid::Uuid::new_v4().to_string()),
+        );
+        Ok(())
+    })
+}
+
+fn no_context(w: &mut World, _a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        w.send_context = false;
+        Ok(())
+    })
+}
+
+fn certificate(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let name = a.get(0);
+        w.target().identity(name).map_err(input)?;
+        w.identity = name.to_string();
+        Ok(())
+    })
+}
+
+fn check_service_only(_t: &Target, a: &Args) -> Result<(), String> {
+    services::parse_service(a.get(0)).map(|_| ())
+}
+
+fn check_approved(t: &Target, a: &Args) -> Result<(), String> {
+    let s = services::parse_service(a.get(0))?;
+    t.agreement_for(s.id).map(|_| ())
+}
+
+fn check_named(t: &Target, a: &Args) -> Result<(), String> {
+    let s = services::parse_service(a.get(1))?;
+    t.agreement_alias(s.id, a.get(0)).map(|_| ())
+}
+
+fn check_certificate(t: &Target, a: &Args) -> Result<(), String> {
+    t.identity(a.get(0)).map(|_| ())
+}
