@@ -15,7 +15,8 @@
 //! - `bodyFileName` is relative to `<mocks>/__files/` and read at load time.
 //!
 //! # Supported subset
-//! Top level: `request`, `response`, `priority` (1..=255, 1 = highest,
+//! Top level: `request` (required), `response` (optional: without it the
+//! stub answers 200 with an empty body), `priority` (1..=255, 1 = highest,
 //! default 5), `name`, `id` / `uuid` (kept), `metadata` and `persistent`
 //! (accepted, ignored).
 //!
@@ -546,13 +547,19 @@ fn parse_mapping(
     })
 }
 
+/// Compiles a WireMock regex: it must match the whole value, `.` matching
+/// newlines (Java's `matches()` with `DOTALL`).
 fn compile_regex(loc: &Loc<'_>, pattern: &str) -> Result<Regex, MappingError> {
-    Regex::new(&format!(r"(?s)\A(?:{pattern})\z")).map_err(|e| {
+    let invalid = |e: regex::Error| {
         loc.invalid(format!(
             "invalid regular expression (Rust `regex` syntax: no look-around or \
              back-references): {e}"
         ))
-    })
+    };
+    // Compiled alone first: an unbalanced pattern such as `a)|(b` would
+    // otherwise escape the anchoring group below and match far more.
+    Regex::new(pattern).map_err(invalid)?;
+    Regex::new(&format!(r"(?s)\A(?:{pattern})\z")).map_err(invalid)
 }
 
 fn parse_request(loc: &Loc<'_>, value: &Value) -> Result<RequestPattern, MappingError> {
@@ -1099,6 +1106,10 @@ mod tests {
             (r#"{"request": {"method": "post"}}"#, "upper-case"),
             (
                 r#"{"request": {"urlPattern": "(?=x)"}}"#,
+                "invalid regular expression",
+            ),
+            (
+                r#"{"request": {"urlPattern": "/a)|(/b"}}"#,
                 "invalid regular expression",
             ),
             (r#"{"request": {}, "priority": 0}"#, "`priority`"),
