@@ -1,15 +1,19 @@
 //! sp-contract: a contract test harness for KOMBIT's Serviceplatformen.
+//!
+//! An engine library with a thin CLI (`src/main.rs` → [`cli`]). One module per concern:
+//! XML/SOAP handling, the targets, transport, the embedded mock, one module per service,
+//! the runner, snapshots and report writers.
 pub mod cli;
-pub mod error;
-pub mod runner;
-pub mod cpr;
-pub mod redact;
-pub mod xml;
 pub mod config;
-pub mod pki;
-pub mod services;
-pub mod soap;
-pub mod transport;
+pub mod cpr;
+pub mod error;
 pub mod mock;
 pub mod normalise;
+pub mod pki;
+pub mod redact;
+pub mod runner;
+pub mod services;
 pub mod snapshot;
+pub mod soap;
+pub mod transport;
+pub mod xml;
