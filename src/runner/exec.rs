@@ -1,0 +1,164 @@
+//! Running planned scenarios: concurrently, each in its own World, steps in order.
+
+use super::features::PlannedScenario;
+use super::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
+use super::steps::{self, Args, Match};
+use super::world::{RunCtx, World};
+use crate::config::Target;
+use futures::stream::{self, StreamExt};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Run every scenario, at most `concurrency` at a time. `on_finished` sees each result as it
+/// completes (for live console output); the returned results are in plan order.
+pub async fn execute(
+    scenarios: &[PlannedScenario],
+    ctx: Arc<RunCtx>,
+    concurrency: usize,
+    mut on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
+) -> Vec<ScenarioResult> {
+    let mut results: Vec<Option<ScenarioResult>> = vec![None; scenarios.len()];
+    let mut running = stream::iter(scenarios.iter().enumerate())
+        .map(|(i, sc)| {
+            let ctx = ctx.clone();
+            async move { (i, run_scenario(sc, ctx).await) }
+        })
+        .buffer_unordered(concurrency.max(1));
+    while let Some((i, r)) = running.next().await {
+        on_finished(&scenarios[i], &r);
+        results[i] = Some(r);
+    }
+    results.into_iter().flatten().collect()
+}
+
+async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult {
+    let started = Instant::now();
+    let mut world = World::new(ctx, &sc.feature_rel, &sc.feature_stem(), &sc.name);
+    let mut results = Vec::with_capacity(sc.steps.len());
+    let mut stopped = false;
+    for st in &sc.steps {
+        let t0 = Instant::now();
+        let mut result = StepResult {
+            keyword: st.keyword.clone(),
+            text: crate::redact::text(&st.text),
+            line: st.line,
+            status: Status::Skipped,
+            duration: std::time::Duration::ZERO,
+            failure: None,
+        };
+        if stopped {
+            results.push(result);
+            continue;
+        }
+        match steps::find(&st.text) {
+            Match::Found(def, caps) => {
+                let args = Args {
+                    caps,
+                    docstring: st.docstring.clone(),
+                    table: st.table.clone(),
+                };
+                match (def.run)(&mut world, args).await {
+                    Ok(()) => result.status = Status::Passed,
+                    Err(f) => {
+                        result.status = Status::Failed;
+                        result.failure = Some(f);
+                        stopped = true;
+                    }
+                }
+            }
+            Match::Undefined => {
+                result.status = Status::Undefined;
+                result.failure = Some(undefined_failure(&st.text));
+                stopped = true;
+            }
+            Match::Ambiguous(defs) => {
+                result.status = Status::Failed;
+                result.failure = Some(StepFailure {
+                    kind: FailureKind::Input,
+                    message: format!(
+                        "the step matches {} definitions: {}",
+                        defs.len(),
+                        defs.iter().map(|d| d.example).collect::<Vec<_>>().join(" / ")
+                    ),
+                    diff: None,
+                });
+                stopped = true;
+            }
+        }
+        result.duration = t0.elapsed();
+        results.push(result);
+    }
+    ScenarioResult {
+        name: sc.name.clone(),
+        line: sc.line,
+        tags: sc.tags.clone(),
+        steps: results,
+        duration: started.elapsed(),
+    }
+}
+
+fn undefined_failure(text: &str) -> StepFailure {
+    let sugg = steps::suggest(text);
+    let hint = if sugg.is_empty() {
+        "Run `sp-contract steps` for the vocabulary.".to_string()
+    } else {
+        format!(
+            "Did you mean: {}? Run `sp-contract steps` for the vocabulary.",
+            sugg.iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    };
+    StepFailure {
+        kind: FailureKind::Input,
+        message: crate::redact::text(&format!("no step definition matches \"{text}\". {hint}")),
+        diff: None,
+    }
+}
+
+/// One problem found by a dry run.
+#[derive(Debug, Clone)]
+pub struct PlanProblem {
+    pub feature_rel: String,
+    pub line: usize,
+    pub step: String,
+    pub message: String,
+}
+
+/// Check every step of every scenario without sending anything: a definition matches, and
+/// the data the step names resolves for the target.
+pub fn check_plan(scenarios: &[PlannedScenario], target: &Target) -> Vec<PlanProblem> {
+    let mut problems = Vec::new();
+    for sc in scenarios {
+        for st in &sc.steps {
+            let problem = match steps::find(&st.text) {
+                Match::Found(def, caps) => def.check.and_then(|check| {
+                    let args = Args {
+                        caps,
+                        docstring: st.docstring.clone(),
+                        table: st.table.clone(),
+                    };
+                    check(target, &args).err()
+                }),
+                Match::Undefined => Some(undefined_failure(&st.text).message),
+                Match::Ambiguous(defs) => Some(format!(
+                    "matches {} step definitions",
+                    defs.len()
+                )),
+            };
+            if let Some(message) = problem {
+                problems.push(PlanProblem {
+                    feature_rel: sc.feature_rel.clone(),
+                    line: st.line,
+                    step: crate::redact::text(&format!("{}{}", st.keyword, st.text)),
+                    message: crate::redact::text(&message),
+                });
+            }
+        }
+    }
+    // Outlines and backgrounds repeat steps: report each place once.
+    problems.sort_by(|a, b| (&a.feature_rel, a.line, &a.message).cmp(&(&b.feature_rel, b.line, &b.message)));
+    problems.dedup_by(|a, b| a.feature_rel == b.feature_rel && a.line == b.line && a.message == b.message);
+    problems
+}
