@@ -17,3 +17,4 @@ pub mod snapshot;
 pub mod soap;
 pub mod transport;
 pub mod xml;
+pub mod engine;

@@ -38,6 +38,30 @@ pub struct TestPki {
     pub foreign_key_pem: PathBuf,
     pub foreign_p12: PathBuf,
 }
+impl TestPki {
+    pub fn at(dir: &Path) -> TestPki {
+        let f = |n: &str| dir.join(n);
+        TestPki {
+            dir: dir.to_path_buf(),
+            ca_pem: f("ca.pem"),
+            ca_key_pem: f("ca-key.pem"),
+            server_pem: f("server.pem"),
+            server_key_pem: f("server-key.pem"),
+            client_pem: f("client.pem"),
+            client_key_pem: f("client-key.pem"),
+            client_p12: f("client.p12"),
+            unregistered_pem: f("u.pem"),
+            unregistered_key_pem: f("u.pem"),
+            unregistered_p12: f("u.pem"),
+            expired_pem: f("u.pem"),
+            expired_key_pem: f("u.pem"),
+            expired_p12: f("u.pem"),
+            foreign_pem: f("u.pem"),
+            foreign_key_pem: f("u.pem"),
+            foreign_p12: f("u.pem"),
+        }
+    }
+}
 #[derive(Debug, thiserror::Error)]
 #[error("stub")]
 pub struct PkiError;
