@@ -18,3 +18,4 @@ pub mod soap;
 pub mod transport;
 pub mod xml;
 pub mod engine;
+pub mod report;
