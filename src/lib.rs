@@ -3,3 +3,4 @@ pub mod cli;
 pub mod error;
 pub mod report;
 pub mod runner;
+pub mod snapshot;
