@@ -110,3 +110,8 @@ pub fn load_ca_pem(path: &Path) -> Result<Vec<openssl::x509::X509>, PkiError> {
 pub fn fingerprint_sha256(der: &[u8]) -> String {
     String::new()
 }
+impl std::fmt::Display for CertInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.subject)
+    }
+}

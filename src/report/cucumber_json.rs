@@ -1,0 +1,185 @@
+//! Cucumber JSON: the format the Jenkins Cucumber plugin and `cucumber-reporting` read.
+//!
+//! An array of features; every scenario is an element of `type` `scenario`; step results
+//! carry `status` (`passed`, `failed`, `skipped`, `undefined`) and `duration` in
+//! nanoseconds. `id`s are slugs (`kendt-borger` / `kendt-borger;fulde-stamdata`), made
+//! unique within the file by appending `-2`, `-3`...
+//!
+//! The run model records no keyword for features and scenarios, so the Danish ones are
+//! used (`Egenskab`, `Scenarie`), and no line for tags: a tag is reported on the line just
+//! above the feature or scenario it belongs to (where Gherkin tags usually stand; tags the
+//! scenario inherits from its feature get the feature's).
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::runner::model::{FeatureResult, RunResult, ScenarioResult, Status, StepResult};
+
+use super::{path_str, slug};
+
+#[derive(Serialize)]
+struct Feature<'a> {
+    uri: String,
+    id: String,
+    keyword: &'static str,
+    name: &'a str,
+    description: &'static str,
+    line: usize,
+    tags: Vec<Tag<'a>>,
+    elements: Vec<Element<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tag<'a> {
+    name: &'a str,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct Element<'a> {
+    id: String,
+    keyword: &'static str,
+    name: &'a str,
+    description: &'static str,
+    line: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    tags: Vec<Tag<'a>>,
+    steps: Vec<Step<'a>>,
+}
+
+#[derive(Serialize)]
+struct Step<'a> {
+    keyword: &'a str,
+    name: &'a str,
+    line: usize,
+    result: StepOutcome,
+}
+
+#[derive(Serialize)]
+struct StepOutcome {
+    status: &'static str,
+    duration: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: Option<String>,
+}
+
+/// Writes the run as Cucumber JSON.
+pub fn write_cucumber_json(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut ids = HashSet::new();
+    let features: Vec<Feature<'_>> = run.features.iter().map(|f| feature(f, &mut ids)).collect();
+    serde_json::to_writer_pretty(&mut *out, &features).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+fn feature<'a>(f: &'a FeatureResult, ids: &mut HashSet<String>) -> Feature<'a> {
+    let base = non_empty(slug(&f.name, '-'), || {
+        non_empty(slug(&path_str(&f.path), '-'), || "feature".to_string())
+    });
+    let id = unique(ids, base);
+    let tag_line = f.line.saturating_sub(1).max(1);
+    Feature {
+        uri: path_str(&f.path),
+        keyword: "Egenskab",
+        name: &f.name,
+        description: "",
+        line: f.line,
+        tags: f
+            .tags
+            .iter()
+            .map(|t| Tag {
+                name: t,
+                line: tag_line,
+            })
+            .collect(),
+        elements: f
+            .scenarios
+            .iter()
+            .map(|s| element(f, s, &id, ids))
+            .collect(),
+        id,
+    }
+}
+
+fn element<'a>(
+    f: &'a FeatureResult,
+    s: &'a ScenarioResult,
+    feature_id: &str,
+    ids: &mut HashSet<String>,
+) -> Element<'a> {
+    let base = format!(
+        "{feature_id};{}",
+        non_empty(slug(&s.name, '-'), || format!("line-{}", s.line))
+    );
+    let feature_tag_line = f.line.saturating_sub(1).max(1);
+    let own_tag_line = s.line.saturating_sub(1).max(1);
+    Element {
+        id: unique(ids, base),
+        keyword: "Scenarie",
+        name: &s.name,
+        description: "",
+        line: s.line,
+        kind: "scenario",
+        tags: s
+            .tags
+            .iter()
+            .map(|t| Tag {
+                name: t,
+                line: if f.tags.contains(t) {
+                    feature_tag_line
+                } else {
+                    own_tag_line
+                },
+            })
+            .collect(),
+        steps: s.steps.iter().map(step).collect(),
+    }
+}
+
+fn step(s: &StepResult) -> Step<'_> {
+    let error_message = match (&s.failure, s.status) {
+        (Some(f), _) => {
+            let mut m = f.message.trim_end().to_string();
+            if let Some(diff) = f.diff.as_deref().map(str::trim_end) {
+                if !diff.is_empty() {
+                    m.push_str("\n\n");
+                    m.push_str(diff);
+                }
+            }
+            Some(m)
+        }
+        (None, Status::Undefined) => Some(format!("No step definition matches: {}", s.text)),
+        (None, _) => None,
+    };
+    Step {
+        keyword: &s.keyword,
+        name: &s.text,
+        line: s.line,
+        result: StepOutcome {
+            status: s.status.as_str(),
+            duration: u64::try_from(s.duration.as_nanos()).unwrap_or(u64::MAX),
+            error_message,
+        },
+    }
+}
+
+fn non_empty(s: String, otherwise: impl FnOnce() -> String) -> String {
+    if s.is_empty() {
+        otherwise()
+    } else {
+        s
+    }
+}
+
+fn unique(ids: &mut HashSet<String>, base: String) -> String {
+    if ids.insert(base.clone()) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| ids.insert(id.clone()))
+        .expect("an unused id exists")
+}

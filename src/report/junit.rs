@@ -1,0 +1,622 @@
+//! JUnit XML, in the dialect GitLab and Jenkins both read.
+//!
+//! ```xml
+//! <testsuites name="sp-contract" tests failures errors skipped time>
+//!   <testsuite name="<feature name>" tests failures errors skipped time timestamp>
+//!     <properties>
+//!       <property name="target" value="..."/>
+//!       <property name="feature" value="cpr/opslag.feature"/>
+//!     </properties>
+//!     <testcase classname="cpr.opslag" name="<scenario name>" time="0.123">
+//!       <failure message="first line" type="contract">step, message, diff</failure>
+//!       <system-out>every step with its status</system-out>
+//!     </testcase>
+//!   </testsuite>
+//! </testsuites>
+//! ```
+//!
+//! * One `<testsuite>` per feature, one `<testcase>` per scenario.
+//! * `classname` is the feature path without `.feature`, with `.` between folders
+//!   (`cpr/opslag.feature` → `cpr.opslag`); characters other than letters, digits, `-`
+//!   and `_` become `_`.
+//! * `classname` + `name` is unique in the file: GitLab keys tests on it. A repeated name
+//!   gets ` (2)`, ` (3)`, ... appended.
+//! * Only a contract breach is a `<failure>`; transport problems, suite problems and
+//!   undefined steps are `<error>`s with `type` `transport`, `input` or `undefined`
+//!   (see [`crate::report`]). A skipped scenario has `<skipped/>`.
+//! * `time` is in seconds with three decimals. `timestamp` is the run's start, in UTC,
+//!   as `YYYY-MM-DDTHH:MM:SS` without offset (the form the Ant JUnit schema requires;
+//!   the run model has no per-feature start time, so every suite carries the run's).
+//! * Text is escaped (`& < > " '`), characters XML 1.0 forbids (control characters other
+//!   than tab, CR, LF) and ANSI colour codes are removed; everything else, including
+//!   `æøå`, is written as UTF-8.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::Path;
+
+use crate::runner::model::{FailureKind, FeatureResult, RunResult, Status};
+
+use super::{
+    failure_text, headline, kind_str, path_str, secs3, step_label, strip_ansi, Outcome, ReportError,
+};
+
+/// Writes the run as JUnit XML.
+pub fn write_junit(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
+    let timestamp = junit_timestamp(run.started_at);
+    let mut used = HashSet::new();
+    let mut suites = String::new();
+    let mut totals = Counts::default();
+
+    for feature in &run.features {
+        let (xml, counts) = feature_suite(run, feature, &timestamp, &mut used);
+        suites.push_str(&xml);
+        totals.add(&counts);
+    }
+
+    let mut doc = String::with_capacity(suites.len() + 256);
+    doc.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    doc.push_str("<testsuites name=\"sp-contract\"");
+    totals.push_attrs(&mut doc);
+    push_attr(&mut doc, "time", &secs3(run.duration));
+    doc.push_str(">\n");
+    doc.push_str(&suites);
+    doc.push_str("</testsuites>\n");
+    out.write_all(doc.as_bytes())?;
+    out.flush()
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.tests += o.tests;
+        self.failures += o.failures;
+        self.errors += o.errors;
+        self.skipped += o.skipped;
+    }
+
+    fn push_attrs(&self, doc: &mut String) {
+        push_attr(doc, "tests", &self.tests.to_string());
+        push_attr(doc, "failures", &self.failures.to_string());
+        push_attr(doc, "errors", &self.errors.to_string());
+        push_attr(doc, "skipped", &self.skipped.to_string());
+    }
+}
+
+fn feature_suite(
+    run: &RunResult,
+    feature: &FeatureResult,
+    timestamp: &str,
+    used: &mut HashSet<(String, String)>,
+) -> (String, Counts) {
+    let classname = classname(&feature.path);
+    let mut counts = Counts::default();
+    let mut time = std::time::Duration::ZERO;
+    let mut cases = String::new();
+
+    for scenario in &feature.scenarios {
+        counts.tests += 1;
+        time += scenario.duration;
+        let name = unique_name(used, &classname, &clean(&scenario.name));
+        let outcome = Outcome::of(scenario);
+
+        cases.push_str("    <testcase");
+        push_attr(&mut cases, "classname", &classname);
+        push_attr(&mut cases, "name", &name);
+        push_attr(&mut cases, "time", &secs3(scenario.duration));
+        cases.push_str(">\n");
+
+        match outcome {
+            Outcome::Passed => {}
+            Outcome::Skipped => {
+                counts.skipped += 1;
+                cases.push_str("      <skipped");
+                push_attr(
+                    &mut cases,
+                    "message",
+                    "not run (an earlier problem, a dry run or a filter)",
+                );
+                cases.push_str("/>\n");
+            }
+            Outcome::Failed { kind, .. } => {
+                let element = if kind == FailureKind::Contract {
+                    counts.failures += 1;
+                    "failure"
+                } else {
+                    counts.errors += 1;
+                    "error"
+                };
+                push_problem(&mut cases, element, kind_str(kind), &outcome);
+            }
+            Outcome::Undefined { .. } => {
+                counts.errors += 1;
+                push_problem(&mut cases, "error", "undefined", &outcome);
+            }
+        }
+
+        let mut steps = format!(
+            "Scenario: {} ({}:{})\n",
+            scenario.name,
+            path_str(&feature.path),
+            scenario.line
+        );
+        if !scenario.tags.is_empty() {
+            steps.push_str("Tags: ");
+            steps.push_str(&scenario.tags.join(" "));
+            steps.push('\n');
+        }
+        for step in &scenario.steps {
+            steps.push_str(&format!(
+                "  {:<9} {}",
+                step.status.as_str(),
+                step_label(step)
+            ));
+            if matches!(step.status, Status::Passed | Status::Failed) {
+                steps.push_str(&format!(" {} s", secs3(step.duration)));
+            }
+            steps.push('\n');
+        }
+        cases.push_str("      <system-out>");
+        push_text(&mut cases, &steps);
+        cases.push_str("</system-out>\n");
+        cases.push_str("    </testcase>\n");
+    }
+
+    let mut xml = String::with_capacity(cases.len() + 512);
+    xml.push_str("  <testsuite");
+    push_attr(&mut xml, "name", &clean(&feature.name));
+    counts.push_attrs(&mut xml);
+    push_attr(&mut xml, "time", &secs3(time));
+    push_attr(&mut xml, "timestamp", timestamp);
+    xml.push_str(">\n    <properties>\n");
+    for (name, value) in [
+        ("target", run.target.as_str()),
+        ("feature", &path_str(&feature.path)),
+    ] {
+        xml.push_str("      <property");
+        push_attr(&mut xml, "name", name);
+        push_attr(&mut xml, "value", value);
+        xml.push_str("/>\n");
+    }
+    xml.push_str("    </properties>\n");
+    xml.push_str(&cases);
+    xml.push_str("  </testsuite>\n");
+    (xml, counts)
+}
+
+fn push_problem(out: &mut String, element: &str, kind: &str, outcome: &Outcome<'_>) {
+    out.push_str("      <");
+    out.push_str(element);
+    push_attr(out, "message", &headline(outcome));
+    push_attr(out, "type", kind);
+    out.push('>');
+    push_text(out, &failure_text(outcome));
+    out.push_str("</");
+    out.push_str(element);
+    out.push_str(">\n");
+}
+
+/// `cpr/opslag.feature` → `cpr.opslag`.
+pub(crate) fn classname(path: &Path) -> String {
+    let path = path_str(path);
+    let path = path.strip_suffix(".feature").unwrap_or(&path);
+    let parts: Vec<String> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(|p| {
+            p.chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect::<String>()
+                .trim_matches('.')
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "features".to_string()
+    } else {
+        parts.join(".")
+    }
+}
+
+/// Returns `name`, or `name (2)`, `name (3)`... whichever is not yet used with `classname`,
+/// and records it.
+fn unique_name(used: &mut HashSet<(String, String)>, classname: &str, name: &str) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while !used.insert((classname.to_string(), candidate.clone())) {
+        n += 1;
+        candidate = format!("{name} ({n})");
+    }
+    candidate
+}
+
+/// The text as it will read back from the XML: ANSI codes and illegal characters removed.
+fn clean(s: &str) -> String {
+    strip_ansi(s).chars().filter(|&c| is_xml_char(c)).collect()
+}
+
+/// Characters XML 1.0 allows.
+fn is_xml_char(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r'
+        | '\u{20}'..='\u{D7FF}'
+        | '\u{E000}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{10FFFF}')
+}
+
+fn push_escaped(out: &mut String, s: &str, in_attr: bool) {
+    for c in strip_ansi(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Kept as references so parsers do not normalise them away.
+            '\r' => out.push_str("&#13;"),
+            '\n' if in_attr => out.push_str("&#10;"),
+            '\t' if in_attr => out.push_str("&#9;"),
+            c if !is_xml_char(c) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+fn push_attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    push_escaped(out, value, true);
+    out.push('"');
+}
+
+fn push_text(out: &mut String, text: &str) {
+    push_escaped(out, text, false);
+}
+
+fn junit_timestamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Merging
+
+/// A parsed XML element: just enough of a tree to merge JUnit files.
+#[derive(Debug, Clone)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Element(Element),
+    Text(String),
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn set_attr(&mut self, name: &str, value: String) {
+        match self.attrs.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => *v = value,
+            None => self.attrs.push((name.to_string(), value)),
+        }
+    }
+
+    fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    fn has_child(&self, name: &str) -> bool {
+        self.elements().any(|e| e.name == name)
+    }
+}
+
+/// Merges JUnit files written by [`write_junit`] (one per shard) into one report.
+///
+/// Every `<testsuite>` is kept as it was, with its counts recomputed from its test cases;
+/// the `<testsuites>` totals are recomputed from all of them. `time` on `<testsuites>` is
+/// the sum of the inputs' times (the machine time spent, not the wall-clock time of
+/// parallel shards). Names are made unique again across the inputs (`name (2)`), because
+/// GitLab keys tests on classname + name. A file whose root is a single `<testsuite>` is
+/// accepted too.
+pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(), ReportError> {
+    let mut suites: Vec<Element> = Vec::new();
+    let mut time = 0.0f64;
+
+    for input in inputs {
+        let path = input.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| ReportError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let malformed = |reason: String| ReportError::Malformed {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let root = parse_xml(&bytes).map_err(malformed)?;
+        let time_of = |e: &Element| -> Result<f64, ReportError> {
+            match e.attr("time") {
+                None => Ok(0.0),
+                Some(t) => t
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| malformed(format!("<{}> has time=\"{t}\", not a number", e.name))),
+            }
+        };
+        match root.name.as_str() {
+            "testsuites" => {
+                if root.attr("time").is_some() {
+                    time += time_of(&root)?;
+                } else {
+                    for suite in root.elements().filter(|e| e.name == "testsuite") {
+                        time += time_of(suite)?;
+                    }
+                }
+                suites.extend(root.elements().filter(|e| e.name == "testsuite").cloned());
+            }
+            "testsuite" => {
+                time += time_of(&root)?;
+                suites.push(root);
+            }
+            other => {
+                return Err(malformed(format!(
+                    "the root element is <{other}>, expected <testsuites> or <testsuite>"
+                )))
+            }
+        }
+    }
+
+    let mut used = HashSet::new();
+    let mut totals = Counts::default();
+    for suite in &mut suites {
+        let mut counts = Counts::default();
+        for node in &mut suite.children {
+            let Node::Element(case) = node else { continue };
+            if case.name != "testcase" {
+                continue;
+            }
+            counts.tests += 1;
+            if case.has_child("failure") {
+                counts.failures += 1;
+            } else if case.has_child("error") {
+                counts.errors += 1;
+            } else if case.has_child("skipped") {
+                counts.skipped += 1;
+            }
+            let classname = case.attr("classname").unwrap_or("").to_string();
+            let name = case.attr("name").unwrap_or("").to_string();
+            let unique = unique_name(&mut used, &classname, &name);
+            if unique != name {
+                case.set_attr("name", unique);
+            }
+        }
+        suite.set_attr("tests", counts.tests.to_string());
+        suite.set_attr("failures", counts.failures.to_string());
+        suite.set_attr("errors", counts.errors.to_string());
+        suite.set_attr("skipped", counts.skipped.to_string());
+        totals.add(&counts);
+    }
+
+    let mut doc = String::new();
+    doc.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    doc.push_str("<testsuites name=\"sp-contract\"");
+    totals.push_attrs(&mut doc);
+    push_attr(&mut doc, "time", &format!("{time:.3}"));
+    doc.push_str(">\n");
+    for suite in &suites {
+        write_element(&mut doc, suite, 1);
+    }
+    doc.push_str("</testsuites>\n");
+    out.write_all(doc.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn write_element(out: &mut String, e: &Element, depth: usize) {
+    let indent = "  ".repeat(depth);
+    out.push_str(&indent);
+    out.push('<');
+    out.push_str(&e.name);
+    for (k, v) in &e.attrs {
+        push_attr(out, k, v);
+    }
+    let has_elements = e.elements().next().is_some();
+    let text: String = e
+        .children
+        .iter()
+        .filter_map(|n| match n {
+            Node::Text(t) => Some(t.as_str()),
+            Node::Element(_) => None,
+        })
+        .collect();
+    if has_elements {
+        out.push_str(">\n");
+        for child in &e.children {
+            match child {
+                Node::Element(c) => write_element(out, c, depth + 1),
+                // Whitespace between elements is layout; other text is kept.
+                Node::Text(t) if t.trim().is_empty() => {}
+                Node::Text(t) => {
+                    out.push_str(&indent);
+                    out.push_str("  ");
+                    push_text(out, t);
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str(&indent);
+    } else if text.is_empty() {
+        out.push_str("/>\n");
+        return;
+    } else {
+        out.push('>');
+        push_text(out, &text);
+    }
+    out.push_str("</");
+    out.push_str(&e.name);
+    out.push_str(">\n");
+}
+
+/// Parses an XML document into an element tree. Errors are plain sentences.
+fn parse_xml(bytes: &[u8]) -> Result<Element, String> {
+    use quick_xml::events::Event;
+
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 ({e})"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+
+    let start = |e: &quick_xml::events::BytesStart<'_>| -> Result<Element, String> {
+        let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let mut attrs = Vec::new();
+        for a in e.attributes() {
+            let a = a.map_err(|err| format!("bad attribute in <{name}>: {err}"))?;
+            let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+            let value = a
+                .unescape_value()
+                .map_err(|err| format!("bad attribute {key} in <{name}>: {err}"))?
+                .into_owned();
+            attrs.push((key, value));
+        }
+        Ok(Element {
+            name,
+            attrs,
+            children: Vec::new(),
+        })
+    };
+
+    loop {
+        let pos = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("not well-formed XML near byte {pos}: {e}"))?;
+        let mut finished: Option<Element> = None;
+        match event {
+            Event::Start(e) => stack.push(start(&e)?),
+            Event::Empty(e) => finished = Some(start(&e)?),
+            Event::End(_) => finished = stack.pop(),
+            Event::Text(t) => {
+                let t = t.decode().map_err(|e| format!("bad text: {e}"))?;
+                push_text_node(&mut stack, &t)?;
+            }
+            Event::CData(t) => {
+                let t = t.decode().map_err(|e| format!("bad text: {e}"))?;
+                push_text_node(&mut stack, &t)?;
+            }
+            Event::GeneralRef(r) => {
+                let c = if let Some(c) = r
+                    .resolve_char_ref()
+                    .map_err(|e| format!("bad character reference: {e}"))?
+                {
+                    c.to_string()
+                } else {
+                    let name = r.decode().map_err(|e| format!("bad reference: {e}"))?;
+                    match name.as_ref() {
+                        "amp" => "&".to_string(),
+                        "lt" => "<".to_string(),
+                        "gt" => ">".to_string(),
+                        "quot" => "\"".to_string(),
+                        "apos" => "'".to_string(),
+                        other => return Err(format!("unknown entity &{other};")),
+                    }
+                };
+                push_text_node(&mut stack, &c)?;
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+        }
+        if let Some(done) = finished {
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(Node::Element(done)),
+                None if root.is_none() => root = Some(done),
+                None => return Err("more than one root element".to_string()),
+            }
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(format!("<{}> is never closed", open.name));
+    }
+    root.ok_or_else(|| "the file is empty".to_string())
+}
+
+fn push_text_node(stack: &mut [Element], t: &str) -> Result<(), String> {
+    match stack.last_mut() {
+        Some(parent) => {
+            if let Some(Node::Text(prev)) = parent.children.last_mut() {
+                prev.push_str(t);
+            } else {
+                parent.children.push(Node::Text(t.to_string()));
+            }
+            Ok(())
+        }
+        None if t.trim().is_empty() => Ok(()),
+        None => Err("text outside the root element".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classname_from_path() {
+        assert_eq!(classname(Path::new("cpr/opslag.feature")), "cpr.opslag");
+        assert_eq!(classname(Path::new("opslag.feature")), "opslag");
+        assert_eq!(
+            classname(Path::new("./ydelse/børn og unge/søg.feature")),
+            "ydelse.børn_og_unge.søg"
+        );
+        assert_eq!(classname(Path::new("")), "features");
+    }
+
+    #[test]
+    fn escaping_keeps_text_and_drops_illegal_chars() {
+        let mut s = String::new();
+        push_attr(&mut s, "a", "<&>\"' æøå\u{1}\u{7}\n");
+        assert_eq!(s, " a=\"&lt;&amp;&gt;&quot;&apos; æøå&#10;\"");
+    }
+
+    #[test]
+    fn unique_names_get_a_number() {
+        let mut used = HashSet::new();
+        assert_eq!(unique_name(&mut used, "c", "n"), "n");
+        assert_eq!(unique_name(&mut used, "c", "n"), "n (2)");
+        assert_eq!(unique_name(&mut used, "d", "n"), "n");
+        assert_eq!(unique_name(&mut used, "c", "n"), "n (3)");
+    }
+}

@@ -1,0 +1,287 @@
+//! Report writers: JUnit XML, Cucumber JSON and the console.
+//!
+//! All writers read the same [`RunResult`](crate::runner::model::RunResult) and agree on
+//! how a scenario is classified (see [`Outcome`]):
+//!
+//! | scenario status | first failure kind | JUnit            | console |
+//! |-----------------|--------------------|------------------|---------|
+//! | passed          | -                  | (nothing)        | `✔`     |
+//! | failed          | contract           | `<failure type="contract">` | `✘` |
+//! | failed          | transport          | `<error type="transport">`  | `✘` |
+//! | failed          | input              | `<error type="input">`      | `✘` |
+//! | undefined       | -                  | `<error type="undefined">`  | `?` |
+//! | skipped         | -                  | `<skipped/>`     | `-`     |
+//!
+//! Only a contract breach (the target answered, and the answer was wrong) is a JUnit
+//! *failure*; everything that kept us from judging the contract (the target could not be
+//! reached, the suite itself is wrong, a step has no definition) is a JUnit *error*.
+
+use std::path::{Path, PathBuf};
+
+use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
+
+pub mod console;
+pub mod cucumber_json;
+pub mod junit;
+
+pub use console::{color_wanted, ConsoleReporter, FeatureRef};
+pub use cucumber_json::write_cucumber_json;
+pub use junit::{merge_junit, write_junit};
+
+/// Errors from reading existing reports (merging shard results).
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("could not read the report {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not a JUnit XML report that can be merged: {reason}")]
+    Malformed { path: PathBuf, reason: String },
+    #[error("could not write the merged report: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// How a scenario ended, as every report shows it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome<'a> {
+    Passed,
+    Skipped,
+    /// At least one step failed. `step` is the first failed step.
+    Failed {
+        step: Option<&'a StepResult>,
+        failure: Option<&'a StepFailure>,
+        kind: FailureKind,
+    },
+    /// No step failed, but a step has no definition. `step` is the first such step.
+    Undefined {
+        step: Option<&'a StepResult>,
+        failure: Option<&'a StepFailure>,
+    },
+}
+
+impl<'a> Outcome<'a> {
+    pub(crate) fn of(scenario: &'a ScenarioResult) -> Self {
+        match scenario.status() {
+            Status::Passed => Outcome::Passed,
+            Status::Skipped => Outcome::Skipped,
+            Status::Failed => {
+                let step = scenario.steps.iter().find(|s| s.status == Status::Failed);
+                let failure = step
+                    .and_then(|s| s.failure.as_ref())
+                    .or_else(|| scenario.failure());
+                Outcome::Failed {
+                    step,
+                    failure,
+                    // A failed step without a recorded cause is treated as a contract breach:
+                    // it is the only kind that does not claim to know better.
+                    kind: failure.map_or(FailureKind::Contract, |f| f.kind),
+                }
+            }
+            Status::Undefined => {
+                let step = scenario
+                    .steps
+                    .iter()
+                    .find(|s| s.status == Status::Undefined);
+                let failure = step
+                    .and_then(|s| s.failure.as_ref())
+                    .or_else(|| scenario.failure());
+                Outcome::Undefined { step, failure }
+            }
+        }
+    }
+}
+
+/// `contract`, `transport` or `input`: the `type` used in reports.
+pub(crate) fn kind_str(kind: FailureKind) -> &'static str {
+    match kind {
+        FailureKind::Contract => "contract",
+        FailureKind::Transport => "transport",
+        FailureKind::Input => "input",
+    }
+}
+
+/// The feature path with `/` separators, whatever the platform.
+pub(crate) fn path_str(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// `Givet en kendt borger (line 12)`.
+pub(crate) fn step_label(step: &StepResult) -> String {
+    let keyword = step.keyword.trim_end();
+    if keyword.is_empty() {
+        format!("{} (line {})", step.text, step.line)
+    } else {
+        format!("{keyword} {} (line {})", step.text, step.line)
+    }
+}
+
+/// The first non-blank line of a message, trimmed.
+pub(crate) fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// The headline of a non-passing scenario: the first line of the failure message, or a
+/// sentence built from the step when the model has no message.
+pub(crate) fn headline(outcome: &Outcome<'_>) -> String {
+    let (step, failure, undefined) = match *outcome {
+        Outcome::Failed { step, failure, .. } => (step, failure, false),
+        Outcome::Undefined { step, failure } => (step, failure, true),
+        Outcome::Passed | Outcome::Skipped => return String::new(),
+    };
+    let line = failure.map(|f| first_line(&f.message)).unwrap_or("");
+    if !line.is_empty() {
+        return line.to_string();
+    }
+    match (step, undefined) {
+        (Some(s), true) => format!("No step definition matches: {}", step_label(s)),
+        (Some(s), false) => format!("Step failed: {}", step_label(s)),
+        (None, true) => "A step has no definition".to_string(),
+        (None, false) => "A step failed".to_string(),
+    }
+}
+
+/// The full text of a failure: the step, the message and the diff.
+pub(crate) fn failure_text(outcome: &Outcome<'_>) -> String {
+    let (step, failure) = match *outcome {
+        Outcome::Failed { step, failure, .. } | Outcome::Undefined { step, failure } => {
+            (step, failure)
+        }
+        Outcome::Passed | Outcome::Skipped => return String::new(),
+    };
+    let mut text = String::new();
+    if let Some(step) = step {
+        text.push_str("Step: ");
+        text.push_str(&step_label(step));
+        text.push('\n');
+    }
+    match failure {
+        Some(f) => {
+            let message = f.message.trim_end();
+            if message.is_empty() {
+                text.push_str(&headline(outcome));
+            } else {
+                text.push_str(message);
+            }
+            text.push('\n');
+            if let Some(diff) = f.diff.as_deref().map(str::trim_end) {
+                if !diff.is_empty() {
+                    text.push('\n');
+                    text.push_str(diff);
+                    text.push('\n');
+                }
+            }
+        }
+        None => {
+            text.push_str(&headline(outcome));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// Removes ANSI terminal escape sequences (`ESC [ ... letter`), which mean nothing in a
+/// file report.
+pub(crate) fn strip_ansi(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte in @..~.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Seconds with three decimals, as JUnit wants them.
+pub(crate) fn secs3(d: std::time::Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// A lowercase ASCII slug: Danish letters are spelled out (`æ`→`ae`, `ø`→`oe`, `å`→`aa`),
+/// a few common accented letters lose their accent, everything else that is not a letter
+/// or digit becomes `sep`; repeated separators collapse and the ends are trimmed.
+pub(crate) fn slug(s: &str, sep: char) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_sep = false;
+    for c in s.chars() {
+        let lower: String = c.to_lowercase().collect();
+        for c in lower.chars() {
+            let mapped: Option<&str> = match c {
+                'æ' | 'ä' => Some("ae"),
+                'ø' | 'ö' => Some("oe"),
+                'å' => Some("aa"),
+                'ü' => Some("ue"),
+                'ß' => Some("ss"),
+                'é' | 'è' | 'ê' | 'ë' => Some("e"),
+                'á' | 'à' | 'â' => Some("a"),
+                'í' | 'ì' | 'î' | 'ï' => Some("i"),
+                'ó' | 'ò' | 'ô' => Some("o"),
+                'ú' | 'ù' | 'û' => Some("u"),
+                'ý' | 'ÿ' => Some("y"),
+                'ñ' => Some("n"),
+                'ç' => Some("c"),
+                _ => None,
+            };
+            let mut push = |s: &str| {
+                if pending_sep && !out.is_empty() {
+                    out.push(sep);
+                }
+                pending_sep = false;
+                out.push_str(s);
+            };
+            if let Some(m) = mapped {
+                push(m);
+            } else if c.is_ascii_alphanumeric() {
+                let mut b = [0u8; 4];
+                push(c.encode_utf8(&mut b));
+            } else {
+                pending_sep = true;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_spells_out_danish_letters() {
+        assert_eq!(
+            slug("Kendt borger: fulde stamdata", '_'),
+            "kendt_borger_fulde_stamdata"
+        );
+        assert_eq!(slug("  Æbler, Øl & Ål!! ", '-'), "aebler-oel-aal");
+        assert_eq!(slug("---", '_'), "");
+    }
+
+    #[test]
+    fn strip_ansi_removes_colour_codes() {
+        assert_eq!(strip_ansi("\u{1b}[31mrød\u{1b}[0m tekst"), "rød tekst");
+        assert_eq!(strip_ansi("uden"), "uden");
+    }
+
+    #[test]
+    fn first_line_skips_blank_lines() {
+        assert_eq!(first_line("\n  første linje  \nanden"), "første linje");
+        assert_eq!(first_line(""), "");
+    }
+}
