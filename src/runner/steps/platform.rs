@@ -8,6 +8,9 @@ use crate::services;
 
 const G: &str = "platform";
 
+/// A well-formed serviceaftale UUID that no platform has issued.
+pub const UNKNOWN_AGREEMENT: &str = "ffffffff-ffff-4fff-bfff-ffffffffffff";
+
 pub fn steps() -> Vec<StepDef> {
     vec![
         StepDef::new(
@@ -81,10 +84,8 @@ fn named(w: &mut World, a: Args) -> StepFuture<'_> {
 fn unknown(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let s = service(a.get(0))?;
-        w.agreements.insert(
-            s.id,
-            AgreementChoice::Unknown(uuid::Uuid::new_v4().to_string()),
-        );
+        // Fixed, so that the platform's answer (which may quote it) snapshots stably.
+        w.agreements.insert(s.id, AgreementChoice::Unknown(UNKNOWN_AGREEMENT.to_string()));
         Ok(())
     })
 }
