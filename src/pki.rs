@@ -108,7 +108,7 @@ pub enum PkiError {
         source: std::io::Error,
     },
 
-    #[error("{} is not a certificate in a format sp-contract understands ({detail}) — expected PEM, DER or PKCS#12 (.p12/.pfx)", path.display())]
+    #[error("cannot use {}: {detail}", path.display())]
     UnknownFormat { path: PathBuf, detail: String },
 
     #[error("wrong password for {} — check the environment variable that holds it", path.display())]

@@ -57,7 +57,7 @@ pub fn inspect(path: &Path, password: Option<&Secret>) -> Result<CertInfo, PkiEr
     }
     Err(PkiError::UnknownFormat {
         path: path.to_path_buf(),
-        detail: "neither a PEM file, a DER certificate nor a PKCS#12 file".into(),
+        detail: "it is neither a PEM file, a DER certificate nor a PKCS#12 file — give a .pem/.crt/.cer certificate or a .p12/.pfx file".into(),
     })
 }
 
@@ -72,7 +72,8 @@ pub fn load_ca_pem(path: &Path) -> Result<Vec<X509>, PkiError> {
         .map(|c| vec![c])
         .map_err(|_| PkiError::UnknownFormat {
             path: path.to_path_buf(),
-            detail: "expected PEM certificates (-----BEGIN CERTIFICATE-----)".into(),
+            detail: "it holds no certificates — expected PEM (-----BEGIN CERTIFICATE-----) or DER"
+                .into(),
         })
 }
 
@@ -93,9 +94,9 @@ fn from_pkcs12(path: &Path, password: &Secret) -> Result<Identity, PkiError> {
     let p12 = Pkcs12::from_der(&bytes).map_err(|_| PkiError::UnknownFormat {
         path: path.to_path_buf(),
         detail: if is_pem(&bytes) {
-            "this is a PEM file, not PKCS#12 — configure it as PEM certificate + key".into()
+            "it is a PEM file, not PKCS#12 — configure it as PEM certificate + key instead".into()
         } else {
-            "not a PKCS#12 (.p12/.pfx) file".into()
+            "it is not a PKCS#12 (.p12/.pfx) file — check that the path points at the exported certificate".into()
         },
     })?;
     let parsed = parse_p12(path, &p12, password.expose())?;
@@ -130,9 +131,9 @@ fn from_pem(
             Ok(c) => vec![c],
             Err(_) => {
                 let detail = if Pkcs12::from_der(&cert_bytes).is_ok() {
-                    "this is a PKCS#12 file — configure it as PKCS#12 with its password"
+                    "it is a PKCS#12 file, not PEM — configure it as PKCS#12 with its password instead"
                 } else {
-                    "not a PEM or DER certificate"
+                    "it is neither a PEM nor a DER certificate"
                 };
                 return Err(PkiError::UnknownFormat {
                     path: cert_path.to_path_buf(),
@@ -220,8 +221,9 @@ fn repack(
         let mut rnd = [0u8; 24];
         openssl::rand::rand_bytes(&mut rnd)?;
         let password: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-        // PKCS12_parse hands the CA certificates back in reverse order and
-        // native-tls reverses them again, so store them leaf-issuer last.
+        // OpenSSL 3's PKCS12_parse returns the CA certificates in stored
+        // order and native-tls reverses them before sending, so store them
+        // root first to have the leaf's issuer sent first.
         let mut ca = Stack::new()?;
         for c in chain.iter().rev() {
             ca.push(c.clone())?;
@@ -353,12 +355,12 @@ fn parse_der_key(
         Some(p) => PKey::private_key_from_pkcs8_passphrase(bytes, p.expose().as_bytes()).map_err(
             |_| PkiError::UnknownFormat {
                 path: path.to_path_buf(),
-                detail: "not a private key, or the password is wrong (tried DER PKCS#8 and traditional forms)".into(),
+                detail: "it is not a private key, or the password is wrong (tried DER PKCS#8 and traditional forms)".into(),
             },
         ),
         None => Err(PkiError::UnknownFormat {
             path: path.to_path_buf(),
-            detail: "no PEM private key and not a DER private key (if it is encrypted, give its password)".into(),
+            detail: "it is neither a PEM nor a DER private key (if it is an encrypted DER key, give its password)".into(),
         }),
     }
 }
@@ -374,7 +376,7 @@ fn pem_certs(path: &Path, bytes: &[u8]) -> Result<Vec<X509>, PkiError> {
         } else {
             PkiError::UnknownFormat {
                 path: path.to_path_buf(),
-                detail: "a PEM file without -----BEGIN CERTIFICATE-----".into(),
+                detail: "it is a PEM file without -----BEGIN CERTIFICATE-----".into(),
             }
         });
     }
