@@ -129,7 +129,7 @@ pub enum PkiError {
     #[error("{} contains no certificate — export the certificate itself, not only the key", path.display())]
     NoCertificate { path: PathBuf },
 
-    #[error("{} uses legacy PKCS#12 encryption (RC2/3DES) and the OpenSSL 'legacy' provider could not be loaded ({detail}) — install it (it ships with OpenSSL 3 as ossl-modules/legacy.so; set OPENSSL_MODULES if it lives elsewhere) or re-export the file with modern AES encryption", path.display())]
+    #[error("{} uses legacy encryption (RC2 or single DES, typical of old Windows and OpenSSL 1.x exports) and OpenSSL's 'legacy' provider could not be loaded ({detail}) — install it (OpenSSL 3 ships it as ossl-modules/legacy.so; set OPENSSL_MODULES if it lives elsewhere) or re-export the file with AES encryption", path.display())]
     LegacyUnavailable { path: PathBuf, detail: String },
 
     #[error("cannot read {}: {context}: {source}", path.display())]

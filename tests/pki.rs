@@ -928,3 +928,76 @@ fn mutual_tls_accepts_registered_and_refuses_foreign_and_expired() {
     let err = handshake(pki, &load(&pki.expired_identity())).unwrap_err();
     assert!(err.contains("expired"), "{err}");
 }
+
+/// Child half of `legacy_des_pem_key_in_fresh_process`: a process in which
+/// nothing has loaded OpenSSL's legacy provider yet.
+#[test]
+fn legacy_child_process() {
+    let (Ok(cert), Ok(key)) = (
+        std::env::var("SP_CONTRACT_PKI_CHILD_CERT"),
+        std::env::var("SP_CONTRACT_PKI_CHILD_KEY"),
+    ) else {
+        return;
+    };
+    // Wrong password first, while the legacy provider is not loaded yet.
+    let err = pki::load_identity(&pem_source(
+        Path::new(&cert),
+        Some(Path::new(&key)),
+        Some("forkert"),
+    ))
+    .unwrap_err();
+    assert!(matches!(err, PkiError::WrongPassword { .. }), "{err:?}");
+    let id = pki::load_identity(&pem_source(
+        Path::new(&cert),
+        Some(Path::new(&key)),
+        Some(SECRET_PW),
+    ))
+    .unwrap();
+    assert_modern_p12(&id);
+    println!("LOADED={}", id.info.subject_cn.unwrap_or_default());
+}
+
+/// A traditional key encrypted with single DES (`openssl genrsa -des`),
+/// which OpenSSL 3 can only decrypt with the legacy provider.
+#[test]
+fn legacy_des_pem_key_in_fresh_process() {
+    if !openssl_cli() {
+        eprintln!("openssl CLI not found; skipping the single-DES key");
+        return;
+    }
+    let (_dir, pki) = shared();
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("des-key.pem");
+    let status = Command::new("openssl")
+        .args([
+            "rsa",
+            "-traditional",
+            "-des",
+            "-provider",
+            "legacy",
+            "-provider",
+            "default",
+        ])
+        .arg("-in")
+        .arg(&pki.client_key_pem)
+        .arg("-out")
+        .arg(&key)
+        .arg("-passout")
+        .arg(format!("pass:{SECRET_PW}"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(contains(&fs::read(&key).unwrap(), b"DEK-Info: DES-CBC,"));
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "legacy_child_process", "--nocapture"])
+        .env("SP_CONTRACT_PKI_CHILD_CERT", &pki.client_pem)
+        .env("SP_CONTRACT_PKI_CHILD_KEY", &key)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("LOADED={}", pki::CLIENT_CN)),
+        "{text}"
+    );
+}

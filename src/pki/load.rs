@@ -323,7 +323,13 @@ fn parse_private_key(
         Err(e) => e,
     };
     // Old PEM encryption (DES-CBC, RC2) needs the legacy provider.
-    if mentions(&first, "unsupported") && load_legacy_provider().is_ok() {
+    if mentions(&first, "unsupported") {
+        if let Err(detail) = load_legacy_provider() {
+            return Err(PkiError::LegacyUnavailable {
+                path: path.to_path_buf(),
+                detail,
+            });
+        }
         match attempt() {
             Ok(key) => return Ok(key),
             Err(_) if encrypted => {
@@ -334,7 +340,7 @@ fn parse_private_key(
             Err(e) => return Err(crypto(path, "reading the private key", e)),
         }
     }
-    if encrypted && !mentions(&first, "unsupported") {
+    if encrypted {
         // A decryption that fails or yields garbage: the password is wrong.
         return Err(PkiError::WrongPassword {
             path: path.to_path_buf(),
