@@ -199,7 +199,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::Mock(MockCommand::Serve { addr, mocks, certs }) => serve(addr, mocks, certs),
         Command::Certs(CertsCommand::Init { dir, force }) => {
-            let pki = crate::pki::init(&dir, force).map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+            let pki =
+                crate::pki::init(&dir, force).map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
             println!("Test PKI in {}:", pki.dir.display());
             for (what, p) in [
                 ("CA", &pki.ca_pem),
@@ -289,8 +290,12 @@ fn write_report(
 }
 
 fn dry_run(paths: &SuitePaths, args: &RunArgs) -> Result<ExitCode, Fatal> {
-    let (planned, problems) =
-        engine::dry_run(paths, &args.target, args.tags.as_deref(), args.name.as_deref())?;
+    let (planned, problems) = engine::dry_run(
+        paths,
+        &args.target,
+        args.tags.as_deref(),
+        args.name.as_deref(),
+    )?;
     println!(
         "Dry run against target '{}': {} scenario(s), nothing is sent.",
         args.target,
@@ -306,12 +311,18 @@ fn dry_run(paths: &SuitePaths, args: &RunArgs) -> Result<ExitCode, Fatal> {
         );
     }
     if problems.is_empty() {
-        println!("Every step has a definition and every alias resolves for '{}'.", args.target);
+        println!(
+            "Every step has a definition and every alias resolves for '{}'.",
+            args.target
+        );
         return Ok(ExitCode::Passed);
     }
     println!("\n{} problem(s):", problems.len());
     for p in &problems {
-        println!("  {}:{}  {}\n      {}", p.feature_rel, p.line, p.step, p.message);
+        println!(
+            "  {}:{}  {}\n      {}",
+            p.feature_rel, p.line, p.step, p.message
+        );
     }
     Ok(ExitCode::Usage)
 }
@@ -359,7 +370,12 @@ pub fn steps_text(markdown: bool) -> String {
                     d.doc.replace('|', "\\|")
                 ));
             } else {
-                out.push_str(&format!("  {} {}\n      {}\n", d.kind.keyword(), d.example, d.doc));
+                out.push_str(&format!(
+                    "  {} {}\n      {}\n",
+                    d.kind.keyword(),
+                    d.example,
+                    d.doc
+                ));
             }
         }
     }
@@ -379,11 +395,24 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
             .await
             .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
         let t = running.platform.target(&pki, &running.url);
-        println!("sp-contract mock of Serviceplatformen on {} (mutual TLS)", running.url);
+        println!(
+            "sp-contract mock of Serviceplatformen on {} (mutual TLS)",
+            running.url
+        );
         println!("  trust the server with:   {}", pki.ca_pem.display());
-        println!("  client certificate:      {}  key: {}", pki.client_pem.display(), pki.client_key_pem.display());
-        println!("  or PKCS#12:              {}  (the documented test password)", pki.client_p12.display());
-        println!("  authority CVR:           {}", t.authority_cvr.as_deref().unwrap_or("-"));
+        println!(
+            "  client certificate:      {}  key: {}",
+            pki.client_pem.display(),
+            pki.client_key_pem.display()
+        );
+        println!(
+            "  or PKCS#12:              {}  (the documented test password)",
+            pki.client_p12.display()
+        );
+        println!(
+            "  authority CVR:           {}",
+            t.authority_cvr.as_deref().unwrap_or("-")
+        );
         println!("  UserSystemUUID:          {}", t.user_system_uuid);
         println!("  UserUUID:                {}", t.user_uuid);
         for (svc, uuid) in &t.agreements {
@@ -392,7 +421,9 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
                 "  {svc}: POST {}{}  ServiceAgreementUUID {uuid}{}",
                 running.url,
                 info.map(|i| i.path).unwrap_or(""),
-                info.and_then(|i| i.service_uuid).map(|u| format!("  ServiceUUID {u}")).unwrap_or_default()
+                info.and_then(|i| i.service_uuid)
+                    .map(|u| format!("  ServiceUUID {u}"))
+                    .unwrap_or_default()
             );
         }
         println!("Press Ctrl-C to stop.");

@@ -34,7 +34,9 @@ pub enum ConfigError {
     },
     #[error("config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("unknown target '{name}'; configured targets: {known}. Define [targets.{name}] in {config}")]
+    #[error(
+        "unknown target '{name}'; configured targets: {known}. Define [targets.{name}] in {config}"
+    )]
     UnknownTarget {
         name: String,
         known: String,
@@ -392,7 +394,11 @@ far = "0101801234"
         std::env::set_var("SPC_TEST_PW_1", "s3cret æ\"'");
         let cfg: ConfigFile = toml::from_str(CFG).unwrap();
         let t = cfg
-            .remote_target("exttest", Path::new("/etc/x"), Path::new("sp-contract.toml"))
+            .remote_target(
+                "exttest",
+                Path::new("/etc/x"),
+                Path::new("sp-contract.toml"),
+            )
             .unwrap();
         assert_eq!(t.base_url, "https://exttest.serviceplatformen.dk");
         assert_eq!(t.user_system_uuid, "50be05bb-0000-4000-8000-000000000001");
@@ -400,7 +406,10 @@ far = "0101801234"
             t.agreement_for("SF1520").unwrap(),
             "17a44431-0000-4000-8000-000000000003"
         );
-        assert!(t.agreement_for("SF2900").unwrap_err().contains("[targets.exttest.agreements]"));
+        assert!(t
+            .agreement_for("SF2900")
+            .unwrap_err()
+            .contains("[targets.exttest.agreements]"));
         match t.identity("standard").unwrap() {
             IdentitySource::Pkcs12 { path, password } => {
                 assert_eq!(path, Path::new("/etc/x/vendor.p12"));
@@ -408,7 +417,10 @@ far = "0101801234"
             }
             _ => panic!(),
         }
-        assert!(!format!("{t:?}").contains("s3cret"), "password leaked in Debug");
+        assert!(
+            !format!("{t:?}").contains("s3cret"),
+            "password leaked in Debug"
+        );
         assert!(t.citizen("mor").unwrap_err().contains("far"));
     }
 
@@ -420,7 +432,8 @@ far = "0101801234"
             .unwrap_err();
         assert!(e.to_string().contains("mock, exttest"), "{e}");
         std::env::remove_var("SPC_TEST_PW_MISSING");
-        let cfg: ConfigFile = toml::from_str(&CFG.replace("SPC_TEST_PW_1", "SPC_TEST_PW_MISSING")).unwrap();
+        let cfg: ConfigFile =
+            toml::from_str(&CFG.replace("SPC_TEST_PW_1", "SPC_TEST_PW_MISSING")).unwrap();
         let e = cfg
             .remote_target("exttest", Path::new("."), Path::new("x"))
             .unwrap_err();

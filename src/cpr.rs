@@ -8,7 +8,9 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CprError {
-    #[error("'{shown}' is not a CPR number: it must be 10 digits, written DDMMYYSSSS or DDMMYY-SSSS")]
+    #[error(
+        "'{shown}' is not a CPR number: it must be 10 digits, written DDMMYYSSSS or DDMMYY-SSSS"
+    )]
     Format { shown: String },
     #[error("'{shown}' is not a CPR number: {day:02}-{month:02}-{year} is not a valid birth date")]
     Date {
@@ -154,8 +156,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates_including_leap_years() {
-        assert!(matches!(Cpr::parse("3202801234"), Err(CprError::Date { .. })));
-        assert!(matches!(Cpr::parse("0113801234"), Err(CprError::Date { .. })));
+        assert!(matches!(
+            Cpr::parse("3202801234"),
+            Err(CprError::Date { .. })
+        ));
+        assert!(matches!(
+            Cpr::parse("0113801234"),
+            Err(CprError::Date { .. })
+        ));
         // 1900 was not a leap year, 2000 was.
         assert!(Cpr::parse("2902001234").is_err());
         assert!(Cpr::parse("2902004234").is_ok());

@@ -69,7 +69,11 @@ impl RunRequest {
 }
 
 /// Load and filter the scenarios.
-pub fn plan(paths: &SuitePaths, tags: Option<&str>, name: Option<&str>) -> Result<(Vec<features::LoadedFeature>, Vec<PlannedScenario>), Fatal> {
+pub fn plan(
+    paths: &SuitePaths,
+    tags: Option<&str>,
+    name: Option<&str>,
+) -> Result<(Vec<features::LoadedFeature>, Vec<PlannedScenario>), Fatal> {
     let filter = Filter::new(tags, name).map_err(|e| Fatal::usage(e.to_string()))?;
     let loaded = features::load(&paths.features).map_err(|e| Fatal::usage(e.to_string()))?;
     let planned = features::plan(&loaded, &filter);
@@ -93,11 +97,18 @@ pub fn resolve_target_offline(paths: &SuitePaths, name: &str) -> Result<Target, 
 }
 
 fn remote_target(paths: &SuitePaths, name: &str) -> Result<Target, Fatal> {
-    let cfg = config::load(&paths.config, paths.config_required).map_err(|e| Fatal::usage(e.to_string()))?;
+    let cfg = config::load(&paths.config, paths.config_required)
+        .map_err(|e| Fatal::usage(e.to_string()))?;
     let base = paths
         .config
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            }
+        })
         .unwrap_or_else(|| PathBuf::from("."));
     cfg.remote_target(name, &base, &paths.config)
         .map_err(|e| Fatal::usage(e.to_string()))
@@ -115,7 +126,11 @@ pub fn ensure_pki(paths: &SuitePaths) -> Result<TestPki, Fatal> {
 }
 
 /// Scenarios that would change state on a production target without permission.
-pub fn production_guard(target: &Target, scenarios: &[PlannedScenario], allow: bool) -> Result<(), Fatal> {
+pub fn production_guard(
+    target: &Target,
+    scenarios: &[PlannedScenario],
+    allow: bool,
+) -> Result<(), Fatal> {
     if !target.production || allow {
         return Ok(());
     }
@@ -149,9 +164,13 @@ pub struct LiveTarget {
 pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, Fatal> {
     if name == MOCK_TARGET {
         let pki = ensure_pki(paths)?;
-        let running = mock::start(&paths.mocks, &pki, "127.0.0.1:0".parse().expect("static addr"))
-            .await
-            .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+        let running = mock::start(
+            &paths.mocks,
+            &pki,
+            "127.0.0.1:0".parse().expect("static addr"),
+        )
+        .await
+        .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
         let target = running.platform.target(&pki, &running.url);
         return Ok(LiveTarget {
             target: Arc::new(target),
@@ -194,7 +213,12 @@ pub async fn run(
             name: lf.feature.name.clone(),
             path: PathBuf::from(&lf.rel),
             line: lf.feature.position.line,
-            tags: lf.feature.tags.iter().map(|t| format!("@{}", t.trim_start_matches('@'))).collect(),
+            tags: lf
+                .feature
+                .tags
+                .iter()
+                .map(|t| format!("@{}", t.trim_start_matches('@')))
+                .collect(),
             scenarios: Vec::new(),
         })
         .collect();
@@ -236,7 +260,12 @@ pub fn exit_code(run: &RunResult) -> ExitCode {
 }
 
 /// A dry run: parse, match, resolve; send nothing.
-pub fn dry_run(paths: &SuitePaths, target: &str, tags: Option<&str>, name: Option<&str>) -> Result<(Vec<PlannedScenario>, Vec<PlanProblem>), Fatal> {
+pub fn dry_run(
+    paths: &SuitePaths,
+    target: &str,
+    tags: Option<&str>,
+    name: Option<&str>,
+) -> Result<(Vec<PlannedScenario>, Vec<PlanProblem>), Fatal> {
     let (_, planned) = plan(paths, tags, name)?;
     let t = resolve_target_offline(paths, target)?;
     let problems = exec::check_plan(&planned, &t);

@@ -1,1 +1,3 @@
-fn main() { std::process::exit(sp_contract::cli::main()); }
+fn main() {
+    std::process::exit(sp_contract::cli::main());
+}

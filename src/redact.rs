@@ -56,18 +56,12 @@ mod tests {
     fn masks_cpr_in_every_common_shape() {
         assert_eq!(mask_cpr("0101801234"), "010180-xxxx");
         assert_eq!(mask_cpr("cpr 010180-1234."), "cpr 010180-xxxx.");
-        assert_eq!(
-            mask_cpr("<PNR>0101801234</PNR>"),
-            "<PNR>010180-xxxx</PNR>"
-        );
+        assert_eq!(mask_cpr("<PNR>0101801234</PNR>"), "<PNR>010180-xxxx</PNR>");
         assert_eq!(
             mask_cpr("urn:oio:cpr-nr:0101801234"),
             "urn:oio:cpr-nr:010180-xxxx"
         );
-        assert_eq!(
-            mask_cpr("0101801234,0202802345"),
-            "010180-xxxx,020280-xxxx"
-        );
+        assert_eq!(mask_cpr("0101801234,0202802345"), "010180-xxxx,020280-xxxx");
     }
 
     #[test]

@@ -107,8 +107,8 @@ pub enum SoapError {
 /// Parse a SOAP 1.1 (or 1.2) response body.
 pub fn parse_reply(body: &[u8]) -> Result<Reply, SoapError> {
     let root = xml::parse(body)?;
-    let is_env = root.local == "Envelope"
-        && matches!(root.ns.as_deref(), Some(SOAP11_NS) | Some(SOAP12_NS));
+    let is_env =
+        root.local == "Envelope" && matches!(root.ns.as_deref(), Some(SOAP11_NS) | Some(SOAP12_NS));
     if !is_env {
         return Err(SoapError::NotEnvelope(root.local));
     }
@@ -124,14 +124,16 @@ pub fn parse_reply(body: &[u8]) -> Result<Reply, SoapError> {
 
 fn parse_fault(f: &Element) -> Result<Fault, SoapError> {
     // SOAP 1.1: faultcode/faultstring/detail. SOAP 1.2: Code/Value, Reason/Text, Detail.
-    let code = f
-        .child("faultcode")
-        .map(|e| e.text())
-        .or_else(|| f.child("Code").and_then(|c| c.child("Value")).map(|e| e.text()));
-    let string = f
-        .child("faultstring")
-        .map(|e| e.text())
-        .or_else(|| f.child("Reason").and_then(|c| c.child("Text")).map(|e| e.text()));
+    let code = f.child("faultcode").map(|e| e.text()).or_else(|| {
+        f.child("Code")
+            .and_then(|c| c.child("Value"))
+            .map(|e| e.text())
+    });
+    let string = f.child("faultstring").map(|e| e.text()).or_else(|| {
+        f.child("Reason")
+            .and_then(|c| c.child("Text"))
+            .map(|e| e.text())
+    });
     if code.is_none() && string.is_none() {
         return Err(SoapError::FaultWithoutCode);
     }
@@ -268,7 +270,9 @@ mod tests {
         ));
         assert!(matches!(parse_reply(b"{\"a\":1}"), Err(SoapError::Xml(_))));
         assert!(matches!(
-            parse_reply(b"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"/>"),
+            parse_reply(
+                b"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"/>"
+            ),
             Err(SoapError::NoBody)
         ));
     }

@@ -179,7 +179,10 @@ pub fn classify(url: &str, e: &reqwest::Error) -> TransportError {
         cause: tls_cause(&chain),
         hint,
     };
-    if lower.contains("certificate verify failed") || lower.contains("self-signed") || lower.contains("self signed") {
+    if lower.contains("certificate verify failed")
+        || lower.contains("self-signed")
+        || lower.contains("self signed")
+    {
         if lower.contains("hostname mismatch") || lower.contains("ip address mismatch") {
             return tls("The server's certificate does not name this host: check base_url (use the host name the certificate was issued for).");
         }
@@ -212,7 +215,8 @@ pub fn classify(url: &str, e: &reqwest::Error) -> TransportError {
 
 fn tls_cause(chain: &str) -> String {
     // openssl's stack strings are long; keep the reason part.
-    let re = regex::Regex::new(r"(?i)(?:ssl routines|SSL routines):[^:]*:([^:\]]+)").expect("static regex");
+    let re = regex::Regex::new(r"(?i)(?:ssl routines|SSL routines):[^:]*:([^:\]]+)")
+        .expect("static regex");
     let reasons: Vec<String> = re
         .captures_iter(chain)
         .map(|c| c[1].trim().to_string())

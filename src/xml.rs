@@ -179,7 +179,9 @@ impl std::str::FromStr for Path {
                         .and_then(|n| n.trim().parse::<usize>().ok())
                         .filter(|n| *n >= 1)
                         .ok_or_else(|| {
-                            format!("bad index in '{raw}' of path '{s}': write name[1], name[2], ...")
+                            format!(
+                                "bad index in '{raw}' of path '{s}': write name[1], name[2], ..."
+                            )
                         })?;
                     (&raw[..open], Some(idx))
                 }
@@ -369,8 +371,7 @@ fn decode(bytes: &[u8]) -> Result<String, XmlError> {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             let head = String::from_utf8_lossy(&bytes[..bytes.len().min(100)]).to_lowercase();
-            if head.starts_with("<?xml")
-                && (head.contains("iso-8859-1") || head.contains("latin1"))
+            if head.starts_with("<?xml") && (head.contains("iso-8859-1") || head.contains("latin1"))
             {
                 Ok(bytes.iter().map(|&b| b as char).collect())
             } else {
@@ -539,9 +540,11 @@ mod tests {
     #[test]
     fn canonical_form_ignores_prefixes_and_attribute_order() {
         let a = parse(br#"<p:R xmlns:p="urn:a" y="1" x="2"><p:v> 1 </p:v></p:R>"#).unwrap();
-        let b = parse(br#"<R xmlns="urn:a" x="2" y="1">
+        let b = parse(
+            br#"<R xmlns="urn:a" x="2" y="1">
             <v>1</v>
-        </R>"#)
+        </R>"#,
+        )
         .unwrap();
         assert_eq!(canonical(&a), canonical(&b));
         let c = parse(br#"<R xmlns="urn:b" x="2" y="1"><v>1</v></R>"#).unwrap();
@@ -555,7 +558,10 @@ mod tests {
         let e = parse(&DOC.as_bytes()[..120]).unwrap_err();
         assert!(e.to_string().contains("truncated") || matches!(e, XmlError::Malformed { .. }));
         assert_eq!(parse(b"  ").unwrap_err(), XmlError::Empty);
-        assert!(matches!(parse(b"<a>\xff</a>"), Err(XmlError::Utf8 { offset: 3 })));
+        assert!(matches!(
+            parse(b"<a>\xff</a>"),
+            Err(XmlError::Utf8 { offset: 3 })
+        ));
         assert!(parse(b"<p:a/>").is_err(), "undeclared prefix");
         assert!(parse(b"<a/><b/>").is_err());
         let deep = "<a>".repeat(1000) + &"</a>".repeat(1000);

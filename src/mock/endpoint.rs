@@ -54,7 +54,9 @@ impl<S: SoapService> Respond for SoapEndpoint<S> {
 impl<S: SoapService> SoapEndpoint<S> {
     fn answer(&self, req: &Request) -> SoapAnswer {
         let p = &self.platform;
-        let schema = |reason: String| SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]));
+        let schema = |reason: String| {
+            SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
+        };
         let action = req
             .headers
             .get("soapaction")

@@ -85,7 +85,9 @@ impl Drop for Front {
 
 /// Serve TLS on `listener`, forwarding each request to `backend` (the wiremock server).
 pub fn start(listener: TcpListener, acceptor: SslAcceptor, backend: SocketAddr) -> Front {
-    let addr = listener.local_addr().expect("bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("bound listener has an address");
     let (tx, rx) = watch::channel(false);
     let acceptor = Arc::new(acceptor);
     let mut connector = HttpConnector::new();
@@ -199,7 +201,10 @@ async fn forward(
         }
         out = out.header(k, v);
     }
-    if let Some(cn) = cn.as_deref().and_then(|c| hyper::header::HeaderValue::from_str(c).ok()) {
+    if let Some(cn) = cn
+        .as_deref()
+        .and_then(|c| hyper::header::HeaderValue::from_str(c).ok())
+    {
         out = out.header(CLIENT_CN_HEADER, cn);
     }
     if let Some(sha) = sha {

@@ -201,7 +201,11 @@ impl Platform {
                     format!("agreement {} names unknown service {}", a.uuid, a.service),
                 ));
             }
-            if !platform.user_systems.iter().any(|u| u.uuid == a.user_system) {
+            if !platform
+                .user_systems
+                .iter()
+                .any(|u| u.uuid == a.user_system)
+            {
                 return Err(invalid(
                     &pf_path,
                     format!(
@@ -216,15 +220,13 @@ impl Platform {
         let mut citizens = Vec::new();
         let mut by_cpr = HashMap::new();
         for entry in file.citizens {
-            crate::cpr::Cpr::parse(&entry.cpr).map_err(|e| {
-                invalid(&c_path, format!("citizen '{}': {e}", entry.alias))
-            })?;
+            crate::cpr::Cpr::parse(&entry.cpr)
+                .map_err(|e| invalid(&c_path, format!("citizen '{}': {e}", entry.alias)))?;
             let (sf1520, sf1520_xml) = match &entry.sf1520 {
                 Some(rel) => {
                     let p = dir.join(rel);
                     let text = read(&p)?;
-                    let el = xml::parse(text.as_bytes())
-                        .map_err(|e| invalid(&p, e.to_string()))?;
+                    let el = xml::parse(text.as_bytes()).map_err(|e| invalid(&p, e.to_string()))?;
                     let pnr: xml::Path = "persondata/personnummer".parse().expect("static");
                     let found = el.select(&pnr).first().map(|e| e.text());
                     if found.as_deref() != Some(entry.cpr.as_str()) {
@@ -236,12 +238,23 @@ impl Platform {
                             ),
                         ));
                     }
-                    (Some(el), Some(text.trim().trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").trim().to_string()))
+                    (
+                        Some(el),
+                        Some(
+                            text.trim()
+                                .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+                                .trim()
+                                .to_string(),
+                        ),
+                    )
                 }
                 None => (None, None),
             };
             if by_cpr.insert(entry.cpr.clone(), citizens.len()).is_some() {
-                return Err(invalid(&c_path, format!("cpr of '{}' appears twice", entry.alias)));
+                return Err(invalid(
+                    &c_path,
+                    format!("cpr of '{}' appears twice", entry.alias),
+                ));
             }
             citizens.push(Citizen {
                 entry,
@@ -314,7 +327,9 @@ impl Platform {
             None => MockFault {
                 http_status: 500,
                 code: "soapenv:Server".into(),
-                string: format!("mock data has no fault template '{name}' (add it to mocks/faults.json)"),
+                string: format!(
+                    "mock data has no fault template '{name}' (add it to mocks/faults.json)"
+                ),
                 errors: vec![],
             },
         }
@@ -333,7 +348,11 @@ impl Platform {
             if ic.service_uuid != expected {
                 return Err(self.fault(
                     "wrong_service_uuid",
-                    &[("service_uuid", &ic.service_uuid), ("expected", expected), ("service", service.id)],
+                    &[
+                        ("service_uuid", &ic.service_uuid),
+                        ("expected", expected),
+                        ("service", service.id),
+                    ],
                 ));
             }
         }
@@ -376,7 +395,11 @@ impl Platform {
     }
 
     /// The calling certificate must be registered on the user system.
-    pub fn authorize_certificate(&self, user_system: &str, caller: &Caller) -> Result<(), MockFault> {
+    pub fn authorize_certificate(
+        &self,
+        user_system: &str,
+        caller: &Caller,
+    ) -> Result<(), MockFault> {
         let system = self
             .platform
             .user_systems
@@ -480,6 +503,9 @@ pub fn now_iso() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }

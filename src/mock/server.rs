@@ -48,15 +48,20 @@ impl RunningMock {
 }
 
 /// Start the mock on `addr` (port 0 picks a free port). Must be called inside a Tokio runtime.
-pub async fn start(mocks_dir: &Path, pki: &TestPki, addr: SocketAddr) -> Result<RunningMock, MockError> {
+pub async fn start(
+    mocks_dir: &Path,
+    pki: &TestPki,
+    addr: SocketAddr,
+) -> Result<RunningMock, MockError> {
     let platform = Arc::new(Platform::load(mocks_dir)?);
     let static_mappings = mappings::load_mappings(mocks_dir)?;
     let acceptor = front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)?;
 
-    let backend_listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|source| MockError::Bind {
-        addr: "127.0.0.1:0".parse().expect("static addr"),
-        source,
-    })?;
+    let backend_listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|source| MockError::Bind {
+            addr: "127.0.0.1:0".parse().expect("static addr"),
+            source,
+        })?;
     // Recording every request would grow without bound under `mock serve`.
     let backend = MockServer::builder()
         .listener(backend_listener)

@@ -19,8 +19,9 @@ impl SoapService for Sf1520 {
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
-        let schema =
-            |reason: String| SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]));
+        let schema = |reason: String| {
+            SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
+        };
         let payload = call.payload;
         if payload.local != "PersonLookupRequest" || payload.ns.as_deref() != Some(sf1520::NS) {
             return schema(format!(
@@ -31,7 +32,12 @@ impl SoapService for Sf1520 {
         }
         if let Err(e) = check_order(
             payload,
-            &["CallContext", "AuthorityContext", "InvocationContext", "PNR"],
+            &[
+                "CallContext",
+                "AuthorityContext",
+                "InvocationContext",
+                "PNR",
+            ],
         ) {
             return schema(e);
         }
@@ -60,10 +66,9 @@ impl SoapService for Sf1520 {
         }
         match p.citizen_by_cpr(&pnr).and_then(|c| c.sf1520_xml.clone()) {
             Some(xml) => SoapAnswer::Payload(xml),
-            None => SoapAnswer::Fault(p.fault(
-                "cpr_not_found",
-                &[("pnr", &crate::cpr::mask(&pnr))],
-            )),
+            None => {
+                SoapAnswer::Fault(p.fault("cpr_not_found", &[("pnr", &crate::cpr::mask(&pnr))]))
+            }
         }
     }
 }

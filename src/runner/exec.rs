@@ -78,7 +78,10 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
                     message: format!(
                         "the step matches {} definitions: {}",
                         defs.len(),
-                        defs.iter().map(|d| d.example).collect::<Vec<_>>().join(" / ")
+                        defs.iter()
+                            .map(|d| d.example)
+                            .collect::<Vec<_>>()
+                            .join(" / ")
                     ),
                     diff: None,
                 });
@@ -142,10 +145,7 @@ pub fn check_plan(scenarios: &[PlannedScenario], target: &Target) -> Vec<PlanPro
                     check(target, &args).err()
                 }),
                 Match::Undefined => Some(undefined_failure(&st.text).message),
-                Match::Ambiguous(defs) => Some(format!(
-                    "matches {} step definitions",
-                    defs.len()
-                )),
+                Match::Ambiguous(defs) => Some(format!("matches {} step definitions", defs.len())),
             };
             if let Some(message) = problem {
                 problems.push(PlanProblem {
@@ -158,7 +158,11 @@ pub fn check_plan(scenarios: &[PlannedScenario], target: &Target) -> Vec<PlanPro
         }
     }
     // Outlines and backgrounds repeat steps: report each place once.
-    problems.sort_by(|a, b| (&a.feature_rel, a.line, &a.message).cmp(&(&b.feature_rel, b.line, &b.message)));
-    problems.dedup_by(|a, b| a.feature_rel == b.feature_rel && a.line == b.line && a.message == b.message);
+    problems.sort_by(|a, b| {
+        (&a.feature_rel, a.line, &a.message).cmp(&(&b.feature_rel, b.line, &b.message))
+    });
+    problems.dedup_by(|a, b| {
+        a.feature_rel == b.feature_rel && a.line == b.line && a.message == b.message
+    });
     problems
 }

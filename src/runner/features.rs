@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FeatureError {
-    #[error("features folder {0} does not exist; give --features DIR or run from the suite's folder")]
+    #[error(
+        "features folder {0} does not exist; give --features DIR or run from the suite's folder"
+    )]
     NoDir(PathBuf),
     #[error("cannot read {path}: {source}")]
     Read {
@@ -145,14 +147,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Feature, FeatureError> {
         Ok(mut f) => {
             // Danish keywords in a file without the language line parse as an English
             // feature's description: zero scenarios, which would pass silently.
-            let scenarios = f.scenarios.len() + f.rules.iter().map(|r| r.scenarios.len()).sum::<usize>();
+            let scenarios =
+                f.scenarios.len() + f.rules.iter().map(|r| r.scenarios.len()).sum::<usize>();
             if scenarios == 0 {
                 return Err(FeatureError::Parse {
                     path: path.to_path_buf(),
                     line: f.position.line,
                     column: f.position.col,
                     detail: "no scenarios found".into(),
-                    hint: if has_language { " Add at least one `Scenarie:`." } else { LANGUAGE_HINT },
+                    hint: if has_language {
+                        " Add at least one `Scenarie:`."
+                    } else {
+                        LANGUAGE_HINT
+                    },
                 });
             }
             f.path = Some(path.to_path_buf());
@@ -196,10 +203,13 @@ pub struct Filter {
 impl Filter {
     pub fn new(tags: Option<&str>, name: Option<&str>) -> Result<Filter, FeatureError> {
         let tags = match tags {
-            Some(expr) => Some(expr.parse::<TagOperation>().map_err(|e| FeatureError::Tags {
-                expr: expr.to_string(),
-                reason: e.to_string(),
-            })?),
+            Some(expr) => Some(
+                expr.parse::<TagOperation>()
+                    .map_err(|e| FeatureError::Tags {
+                        expr: expr.to_string(),
+                        reason: e.to_string(),
+                    })?,
+            ),
             None => None,
         };
         let name = match name {
@@ -261,7 +271,11 @@ pub fn plan(features: &[LoadedFeature], filter: &Filter) -> Vec<PlannedScenario>
     let mut out = Vec::new();
     for (fi, lf) in features.iter().enumerate() {
         let f = &lf.feature;
-        let fbg = f.background.as_ref().map(|b| steps_of(&b.steps)).unwrap_or_default();
+        let fbg = f
+            .background
+            .as_ref()
+            .map(|b| steps_of(&b.steps))
+            .unwrap_or_default();
         let mut groups: Vec<(Vec<String>, Vec<PlannedStep>, &Vec<gherkin::Scenario>)> =
             vec![(with_at(&f.tags).collect(), fbg.clone(), &f.scenarios)];
         for r in &f.rules {
@@ -377,10 +391,13 @@ Egenskab: Opslag
 
     #[test]
     fn parse_errors_name_file_line_and_column() {
-        let bad = "# language: da\nEgenskab: x\n  Scenarie: y\n    Givet a\n    | a | b |\n    | c |\n";
+        let bad =
+            "# language: da\nEgenskab: x\n  Scenarie: y\n    Givet a\n    | a | b |\n    | c |\n";
         let e = parse(Path::new("x.feature"), bad).unwrap_err().to_string();
         assert!(e.starts_with("x.feature:"), "{e}");
-        let e = parse(Path::new("y.feature"), "Feature: x\n  Scenarie: y\n").unwrap_err().to_string();
+        let e = parse(Path::new("y.feature"), "Feature: x\n  Scenarie: y\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("# language: da"), "{e}");
     }
 }

@@ -79,8 +79,7 @@ impl ScenarioResult {
             Status::Failed
         } else if self.steps.iter().any(|s| s.status == Status::Undefined) {
             Status::Undefined
-        } else if !self.steps.is_empty() && self.steps.iter().all(|s| s.status == Status::Skipped)
-        {
+        } else if !self.steps.is_empty() && self.steps.iter().all(|s| s.status == Status::Skipped) {
             Status::Skipped
         } else {
             Status::Passed
@@ -119,6 +118,8 @@ impl RunResult {
     }
 
     pub fn count(&self, status: Status) -> usize {
-        self.scenarios().filter(|(_, s)| s.status() == status).count()
+        self.scenarios()
+            .filter(|(_, s)| s.status() == status)
+            .count()
     }
 }

@@ -120,7 +120,10 @@ impl World {
             .unwrap_or(AgreementChoice::Approved)
         {
             AgreementChoice::Approved => t.agreement_for(service.id).map_err(input)?.to_string(),
-            AgreementChoice::Named(n) => t.agreement_alias(service.id, &n).map_err(input)?.to_string(),
+            AgreementChoice::Named(n) => t
+                .agreement_alias(service.id, &n)
+                .map_err(input)?
+                .to_string(),
             AgreementChoice::Unknown(u) => u,
         };
         Ok(Some(InvocationContext {
@@ -190,22 +193,33 @@ impl World {
     }
 
     fn last(&self) -> Result<&Last, StepFailure> {
-        self.last
-            .as_ref()
-            .ok_or_else(|| input("no call has been made yet in this scenario: put a Når-step before this Så-step"))
+        self.last.as_ref().ok_or_else(|| {
+            input("no call has been made yet in this scenario: put a Når-step before this Så-step")
+        })
     }
 
     /// The successful answer's payload, or a contract failure naming the fault.
     pub fn payload(&self) -> Result<&Element, StepFailure> {
         match self.last()? {
-            Last::Reply { reply: Reply::Payload(p), .. } => Ok(p),
-            Last::Reply { reply: Reply::Fault(f), service, .. } => Err(contract(format!(
+            Last::Reply {
+                reply: Reply::Payload(p),
+                ..
+            } => Ok(p),
+            Last::Reply {
+                reply: Reply::Fault(f),
+                service,
+                ..
+            } => Err(contract(format!(
                 "{service} answered with a SOAP fault, not data: {}",
                 f.summary()
             ))),
-            Last::Reply { reply: Reply::Empty, service, .. } => {
-                Err(contract(format!("{service} answered with an empty SOAP Body")))
-            }
+            Last::Reply {
+                reply: Reply::Empty,
+                service,
+                ..
+            } => Err(contract(format!(
+                "{service} answered with an empty SOAP Body"
+            ))),
             Last::RefusedLocally { reason } => Err(contract(format!(
                 "nothing was sent: the call was refused before sending ({reason})"
             ))),

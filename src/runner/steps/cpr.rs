@@ -158,7 +158,8 @@ fn lives_at(w: &mut World, a: Args) -> StepFuture<'_> {
             Err(contract(format!(
                 "expected adresse/aktuelAdresse/standardadresse \"{}\", got {}",
                 a.get(0),
-                got.map(|g| format!("\"{g}\"")).unwrap_or_else(|| "no address".into())
+                got.map(|g| format!("\"{g}\""))
+                    .unwrap_or_else(|| "no address".into())
             )))
         }
     })
@@ -200,7 +201,12 @@ fn civil_status(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
-fn flag(w: &World, path: &str, negate: bool, what: &str) -> Result<(), crate::runner::model::StepFailure> {
+fn flag(
+    w: &World,
+    path: &str,
+    negate: bool,
+    what: &str,
+) -> Result<(), crate::runner::model::StepFailure> {
     let p = w.payload()?;
     let got = field(p, path);
     let is_true = got.as_deref().and_then(truthy) == Some(true);
@@ -217,13 +223,23 @@ fn flag(w: &World, path: &str, negate: bool, what: &str) -> Result<(), crate::ru
 
 fn digital_post(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        flag(w, "persondata/tilmeldtDigitalpost", !a.get(0).is_empty(), "to be enrolled in Digital Post")
+        flag(
+            w,
+            "persondata/tilmeldtDigitalpost",
+            !a.get(0).is_empty(),
+            "to be enrolled in Digital Post",
+        )
     })
 }
 
 fn protected(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        flag(w, "persondata/adressebeskyttelse/beskyttet", !a.get(0).is_empty(), "to have name and address protection")
+        flag(
+            w,
+            "persondata/adressebeskyttelse/beskyttet",
+            !a.get(0).is_empty(),
+            "to have name and address protection",
+        )
     })
 }
 
@@ -243,12 +259,24 @@ fn deceased(w: &mut World, _a: Args) -> StepFuture<'_> {
 fn not_found(w: &mut World, _a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         match &w.last {
-            Some(Last::Reply { reply: Reply::Fault(_), .. }) | Some(Last::Reply { reply: Reply::Empty, .. }) => Ok(()),
-            Some(Last::Reply { reply: Reply::Payload(p), .. }) => {
+            Some(Last::Reply {
+                reply: Reply::Fault(_),
+                ..
+            })
+            | Some(Last::Reply {
+                reply: Reply::Empty,
+                ..
+            }) => Ok(()),
+            Some(Last::Reply {
+                reply: Reply::Payload(p),
+                ..
+            }) => {
                 if p.child("persondata").is_none() {
                     Ok(())
                 } else {
-                    Err(contract("expected no person, but the answer has persondata"))
+                    Err(contract(
+                        "expected no person, but the answer has persondata",
+                    ))
                 }
             }
             Some(Last::RefusedLocally { reason }) => Err(contract(format!(

@@ -119,7 +119,11 @@ fn success(w: &mut World, _a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         w.payload()?;
         match &w.last {
-            Some(Last::Reply { http_status, service, .. }) if *http_status != 200 => Err(contract(format!(
+            Some(Last::Reply {
+                http_status,
+                service,
+                ..
+            }) if *http_status != 200 => Err(contract(format!(
                 "{service} answered with data but HTTP {http_status}; a SOAP success is HTTP 200"
             ))),
             _ => Ok(()),
@@ -179,7 +183,10 @@ fn field_exists(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn count(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let want: usize = a.get(0).parse().map_err(|_| input("count must be a number"))?;
+        let want: usize = a
+            .get(0)
+            .parse()
+            .map_err(|_| input("count must be a number"))?;
         let p = w.payload()?;
         let n = p.select(&path(a.get(1))?).len();
         if n == want {
@@ -215,7 +222,8 @@ fn fields_table(w: &mut World, a: Args) -> StepFuture<'_> {
                     "  {}: expected \"{}\", got {}\n",
                     row[0],
                     row[1],
-                    got.map(|g| format!("\"{g}\"")).unwrap_or_else(|| "nothing".into())
+                    got.map(|g| format!("\"{g}\""))
+                        .unwrap_or_else(|| "nothing".into())
                 ));
             }
         }

@@ -85,7 +85,10 @@ fn unknown(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let s = service(a.get(0))?;
         // Fixed, so that the platform's answer (which may quote it) snapshots stably.
-        w.agreements.insert(s.id, AgreementChoice::Unknown(UNKNOWN_AGREEMENT.to_string()));
+        w.agreements.insert(
+            s.id,
+            AgreementChoice::Unknown(UNKNOWN_AGREEMENT.to_string()),
+        );
         Ok(())
     })
 }
