@@ -324,7 +324,14 @@ pub fn plan(features: &[LoadedFeature], filter: &Filter) -> Vec<PlannedScenario>
                             }
                             t
                         };
-                        s.name = format!("{} ({})", subst(&sc.name), row.join(", "));
+                        // Unique names per row: the placeholders make them so, or else
+                        // the row's values are appended.
+                        let named = subst(&sc.name);
+                        s.name = if named != sc.name {
+                            named
+                        } else {
+                            format!("{} ({})", sc.name, row.join(", "))
+                        };
                         for st in s.steps.iter_mut().skip(bg.len()) {
                             st.text = subst(&st.text);
                             st.docstring = st.docstring.as_deref().map(&subst);
@@ -378,7 +385,7 @@ Egenskab: Opslag
         let all = plan(&lf, &Filter::default());
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].steps.len(), 2);
-        assert_eq!(all[1].name, "To mor (mor)");
+        assert_eq!(all[1].name, "To mor");
         assert_eq!(all[2].steps[1].text, "jeg slår borgeren \"barn\" op i CPR");
         assert!(all[1].has_tag("@SF1520") && all[1].has_tag("writes"));
         assert_eq!(all[0].feature_stem(), "cpr/a");

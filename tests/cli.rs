@@ -1,0 +1,454 @@
+//! The `sp-contract` binary as users run it: exit codes, messages, reports, and the same
+//! suite against the embedded mock and against `mock serve` configured as a remote target.
+
+use sp_contract::mock::platform::Platform;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One test PKI shared by every test process (creation is safe under concurrency).
+fn certs() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs")
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn sp(args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(repo()).args(args).env("NO_COLOR", "1");
+    c
+}
+
+fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> (i32, String) {
+    let out: Output = cmd.borrow_mut().output().expect("run sp-contract");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn certs_arg() -> String {
+    certs().display().to_string()
+}
+
+#[test]
+fn built_in_suite_passes_against_the_embedded_mock_with_reports() {
+    let dir = tmp();
+    let junit = dir.path().join("out/junit.xml");
+    let cj = dir.path().join("cucumber.json");
+    let (code, out) = run(sp(&[
+        "run",
+        "--certs",
+        &certs_arg(),
+        "--junit",
+        junit.to_str().unwrap(),
+        "--cucumber-json",
+        cj.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let root = sp_contract::xml::parse(xml.as_bytes()).expect("JUnit is XML");
+    assert_eq!(root.local, "testsuites");
+    assert!(root.elements().count() >= 3, "a testsuite per feature");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&cj).unwrap()).unwrap();
+    assert!(json.as_array().is_some_and(|a| a.len() >= 3));
+    // Masked everywhere: no full CPR of the test citizens in any output.
+    for text in [&out, &xml, &std::fs::read_to_string(&cj).unwrap()] {
+        assert!(!text.contains("1503801233"), "unmasked CPR in output");
+    }
+}
+
+#[test]
+fn tags_and_name_select_scenarios_and_an_empty_selection_is_an_error() {
+    let (code, out) = run(sp(&["list", "--tags", "@adgang"]));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 4, "{out}");
+    let (code, out) = run(sp(&["list", "--name", "Død"]));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--tags", "@findesikke"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no scenario matches"), "{out}");
+    let (code, out) = run(sp(&["list", "--tags", "@a and and"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not a tag expression"), "{out}");
+}
+
+fn suite_with(feature: &str) -> (tempfile::TempDir, String) {
+    let dir = tmp();
+    std::fs::create_dir_all(dir.path().join("features")).unwrap();
+    std::fs::write(dir.path().join("features/x.feature"), feature).unwrap();
+    let f = dir.path().join("features").display().to_string();
+    (dir, f)
+}
+
+#[test]
+fn dry_run_checks_definitions_and_aliases_and_sends_nothing() {
+    let (code, out) = run(sp(&["run", "--dry-run"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("nothing is sent"), "{out}");
+
+    let (_d, f) = suite_with(
+        "# language: da\nEgenskab: x\n  Scenarie: y\n    Når jeg slår borgeren \"nabo\" op i CPR\n    Så danser borgeren\n",
+    );
+    let (code, out) = run(sp(&["run", "--dry-run", "--features", &f]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no citizen named 'nabo'"), "{out}");
+    assert!(out.contains("no step definition matches \"danser borgeren\""), "{out}");
+}
+
+#[test]
+fn undefined_step_fails_the_run_with_a_suggestion() {
+    let (_d, f) = suite_with(
+        "# language: da\nEgenskab: x\n  Scenarie: y\n    Når jeg slår borgeren far op i CPR\n",
+    );
+    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--features", &f]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("Did you mean"), "{out}");
+}
+
+#[test]
+fn broken_feature_file_names_file_line_and_column() {
+    let (_d, f) = suite_with("# language: da\nEgenskab: x\n  Scenarie: y\n    Givet a\n      | a | b |\n      | c |\n");
+    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--features", &f]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("x.feature:"), "{out}");
+    let (_d, f) = suite_with("Egenskab: x\n  Scenarie: y\n    Givet a\n");
+    let (code, out) = run(sp(&["list", "--features", &f]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("# language: da"), "{out}");
+}
+
+/// `mock serve` in the background, stopped on drop.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Served {
+    let mut child = sp(&["mock", "serve", "--addr", "127.0.0.1:0", "--certs", &certs_arg()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("serve prints its URL").unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("https://"))
+        .expect("URL in first line")
+        .to_string();
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, url }
+}
+
+/// A config whose target `local` is the served mock, with aliases resolving like the mock's.
+fn remote_config(dir: &Path, url: &str, password_env: &str, extra: &str) -> PathBuf {
+    let p = Platform::load(&repo().join("mocks")).unwrap();
+    let pki = sp_contract::pki::TestPki::at(&certs());
+    let t = p.target(&pki, url);
+    let mut cfg = format!(
+        "[targets.local]\nbase_url = \"{url}\"\nauthority_cvr = \"{}\"\nuser_system_uuid = \"{}\"\nuser_uuid = \"{}\"\nca = \"{}\"\nonly_ca = true\n{extra}\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{password_env}\" }}\n[targets.local.agreements]\n",
+        t.authority_cvr.clone().unwrap_or_default(),
+        t.user_system_uuid,
+        t.user_uuid,
+        pki.ca_pem.display(),
+        pki.client_p12.display(),
+    );
+    for (svc, uuid) in &t.agreements {
+        cfg.push_str(&format!("{svc} = \"{uuid}\"\n"));
+    }
+    cfg.push_str("[targets.local.aliases.citizens]\n");
+    for (a, cpr) in &t.citizens {
+        cfg.push_str(&format!("\"{a}\" = \"{cpr}\"\n"));
+    }
+    cfg.push_str("[targets.local.aliases.agreements]\n");
+    for (a, uuid) in &t.agreement_aliases {
+        cfg.push_str(&format!("\"{a}\" = \"{uuid}\"\n"));
+    }
+    cfg.push_str(&format!(
+        "[targets.local.aliases.identities.uregistreret]\npkcs12 = \"{}\"\npassword_env = \"{password_env}\"\n",
+        pki.unregistered_p12.display()
+    ));
+    let path = dir.join("sp-contract.toml");
+    std::fs::write(&path, cfg).unwrap();
+    path
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn same_suite_passes_against_mock_serve_as_a_remote_target() {
+    sp_contract::pki::ensure(&certs()).unwrap();
+    let served = serve();
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
+    // The remote target must give the very answers approved for the embedded mock.
+    copy_dir(&repo().join("snapshots/mock"), &dir.path().join("snapshots/local"));
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--snapshots",
+        dir.path().join("snapshots").to_str().unwrap(),
+    ])
+    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn wrong_certificate_password_is_a_clear_usage_error_without_the_password() {
+    sp_contract::pki::ensure(&certs()).unwrap();
+    let served = serve();
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW_WRONG", "");
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--tags",
+        "@cpr and not @adgang",
+        "--name",
+        "Død",
+    ])
+    .env("SPC_TEST_PW_WRONG", "Hemmelig-Kode-42!"));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.to_lowercase().contains("password"), "{out}");
+    assert!(!out.contains("Hemmelig-Kode-42!"), "password printed: {out}");
+
+    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap()]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("SPC_TEST_PW_WRONG"), "names the unset variable: {out}");
+}
+
+#[test]
+fn unreachable_target_exits_3() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = tmp();
+    sp_contract::pki::ensure(&certs()).unwrap();
+    let cfg = remote_config(dir.path(), &format!("https://127.0.0.1:{port}"), "SPC_TEST_PW", "");
+    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--name", "Død"])
+        .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("could not connect"), "{out}");
+}
+
+#[test]
+fn silent_server_times_out_with_exit_3() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accepts and never says a word.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let dir = tmp();
+    sp_contract::pki::ensure(&certs()).unwrap();
+    let cfg = remote_config(
+        dir.path(),
+        &format!("https://127.0.0.1:{port}"),
+        "SPC_TEST_PW",
+        "timeouts = { connect_ms = 500, request_ms = 700 }",
+    );
+    let started = std::time::Instant::now();
+    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--name", "Død"])
+        .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("no answer"), "{out}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn certificate_from_another_ca_is_refused_at_the_handshake_with_exit_3() {
+    let pki = sp_contract::pki::ensure(&certs()).unwrap();
+    let served = serve();
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace(&pki.client_p12.display().to_string(), &pki.foreign_p12.display().to_string());
+    std::fs::write(&cfg, text).unwrap();
+    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--name", "Død"])
+        .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("refused our client certificate"), "{out}");
+}
+
+fn mocks_with_mapping(mapping: &str) -> tempfile::TempDir {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), dir.path());
+    std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
+    std::fs::write(dir.path().join("mappings/override.json"), mapping).unwrap();
+    dir
+}
+
+#[test]
+fn malformed_and_truncated_answers_fail_the_contract_with_exit_1() {
+    for body in [
+        "this is not xml",
+        "<soapenv:Envelope xmlns:soapenv=\\\"http://schemas.xmlsoap.org/soap/envelope/\\\"><soapenv:Body><x:PersonLookupResponse xmlns:x=\\\"urn:x\\\"><x:persondata>",
+    ] {
+        let mocks = mocks_with_mapping(&format!(
+            r#"{{"priority": 1, "request": {{"method": "POST", "urlPath": "/service/CPR/PersonBaseDataExtended/4"}},
+               "response": {{"status": 200, "headers": {{"Content-Type": "text/xml"}}, "body": "{body}"}}}}"#
+        ));
+        let (code, out) = run(sp(&[
+            "run",
+            "--certs",
+            &certs_arg(),
+            "--mocks",
+            mocks.path().to_str().unwrap(),
+            "--name",
+            "Død",
+        ]));
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("not a SOAP response"), "{out}");
+    }
+}
+
+#[test]
+fn gateway_error_page_is_a_transport_failure_exit_3() {
+    let mocks = mocks_with_mapping(
+        r#"{"priority": 1, "request": {"method": "POST", "urlPath": "/service/CPR/PersonBaseDataExtended/4"},
+            "response": {"status": 503, "body": "<html>Service Unavailable</html>"}}"#,
+    );
+    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--mocks", mocks.path().to_str().unwrap(), "--name", "Død"]));
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("HTTP 503"), "{out}");
+}
+
+#[test]
+fn changed_answer_shows_a_diff_and_writes_snap_new() {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
+    copy_dir(&repo().join("snapshots"), &dir.path().join("snapshots"));
+    let far = dir.path().join("mocks/sf1520/far.xml");
+    let text = std::fs::read_to_string(&far).unwrap().replace("<postnummer>8800</postnummer>", "<postnummer>8800</postnummer>").replace("Prinsens Allé", "Prinsens Alle");
+    std::fs::write(&far, text).unwrap();
+    let args = |update: bool| {
+        let mut v = vec![
+            "run".to_string(),
+            "--certs".into(),
+            certs_arg(),
+            "--mocks".into(),
+            dir.path().join("mocks").display().to_string(),
+            "--snapshots".into(),
+            dir.path().join("snapshots").display().to_string(),
+            "--name".into(),
+            "^Borger, der ikke".into(),
+        ];
+        if update {
+            v.push("--update-snapshots".into());
+        }
+        v
+    };
+    // ikke-tilmeldt is untouched: passes.
+    let a = args(false);
+    let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(code, 0, "{out}");
+    // far changed: the snapshot step fails with a diff naming the line.
+    let mut a = args(false);
+    a[8] = "^Kendt borger".into();
+    let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Prinsens Alle"), "{out}");
+    let snap_new: Vec<_> = std::fs::read_dir(dir.path().join("snapshots/mock"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().to_string_lossy().ends_with(".snap.new"))
+        .collect();
+    assert_eq!(snap_new.len(), 1);
+    a.push("--update-snapshots".into());
+    let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(code, 1, "the field step still fails on the changed address: {out}");
+}
+
+#[test]
+fn production_guard_refuses_writes_before_connecting() {
+    let (_d, f) = suite_with(
+        "# language: da\n@writes\nEgenskab: x\n  Scenarie: y\n    Når jeg slår borgeren \"far\" op i CPR\n",
+    );
+    let dir = tmp();
+    sp_contract::pki::ensure(&certs()).unwrap();
+    // Nothing listens here: had it connected, the exit code would be 3.
+    let cfg = remote_config(dir.path(), "https://127.0.0.1:9", "SPC_TEST_PW", "production = true");
+    let base = ["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--features", &f];
+    let (code, out) = run(sp(&base).env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("production = true") && out.contains("Nothing was sent"), "{out}");
+    let mut allowed = base.to_vec();
+    allowed.push("--allow-production-writes");
+    let (code, out) = run(sp(&allowed).env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 3, "with permission it tries, and finds nothing there: {out}");
+}
+
+#[test]
+fn certs_inspect_shows_the_certificate_and_refuses_a_wrong_password() {
+    let pki = sp_contract::pki::ensure(&certs()).unwrap();
+    let (code, out) = run(sp(&["certs", "inspect", pki.client_p12.to_str().unwrap(), "--password-env", "SPC_PW"])
+        .env("SPC_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("sp-contract testsystem (FOCES)") && out.contains("SHA-256"), "{out}");
+    let (code, out) = run(sp(&["certs", "inspect", pki.client_p12.to_str().unwrap(), "--password-env", "SPC_PW"])
+        .env("SPC_PW", "forkert-kode"));
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains("forkert-kode"), "{out}");
+    let (code, out) = run(sp(&["certs", "inspect", "/nonexistent/x.p12"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("/nonexistent/x.p12"), "{out}");
+}
+
+#[test]
+fn help_documents_exit_codes_and_steps_lists_the_vocabulary() {
+    let (code, out) = run(sp(&["run", "--help"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Exit codes") && out.contains("3  the target could not be reached"), "{out}");
+    let (code, out) = run(sp(&["steps"]));
+    assert_eq!(code, 0);
+    for d in sp_contract::runner::steps::registry() {
+        assert!(out.contains(d.example), "missing {}", d.example);
+    }
+    let (code, _) = run(sp(&["run", "--concurrency", "0"]));
+    assert_eq!(code, 2);
+}
