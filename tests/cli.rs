@@ -452,3 +452,21 @@ fn help_documents_exit_codes_and_steps_lists_the_vocabulary() {
     let (code, _) = run(sp(&["run", "--concurrency", "0"]));
     assert_eq!(code, 2);
 }
+
+#[test]
+fn readme_step_section_is_generated_from_the_code() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("<!-- steps:begin -->\n").expect("marker") + "<!-- steps:begin -->\n".len();
+    let end = readme.find("<!-- steps:end -->").expect("marker");
+    assert_eq!(
+        &readme[start..end],
+        sp_contract::cli::steps_text(true),
+        "README step section is stale: regenerate it with `sp-contract steps --markdown`"
+    );
+}
+
+#[test]
+fn example_config_parses() {
+    let cfg = sp_contract::config::load(&repo().join("sp-contract.example.toml"), true).unwrap();
+    assert!(cfg.targets["prod"].production);
+}
