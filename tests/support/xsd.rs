@@ -117,7 +117,7 @@ pub fn sf1520_schema() -> PathBuf {
 
 /// The ServiceplatformFault schema (`sp/ServiceplatformFault_1.xsd`), for validating the
 /// `ServiceplatformFault` element of a fault's detail. Taken from the SF1520 working copy
-/// (the schema has no imports; the packages' copies differ only in their XML declaration).
+/// (the schema has no imports; the three packages' copies differ only in line endings).
 pub fn fault_schema() -> PathBuf {
     sf1520_schema()
         .parent()
