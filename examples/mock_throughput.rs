@@ -46,7 +46,13 @@ async fn main() {
     // Warm-up: the TLS handshake and the first request.
     let first = Instant::now();
     let r = clients
-        .post(DEFAULT_IDENTITY, sf1520::INFO.path, &headers, "text/xml; charset=utf-8", body.clone())
+        .post(
+            DEFAULT_IDENTITY,
+            sf1520::INFO.path,
+            &headers,
+            "text/xml; charset=utf-8",
+            body.clone(),
+        )
         .await
         .expect("first request");
     assert_eq!(r.status, 200);
@@ -57,7 +63,13 @@ async fn main() {
     for _ in 0..n {
         let t = Instant::now();
         let r = clients
-            .post(DEFAULT_IDENTITY, sf1520::INFO.path, &headers, "text/xml; charset=utf-8", body.clone())
+            .post(
+                DEFAULT_IDENTITY,
+                sf1520::INFO.path,
+                &headers,
+                "text/xml; charset=utf-8",
+                body.clone(),
+            )
             .await
             .expect("request");
         assert_eq!(r.status, 200);
@@ -74,7 +86,10 @@ async fn main() {
                 .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
         })
         .unwrap_or_else(|| "?".into());
-    println!("first request incl. TLS handshake: {:.1} ms", first.as_secs_f64() * 1e3);
+    println!(
+        "first request incl. TLS handshake: {:.1} ms",
+        first.as_secs_f64() * 1e3
+    );
     println!(
         "{n} sequential requests on one keep-alive mTLS connection: {:.2} s, {:.0} req/s",
         wall.as_secs_f64(),

@@ -407,6 +407,11 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Escape element text: only what XML requires, so snapshots stay readable.
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// The canonical text form of an element: one element per line, two-space indent, local
 /// names, a namespace shown as `xmlns="…"` only where it differs from the parent's,
 /// attributes sorted, text trimmed. Prefixes, whitespace and attribute order therefore
@@ -434,7 +439,7 @@ fn write_canonical(el: &Element, parent_ns: Option<&str>, depth: usize, out: &mu
         if t.is_empty() {
             out.push_str("/>\n");
         } else {
-            let _ = writeln!(out, ">{}</{}>", escape(&t), el.local);
+            let _ = writeln!(out, ">{}</{}>", escape_text(&t), el.local);
         }
         return;
     }
@@ -443,7 +448,7 @@ fn write_canonical(el: &Element, parent_ns: Option<&str>, depth: usize, out: &mu
         match n {
             Node::Element(c) => write_canonical(c, el.ns.as_deref(), depth + 1, out),
             Node::Text(t) if !t.trim().is_empty() => {
-                let _ = writeln!(out, "{indent}  {}", escape(t.trim()));
+                let _ = writeln!(out, "{indent}  {}", escape_text(t.trim()));
             }
             Node::Text(_) => {}
         }

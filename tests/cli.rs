@@ -78,7 +78,13 @@ fn tags_and_name_select_scenarios_and_an_empty_selection_is_an_error() {
     let (code, out) = run(sp(&["list", "--name", "Død"]));
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.lines().count(), 1, "{out}");
-    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--tags", "@findesikke"]));
+    let (code, out) = run(sp(&[
+        "run",
+        "--certs",
+        &certs_arg(),
+        "--tags",
+        "@findesikke",
+    ]));
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no scenario matches"), "{out}");
     let (code, out) = run(sp(&["list", "--tags", "@a and and"]));
@@ -106,7 +112,10 @@ fn dry_run_checks_definitions_and_aliases_and_sends_nothing() {
     let (code, out) = run(sp(&["run", "--dry-run", "--features", &f]));
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no citizen named 'nabo'"), "{out}");
-    assert!(out.contains("no step definition matches \"danser borgeren\""), "{out}");
+    assert!(
+        out.contains("no step definition matches \"danser borgeren\""),
+        "{out}"
+    );
 }
 
 #[test]
@@ -121,7 +130,9 @@ fn undefined_step_fails_the_run_with_a_suggestion() {
 
 #[test]
 fn broken_feature_file_names_file_line_and_column() {
-    let (_d, f) = suite_with("# language: da\nEgenskab: x\n  Scenarie: y\n    Givet a\n      | a | b |\n      | c |\n");
+    let (_d, f) = suite_with(
+        "# language: da\nEgenskab: x\n  Scenarie: y\n    Givet a\n      | a | b |\n      | c |\n",
+    );
     let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--features", &f]));
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("x.feature:"), "{out}");
@@ -145,11 +156,18 @@ impl Drop for Served {
 }
 
 fn serve() -> Served {
-    let mut child = sp(&["mock", "serve", "--addr", "127.0.0.1:0", "--certs", &certs_arg()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+    let mut child = sp(&[
+        "mock",
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--certs",
+        &certs_arg(),
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::inherit())
+    .spawn()
+    .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().expect("serve prints its URL").unwrap();
@@ -215,7 +233,10 @@ fn same_suite_passes_against_mock_serve_as_a_remote_target() {
     let dir = tmp();
     let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
     // The remote target must give the very answers approved for the embedded mock.
-    copy_dir(&repo().join("snapshots/mock"), &dir.path().join("snapshots/local"));
+    copy_dir(
+        &repo().join("snapshots/mock"),
+        &dir.path().join("snapshots/local"),
+    );
     let (code, out) = run(sp(&[
         "run",
         "--target",
@@ -250,11 +271,23 @@ fn wrong_certificate_password_is_a_clear_usage_error_without_the_password() {
     .env("SPC_TEST_PW_WRONG", "Hemmelig-Kode-42!"));
     assert_eq!(code, 2, "{out}");
     assert!(out.to_lowercase().contains("password"), "{out}");
-    assert!(!out.contains("Hemmelig-Kode-42!"), "password printed: {out}");
+    assert!(
+        !out.contains("Hemmelig-Kode-42!"),
+        "password printed: {out}"
+    );
 
-    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap()]));
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("SPC_TEST_PW_WRONG"), "names the unset variable: {out}");
+    assert!(
+        out.contains("SPC_TEST_PW_WRONG"),
+        "names the unset variable: {out}"
+    );
 }
 
 #[test]
@@ -265,9 +298,22 @@ fn unreachable_target_exits_3() {
     };
     let dir = tmp();
     sp_contract::pki::ensure(&certs()).unwrap();
-    let cfg = remote_config(dir.path(), &format!("https://127.0.0.1:{port}"), "SPC_TEST_PW", "");
-    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--name", "Død"])
-        .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let cfg = remote_config(
+        dir.path(),
+        &format!("https://127.0.0.1:{port}"),
+        "SPC_TEST_PW",
+        "",
+    );
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--name",
+        "Død",
+    ])
+    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("could not connect"), "{out}");
 }
@@ -292,8 +338,16 @@ fn silent_server_times_out_with_exit_3() {
         "timeouts = { connect_ms = 500, request_ms = 700 }",
     );
     let started = std::time::Instant::now();
-    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--name", "Død"])
-        .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--name",
+        "Død",
+    ])
+    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("no answer"), "{out}");
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -305,12 +359,21 @@ fn certificate_from_another_ca_is_refused_at_the_handshake_with_exit_3() {
     let served = serve();
     let dir = tmp();
     let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
-    let text = std::fs::read_to_string(&cfg)
-        .unwrap()
-        .replace(&pki.client_p12.display().to_string(), &pki.foreign_p12.display().to_string());
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        &pki.client_p12.display().to_string(),
+        &pki.foreign_p12.display().to_string(),
+    );
     std::fs::write(&cfg, text).unwrap();
-    let (code, out) = run(sp(&["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--name", "Død"])
-        .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--name",
+        "Død",
+    ])
+    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("refused our client certificate"), "{out}");
 }
@@ -353,7 +416,15 @@ fn gateway_error_page_is_a_transport_failure_exit_3() {
         r#"{"priority": 1, "request": {"method": "POST", "urlPath": "/service/CPR/PersonBaseDataExtended/4"},
             "response": {"status": 503, "body": "<html>Service Unavailable</html>"}}"#,
     );
-    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--mocks", mocks.path().to_str().unwrap(), "--name", "Død"]));
+    let (code, out) = run(sp(&[
+        "run",
+        "--certs",
+        &certs_arg(),
+        "--mocks",
+        mocks.path().to_str().unwrap(),
+        "--name",
+        "Død",
+    ]));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("HTTP 503"), "{out}");
 }
@@ -364,7 +435,9 @@ fn changed_answer_shows_a_diff_and_writes_snap_new() {
     copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
     copy_dir(&repo().join("snapshots"), &dir.path().join("snapshots"));
     let far = dir.path().join("mocks/sf1520/far.xml");
-    let text = std::fs::read_to_string(&far).unwrap().replace("<postnummer>8800</postnummer>", "<postnummer>8800</postnummer>").replace("Prinsens Allé", "Prinsens Alle");
+    let text = std::fs::read_to_string(&far)
+        .unwrap()
+        .replace("Prinsens Allé", "Prinsens Alle");
     std::fs::write(&far, text).unwrap();
     let args = |update: bool| {
         let mut v = vec![
@@ -401,7 +474,10 @@ fn changed_answer_shows_a_diff_and_writes_snap_new() {
     assert_eq!(snap_new.len(), 1);
     a.push("--update-snapshots".into());
     let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
-    assert_eq!(code, 1, "the field step still fails on the changed address: {out}");
+    assert_eq!(
+        code, 1,
+        "the field step still fails on the changed address: {out}"
+    );
 }
 
 #[test]
@@ -412,26 +488,60 @@ fn production_guard_refuses_writes_before_connecting() {
     let dir = tmp();
     sp_contract::pki::ensure(&certs()).unwrap();
     // Nothing listens here: had it connected, the exit code would be 3.
-    let cfg = remote_config(dir.path(), "https://127.0.0.1:9", "SPC_TEST_PW", "production = true");
-    let base = ["run", "--target", "local", "--config", cfg.to_str().unwrap(), "--features", &f];
+    let cfg = remote_config(
+        dir.path(),
+        "https://127.0.0.1:9",
+        "SPC_TEST_PW",
+        "production = true",
+    );
+    let base = [
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--features",
+        &f,
+    ];
     let (code, out) = run(sp(&base).env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("production = true") && out.contains("Nothing was sent"), "{out}");
+    assert!(
+        out.contains("production = true") && out.contains("Nothing was sent"),
+        "{out}"
+    );
     let mut allowed = base.to_vec();
     allowed.push("--allow-production-writes");
     let (code, out) = run(sp(&allowed).env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
-    assert_eq!(code, 3, "with permission it tries, and finds nothing there: {out}");
+    assert_eq!(
+        code, 3,
+        "with permission it tries, and finds nothing there: {out}"
+    );
 }
 
 #[test]
 fn certs_inspect_shows_the_certificate_and_refuses_a_wrong_password() {
     let pki = sp_contract::pki::ensure(&certs()).unwrap();
-    let (code, out) = run(sp(&["certs", "inspect", pki.client_p12.to_str().unwrap(), "--password-env", "SPC_PW"])
-        .env("SPC_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp(&[
+        "certs",
+        "inspect",
+        pki.client_p12.to_str().unwrap(),
+        "--password-env",
+        "SPC_PW",
+    ])
+    .env("SPC_PW", sp_contract::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("sp-contract testsystem (FOCES)") && out.contains("SHA-256"), "{out}");
-    let (code, out) = run(sp(&["certs", "inspect", pki.client_p12.to_str().unwrap(), "--password-env", "SPC_PW"])
-        .env("SPC_PW", "forkert-kode"));
+    assert!(
+        out.contains("sp-contract testsystem (FOCES)") && out.contains("SHA-256"),
+        "{out}"
+    );
+    let (code, out) = run(sp(&[
+        "certs",
+        "inspect",
+        pki.client_p12.to_str().unwrap(),
+        "--password-env",
+        "SPC_PW",
+    ])
+    .env("SPC_PW", "forkert-kode"));
     assert_eq!(code, 2, "{out}");
     assert!(!out.contains("forkert-kode"), "{out}");
     let (code, out) = run(sp(&["certs", "inspect", "/nonexistent/x.p12"]));
@@ -443,7 +553,10 @@ fn certs_inspect_shows_the_certificate_and_refuses_a_wrong_password() {
 fn help_documents_exit_codes_and_steps_lists_the_vocabulary() {
     let (code, out) = run(sp(&["run", "--help"]));
     assert_eq!(code, 0);
-    assert!(out.contains("Exit codes") && out.contains("3  the target could not be reached"), "{out}");
+    assert!(
+        out.contains("Exit codes") && out.contains("3  the target could not be reached"),
+        "{out}"
+    );
     let (code, out) = run(sp(&["steps"]));
     assert_eq!(code, 0);
     for d in sp_contract::runner::steps::registry() {
@@ -456,7 +569,8 @@ fn help_documents_exit_codes_and_steps_lists_the_vocabulary() {
 #[test]
 fn readme_step_section_is_generated_from_the_code() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let start = readme.find("<!-- steps:begin -->\n").expect("marker") + "<!-- steps:begin -->\n".len();
+    let start =
+        readme.find("<!-- steps:begin -->\n").expect("marker") + "<!-- steps:begin -->\n".len();
     let end = readme.find("<!-- steps:end -->").expect("marker");
     assert_eq!(
         &readme[start..end],

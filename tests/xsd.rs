@@ -29,11 +29,13 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
         ..SuitePaths::default()
     };
     let mut req = RunRequest::new(paths, "mock");
-    req.observer = Some(Arc::new(move |svc: &str, request: &str, response: &[u8]| {
-        sink.lock()
-            .unwrap()
-            .push((svc.to_string(), request.to_string(), response.to_vec()));
-    }));
+    req.observer = Some(Arc::new(
+        move |svc: &str, request: &str, response: &[u8]| {
+            sink.lock()
+                .unwrap()
+                .push((svc.to_string(), request.to_string(), response.to_vec()));
+        },
+    ));
     let outcome = engine::run(req, |_, _| {}).await.expect("run");
     assert_eq!(outcome.exit.code(), 0);
 
@@ -67,5 +69,8 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
                 .unwrap_or_else(|e| panic!("{svc} response does not validate: {e}\n{doc}"));
         }
     }
-    assert!(faults >= 4, "the access scenarios produce faults ({faults})");
+    assert!(
+        faults >= 4,
+        "the access scenarios produce faults ({faults})"
+    );
 }

@@ -238,15 +238,7 @@ impl Platform {
                             ),
                         ));
                     }
-                    (
-                        Some(el),
-                        Some(
-                            text.trim()
-                                .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-                                .trim()
-                                .to_string(),
-                        ),
-                    )
+                    (Some(el), Some(strip_declaration(&text).to_string()))
                 }
                 None => (None, None),
             };
@@ -278,6 +270,7 @@ impl Platform {
             "wrong_service_uuid",
             "certificate_not_registered",
             "schema_validation",
+            "cpr_not_found",
         ] {
             if !p.faults.contains_key(required) {
                 return Err(invalid(
@@ -490,6 +483,18 @@ pub struct InvocationFields {
     pub user_system_uuid: String,
     pub user_uuid: String,
     pub service_uuid: String,
+}
+
+/// The response file is embedded in a SOAP Body, where an XML declaration may not stand.
+fn strip_declaration(text: &str) -> &str {
+    let t = text.trim_start_matches('\u{feff}').trim();
+    match t
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.find("?>").map(|i| &rest[i + 2..]))
+    {
+        Some(rest) => rest.trim(),
+        None => t,
+    }
 }
 
 fn normalise_fp(s: &str) -> String {

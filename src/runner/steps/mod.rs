@@ -149,7 +149,7 @@ pub fn suggest(text: &str) -> Vec<&'static str> {
         })
         .filter(|(c, _)| *c > 0)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     scored.into_iter().take(3).map(|(_, e)| e).collect()
 }
 
