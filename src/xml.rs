@@ -409,7 +409,9 @@ pub fn escape(s: &str) -> String {
 
 /// Escape element text: only what XML requires, so snapshots stay readable.
 fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The canonical text form of an element: one element per line, two-space indent, local

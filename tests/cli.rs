@@ -434,49 +434,56 @@ fn changed_answer_shows_a_diff_and_writes_snap_new() {
     let dir = tmp();
     copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
     copy_dir(&repo().join("snapshots"), &dir.path().join("snapshots"));
+    // A field no step asserts: only the snapshot can notice.
     let far = dir.path().join("mocks/sf1520/far.xml");
-    let text = std::fs::read_to_string(&far)
-        .unwrap()
-        .replace("Prinsens Allé", "Prinsens Alle");
-    std::fs::write(&far, text).unwrap();
+    let before = std::fs::read_to_string(&far).unwrap();
+    let after = before.replace("<vejkode>4730</vejkode>", "<vejkode>4731</vejkode>");
+    assert_ne!(before, after, "test data changed: pick another field");
+    std::fs::write(&far, after).unwrap();
+    let snaps = dir.path().join("snapshots");
+    let mocks = dir.path().join("mocks");
     let args = |update: bool| {
         let mut v = vec![
             "run".to_string(),
             "--certs".into(),
             certs_arg(),
             "--mocks".into(),
-            dir.path().join("mocks").display().to_string(),
+            mocks.display().to_string(),
             "--snapshots".into(),
-            dir.path().join("snapshots").display().to_string(),
+            snaps.display().to_string(),
             "--name".into(),
-            "^Borger, der ikke".into(),
+            "^Kendt borger".into(),
         ];
         if update {
             v.push("--update-snapshots".into());
         }
         v
     };
-    // ikke-tilmeldt is untouched: passes.
+    let snap_new = || -> usize {
+        std::fs::read_dir(snaps.join("mock"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().to_string_lossy().ends_with(".snap.new"))
+            .count()
+    };
     let a = args(false);
     let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
-    assert_eq!(code, 0, "{out}");
-    // far changed: the snapshot step fails with a diff naming the line.
-    let mut a = args(false);
-    a[8] = "^Kendt borger".into();
-    let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("Prinsens Alle"), "{out}");
-    let snap_new: Vec<_> = std::fs::read_dir(dir.path().join("snapshots/mock"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().to_string_lossy().ends_with(".snap.new"))
-        .collect();
-    assert_eq!(snap_new.len(), 1);
-    a.push("--update-snapshots".into());
+    assert!(out.contains("differs from the approved snapshot"), "{out}");
+    assert!(
+        out.contains("4730") && out.contains("4731"),
+        "diff shows both: {out}"
+    );
+    assert_eq!(snap_new(), 1);
+    let a = args(true);
+    let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(snap_new(), 0, "accepted: the .snap.new is gone");
+    let a = args(false);
     let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
     assert_eq!(
-        code, 1,
-        "the field step still fails on the changed address: {out}"
+        code, 0,
+        "the updated snapshot is now the approved one: {out}"
     );
 }
 
