@@ -199,6 +199,7 @@ pub async fn run(
     let live = start_target(&req.paths, &req.target).await?;
     let ctx = Arc::new(RunCtx {
         target: live.target.clone(),
+        mock: live.mock.as_ref().map(|m| m.platform.clone()),
         clients: Clients::new(live.target.clone()),
         snapshots: SnapshotStore::new(req.paths.snapshots.join(&req.target), req.update_snapshots),
         observer: req.observer.clone(),

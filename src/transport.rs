@@ -112,9 +112,28 @@ impl Clients {
         content_type: &str,
         body: String,
     ) -> Result<HttpReply, TransportError> {
+        self.request(
+            identity,
+            reqwest::Method::POST,
+            path,
+            headers,
+            Some((content_type, body)),
+        )
+        .await
+    }
+
+    /// Any method; `body` is `(content type, text)`. `path` may carry a query string.
+    pub async fn request(
+        &self,
+        identity: &str,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Option<(&str, String)>,
+    ) -> Result<HttpReply, TransportError> {
         let client = self.get(identity)?;
         let url = format!("{}{path}", self.target.base_url);
-        post(&client, &url, headers, content_type, body)
+        send(&client, method, &url, headers, body)
             .await
             .map_err(|e| match e {
                 TransportError::Timeout { url, .. } => TransportError::Timeout {
@@ -126,21 +145,24 @@ impl Clients {
     }
 }
 
-async fn post(
+async fn send(
     client: &reqwest::Client,
+    method: reqwest::Method,
     url: &str,
     headers: &[(&str, String)],
-    content_type: &str,
-    body: String,
+    body: Option<(&str, String)>,
 ) -> Result<HttpReply, TransportError> {
     let started = Instant::now();
-    let mut req = client
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, content_type);
+    let mut req = client.request(method, url);
     for (k, v) in headers {
         req = req.header(*k, v);
     }
-    let mut resp = req.body(body).send().await.map_err(|e| classify(url, &e))?;
+    if let Some((content_type, body)) = body {
+        req = req
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+    }
+    let mut resp = req.send().await.map_err(|e| classify(url, &e))?;
     let status = resp.status().as_u16();
     let content_type = resp
         .headers()

@@ -17,6 +17,8 @@ pub struct SoapCall<'a> {
     pub action: &'a str,
     pub payload: &'a Element,
     pub caller: Caller,
+    /// The calling scenario's id (embedded mock runs only); key for per-scenario state.
+    pub scenario: String,
 }
 
 pub enum SoapAnswer {
@@ -97,6 +99,7 @@ impl<S: SoapService> SoapEndpoint<S> {
                 subject_cn: header(CLIENT_CN_HEADER),
                 sha256: header(CLIENT_SHA256_HEADER),
             },
+            scenario: header(super::state::SCENARIO_HEADER).unwrap_or_default(),
         };
         self.service.handle(p, &call)
     }

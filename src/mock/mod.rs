@@ -5,5 +5,7 @@ pub mod mappings;
 pub mod platform;
 pub mod server;
 pub mod sf1520;
+pub mod state;
 
 pub use server::{start, MockError, RunningMock};
+pub use state::SCENARIO_HEADER;

@@ -156,6 +156,8 @@ pub struct Platform {
     pub citizens: Vec<Citizen>,
     by_cpr: HashMap<String, usize>,
     pub faults: BTreeMap<String, FaultTemplate>,
+    /// Per-scenario state of the services (see `mock::state`).
+    pub state: std::sync::Arc<super::state::ScenarioStates>,
 }
 
 /// A refusal, ready to be rendered as a SOAP fault.
@@ -261,6 +263,7 @@ impl Platform {
             citizens,
             by_cpr,
             faults,
+            state: Default::default(),
         };
         for required in [
             "missing_security_context",

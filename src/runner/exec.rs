@@ -91,6 +91,9 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
         result.duration = t0.elapsed();
         results.push(result);
     }
+    if let Some(mock) = &world.ctx.mock {
+        mock.state.clear(&world.scenario_id);
+    }
     ScenarioResult {
         name: sc.name.clone(),
         line: sc.line,

@@ -17,6 +17,9 @@ pub type Observer = dyn Fn(&str, &str, &[u8]) + Send + Sync;
 /// What all scenarios of one run share.
 pub struct RunCtx {
     pub target: Arc<Target>,
+    /// The embedded mock's data and state, when the target is the embedded mock: lets
+    /// Givet-steps set up platform configuration for their scenario.
+    pub mock: Option<Arc<crate::mock::platform::Platform>>,
     pub clients: Clients,
     pub snapshots: SnapshotStore,
     pub observer: Option<Arc<Observer>>,
@@ -47,6 +50,8 @@ pub enum Last {
 
 pub struct World {
     pub ctx: Arc<RunCtx>,
+    /// Unique per scenario run; sent to the embedded mock so its state is per scenario.
+    pub scenario_id: String,
     pub feature_stem: String,
     pub feature_rel: String,
     pub scenario: String,
@@ -89,6 +94,7 @@ impl World {
     pub fn new(ctx: Arc<RunCtx>, feature_rel: &str, feature_stem: &str, scenario: &str) -> World {
         World {
             ctx,
+            scenario_id: uuid::Uuid::new_v4().to_string(),
             feature_stem: feature_stem.to_string(),
             feature_rel: feature_rel.to_string(),
             scenario: scenario.to_string(),
@@ -144,7 +150,8 @@ impl World {
         payload: &str,
     ) -> Result<(), StepFailure> {
         let body = soap::envelope(payload);
-        let headers = [("SOAPAction", format!("\"{action}\""))];
+        let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
+        headers.extend(self.mock_headers());
         let http = self
             .ctx
             .clients
@@ -190,6 +197,14 @@ impl World {
             raw: http.body,
         });
         Ok(())
+    }
+
+    /// Headers only the embedded mock gets: the scenario id for its per-scenario state.
+    pub fn mock_headers(&self) -> Option<(&'static str, String)> {
+        self.ctx
+            .mock
+            .as_ref()
+            .map(|_| (crate::mock::SCENARIO_HEADER, self.scenario_id.clone()))
     }
 
     fn last(&self) -> Result<&Last, StepFailure> {
