@@ -77,6 +77,11 @@ pub struct TargetConfig {
     pub aliases: AliasConfig,
     #[serde(default)]
     pub timeouts: Timeouts,
+    /// The STS's REST issue endpoint for the token model (SF1601). Default: KOMBIT's STS for
+    /// exttest/prod base URLs, else the target's own host (the mock serves it there).
+    pub sts_url: Option<String>,
+    /// AccessTokenService. Default: `<base_url>/service/AccessTokenService_1/token`.
+    pub access_token_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -164,6 +169,9 @@ pub struct Target {
     pub agreement_aliases: BTreeMap<String, String>,
     pub citizens: BTreeMap<String, String>,
     pub timeouts: Timeouts,
+    /// Token model endpoints when configured; `crate::token::endpoints` fills in defaults.
+    pub sts_url: Option<String>,
+    pub access_token_url: Option<String>,
 }
 
 impl Target {
@@ -292,6 +300,18 @@ impl ConfigFile {
                 return Err(invalid(format!("authority_cvr '{cvr}' must be 8 digits")));
             }
         }
+        for (label, u) in [
+            ("sts_url", &tc.sts_url),
+            ("access_token_url", &tc.access_token_url),
+        ] {
+            if let Some(u) = u {
+                if !u.starts_with("https://") {
+                    return Err(invalid(format!(
+                        "{label} '{u}' must start with https:// (the token services are only served over mutual TLS)"
+                    )));
+                }
+            }
+        }
         let mut identities = BTreeMap::new();
         identities.insert(
             DEFAULT_IDENTITY.to_string(),
@@ -320,6 +340,8 @@ impl ConfigFile {
             agreement_aliases,
             citizens: tc.aliases.citizens.clone(),
             timeouts: tc.timeouts,
+            sts_url: tc.sts_url.clone(),
+            access_token_url: tc.access_token_url.clone(),
         })
     }
 }

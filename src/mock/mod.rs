@@ -5,6 +5,9 @@ pub mod mappings;
 pub mod platform;
 pub mod server;
 pub mod sf1520;
+pub mod sf1600;
+pub mod sf1601;
+pub mod sts;
 pub mod state;
 
 pub use server::{start, MockError, RunningMock};

@@ -424,6 +424,15 @@ impl Platform {
         }
     }
 
+    /// The user system the calling certificate is registered on (token model: the STS finds
+    /// the system from the certificate, not from an InvocationContext).
+    pub fn user_system_for(&self, caller: &Caller) -> Option<&UserSystem> {
+        self.platform
+            .user_systems
+            .iter()
+            .find(|s| self.authorize_certificate(&s.uuid, caller).is_ok())
+    }
+
     /// The built-in `mock` target: identities from the test PKI, agreements and citizens from
     /// the data. `base_url` is filled in when the mock has started.
     pub fn target(&self, pki: &TestPki, base_url: &str) -> Target {
@@ -475,6 +484,9 @@ impl Platform {
                 .map(|c| (c.entry.alias.clone(), c.entry.cpr.clone()))
                 .collect(),
             timeouts: Timeouts::default(),
+            // The mock serves the STS and AccessTokenService on its own host (the defaults).
+            sts_url: None,
+            access_token_url: None,
         }
     }
 }

@@ -70,6 +70,7 @@ pub async fn start(
         .await;
     mappings::mount_all(&static_mappings, &backend).await;
     mount_service(&backend, &platform, super::sf1520::Sf1520).await;
+    super::sf1601::mount(&backend, &platform, SERVICE_PRIORITY).await?;
     Mock::given(wiremock::matchers::any())
         .respond_with(NoSuchService)
         .with_priority(FALLBACK_PRIORITY)

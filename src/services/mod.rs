@@ -4,6 +4,8 @@
 //! (`sp/service.properties`) and `serviceplatform.md` §1.
 
 pub mod sf1520;
+pub mod sf1600;
+pub mod sf1601;
 
 /// Static facts about one service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +21,7 @@ pub struct ServiceInfo {
     pub service_uuid: Option<&'static str>,
 }
 
-pub const SERVICES: &[ServiceInfo] = &[sf1520::INFO];
+pub const SERVICES: &[ServiceInfo] = &[sf1520::INFO, sf1600::INFO, sf1601::INFO];
 
 pub fn by_id(id: &str) -> Option<&'static ServiceInfo> {
     SERVICES.iter().find(|s| s.id.eq_ignore_ascii_case(id))
