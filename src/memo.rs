@@ -51,7 +51,10 @@ pub enum MemoError {
 }
 
 fn join(p: &[Problem]) -> String {
-    p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
+    p.iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// What a valid message says, for the caller's bookkeeping.
@@ -257,11 +260,9 @@ impl Checker {
     fn body(&mut self, b: &Element, s: &mut Summary) {
         let p = "MessageBody";
         if let Some(t) = self.required(b, p, "createdDateTime") {
-            let ok = time::OffsetDateTime::parse(
-                &t,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .is_ok();
+            let ok =
+                time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339)
+                    .is_ok();
             if !ok {
                 self.add(
                     "MessageBody/createdDateTime",
@@ -359,7 +360,17 @@ const FORBIDDEN_FILENAME_CHARS: &[char] = &['<', '>', ':', '"', '/', '\\', '|', 
 
 /// Unicode spaces other than the ordinary space, which recipients' systems mishandle.
 fn is_unusual_space(c: char) -> bool {
-    matches!(c, '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200B}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200B}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
 }
 
 /// The file name rules: not empty, none of `<>:"/\|?*`, no CR/LF or other control characters,
@@ -411,7 +422,9 @@ pub fn check_action_url(url: &str) -> Result<(), String> {
         ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(format!("'{url}' has no host; action links must be absolute https URLs"));
+        return Err(format!(
+            "'{url}' has no host; action links must be absolute https URLs"
+        ));
     }
     Ok(())
 }
@@ -564,15 +577,28 @@ mod tests {
 
     #[test]
     fn file_name_rules_name_the_field() {
-        for bad in ["a:b.pdf", "svar<1>.pdf", "x/y.pdf", "a\"b", "q?.pdf", "st*r", "p|pe", "back\\slash"] {
+        for bad in [
+            "a:b.pdf",
+            "svar<1>.pdf",
+            "x/y.pdf",
+            "a\"b",
+            "q?.pdf",
+            "st*r",
+            "p|pe",
+            "back\\slash",
+        ] {
             let mut l = letter();
             l.main.filename = bad.into();
             let p = problems(&l);
             assert_eq!(p.len(), 1, "{bad}: {p:?}");
             assert_eq!(p[0].field, "MessageBody/MainDocument/File[1]/filename");
         }
-        assert!(check_filename("linje\nskift.pdf").unwrap_err().contains("CR/LF"));
-        assert!(check_filename("nbsp\u{00A0}.pdf").unwrap_err().contains("U+00A0"));
+        assert!(check_filename("linje\nskift.pdf")
+            .unwrap_err()
+            .contains("CR/LF"));
+        assert!(check_filename("nbsp\u{00A0}.pdf")
+            .unwrap_err()
+            .contains("U+00A0"));
         assert!(check_filename("Praktiske oplysninger.doc").is_ok());
         assert!(check_filename("  ").is_err());
     }
@@ -581,7 +607,9 @@ mod tests {
     fn action_urls_must_be_absolute_https() {
         assert!(check_action_url("https://www.viborg.dk/svar").is_ok());
         assert!(check_action_url("https://www.tusindfryd.dk/spørgeskema.html").is_ok());
-        assert!(check_action_url("http://www.viborg.dk").unwrap_err().contains("uses http"));
+        assert!(check_action_url("http://www.viborg.dk")
+            .unwrap_err()
+            .contains("uses http"));
         assert!(check_action_url("/svar").unwrap_err().contains("absolute"));
         assert!(check_action_url("mailto:a@b.dk").is_err());
         let mut l = letter();
@@ -591,7 +619,10 @@ mod tests {
             url: "http://www.viborg.dk/svar".into(),
         });
         let p = problems(&l);
-        assert_eq!(p[0].field, "MessageBody/MainDocument/Action[1]/EntryPoint/url");
+        assert_eq!(
+            p[0].field,
+            "MessageBody/MainDocument/Action[1]/EntryPoint/url"
+        );
     }
 
     #[test]
@@ -612,7 +643,10 @@ mod tests {
         let doc = to_xml(&letter()).replace(" memoVersion=\"1.2\"", " memoVersion=\"2.0\"");
         let e = validate(doc.as_bytes()).unwrap_err().to_string();
         assert!(e.contains("Message/@memoVersion"), "{e}");
-        let doc = to_xml(&letter()).replace("<memo:idType>CPR</memo:idType>", "<memo:idType>PNR</memo:idType>");
+        let doc = to_xml(&letter()).replace(
+            "<memo:idType>CPR</memo:idType>",
+            "<memo:idType>PNR</memo:idType>",
+        );
         let e = validate(doc.as_bytes()).unwrap_err().to_string();
         assert!(e.contains("Recipient/idType"), "{e}");
         assert!(matches!(validate(b"<x"), Err(MemoError::NotXml(_))));

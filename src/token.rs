@@ -205,7 +205,11 @@ pub fn parse_sts_reply(body: &[u8]) -> Result<Assertion, TokenError> {
         .ok_or_else(|| bad("the reply has no RequestedSecurityToken.Assertion".into()))?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(assertion.trim().as_bytes())
-        .map_err(|e| bad(format!("RequestedSecurityToken.Assertion is not base64 ({e})")))?;
+        .map_err(|e| {
+            bad(format!(
+                "RequestedSecurityToken.Assertion is not base64 ({e})"
+            ))
+        })?;
     match crate::xml::parse(&decoded) {
         Ok(el) if el.local == "Assertion" && el.ns.as_deref() == Some(SAML2_NS) => {}
         Ok(el) => {
@@ -251,7 +255,9 @@ pub fn parse_access_token_reply(
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| bad("the reply has no access_token".into()))?;
     if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad("access_token contains white space or control characters".into()));
+        return Err(bad(
+            "access_token contains white space or control characters".into(),
+        ));
     }
     match v.get("token_type").and_then(|t| t.as_str()) {
         Some(t) if t.eq_ignore_ascii_case(HOLDER_OF_KEY) => {}
@@ -264,7 +270,10 @@ pub fn parse_access_token_reply(
     }
     let secs = v
         .get("expires_in")
-        .and_then(|e| e.as_i64().or_else(|| e.as_str().and_then(|s| s.parse().ok())))
+        .and_then(|e| {
+            e.as_i64()
+                .or_else(|| e.as_str().and_then(|s| s.parse().ok()))
+        })
         .filter(|s| *s > 0)
         .ok_or_else(|| bad("expires_in is missing or not a positive number of seconds".into()))?;
     Ok(AccessToken::new(
@@ -511,7 +520,8 @@ async fn post(
 mod tests {
     use super::*;
 
-    const SECRET_ASSERTION: &str = "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_hemmelig\"/>";
+    const SECRET_ASSERTION: &str =
+        "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_hemmelig\"/>";
 
     fn b64(s: &str) -> String {
         base64::engine::general_purpose::STANDARD.encode(s)
@@ -535,7 +545,10 @@ mod tests {
             r#"{{"RequestedSecurityToken":{{"Assertion":"{a}"}},"Lifetime":"11/23/2026 18:00:00"}}"#
         );
         let got = parse_sts_reply(ok.as_bytes()).unwrap();
-        assert_eq!(got.expires, time::macros::datetime!(2026-11-23 18:00:00 UTC));
+        assert_eq!(
+            got.expires,
+            time::macros::datetime!(2026-11-23 18:00:00 UTC)
+        );
         assert!(!format!("{got:?}").contains(&a));
         for (body, want) in [
             ("<html>502</html>".to_string(), "not JSON"),
@@ -576,10 +589,22 @@ mod tests {
         assert_eq!(t.authorization(), "Holder-of-key abc.def");
         assert!(!format!("{t:?}").contains("abc.def"));
         for (body, want) in [
-            (&br#"{"token_type":"Holder-of-key","expires_in":3600}"#[..], "no access_token"),
-            (br#"{"access_token":"abc","token_type":"Bearer","expires_in":3600}"#, "expected 'Holder-of-key'"),
-            (br#"{"access_token":"abc","token_type":"Holder-of-key","expires_in":-5}"#, "expires_in"),
-            (br#"{"access_token":"a b","token_type":"Holder-of-key","expires_in":5}"#, "white space"),
+            (
+                &br#"{"token_type":"Holder-of-key","expires_in":3600}"#[..],
+                "no access_token",
+            ),
+            (
+                br#"{"access_token":"abc","token_type":"Bearer","expires_in":3600}"#,
+                "expected 'Holder-of-key'",
+            ),
+            (
+                br#"{"access_token":"abc","token_type":"Holder-of-key","expires_in":-5}"#,
+                "expires_in",
+            ),
+            (
+                br#"{"access_token":"a b","token_type":"Holder-of-key","expires_in":5}"#,
+                "white space",
+            ),
             (b"not json", "not JSON"),
         ] {
             let e = parse_access_token_reply(body, now).unwrap_err().to_string();
@@ -590,11 +615,20 @@ mod tests {
 
     #[test]
     fn endpoints_default_per_environment() {
-        let p = crate::mock::platform::Platform::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks")).unwrap();
+        let p = crate::mock::platform::Platform::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
+        )
+        .unwrap();
         let pki = crate::pki::TestPki::at(std::path::Path::new("/nonexistent"));
         let mut t = p.target(&pki, "https://127.0.0.1:4443");
-        assert_eq!(endpoints(&t).sts, "https://127.0.0.1:4443/runtime/api/rest/wstrust/v1/issue");
-        assert_eq!(endpoints(&t).access_token, "https://127.0.0.1:4443/service/AccessTokenService_1/token");
+        assert_eq!(
+            endpoints(&t).sts,
+            "https://127.0.0.1:4443/runtime/api/rest/wstrust/v1/issue"
+        );
+        assert_eq!(
+            endpoints(&t).access_token,
+            "https://127.0.0.1:4443/service/AccessTokenService_1/token"
+        );
         t.base_url = "https://exttest.serviceplatformen.dk".into();
         assert_eq!(
             endpoints(&t).sts,

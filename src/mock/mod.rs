@@ -7,8 +7,8 @@ pub mod server;
 pub mod sf1520;
 pub mod sf1600;
 pub mod sf1601;
-pub mod sts;
 pub mod state;
+pub mod sts;
 
 pub use server::{start, MockError, RunningMock};
 pub use state::SCENARIO_HEADER;

@@ -43,8 +43,9 @@ impl SoapService for Sf1600 {
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
-        let schema =
-            |reason: String| SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]));
+        let schema = |reason: String| {
+            SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
+        };
         let payload = call.payload;
         let (element, body) = if call.action == sf1600::ACTION_AFSEND {
             ("PrintAfsendBrevRequest", "BrevSPBody")
@@ -111,7 +112,12 @@ fn tilmelding(p: &Platform, req: &Element) -> Result<SoapAnswer, String> {
 }
 
 impl Sf1600 {
-    fn afsend(&self, p: &Platform, call: &SoapCall<'_>, body: &Element) -> Result<SoapAnswer, String> {
+    fn afsend(
+        &self,
+        p: &Platform,
+        call: &SoapCall<'_>,
+        body: &Element,
+    ) -> Result<SoapAnswer, String> {
         check_order(body, &["Kanalvalg", "Prioritet", "ForsendelseI"])?;
         let kanal = text_of(body, "Kanalvalg").ok_or("BrevSPBody lacks Kanalvalg")?;
         if !sf1600::KANALVALG.contains(&kanal.as_str()) {
@@ -129,11 +135,13 @@ impl Sf1600 {
             .find(|e| e.local == "ForsendelseI" && e.ns.as_deref() == Some(sf1600::FJERNPRINT_NS))
             .ok_or("BrevSPBody lacks ForsendelseI")?;
         check_order(f, FORSENDELSE_ORDER)?;
-        let afsendelse = text_of(f, "AfsendelseIdentifikator").ok_or("ForsendelseI lacks AfsendelseIdentifikator")?;
+        let afsendelse = text_of(f, "AfsendelseIdentifikator")
+            .ok_or("ForsendelseI lacks AfsendelseIdentifikator")?;
         if afsendelse.is_empty() || afsendelse.chars().count() > 38 {
             return Err("AfsendelseIdentifikator must be 1–38 characters".into());
         }
-        let content = text_of(f, "MeddelelseIndholdData").ok_or("ForsendelseI lacks MeddelelseIndholdData")?;
+        let content = text_of(f, "MeddelelseIndholdData")
+            .ok_or("ForsendelseI lacks MeddelelseIndholdData")?;
         crate::memo::decode_base64(&content).map_err(|e| format!("MeddelelseIndholdData: {e}"))?;
         if f.child("DokumentParametre").is_none() {
             return Err("ForsendelseI lacks DokumentParametre".into());

@@ -122,7 +122,7 @@ impl PostData {
         Ok(d)
     }
 
-    /// A REST refusal as JSON: `{"errorCode", "errorMessage", "transactionId"}` (modelled).
+    /// A REST refusal as JSON: `{"errorCode", "errorMessage", "TransaktionsId"}` (modelled).
     pub fn rest_fault(&self, name: &str, vars: &[(&str, &str)], transaction: &str) -> RestAnswer {
         let (status, code, text) = match self.rest.get(name) {
             Some(f) => {
@@ -143,7 +143,7 @@ impl PostData {
             serde_json::json!({
                 "errorCode": code,
                 "errorMessage": text,
-                "transactionId": transaction,
+                "TransaktionsId": transaction,
             }),
         )
     }
@@ -186,7 +186,11 @@ pub async fn mount(
     for reg in [sf1601::Register::DigitalPost, sf1601::Register::NemSms] {
         mount(
             Mock::given(method("GET"))
-                .and(path(format!("{}/{}", sf1601::FORESPOERG_PATH, reg.segment())))
+                .and(path(format!(
+                    "{}/{}",
+                    sf1601::FORESPOERG_PATH,
+                    reg.segment()
+                )))
                 .respond_with(PostForespoerg(ctx.clone(), reg))
                 .named("SF1601 PostForespoerg"),
         )
@@ -397,8 +401,13 @@ impl KombiPostAfsend {
             Ok(tx) => tx,
             Err(a) => return a,
         };
-        let invalid = |reason: String| ctx.data.rest_fault("request_invalid", &[("reason", &reason)], &tx);
-        let ct = header(req, "content-type").unwrap_or_default().to_ascii_lowercase();
+        let invalid = |reason: String| {
+            ctx.data
+                .rest_fault("request_invalid", &[("reason", &reason)], &tx)
+        };
+        let ct = header(req, "content-type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if !ct.starts_with("application/xml") && !ct.starts_with("text/xml") {
             return invalid(format!(
                 "Content-Type must be application/xml (UTF-8), got '{ct}'"
@@ -454,7 +463,9 @@ impl KombiPostAfsend {
             }
         }
         if memo_el.is_none() && print.is_none() {
-            return invalid("kombi_request has neither a MeMo Message nor a ForsendelseISamling".into());
+            return invalid(
+                "kombi_request has neither a MeMo Message nor a ForsendelseISamling".into(),
+            );
         }
         let memo_recipient = memo_el.and_then(|m| {
             m.descendant("Recipient")
@@ -524,10 +535,16 @@ impl KombiPostAfsend {
                 })
             }),
             Channel::FysiskPost => print.and_then(|f| {
-                let content = f.child("MeddelelseIndholdData").map(|e| e.text()).unwrap_or_default();
-                memo::decode_base64(&content)
-                    .err()
-                    .map(|e| ("print.invalid".to_string(), format!("MeddelelseIndholdData: {e}")))
+                let content = f
+                    .child("MeddelelseIndholdData")
+                    .map(|e| e.text())
+                    .unwrap_or_default();
+                memo::decode_base64(&content).err().map(|e| {
+                    (
+                        "print.invalid".to_string(),
+                        format!("MeddelelseIndholdData: {e}"),
+                    )
+                })
             }),
         };
         let transmission_id = uuid::Uuid::new_v4().to_string();

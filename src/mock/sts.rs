@@ -115,7 +115,10 @@ fn normalise_fp(s: &str) -> String {
 fn iso(t: OffsetDateTime) -> String {
     t.replace_nanosecond(0)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -219,9 +222,7 @@ pub fn verify_assertion(text: &str) -> Result<VerifiedAssertion, String> {
     let expires = el
         .descendant("Conditions")
         .and_then(|c| c.attr("NotOnOrAfter"))
-        .and_then(|t| {
-            OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-        })
+        .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
         .ok_or("Conditions/@NotOnOrAfter is missing")?;
     let cvr = el
         .descendant("AttributeStatement")
@@ -297,7 +298,10 @@ pub fn authorize_service_call(
             .unwrap_or_default();
         return Err(fault("token_expired", &[("expired", &expired)]));
     }
-    let presented = caller(req).sha256.map(|s| normalise_fp(&s)).unwrap_or_default();
+    let presented = caller(req)
+        .sha256
+        .map(|s| normalise_fp(&s))
+        .unwrap_or_default();
     if presented != normalise_fp(&claims.sha256) {
         return Err(fault("token_wrong_certificate", &[]));
     }
@@ -317,7 +321,10 @@ pub fn authorize_service_call(
     if OffsetDateTime::parse(&tid, &time::format_description::well_known::Rfc3339).is_err() {
         return Err(fault(
             "missing_transaction_headers",
-            &[("reason", "x-TransaktionsTid is missing or not a UTC date-time")],
+            &[(
+                "reason",
+                "x-TransaktionsTid is missing or not a UTC date-time",
+            )],
         ));
     }
     Ok(tx)
@@ -401,7 +408,15 @@ impl StsEndpoint {
             .unwrap_or_default();
         let now = now(p, &scenario(req));
         let expires = now + token::ASSERTION_LIFETIME;
-        let assertion = build_assertion(&subject, use_key.trim(), entity_id, cvr, service, now, expires);
+        let assertion = build_assertion(
+            &subject,
+            use_key.trim(),
+            entity_id,
+            cvr,
+            service,
+            now,
+            expires,
+        );
         let lifetime = expires
             .format(time::macros::format_description!(
                 "[month]/[day]/[year] [hour]:[minute]:[second]"
@@ -458,7 +473,10 @@ impl AccessTokenEndpoint {
     fn answer(&self, req: &Request) -> RestAnswer {
         let ctx = &self.0;
         let tx = uuid::Uuid::new_v4().to_string();
-        let invalid = |reason: &str| ctx.data.rest_fault("ats_invalid_assertion", &[("reason", reason)], &tx);
+        let invalid = |reason: &str| {
+            ctx.data
+                .rest_fault("ats_invalid_assertion", &[("reason", reason)], &tx)
+        };
         let Some(b64) = form_value(&req.body, "saml-token") else {
             return invalid("the form field saml-token is missing");
         };
@@ -474,11 +492,17 @@ impl AccessTokenEndpoint {
         };
         let now = now(&ctx.platform, &scenario(req));
         if a.expires <= now {
-            return ctx
-                .data
-                .rest_fault("ats_expired_assertion", &[("expired", &iso(a.expires))], &tx);
+            return ctx.data.rest_fault(
+                "ats_expired_assertion",
+                &[("expired", &iso(a.expires))],
+                &tx,
+            );
         }
-        let presented = caller(req).sha256.as_deref().map(normalise_fp).unwrap_or_default();
+        let presented = caller(req)
+            .sha256
+            .as_deref()
+            .map(normalise_fp)
+            .unwrap_or_default();
         if normalise_fp(&a.cert_sha256) != presented {
             return ctx.data.rest_fault("ats_certificate_mismatch", &[], &tx);
         }
@@ -525,7 +549,9 @@ mod tests {
         assert_eq!(v.audience, sf1601::INFO.entity_id);
         assert_eq!(v.cert_sha256, pki::fingerprint_sha256(b"cert"));
         let tampered = x.replace("29189846", "11111111");
-        assert!(verify_assertion(&tampered).unwrap_err().contains("does not match"));
+        assert!(verify_assertion(&tampered)
+            .unwrap_err()
+            .contains("does not match"));
         assert!(verify_assertion("<a/>").is_err());
     }
 
@@ -541,7 +567,11 @@ mod tests {
         let t = mint_access_token(&c);
         assert_eq!(read_access_token(&t).unwrap().aud, "x");
         let (body, mac) = t.split_once('.').unwrap();
-        let forged = format!("{}.{mac}", URL_SAFE_NO_PAD.encode(br#"{"sha256":"AB","aud":"y","cvr":"1","exp":9999999999,"jti":"j"}"#));
+        let forged = format!(
+            "{}.{mac}",
+            URL_SAFE_NO_PAD
+                .encode(br#"{"sha256":"AB","aud":"y","cvr":"1","exp":9999999999,"jti":"j"}"#)
+        );
         assert!(read_access_token(&forged).is_none());
         assert!(read_access_token(body).is_none());
         assert!(read_access_token("").is_none());
@@ -549,7 +579,10 @@ mod tests {
 
     #[test]
     fn form_values_decode() {
-        assert_eq!(form_value(b"a=1&saml-token=a%2Bb%3D", "saml-token").as_deref(), Some("a+b="));
+        assert_eq!(
+            form_value(b"a=1&saml-token=a%2Bb%3D", "saml-token").as_deref(),
+            Some("a+b=")
+        );
         assert_eq!(form_value(b"saml-token=%zz", "saml-token"), None);
         assert_eq!(form_value(b"saml-token=%4", "saml-token"), None);
     }

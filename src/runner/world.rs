@@ -60,6 +60,10 @@ pub struct World {
     pub identity: String,
     pub last: Option<Last>,
     pub snapshots_taken: usize,
+    /// Token model state (cache, clock, counters) for REST services.
+    pub tokens: crate::token::TokenSession,
+    /// The letter a Post scenario builds and what became of it.
+    pub post: super::steps::post::PostScenario,
 }
 
 pub fn contract(message: impl Into<String>) -> StepFailure {
@@ -103,6 +107,8 @@ impl World {
             identity: DEFAULT_IDENTITY.to_string(),
             last: None,
             snapshots_taken: 0,
+            tokens: Default::default(),
+            post: Default::default(),
         }
     }
 
@@ -256,15 +262,209 @@ impl World {
     /// The element a snapshot is taken of: the Body's payload or its Fault.
     pub fn snapshot_element(&self) -> Result<Element, StepFailure> {
         match self.last()? {
-            Last::Reply { raw, .. } => {
-                let root = crate::xml::parse(raw).map_err(|e| contract(e.to_string()))?;
-                root.child("Body")
+            Last::Reply { raw, reply, .. } => match crate::xml::parse(raw) {
+                Ok(root) if root.local == "Envelope" => root
+                    .child("Body")
                     .and_then(|b| b.elements().next().cloned())
-                    .ok_or_else(|| contract("the SOAP Body is empty; nothing to snapshot"))
-            }
+                    .ok_or_else(|| contract("the SOAP Body is empty; nothing to snapshot")),
+                // REST answers (call_rest): the XML or JSON payload, or the error's body.
+                _ => match reply {
+                    Reply::Payload(p) => Ok(p.clone()),
+                    Reply::Fault(f) => f
+                        .detail
+                        .clone()
+                        .ok_or_else(|| contract("the error answer has no body to snapshot")),
+                    Reply::Empty => Err(contract("the answer is empty; nothing to snapshot")),
+                },
+            },
             Last::RefusedLocally { reason } => Err(contract(format!(
                 "nothing was sent, so there is no answer to compare ({reason})"
             ))),
         }
     }
+}
+
+impl World {
+    /// Call a REST service of the token model: get (or reuse) a holder-of-key access token for
+    /// `entity_id`, then send with `Authorization`, `x-TransaktionsId` and `x-TransaktionsTid`.
+    /// A token hop that refuses becomes the scenario's answer (so steps can assert the
+    /// refusal); a malformed token reply fails as a broken contract.
+    pub async fn call_rest(
+        &mut self,
+        service: &'static ServiceInfo,
+        entity_id: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<(&str, String)>,
+    ) -> Result<(), StepFailure> {
+        use crate::token::TokenError;
+        let mock_headers: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
+        let identity = self.identity.clone();
+        let token = match self
+            .tokens
+            .token(&self.ctx.clients, &identity, entity_id, &mock_headers)
+            .await
+        {
+            Ok(t) => t,
+            Err(TokenError::Refused {
+                hop,
+                status,
+                content_type,
+                body,
+            }) => {
+                self.last = Some(rest_last(
+                    hop.name(),
+                    status,
+                    content_type.as_deref(),
+                    body,
+                )?);
+                return Ok(());
+            }
+            Err(TokenError::Transport { hop, source }) => {
+                let mut f = transport(&source);
+                f.message = format!("{hop}: {}", f.message);
+                return Err(f);
+            }
+            Err(e @ TokenError::Malformed { .. }) => return Err(contract(e.to_string())),
+            Err(e @ TokenError::Setup(_)) => return Err(input(e.to_string())),
+        };
+        self.tokens.used.push(token.id.clone());
+        let when = self
+            .tokens
+            .now()
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        let mut headers = vec![
+            ("Authorization", token.authorization()),
+            ("x-TransaktionsId", uuid::Uuid::new_v4().to_string()),
+            ("x-TransaktionsTid", when),
+        ];
+        headers.extend(mock_headers);
+        let present = self.tokens.present_with.clone().unwrap_or(identity);
+        let sent = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+        let http = self
+            .ctx
+            .clients
+            .request(&present, method, path, &headers, body)
+            .await
+            .map_err(|e| transport(&e))?;
+        if let Some(obs) = &self.ctx.observer {
+            obs(service.id, &sent, &http.body);
+        }
+        self.last = Some(rest_last(
+            service.id,
+            http.status,
+            http.content_type.as_deref(),
+            http.body,
+        )?);
+        Ok(())
+    }
+}
+
+/// A REST answer as the steps see it: XML or JSON payloads on 2xx, a fault (code and text
+/// from the JSON error) otherwise. A gateway's error page is a transport failure.
+fn rest_last(
+    service: &'static str,
+    status: u16,
+    content_type: Option<&str>,
+    raw: Vec<u8>,
+) -> Result<Last, StepFailure> {
+    let parsed = parse_rest_body(&raw);
+    let reply = match (status, parsed) {
+        (200..=299, _) if raw.iter().all(u8::is_ascii_whitespace) => Reply::Empty,
+        (200..=299, Ok(el)) => Reply::Payload(el),
+        (_, Ok(el)) if status >= 400 => {
+            let pick = |names: &[&str]| {
+                names
+                    .iter()
+                    .find_map(|n| el.child(n).map(|e| e.text()))
+                    .unwrap_or_default()
+            };
+            let code = pick(&["errorCode", "error", "code", "FejlKode"]);
+            let text = pick(&["errorMessage", "error_description", "message", "FejlTekst"]);
+            Reply::Fault(Fault {
+                code: if code.is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    code.clone()
+                },
+                string: text.clone(),
+                errors: vec![crate::soap::FaultError { code, text }],
+                detail: Some(el),
+            })
+        }
+        (_, parsed) => {
+            let snippet = crate::redact::text(&String::from_utf8_lossy(&raw[..raw.len().min(300)]));
+            let why = parsed
+                .err()
+                .unwrap_or_else(|| "an unexpected status".into());
+            let msg = format!(
+                "{service} answered HTTP {status} ({}) with a body that is not the contract's XML or JSON: {why}. First bytes: {snippet:?}",
+                content_type.unwrap_or("no content type")
+            );
+            return Err(if matches!(status, 502..=504) {
+                StepFailure {
+                    kind: FailureKind::Transport,
+                    message: msg,
+                    diff: None,
+                }
+            } else {
+                contract(msg)
+            });
+        }
+    };
+    Ok(Last::Reply {
+        service,
+        http_status: status,
+        reply,
+        raw,
+    })
+}
+
+/// XML, or JSON turned into an element tree (`<json>` root, one element per key, arrays as
+/// repeated elements), so field paths and snapshots work the same for both.
+fn parse_rest_body(raw: &[u8]) -> Result<Element, String> {
+    let trimmed = raw
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| raw[i]);
+    if matches!(trimmed, Some(b'{') | Some(b'[')) {
+        let v: serde_json::Value =
+            serde_json::from_slice(raw).map_err(|e| format!("not JSON ({e})"))?;
+        return Ok(json_element("json", &v));
+    }
+    crate::xml::parse(raw).map_err(|e| e.to_string())
+}
+
+pub fn json_element(name: &str, v: &serde_json::Value) -> Element {
+    use crate::xml::Node;
+    let mut el = Element::new(None, name);
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                match v {
+                    serde_json::Value::Array(items) => {
+                        for i in items {
+                            el.children.push(Node::Element(json_element(k, i)));
+                        }
+                    }
+                    other => el.children.push(Node::Element(json_element(k, other))),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for i in items {
+                el.children.push(Node::Element(json_element("item", i)));
+            }
+        }
+        serde_json::Value::String(s) => el.children.push(Node::Text(s.clone())),
+        serde_json::Value::Null => {}
+        other => el.children.push(Node::Text(other.to_string())),
+    }
+    el
 }

@@ -17,7 +17,8 @@ pub const INFO: ServiceInfo = ServiceInfo {
 };
 
 pub const NS: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/";
-pub const ACTION_AFSEND: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/afsendBrev";
+pub const ACTION_AFSEND: &str =
+    "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/afsendBrev";
 pub const ACTION_TILMELDING: &str =
     "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/spoergTilmelding";
 
@@ -60,7 +61,9 @@ pub fn check_print(l: &PrintLetter) -> Result<(), String> {
         ));
     }
     if !(1..=130).contains(&l.name.chars().count()) {
-        return Err("ForsendelseModtager/ModtagerAdresse/PersonName must be 1–130 characters".into());
+        return Err(
+            "ForsendelseModtager/ModtagerAdresse/PersonName must be 1–130 characters".into(),
+        );
     }
     if !(1..=40).contains(&l.street.chars().count()) {
         return Err("ModtagerAdresse/StreetName must be 1–40 characters".into());
@@ -184,12 +187,18 @@ mod tests {
         );
         let mut bad = l.clone();
         bad.afsendelse_id = "a".repeat(39);
-        assert!(check_print(&bad).unwrap_err().contains("AfsendelseIdentifikator"));
+        assert!(check_print(&bad)
+            .unwrap_err()
+            .contains("AfsendelseIdentifikator"));
         let mut bad = l.clone();
         bad.building = "5b".into();
-        assert!(check_print(&bad).unwrap_err().contains("StreetBuildingIdentifier"));
+        assert!(check_print(&bad)
+            .unwrap_err()
+            .contains("StreetBuildingIdentifier"));
         let mut bad = l;
         bad.content_b64 = "not base64!".into();
-        assert!(check_print(&bad).unwrap_err().contains("MeddelelseIndholdData"));
+        assert!(check_print(&bad)
+            .unwrap_err()
+            .contains("MeddelelseIndholdData"));
     }
 }

@@ -98,7 +98,11 @@ impl Register {
 
 /// The PostForespoerg path with its query: `cprNumber` for 10 digits, else `cvrNumber`.
 pub fn forespoerg_path(register: Register, id: &str) -> String {
-    let param = if id.len() == 10 { "cprNumber" } else { "cvrNumber" };
+    let param = if id.len() == 10 {
+        "cprNumber"
+    } else {
+        "cvrNumber"
+    };
     format!("{FORESPOERG_PATH}/{}?{param}={id}", register.segment())
 }
 
@@ -116,14 +120,21 @@ mod tests {
 
     #[test]
     fn kombi_request_shape() {
-        let r = kombi_request(KombiValg::FysiskPost, None, Some("<x:ForsendelseI xmlns:x=\"urn:oio:fjernprint:1.0.0\"/>"));
+        let r = kombi_request(
+            KombiValg::FysiskPost,
+            None,
+            Some("<x:ForsendelseI xmlns:x=\"urn:oio:fjernprint:1.0.0\"/>"),
+        );
         let el = crate::xml::parse(r.as_bytes()).unwrap();
         assert_eq!(el.local, "kombi_request");
         assert_eq!(el.ns, None);
         let names: Vec<&str> = el.elements().map(|e| e.local.as_str()).collect();
         assert_eq!(names, ["KombiValgKode", "ForsendelseISamling"]);
         assert_eq!(el.child("KombiValgKode").unwrap().text(), "Fysisk Post");
-        assert_eq!(KombiValg::parse("automatisk valg").unwrap(), KombiValg::Automatisk);
+        assert_eq!(
+            KombiValg::parse("automatisk valg").unwrap(),
+            KombiValg::Automatisk
+        );
         assert!(KombiValg::parse("Brevdue").unwrap_err().contains("NemSMS"));
         assert_eq!(
             forespoerg_path(Register::NemSms, "29189846"),

@@ -4,6 +4,7 @@
 mod cpr;
 mod generic;
 mod platform;
+pub(crate) mod post;
 
 use super::model::StepFailure;
 use super::world::World;
@@ -100,6 +101,7 @@ pub fn registry() -> &'static [StepDef] {
         let mut all = Vec::new();
         all.extend(platform::steps());
         all.extend(cpr::steps());
+        all.extend(post::steps());
         all.extend(generic::steps());
         all
     })
