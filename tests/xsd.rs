@@ -45,6 +45,11 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
     for (svc, request, response) in seen.iter() {
         let schema = match svc.as_str() {
             "SF1520" => xsd::sf1520_schema(),
+            "SF1600" => sf1600::schemas().msg.clone(),
+            "SF1601" => {
+                sf1600::check_sf1601(request, response);
+                continue;
+            }
             other => panic!("no schema mapped for {other}"),
         };
         let payload = xsd::body_payload(request);
@@ -61,7 +66,13 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
                 .and_then(|d| d.elements().next())
                 .expect("every mock fault carries a ServiceplatformFault detail");
             let doc = xml::to_xml(detail);
-            xsd::validate(&doc, &xsd::fault_schema())
+            // SF1600's own faults carry dkal:Fejl (the WSDL's SP_FejlFault).
+            let fault_schema = if svc == "SF1600" && detail.local == "Fejl" {
+                sf1600::schemas().hub(sf1600::DKAL_NS)
+            } else {
+                xsd::fault_schema()
+            };
+            xsd::validate(&doc, &fault_schema)
                 .unwrap_or_else(|e| panic!("fault detail does not validate: {e}\n{doc}"));
         } else {
             let doc = xml::to_xml(first);
@@ -73,4 +84,124 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
         faults >= 4,
         "the access scenarios produce faults ({faults})"
     );
+}
+
+/// SF1600's contract for libxml2. The package imports one namespace from many files
+/// (`urn:oio:dkal:1.0.0` from 17 places); libxml2 reads only the first import of a namespace,
+/// so references into the others do not resolve. The working copy gets one hub schema per
+/// OIO namespace that includes all of that namespace's files, and every import points at the
+/// hub. `StandardRetur.xsd`, which imports its own namespace and is not used by Print, stays
+/// out of the hubs. `shared/contracts` is never written.
+mod sf1600 {
+    use super::{xml, xsd};
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::OnceLock;
+
+    pub const DKAL_NS: &str = "urn:oio:dkal:1.0.0";
+    pub const FJERNPRINT_NS: &str = "urn:oio:fjernprint:1.0.0";
+    const PACKAGE: &str = "SF1600-Print-v2";
+    const OIO: &str = "SF1600_EP_SP1-2/xsd/oio";
+    const TYPES: &str = "xsd/PrintServiceRequestTypes.xsd";
+
+    pub struct Schemas {
+        pub msg: PathBuf,
+        hubs: BTreeMap<String, PathBuf>,
+    }
+
+    impl Schemas {
+        pub fn hub(&self, ns: &str) -> PathBuf {
+            self.hubs
+                .get(ns)
+                .unwrap_or_else(|| panic!("no hub schema for {ns}"))
+                .clone()
+        }
+    }
+
+    /// The identity: only here to give this working copy a key of its own.
+    fn own_copy(text: &str) -> String {
+        text.to_string()
+    }
+
+    pub fn schemas() -> &'static Schemas {
+        static S: OnceLock<Schemas> = OnceLock::new();
+        S.get_or_init(|| {
+            let dir = xsd::package_copy_with(PACKAGE, &[(TYPES, own_copy)]);
+            let oio = dir.join(OIO);
+            let tns = regex::Regex::new(r#"targetNamespace="([^"]+)""#).unwrap();
+            let mut by_ns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&oio)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "xsd"))
+                .collect();
+            files.sort();
+            for f in &files {
+                let text = std::fs::read_to_string(f).unwrap();
+                let Some(ns) = tns.captures(&text).map(|c| c[1].to_string()) else {
+                    continue;
+                };
+                let oio_ns = ns.starts_with("urn:oio") || ns.starts_with("http://rep.oio.dk");
+                let self_import = text.contains(&format!("import namespace=\"{ns}\""));
+                if oio_ns && !self_import {
+                    let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                    by_ns.entry(ns).or_default().push(name);
+                }
+            }
+            let mut hubs = BTreeMap::new();
+            for (i, (ns, members)) in by_ns.iter().enumerate() {
+                let name = format!("_hub{i}.xsd");
+                let includes: String = members
+                    .iter()
+                    .map(|m| format!("<xsd:include schemaLocation=\"{m}\"/>"))
+                    .collect();
+                std::fs::write(
+                    oio.join(&name),
+                    format!("<xsd:schema xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"{ns}\" elementFormDefault=\"qualified\">{includes}</xsd:schema>"),
+                )
+                .unwrap();
+                hubs.insert(ns.clone(), name);
+            }
+            let import =
+                regex::Regex::new(r#"(<(?:xsd:)?import\s+namespace="([^"]+)"\s+schemaLocation=")[^"]*""#)
+                    .unwrap();
+            let rewrite = |path: &Path, prefix: &str| {
+                let text = std::fs::read_to_string(path).unwrap();
+                let fixed = import.replace_all(&text, |c: &regex::Captures<'_>| match hubs.get(&c[2]) {
+                    Some(h) => format!("{}{prefix}{h}\"", &c[1]),
+                    None => c[0].to_string(),
+                });
+                std::fs::write(path, fixed.as_bytes()).unwrap();
+            };
+            for f in &files {
+                rewrite(f, "");
+            }
+            rewrite(&dir.join(TYPES), &format!("../{OIO}/"));
+            Schemas {
+                msg: dir.join("PrintServiceMsg.xsd"),
+                hubs: hubs.into_iter().map(|(ns, h)| (ns, oio.join(h))).collect(),
+            }
+        })
+    }
+
+    /// SF1601 has no XSD; its print part is SF1600's ForsendelseI, which must validate. The
+    /// answer is kombi_response XML or JSON.
+    pub fn check_sf1601(request: &str, response: &[u8]) {
+        if !request.trim().is_empty() {
+            let root = xml::parse(request.as_bytes()).expect("kombi_request is XML");
+            assert_eq!(root.local, "kombi_request");
+            if let Some(samling) = root.child("ForsendelseISamling") {
+                let f = samling.child("ForsendelseI").expect("ForsendelseI");
+                let doc = xml::to_xml(f);
+                xsd::assert_valid(&doc, &schemas().hub(FJERNPRINT_NS), "SF1601 ForsendelseI");
+            }
+        }
+        let text = String::from_utf8_lossy(response);
+        let t = text.trim_start();
+        assert!(
+            t.starts_with('{') || t.starts_with("<?xml") || t.starts_with("<kombi_response"),
+            "SF1601 answered neither JSON nor kombi_response: {text}"
+        );
+    }
 }

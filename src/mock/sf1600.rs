@@ -132,8 +132,15 @@ impl Sf1600 {
         }
         let f = body
             .elements()
-            .find(|e| e.local == "ForsendelseI" && e.ns.as_deref() == Some(sf1600::FJERNPRINT_NS))
-            .ok_or("BrevSPBody lacks ForsendelseI")?;
+            // A local element of BrevSPBodyType: in the Print namespace, its content in
+            // urn:oio:fjernprint:1.0.0.
+            .find(|e| e.local == "ForsendelseI" && e.ns.as_deref() == Some(sf1600::NS))
+            .ok_or_else(|| {
+                format!(
+                    "BrevSPBody lacks ForsendelseI (in namespace {})",
+                    sf1600::NS
+                )
+            })?;
         check_order(f, FORSENDELSE_ORDER)?;
         let afsendelse = text_of(f, "AfsendelseIdentifikator")
             .ok_or("ForsendelseI lacks AfsendelseIdentifikator")?;

@@ -86,11 +86,19 @@ pub fn check_print(l: &PrintLetter) -> Result<(), String> {
     Ok(())
 }
 
-/// The `ForsendelseI` element, in the XSD's order.
+/// The `ForsendelseI` element (namespace `urn:oio:fjernprint:1.0.0`), in the XSD's order: the
+/// print part of SF1601's `kombi_request`.
 pub fn forsendelse_i(l: &PrintLetter) -> String {
+    forsendelse_element("fjernprint:ForsendelseI", l)
+}
+
+/// The `ForsendelseIType` content under the element name `qname` (its prefix declared in the
+/// namespace declarations written here or by the caller's ancestors). SF1600's `BrevSPBody`
+/// declares `ForsendelseI` as a local element, so there it is in the Print namespace.
+fn forsendelse_element(qname: &str, l: &PrintLetter) -> String {
     let e = xml::escape;
     format!(
-        "<fjernprint:ForsendelseI xmlns:fjernprint=\"{FJERNPRINT_NS}\" xmlns:dkal=\"{DKAL_NS}\" xmlns:adir=\"{ADIR_NS}\" xmlns:itst=\"{ITST_NS}\" xmlns:dkcc1=\"{DKCC2005_NS}\" xmlns:dkcc2=\"{DKCC2003_NS}\" xmlns:sd=\"{SAGDOK_NS}\">\
+        "<{qname} xmlns:fjernprint=\"{FJERNPRINT_NS}\" xmlns:dkal=\"{DKAL_NS}\" xmlns:adir=\"{ADIR_NS}\" xmlns:itst=\"{ITST_NS}\" xmlns:dkcc1=\"{DKCC2005_NS}\" xmlns:dkcc2=\"{DKCC2003_NS}\" xmlns:sd=\"{SAGDOK_NS}\">\
 <fjernprint:AfsendelseIdentifikator>{}</fjernprint:AfsendelseIdentifikator>\
 <fjernprint:ForsendelseModtager>\
 <dkal:AfsendelseModtager><adir:CPRnummerIdentifikator>{}</adir:CPRnummerIdentifikator></dkal:AfsendelseModtager>\
@@ -106,7 +114,7 @@ pub fn forsendelse_i(l: &PrintLetter) -> String {
 <dkal:MeddelelseIndholdData>{}</dkal:MeddelelseIndholdData>\
 <fjernprint:DokumentParametre><sd:TitelTekst>{}</sd:TitelTekst></fjernprint:DokumentParametre>\
 <fjernprint:KanalUafhaengigeParametreI><fjernprint:BrugerNavn>{}</fjernprint:BrugerNavn></fjernprint:KanalUafhaengigeParametreI>\
-</fjernprint:ForsendelseI>",
+</{qname}>",
         e(&l.afsendelse_id),
         e(&l.cpr),
         e(&l.name),
@@ -131,7 +139,7 @@ pub fn afsend_brev_request(
         "<tns:PrintAfsendBrevRequest xmlns:tns=\"{NS}\">{ctx_xml}<tns:BrevSPBody><tns:Kanalvalg>{}</tns:Kanalvalg><tns:Prioritet>{}</tns:Prioritet>{}</tns:BrevSPBody></tns:PrintAfsendBrevRequest>",
         xml::escape(kanalvalg),
         xml::escape(prioritet),
-        forsendelse_i(letter)
+        forsendelse_element("tns:ForsendelseI", letter)
     )
 }
 
@@ -165,6 +173,22 @@ mod tests {
             title: "Afgørelse & svar".into(),
             bruger_navn: "Sagsbehandler".into(),
         }
+    }
+
+    #[test]
+    fn brev_sp_body_holds_forsendelse_i_in_the_print_namespace() {
+        let r = afsend_brev_request(None, "A", "D", &letter());
+        let el = xml::parse(r.as_bytes()).unwrap();
+        let f = el
+            .child("BrevSPBody")
+            .unwrap()
+            .child("ForsendelseI")
+            .unwrap();
+        assert_eq!(f.ns.as_deref(), Some(NS));
+        assert_eq!(
+            f.child("AfsendelseIdentifikator").unwrap().ns.as_deref(),
+            Some(FJERNPRINT_NS)
+        );
     }
 
     #[test]
