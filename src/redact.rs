@@ -19,7 +19,7 @@ fn token_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // Access tokens and SAML assertions (SF1601 token flow) are secrets.
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)(holder-of-key\s+|bearer\s+|"access_token"\s*:\s*"|saml-token=)[A-Za-z0-9+/=._\-%]{8,}"#)
+        Regex::new(r#"(?i)(holder-of-key\s+|bearer\s+|"access_token"\s*:\s*"|"Assertion"\s*:\s*"|saml-token=)[A-Za-z0-9+/=._\-%]{8,}"#)
             .expect("static regex")
     })
 }
@@ -80,5 +80,7 @@ mod tests {
         let t = text("Authorization: Holder-of-key abcDEF123456789==");
         assert_eq!(t, "Authorization: Holder-of-key [redacted]");
         assert!(!text(r#"{"access_token":"eyJabc.def.ghi123"}"#).contains("eyJ"));
+        let sts = r#"{"RequestedSecurityToken":{"Assertion":"PHNhbWwyOkFzc2VydGlvbiB4bWxucz0i"}}"#;
+        assert!(!text(sts).contains("PHNhbWwy"), "{}", text(sts));
     }
 }

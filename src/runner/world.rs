@@ -374,7 +374,15 @@ fn rest_last(
     content_type: Option<&str>,
     raw: Vec<u8>,
 ) -> Result<Last, StepFailure> {
-    let parsed = parse_rest_body(&raw);
+    // A gateway's or proxy's HTML page is not the service's answer, even when it parses.
+    let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"));
+    let parsed = parse_rest_body(&raw).and_then(|el| {
+        if html || el.local.eq_ignore_ascii_case("html") {
+            Err("an HTML page".to_string())
+        } else {
+            Ok(el)
+        }
+    });
     let reply = match (status, parsed) {
         (200..=299, _) if raw.iter().all(u8::is_ascii_whitespace) => Reply::Empty,
         (200..=299, Ok(el)) => Reply::Payload(el),
