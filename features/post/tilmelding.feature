@@ -38,7 +38,7 @@ Egenskab: Er borgeren tilmeldt Digital Post? (SF1601 PostForespoerg, SF1600 spoe
     Når jeg spørger SF1600, om "barn1" er tilmeldt Digital Post
     Så svaret siger, at borgeren ikke er tilmeldt
 
-  @SF1600 @adgang
+  @SF1600
   Scenarie: spoergTilmelding med en ukendt serviceaftale afvises
     Givet en ukendt serviceaftale for SF1600
     Når jeg spørger SF1600, om "far" er tilmeldt Digital Post

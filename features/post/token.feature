@@ -19,14 +19,12 @@ Egenskab: Tokenflowet til SF1601 (STS, AccessTokenService, Holder-of-key)
     Så svaret er en succes
     Og adgangstokenet blev fornyet
 
-  @adgang
   Scenarie: Et token, der vises med et andet certifikat, afvises
     Givet adgangstokenet hentes med certifikatet "standard", men kaldet sendes med certifikatet "uregistreret"
     Når jeg spørger SF1601, om "far" er tilmeldt Digital Post
     Så afvisningen kommer fra SF1601
     Og svaret matcher det godkendte snapshot
 
-  @adgang
   Scenarie: Uden serviceaftale for myndigheden udsteder STS intet token
     Givet kaldet sker på vegne af myndigheden med CVR "11111111"
     Når jeg spørger SF1601, om "far" er tilmeldt Digital Post
