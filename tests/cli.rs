@@ -376,6 +376,10 @@ fn certificate_from_another_ca_is_refused_at_the_handshake_with_exit_3() {
     .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("refused our client certificate"), "{out}");
+    assert!(
+        out.contains("we presented certificate 'standard'") && out.contains("sp-contract fremmed"),
+        "names the certificate presented: {out}"
+    );
 }
 
 fn mocks_with_mapping(mapping: &str) -> tempfile::TempDir {
