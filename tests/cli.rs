@@ -595,3 +595,29 @@ fn example_config_parses() {
     let cfg = sp_contract::config::load(&repo().join("sp-contract.example.toml"), true).unwrap();
     assert!(cfg.targets["prod"].production);
 }
+
+#[test]
+fn missing_certificate_file_is_named_with_exit_2() {
+    sp_contract::pki::ensure(&certs()).unwrap();
+    let served = serve();
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
+    let pki = sp_contract::pki::TestPki::at(&certs());
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        &pki.client_p12.display().to_string(),
+        "/nonexistent/vendor.p12",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--name",
+        "Død",
+    ])
+    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("/nonexistent/vendor.p12"), "{out}");
+}
