@@ -204,6 +204,10 @@ pub async fn run(
         snapshots: SnapshotStore::new(req.paths.snapshots.join(&req.target), req.update_snapshots),
         observer: req.observer.clone(),
     });
+    // A certificate that does not load fails every scenario the same way: say it once.
+    if let Err(e) = ctx.clients.get(config::DEFAULT_IDENTITY) {
+        return Err(Fatal::usage(e.to_string()));
+    }
     let results = exec::execute(&planned, ctx, req.concurrency, on_finished).await;
     if let Some(m) = &live.mock {
         m.shutdown();

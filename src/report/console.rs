@@ -148,7 +148,7 @@ impl<'w> ConsoleReporter<'w> {
                     Some(FailureKind::Transport) => {
                         "No answer: the service could not be reached (connection, certificate or time-out)."
                     }
-                    Some(FailureKind::Input) => "The test suite itself needs to be fixed.",
+                    Some(FailureKind::Input) => "The test suite or its configuration needs to be fixed.",
                     None => "This step is not known: check the wording, or add a step definition.",
                 };
                 text.push_str(&self.indented(&self.paint(style, why), 8));
