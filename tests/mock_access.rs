@@ -198,3 +198,18 @@ async fn a_client_cannot_claim_another_certificate_by_header() {
         "CertificateNotRegistered"
     );
 }
+
+/// The mock recycles its wiremock server every 2,000 forwarded requests (wiremock-rs keeps
+/// every matched request otherwise): answers must be the same across the recycle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_stay_right_across_the_memory_recycle() {
+    let e = env().await;
+    let ctx = e.ctx();
+    for i in 0..2_100 {
+        let (status, reply) = e.lookup(&ctx, &e.far()).await;
+        assert_eq!(status, 200, "request {i}");
+        assert!(matches!(reply, Reply::Payload(_)), "request {i}");
+    }
+    let (_, reply) = e.lookup(&ctx, "01018012345").await;
+    assert_eq!(code(&reply), "SchemaValidationFailed");
+}

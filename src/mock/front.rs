@@ -5,6 +5,7 @@
 //! called (a byte-level proxy hides the client identity). Headers of that name coming from
 //! the client are dropped, so a caller cannot claim another identity.
 
+use super::server::Backend;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -84,7 +85,7 @@ impl Drop for Front {
 }
 
 /// Serve TLS on `listener`, forwarding each request to `backend` (the wiremock server).
-pub fn start(listener: TcpListener, acceptor: SslAcceptor, backend: SocketAddr) -> Front {
+pub fn start(listener: TcpListener, acceptor: SslAcceptor, backend: Arc<Backend>) -> Front {
     let addr = listener
         .local_addr()
         .expect("bound listener has an address");
@@ -103,7 +104,7 @@ async fn accept_loop(
     listener: TcpListener,
     acceptor: Arc<SslAcceptor>,
     client: Client<HttpConnector, Full<Bytes>>,
-    backend: SocketAddr,
+    backend: Arc<Backend>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -120,6 +121,7 @@ async fn accept_loop(
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let client = client.clone();
+        let backend = backend.clone();
         let mut conn_shutdown = shutdown.clone();
         tokio::spawn(async move {
             let Ok(ssl) = Ssl::new(acceptor.context()) else {
@@ -150,7 +152,13 @@ async fn accept_loop(
                 None => (None, None),
             };
             let service = service_fn(move |req: Request<Incoming>| {
-                forward(req, client.clone(), backend, cn.clone(), sha.clone())
+                forward(
+                    req,
+                    client.clone(),
+                    backend.clone(),
+                    cn.clone(),
+                    sha.clone(),
+                )
             });
             let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
@@ -170,7 +178,7 @@ async fn accept_loop(
 async fn forward(
     req: Request<Incoming>,
     client: Client<HttpConnector, Full<Bytes>>,
-    backend: SocketAddr,
+    backend: Arc<Backend>,
     cn: Option<String>,
     sha: Option<String>,
 ) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
@@ -189,7 +197,7 @@ async fn forward(
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    let uri = match format!("http://{backend}{path}").parse::<hyper::Uri>() {
+    let uri = match format!("http://{}{path}", backend.address()).parse::<hyper::Uri>() {
         Ok(u) => u,
         Err(_) => return Ok(plain(StatusCode::BAD_REQUEST, "bad request path")),
     };
@@ -213,16 +221,20 @@ async fn forward(
     let Ok(out) = out.body(Full::new(body)) else {
         return Ok(plain(StatusCode::BAD_REQUEST, "bad request headers"));
     };
-    match client.request(out).await {
+    let guard = backend.enter().await;
+    let response = match client.request(out).await {
         Ok(resp) => {
             let (parts, body) = resp.into_parts();
             match body.collect().await {
-                Ok(b) => Ok(Response::from_parts(parts, Full::new(b.to_bytes()))),
-                Err(_) => Ok(plain(StatusCode::BAD_GATEWAY, "mock backend broke off")),
+                Ok(b) => Response::from_parts(parts, Full::new(b.to_bytes())),
+                Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend broke off"),
             }
         }
-        Err(_) => Ok(plain(StatusCode::BAD_GATEWAY, "mock backend unavailable")),
-    }
+        Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend unavailable"),
+    };
+    drop(guard);
+    backend.after_request().await;
+    Ok(response)
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {

@@ -8,6 +8,7 @@ use super::platform::{DataError, Platform};
 use crate::pki::TestPki;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -38,7 +39,7 @@ pub struct RunningMock {
     pub addr: SocketAddr,
     pub platform: Arc<Platform>,
     front: Front,
-    _backend: MockServer,
+    _backend: Arc<Backend>,
 }
 
 impl RunningMock {
@@ -63,23 +64,24 @@ pub async fn start(
             source,
         })?;
     // Recording every request would grow without bound under `mock serve`.
-    let backend = MockServer::builder()
+    let server = MockServer::builder()
         .listener(backend_listener)
         .disable_request_recording()
         .start()
         .await;
-    mappings::mount_all(&static_mappings, &backend).await;
-    mount_service(&backend, &platform, super::sf1520::Sf1520).await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(NoSuchService)
-        .with_priority(FALLBACK_PRIORITY)
-        .mount(&backend)
-        .await;
+    let backend = Arc::new(Backend {
+        server,
+        platform: platform.clone(),
+        mappings: static_mappings,
+        gate: tokio::sync::RwLock::new(()),
+        forwarded: AtomicU64::new(0),
+    });
+    backend.mount().await;
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| MockError::Bind { addr, source })?;
-    let front = front::start(listener, acceptor, *backend.address());
+    let front = front::start(listener, acceptor, backend.clone());
     let addr = front.addr;
     Ok(RunningMock {
         url: format!("https://{addr}"),
@@ -88,6 +90,55 @@ pub async fn start(
         front,
         _backend: backend,
     })
+}
+
+/// wiremock-rs keeps every request a mock matched, for verification, and has no switch for
+/// that (only for the server-wide recording). Under `mock serve` that grows without bound,
+/// so every [`RECYCLE_EVERY`] forwarded requests the front pauses forwarding, resets the
+/// server and mounts everything again. State lives in [`Platform`], not in the mocks, so
+/// nothing a scenario set up is lost.
+pub struct Backend {
+    server: MockServer,
+    platform: Arc<Platform>,
+    mappings: Vec<mappings::Mapping>,
+    gate: tokio::sync::RwLock<()>,
+    forwarded: AtomicU64,
+}
+
+const RECYCLE_EVERY: u64 = 2_000;
+
+impl Backend {
+    pub fn address(&self) -> SocketAddr {
+        *self.server.address()
+    }
+
+    /// Everything the mock serves, in priority order: static mappings (WireMock's default
+    /// priority 5 unless they say otherwise), the services' Rust responders, the fallback.
+    async fn mount(&self) {
+        let (server, platform) = (&self.server, &self.platform);
+        mappings::mount_all(&self.mappings, server).await;
+        mount_service(server, platform, super::sf1520::Sf1520).await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(NoSuchService)
+            .with_priority(FALLBACK_PRIORITY)
+            .mount(server)
+            .await;
+    }
+
+    /// Held while a request is forwarded, so a recycle never happens mid-request.
+    pub async fn enter(&self) -> tokio::sync::RwLockReadGuard<'_, ()> {
+        self.gate.read().await
+    }
+
+    /// Called after each forwarded request (with the read guard dropped).
+    pub async fn after_request(&self) {
+        let n = self.forwarded.fetch_add(1, Ordering::Relaxed) + 1;
+        if n % RECYCLE_EVERY == 0 {
+            let _exclusive = self.gate.write().await;
+            self.server.reset().await;
+            self.mount().await;
+        }
+    }
 }
 
 async fn mount_service<S: super::endpoint::SoapService>(
