@@ -199,17 +199,49 @@ async fn a_client_cannot_claim_another_certificate_by_header() {
     );
 }
 
-/// The mock recycles its wiremock server every 2,000 forwarded requests (wiremock-rs keeps
-/// every matched request otherwise): answers must be the same across the recycle.
+/// Static stubs are served by wiremock-rs, which keeps every matched request; the mock
+/// recycles it every 2,000 forwarded requests. Stubs must keep answering across the recycle.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn answers_stay_right_across_the_memory_recycle() {
-    let e = env().await;
-    let ctx = e.ctx();
-    for i in 0..2_100 {
-        let (status, reply) = e.lookup(&ctx, &e.far()).await;
-        assert_eq!(status, 200, "request {i}");
-        assert!(matches!(reply, Reply::Payload(_)), "request {i}");
+async fn stubs_keep_answering_across_the_memory_recycle() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mocks = tempfile::tempdir().unwrap();
+    for f in ["platform.json", "citizens.json", "faults.json"] {
+        std::fs::copy(repo.join("mocks").join(f), mocks.path().join(f)).unwrap();
     }
-    let (_, reply) = e.lookup(&ctx, "01018012345").await;
-    assert_eq!(code(&reply), "SchemaValidationFailed");
+    std::fs::create_dir_all(mocks.path().join("sf1520")).unwrap();
+    for e in std::fs::read_dir(repo.join("mocks/sf1520"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), mocks.path().join("sf1520").join(e.file_name())).unwrap();
+    }
+    std::fs::create_dir_all(mocks.path().join("mappings")).unwrap();
+    std::fs::write(
+        mocks.path().join("mappings/ping.json"),
+        r#"{"request": {"method": "GET", "urlPath": "/stub/ping"}, "response": {"status": 200, "body": "pong"}}"#,
+    )
+    .unwrap();
+    let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
+    let pki = sp_contract::pki::ensure(&certs).unwrap();
+    let mock = sp_contract::mock::start(mocks.path(), &pki, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let clients = Clients::new(Arc::new(mock.platform.target(&pki, &mock.url)));
+    for i in 0..2_100 {
+        let r = clients
+            .request(
+                DEFAULT_IDENTITY,
+                reqwest::Method::GET,
+                "/stub/ping",
+                &[],
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.status, r.body.as_slice()),
+            (200, &b"pong"[..]),
+            "request {i}"
+        );
+    }
 }

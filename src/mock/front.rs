@@ -9,6 +9,7 @@ use super::server::Backend;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
+use hyper::header::HeaderValue;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
@@ -196,27 +197,45 @@ async fn forward(
         .uri
         .path_and_query()
         .map(|p| p.as_str())
-        .unwrap_or("/");
-    let uri = match format!("http://{}{path}", backend.address()).parse::<hyper::Uri>() {
-        Ok(u) => u,
-        Err(_) => return Ok(plain(StatusCode::BAD_REQUEST, "bad request path")),
+        .unwrap_or("/")
+        .to_string();
+    // The caller's identity comes from the TLS session only: drop any claim in the headers.
+    let mut headers = parts.headers;
+    headers.remove(CLIENT_CN_HEADER);
+    headers.remove(CLIENT_SHA256_HEADER);
+    headers.remove(hyper::header::HOST);
+    if let Some(cn) = cn.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        headers.insert(CLIENT_CN_HEADER, cn);
+    }
+    if let Some(sha) = sha.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        headers.insert(CLIENT_SHA256_HEADER, sha);
+    }
+    let Ok(url) = wiremock::http::Url::parse(&format!("http://{}{path}", backend.address())) else {
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
     };
-    let mut out = Request::builder().method(parts.method).uri(uri);
-    for (k, v) in parts.headers.iter() {
-        let name = k.as_str();
-        if name == CLIENT_CN_HEADER || name == CLIENT_SHA256_HEADER || name == "host" {
-            continue;
-        }
-        out = out.header(k, v);
+    let request = wiremock::Request {
+        url,
+        method: parts.method,
+        headers,
+        body: body.to_vec(),
+    };
+    if let Some(direct) = backend.route(&request) {
+        let answer = direct.respond_direct(&request);
+        let mut r = Response::new(Full::new(Bytes::from(answer.body)));
+        *r.status_mut() =
+            StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        r.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            HeaderValue::from_static(answer.content_type),
+        );
+        return Ok(r);
     }
-    if let Some(cn) = cn
-        .as_deref()
-        .and_then(|c| hyper::header::HeaderValue::from_str(c).ok())
-    {
-        out = out.header(CLIENT_CN_HEADER, cn);
-    }
-    if let Some(sha) = sha {
-        out = out.header(CLIENT_SHA256_HEADER, sha);
+    let Ok(uri) = request.url.as_str().parse::<hyper::Uri>() else {
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
+    };
+    let mut out = Request::builder().method(request.method).uri(uri);
+    if let Some(h) = out.headers_mut() {
+        *h = request.headers;
     }
     let Ok(out) = out.body(Full::new(body)) else {
         return Ok(plain(StatusCode::BAD_REQUEST, "bad request headers"));

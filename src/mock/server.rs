@@ -1,7 +1,7 @@
 //! Assembling the embedded mock: data, static WireMock mappings, the Rust responders of each
 //! service, and the TLS front.
 
-use super::endpoint::SoapEndpoint;
+use super::endpoint::{DirectResponder, SoapEndpoint, SoapService};
 use super::front::{self, Front, FrontError};
 use super::mappings::{self, MappingError};
 use super::platform::{DataError, Platform};
@@ -10,12 +10,8 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-/// Static mappings default to WireMock's priority 5; the service responders sit below them so
-/// a user's stub for one specific call wins over the built-in behaviour.
-const SERVICE_PRIORITY: u8 = 100;
 const FALLBACK_PRIORITY: u8 = 255;
 
 #[derive(Debug, thiserror::Error)]
@@ -69,10 +65,13 @@ pub async fn start(
         .disable_request_recording()
         .start()
         .await;
+    // Built-in services, answered in the front (one line per service).
+    let direct: Vec<Arc<dyn DirectResponder>> =
+        vec![soap_service(&platform, super::sf1520::Sf1520)];
     let backend = Arc::new(Backend {
         server,
-        platform: platform.clone(),
         mappings: static_mappings,
+        direct,
         gate: tokio::sync::RwLock::new(()),
         forwarded: AtomicU64::new(0),
     });
@@ -99,8 +98,8 @@ pub async fn start(
 /// nothing a scenario set up is lost.
 pub struct Backend {
     server: MockServer,
-    platform: Arc<Platform>,
     mappings: Vec<mappings::Mapping>,
+    direct: Vec<Arc<dyn DirectResponder>>,
     gate: tokio::sync::RwLock<()>,
     forwarded: AtomicU64,
 }
@@ -112,17 +111,29 @@ impl Backend {
         *self.server.address()
     }
 
-    /// Everything the mock serves, in priority order: static mappings (WireMock's default
-    /// priority 5 unless they say otherwise), the services' Rust responders, the fallback.
+    /// What wiremock serves: the static mappings (WireMock's default priority 5 unless they
+    /// say otherwise) and the fallback. Built-in services are answered in the front.
     async fn mount(&self) {
-        let (server, platform) = (&self.server, &self.platform);
+        let server = &self.server;
         mappings::mount_all(&self.mappings, server).await;
-        mount_service(server, platform, super::sf1520::Sf1520).await;
         Mock::given(wiremock::matchers::any())
             .respond_with(NoSuchService)
             .with_priority(FALLBACK_PRIORITY)
             .mount(server)
             .await;
+    }
+
+    /// How the front should answer: a static mapping that matches wins (a user's stub
+    /// overrides built-in behaviour), then a built-in service by path, then wiremock (which
+    /// answers the fallback).
+    pub fn route(&self, req: &Request) -> Option<&Arc<dyn DirectResponder>> {
+        if self.mappings.iter().any(|m| m.matches(req)) {
+            return None;
+        }
+        if req.method != wiremock::http::Method::POST {
+            return None;
+        }
+        self.direct.iter().find(|d| d.path() == req.url.path())
     }
 
     /// Held while a request is forwarded, so a recycle never happens mid-request.
@@ -141,22 +152,11 @@ impl Backend {
     }
 }
 
-async fn mount_service<S: super::endpoint::SoapService>(
-    backend: &MockServer,
-    platform: &Arc<Platform>,
-    service: S,
-) {
-    let info = service.info();
-    Mock::given(method("POST"))
-        .and(path(info.path))
-        .respond_with(SoapEndpoint {
-            platform: platform.clone(),
-            service,
-        })
-        .with_priority(SERVICE_PRIORITY)
-        .named(info.id)
-        .mount(backend)
-        .await;
+fn soap_service<S: SoapService>(platform: &Arc<Platform>, service: S) -> Arc<dyn DirectResponder> {
+    Arc::new(SoapEndpoint {
+        platform: platform.clone(),
+        service,
+    })
 }
 
 /// What the mock says for a path no service or mapping serves: name the known paths.
