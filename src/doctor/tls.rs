@@ -260,7 +260,36 @@ pub fn check(target: &Target, id: &Identity) -> Result<HandshakeInfo, TlsProblem
         .unwrap_or_else(|| ("(none)".into(), "(none)".into()));
 
     // With TLS 1.3 the server judges our certificate after our side has finished: only a
-    // read shows whether it was accepted.
+    // read shows whether it was accepted. Listen first, briefly: a request sent now would
+    // still sit unread when a refusing server closes, and the kernel would then answer
+    // with a reset that swallows the server's alert.
+    if protocol == "TLSv1.3" {
+        let _ = stream
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_millis(700)));
+        let mut one = [0u8; 1];
+        match stream.ssl_read(&mut one) {
+            Ok(_) => {}
+            Err(e) if e.code() == openssl::ssl::ErrorCode::ZERO_RETURN => {
+                return Err(fail(
+                    TlsProblemKind::Closed,
+                    format!("{peer} completed the handshake and then closed the connection"),
+                ))
+            }
+            Err(e) => {
+                let timed_out = e.io_error().is_some_and(|io| {
+                    matches!(
+                        io.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    )
+                });
+                if !timed_out {
+                    return Err(classify(X509VerifyResult::OK, &e.to_string(), &peer, &fail));
+                }
+            }
+        }
+        let _ = stream.get_ref().set_read_timeout(Some(io_timeout));
+    }
     let request = format!(
         "HEAD / HTTP/1.1\r\nHost: {host_text}\r\nUser-Agent: sp-contract-doctor/{}\r\nConnection: close\r\n\r\n",
         env!("CARGO_PKG_VERSION")
