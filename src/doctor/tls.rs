@@ -300,12 +300,14 @@ pub fn check(target: &Target, id: &Identity) -> Result<HandshakeInfo, TlsProblem
         .and_then(|_| stream.read(&mut buf));
     match read {
         Ok(n) if n > 0 => {}
-        Ok(_) => return Err(fail(
-            TlsProblemKind::Closed,
-            format!(
+        Ok(_) => {
+            return Err(fail(
+                TlsProblemKind::Closed,
+                format!(
                 "{peer} completed the handshake and then closed the connection without an answer"
             ),
-        )),
+            ))
+        }
         Err(e) => {
             let text = match e
                 .get_ref()
