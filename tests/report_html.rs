@@ -457,3 +457,159 @@ fn writes_and_the_embedded_mock_are_not_retried() {
     remote.is_mock = false;
     assert!(sp_contract::runner::exec::retryable(&sc, &remote, &failed));
 }
+
+// ---------------------------------------------------------------------------------------
+// The CI examples
+
+fn nightly(cfg: &Path, cert_file: &Path, reports: &Path, envs: &[(&str, &str)]) -> (i32, String) {
+    use base64::Engine;
+    let p12 = std::fs::read(pki().client_p12).unwrap();
+    // Run from the folder that holds the suite, as CI does from a checkout.
+    let suite = cfg.parent().unwrap();
+    let mut cmd = std::process::Command::new("bash");
+    cmd.current_dir(suite)
+        .arg(repo().join("ci/nightly.sh"))
+        .env("SP_CONTRACT", BIN)
+        .env("SP_TARGET", "local")
+        .env("SP_CONFIG", cfg)
+        .env("SP_CERT_FILE", cert_file)
+        .env(
+            "SP_CERT_P12_BASE64",
+            base64::engine::general_purpose::STANDARD.encode(p12),
+        )
+        .env(PW_ENV, sp_contract::pki::TEST_P12_PASSWORD)
+        .env("SP_REPORTS", reports)
+        .env("SP_SERVICE", "SF1520")
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("TF_BUILD");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    run(cmd)
+}
+
+#[test]
+fn ci_script_writes_the_certificate_runs_and_tells_unreachable_from_broken() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cert_file = dir.path().join("secrets/foces.p12");
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            p12: Some(cert_file.clone()),
+            ..Default::default()
+        },
+    );
+    // A checkout: the features, and the mock's approved answers for the target `local`.
+    copy_dir(&repo().join("features"), &dir.path().join("features"));
+    snapshots_for_local(dir.path());
+    let reports = dir.path().join("reports");
+    let (code, out) = nightly(
+        &cfg,
+        &cert_file,
+        &reports,
+        &[("SP_SHARD", "1/1"), ("SP_RETRIES", "1")],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("every scenario kept the contract"), "{out}");
+    for f in ["junit.xml", "evidence.html", "summary.md", "exit-code"] {
+        assert!(reports.join(f).exists(), "{f}: {out}");
+    }
+    assert!(!cert_file.exists(), "the certificate is removed again");
+
+    // Unreachable: exit 3, annotated as such for GitHub.
+    let cfg = remote_config(
+        dir.path(),
+        "https://127.0.0.1:9",
+        Remote {
+            p12: Some(cert_file.clone()),
+            ..Default::default()
+        },
+    );
+    let (code, out) = nightly(&cfg, &cert_file, &reports, &[("GITHUB_ACTIONS", "true")]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("::warning title=Target unreachable::"),
+        "{out}"
+    );
+    assert!(!out.contains("Contract broken"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(reports.join("exit-code"))
+            .unwrap()
+            .trim(),
+        "3"
+    );
+    // Azure's wording.
+    let (code, out) = nightly(&cfg, &cert_file, &reports, &[("TF_BUILD", "True")]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("##vso[task.logissue type=warning]Target unreachable"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ci_examples_only_use_flags_that_exist() {
+    use clap::Parser;
+    let mut checked = 0;
+    for f in ["github-actions.yml", "gitlab-ci.yml", "azure-pipelines.yml"] {
+        let text = std::fs::read_to_string(repo().join("ci").join(f)).unwrap();
+        assert!(text.contains("ci/nightly.sh"), "{f} runs the shared script");
+        assert!(
+            text.contains("SP_CERT_PASSWORD"),
+            "{f}: password from the secret store"
+        );
+        assert!(text.contains("junit"), "{f} publishes JUnit");
+        assert!(
+            text.contains("cron") || text.contains("schedule"),
+            "{f} is nightly"
+        );
+        for line in text.lines() {
+            let Some(i) = line.find("sp-contract ") else {
+                continue;
+            };
+            let cmd = &line[i..];
+            if !cmd.starts_with("sp-contract report") && !cmd.starts_with("sp-contract run") {
+                continue;
+            }
+            let words: Vec<&str> = cmd.split_whitespace().collect();
+            sp_contract::cli::Cli::try_parse_from(&words)
+                .unwrap_or_else(|e| panic!("{f}: `{cmd}`: {e}"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the merge command was checked");
+    // The shared script's run command, with every option it may add.
+    let words = [
+        "sp-contract",
+        "run",
+        "--target",
+        "exttest",
+        "--config",
+        "sp-contract.toml",
+        "--retries",
+        "2",
+        "--junit",
+        "r/junit.xml",
+        "--report-html",
+        "r/e.html",
+        "--report-md",
+        "r/s.md",
+        "--shard",
+        "1/2",
+        "--service",
+        "SF1520",
+        "--agreement",
+        "a.txt",
+    ];
+    let script = std::fs::read_to_string(repo().join("ci/nightly.sh")).unwrap();
+    for w in words.iter().filter(|w| w.starts_with("--")) {
+        assert!(
+            script.contains(w),
+            "nightly.sh no longer uses {w}: update this test"
+        );
+    }
+    sp_contract::cli::Cli::try_parse_from(words).expect("nightly.sh's flags parse");
+}

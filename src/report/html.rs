@@ -318,10 +318,14 @@ pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()>
     h.push_str("</section>\n</main>\n");
 
     h.push_str(&format!(
-        "<footer>\n<p>Made by sp-contract {} on {}. CPR numbers are masked (<code>DDMMYY-xxxx</code>); certificate passwords and tokens are never written to reports.</p>\n<p>What the platform's faults say about access (missing or unapproved serviceaftale, unregistered certificate) is modelled in the mock where the real wording is not public; a run against exttest shows the real answers.</p>\n</footer>\n</body>\n</html>\n",
+        "<footer>\n<p>Made by sp-contract {} on {}. CPR numbers are masked (<code>DDMMYY-xxxx</code>); certificate passwords and tokens are never written to reports.</p>\n",
         esc(ev.tool_version),
         esc(&utc(run.started_at))
     ));
+    if ctx.target.is_mock {
+        h.push_str("<p>This run was against the embedded mock. What the platform's faults say about access (missing or unapproved serviceaftale, unregistered certificate) is modelled there where the real wording is not public; a run against exttest shows the real answers.</p>\n");
+    }
+    h.push_str("</footer>\n</body>\n</html>\n");
     out.write_all(h.as_bytes())?;
     out.flush()
 }

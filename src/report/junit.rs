@@ -24,6 +24,10 @@
 //! * Only a contract breach is a `<failure>`; transport problems, suite problems and
 //!   undefined steps are `<error>`s with `type` `transport`, `input` or `undefined`
 //!   (see [`crate::report`]). A skipped scenario has `<skipped/>`.
+//! * A scenario run again after a transient network failure (`--retries`) keeps each
+//!   earlier attempt as `<flakyError>` (it passed in the end) or `<rerunError>` (it did
+//!   not), as Maven Surefire and nextest write them, plus a line in `<system-out>`. GitLab
+//!   and Jenkins count only `<failure>`/`<error>`, so a flaky pass stays a pass.
 //! * `time` is in seconds with three decimals. `timestamp` is the run's start, in UTC,
 //!   as `YYYY-MM-DDTHH:MM:SS` without offset (the form the Ant JUnit schema requires;
 //!   the run model has no per-feature start time, so every suite carries the run's).
