@@ -6,14 +6,17 @@
 pub mod cli;
 pub mod config;
 pub mod cpr;
+pub mod doctor;
 pub mod engine;
 pub mod error;
+pub mod fingerprint;
 pub mod mock;
 pub mod normalise;
 pub mod pki;
 pub mod redact;
 pub mod report;
 pub mod runner;
+pub mod selection;
 pub mod services;
 pub mod snapshot;
 pub mod soap;
