@@ -45,6 +45,73 @@ pub enum Command {
     /// The local test PKI and certificate inspection.
     #[command(subcommand)]
     Certs(CertsCommand),
+    /// Walk KOMBIT's onboarding steps for a target: certificate, TLS handshake, and per
+    /// serviceaftale a harmless read call, saying where it stands and what to do next.
+    #[command(after_help = DOCTOR_EXIT_CODES)]
+    Doctor(DoctorArgs),
+    /// Work with reports already written.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// The SHA-256 fingerprint of the features, mocks and snapshots a run against the target
+    /// would use (the one the evidence report shows).
+    Fingerprint {
+        #[command(flatten)]
+        suite: SuiteArgs,
+        #[arg(long, default_value = "mock", value_name = "NAME")]
+        target: String,
+    },
+}
+
+const DOCTOR_EXIT_CODES: &str = "Exit codes:
+  0  every step is done (warnings, e.g. a certificate expiring within 30 days, are printed)
+  1  the platform answered and refused a call: the certificate is not registered, or a
+     serviceaftale is missing, pending or rejected
+  2  our side is wrong: bad config, the certificate cannot be loaded, has expired or is not
+     yet valid, no serviceaftale configured for a selected service
+  3  the target could not be reached or refused the TLS handshake
+When several apply, 2 wins over 1, and 1 over 3 (as for `run`).";
+
+/// Picking scenarios by service, shared by `run`, `list` and `doctor`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServiceSelectArgs {
+    /// Only scenarios tagged with one of these services, e.g. SF1520,SF2900.
+    #[arg(long, value_name = "SF,...")]
+    pub service: Option<String>,
+    /// Only the services of one serviceaftale, listed in a file (one SF number per line,
+    /// # comments).
+    #[arg(long, value_name = "FILE")]
+    pub agreement: Option<PathBuf>,
+}
+
+impl ServiceSelectArgs {
+    fn services(&self) -> Result<Option<Vec<String>>, Fatal> {
+        crate::selection::services_from(self.service.as_deref(), self.agreement.as_deref())
+            .map_err(|e| Fatal::usage(crate::error::chain(&e)))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// Target name: `mock` (built in) or a [targets.NAME] from the config.
+    #[arg(long, default_value = "mock", value_name = "NAME")]
+    pub target: String,
+    #[command(flatten)]
+    pub select: ServiceSelectArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Merge the JUnit files of a sharded run (`run --shard I/N --junit ...`) into one.
+    Merge {
+        /// The merged report to write.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+        /// The shards' JUnit files.
+        #[arg(required = true, value_name = "JUNIT")]
+        inputs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -114,6 +181,22 @@ pub struct RunArgs {
     /// Let scenarios tagged @writes run against a target marked production = true.
     #[arg(long)]
     pub allow_production_writes: bool,
+    #[command(flatten)]
+    pub select: ServiceSelectArgs,
+    /// Run only part I of N of the selection (deterministic; for CI matrices), e.g. 2/4.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::selection::Shard>,
+    /// Run a scenario again, up to N times, when it failed on a transient network problem
+    /// against a real target; reported as flaky. Contract failures are never retried, nor
+    /// are @writes scenarios.
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=10))]
+    pub retries: u8,
+    /// Write the evidence report: one self-contained HTML file to read and archive.
+    #[arg(long, value_name = "FILE")]
+    pub report_html: Option<PathBuf>,
+    /// Write a short Markdown summary (for CI job pages).
+    #[arg(long, value_name = "FILE")]
+    pub report_md: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -124,6 +207,11 @@ pub struct ListArgs {
     pub tags: Option<String>,
     #[arg(long, value_name = "REGEX")]
     pub name: Option<String>,
+    #[command(flatten)]
+    pub select: ServiceSelectArgs,
+    /// Only part I of N of the selection, as `run --shard` would run it.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::selection::Shard>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -198,6 +286,35 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::Passed)
         }
         Command::Mock(MockCommand::Serve { addr, mocks, certs }) => serve(addr, mocks, certs),
+        Command::Doctor(args) => doctor(args),
+        Command::Report(ReportCommand::Merge { output, inputs }) => {
+            // Merged in memory first, so a bad input never leaves a half-written output.
+            let mut merged = Vec::new();
+            crate::report::merge_junit(&inputs, &mut merged)
+                .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+            write_report(Some(&output), |w| w.write_all(&merged))?;
+            println!(
+                "Merged {} JUnit file(s) into {}",
+                inputs.len(),
+                output.display()
+            );
+            Ok(ExitCode::Passed)
+        }
+        Command::Fingerprint { suite, target } => {
+            let paths = suite.paths();
+            let fp = engine::fingerprint(&paths, &target)?;
+            println!("{}", fp.sha256);
+            for p in &fp.parts {
+                println!(
+                    "  {:10} {:4} file(s)  {}  {}",
+                    p.name,
+                    p.files,
+                    p.sha256,
+                    p.folder.display()
+                );
+            }
+            Ok(ExitCode::Passed)
+        }
         Command::Certs(CertsCommand::Init { dir, force }) => {
             let pki =
                 crate::pki::init(&dir, force).map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
@@ -237,37 +354,75 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
 
 fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     let paths = args.suite.paths();
+    let selection = engine::Selection {
+        tags: args.tags.clone(),
+        name: args.name.clone(),
+        services: args.select.services()?,
+        shard: args.shard,
+    };
     if args.dry_run {
-        return dry_run(&paths, &args);
+        return dry_run(&paths, &args, &selection);
     }
     let mut req = RunRequest::new(paths, &args.target);
-    req.tags = args.tags.clone();
-    req.name = args.name.clone();
+    req.tags = selection.tags.clone();
+    req.name = selection.name.clone();
+    req.services = selection.services.clone();
+    req.shard = selection.shard;
+    req.retries = args.retries as usize;
     req.concurrency = args.concurrency as usize;
     req.update_snapshots = args.update_snapshots;
     req.allow_production_writes = args.allow_production_writes;
 
     use std::io::IsTerminal;
-    let color = crate::report::color_wanted(std::io::stdout().is_terminal());
+    let tty = std::io::stdout().is_terminal();
+    let color = crate::report::color_wanted(tty);
     let mut console = crate::report::ConsoleReporter::new(std::io::stdout(), color);
     println!(
         "sp-contract {} — target '{}'",
         env!("CARGO_PKG_VERSION"),
         args.target
     );
-    let outcome = runtime()?.block_on(engine::run(req, |sc, r| {
+    let rt = runtime()?;
+    // The plan is made again inside the run; here it only sizes the progress display.
+    let total = engine::plan(&req.paths, &selection)
+        .map(|p| p.scenarios.len())
+        .unwrap_or(0);
+    if let Some(shard) = selection.shard {
+        println!("shard {shard}: {total} scenario(s)");
+    }
+    let mut progress = crate::report::Progress::new(total, tty, color);
+    let outcome = rt.block_on(engine::run(req, |sc, r| {
         let feature = crate::report::FeatureRef {
             name: &sc.feature_name,
             path: std::path::Path::new(&sc.feature_rel),
         };
+        let mut out = std::io::stdout();
+        progress.clear(&mut out);
         let _ = console.scenario_finished(feature, r);
+        progress.finished(&mut out, r);
     }))?;
+    progress.clear(&mut std::io::stdout());
+    for svc in &outcome.context.uncovered {
+        println!("note: no selected scenario covers {svc}: it was not tested");
+    }
     let _ = console.summary(&outcome.result);
     write_report(args.junit.as_ref(), |w| {
         crate::report::write_junit(&outcome.result, w)
     })?;
     write_report(args.cucumber_json.as_ref(), |w| {
         crate::report::write_cucumber_json(&outcome.result, w)
+    })?;
+    let evidence = crate::report::Evidence {
+        run: &outcome.result,
+        context: &outcome.context,
+        exit: outcome.exit,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    write_report(args.report_html.as_ref(), |w| {
+        crate::report::write_html(&evidence, w)
+    })?;
+    write_report(args.report_md.as_ref(), |w| {
+        crate::report::write_markdown(&evidence, w)
     })?;
     Ok(outcome.exit)
 }
@@ -289,19 +444,21 @@ fn write_report(
         .map_err(|e| Fatal::usage(format!("cannot write {}: {e}", path.display())))
 }
 
-fn dry_run(paths: &SuitePaths, args: &RunArgs) -> Result<ExitCode, Fatal> {
-    let (planned, problems) = engine::dry_run(
-        paths,
-        &args.target,
-        args.tags.as_deref(),
-        args.name.as_deref(),
-    )?;
+fn dry_run(
+    paths: &SuitePaths,
+    args: &RunArgs,
+    selection: &engine::Selection,
+) -> Result<ExitCode, Fatal> {
+    let (plan, problems) = engine::dry_run(paths, &args.target, selection)?;
+    // A dry run shows what a real run would do, the production guard included.
+    let target = engine::resolve_target_offline(paths, &args.target)?;
+    engine::production_guard(&target, &plan.selected, args.allow_production_writes)?;
     println!(
         "Dry run against target '{}': {} scenario(s), nothing is sent.",
         args.target,
-        planned.len()
+        plan.scenarios.len()
     );
-    for sc in &planned {
+    for sc in &plan.scenarios {
         println!(
             "  {}:{}  {}  {}",
             sc.feature_rel,
@@ -309,6 +466,9 @@ fn dry_run(paths: &SuitePaths, args: &RunArgs) -> Result<ExitCode, Fatal> {
             crate::redact::text(&sc.name),
             sc.tags.join(" ")
         );
+    }
+    for svc in &plan.uncovered {
+        println!("note: no selected scenario covers {svc}: it would not be tested");
     }
     if problems.is_empty() {
         println!(
@@ -329,11 +489,17 @@ fn dry_run(paths: &SuitePaths, args: &RunArgs) -> Result<ExitCode, Fatal> {
 
 fn list(args: ListArgs) -> Result<ExitCode, Fatal> {
     let paths = SuitePaths {
-        features: args.features,
+        features: args.features.clone(),
         ..SuitePaths::default()
     };
-    let (_, planned) = engine::plan(&paths, args.tags.as_deref(), args.name.as_deref())?;
-    for sc in &planned {
+    let selection = engine::Selection {
+        tags: args.tags.clone(),
+        name: args.name.clone(),
+        services: args.select.services()?,
+        shard: args.shard,
+    };
+    let plan = engine::plan(&paths, &selection)?;
+    for sc in &plan.scenarios {
         println!(
             "{}:{}\t{}\t{}",
             sc.feature_rel,
@@ -341,6 +507,9 @@ fn list(args: ListArgs) -> Result<ExitCode, Fatal> {
             crate::redact::text(&sc.name),
             sc.tags.join(" ")
         );
+    }
+    for svc in &plan.uncovered {
+        eprintln!("note: no scenario covers {svc}");
     }
     Ok(ExitCode::Passed)
 }
@@ -447,4 +616,22 @@ async fn shutdown_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+fn doctor(args: DoctorArgs) -> Result<ExitCode, Fatal> {
+    let paths = args.suite.paths();
+    let services = args.select.services()?;
+    use std::io::IsTerminal;
+    let color = crate::report::color_wanted(std::io::stdout().is_terminal());
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let live = engine::start_target(&paths, &args.target).await?;
+        let report = crate::doctor::diagnose(live.target.clone(), services).await;
+        if let Some(m) = &live.mock {
+            m.shutdown();
+        }
+        Ok::<_, Fatal>(report)
+    })?;
+    print!("{}", report.render(color));
+    Ok(report.exit_code())
 }

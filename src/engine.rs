@@ -4,12 +4,14 @@
 
 use crate::config::{self, Target, MOCK_TARGET};
 use crate::error::{ExitCode, Fatal};
+use crate::fingerprint::Fingerprint;
 use crate::mock::{self, platform::Platform, RunningMock};
-use crate::pki::{self, TestPki};
+use crate::pki::{self, CertInfo, TestPki};
 use crate::runner::exec::{self, PlanProblem};
 use crate::runner::features::{self, Filter, PlannedScenario};
 use crate::runner::model::{FailureKind, FeatureResult, RunResult, ScenarioResult, Status};
 use crate::runner::world::{Observer, RunCtx};
+use crate::selection::{self, Shard};
 use crate::snapshot::SnapshotStore;
 use crate::transport::Clients;
 use std::path::PathBuf;
@@ -47,6 +49,12 @@ pub struct RunRequest {
     pub target: String,
     pub tags: Option<String>,
     pub name: Option<String>,
+    /// Only scenarios tagged with one of these SF numbers (`--service`, `--agreement`).
+    pub services: Option<Vec<String>>,
+    /// Only this part of the selection (`--shard I/N`).
+    pub shard: Option<Shard>,
+    /// Runs again after a transient network failure on a real target (`--retries`).
+    pub retries: usize,
     pub concurrency: usize,
     pub update_snapshots: bool,
     pub allow_production_writes: bool,
@@ -60,31 +68,105 @@ impl RunRequest {
             target: target.to_string(),
             tags: None,
             name: None,
+            services: None,
+            shard: None,
+            retries: 0,
             concurrency: 8,
             update_snapshots: false,
             allow_production_writes: false,
             observer: None,
         }
     }
+
+    pub fn selection(&self) -> Selection {
+        Selection {
+            tags: self.tags.clone(),
+            name: self.name.clone(),
+            services: self.services.clone(),
+            shard: self.shard,
+        }
+    }
+}
+
+/// Which scenarios a command works on.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub tags: Option<String>,
+    pub name: Option<String>,
+    pub services: Option<Vec<String>>,
+    pub shard: Option<Shard>,
+}
+
+impl Selection {
+    /// One line for reports: `--tags "@x" --service SF1520 --shard 1/2`, or `all scenarios`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = &self.tags {
+            parts.push(format!("--tags \"{t}\""));
+        }
+        if let Some(n) = &self.name {
+            parts.push(format!("--name \"{n}\""));
+        }
+        if let Some(s) = &self.services {
+            parts.push(format!("--service {}", s.join(",")));
+        }
+        if let Some(s) = &self.shard {
+            parts.push(format!("--shard {s}"));
+        }
+        if parts.is_empty() {
+            "all scenarios".to_string()
+        } else {
+            parts.join(" ")
+        }
+    }
+}
+
+/// The scenarios a command works on.
+pub struct Plan {
+    pub loaded: Vec<features::LoadedFeature>,
+    /// Everything the selection picks, across all shards.
+    pub selected: Vec<PlannedScenario>,
+    /// This shard's part of `selected` (all of it without `--shard`).
+    pub scenarios: Vec<PlannedScenario>,
+    /// Services named by `--service`/`--agreement` that no scenario covers.
+    pub uncovered: Vec<String>,
 }
 
 /// Load and filter the scenarios.
-pub fn plan(
-    paths: &SuitePaths,
-    tags: Option<&str>,
-    name: Option<&str>,
-) -> Result<(Vec<features::LoadedFeature>, Vec<PlannedScenario>), Fatal> {
-    let filter = Filter::new(tags, name).map_err(|e| Fatal::usage(e.to_string()))?;
+pub fn plan(paths: &SuitePaths, sel: &Selection) -> Result<Plan, Fatal> {
+    let filter = Filter::new(sel.tags.as_deref(), sel.name.as_deref())
+        .map_err(|e| Fatal::usage(e.to_string()))?;
     let loaded = features::load(&paths.features).map_err(|e| Fatal::usage(e.to_string()))?;
-    let planned = features::plan(&loaded, &filter);
-    if planned.is_empty() {
+    let mut selected = features::plan(&loaded, &filter);
+    let mut uncovered = Vec::new();
+    if let Some(services) = &sel.services {
+        selected.retain(|s| selection::covers(&s.tags, services));
+        for svc in services {
+            if !selected
+                .iter()
+                .any(|s| selection::covers(&s.tags, std::slice::from_ref(svc)))
+            {
+                uncovered.push(svc.clone());
+            }
+        }
+    }
+    if selected.is_empty() {
         return Err(Fatal::usage(format!(
-            "no scenario matches the selection (--tags {}, --name {}); `sp-contract list` shows the scenarios and their tags",
-            tags.unwrap_or("-"),
-            name.unwrap_or("-")
+            "no scenario matches the selection ({}); `sp-contract list` shows the scenarios and their tags",
+            sel.describe()
         )));
     }
-    Ok((loaded, planned))
+    // An empty shard is fine: a CI matrix may have more shards than scenarios.
+    let scenarios = match sel.shard {
+        Some(shard) => shard.take(selected.clone()),
+        None => selected.clone(),
+    };
+    Ok(Plan {
+        loaded,
+        selected,
+        scenarios,
+        uncovered,
+    })
 }
 
 /// The target without starting anything (for dry runs and listing).
@@ -153,6 +235,24 @@ pub fn production_guard(
 pub struct RunOutcome {
     pub result: RunResult,
     pub exit: ExitCode,
+    /// What the evidence report says besides the results.
+    pub context: RunContext,
+}
+
+/// The facts around a run that make its report evidence: what was tested, against what,
+/// with which certificate.
+#[derive(Debug, Clone)]
+pub struct RunContext {
+    /// The target as it was run against (for the mock: with its URL of this run).
+    pub target: Target,
+    /// The certificate presented (the target's `standard` identity), or why it could not be
+    /// read for the report.
+    pub certificate: Result<CertInfo, String>,
+    pub fingerprint: Fingerprint,
+    pub selection: Selection,
+    /// Services named by the selection that no scenario covers.
+    pub uncovered: Vec<String>,
+    pub retries: usize,
 }
 
 /// A running target: the mock (kept alive for the run) or a remote one.
@@ -183,20 +283,34 @@ pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, 
     })
 }
 
+/// The contract fingerprint of a run against `target` (see [`crate::fingerprint`]).
+pub fn fingerprint(paths: &SuitePaths, target: &str) -> Result<Fingerprint, Fatal> {
+    crate::fingerprint::of_suite(
+        &paths.features,
+        (target == MOCK_TARGET).then_some(paths.mocks.as_path()),
+        &paths.snapshots.join(target),
+    )
+    .map_err(|e| Fatal::usage(crate::error::chain(&e)))
+}
+
 /// Run the selected scenarios against the target. `on_finished` is called as each scenario
 /// ends (in completion order).
 pub async fn run(
     req: RunRequest,
     on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
 ) -> Result<RunOutcome, Fatal> {
-    let (loaded, planned) = plan(&req.paths, req.tags.as_deref(), req.name.as_deref())?;
-    // Guard before anything is started or connected.
+    let sel = req.selection();
+    let plan = plan(&req.paths, &sel)?;
+    // Guard before anything is started or connected, over the whole selection rather than
+    // this shard, so every shard of a CI matrix refuses alike.
     let offline = resolve_target_offline(&req.paths, &req.target)?;
-    production_guard(&offline, &planned, req.allow_production_writes)?;
+    production_guard(&offline, &plan.selected, req.allow_production_writes)?;
+    let fingerprint = fingerprint(&req.paths, &req.target)?;
 
     let started_at = time::OffsetDateTime::now_utc();
     let t0 = Instant::now();
     let live = start_target(&req.paths, &req.target).await?;
+    let certificate = certificate_info(&live.target);
     let ctx = Arc::new(RunCtx {
         target: live.target.clone(),
         mock: live.mock.as_ref().map(|m| m.platform.clone()),
@@ -204,11 +318,23 @@ pub async fn run(
         snapshots: SnapshotStore::new(req.paths.snapshots.join(&req.target), req.update_snapshots),
         observer: req.observer.clone(),
     });
-    let results = exec::execute(&planned, ctx, req.concurrency, on_finished).await;
+    // A certificate that does not load fails every scenario the same way: say it once.
+    if let Err(e) = ctx.clients.get(config::DEFAULT_IDENTITY) {
+        return Err(Fatal::usage(e.to_string()));
+    }
+    let results = exec::execute(
+        &plan.scenarios,
+        ctx,
+        req.concurrency,
+        req.retries,
+        on_finished,
+    )
+    .await;
     if let Some(m) = &live.mock {
         m.shutdown();
     }
-    let mut features: Vec<FeatureResult> = loaded
+    let mut features: Vec<FeatureResult> = plan
+        .loaded
         .iter()
         .map(|lf| FeatureResult {
             name: lf.feature.name.clone(),
@@ -223,7 +349,7 @@ pub async fn run(
             scenarios: Vec::new(),
         })
         .collect();
-    for (sc, r) in planned.iter().zip(results) {
+    for (sc, r) in plan.scenarios.iter().zip(results) {
         features[sc.feature_index].scenarios.push(r);
     }
     features.retain(|f| !f.scenarios.is_empty());
@@ -234,7 +360,26 @@ pub async fn run(
         features,
     };
     let exit = exit_code(&result);
-    Ok(RunOutcome { result, exit })
+    Ok(RunOutcome {
+        result,
+        exit,
+        context: RunContext {
+            target: (*live.target).clone(),
+            certificate,
+            fingerprint,
+            selection: sel,
+            uncovered: plan.uncovered,
+            retries: req.retries,
+        },
+    })
+}
+
+/// The facts of the target's own certificate, for reports.
+pub fn certificate_info(target: &Target) -> Result<CertInfo, String> {
+    let source = target.identity(crate::config::DEFAULT_IDENTITY)?;
+    pki::load_identity(source)
+        .map(|id| id.info)
+        .map_err(|e| crate::redact::text(&crate::error::chain(&e)))
 }
 
 /// Exit code of a finished run: a broken suite (2) outranks a broken contract (1), which
@@ -264,11 +409,10 @@ pub fn exit_code(run: &RunResult) -> ExitCode {
 pub fn dry_run(
     paths: &SuitePaths,
     target: &str,
-    tags: Option<&str>,
-    name: Option<&str>,
-) -> Result<(Vec<PlannedScenario>, Vec<PlanProblem>), Fatal> {
-    let (_, planned) = plan(paths, tags, name)?;
+    sel: &Selection,
+) -> Result<(Plan, Vec<PlanProblem>), Fatal> {
+    let plan = plan(paths, sel)?;
     let t = resolve_target_offline(paths, target)?;
-    let problems = exec::check_plan(&planned, &t);
-    Ok((planned, problems))
+    let problems = exec::check_plan(&plan.scenarios, &t);
+    Ok((plan, problems))
 }

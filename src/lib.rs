@@ -6,8 +6,10 @@
 pub mod cli;
 pub mod config;
 pub mod cpr;
+pub mod doctor;
 pub mod engine;
 pub mod error;
+pub mod fingerprint;
 pub mod memo;
 pub mod mock;
 pub mod normalise;
@@ -15,6 +17,7 @@ pub mod pki;
 pub mod redact;
 pub mod report;
 pub mod runner;
+pub mod selection;
 pub mod services;
 pub mod snapshot;
 pub mod soap;

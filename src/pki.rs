@@ -98,7 +98,7 @@ impl fmt::Display for Secret {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PkiError {
-    #[error("file not found: {} — check the configured path (relative paths are resolved from the current directory)", path.display())]
+    #[error("file not found: {} — check the configured path (in sp-contract.toml, relative paths are resolved from the config file's folder)", path.display())]
     NotFound { path: PathBuf },
 
     #[error("cannot read {}: {source} — check that the file is readable by this user", path.display())]

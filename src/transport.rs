@@ -17,11 +17,14 @@ pub enum TransportError {
     Identity { identity: String, message: String },
     #[error("could not connect to {url}: {cause}. Check the target's base_url and that the host is reachable from here")]
     Connect { url: String, cause: String },
-    #[error("TLS handshake with {url} failed: {cause}. {hint}")]
+    #[error("TLS handshake with {url} failed: {cause}. {hint}{presented}")]
     Tls {
         url: String,
         cause: String,
         hint: &'static str,
+        /// Which client certificate we presented (subject and fingerprint), filled in by
+        /// [`Clients`]: "a certificate silently not sent" is a classic support case.
+        presented: String,
     },
     #[error("no answer from {url} within {after:?}. Raise [targets.<name>.timeouts] request_ms if the service is known to be slow")]
     Timeout { url: String, after: Duration },
@@ -43,7 +46,8 @@ pub struct HttpReply {
 /// The clients of one run, built lazily, one per identity.
 pub struct Clients {
     target: Arc<Target>,
-    cache: Mutex<HashMap<String, reqwest::Client>>,
+    /// Per identity: the client and a description of the certificate it presents.
+    cache: Mutex<HashMap<String, (reqwest::Client, String)>>,
 }
 
 impl Clients {
@@ -59,19 +63,26 @@ impl Clients {
     }
 
     pub fn get(&self, identity: &str) -> Result<reqwest::Client, TransportError> {
-        if let Some(c) = self.cache.lock().expect("client cache").get(identity) {
-            return Ok(c.clone());
+        self.entry(identity).map(|(c, _)| c)
+    }
+
+    /// Built once per identity per run: the lock is held while building so concurrent
+    /// scenarios wait for the one client instead of each building their own.
+    fn entry(&self, identity: &str) -> Result<(reqwest::Client, String), TransportError> {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = cache.get(identity) {
+            return Ok(e.clone());
         }
-        let client = build_client(&self.target, identity)?;
-        self.cache
-            .lock()
-            .expect("client cache")
-            .insert(identity.to_string(), client.clone());
-        Ok(client)
+        let entry = build_client(&self.target, identity)?;
+        cache.insert(identity.to_string(), entry.clone());
+        Ok(entry)
     }
 }
 
-fn build_client(target: &Target, identity: &str) -> Result<reqwest::Client, TransportError> {
+fn build_client(
+    target: &Target,
+    identity: &str,
+) -> Result<(reqwest::Client, String), TransportError> {
     let err = |message: String| TransportError::Identity {
         identity: identity.to_string(),
         message,
@@ -98,7 +109,12 @@ fn build_client(target: &Target, identity: &str) -> Result<reqwest::Client, Tran
             b = b.add_root_certificate(cert);
         }
     }
-    b.build().map_err(|e| err(crate::error::chain(&e)))
+    let presented = format!(
+        " (we presented certificate '{identity}': {}, SHA-256 {})",
+        id.info.subject, id.info.sha256_fingerprint
+    );
+    let client = b.build().map_err(|e| err(crate::error::chain(&e)))?;
+    Ok((client, presented))
 }
 
 impl Clients {
@@ -131,7 +147,7 @@ impl Clients {
         headers: &[(&str, String)],
         body: Option<(&str, String)>,
     ) -> Result<HttpReply, TransportError> {
-        let client = self.get(identity)?;
+        let (client, presented) = self.entry(identity)?;
         let url = format!("{}{path}", self.target.base_url);
         send(&client, method, &url, headers, body)
             .await
@@ -139,6 +155,14 @@ impl Clients {
                 TransportError::Timeout { url, .. } => TransportError::Timeout {
                     url,
                     after: self.target.timeouts.request(),
+                },
+                TransportError::Tls {
+                    url, cause, hint, ..
+                } => TransportError::Tls {
+                    url,
+                    cause,
+                    hint,
+                    presented,
                 },
                 other => other,
             })
@@ -200,6 +224,7 @@ pub fn classify(url: &str, e: &reqwest::Error) -> TransportError {
         url: url.to_string(),
         cause: tls_cause(&chain),
         hint,
+        presented: String::new(),
     };
     if lower.contains("certificate verify failed")
         || lower.contains("self-signed")

@@ -376,6 +376,10 @@ fn certificate_from_another_ca_is_refused_at_the_handshake_with_exit_3() {
     .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("refused our client certificate"), "{out}");
+    assert!(
+        out.contains("we presented certificate 'standard'") && out.contains("sp-contract fremmed"),
+        "names the certificate presented: {out}"
+    );
 }
 
 fn mocks_with_mapping(mapping: &str) -> tempfile::TempDir {
@@ -590,4 +594,30 @@ fn readme_step_section_is_generated_from_the_code() {
 fn example_config_parses() {
     let cfg = sp_contract::config::load(&repo().join("sp-contract.example.toml"), true).unwrap();
     assert!(cfg.targets["prod"].production);
+}
+
+#[test]
+fn missing_certificate_file_is_named_with_exit_2() {
+    sp_contract::pki::ensure(&certs()).unwrap();
+    let served = serve();
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
+    let pki = sp_contract::pki::TestPki::at(&certs());
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        &pki.client_p12.display().to_string(),
+        "/nonexistent/vendor.p12",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let (code, out) = run(sp(&[
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--name",
+        "Død",
+    ])
+    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("/nonexistent/vendor.p12"), "{out}");
 }

@@ -47,6 +47,7 @@ fn scenario(name: &str, line: usize, tags: &[&str], steps: Vec<StepResult>) -> S
         tags: tags.iter().map(|t| t.to_string()).collect(),
         steps,
         duration,
+        earlier_attempts: Vec::new(),
     }
 }
 

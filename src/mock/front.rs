@@ -5,9 +5,11 @@
 //! called (a byte-level proxy hides the client identity). Headers of that name coming from
 //! the client are dropped, so a caller cannot claim another identity.
 
+use super::server::Backend;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
+use hyper::header::HeaderValue;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
@@ -84,7 +86,7 @@ impl Drop for Front {
 }
 
 /// Serve TLS on `listener`, forwarding each request to `backend` (the wiremock server).
-pub fn start(listener: TcpListener, acceptor: SslAcceptor, backend: SocketAddr) -> Front {
+pub fn start(listener: TcpListener, acceptor: SslAcceptor, backend: Arc<Backend>) -> Front {
     let addr = listener
         .local_addr()
         .expect("bound listener has an address");
@@ -103,7 +105,7 @@ async fn accept_loop(
     listener: TcpListener,
     acceptor: Arc<SslAcceptor>,
     client: Client<HttpConnector, Full<Bytes>>,
-    backend: SocketAddr,
+    backend: Arc<Backend>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -120,6 +122,7 @@ async fn accept_loop(
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let client = client.clone();
+        let backend = backend.clone();
         let mut conn_shutdown = shutdown.clone();
         tokio::spawn(async move {
             let Ok(ssl) = Ssl::new(acceptor.context()) else {
@@ -150,7 +153,13 @@ async fn accept_loop(
                 None => (None, None),
             };
             let service = service_fn(move |req: Request<Incoming>| {
-                forward(req, client.clone(), backend, cn.clone(), sha.clone())
+                forward(
+                    req,
+                    client.clone(),
+                    backend.clone(),
+                    cn.clone(),
+                    sha.clone(),
+                )
             });
             let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
@@ -170,7 +179,7 @@ async fn accept_loop(
 async fn forward(
     req: Request<Incoming>,
     client: Client<HttpConnector, Full<Bytes>>,
-    backend: SocketAddr,
+    backend: Arc<Backend>,
     cn: Option<String>,
     sha: Option<String>,
 ) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
@@ -188,41 +197,63 @@ async fn forward(
         .uri
         .path_and_query()
         .map(|p| p.as_str())
-        .unwrap_or("/");
-    let uri = match format!("http://{backend}{path}").parse::<hyper::Uri>() {
-        Ok(u) => u,
-        Err(_) => return Ok(plain(StatusCode::BAD_REQUEST, "bad request path")),
+        .unwrap_or("/")
+        .to_string();
+    // The caller's identity comes from the TLS session only: drop any claim in the headers.
+    let mut headers = parts.headers;
+    headers.remove(CLIENT_CN_HEADER);
+    headers.remove(CLIENT_SHA256_HEADER);
+    headers.remove(hyper::header::HOST);
+    if let Some(cn) = cn.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        headers.insert(CLIENT_CN_HEADER, cn);
+    }
+    if let Some(sha) = sha.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        headers.insert(CLIENT_SHA256_HEADER, sha);
+    }
+    let Ok(url) = wiremock::http::Url::parse(&format!("http://{}{path}", backend.address())) else {
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
     };
-    let mut out = Request::builder().method(parts.method).uri(uri);
-    for (k, v) in parts.headers.iter() {
-        let name = k.as_str();
-        if name == CLIENT_CN_HEADER || name == CLIENT_SHA256_HEADER || name == "host" {
-            continue;
-        }
-        out = out.header(k, v);
+    let request = wiremock::Request {
+        url,
+        method: parts.method,
+        headers,
+        body: body.to_vec(),
+    };
+    if let Some(direct) = backend.route(&request) {
+        let answer = direct.respond_direct(&request);
+        let mut r = Response::new(Full::new(Bytes::from(answer.body)));
+        *r.status_mut() =
+            StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        r.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            HeaderValue::from_static(answer.content_type),
+        );
+        return Ok(r);
     }
-    if let Some(cn) = cn
-        .as_deref()
-        .and_then(|c| hyper::header::HeaderValue::from_str(c).ok())
-    {
-        out = out.header(CLIENT_CN_HEADER, cn);
-    }
-    if let Some(sha) = sha {
-        out = out.header(CLIENT_SHA256_HEADER, sha);
+    let Ok(uri) = request.url.as_str().parse::<hyper::Uri>() else {
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
+    };
+    let mut out = Request::builder().method(request.method).uri(uri);
+    if let Some(h) = out.headers_mut() {
+        *h = request.headers;
     }
     let Ok(out) = out.body(Full::new(body)) else {
         return Ok(plain(StatusCode::BAD_REQUEST, "bad request headers"));
     };
-    match client.request(out).await {
+    let guard = backend.enter().await;
+    let response = match client.request(out).await {
         Ok(resp) => {
             let (parts, body) = resp.into_parts();
             match body.collect().await {
-                Ok(b) => Ok(Response::from_parts(parts, Full::new(b.to_bytes()))),
-                Err(_) => Ok(plain(StatusCode::BAD_GATEWAY, "mock backend broke off")),
+                Ok(b) => Response::from_parts(parts, Full::new(b.to_bytes())),
+                Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend broke off"),
             }
         }
-        Err(_) => Ok(plain(StatusCode::BAD_GATEWAY, "mock backend unavailable")),
-    }
+        Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend unavailable"),
+    };
+    drop(guard);
+    backend.after_request().await;
+    Ok(response)
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {

@@ -171,6 +171,12 @@ pub async fn mount_all(mappings: &[Mapping], server: &MockServer) {
 
 impl Mapping {
     /// The mock for this mapping, named after it.
+    /// Whether this mapping's request pattern matches (the mock's front asks this first, so
+    /// a stub overrides the built-in service behaviour as its priority promises).
+    pub fn matches(&self, request: &Request) -> bool {
+        self.request.matches(request)
+    }
+
     pub fn to_mock(&self) -> Mock {
         let r = &self.response;
         let mut template = ResponseTemplate::new(r.status);

@@ -1,20 +1,17 @@
 //! Assembling the embedded mock: data, static WireMock mappings, the Rust responders of each
 //! service, and the TLS front.
 
-use super::endpoint::SoapEndpoint;
+use super::endpoint::{DirectResponder, SoapEndpoint, SoapService};
 use super::front::{self, Front, FrontError};
 use super::mappings::{self, MappingError};
 use super::platform::{DataError, Platform};
 use crate::pki::TestPki;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-/// Static mappings default to WireMock's priority 5; the service responders sit below them so
-/// a user's stub for one specific call wins over the built-in behaviour.
-const SERVICE_PRIORITY: u8 = 100;
 const FALLBACK_PRIORITY: u8 = 255;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +35,7 @@ pub struct RunningMock {
     pub addr: SocketAddr,
     pub platform: Arc<Platform>,
     front: Front,
-    _backend: MockServer,
+    _backend: Arc<Backend>,
 }
 
 impl RunningMock {
@@ -63,24 +60,28 @@ pub async fn start(
             source,
         })?;
     // Recording every request would grow without bound under `mock serve`.
-    let backend = MockServer::builder()
+    let server = MockServer::builder()
         .listener(backend_listener)
         .disable_request_recording()
         .start()
         .await;
-    mappings::mount_all(&static_mappings, &backend).await;
-    mount_service(&backend, &platform, super::sf1520::Sf1520).await;
-    super::sf1601::mount(&backend, &platform, SERVICE_PRIORITY).await?;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(NoSuchService)
-        .with_priority(FALLBACK_PRIORITY)
-        .mount(&backend)
-        .await;
+    // Built-in services, answered in the front (one line per service).
+    let mut direct: Vec<Arc<dyn DirectResponder>> =
+        vec![soap_service(&platform, super::sf1520::Sf1520)];
+    direct.extend(super::sf1601::responders(&platform)?);
+    let backend = Arc::new(Backend {
+        server,
+        mappings: static_mappings,
+        direct,
+        gate: tokio::sync::RwLock::new(()),
+        forwarded: AtomicU64::new(0),
+    });
+    backend.mount().await;
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| MockError::Bind { addr, source })?;
-    let front = front::start(listener, acceptor, *backend.address());
+    let front = front::start(listener, acceptor, backend.clone());
     let addr = front.addr;
     Ok(RunningMock {
         url: format!("https://{addr}"),
@@ -91,22 +92,71 @@ pub async fn start(
     })
 }
 
-async fn mount_service<S: super::endpoint::SoapService>(
-    backend: &MockServer,
-    platform: &Arc<Platform>,
-    service: S,
-) {
-    let info = service.info();
-    Mock::given(method("POST"))
-        .and(path(info.path))
-        .respond_with(SoapEndpoint {
-            platform: platform.clone(),
-            service,
-        })
-        .with_priority(SERVICE_PRIORITY)
-        .named(info.id)
-        .mount(backend)
-        .await;
+/// wiremock-rs keeps every request a mock matched, for verification, and has no switch for
+/// that (only for the server-wide recording). Under `mock serve` that grows without bound,
+/// so every [`RECYCLE_EVERY`] forwarded requests the front pauses forwarding, resets the
+/// server and mounts everything again. State lives in [`Platform`], not in the mocks, so
+/// nothing a scenario set up is lost.
+pub struct Backend {
+    server: MockServer,
+    mappings: Vec<mappings::Mapping>,
+    direct: Vec<Arc<dyn DirectResponder>>,
+    gate: tokio::sync::RwLock<()>,
+    forwarded: AtomicU64,
+}
+
+const RECYCLE_EVERY: u64 = 2_000;
+
+impl Backend {
+    pub fn address(&self) -> SocketAddr {
+        *self.server.address()
+    }
+
+    /// What wiremock serves: the static mappings (WireMock's default priority 5 unless they
+    /// say otherwise) and the fallback. Built-in services are answered in the front.
+    async fn mount(&self) {
+        let server = &self.server;
+        mappings::mount_all(&self.mappings, server).await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(NoSuchService)
+            .with_priority(FALLBACK_PRIORITY)
+            .mount(server)
+            .await;
+    }
+
+    /// How the front should answer: a static mapping that matches wins (a user's stub
+    /// overrides built-in behaviour), then a built-in service by path, then wiremock (which
+    /// answers the fallback).
+    pub fn route(&self, req: &Request) -> Option<&Arc<dyn DirectResponder>> {
+        if self.mappings.iter().any(|m| m.matches(req)) {
+            return None;
+        }
+        self.direct
+            .iter()
+            .find(|d| d.path() == req.url.path() && req.method.as_str() == d.method())
+    }
+
+    /// Held while a request is forwarded, so a recycle never happens mid-request.
+    pub async fn enter(&self) -> tokio::sync::RwLockReadGuard<'_, ()> {
+        self.gate.read().await
+    }
+
+    /// Called after each forwarded request (with the read guard dropped).
+    pub async fn after_request(&self) {
+        let n = self.forwarded.fetch_add(1, Ordering::Relaxed) + 1;
+        if n % RECYCLE_EVERY == 0 {
+            let _exclusive = self.gate.write().await;
+            self.server.reset().await;
+            self.mount().await;
+        }
+    }
+}
+
+fn soap_service<S: SoapService>(platform: &Arc<Platform>, service: S) -> Arc<dyn DirectResponder> {
+    Arc::new(SoapEndpoint {
+        platform: platform.clone(),
+        service,
+    })
 }
 
 /// What the mock says for a path no service or mapping serves: name the known paths.

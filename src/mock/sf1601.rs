@@ -12,6 +12,7 @@
 //! invalid is reported afterwards as a "Fejlet" status with FejlKode `memo.invalid`
 //! (modelled: the public record shows the code, not when it is raised).
 
+use super::endpoint::{DirectResponder, DirectResponse};
 use super::platform::{Caller, DataError, Platform};
 use super::sts::{self, RestAnswer};
 use crate::memo;
@@ -21,8 +22,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::Request;
 
 /// The mock-only path where the status messages of a letter can be read (`?id=` the
 /// TransmissionID or AfsendelseIdentifikator). Real platforms deliver them through the
@@ -70,6 +70,8 @@ pub struct PostData {
     pub statuses: Statuses,
 }
 
+const BUILT_IN: &str = include_str!("../../mocks/post/faults.json");
+
 const REQUIRED_REST: &[&str] = &[
     "sts_bad_request",
     "sts_use_key_mismatch",
@@ -93,12 +95,20 @@ const REQUIRED_REST: &[&str] = &[
 ];
 
 impl PostData {
+    /// `mocks/post/faults.json`, or the built-in copy when a mocks folder has none (a
+    /// vendor's own `--mocks` folder from before Post existed keeps working).
     pub fn load(mocks: &Path) -> Result<PostData, DataError> {
         let p = mocks.join("post/faults.json");
-        let text = std::fs::read_to_string(&p).map_err(|source| DataError::Read {
-            path: p.clone(),
-            source,
-        })?;
+        let text = match std::fs::read_to_string(&p) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUILT_IN.to_string(),
+            Err(source) => {
+                return Err(DataError::Read {
+                    path: p.clone(),
+                    source,
+                })
+            }
+        };
         let invalid = |message: String| DataError::Invalid {
             path: p.clone(),
             message,
@@ -149,71 +159,26 @@ impl PostData {
     }
 }
 
-/// Mount everything Post on the mock: STS, AccessTokenService, SF1601, SF1600 and the
-/// status endpoint.
-pub async fn mount(
-    backend: &MockServer,
-    platform: &Arc<Platform>,
-    priority: u8,
-) -> Result<(), DataError> {
+/// Everything Post on the mock, answered in the front: STS, AccessTokenService, SF1601
+/// (KombiPostAfsend, PostForespoerg), SF1600 and the status endpoint.
+pub fn responders(platform: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
     let data = Arc::new(PostData::load(&platform.dir)?);
     let ctx = PostCtx {
         platform: platform.clone(),
         data: data.clone(),
     };
-    let mount = |m: Mock| m.with_priority(priority).mount(backend);
-    mount(
-        Mock::given(method("POST"))
-            .and(path(crate::token::STS_PATH))
-            .respond_with(sts::StsEndpoint(ctx.clone()))
-            .named("STS"),
-    )
-    .await;
-    mount(
-        Mock::given(method("POST"))
-            .and(path(crate::token::ACCESS_TOKEN_PATH))
-            .respond_with(sts::AccessTokenEndpoint(ctx.clone()))
-            .named("AccessTokenService"),
-    )
-    .await;
-    mount(
-        Mock::given(method("POST"))
-            .and(path(sf1601::INFO.path))
-            .respond_with(KombiPostAfsend(ctx.clone()))
-            .named("SF1601 KombiPostAfsend"),
-    )
-    .await;
-    for reg in [sf1601::Register::DigitalPost, sf1601::Register::NemSms] {
-        mount(
-            Mock::given(method("GET"))
-                .and(path(format!(
-                    "{}/{}",
-                    sf1601::FORESPOERG_PATH,
-                    reg.segment()
-                )))
-                .respond_with(PostForespoerg(ctx.clone(), reg))
-                .named("SF1601 PostForespoerg"),
-        )
-        .await;
-    }
-    mount(
-        Mock::given(method("GET"))
-            .and(path(STATUS_PATH))
-            .respond_with(StatusEndpoint(ctx.clone()))
-            .named("PKO_PostStatus"),
-    )
-    .await;
-    mount(
-        Mock::given(method("POST"))
-            .and(path(sf1600::INFO.path))
-            .respond_with(super::endpoint::SoapEndpoint {
-                platform: platform.clone(),
-                service: super::sf1600::Sf1600 { data },
-            })
-            .named("SF1600"),
-    )
-    .await;
-    Ok(())
+    Ok(vec![
+        Arc::new(sts::StsEndpoint(ctx.clone())),
+        Arc::new(sts::AccessTokenEndpoint(ctx.clone())),
+        Arc::new(KombiPostAfsend(ctx.clone())),
+        Arc::new(PostForespoerg(ctx.clone(), sf1601::Register::DigitalPost)),
+        Arc::new(PostForespoerg(ctx.clone(), sf1601::Register::NemSms)),
+        Arc::new(StatusEndpoint(ctx)),
+        Arc::new(super::endpoint::SoapEndpoint {
+            platform: platform.clone(),
+            service: super::sf1600::Sf1600 { data },
+        }),
+    ])
 }
 
 #[derive(Clone)]
@@ -388,9 +353,13 @@ pub fn enrolled(p: &Platform, id: &str, register: sf1601::Register) -> bool {
 
 struct KombiPostAfsend(PostCtx);
 
-impl Respond for KombiPostAfsend {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        self.answer(req).into_template()
+impl DirectResponder for KombiPostAfsend {
+    fn path(&self) -> &'static str {
+        sf1601::INFO.path
+    }
+
+    fn respond_direct(&self, req: &Request) -> DirectResponse {
+        self.answer(req).into_direct()
     }
 }
 
@@ -577,12 +546,26 @@ impl KombiPostAfsend {
 
 struct PostForespoerg(PostCtx, sf1601::Register);
 
-impl Respond for PostForespoerg {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
+impl DirectResponder for PostForespoerg {
+    fn path(&self) -> &'static str {
+        self.1.path()
+    }
+
+    fn method(&self) -> &'static str {
+        "GET"
+    }
+
+    fn respond_direct(&self, req: &Request) -> DirectResponse {
+        self.answer(req).into_direct()
+    }
+}
+
+impl PostForespoerg {
+    fn answer(&self, req: &Request) -> RestAnswer {
         let ctx = &self.0;
         let tx = match sts::authorize_service_call(ctx, req, sf1601::FORESPOERG_ENTITY_ID) {
             Ok(tx) => tx,
-            Err(a) => return a.into_template(),
+            Err(a) => return a,
         };
         let params: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
@@ -590,34 +573,61 @@ impl Respond for PostForespoerg {
             (Some(c), None) if c.len() == 10 && c.bytes().all(|b| b.is_ascii_digit()) => c,
             (None, Some(c)) if c.len() == 8 && c.bytes().all(|b| b.is_ascii_digit()) => c,
             _ => {
-                return ctx
-                    .data
-                    .rest_fault(
-                        "request_invalid",
-                        &[(
-                            "reason",
-                            "give exactly one of cprNumber (10 digits) or cvrNumber (8 digits)",
-                        )],
-                        &tx,
-                    )
-                    .into_template()
+                return ctx.data.rest_fault(
+                    "request_invalid",
+                    &[(
+                        "reason",
+                        "give exactly one of cprNumber (10 digits) or cvrNumber (8 digits)",
+                    )],
+                    &tx,
+                )
             }
         };
         let result = enrolled(&ctx.platform, &id, self.1);
-        RestAnswer::json(200, serde_json::json!({ "result": result })).into_template()
+        RestAnswer::json(200, serde_json::json!({ "result": result }))
     }
 }
 
 struct StatusEndpoint(PostCtx);
 
-impl Respond for StatusEndpoint {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
+impl DirectResponder for StatusEndpoint {
+    fn path(&self) -> &'static str {
+        STATUS_PATH
+    }
+
+    fn method(&self) -> &'static str {
+        "GET"
+    }
+
+    fn respond_direct(&self, req: &Request) -> DirectResponse {
         let id = req
             .url
             .query_pairs()
             .find(|(k, _)| k == "id")
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
-        RestAnswer::xml(200, status_list(&self.0.platform, &scenario(req), &id)).into_template()
+        RestAnswer::xml(200, status_list(&self.0.platform, &scenario(req), &id)).into_direct()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_data_loads_from_the_folder_or_the_built_in_copy() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks");
+        let d = PostData::load(&here).unwrap();
+        assert_eq!(d.statuses.failed, "Fejlet");
+        let dir = std::env::temp_dir().join(format!("sp-post-{}", uuid::Uuid::new_v4()));
+        assert!(
+            PostData::load(&dir).is_ok(),
+            "no post/ folder: built-in copy"
+        );
+        std::fs::create_dir_all(dir.join("post")).unwrap();
+        std::fs::write(dir.join("post/faults.json"), r#"{"rest": {}, "sf1600": {}, "statuses": {"digital_post": [], "nemsms": [], "fysisk_post": [], "failed": "x", "source": "x"}}"#).unwrap();
+        let e = PostData::load(&dir).unwrap_err().to_string();
+        assert!(e.contains("missing rest fault 'sts_bad_request'"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

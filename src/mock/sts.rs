@@ -16,6 +16,7 @@
 //! The mock's clock is real time plus a per-scenario offset ([`MockClock`]), so expiry can be
 //! tested without waiting.
 
+use super::endpoint::{DirectResponder, DirectResponse};
 use super::platform::{AgreementStatus, Platform};
 use super::sf1601::{caller, header, scenario, PostCtx};
 use crate::pki;
@@ -26,7 +27,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use std::sync::OnceLock;
 use time::{Duration, OffsetDateTime};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::Request;
 
 pub const ISSUER: &str = "https://sts.sp-contract.mock/runtime";
 pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
@@ -74,8 +75,12 @@ impl RestAnswer {
         }
     }
 
-    pub fn into_template(self) -> ResponseTemplate {
-        ResponseTemplate::new(self.status).set_body_raw(self.body.into_bytes(), self.content_type)
+    pub fn into_direct(self) -> DirectResponse {
+        DirectResponse {
+            status: self.status,
+            content_type: self.content_type,
+            body: self.body,
+        }
     }
 }
 
@@ -332,9 +337,13 @@ pub fn authorize_service_call(
 
 pub struct StsEndpoint(pub PostCtx);
 
-impl Respond for StsEndpoint {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        self.answer(req).into_template()
+impl DirectResponder for StsEndpoint {
+    fn path(&self) -> &'static str {
+        token::STS_PATH
+    }
+
+    fn respond_direct(&self, req: &Request) -> DirectResponse {
+        self.answer(req).into_direct()
     }
 }
 
@@ -435,9 +444,13 @@ impl StsEndpoint {
 
 pub struct AccessTokenEndpoint(pub PostCtx);
 
-impl Respond for AccessTokenEndpoint {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        self.answer(req).into_template()
+impl DirectResponder for AccessTokenEndpoint {
+    fn path(&self) -> &'static str {
+        token::ACCESS_TOKEN_PATH
+    }
+
+    fn respond_direct(&self, req: &Request) -> DirectResponse {
+        self.answer(req).into_direct()
     }
 }
 

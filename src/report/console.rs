@@ -102,7 +102,7 @@ impl<'w> ConsoleReporter<'w> {
         let outcome = Outcome::of(scenario);
         let (symbol, style) = mark(scenario.status());
         let mut text = format!(
-            "{} {}  {}  {}\n",
+            "{} {}  {}  {}{}\n",
             self.paint(style, symbol),
             self.paint(
                 DIM,
@@ -110,7 +110,20 @@ impl<'w> ConsoleReporter<'w> {
             ),
             self.paint(BOLD, &one_line(&scenario.name)),
             self.paint(DIM, &format!("({})", secs(scenario.duration))),
+            self.retry_note(scenario),
         );
+        if scenario.is_flaky() {
+            for (i, f) in scenario.earlier_attempts.iter().enumerate() {
+                text.push_str(&self.indented(
+                    &format!(
+                        "attempt {} failed: {}",
+                        i + 1,
+                        plain(super::first_line(&f.message))
+                    ),
+                    4,
+                ));
+            }
+        }
 
         if matches!(outcome, Outcome::Failed { .. } | Outcome::Undefined { .. }) {
             let (culprit, failure, kind) = match outcome {
@@ -148,7 +161,7 @@ impl<'w> ConsoleReporter<'w> {
                     Some(FailureKind::Transport) => {
                         "No answer: the service could not be reached (connection, certificate or time-out)."
                     }
-                    Some(FailureKind::Input) => "The test suite itself needs to be fixed.",
+                    Some(FailureKind::Input) => "The test suite or its configuration needs to be fixed.",
                     None => "This step is not known: check the wording, or add a step definition.",
                 };
                 text.push_str(&self.indented(&self.paint(style, why), 8));
@@ -225,6 +238,13 @@ impl<'w> ConsoleReporter<'w> {
         );
         text.push_str(&counts);
         text.push('\n');
+        let flaky = run.flaky();
+        if flaky > 0 {
+            text.push_str(&format!(
+                "{} passed only after a retry for a transient network failure (flaky).\n",
+                self.paint(YELLOW, &format!("{flaky} flaky"))
+            ));
+        }
 
         if failed > 0 {
             let (mut contract, mut transport, mut input) = (0usize, 0usize, 0usize);
@@ -267,6 +287,27 @@ impl<'w> ConsoleReporter<'w> {
 
         self.out.write_all(text.as_bytes())?;
         self.out.flush()
+    }
+
+    /// `  flaky: passed on attempt 2 of 2` / `  (after 3 attempts)` for retried scenarios.
+    fn retry_note(&self, scenario: &ScenarioResult) -> String {
+        if scenario.earlier_attempts.is_empty() {
+            String::new()
+        } else if scenario.is_flaky() {
+            format!(
+                "  {}",
+                self.paint(
+                    YELLOW,
+                    &format!(
+                        "flaky: passed on attempt {} of {}",
+                        scenario.attempts(),
+                        scenario.attempts()
+                    )
+                )
+            )
+        } else {
+            self.paint(DIM, &format!("  (after {} attempts)", scenario.attempts()))
+        }
     }
 
     fn indented(&self, text: &str, by: usize) -> String {

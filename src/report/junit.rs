@@ -24,6 +24,10 @@
 //! * Only a contract breach is a `<failure>`; transport problems, suite problems and
 //!   undefined steps are `<error>`s with `type` `transport`, `input` or `undefined`
 //!   (see [`crate::report`]). A skipped scenario has `<skipped/>`.
+//! * A scenario run again after a transient network failure (`--retries`) keeps each
+//!   earlier attempt as `<flakyError>` (it passed in the end) or `<rerunError>` (it did
+//!   not), as Maven Surefire and nextest write them, plus a line in `<system-out>`. GitLab
+//!   and Jenkins count only `<failure>`/`<error>`, so a flaky pass stays a pass.
 //! * `time` is in seconds with three decimals. `timestamp` is the run's start, in UTC,
 //!   as `YYYY-MM-DDTHH:MM:SS` without offset (the form the Ant JUnit schema requires;
 //!   the run model has no per-feature start time, so every suite carries the run's).
@@ -141,12 +145,43 @@ fn feature_suite(
             }
         }
 
+        // Surefire's and nextest's way of recording reruns: GitLab and Jenkins ignore what
+        // they do not know, the flaky-test tools read it.
+        let rerun = if scenario.is_flaky() {
+            "flakyError"
+        } else {
+            "rerunError"
+        };
+        for f in &scenario.earlier_attempts {
+            cases.push_str("      <");
+            cases.push_str(rerun);
+            push_attr(&mut cases, "message", super::first_line(&f.message));
+            push_attr(&mut cases, "type", kind_str(f.kind));
+            cases.push('>');
+            push_text(&mut cases, &f.message);
+            cases.push_str("</");
+            cases.push_str(rerun);
+            cases.push_str(">\n");
+        }
+
         let mut steps = format!(
             "Scenario: {} ({}:{})\n",
             scenario.name,
             path_str(&feature.path),
             scenario.line
         );
+        if scenario.is_flaky() {
+            steps.push_str(&format!(
+                "Flaky: passed on attempt {} of {}; the earlier attempts failed on a transient network problem.\n",
+                scenario.attempts(),
+                scenario.attempts()
+            ));
+        } else if !scenario.earlier_attempts.is_empty() {
+            steps.push_str(&format!(
+                "Failed on all {} attempts.\n",
+                scenario.attempts()
+            ));
+        }
         if !scenario.tags.is_empty() {
             steps.push_str("Tags: ");
             steps.push_str(&scenario.tags.join(" "));

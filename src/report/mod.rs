@@ -22,11 +22,165 @@ use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, Ste
 
 pub mod console;
 pub mod cucumber_json;
+pub mod html;
 pub mod junit;
+pub mod markdown;
+pub mod progress;
 
 pub use console::{color_wanted, ConsoleReporter, FeatureRef};
 pub use cucumber_json::write_cucumber_json;
+pub use html::write_html;
 pub use junit::{merge_junit, write_junit};
+pub use markdown::write_markdown;
+pub use progress::Progress;
+
+use crate::engine::RunContext;
+use crate::error::ExitCode;
+use crate::runner::model::RunResult;
+
+/// Everything the evidence reports (HTML, Markdown) show: the results and the facts around
+/// the run.
+pub struct Evidence<'a> {
+    pub run: &'a RunResult,
+    pub context: &'a RunContext,
+    pub exit: ExitCode,
+    pub tool_version: &'a str,
+}
+
+/// One row of the services × results matrix.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceRow {
+    /// `SF1520`, or [`NO_SERVICE`] for scenarios without an SF tag.
+    pub service: String,
+    pub total: usize,
+    pub passed: usize,
+    /// The target answered and broke the contract.
+    pub contract: usize,
+    /// No answer: connection, TLS, time-out.
+    pub transport: usize,
+    /// The suite is wrong: undefined step, unresolved alias.
+    pub input: usize,
+    pub skipped: usize,
+    /// Passed only after a retry.
+    pub flaky: usize,
+}
+
+/// The row label of scenarios without a service tag.
+pub const NO_SERVICE: &str = "(no service tag)";
+
+impl ServiceRow {
+    /// A word for the row: `passed`, `broken`, `not reached`, `suite error`, `skipped`,
+    /// `not tested`; the worst outcome wins, as for the exit code.
+    pub fn verdict(&self) -> &'static str {
+        if self.total == 0 {
+            "not tested"
+        } else if self.input > 0 {
+            "suite error"
+        } else if self.contract > 0 {
+            "broken"
+        } else if self.transport > 0 {
+            "not reached"
+        } else if self.passed == 0 {
+            "skipped"
+        } else {
+            "passed"
+        }
+    }
+}
+
+/// Services × results. A scenario tagged with two services counts for both. Services the
+/// selection named but no scenario covers get an empty row (`not tested`).
+pub fn service_matrix(run: &RunResult, named: &[String]) -> Vec<ServiceRow> {
+    let mut rows: Vec<ServiceRow> = Vec::new();
+    let mut row = |svc: &str| -> usize {
+        match rows.iter().position(|r| r.service == svc) {
+            Some(i) => i,
+            None => {
+                rows.push(ServiceRow {
+                    service: svc.to_string(),
+                    ..Default::default()
+                });
+                rows.len() - 1
+            }
+        }
+    };
+    let mut indices = Vec::new();
+    for (_, s) in run.scenarios() {
+        let mut services = crate::selection::services_of(&s.tags);
+        if services.is_empty() {
+            services.push(NO_SERVICE.to_string());
+        }
+        for svc in services {
+            indices.push((row(&svc), s));
+        }
+    }
+    for svc in named {
+        row(svc);
+    }
+    for (i, s) in indices {
+        let r = &mut rows[i];
+        r.total += 1;
+        if s.is_flaky() {
+            r.flaky += 1;
+        }
+        match Outcome::of(s) {
+            Outcome::Passed => r.passed += 1,
+            Outcome::Skipped => r.skipped += 1,
+            Outcome::Failed { kind, .. } => match kind {
+                FailureKind::Contract => r.contract += 1,
+                FailureKind::Transport => r.transport += 1,
+                FailureKind::Input => r.input += 1,
+            },
+            Outcome::Undefined { .. } => r.input += 1,
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.service == NO_SERVICE, &a.service).cmp(&(b.service == NO_SERVICE, &b.service))
+    });
+    rows
+}
+
+/// The run's verdict in words, from its exit code, for the evidence reports' headline.
+pub fn verdict(exit: ExitCode, scenarios: usize) -> (&'static str, &'static str) {
+    if scenarios == 0 {
+        return (
+            "NO SCENARIOS",
+            "This part of the run had no scenarios (an empty shard); nothing was tested here.",
+        );
+    }
+    match exit {
+        ExitCode::Passed => (
+            "PASSED",
+            "Every selected scenario ran and the target kept the contract.",
+        ),
+        ExitCode::ContractFailed => (
+            "CONTRACT BROKEN",
+            "The target answered, and at least one answer broke the contract.",
+        ),
+        ExitCode::Usage => (
+            "SUITE ERROR",
+            "The test suite or its configuration must be fixed before the contract can be judged.",
+        ),
+        ExitCode::Unreachable => (
+            "NOT JUDGED",
+            "The target could not be reached or refused the connection, so the contract could not be judged.",
+        ),
+    }
+}
+
+/// `2025-06-01 12:34:56 UTC`.
+pub fn utc(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
 
 /// Errors from reading existing reports (merging shard results).
 #[derive(Debug, thiserror::Error)]

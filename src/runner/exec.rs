@@ -11,17 +11,22 @@ use std::time::Instant;
 
 /// Run every scenario, at most `concurrency` at a time. `on_finished` sees each result as it
 /// completes (for live console output); the returned results are in plan order.
+///
+/// `retries`: how often a scenario may run again after a transient network failure (see
+/// [`retryable`]); only the last attempt's result counts, the earlier failures are kept in
+/// [`ScenarioResult::earlier_attempts`] so reports can call the scenario flaky.
 pub async fn execute(
     scenarios: &[PlannedScenario],
     ctx: Arc<RunCtx>,
     concurrency: usize,
+    retries: usize,
     mut on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
 ) -> Vec<ScenarioResult> {
     let mut results: Vec<Option<ScenarioResult>> = vec![None; scenarios.len()];
     let mut running = stream::iter(scenarios.iter().enumerate())
         .map(|(i, sc)| {
             let ctx = ctx.clone();
-            async move { (i, run_scenario(sc, ctx).await) }
+            async move { (i, run_with_retries(sc, ctx, retries).await) }
         })
         .buffer_unordered(concurrency.max(1));
     while let Some((i, r)) = running.next().await {
@@ -29,6 +34,44 @@ pub async fn execute(
         results[i] = Some(r);
     }
     results.into_iter().flatten().collect()
+}
+
+/// Whether a failed scenario may run again: its first failure is a transport failure (no
+/// answer: connection, TLS, time-out, a gateway's error page), the target is a real one (a
+/// failure of the embedded mock is a bug to see, not noise to smooth over), and it is not
+/// tagged `@writes` (a timed-out send may have arrived; sending it again could post a
+/// letter twice). A contract failure is never retried.
+pub fn retryable(sc: &PlannedScenario, target: &Target, result: &ScenarioResult) -> bool {
+    result.status() == Status::Failed
+        && result.failure().map(|f| f.kind) == Some(FailureKind::Transport)
+        && !target.is_mock
+        && !sc.has_tag("@writes")
+}
+
+/// Pause before attempt `n + 1` (n = failures so far): 0.5 s, 1 s, 2 s, ... at most 8 s.
+fn backoff(n: usize) -> std::time::Duration {
+    let ms = 500u64.saturating_mul(1 << (n.saturating_sub(1)).min(4));
+    std::time::Duration::from_millis(ms.min(8_000))
+}
+
+async fn run_with_retries(
+    sc: &PlannedScenario,
+    ctx: Arc<RunCtx>,
+    retries: usize,
+) -> ScenarioResult {
+    let mut earlier = Vec::new();
+    loop {
+        let mut r = run_scenario(sc, ctx.clone()).await;
+        if earlier.len() < retries && retryable(sc, &ctx.target, &r) {
+            if let Some(f) = r.failure() {
+                earlier.push(f.clone());
+            }
+            tokio::time::sleep(backoff(earlier.len())).await;
+            continue;
+        }
+        r.earlier_attempts = earlier;
+        return r;
+    }
 }
 
 async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult {
@@ -100,6 +143,7 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
         tags: sc.tags.clone(),
         steps: results,
         duration: started.elapsed(),
+        earlier_attempts: Vec::new(),
     }
 }
 

@@ -70,10 +70,24 @@ pub struct ScenarioResult {
     /// Effective tags (feature + rule + scenario + examples), with the leading `@`.
     pub tags: Vec<String>,
     pub steps: Vec<StepResult>,
+    /// Time of the attempt shown (the last one, when the scenario was retried).
     pub duration: Duration,
+    /// Why each earlier attempt failed, when the scenario was run again after a transient
+    /// network failure (`--retries`); empty when the first attempt is the result.
+    pub earlier_attempts: Vec<StepFailure>,
 }
 
 impl ScenarioResult {
+    /// How many times the scenario ran.
+    pub fn attempts(&self) -> usize {
+        self.earlier_attempts.len() + 1
+    }
+
+    /// Passed, but only after a retry: the network failed first (reported as flaky).
+    pub fn is_flaky(&self) -> bool {
+        !self.earlier_attempts.is_empty() && self.status() == Status::Passed
+    }
+
     pub fn status(&self) -> Status {
         if self.steps.iter().any(|s| s.status == Status::Failed) {
             Status::Failed
@@ -115,6 +129,11 @@ impl RunResult {
         self.features
             .iter()
             .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+    }
+
+    /// Scenarios that passed only after a retry.
+    pub fn flaky(&self) -> usize {
+        self.scenarios().filter(|(_, s)| s.is_flaky()).count()
     }
 
     pub fn count(&self, status: Status) -> usize {

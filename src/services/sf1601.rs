@@ -88,10 +88,11 @@ pub enum Register {
 }
 
 impl Register {
-    pub fn segment(self) -> &'static str {
+    /// The path of PostForespoerg for this register (below [`FORESPOERG_PATH`]).
+    pub fn path(self) -> &'static str {
         match self {
-            Register::DigitalPost => "digitalpost",
-            Register::NemSms => "nemsms",
+            Register::DigitalPost => "/service/PostForespoerg_1/digitalpost",
+            Register::NemSms => "/service/PostForespoerg_1/nemsms",
         }
     }
 }
@@ -103,7 +104,7 @@ pub fn forespoerg_path(register: Register, id: &str) -> String {
     } else {
         "cvrNumber"
     };
-    format!("{FORESPOERG_PATH}/{}?{param}={id}", register.segment())
+    format!("{}?{param}={id}", register.path())
 }
 
 /// The TransmissionID of a `kombi_response`, if any.
@@ -136,6 +137,9 @@ mod tests {
             KombiValg::Automatisk
         );
         assert!(KombiValg::parse("Brevdue").unwrap_err().contains("NemSMS"));
+        for r in [Register::DigitalPost, Register::NemSms] {
+            assert!(r.path().starts_with(FORESPOERG_PATH));
+        }
         assert_eq!(
             forespoerg_path(Register::NemSms, "29189846"),
             "/service/PostForespoerg_1/nemsms?cvrNumber=29189846"

@@ -1,0 +1,802 @@
+//! `sp-contract doctor`: "why can't I get through?", answered along KOMBIT's four
+//! onboarding steps:
+//!
+//! 1. the it-system is connected with its certificate in the Administrationsmodul,
+//! 2. a serviceaftale is requested for each service,
+//! 3. the municipality has approved it,
+//! 4. calls go through.
+//!
+//! Each [`Finding`] says where a step stands and what to do next. The checks, in order: the
+//! certificate loads (PKCS#12 or PEM) and is within its validity; the target's host resolves
+//! and the TLS handshake succeeds with that certificate ([`tls`] says why not); and for each
+//! serviceaftale one harmless read call through the service's [`Probe`], whose answer
+//! (data, or the platform's `ServiceplatformFault`) tells which step is missing.
+//!
+//! ## Adding a service
+//!
+//! Implement [`Probe`] for it (see [`sf1520::Sf1520Probe`], a dozen lines for a SOAP
+//! service: build the request, hand it to [`ProbeCx::soap`]) and add it to [`probes`]. The
+//! call must only read: the doctor runs against production targets too.
+
+pub mod sf1520;
+pub mod tls;
+
+use crate::config::{Target, DEFAULT_IDENTITY};
+use crate::error::ExitCode;
+use crate::pki::{CertInfo, IdentitySource};
+use crate::services::ServiceInfo;
+use crate::soap::{self, Fault, InvocationContext, Reply};
+use crate::transport::{Clients, TransportError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+/// Certificates closer than this to their end get a warning.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// KOMBIT's onboarding steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Connected = 1,
+    Requested = 2,
+    Approved = 3,
+    CallsGoThrough = 4,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::Connected,
+        Stage::Requested,
+        Stage::Approved,
+        Stage::CallsGoThrough,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::Connected => {
+                "The it-system is connected with its certificate (Administrationsmodul)"
+            }
+            Stage::Requested => "A serviceaftale is requested for each service",
+            Stage::Approved => "The municipality has approved each serviceaftale",
+            Stage::CallsGoThrough => "Calls go through",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Ok,
+    Warn,
+    /// The step is not done; `Finding::exit` says which exit code it means.
+    Fail,
+    /// Not checked (an earlier check failed), or nothing to check.
+    Info,
+}
+
+/// One line of the doctor's report.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub stage: Stage,
+    pub level: Level,
+    pub what: String,
+    /// Facts under the line (subject, fingerprint, the platform's fault text, ...).
+    pub details: Vec<String>,
+    /// What to do next, in plain words.
+    pub next: Option<String>,
+    /// For `Level::Fail`: the exit code this finding means (see [`DoctorReport::exit_code`]).
+    pub exit: ExitCode,
+}
+
+impl Finding {
+    fn new(stage: Stage, level: Level, what: impl Into<String>) -> Finding {
+        Finding {
+            stage,
+            level,
+            what: crate::redact::text(&what.into()),
+            details: Vec::new(),
+            next: None,
+            exit: ExitCode::Passed,
+        }
+    }
+    fn ok(stage: Stage, what: impl Into<String>) -> Finding {
+        Finding::new(stage, Level::Ok, what)
+    }
+    fn warn(stage: Stage, what: impl Into<String>) -> Finding {
+        Finding::new(stage, Level::Warn, what)
+    }
+    fn info(stage: Stage, what: impl Into<String>) -> Finding {
+        Finding::new(stage, Level::Info, what)
+    }
+    fn fail(stage: Stage, exit: ExitCode, what: impl Into<String>) -> Finding {
+        let mut f = Finding::new(stage, Level::Fail, what);
+        f.exit = exit;
+        f
+    }
+    fn detail(mut self, d: impl Into<String>) -> Finding {
+        self.details.push(crate::redact::text(&d.into()));
+        self
+    }
+    fn next(mut self, n: impl Into<String>) -> Finding {
+        self.next = Some(crate::redact::text(&n.into()));
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DoctorReport {
+    pub target: String,
+    pub base_url: String,
+    pub production: bool,
+    pub findings: Vec<Finding>,
+}
+
+impl DoctorReport {
+    /// As for `run`: 2 (our side is wrong) wins over 1 (the platform answered no), which
+    /// wins over 3 (could not get through); 0 when nothing failed.
+    pub fn exit_code(&self) -> ExitCode {
+        let codes: Vec<ExitCode> = self
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Fail)
+            .map(|f| f.exit)
+            .collect();
+        if codes.contains(&ExitCode::Usage) {
+            ExitCode::Usage
+        } else if codes.contains(&ExitCode::ContractFailed) {
+            ExitCode::ContractFailed
+        } else if codes.contains(&ExitCode::Unreachable) {
+            ExitCode::Unreachable
+        } else {
+            ExitCode::Passed
+        }
+    }
+
+    /// The report as text; `color` adds terminal colours to the marks.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, s: &str| {
+            if color {
+                format!("\u{1b}[{code}m{s}\u{1b}[0m")
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = format!(
+            "sp-contract doctor — target '{}' ({})\n",
+            self.target, self.base_url
+        );
+        if self.production {
+            out.push_str("Production target: the doctor only makes read calls.\n");
+        }
+        for stage in Stage::ALL {
+            out.push_str(&format!(
+                "\nStep {} of 4: {}\n",
+                stage as u8,
+                paint("1", stage.title())
+            ));
+            let here: Vec<&Finding> = self.findings.iter().filter(|f| f.stage == stage).collect();
+            if here.is_empty() {
+                out.push_str(&format!("  {} nothing to check\n", paint("2", "·")));
+            }
+            for f in here {
+                let mark = match f.level {
+                    Level::Ok => paint("32", "✔"),
+                    Level::Warn => paint("33", "⚠"),
+                    Level::Fail => paint("31", "✘"),
+                    Level::Info => paint("2", "·"),
+                };
+                out.push_str(&format!("  {mark} {}\n", f.what));
+                for d in &f.details {
+                    for line in d.lines() {
+                        out.push_str(&format!("      {line}\n"));
+                    }
+                }
+                if let Some(n) = &f.next {
+                    out.push_str(&format!("      → {n}\n"));
+                }
+            }
+        }
+        let code = self.exit_code();
+        let summary = match code {
+            ExitCode::Passed => {
+                if self.findings.iter().any(|f| f.level == Level::Warn) {
+                    "All steps are done, with warnings above.".to_string()
+                } else {
+                    "All steps are done: calls go through.".to_string()
+                }
+            }
+            ExitCode::ContractFailed => {
+                "The platform answered, and refused: an onboarding step is not done yet (see → above).".into()
+            }
+            ExitCode::Usage => "Something on our side must be fixed first (see → above).".into(),
+            ExitCode::Unreachable => {
+                "The target could not be reached, or refused the connection (see → above).".into()
+            }
+        };
+        out.push_str(&format!("\n{summary} (exit code {})\n", code.code()));
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Probes
+
+pub type ProbeFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, ProbeError>> + Send + 'a>>;
+
+/// One harmless read call per service, to see whether its serviceaftale lets calls through.
+pub trait Probe: Send + Sync {
+    /// The service this probe checks.
+    fn service(&self) -> &'static ServiceInfo;
+    /// The call in plain words, e.g. `PersonLookup of the test citizen "far"`.
+    fn describe(&self, target: &Target) -> String;
+    /// Make the call with the target's serviceaftale for the service ([`ProbeCx::agreement`]).
+    /// It must not change anything on the platform. A missing piece of configuration (e.g.
+    /// no test citizen) is a [`ProbeError::Setup`].
+    fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a>;
+}
+
+/// Every probe the doctor knows. Add a service's probe here.
+pub fn probes() -> Vec<Box<dyn Probe>> {
+    vec![Box::new(sf1520::Sf1520Probe)]
+}
+
+fn probe_for(service: &str) -> Option<Box<dyn Probe>> {
+    probes()
+        .into_iter()
+        .find(|p| p.service().id.eq_ignore_ascii_case(service))
+}
+
+/// What a probe's call got back.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// The service answered with data: the call went through. `warning`: it went through,
+    /// but something is off (e.g. the test citizen is not in the register).
+    Data {
+        summary: String,
+        warning: Option<String>,
+    },
+    /// A SOAP fault; what it means is decided by [`classify_fault`].
+    Fault(Fault),
+    /// Not the service's answer: a gateway's error page, an empty or non-SOAP body.
+    NotSoap { status: u16, snippet: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The target lacks something the probe needs (exit 2).
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// What a probe gets to make its call.
+pub struct ProbeCx {
+    pub target: Arc<Target>,
+    pub clients: Clients,
+    /// The serviceaftale UUID under test.
+    pub agreement: String,
+    /// Headers only the embedded mock gets.
+    mock_headers: Vec<(&'static str, String)>,
+}
+
+impl ProbeCx {
+    /// The InvocationContext for a call to `service` under [`ProbeCx::agreement`].
+    pub fn invocation_context(&self, service: &ServiceInfo) -> InvocationContext {
+        InvocationContext {
+            service_agreement_uuid: self.agreement.clone(),
+            user_system_uuid: self.target.user_system_uuid.clone(),
+            user_uuid: self.target.user_uuid.clone(),
+            service_uuid: service.service_uuid.unwrap_or_default().to_string(),
+            call_id: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// POST a SOAP 1.1 request (payload element, already serialised) with the target's own
+    /// certificate, and sort the answer into data, fault or something else.
+    pub async fn soap(
+        &self,
+        service: &ServiceInfo,
+        action: &str,
+        payload: &str,
+        summarise: impl FnOnce(&crate::xml::Element) -> String,
+    ) -> Result<Answer, ProbeError> {
+        let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
+        headers.extend(self.mock_headers.iter().cloned());
+        let http = self
+            .clients
+            .post(
+                DEFAULT_IDENTITY,
+                service.path,
+                &headers,
+                "text/xml; charset=utf-8",
+                soap::envelope(payload),
+            )
+            .await?;
+        Ok(match soap::parse_reply(&http.body) {
+            Ok(Reply::Fault(f)) => Answer::Fault(f),
+            Ok(Reply::Payload(p)) => Answer::Data {
+                summary: summarise(&p),
+                warning: None,
+            },
+            Ok(Reply::Empty) => Answer::Data {
+                summary: format!("HTTP {} with an empty SOAP Body", http.status),
+                warning: None,
+            },
+            Err(_) => Answer::NotSoap {
+                status: http.status,
+                snippet: crate::redact::text(
+                    String::from_utf8_lossy(&http.body[..http.body.len().min(200)]).trim(),
+                ),
+            },
+        })
+    }
+}
+
+/// What a platform fault says about onboarding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The certificate is not registered on the it-system (step 1).
+    CertificateNotRegistered,
+    /// The platform knows no such serviceaftale, or it is not for this service and system
+    /// (step 2).
+    AgreementNotFound,
+    /// The serviceaftale exists and awaits the municipality's approval (step 3).
+    AgreementPending,
+    /// The municipality rejected it (step 3).
+    AgreementRejected,
+    /// Some other refusal; its text is shown as it is.
+    Other,
+}
+
+/// Sort a fault by its `ServiceplatformFault` ErrorCode (the mock's codes are in
+/// `mocks/faults.json`), and failing that by its text in English or Danish, since the real
+/// platform's codes for these cases are not public.
+pub fn classify_fault(f: &Fault) -> Access {
+    let codes = f.codes();
+    let has = |c: &str| codes.iter().any(|x| x.eq_ignore_ascii_case(c));
+    let text = f.texts().join(" ").to_lowercase();
+    let rejected = text.contains("rejected") || text.contains("afvist");
+    if has("CertificateNotRegistered") {
+        return Access::CertificateNotRegistered;
+    }
+    if has("ServiceAgreementNotFound") || has("ServiceAgreementMismatch") {
+        return Access::AgreementNotFound;
+    }
+    if has("ServiceAgreementNotApproved") {
+        return if rejected {
+            Access::AgreementRejected
+        } else {
+            Access::AgreementPending
+        };
+    }
+    let cert = text.contains("certificate") || text.contains("certifikat");
+    let agreement = text.contains("agreement") || text.contains("serviceaftale");
+    if cert && (text.contains("not registered") || text.contains("ikke registreret")) {
+        Access::CertificateNotRegistered
+    } else if agreement
+        && (text.contains("not approved")
+            || text.contains("ikke godkendt")
+            || text.contains("pending")
+            || text.contains("afventer"))
+    {
+        if rejected {
+            Access::AgreementRejected
+        } else {
+            Access::AgreementPending
+        }
+    } else if agreement
+        && (text.contains("not found")
+            || text.contains("does not exist")
+            || text.contains("unknown")
+            || text.contains("findes ikke")
+            || text.contains("ukendt"))
+    {
+        Access::AgreementNotFound
+    } else {
+        Access::Other
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The checks
+
+/// Facts about the certificate, and whether it is valid `now`.
+pub fn certificate_findings(
+    source: &IdentitySource,
+    info: &CertInfo,
+    chain: &[CertInfo],
+    now: OffsetDateTime,
+) -> Vec<Finding> {
+    let format = match source {
+        IdentitySource::Pkcs12 { path, .. } => format!("PKCS#12 {}", path.display()),
+        IdentitySource::Pem { cert, .. } => format!("PEM {}", cert.display()),
+    };
+    let mut chain_text = format!("issued by  {}", info.issuer);
+    for c in chain {
+        chain_text.push_str(&format!("\n         ← {} (in the file)", c.subject));
+    }
+    if chain.is_empty() {
+        chain_text.push_str("\n           (the file holds no issuer certificates; the platform must know the issuer)");
+    }
+    let loaded = Finding::ok(
+        Stage::Connected,
+        format!("the certificate loads ({format})"),
+    )
+    .detail(format!("subject    {}", info.subject))
+    .detail(format!("SHA-256    {}", info.sha256_fingerprint))
+    .detail(chain_text);
+    let days = (info.not_after - now).whole_days();
+    let validity = format!(
+        "valid {} to {}",
+        crate::report::utc(info.not_before),
+        crate::report::utc(info.not_after)
+    );
+    let renew = "renew the function certificate (MitID Erhverv), register the new one on the it-system in the Administrationsmodul, and point the target's certificate at it";
+    let expiry = if now < info.not_before {
+        Finding::fail(
+            Stage::Connected,
+            ExitCode::Usage,
+            "the certificate is not valid yet",
+        )
+        .detail(validity)
+        .next("wait until it becomes valid, or use the certificate that is valid now")
+    } else if now > info.not_after {
+        Finding::fail(
+            Stage::Connected,
+            ExitCode::Usage,
+            format!(
+                "the certificate has expired ({} day(s) ago)",
+                (now - info.not_after).whole_days()
+            ),
+        )
+        .detail(validity)
+        .next(renew)
+    } else if days < EXPIRY_WARNING_DAYS {
+        Finding::warn(
+            Stage::Connected,
+            format!("the certificate expires in {days} day(s)"),
+        )
+        .detail(validity)
+        .next(format!("{renew}, before it runs out"))
+    } else {
+        Finding::ok(
+            Stage::Connected,
+            format!("the certificate is valid for {days} more days"),
+        )
+        .detail(validity)
+    };
+    vec![loaded, expiry]
+}
+
+/// Run the doctor against a target that is already up (the embedded mock, started by the
+/// caller, or a remote one). `services`: the services to check; None means every
+/// serviceaftale the target configures.
+pub async fn diagnose(target: Arc<Target>, services: Option<Vec<String>>) -> DoctorReport {
+    let mut findings = Vec::new();
+
+    // The certificate.
+    let mut identity_ok = false;
+    match target.identity(DEFAULT_IDENTITY) {
+        Err(e) => findings.push(
+            Finding::fail(Stage::Connected, ExitCode::Usage, "no certificate configured").detail(e),
+        ),
+        Ok(source) => match crate::pki::load_identity(source) {
+            Err(e) => findings.push(
+                Finding::fail(
+                    Stage::Connected,
+                    ExitCode::Usage,
+                    "the certificate cannot be loaded",
+                )
+                .detail(crate::error::chain(&e))
+                .next(format!(
+                    "check certificate = {{ ... }} under [targets.{}]: the file, its format (PKCS#12, or PEM certificate + key) and the environment variable named by password_env",
+                    target.name
+                )),
+            ),
+            Ok(id) => {
+                identity_ok = true;
+                let chain: Vec<CertInfo> = id
+                    .chain
+                    .iter()
+                    .filter_map(|c| CertInfo::from_x509(c).ok())
+                    .collect();
+                findings.extend(certificate_findings(
+                    source,
+                    &id.info,
+                    &chain,
+                    OffsetDateTime::now_utc(),
+                ));
+                let t = target.clone();
+                let hs = tokio::task::spawn_blocking(move || tls::check(&t, &id)).await;
+                match hs {
+                    Ok(Ok(info)) => {
+                        findings.push(
+                            Finding::ok(Stage::Connected, format!("{} resolves", info.host))
+                                .detail(format!("to {}", info.addresses.join(", "))),
+                        );
+                        findings.push(
+                            Finding::ok(
+                                Stage::Connected,
+                                format!(
+                                    "the TLS handshake with {} succeeds with this certificate ({})",
+                                    info.peer, info.protocol
+                                ),
+                            )
+                            .detail(format!("server certificate {}", info.server_subject))
+                            .detail(format!("issued by          {}", info.server_issuer)),
+                        );
+                    }
+                    Ok(Err(problem)) => {
+                        identity_ok = false;
+                        if let Some(addrs) = problem.resolved() {
+                            findings.push(
+                                Finding::ok(Stage::Connected, format!("{} resolves", problem.host()))
+                                    .detail(format!("to {addrs}")),
+                            );
+                        }
+                        findings.push(
+                            Finding::fail(Stage::Connected, ExitCode::Unreachable, problem.headline())
+                                .detail(problem.to_string())
+                                .next(problem.hint()),
+                        );
+                    }
+                    Err(e) => {
+                        identity_ok = false;
+                        findings.push(Finding::fail(
+                            Stage::Connected,
+                            ExitCode::Unreachable,
+                            format!("the TLS check stopped unexpectedly: {e}"),
+                        ))
+                    }
+                }
+            }
+        },
+    }
+
+    // The serviceaftaler.
+    let wanted: Vec<String> = match services {
+        Some(s) => s,
+        None => target.agreements.keys().cloned().collect(),
+    };
+    if wanted.is_empty() {
+        findings.push(
+            Finding::fail(Stage::Requested, ExitCode::Usage, "no serviceaftale is configured")
+                .next(format!(
+                    "request a serviceaftale per service in the Administrationsmodul, then add its UUID under [targets.{}.agreements], e.g. SF1520 = \"<uuid>\"",
+                    target.name
+                )),
+        );
+    }
+    for svc in &wanted {
+        let Some(agreement) = target.agreements.get(&svc.to_ascii_uppercase()).cloned() else {
+            findings.push(
+                Finding::fail(
+                    Stage::Requested,
+                    ExitCode::Usage,
+                    format!("{svc}: no serviceaftale configured"),
+                )
+                .next(format!(
+                    "request the serviceaftale for {svc} in the Administrationsmodul, then add `{svc} = \"<uuid>\"` under [targets.{}.agreements]",
+                    target.name
+                )),
+            );
+            continue;
+        };
+        let Some(probe) = probe_for(svc) else {
+            findings.push(
+                Finding::info(
+                    Stage::CallsGoThrough,
+                    format!("{svc}: the doctor has no read call for this service yet"),
+                )
+                .detail(format!("serviceaftale {agreement}"))
+                .next(format!(
+                    "run its scenarios: sp-contract run --target {} --service {svc}",
+                    target.name
+                )),
+            );
+            continue;
+        };
+        if !identity_ok {
+            findings.push(
+                Finding::info(
+                    Stage::CallsGoThrough,
+                    format!("{svc}: not called, since the connection cannot be made (step 1)"),
+                )
+                .detail(format!("serviceaftale {agreement}")),
+            );
+            continue;
+        }
+        let cx = ProbeCx {
+            target: target.clone(),
+            clients: Clients::new(target.clone()),
+            agreement: agreement.clone(),
+            mock_headers: if target.is_mock {
+                vec![(
+                    crate::mock::SCENARIO_HEADER,
+                    uuid::Uuid::new_v4().to_string(),
+                )]
+            } else {
+                Vec::new()
+            },
+        };
+        let t0 = Instant::now();
+        let answer = probe.call(&cx).await;
+        findings.extend(judge(
+            &target,
+            probe.as_ref(),
+            &agreement,
+            answer,
+            t0.elapsed(),
+        ));
+    }
+    DoctorReport {
+        target: target.name.clone(),
+        base_url: target.base_url.clone(),
+        production: target.production,
+        findings,
+    }
+}
+
+/// Place one probe's answer on the steps.
+fn judge(
+    target: &Target,
+    probe: &dyn Probe,
+    agreement: &str,
+    answer: Result<Answer, ProbeError>,
+    took: Duration,
+) -> Vec<Finding> {
+    let svc = probe.service().id;
+    let call = probe.describe(target);
+    let cvr = target
+        .authority_cvr
+        .as_deref()
+        .unwrap_or("(authority_cvr not configured)");
+    let known = || {
+        Finding::ok(
+            Stage::Requested,
+            format!("{svc}: the platform knows serviceaftale {agreement}"),
+        )
+    };
+    let fault_details = |f: &Fault| -> Vec<String> {
+        let mut d = Vec::new();
+        for e in &f.errors {
+            d.push(format!("{}: {}", e.code, e.text));
+        }
+        if d.is_empty() {
+            d.push(f.summary());
+        }
+        if let Some(call) = f
+            .string
+            .lines()
+            .find(|l| l.trim_start().starts_with("CallUUID"))
+        {
+            d.push(call.trim().to_string());
+        }
+        d
+    };
+    match answer {
+        Ok(Answer::Data { summary, warning }) => {
+            let mut go = match &warning {
+                None => Finding::ok(Stage::CallsGoThrough, format!("{svc}: {call} went through")),
+                Some(w) => Finding::warn(
+                    Stage::CallsGoThrough,
+                    format!("{svc}: {call} went through, but {w}"),
+                ),
+            };
+            go = go.detail(format!("{summary} ({} ms)", took.as_millis()));
+            vec![
+                Finding::ok(
+                    Stage::Connected,
+                    format!("{svc}: the platform accepts the certificate for the it-system"),
+                ),
+                known(),
+                Finding::ok(
+                    Stage::Approved,
+                    format!("{svc}: serviceaftale {agreement} is approved"),
+                ),
+                go,
+            ]
+        }
+        Ok(Answer::Fault(f)) => {
+            let mut out = Vec::new();
+            let details = fault_details(&f);
+            let with = |mut finding: Finding| {
+                for d in &details {
+                    finding = finding.detail(d.clone());
+                }
+                finding
+            };
+            match classify_fault(&f) {
+                Access::CertificateNotRegistered => {
+                    out.push(with(Finding::fail(
+                        Stage::Connected,
+                        ExitCode::ContractFailed,
+                        format!("{svc}: the platform says the certificate is not registered on the it-system"),
+                    ))
+                    .next(format!(
+                        "register the certificate (its SHA-256 is shown above) on the it-system {} in the Administrationsmodul",
+                        target.user_system_uuid
+                    )));
+                }
+                Access::AgreementNotFound => {
+                    out.push(with(Finding::fail(
+                        Stage::Requested,
+                        ExitCode::ContractFailed,
+                        format!("{svc}: the platform has no serviceaftale {agreement} for this service and it-system"),
+                    ))
+                    .next(format!(
+                        "check the UUID under [targets.{}.agreements] against the Administrationsmodul, or request a serviceaftale for {svc} there",
+                        target.name
+                    )));
+                }
+                Access::AgreementPending => {
+                    out.push(known());
+                    out.push(with(Finding::fail(
+                        Stage::Approved,
+                        ExitCode::ContractFailed,
+                        format!("{svc}: serviceaftale {agreement} is waiting for the municipality's approval"),
+                    ))
+                    .next(format!(
+                        "ask the municipality (CVR {cvr}) to approve it in the Administrationsmodul; nothing needs changing on your side"
+                    )));
+                }
+                Access::AgreementRejected => {
+                    out.push(known());
+                    out.push(with(Finding::fail(
+                        Stage::Approved,
+                        ExitCode::ContractFailed,
+                        format!("{svc}: the municipality has rejected serviceaftale {agreement}"),
+                    ))
+                    .next(format!(
+                        "ask the municipality (CVR {cvr}) why, and request a new serviceaftale in the Administrationsmodul"
+                    )));
+                }
+                Access::Other => {
+                    out.push(with(Finding::fail(
+                        Stage::CallsGoThrough,
+                        ExitCode::ContractFailed,
+                        format!("{svc}: the platform refused {call}"),
+                    ))
+                    .next("read the platform's text above; if it is unclear, contact Serviceplatformen Helpdesk with its CallUUID"));
+                }
+            }
+            out
+        }
+        Ok(Answer::NotSoap { status, snippet }) => {
+            // A gateway's page is not the service judging the call (as for `run`).
+            let exit = if status == 200 || status == 500 {
+                ExitCode::ContractFailed
+            } else {
+                ExitCode::Unreachable
+            };
+            vec![Finding::fail(
+                Stage::CallsGoThrough,
+                exit,
+                format!("{svc}: {call} got HTTP {status}, not a SOAP answer"),
+            )
+            .detail(format!("first bytes: {snippet:?}"))
+            .next("check base_url (the service path is appended to it) and whether a proxy or gateway stands between you and the platform")]
+        }
+        Err(ProbeError::Transport(e)) => {
+            let exit = if e.is_unreachable() {
+                ExitCode::Unreachable
+            } else {
+                ExitCode::Usage
+            };
+            vec![Finding::fail(
+                Stage::CallsGoThrough,
+                exit,
+                format!("{svc}: {call} got no answer"),
+            )
+            .detail(e.to_string())]
+        }
+        Err(ProbeError::Setup(m)) => vec![Finding::fail(
+            Stage::CallsGoThrough,
+            ExitCode::Usage,
+            format!("{svc}: the read call cannot be made"),
+        )
+        .next(m)],
+    }
+}

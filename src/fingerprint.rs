@@ -1,0 +1,212 @@
+//! The contract fingerprint: one SHA-256 over the files that define what a run tested, so
+//! an evidence report names exactly which contract was tested.
+//!
+//! ## Definition
+//!
+//! The parts, each a folder walked recursively (regular files only; symbolic links are
+//! followed for files and not for folders; `*.snap.new` files, which are unapproved answers
+//! left by a failed run, are left out):
+//!
+//! | part        | folder                                    |
+//! |-------------|-------------------------------------------|
+//! | `features`  | `--features` (default `features/`)        |
+//! | `mocks`     | `--mocks` (default `mocks/`), **only when the target is the embedded mock** |
+//! | `snapshots` | `--snapshots`/`<target>` (the approved answers this target is compared with) |
+//!
+//! Every file is named `<part>/<path below the folder>` with `/` between folders. The
+//! entries are sorted by that name (byte order), and the digest is SHA-256 over, for each
+//! entry in turn: the name's UTF-8 bytes, one `0x00` byte, the content's length as an
+//! 8-byte big-endian number, and the content's bytes. It is written as 64 lower-case hex
+//! digits. A missing folder contributes no entries (a target without snapshots yet).
+//!
+//! The same files give the same fingerprint on any machine and in any folder; changing,
+//! adding, removing or renaming one file changes it. Contents are hashed as they are on
+//! disk: a checkout that rewrites line endings (Git's `autocrlf` on Windows) differs.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FingerprintError {
+    #[error("cannot read {path} for the contract fingerprint: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One part's summary, shown in the report next to the total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub name: &'static str,
+    pub folder: PathBuf,
+    pub files: usize,
+    /// SHA-256 of this part alone, by the same rule.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// SHA-256 over every part's entries (see the module docs).
+    pub sha256: String,
+    pub parts: Vec<Part>,
+}
+
+impl Fingerprint {
+    pub fn files(&self) -> usize {
+        self.parts.iter().map(|p| p.files).sum()
+    }
+}
+
+/// Fingerprint the given parts (`(name, folder)`), in any order.
+pub fn compute(parts: &[(&'static str, &Path)]) -> Result<Fingerprint, FingerprintError> {
+    let mut all: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut out_parts = Vec::new();
+    for (name, folder) in parts {
+        let mut entries = Vec::new();
+        if folder.is_dir() {
+            walk(folder, folder, name, &mut entries)?;
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        out_parts.push(Part {
+            name,
+            folder: folder.to_path_buf(),
+            files: entries.len(),
+            sha256: digest(&entries),
+        });
+        all.extend(entries);
+    }
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Fingerprint {
+        sha256: digest(&all),
+        parts: out_parts,
+    })
+}
+
+/// The fingerprint of a run's inputs by the rule above.
+pub fn of_suite(
+    features: &Path,
+    mocks: Option<&Path>,
+    snapshots_of_target: &Path,
+) -> Result<Fingerprint, FingerprintError> {
+    let mut parts: Vec<(&'static str, &Path)> = vec![("features", features)];
+    if let Some(m) = mocks {
+        parts.push(("mocks", m));
+    }
+    parts.push(("snapshots", snapshots_of_target));
+    compute(&parts)
+}
+
+fn digest(entries: &[(String, Vec<u8>)]) -> String {
+    let mut h = Sha256::new();
+    for (name, content) in entries {
+        h.update(name.as_bytes());
+        h.update([0u8]);
+        h.update((content.len() as u64).to_be_bytes());
+        h.update(content);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    part: &str,
+    out: &mut Vec<(String, Vec<u8>)>,
+) -> Result<(), FingerprintError> {
+    let err = |path: &Path, source| FingerprintError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(|e| err(dir, e))? {
+        let entry = entry.map_err(|e| err(dir, e))?;
+        let path = entry.path();
+        let ft = entry.file_type().map_err(|e| err(&path, e))?;
+        if ft.is_dir() {
+            walk(root, &path, part, out)?;
+            continue;
+        }
+        // A link to a folder is not followed (no loops); a link to a file counts as the file.
+        if ft.is_symlink() && path.is_dir() {
+            continue;
+        }
+        if !path.is_file() || path.to_string_lossy().ends_with(".snap.new") {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let content = std::fs::read(&path).map_err(|e| err(&path, e))?;
+        out.push((format!("{part}/{rel}"), content));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(p: &Path, text: &str) {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn deterministic_and_sensitive_to_every_change() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        for d in [a.path(), b.path()] {
+            write(&d.join("f/cpr/x.feature"), "Egenskab: x\n");
+            write(&d.join("f/y.feature"), "Egenskab: y\n");
+            write(&d.join("s/mock/x.snap"), "snap\n");
+        }
+        let fp = |d: &Path| of_suite(&d.join("f"), None, &d.join("s/mock")).unwrap();
+        let base = fp(a.path());
+        assert_eq!(base, {
+            let mut other = fp(b.path());
+            // Folders differ, digests must not.
+            other
+                .parts
+                .iter_mut()
+                .zip(&base.parts)
+                .for_each(|(o, b)| o.folder = b.folder.clone());
+            other
+        });
+        assert_eq!(base.files(), 3);
+        assert_eq!(base.sha256.len(), 64);
+
+        // An unapproved answer does not count.
+        write(&a.path().join("s/mock/x.snap.new"), "new\n");
+        assert_eq!(fp(a.path()).sha256, base.sha256);
+        // Content, name and an added file each change it.
+        write(&a.path().join("f/y.feature"), "Egenskab: y!\n");
+        let changed = fp(a.path()).sha256;
+        assert_ne!(changed, base.sha256);
+        write(&a.path().join("f/y.feature"), "Egenskab: y\n");
+        assert_eq!(fp(a.path()).sha256, base.sha256);
+        std::fs::rename(a.path().join("f/y.feature"), a.path().join("f/z.feature")).unwrap();
+        assert_ne!(fp(a.path()).sha256, base.sha256);
+        std::fs::rename(a.path().join("f/z.feature"), a.path().join("f/y.feature")).unwrap();
+        write(&a.path().join("s/mock/extra.snap"), "");
+        assert_ne!(fp(a.path()).sha256, base.sha256);
+    }
+
+    #[test]
+    fn the_digest_follows_the_documented_rule() {
+        let d = tempfile::tempdir().unwrap();
+        write(&d.path().join("f/a.feature"), "A");
+        let fp = of_suite(&d.path().join("f"), None, &d.path().join("none")).unwrap();
+        let mut h = Sha256::new();
+        h.update(b"features/a.feature\0");
+        h.update(1u64.to_be_bytes());
+        h.update(b"A");
+        let want: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(fp.sha256, want);
+        assert_eq!(fp.parts[1].files, 0, "a missing folder adds nothing");
+    }
+}

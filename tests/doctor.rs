@@ -1,0 +1,431 @@
+//! `sp-contract doctor` against the embedded mock and against an in-process mock configured
+//! as a remote target: each onboarding step that can be missing, and each reason a TLS
+//! handshake can fail, gives its own finding, next step and exit code.
+
+#[path = "support/run.rs"]
+mod run_support;
+
+use run_support::*;
+use sp_contract::doctor::{certificate_findings, classify_fault, Access, Level, Stage};
+use sp_contract::pki::{CertInfo, IdentitySource};
+use sp_contract::soap::{Fault, FaultError};
+use std::path::Path;
+
+const PENDING: &str = "9a2acf37-c76d-4659-af0d-787391032e7b";
+const REJECTED: &str = "ee6b016c-b325-474d-a6f7-4611757133eb";
+const UNKNOWN: &str = "ffffffff-ffff-4fff-bfff-ffffffffffff";
+
+fn doctor(cfg: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec![
+        "doctor",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(sp(&args))
+}
+
+/// The text under a step's heading, up to the next one.
+fn step(out: &str, n: u8) -> String {
+    let start = out
+        .find(&format!("Step {n} of 4"))
+        .unwrap_or_else(|| panic!("no step {n} in {out}"));
+    let rest = &out[start..];
+    let end = rest[1..]
+        .find("\nStep ")
+        .map(|i| i + 1)
+        .unwrap_or(rest.len());
+    rest[..end].to_string()
+}
+
+#[test]
+fn all_four_steps_pass_on_the_embedded_mock() {
+    let certs = certs().display().to_string();
+    let (code, out) = run(sp(&["doctor", "--certs", &certs]));
+    assert_eq!(code, 0, "{out}");
+    for n in 1..=4 {
+        assert!(step(&out, n).contains('✔'), "step {n}: {out}");
+        assert!(!step(&out, n).contains('✘'), "step {n}: {out}");
+    }
+    assert!(out.contains("SHA-256"), "fingerprint shown: {out}");
+    assert!(out.contains("issued by"), "issuer chain shown: {out}");
+    assert!(out.contains("days"), "days to expiry: {out}");
+    assert!(out.contains("TLSv1."), "{out}");
+    assert!(
+        step(&out, 4).contains("PersonLookup of the test citizen \"far\" went through"),
+        "{out}"
+    );
+    assert!(!out.contains("1503801233"), "no CPR in the output: {out}");
+}
+
+#[test]
+fn pending_rejected_and_unknown_agreements_are_told_apart() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    for (uuid, n, words) in [
+        (PENDING, 3, "waiting for the municipality's approval"),
+        (REJECTED, 3, "has rejected"),
+        (UNKNOWN, 2, "has no serviceaftale"),
+    ] {
+        let cfg = remote_config(
+            dir.path(),
+            &mock.url,
+            Remote {
+                agreements: Some(vec![("SF1520", uuid)]),
+                ..Default::default()
+            },
+        );
+        let (code, out) = doctor(&cfg, &[]);
+        assert_eq!(code, 1, "the platform answered no: {out}");
+        let s = step(&out, n);
+        assert!(s.contains('✘') && s.contains(words), "step {n}: {out}");
+        assert!(s.contains("→ "), "says what to do next: {out}");
+        assert!(step(&out, 1).contains("TLS handshake"), "{out}");
+        assert!(
+            !step(&out, 4).contains("went through"),
+            "calls do not go through: {out}"
+        );
+        if n == 3 {
+            assert!(
+                step(&out, 2).contains("knows serviceaftale"),
+                "a pending agreement exists: {out}"
+            );
+            assert!(step(&out, 3).contains("CVR 29189846"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn unregistered_certificate_fails_step_one_with_the_platforms_answer() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            p12: Some(pki().unregistered_p12),
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 1, "{out}");
+    let s1 = step(&out, 1);
+    assert!(
+        s1.contains("the TLS handshake with"),
+        "TLS itself works: {out}"
+    );
+    assert!(s1.contains("not registered on the it-system"), "{out}");
+    assert!(s1.contains("CertificateNotRegistered"), "the fault: {out}");
+    assert!(s1.contains("register the certificate"), "{out}");
+}
+
+#[test]
+fn expired_certificate_is_our_problem_and_the_handshake_is_refused() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            p12: Some(pki().expired_p12),
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 2, "an expired certificate is ours to fix: {out}");
+    let s1 = step(&out, 1);
+    assert!(s1.contains("has expired"), "{out}");
+    assert!(s1.contains("renew the function certificate"), "{out}");
+    assert!(
+        s1.contains("server refused our client certificate"),
+        "and the mock's TLS front refuses it: {out}"
+    );
+    assert!(step(&out, 4).contains("not called"), "{out}");
+}
+
+#[test]
+fn certificate_from_another_ca_is_refused_in_the_handshake_exit_3() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            p12: Some(pki().foreign_p12),
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 3, "{out}");
+    let s1 = step(&out, 1);
+    assert!(
+        s1.contains("server refused our client certificate"),
+        "{out}"
+    );
+    assert!(s1.contains("TLS alert"), "names the alert: {out}");
+    assert!(s1.contains("registered on the it-system"), "{out}");
+}
+
+#[test]
+fn unknown_ca_and_wrong_host_name_are_named() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            no_ca: true,
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("unknown CA"), "{out}");
+    assert!(out.contains("ca = \"ca.pem\""), "{out}");
+
+    // Loopback, but an address the server certificate does not name.
+    let other = InProcessMock::start_on(&repo().join("mocks"), "127.0.0.2:0");
+    let cfg = remote_config(dir.path(), &other.url, Remote::default());
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("the server's certificate is not for 127.0.0.2"),
+        "{out}"
+    );
+    assert!(out.contains("127.0.0.2 resolves"), "{out}");
+}
+
+#[test]
+fn nothing_listening_and_not_tls_exit_3() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &format!("https://127.0.0.1:{port}"),
+        Remote::default(),
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("no connection to 127.0.0.1"), "{out}");
+
+    // A plain HTTP server where TLS is expected.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        for mut s in listener.incoming().flatten().take(4) {
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let cfg = remote_config(dir.path(), &format!("https://{addr}"), Remote::default());
+    let started = std::time::Instant::now();
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("does not speak TLS"), "{out}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+}
+
+#[test]
+fn services_without_agreement_or_probe_and_missing_data_are_reported() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    // SF2900 is named but has no serviceaftale here: our configuration lacks it (exit 2).
+    let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+    let (code, out) = doctor(&cfg, &["--service", "SF1520,SF2900"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        step(&out, 2).contains("SF2900: no serviceaftale configured"),
+        "{out}"
+    );
+    assert!(
+        step(&out, 4).contains("SF1520"),
+        "SF1520 is still checked: {out}"
+    );
+
+    // An agreement for a service the doctor has no read call for: said, not failed.
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            agreements: Some(vec![
+                ("SF1520", "677e8b63-6877-4d6c-bd3c-1f1dd02fea39"),
+                ("SF2900", "11111111-2222-4333-8444-555555555555"),
+            ]),
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("SF2900: the doctor has no read call"), "{out}");
+
+    // No test citizen to look up.
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            no_citizens: true,
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("aliases.citizens"), "{out}");
+
+    // The agreement file selects too, and a bad one is a usage error.
+    let file = dir.path().join("aftale.txt");
+    std::fs::write(&file, "# aftale\nSF1520\n").unwrap();
+    let (code, out) = doctor(&cfg, &["--agreement", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "still no citizen: {out}");
+    std::fs::write(&file, "CPR-opslag\n").unwrap();
+    let (code, out) = doctor(&cfg, &["--agreement", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("aftale.txt:1"), "{out}");
+}
+
+#[test]
+fn missing_certificate_or_password_is_a_usage_error_without_secrets() {
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        "https://127.0.0.1:9",
+        Remote {
+            p12: Some(dir.path().join("nowhere.p12")),
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("cannot be loaded") && out.contains("nowhere.p12"),
+        "{out}"
+    );
+
+    let cfg = remote_config(dir.path(), "https://127.0.0.1:9", Remote::default());
+    let (code, out) = run(sp(&[
+        "doctor",
+        "--target",
+        "local",
+        "--config",
+        cfg.to_str().unwrap(),
+    ])
+    .env(PW_ENV, "Forkert-Kodeord-77"));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("password"), "{out}");
+    assert!(
+        !out.contains("Forkert-Kodeord-77"),
+        "password printed: {out}"
+    );
+}
+
+#[test]
+fn production_targets_get_read_calls_only() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            extra: "production = true",
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("only makes read calls"), "{out}");
+}
+
+fn fault(code: &str, text: &str) -> Fault {
+    Fault {
+        code: "soapenv:Client".into(),
+        string: text.into(),
+        errors: if code.is_empty() {
+            vec![]
+        } else {
+            vec![FaultError {
+                code: code.into(),
+                text: text.into(),
+            }]
+        },
+        detail: None,
+    }
+}
+
+#[test]
+fn faults_are_classified_by_code_then_by_text() {
+    use Access::*;
+    for (code, text, want) in [
+        ("CertificateNotRegistered", "x", CertificateNotRegistered),
+        ("ServiceAgreementNotFound", "x", AgreementNotFound),
+        ("ServiceAgreementMismatch", "x", AgreementNotFound),
+        (
+            "ServiceAgreementNotApproved",
+            "is not approved (status: pending)",
+            AgreementPending,
+        ),
+        (
+            "ServiceAgreementNotApproved",
+            "is not approved (status: rejected)",
+            AgreementRejected,
+        ),
+        // Unknown real-platform codes: by their words, in English or Danish.
+        (
+            "SP-4711",
+            "Certifikatet er ikke registreret på it-systemet",
+            CertificateNotRegistered,
+        ),
+        (
+            "SP-4712",
+            "Serviceaftalen afventer godkendelse",
+            AgreementPending,
+        ),
+        ("SP-4713", "Serviceaftalen findes ikke", AgreementNotFound),
+        (
+            "",
+            "The service agreement is not approved",
+            AgreementPending,
+        ),
+        ("SP-9999", "Internal error, try again", Other),
+    ] {
+        assert_eq!(classify_fault(&fault(code, text)), want, "{code} {text}");
+    }
+}
+
+#[test]
+fn certificate_validity_warns_within_30_days_and_fails_outside_it() {
+    let now = time::OffsetDateTime::now_utc();
+    let info = |from_days: i64, to_days: i64| CertInfo {
+        subject: "CN=x".into(),
+        subject_cn: Some("x".into()),
+        issuer: "CN=ca".into(),
+        serial_hex: "01".into(),
+        sha256_fingerprint: "AA:BB".into(),
+        not_before: now + time::Duration::days(from_days),
+        not_after: now + time::Duration::days(to_days),
+        days_left: to_days,
+    };
+    let src = IdentitySource::Pkcs12 {
+        path: "x.p12".into(),
+        password: "".into(),
+    };
+    let level = |i: CertInfo| {
+        let f = certificate_findings(&src, &i, &[], now);
+        assert!(f.iter().all(|f| f.stage == Stage::Connected));
+        (f[1].level, f[1].what.clone())
+    };
+    assert_eq!(level(info(-10, 400)).0, Level::Ok);
+    let (l, what) = level(info(-10, 12));
+    assert_eq!(l, Level::Warn);
+    assert!(
+        what.contains("expires in 11") || what.contains("expires in 12"),
+        "{what}"
+    );
+    assert_eq!(level(info(-10, -1)).0, Level::Fail);
+    let (l, what) = level(info(3, 400));
+    assert_eq!(l, Level::Fail);
+    assert!(what.contains("not valid yet"), "{what}");
+}

@@ -1,0 +1,616 @@
+//! The evidence report (HTML, rendered in headless Chromium), the Markdown summary, the
+//! contract fingerprint, and retries reported as flaky without ever hiding a broken
+//! contract.
+
+#[path = "support/run.rs"]
+mod run_support;
+
+use run_support::*;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+/// Every CPR number in the mock data, unmasked: none may appear in any report.
+fn cprs() -> Vec<String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join("mocks/citizens.json")).unwrap())
+            .unwrap();
+    v["citizens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cpr"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for cpr in cprs() {
+        assert!(!text.contains(&cpr), "{what}: unmasked CPR {cpr}");
+    }
+    assert!(
+        !text.contains(sp_contract::pki::TEST_P12_PASSWORD),
+        "{what}: the certificate password"
+    );
+}
+
+/// The report must load nothing from anywhere and need no script.
+fn assert_self_contained(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for needle in [
+        "<script", "<link", "<img", "<iframe", "src=", "@import", "url(", "http://", "https://",
+    ] {
+        // The target's base URL is shown as text; anything that loads is not allowed.
+        if needle.starts_with("http") {
+            assert!(
+                !lower.contains(&format!("href=\"{needle}")),
+                "links out: {needle}"
+            );
+            continue;
+        }
+        assert!(!lower.contains(needle), "not self-contained: {needle}");
+    }
+}
+
+fn run_with_reports(extra: &[&str], mocks: Option<&Path>) -> (i32, String, String, String) {
+    let dir = tmp();
+    let html = dir.path().join("out/evidence.html");
+    let md = dir.path().join("summary.md");
+    let certs = certs().display().to_string();
+    let mut args = vec![
+        "run",
+        "--certs",
+        &certs,
+        "--report-html",
+        html.to_str().unwrap(),
+        "--report-md",
+        md.to_str().unwrap(),
+    ];
+    let m;
+    if let Some(mocks) = mocks {
+        m = mocks.display().to_string();
+        args.extend(["--mocks", &m]);
+    }
+    args.extend_from_slice(extra);
+    let (code, out) = run(sp(&args));
+    let html = std::fs::read_to_string(&html).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let md = std::fs::read_to_string(&md).unwrap();
+    (code, out, html, md)
+}
+
+#[test]
+fn passing_run_report_names_what_was_tested() {
+    let (code, out, html, md) = run_with_reports(&["--service", "SF1520"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_self_contained(&html);
+    assert_clean("html", &html);
+    assert_clean("markdown", &md);
+    for needle in [
+        "<h1 id=\"verdict\">PASSED</h1>",
+        "the embedded mock of Serviceplatformen",
+        &format!("sp-contract {}", env!("CARGO_PKG_VERSION")),
+        "--service SF1520",
+        "CN=sp-contract testsystem (FOCES)",
+        "SHA-256 fingerprint",
+        "29189846",
+        "677e8b63-6877-4d6c-bd3c-1f1dd02fea39",
+        "Results by service",
+        "Kendt borger giver navn",
+        "jeg slår borgeren &quot;far&quot; op i CPR",
+        "cpr/opslag.feature",
+        " UTC",
+    ] {
+        assert!(html.contains(needle), "missing {needle:?}");
+    }
+    assert!(html.contains("day(s) left"), "expiry");
+    assert!(
+        md.contains("PASSED") && md.contains("| SF1520 | passed |"),
+        "{md}"
+    );
+
+    // The fingerprint shown is the one `sp-contract fingerprint` computes for this target.
+    let (code, fp) = run(sp(&["fingerprint", "--target", "mock"]));
+    assert_eq!(code, 0, "{fp}");
+    let sha = fp.lines().next().unwrap().trim();
+    assert_eq!(sha.len(), 64, "{fp}");
+    assert!(
+        html.contains(&format!("sha256:{sha}")),
+        "fingerprint in the report"
+    );
+    assert!(md.contains(sha));
+}
+
+#[test]
+fn broken_contract_shows_the_step_the_diff_and_is_masked() {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
+    let far = dir.path().join("mocks/sf1520/far.xml");
+    let text = std::fs::read_to_string(&far).unwrap();
+    std::fs::write(
+        &far,
+        text.replace("<vejkode>4730</vejkode>", "<vejkode>4731</vejkode>"),
+    )
+    .unwrap();
+    let snaps = dir.path().join("snapshots");
+    copy_dir(&repo().join("snapshots"), &snaps);
+    let s = snaps.display().to_string();
+    let (code, out, html, md) = run_with_reports(
+        // A CPR number in the selection itself must be masked where the report repeats it.
+        &["--snapshots", &s, "--name", "^Kendt borger|1503801015"],
+        Some(&dir.path().join("mocks")),
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_self_contained(&html);
+    assert_clean("html", &html);
+    assert_clean("markdown", &md);
+    assert!(html.contains("<h1 id=\"verdict\">CONTRACT BROKEN</h1>"));
+    assert!(html.contains("differs from the approved snapshot"));
+    assert!(html.contains("class=\"del\"") && html.contains("4730"));
+    assert!(html.contains("class=\"ins\"") && html.contains("4731"));
+    assert!(html.contains("BROKEN</span>"), "the matrix says broken");
+    assert!(
+        md.contains("CONTRACT BROKEN") && md.contains("Needs attention"),
+        "{md}"
+    );
+    // The mock data's CPR numbers appear masked.
+    assert!(html.contains("-xxxx"), "masked CPR numbers are shown");
+}
+
+fn chromium() -> PathBuf {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        if let Ok(out) = std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {name}")])
+            .output()
+        {
+            let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if out.status.success() && !p.is_empty() {
+                return PathBuf::from(p);
+            }
+        }
+    }
+    panic!("headless Chromium is needed for this test: run `scripts/install-deps --test` (Debian package chromium), or set CHROMIUM to its path");
+}
+
+fn headless(html: &Path, extra: &[&str]) -> std::process::Output {
+    let profile = tmp();
+    let mut cmd = std::process::Command::new(chromium());
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .args(extra)
+    .arg(format!("file://{}", html.display()));
+    // Bounded: a browser that hangs must not hang the suite.
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start chromium");
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(90) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn chromium_renders_the_report() {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
+    let far = dir.path().join("mocks/sf1520/far.xml");
+    let text = std::fs::read_to_string(&far).unwrap();
+    std::fs::write(
+        &far,
+        text.replace("<vejkode>4730</vejkode>", "<vejkode>4731</vejkode>"),
+    )
+    .unwrap();
+    let snaps = dir.path().join("snapshots");
+    copy_dir(&repo().join("snapshots"), &snaps);
+    let s = snaps.display().to_string();
+    let (_, _, html, _) = run_with_reports(&["--snapshots", &s], Some(&dir.path().join("mocks")));
+    let file = dir.path().join("evidence.html");
+    std::fs::write(&file, &html).unwrap();
+
+    let out = headless(&file, &["--dump-dom"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    // What the browser built from the file: the verdict, the matrix, the failing step.
+    let root = dom.find("<h1 id=\"verdict\">").expect("verdict rendered");
+    assert!(
+        dom[root..].starts_with("<h1 id=\"verdict\">CONTRACT BROKEN</h1>"),
+        "{dom}"
+    );
+    assert!(dom.contains("<section id=\"matrix\">"));
+    assert!(dom.contains("id=\"fingerprint\""));
+    assert!(dom.contains("differs from the approved snapshot"));
+    assert!(
+        dom.matches("<article class=\"scenario").count() >= 10,
+        "every scenario"
+    );
+    assert!(!dom.contains("<script"), "no script");
+
+    let png = dir.path().join("shot.png");
+    let shot = format!("--screenshot={}", png.display());
+    let out = headless(&file, &[&shot, "--window-size=1280,2000"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("screenshot written");
+    assert!(bytes.starts_with(b"\x89PNG"), "a PNG");
+    assert!(
+        bytes.len() > 20_000,
+        "more than a blank page: {} bytes",
+        bytes.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Retries
+
+struct FlakyTarget {
+    _mock: InProcessMock,
+    proxy: FlakyProxy,
+    cfg: PathBuf,
+    snaps: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// A remote target `local` reached through a proxy that cuts the first `drop` connections.
+fn flaky_remote(drop: usize, break_dead: bool) -> FlakyTarget {
+    let dir = tmp();
+    let mocks = dir.path().join("mocks");
+    copy_dir(&repo().join("mocks"), &mocks);
+    if break_dead {
+        let f = mocks.join("sf1520/død.xml");
+        let t = std::fs::read_to_string(&f).unwrap();
+        std::fs::write(
+            &f,
+            t.replacen("<status>90</status>", "<status>01</status>", 1),
+        )
+        .unwrap();
+    }
+    let mock = InProcessMock::start(&mocks);
+    let proxy = flaky_proxy(mock.addr, drop);
+    let cfg = remote_config(dir.path(), &proxy.url, Remote::default());
+    let snaps = snapshots_for_local(dir.path());
+    FlakyTarget {
+        _mock: mock,
+        proxy,
+        cfg,
+        snaps,
+        _dir: dir,
+    }
+}
+
+fn run_remote(r: &FlakyTarget, extra: &[&str]) -> (i32, String, String, String) {
+    let out_dir = tmp();
+    let junit = out_dir.path().join("j.xml");
+    let html = out_dir.path().join("r.html");
+    let mut args = vec![
+        "run",
+        "--target",
+        "local",
+        "--config",
+        r.cfg.to_str().unwrap(),
+        "--snapshots",
+        r.snaps.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+        "--report-html",
+        html.to_str().unwrap(),
+        "--name",
+        "^Død borger$",
+    ];
+    args.extend_from_slice(extra);
+    let (code, out) = run(sp(&args));
+    (
+        code,
+        out,
+        std::fs::read_to_string(&junit).unwrap_or_default(),
+        std::fs::read_to_string(&html).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn a_transient_failure_is_retried_and_reported_as_flaky() {
+    let r = flaky_remote(1, false);
+    let (code, out, junit, html) = run_remote(&r, &["--retries", "2"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("flaky: passed on attempt 2 of 2"), "{out}");
+    assert!(out.contains("attempt 1 failed:"), "{out}");
+    assert!(out.contains("1 flaky"), "{out}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+    assert!(
+        junit.contains("<flakyError") && junit.contains("type=\"transport\""),
+        "{junit}"
+    );
+    assert!(junit.contains("Flaky: passed on attempt 2 of 2"), "{junit}");
+    let root = sp_contract::xml::parse(junit.as_bytes()).unwrap();
+    assert_eq!(root.attr("failures"), Some("0"));
+    assert_eq!(root.attr("errors"), Some("0"));
+    assert!(html.contains("FLAKY</span>") && html.contains("Passed on attempt 2 of 2"));
+    assert!(html.contains("1 flaky (passed after a retry)"));
+
+    // Without --retries the same blip fails the run as unreachable (exit 3).
+    let r = flaky_remote(1, false);
+    let (code, out, _, _) = run_remote(&r, &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(!out.contains("flaky"), "{out}");
+}
+
+#[test]
+fn retries_give_up_after_n_and_the_run_is_unreachable() {
+    let r = flaky_remote(100, false);
+    let started = std::time::Instant::now();
+    let (code, out, junit, html) = run_remote(&r, &["--retries", "2"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("(after 3 attempts)"), "{out}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(
+        junit.contains("<rerunError") && junit.contains("<error"),
+        "{junit}"
+    );
+    assert!(junit.contains("Failed on all 3 attempts"), "{junit}");
+    assert!(html.contains("NOT JUDGED") && html.contains("Failed on all 3 attempts"));
+}
+
+#[test]
+fn a_broken_contract_is_never_retried_nor_hidden() {
+    // The answer itself is wrong: one attempt, exit 1.
+    let r = flaky_remote(0, true);
+    let (code, out, junit, _) = run_remote(&r, &["--retries", "3"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("expected persondata/status/status 90"),
+        "{out}"
+    );
+    assert!(!out.contains("attempt"), "not retried: {out}");
+    assert!(
+        !junit.contains("rerun") && !junit.contains("flaky"),
+        "{junit}"
+    );
+    assert_eq!(
+        r.proxy.accepted.load(Ordering::SeqCst),
+        1,
+        "one connection, one attempt"
+    );
+
+    // A blip first, then the broken answer: the retry shows the breach, it does not pass.
+    let r = flaky_remote(1, true);
+    let (code, out, junit, html) = run_remote(&r, &["--retries", "3"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("(after 2 attempts)"), "{out}");
+    assert!(!out.contains("flaky"), "{out}");
+    assert!(
+        junit.contains("<failure") && junit.contains("type=\"contract\""),
+        "{junit}"
+    );
+    assert!(html.contains("CONTRACT BROKEN"));
+}
+
+#[test]
+fn writes_and_the_embedded_mock_are_not_retried() {
+    let r = flaky_remote(1, false);
+    let (code, out, _, _) = run_remote(&r, &["--retries", "3", "--tags", "@writes or @SF1520"]);
+    assert_eq!(code, 0, "the plain scenario is retried: {out}");
+
+    // The same scenario tagged @writes: a send that timed out may have arrived.
+    let dir = tmp();
+    let f = dir.path().join("features");
+    std::fs::create_dir_all(&f).unwrap();
+    std::fs::write(
+        f.join("w.feature"),
+        "# language: da\n@SF1520 @writes\nEgenskab: W\n  Scenarie: Død borger\n    Når jeg slår borgeren \"død\" op i CPR\n    Så svaret er en succes\n",
+    )
+    .unwrap();
+    let r = flaky_remote(1, false);
+    let (code, out, _, _) = run_remote(&r, &["--retries", "3", "--features", f.to_str().unwrap()]);
+    assert_eq!(code, 3, "{out}");
+    assert!(!out.contains("attempt"), "{out}");
+
+    // The embedded mock is never "flaky": what fails there is a bug to see.
+    let p = sp_contract::mock::platform::Platform::load(&repo().join("mocks")).unwrap();
+    let target = p.target(&pki(), "https://127.0.0.1:1");
+    let loaded = sp_contract::runner::features::load(&repo().join("features")).unwrap();
+    let sc = sp_contract::runner::features::plan(&loaded, &Default::default()).remove(0);
+    let failed = sp_contract::runner::model::ScenarioResult {
+        name: "x".into(),
+        line: 1,
+        tags: vec![],
+        steps: vec![sp_contract::runner::model::StepResult {
+            keyword: "Når ".into(),
+            text: "x".into(),
+            line: 1,
+            status: sp_contract::runner::model::Status::Failed,
+            duration: Default::default(),
+            failure: Some(sp_contract::runner::model::StepFailure {
+                kind: sp_contract::runner::model::FailureKind::Transport,
+                message: "could not connect".into(),
+                diff: None,
+            }),
+        }],
+        duration: Default::default(),
+        earlier_attempts: vec![],
+    };
+    assert!(!sp_contract::runner::exec::retryable(&sc, &target, &failed));
+    let mut remote = target.clone();
+    remote.is_mock = false;
+    assert!(sp_contract::runner::exec::retryable(&sc, &remote, &failed));
+}
+
+// ---------------------------------------------------------------------------------------
+// The CI examples
+
+fn nightly(cfg: &Path, cert_file: &Path, reports: &Path, envs: &[(&str, &str)]) -> (i32, String) {
+    use base64::Engine;
+    let p12 = std::fs::read(pki().client_p12).unwrap();
+    // Run from the folder that holds the suite, as CI does from a checkout.
+    let suite = cfg.parent().unwrap();
+    let mut cmd = std::process::Command::new("bash");
+    cmd.current_dir(suite)
+        .arg(repo().join("ci/nightly.sh"))
+        .env("SP_CONTRACT", BIN)
+        .env("SP_TARGET", "local")
+        .env("SP_CONFIG", cfg)
+        .env("SP_CERT_FILE", cert_file)
+        .env(
+            "SP_CERT_P12_BASE64",
+            base64::engine::general_purpose::STANDARD.encode(p12),
+        )
+        .env(PW_ENV, sp_contract::pki::TEST_P12_PASSWORD)
+        .env("SP_REPORTS", reports)
+        .env("SP_SERVICE", "SF1520")
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("TF_BUILD");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    run(cmd)
+}
+
+#[test]
+fn ci_script_writes_the_certificate_runs_and_tells_unreachable_from_broken() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cert_file = dir.path().join("secrets/foces.p12");
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            p12: Some(cert_file.clone()),
+            ..Default::default()
+        },
+    );
+    // A checkout: the features, and the mock's approved answers for the target `local`.
+    copy_dir(&repo().join("features"), &dir.path().join("features"));
+    snapshots_for_local(dir.path());
+    let reports = dir.path().join("reports");
+    let (code, out) = nightly(
+        &cfg,
+        &cert_file,
+        &reports,
+        &[("SP_SHARD", "1/1"), ("SP_RETRIES", "1")],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("every scenario kept the contract"), "{out}");
+    for f in ["junit.xml", "evidence.html", "summary.md", "exit-code"] {
+        assert!(reports.join(f).exists(), "{f}: {out}");
+    }
+    assert!(!cert_file.exists(), "the certificate is removed again");
+
+    // Unreachable: exit 3, annotated as such for GitHub.
+    let cfg = remote_config(
+        dir.path(),
+        "https://127.0.0.1:9",
+        Remote {
+            p12: Some(cert_file.clone()),
+            ..Default::default()
+        },
+    );
+    let (code, out) = nightly(&cfg, &cert_file, &reports, &[("GITHUB_ACTIONS", "true")]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("::warning title=Target unreachable::"),
+        "{out}"
+    );
+    assert!(!out.contains("Contract broken"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(reports.join("exit-code"))
+            .unwrap()
+            .trim(),
+        "3"
+    );
+    // Azure's wording.
+    let (code, out) = nightly(&cfg, &cert_file, &reports, &[("TF_BUILD", "True")]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("##vso[task.logissue type=warning]Target unreachable"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ci_examples_only_use_flags_that_exist() {
+    use clap::Parser;
+    let mut checked = 0;
+    for f in ["github-actions.yml", "gitlab-ci.yml", "azure-pipelines.yml"] {
+        let text = std::fs::read_to_string(repo().join("ci").join(f)).unwrap();
+        assert!(text.contains("ci/nightly.sh"), "{f} runs the shared script");
+        assert!(
+            text.contains("SP_CERT_PASSWORD"),
+            "{f}: password from the secret store"
+        );
+        assert!(text.contains("junit"), "{f} publishes JUnit");
+        assert!(
+            text.contains("cron") || text.contains("schedule"),
+            "{f} is nightly"
+        );
+        for line in text.lines() {
+            let Some(i) = line.find("sp-contract ") else {
+                continue;
+            };
+            let cmd = &line[i..];
+            if !cmd.starts_with("sp-contract report") && !cmd.starts_with("sp-contract run") {
+                continue;
+            }
+            let words: Vec<&str> = cmd.split_whitespace().collect();
+            sp_contract::cli::Cli::try_parse_from(&words)
+                .unwrap_or_else(|e| panic!("{f}: `{cmd}`: {e}"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the merge command was checked");
+    // The shared script's run command, with every option it may add.
+    let words = [
+        "sp-contract",
+        "run",
+        "--target",
+        "exttest",
+        "--config",
+        "sp-contract.toml",
+        "--retries",
+        "2",
+        "--junit",
+        "r/junit.xml",
+        "--report-html",
+        "r/e.html",
+        "--report-md",
+        "r/s.md",
+        "--shard",
+        "1/2",
+        "--service",
+        "SF1520",
+        "--agreement",
+        "a.txt",
+    ];
+    let script = std::fs::read_to_string(repo().join("ci/nightly.sh")).unwrap();
+    for w in words.iter().filter(|w| w.starts_with("--")) {
+        assert!(
+            script.contains(w),
+            "nightly.sh no longer uses {w}: update this test"
+        );
+    }
+    sp_contract::cli::Cli::try_parse_from(words).expect("nightly.sh's flags parse");
+}

@@ -1,0 +1,229 @@
+//! Running the binary against the embedded mock, an in-process mock configured as a remote
+//! target, or a flaky proxy in front of it. Include with
+//! `#[path = "support/run.rs"] mod run_support;`.
+#![allow(dead_code)]
+
+use sp_contract::mock::platform::Platform;
+use sp_contract::pki::TestPki;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
+pub const PW_ENV: &str = "SPC_TEST_PW";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One test PKI shared by every test process (creation is safe under concurrency).
+pub fn certs() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs")
+}
+
+pub fn pki() -> TestPki {
+    sp_contract::pki::ensure(&certs()).expect("test PKI")
+}
+
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+pub fn sp(args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(repo())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env(PW_ENV, sp_contract::pki::TEST_P12_PASSWORD);
+    c
+}
+
+/// Exit code and stdout + stderr.
+pub fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> (i32, String) {
+    let out: Output = cmd.borrow_mut().output().expect("run sp-contract");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The mock in this process, served until dropped.
+pub struct InProcessMock {
+    pub url: String,
+    pub addr: std::net::SocketAddr,
+    running: Option<sp_contract::mock::RunningMock>,
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+impl InProcessMock {
+    pub fn start(mocks: &Path) -> InProcessMock {
+        Self::start_on(mocks, "127.0.0.1:0")
+    }
+
+    /// On a given loopback address (e.g. `127.0.0.2:0`, which the server certificate does
+    /// not name).
+    pub fn start_on(mocks: &Path, addr: &str) -> InProcessMock {
+        let pki = pki();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let running = rt
+            .block_on(sp_contract::mock::start(mocks, &pki, addr.parse().unwrap()))
+            .expect("mock starts");
+        InProcessMock {
+            url: running.url.clone(),
+            addr: running.addr,
+            running: Some(running),
+            rt: Some(rt),
+        }
+    }
+}
+
+impl Drop for InProcessMock {
+    fn drop(&mut self) {
+        if let Some(m) = self.running.take() {
+            m.shutdown();
+        }
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_timeout(Duration::from_secs(2));
+        }
+    }
+}
+
+/// Options for [`remote_config`].
+#[derive(Default)]
+pub struct Remote<'a> {
+    /// Lines added to [targets.local] (e.g. `production = true`).
+    pub extra: &'a str,
+    /// The client certificate; default the registered one.
+    pub p12: Option<PathBuf>,
+    /// Serviceaftaler; default the mock's approved ones.
+    pub agreements: Option<Vec<(&'a str, &'a str)>>,
+    /// Trust no CA at all (to see an unknown-CA refusal).
+    pub no_ca: bool,
+    /// Leave out the citizen aliases.
+    pub no_citizens: bool,
+}
+
+/// A config whose target `local` is `url`, with ids and aliases like the mock's.
+pub fn remote_config(dir: &Path, url: &str, opt: Remote<'_>) -> PathBuf {
+    let p = Platform::load(&repo().join("mocks")).unwrap();
+    let pki = pki();
+    let t = p.target(&pki, url);
+    let p12 = opt.p12.unwrap_or(pki.client_p12.clone());
+    let ca = if opt.no_ca {
+        String::new()
+    } else {
+        format!("ca = \"{}\"\n", pki.ca_pem.display())
+    };
+    let mut cfg = format!(
+        "[targets.local]\nbase_url = \"{url}\"\nauthority_cvr = \"{}\"\nuser_system_uuid = \"{}\"\nuser_uuid = \"{}\"\n{ca}only_ca = true\n{}\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{PW_ENV}\" }}\ntimeouts = {{ connect_ms = 2000, request_ms = 5000 }}\n[targets.local.agreements]\n",
+        t.authority_cvr.clone().unwrap_or_default(),
+        t.user_system_uuid,
+        t.user_uuid,
+        opt.extra,
+        p12.display(),
+    );
+    match opt.agreements {
+        Some(list) => {
+            for (svc, uuid) in list {
+                cfg.push_str(&format!("{svc} = \"{uuid}\"\n"));
+            }
+        }
+        None => {
+            for (svc, uuid) in &t.agreements {
+                cfg.push_str(&format!("{svc} = \"{uuid}\"\n"));
+            }
+        }
+    }
+    cfg.push_str("[targets.local.aliases.citizens]\n");
+    for (a, cpr) in t.citizens.iter().filter(|_| !opt.no_citizens) {
+        cfg.push_str(&format!("\"{a}\" = \"{cpr}\"\n"));
+    }
+    cfg.push_str("[targets.local.aliases.agreements]\n");
+    for (a, uuid) in &t.agreement_aliases {
+        cfg.push_str(&format!("\"{a}\" = \"{uuid}\"\n"));
+    }
+    cfg.push_str(&format!(
+        "[targets.local.aliases.identities.uregistreret]\npkcs12 = \"{}\"\npassword_env = \"{PW_ENV}\"\n",
+        pki.unregistered_p12.display()
+    ));
+    let path = dir.join("sp-contract.toml");
+    std::fs::write(&path, cfg).unwrap();
+    path
+}
+
+/// The mock's approved snapshots, copied for the remote target `local`.
+pub fn snapshots_for_local(dir: &Path) -> PathBuf {
+    let snaps = dir.join("snapshots");
+    copy_dir(&repo().join("snapshots/mock"), &snaps.join("local"));
+    snaps
+}
+
+/// A TCP proxy to `upstream` that cuts off the first `drop_first` connections right after
+/// accepting them (a transient network failure), and forwards the rest. Counts every
+/// connection it accepted.
+pub struct FlakyProxy {
+    pub url: String,
+    pub accepted: Arc<AtomicUsize>,
+}
+
+pub fn flaky_proxy(upstream: std::net::SocketAddr, drop_first: usize) -> FlakyProxy {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(client) = conn else { continue };
+            let n = count.fetch_add(1, Ordering::SeqCst);
+            if n < drop_first {
+                drop(client);
+                continue;
+            }
+            let Ok(server) = TcpStream::connect(upstream) else {
+                continue;
+            };
+            let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || pipe(client, server));
+            std::thread::spawn(move || pipe(s2, c2));
+        }
+    });
+    FlakyProxy { url, accepted }
+}
+
+fn pipe(mut from: TcpStream, mut to: TcpStream) {
+    let _ = from.set_read_timeout(Some(Duration::from_secs(20)));
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = to.shutdown(std::net::Shutdown::Write);
+}
