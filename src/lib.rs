@@ -8,6 +8,7 @@ pub mod config;
 pub mod cpr;
 pub mod engine;
 pub mod error;
+pub mod klassifikation;
 pub mod mock;
 pub mod normalise;
 pub mod pki;

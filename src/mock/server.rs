@@ -55,6 +55,8 @@ pub async fn start(
 ) -> Result<RunningMock, MockError> {
     let platform = Arc::new(Platform::load(mocks_dir)?);
     let static_mappings = mappings::load_mappings(mocks_dir)?;
+    let sf1470 = super::sf1470::Sf1470::load(mocks_dir)?;
+    let (oir_sortiment, oir_postering) = super::oir::load(mocks_dir)?;
     let acceptor = front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)?;
 
     let backend_listener =
@@ -70,6 +72,9 @@ pub async fn start(
         .await;
     mappings::mount_all(&static_mappings, &backend).await;
     mount_service(&backend, &platform, super::sf1520::Sf1520).await;
+    mount_service(&backend, &platform, sf1470).await;
+    mount_service(&backend, &platform, oir_sortiment).await;
+    mount_service(&backend, &platform, oir_postering).await;
     Mock::given(wiremock::matchers::any())
         .respond_with(NoSuchService)
         .with_priority(FALLBACK_PRIORITY)

@@ -3,7 +3,9 @@
 
 mod cpr;
 mod generic;
+mod oir;
 mod platform;
+mod sdi;
 
 use super::model::StepFailure;
 use super::world::World;
@@ -100,6 +102,8 @@ pub fn registry() -> &'static [StepDef] {
         let mut all = Vec::new();
         all.extend(platform::steps());
         all.extend(cpr::steps());
+        all.extend(sdi::steps());
+        all.extend(oir::steps());
         all.extend(generic::steps());
         all
     })
