@@ -161,7 +161,7 @@ impl Sf1470 {
                     s.sagsnummer,
                     reasons.join("; ")
                 ));
-                refused.push(text.clone());
+                refused.push((STATUS_INPUT_ERROR, text.clone()));
                 unik.push(UnikRetur {
                     uuid: s.uuid,
                     retur: StandardRetur::error(STATUS_INPUT_ERROR, text),
@@ -199,7 +199,7 @@ impl Sf1470 {
                 }
             };
             if let Some(t) = &retur.fejlbesked {
-                refused.push(t.clone());
+                refused.push((retur.status_kode, t.clone()));
             }
             unik.push(UnikRetur {
                 uuid: o.uuid,
@@ -221,7 +221,7 @@ impl Sf1470 {
                 StandardRetur::ok()
             } else {
                 let t = format!("Sag {u} is not in the index");
-                refused.push(t.clone());
+                refused.push((STATUS_NOT_FOUND, t.clone()));
                 StandardRetur::error(STATUS_NOT_FOUND, t)
             };
             unik.push(UnikRetur { uuid: u, retur });
@@ -306,17 +306,29 @@ impl Sf1470 {
     }
 }
 
-/// The overall StandardRetur of a multi-case call.
-fn overall(total: usize, refused: &[String], done: &str) -> StandardRetur {
-    if refused.is_empty() {
+/// The overall StandardRetur of a multi-case call: the cases' own StatusKode when they all
+/// agree (44 when every case was missing), else 40.
+fn overall(total: usize, refused: &[(i64, String)], done: &str) -> StandardRetur {
+    let Some((first, _)) = refused.first() else {
         return StandardRetur::ok();
-    }
+    };
+    let code = if refused.iter().all(|(c, _)| c == first) {
+        *first
+    } else {
+        STATUS_INPUT_ERROR
+    };
+    let texts: Vec<&str> = refused.iter().map(|(_, t)| t.as_str()).collect();
+    let rest = if refused.len() < total {
+        format!("; the other(s) {done}")
+    } else {
+        String::new()
+    };
     let text = format!(
-        "{} of {total} case(s) refused, the rest {done}: {}",
+        "{} of {total} case(s) refused{rest}: {}",
         refused.len(),
-        refused.join(" | ")
+        texts.join(" | ")
     );
-    StandardRetur::error(STATUS_INPUT_ERROR, crate::redact::mask_cpr(&text))
+    StandardRetur::error(code, crate::redact::mask_cpr(&text))
 }
 
 impl SoapService for Sf1470 {
