@@ -3,6 +3,8 @@
 //! included.
 
 mod support;
+#[path = "support/modelled.rs"]
+mod modelled;
 
 use sp_contract::engine::{self, RunRequest, SuitePaths};
 use sp_contract::xml;
@@ -45,7 +47,8 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
     for (svc, request, response) in seen.iter() {
         let schema = match svc.as_str() {
             "SF1520" => xsd::sf1520_schema(),
-            other => panic!("no schema mapped for {other}"),
+            other => modelled::schema_for(other)
+                .unwrap_or_else(|| panic!("no schema mapped for {other}")),
         };
         let payload = xsd::body_payload(request);
         xsd::validate(&payload, &schema)

@@ -52,13 +52,21 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
     Når jeg sender en økonomipostering på "412,50" kr. på kontoen "5.48.67" dateret "2025-12-31"
     Så økonomiposteringen afvises med begrundelsen "Konto 5.48.67 is not in sortiment KY-ydelser version 1"
 
-  Abstrakt Scenario: Et ugyldigt beløb afvises: <beløb>
+  Abstrakt Scenario: Et beløb, der ikke er positivt, afvises af modtageren: <beløb>
     Når jeg sender en økonomipostering på "<beløb>" kr. på kontoen "5.57.72" dateret "2026-03-15"
-    Så økonomiposteringen afvises med begrundelsen "<begrundelse>"
+    Så økonomiposteringen afvises med begrundelsen "must be greater than 0"
 
     Eksempler:
-      | beløb   | begrundelse                |
-      | 0,00    | must be greater than 0     |
-      | -100,00 | must be greater than 0     |
-      | 12,345  | has more than two decimals |
-      | mange   | is not an amount           |
+      | beløb   |
+      | 0,00    |
+      | -100,00 |
+
+  Abstrakt Scenario: Et beløb, der ikke er et beløb, afvises før afsendelse: <beløb>
+    Når jeg sender en økonomipostering på "<beløb>" kr. på kontoen "5.57.72" dateret "2026-03-15"
+    Så kaldet blev afvist før afsendelse med beskeden "<besked>"
+
+    Eksempler:
+      | beløb  | besked                     |
+      | 12,345 | has more than two decimals |
+      | mange  | is not an amount           |
+      | 1,2,3  | is not an amount           |

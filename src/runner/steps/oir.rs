@@ -9,7 +9,7 @@ use crate::config::Target;
 use crate::runner::model::{FailureKind, StepFailure};
 use crate::runner::world::{contract, input, Last, World};
 use crate::services::oir::{
-    self, amount_for_wire, model, parse_date, Postering, PosteringSvar, Sortiment, SortimentSvar,
+    self, amount_for_wire, model, parse_beloeb, parse_date, Postering, PosteringSvar, Sortiment, SortimentSvar,
 };
 use crate::services::sagdok::{is_local_mock, StandardRetur};
 use crate::services::ServiceInfo;
@@ -47,7 +47,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#"jeg sender en økonomipostering på "([^"]+)" kr\. på kontoen "([^"]+)" dateret "([^"]+)""#,
             r#"jeg sender en økonomipostering på "1.250,00" kr. på kontoen "5.57.72" dateret "2026-03-15""#,
-            "SF1590A OekonomiposteringAfsend of one debit posting (amount in Danish or wire notation) under the chosen sortiment. Modelled: sent only to sp-contract's own mock.",
+            "SF1590A OekonomiposteringAfsend of one debit posting under the chosen sortiment. The amount (1.250,00 or 1250.00) is checked first: one that is not a number with at most two decimals is refused before sending. Modelled: sent only to sp-contract's own mock.",
             send_one,
         )
         .with_check(check_postering),
@@ -215,16 +215,32 @@ async fn send_postings(w: &mut World, posteringer: Vec<Postering>) -> Result<(),
         .await
 }
 
-fn postering(beloeb: &str, konto: &str, dato: &str) -> Result<Postering, StepFailure> {
-    Ok(Postering {
+/// One debit posting. An amount the schema would not take (not a number, three decimals) is
+/// refused before sending (`Err(reason)`), like a malformed CPR number; whether it is positive
+/// and inside the sortiment is the receiver's to judge.
+fn postering(
+    beloeb: &str,
+    konto: &str,
+    dato: &str,
+) -> Result<Result<Postering, String>, StepFailure> {
+    let wire = amount_for_wire(beloeb);
+    if let Err(e) = parse_beloeb(&wire) {
+        return Ok(Err(format!("{}: {e}", model::BELOEB)));
+    }
+    Ok(Ok(Postering {
         id: uuid::Uuid::new_v4().to_string(),
         dato: date_or_input(dato)?,
-        beloeb: amount_for_wire(beloeb),
+        beloeb: wire,
         debet_kredit: model::DEBET.to_string(),
         konto: konto.trim().to_string(),
         dimensioner: Vec::new(),
         tekst: None,
-    })
+    }))
+}
+
+fn refuse(w: &mut World, reason: String) -> Result<(), StepFailure> {
+    w.last = Some(Last::RefusedLocally { reason });
+    Ok(())
 }
 
 // ------------------------------------------------------------------------------------------
@@ -255,8 +271,10 @@ fn hent(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn send_one(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let x = postering(a.get(0), a.get(1), a.get(2))?;
-        send_postings(w, vec![x]).await
+        match postering(a.get(0), a.get(1), a.get(2))? {
+            Ok(x) => send_postings(w, vec![x]).await,
+            Err(reason) => refuse(w, reason),
+        }
     })
 }
 
@@ -299,11 +317,14 @@ fn send_table(w: &mut World, a: Args) -> StepFuture<'_> {
             dims.push((i, *t));
         }
         let mut posteringer = Vec::new();
-        for row in rows {
+        for (n, row) in rows.iter().enumerate() {
             if row.len() != header.len() {
                 return Err(input("every row needs as many cells as the header"));
             }
-            let mut x = postering(&row[b], &row[k], &row[d])?;
+            let mut x = match postering(&row[b], &row[k], &row[d])? {
+                Ok(x) => x,
+                Err(reason) => return refuse(w, format!("row {}: {reason}", n + 1)),
+            };
             if let Some(i) = dk {
                 x.debet_kredit = row[i].trim().to_string();
             }
