@@ -2,9 +2,9 @@
 //! official XSDs: the requests our client builds and the answers the mock gives, faults
 //! included.
 
-mod support;
 #[path = "support/modelled.rs"]
 mod modelled;
+mod support;
 
 use sp_contract::engine::{self, RunRequest, SuitePaths};
 use sp_contract::xml;

@@ -77,8 +77,23 @@ pub fn schema_for(service: &str) -> Option<PathBuf> {
     }
 }
 
+const STANDARD_RETUR_XSD: &str = "SF1600_EP_SP1-2/xsd/oio/StandardRetur.xsd";
+
 /// KOMBIT's own `StandardRetur.xsd` (OIO sagdok 3.0.0, from the SF1600 package), to check that
 /// the modelled answers' StandardRetur is the real one.
 pub fn official_standard_retur_schema() -> PathBuf {
-    xsd::package_copy("SF1600-Print-v2").join("SF1600_EP_SP1-2/xsd/oio/StandardRetur.xsd")
+    xsd::package_copy_with(
+        "SF1600-Print-v2",
+        &[(STANDARD_RETUR_XSD, include_own_namespace)],
+    )
+    .join(STANDARD_RETUR_XSD)
+}
+
+/// The OIO files pull in parts of their own namespace with `import`, which libxml2 refuses
+/// (Java tools accept it); `include` is the form XSD has for that.
+fn include_own_namespace(text: &str) -> String {
+    text.replace(
+        "<import namespace=\"urn:oio:sagdok:3.0.0\" schemaLocation=",
+        "<include schemaLocation=",
+    )
 }

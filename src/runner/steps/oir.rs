@@ -9,7 +9,8 @@ use crate::config::Target;
 use crate::runner::model::{FailureKind, StepFailure};
 use crate::runner::world::{contract, input, Last, World};
 use crate::services::oir::{
-    self, amount_for_wire, model, parse_beloeb, parse_date, Postering, PosteringSvar, Sortiment, SortimentSvar,
+    self, amount_for_wire, model, parse_beloeb, parse_date, Postering, PosteringSvar, Sortiment,
+    SortimentSvar,
 };
 use crate::services::sagdok::{is_local_mock, StandardRetur};
 use crate::services::ServiceInfo;
