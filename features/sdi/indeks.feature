@@ -8,6 +8,8 @@ Egenskab: Sager i Sags- og Dokumentindekset (SF1470)
 
   Meddelelsesformatet er modelleret (KOMBITs kontraktpakke for SF1470 er ikke offentlig), og
   den rigtige SF1470 kræver et IDWS-token: scenarierne kører kun mod sp-contracts egen mock.
+  Hvert scenarie bruger sin egen borger (og kun ét søger på KLE 27.35.04), så de også holder
+  mod `mock serve`, hvor alle kald deler ét indeks.
 
   Baggrund:
     Givet en godkendt serviceaftale for SF1470
@@ -29,7 +31,7 @@ Egenskab: Sager i Sags- og Dokumentindekset (SF1470)
 
   @writes
   Scenarie: En sag for en virksomhed findes på CVR-nummeret
-    Givet en sag "byggetilladelse" for virksomheden "12345674" med KLE "27.35.04" og handlingsfacet "A00"
+    Givet en sag "byggetilladelse" for virksomheden "12345674" med KLE "32.03.04" og handlingsfacet "A00"
     Når jeg indekserer sagen "byggetilladelse"
     Så indekset svarer OK
     Når jeg søger i indekset efter sager for virksomheden "12345674"
