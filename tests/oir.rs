@@ -623,3 +623,16 @@ fn broken_sortiment_data_stops_the_mock_with_the_file_named() {
         "{out}"
     );
 }
+
+#[test]
+fn a_mocks_folder_without_sortiments_still_starts_and_names_the_missing_file() {
+    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    let dir = suite(POSTING_FEATURE, None);
+    std::fs::remove_dir_all(dir.path().join("mocks/oir")).unwrap();
+    let (code, out) = run_suite(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("SF1590A cannot answer") && out.contains("add oir/sortimenter.json"),
+        "{out}"
+    );
+}

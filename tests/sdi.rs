@@ -718,3 +718,24 @@ fn a_broken_catalogue_stops_the_mock_with_the_file_named() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("kle.json"), "{out}");
 }
+
+#[test]
+fn a_mocks_folder_without_the_catalogue_still_serves_sf1520_and_names_the_missing_file() {
+    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    let feature = format!(
+        "{IMPORT_FEATURE}\n  Scenarie: cpr\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret er en succes\n"
+    );
+    let dir = suite(&feature, None);
+    std::fs::remove_dir_all(dir.path().join("mocks/klassifikation")).unwrap();
+    let (code, out) = run_suite(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("klassifikation/kle.json"), "{out}");
+    assert!(
+        out.contains("1 passed, 1 failed"),
+        "SF1520 still answers: {out}"
+    );
+    // Called directly, the responder says what is missing.
+    let svc = Sf1470::load(&dir.path().join("mocks")).expect("absent data does not stop the mock");
+    let r = svc.check_sag(&sag(A, FAR));
+    assert!(r[0].contains("add klassifikation/kle.json"), "{r:?}");
+}

@@ -39,6 +39,7 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
     Så økonomiposteringen afvises med begrundelsen "Posteringsdato 2024-12-31 is outside the validity of sortiment KY-ydelser"
     Og svaret matcher det godkendte snapshot
 
+  @SF7001
   Scenarie: En ny version af sortimentet tages i brug på sin ikrafttrædelsesdato
     Når jeg henter sortimentet "KY-ydelser" gældende "2025-12-31"
     Så sortimentet har version 1

@@ -283,19 +283,29 @@ pub fn check_postering(def: &SortimentDef, x: &Postering) -> (Option<u32>, Vec<S
     (Some(s.version), reasons)
 }
 
+/// The sortiments, or why the mocks folder has none (every call then gets a fault saying so).
+type Data = Result<Arc<Sortimenter>, String>;
+
 /// SF7001 `SortimentHent`.
 pub struct SortimentService {
-    data: Arc<Sortimenter>,
+    data: Data,
 }
 
 /// SF1590A `OekonomiposteringAfsend`.
 pub struct PosteringService {
-    data: Arc<Sortimenter>,
+    data: Data,
 }
 
-/// Both services over the same data.
+/// Both services over the same data. An absent data file leaves them answering a fault that
+/// names it; a broken one stops the mock.
 pub fn load(mocks_dir: &Path) -> Result<(SortimentService, PosteringService), DataError> {
-    let data = Arc::new(Sortimenter::load(mocks_dir)?);
+    let data = match Sortimenter::load(mocks_dir) {
+        Ok(d) => Ok(Arc::new(d)),
+        Err(e) if super::sf1470::absent(&e) => {
+            Err(format!("{e}; add {DATA_FILE} to the mocks folder"))
+        }
+        Err(e) => return Err(e),
+    };
     Ok((
         SortimentService { data: data.clone() },
         PosteringService { data },
@@ -377,7 +387,11 @@ impl SoapService for SortimentService {
                 sortiment,
             }))
         };
-        let def = match self.data.for_system(&navn, &system) {
+        let data = match &self.data {
+            Ok(d) => d,
+            Err(m) => return super::sf1470::missing_data_fault(oir::SORTIMENT_INFO.id, m),
+        };
+        let def = match data.for_system(&navn, &system) {
             Ok(d) => d,
             Err(r) => return answer(r, None),
         };
@@ -435,7 +449,11 @@ impl SoapService for PosteringService {
             }
         };
         let answer = |svar: PosteringSvar| SoapAnswer::Payload(oir::afsend_response_xml(&svar));
-        let def = match self.data.for_system(&navn, &system) {
+        let data = match &self.data {
+            Ok(d) => d,
+            Err(m) => return super::sf1470::missing_data_fault(oir::POSTERING_INFO.id, m),
+        };
+        let def = match data.for_system(&navn, &system) {
             Ok(d) => d,
             Err(r) => {
                 return answer(PosteringSvar {

@@ -12,7 +12,7 @@
 //! The real SF1470 takes an IDWS token; the mock takes the context model (InvocationContext).
 
 use super::endpoint::{check_order, invocation_fields, SoapAnswer, SoapCall, SoapService};
-use super::platform::{DataError, Platform};
+use super::platform::{DataError, MockFault, Platform};
 use crate::klassifikation::{Catalogue, Facet, KlassifikationError, ReferenceKind};
 use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
 use crate::services::sf1470::{
@@ -25,6 +25,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub struct Sf1470 {
+    /// Err: the mocks folder has no catalogue; every call gets a fault saying so.
+    checker: Result<Checker, String>,
+}
+
+/// The index's rules over the Klassifikation catalogue.
+struct Checker {
     catalogue: Arc<Catalogue>,
 }
 
@@ -45,15 +51,49 @@ pub fn data_error(e: KlassifikationError) -> DataError {
     }
 }
 
+/// The answer of a mocked service whose data files are not in the mocks folder (a vendor's
+/// own folder with SF1520 data only): the mock still starts, and says what is missing.
+pub fn missing_data_fault(service: &str, message: &str) -> SoapAnswer {
+    SoapAnswer::Fault(MockFault {
+        http_status: 500,
+        code: "soapenv:Server".into(),
+        string: format!("sp-contract mock: {service} cannot answer: {message}"),
+        errors: vec![],
+    })
+}
+
+/// Data files that are simply absent disable a service; ones that are there must be valid.
+pub fn absent(e: &DataError) -> bool {
+    matches!(e, DataError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+}
+
 impl Sf1470 {
+    /// The responder over `mocks/klassifikation/`. Absent files leave it answering a fault that
+    /// names them; broken ones stop the mock.
     pub fn load(mocks_dir: &Path) -> Result<Sf1470, DataError> {
-        Ok(Sf1470 {
-            catalogue: Catalogue::load(mocks_dir).map_err(data_error)?,
-        })
+        let checker = match Catalogue::load(mocks_dir).map_err(data_error) {
+            Ok(catalogue) => Ok(Checker { catalogue }),
+            Err(e) if absent(&e) => Err(format!(
+                "{e}; add {} and {} to the mocks folder",
+                crate::klassifikation::KLE_FILE,
+                crate::klassifikation::RELATIONS_FILE
+            )),
+            Err(e) => return Err(e),
+        };
+        Ok(Sf1470 { checker })
     }
 
     /// The reasons the index refuses a case; empty when it takes it.
     pub fn check_sag(&self, s: &Sag) -> Vec<String> {
+        match &self.checker {
+            Ok(c) => c.check_sag(s),
+            Err(m) => vec![m.clone()],
+        }
+    }
+}
+
+impl Checker {
+    fn check_sag(&self, s: &Sag) -> Vec<String> {
         let c = &self.catalogue;
         let mut reasons = Vec::new();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -380,19 +420,19 @@ impl SoapService for Sf1470 {
             Ok(r) => r,
             Err(e) => return schema(e.to_string()),
         };
+        let c = match &self.checker {
+            Ok(c) => c,
+            Err(m) => return missing_data_fault(sf1470::INFO.id, m),
+        };
         let state = p.state.get::<Index>(&call.scenario);
         let mut index = state.lock().unwrap_or_else(|e| e.into_inner());
         let xml = match request {
             Request::Importer(sager) => {
-                sf1470::multiple_output_xml(op, &self.importer(&mut index, sager))
+                sf1470::multiple_output_xml(op, &c.importer(&mut index, sager))
             }
-            Request::Opdater(list) => {
-                sf1470::multiple_output_xml(op, &self.opdater(&mut index, list))
-            }
-            Request::Fjern(uuids) => {
-                sf1470::multiple_output_xml(op, &self.fjern(&mut index, uuids))
-            }
-            Request::Fremsoeg(q) => sf1470::fremsoeg_output_xml(&self.fremsoeg(&index, q)),
+            Request::Opdater(list) => sf1470::multiple_output_xml(op, &c.opdater(&mut index, list)),
+            Request::Fjern(uuids) => sf1470::multiple_output_xml(op, &c.fjern(&mut index, uuids)),
+            Request::Fremsoeg(q) => sf1470::fremsoeg_output_xml(&c.fremsoeg(&index, q)),
         };
         SoapAnswer::Payload(xml)
     }
