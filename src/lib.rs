@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod engine;
 pub mod error;
 pub mod fingerprint;
+pub mod klassifikation;
 pub mod memo;
 pub mod mock;
 pub mod normalise;

@@ -22,6 +22,7 @@ pub const VOLATILE_ELEMENTS: &[&str] = &[
     "createdDateTime",
     "Dannelsestidspunkt",
     "Registreringstidspunkt",
+    "PosteringIdentifikator",
 ];
 
 fn fault_line_patterns() -> &'static [(Regex, &'static str)] {

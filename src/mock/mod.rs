@@ -2,8 +2,10 @@
 pub mod endpoint;
 pub mod front;
 pub mod mappings;
+pub mod oir;
 pub mod platform;
 pub mod server;
+pub mod sf1470;
 pub mod sf1520;
 pub mod sf1600;
 pub mod sf1601;

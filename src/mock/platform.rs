@@ -81,6 +81,10 @@ pub struct Agreement {
     pub status: AgreementStatus,
     /// Name scenarios use for a non-default agreement (`afventende`).
     pub alias: Option<String>,
+    /// The agreement is for a service whose contract is modelled (its ServiceUUID and wire
+    /// format are not public), see `src/services/`.
+    #[serde(default)]
+    pub modelled: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -52,6 +52,8 @@ pub async fn start(
 ) -> Result<RunningMock, MockError> {
     let platform = Arc::new(Platform::load(mocks_dir)?);
     let static_mappings = mappings::load_mappings(mocks_dir)?;
+    let sf1470 = super::sf1470::Sf1470::load(mocks_dir)?;
+    let (oir_sortiment, oir_postering) = super::oir::load(mocks_dir)?;
     let acceptor = front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)?;
 
     let backend_listener =
@@ -66,8 +68,12 @@ pub async fn start(
         .start()
         .await;
     // Built-in services, answered in the front (one line per service).
-    let mut direct: Vec<Arc<dyn DirectResponder>> =
-        vec![soap_service(&platform, super::sf1520::Sf1520)];
+    let mut direct: Vec<Arc<dyn DirectResponder>> = vec![
+        soap_service(&platform, super::sf1520::Sf1520),
+        soap_service(&platform, sf1470),
+        soap_service(&platform, oir_sortiment),
+        soap_service(&platform, oir_postering),
+    ];
     direct.extend(super::sf1601::responders(&platform)?);
     let backend = Arc::new(Backend {
         server,

@@ -64,6 +64,30 @@ pub struct World {
     pub tokens: crate::token::TokenSession,
     /// The letter a Post scenario builds and what became of it.
     pub post: super::steps::post::PostScenario,
+    /// Per-scenario data of the service step modules, see [`Extensions`].
+    pub ext: Extensions,
+}
+
+/// Per-scenario data a step module keeps for itself (cases being built, the sortiment a system
+/// posts under), keyed by type, so each module owns its own without fields here.
+#[derive(Default)]
+pub struct Extensions(HashMap<std::any::TypeId, Box<dyn std::any::Any + Send + Sync>>);
+
+impl Extensions {
+    /// The module's data, created empty on first use.
+    pub fn get_mut<T: Default + Send + Sync + 'static>(&mut self) -> &mut T {
+        self.0
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut::<T>()
+            .unwrap_or_else(|| unreachable!("keyed by its own TypeId"))
+    }
+
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0
+            .get(&std::any::TypeId::of::<T>())
+            .and_then(|b| b.downcast_ref::<T>())
+    }
 }
 
 pub fn contract(message: impl Into<String>) -> StepFailure {
@@ -109,6 +133,7 @@ impl World {
             snapshots_taken: 0,
             tokens: Default::default(),
             post: Default::default(),
+            ext: Extensions::default(),
         }
     }
 

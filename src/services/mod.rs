@@ -3,6 +3,9 @@
 //! Paths, entityIDs and ServiceUUIDs come from the official contract packages
 //! (`sp/service.properties`) and `serviceplatform.md` §1.
 
+pub mod oir;
+pub mod sagdok;
+pub mod sf1470;
 pub mod sf1520;
 pub mod sf1600;
 pub mod sf1601;
@@ -21,7 +24,14 @@ pub struct ServiceInfo {
     pub service_uuid: Option<&'static str>,
 }
 
-pub const SERVICES: &[ServiceInfo] = &[sf1520::INFO, sf1600::INFO, sf1601::INFO];
+pub const SERVICES: &[ServiceInfo] = &[
+    sf1520::INFO,
+    sf1600::INFO,
+    sf1601::INFO,
+    sf1470::INFO,
+    oir::SORTIMENT_INFO,
+    oir::POSTERING_INFO,
+];
 
 pub fn by_id(id: &str) -> Option<&'static ServiceInfo> {
     SERVICES.iter().find(|s| s.id.eq_ignore_ascii_case(id))

@@ -3,8 +3,10 @@
 
 mod cpr;
 mod generic;
+mod oir;
 mod platform;
 pub(crate) mod post;
+mod sdi;
 
 use super::model::StepFailure;
 use super::world::World;
@@ -102,6 +104,8 @@ pub fn registry() -> &'static [StepDef] {
         all.extend(platform::steps());
         all.extend(cpr::steps());
         all.extend(post::steps());
+        all.extend(sdi::steps());
+        all.extend(oir::steps());
         all.extend(generic::steps());
         all
     })

@@ -1,0 +1,278 @@
+//! OIO sagdok 3.0.0 generics shared by the modelled services (SF1470, ØiR): `StandardRetur`,
+//! `UnikRetur`, ids, and a small writer for building their messages.
+//!
+//! `StandardRetur{StatusKode, FejlbeskedTekst?}` in `urn:oio:sagdok:3.0.0` is public (the SF1600
+//! contract package ships it; serviceplatform.md §3): StatusKode is an integer, 20 = OK.
+
+use crate::config::Target;
+use crate::xml::{self, Element};
+
+pub const NS: &str = "urn:oio:sagdok:3.0.0";
+
+/// 20 = OK is public (serviceplatform.md §3).
+pub const STATUS_OK: i64 = 20;
+/// An input error. Seen as the error answer of a Beskedfordeler receiver (BFD, M); used by the
+/// mock for every refusal of the caller's data. Modelled.
+pub const STATUS_INPUT_ERROR: i64 = 40;
+/// The object asked for does not exist. Modelled.
+pub const STATUS_NOT_FOUND: i64 = 44;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SagdokError {
+    #[error("<{parent}> lacks <{element}>")]
+    Missing {
+        parent: String,
+        element: &'static str,
+    },
+    #[error("StatusKode '{0}' is not an integer")]
+    BadStatusKode(String),
+    #[error("<{element}> '{value}' is not a UUID (lower-case hex, 8-4-4-4-12)")]
+    BadUuid { element: String, value: String },
+}
+
+/// `StandardRetur`: the outcome of an OIO operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardRetur {
+    pub status_kode: i64,
+    pub fejlbesked: Option<String>,
+}
+
+impl StandardRetur {
+    pub fn ok() -> StandardRetur {
+        StandardRetur {
+            status_kode: STATUS_OK,
+            fejlbesked: None,
+        }
+    }
+
+    pub fn error(status_kode: i64, text: impl Into<String>) -> StandardRetur {
+        StandardRetur {
+            status_kode,
+            fejlbesked: Some(text.into()),
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.status_kode == STATUS_OK
+    }
+
+    /// `StatusKode 40: text` for messages.
+    pub fn summary(&self) -> String {
+        match &self.fejlbesked {
+            Some(t) if !t.is_empty() => format!("StatusKode {}: {t}", self.status_kode),
+            _ => format!("StatusKode {}", self.status_kode),
+        }
+    }
+
+    /// Write as `sd:StandardRetur` (the writer must have `sd` bound to [`NS`]).
+    pub fn write(&self, w: &mut Writer) {
+        w.open("sd:StandardRetur");
+        w.leaf("sd:StatusKode", &self.status_kode.to_string());
+        if let Some(t) = &self.fejlbesked {
+            w.leaf("sd:FejlbeskedTekst", t);
+        }
+        w.close("sd:StandardRetur");
+    }
+}
+
+/// Read a `StandardRetur` element.
+pub fn parse_standard_retur(el: &Element) -> Result<StandardRetur, SagdokError> {
+    let code = child_ns(el, NS, "StatusKode").ok_or(SagdokError::Missing {
+        parent: el.local.clone(),
+        element: "StatusKode",
+    })?;
+    let text = code.text();
+    let status_kode = text
+        .parse::<i64>()
+        .map_err(|_| SagdokError::BadStatusKode(text.clone()))?;
+    Ok(StandardRetur {
+        status_kode,
+        fejlbesked: child_ns(el, NS, "FejlbeskedTekst").map(|e| e.text()),
+    })
+}
+
+/// The `StandardRetur` child of an output element.
+pub fn standard_retur_of(output: &Element) -> Result<StandardRetur, SagdokError> {
+    let sr = child_ns(output, NS, "StandardRetur").ok_or(SagdokError::Missing {
+        parent: output.local.clone(),
+        element: "StandardRetur",
+    })?;
+    parse_standard_retur(sr)
+}
+
+/// First child with this namespace and local name.
+pub fn child_ns<'a>(el: &'a Element, ns: &str, local: &str) -> Option<&'a Element> {
+    el.elements()
+        .find(|e| e.local == local && e.ns.as_deref() == Some(ns))
+}
+
+/// All children with this namespace and local name.
+pub fn children_ns<'a>(
+    el: &'a Element,
+    ns: &'a str,
+    local: &'a str,
+) -> impl Iterator<Item = &'a Element> + 'a {
+    el.elements()
+        .filter(move |e| e.local == local && e.ns.as_deref() == Some(ns))
+}
+
+/// A UUID as the platform's schemas allow it: lower-case hex only.
+pub fn is_uuid(v: &str) -> bool {
+    v.len() == 36
+        && v.chars().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
+        })
+}
+
+/// Whether `target` is sp-contract's own mock: the embedded one, or `mock serve` on a loopback
+/// address. The real platform is never on loopback. Modelled services and services whose
+/// security model this tool does not implement yet are sent only there.
+pub fn is_local_mock(target: &Target) -> bool {
+    if target.is_mock {
+        return true;
+    }
+    let Some(rest) = target.base_url.strip_prefix("https://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A minimal XML writer: fixed prefixes, escaped text. The modelled services build their
+/// messages with it so every element name comes from their `model` block.
+#[derive(Debug, Default)]
+pub struct Writer {
+    out: String,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        Writer::default()
+    }
+
+    /// `<name xmlns:p="ns" ...>`; `decls` are (prefix, namespace).
+    pub fn open_with(&mut self, name: &str, decls: &[(&str, &str)]) {
+        self.out.push('<');
+        self.out.push_str(name);
+        for (p, ns) in decls {
+            self.out
+                .push_str(&format!(" xmlns:{p}=\"{}\"", xml::escape(ns)));
+        }
+        self.out.push('>');
+    }
+
+    pub fn open(&mut self, name: &str) {
+        self.open_with(name, &[]);
+    }
+
+    pub fn close(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    pub fn leaf(&mut self, name: &str, text: &str) {
+        self.open(name);
+        self.out.push_str(&xml::escape(text));
+        self.close(name);
+    }
+
+    /// Already serialised XML (e.g. the InvocationContext element).
+    pub fn raw(&mut self, xml: &str) {
+        self.out.push_str(xml);
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn el(s: &str) -> Element {
+        xml::parse(s.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn standard_retur_round_trips_and_bad_codes_are_errors() {
+        let mut w = Writer::new();
+        w.open_with("x:Out", &[("x", "urn:x"), ("sd", NS)]);
+        StandardRetur::error(40, "a < b & c").write(&mut w);
+        w.close("x:Out");
+        let out = el(&w.finish());
+        let sr = standard_retur_of(&out).unwrap();
+        assert_eq!(sr.status_kode, 40);
+        assert_eq!(sr.fejlbesked.as_deref(), Some("a < b & c"));
+        assert!(!sr.is_ok());
+        assert_eq!(sr.summary(), "StatusKode 40: a < b & c");
+
+        let bad = el(
+            r#"<Out xmlns:sd="urn:oio:sagdok:3.0.0"><sd:StandardRetur><sd:StatusKode>OK</sd:StatusKode></sd:StandardRetur></Out>"#,
+        );
+        assert_eq!(
+            standard_retur_of(&bad).unwrap_err(),
+            SagdokError::BadStatusKode("OK".into())
+        );
+        let none = el(r#"<Out><StandardRetur><StatusKode>20</StatusKode></StandardRetur></Out>"#);
+        assert!(
+            matches!(standard_retur_of(&none), Err(SagdokError::Missing { .. })),
+            "the namespace matters"
+        );
+    }
+
+    #[test]
+    fn uuids_are_lower_case_only() {
+        assert!(is_uuid("d2540850-008f-484a-83a3-ed8109e767b5"));
+        assert!(!is_uuid("D2540850-008F-484A-83A3-ED8109E767B5"));
+        assert!(!is_uuid("d2540850008f484a83a3ed8109e767b5"));
+        assert!(!is_uuid("urn:oio:cvr-nr:29189846"));
+    }
+
+    #[test]
+    fn only_loopback_targets_count_as_the_local_mock() {
+        let mut t = crate::config::Target {
+            name: "x".into(),
+            base_url: String::new(),
+            production: false,
+            is_mock: false,
+            authority_cvr: None,
+            user_system_uuid: String::new(),
+            user_uuid: String::new(),
+            identities: Default::default(),
+            trust: crate::config::Trust {
+                ca_pem: None,
+                system_roots: true,
+            },
+            agreements: Default::default(),
+            agreement_aliases: Default::default(),
+            citizens: Default::default(),
+            timeouts: Default::default(),
+            sts_url: None,
+            access_token_url: None,
+        };
+        for (url, local) in [
+            ("https://127.0.0.1:8443", true),
+            ("https://localhost:8443/", true),
+            ("https://[::1]:8443", true),
+            ("https://exttest.serviceplatformen.dk", false),
+            ("https://127.0.0.1.example.com", false),
+            ("http://127.0.0.1:8443", false),
+        ] {
+            t.base_url = url.into();
+            assert_eq!(is_local_mock(&t), local, "{url}");
+        }
+        t.is_mock = true;
+        assert!(is_local_mock(&t));
+    }
+}
