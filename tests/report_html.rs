@@ -188,24 +188,28 @@ fn headless(html: &Path, extra: &[&str]) -> std::process::Output {
     .arg(format!("--user-data-dir={}", profile.path().display()))
     .args(extra)
     .arg(format!("file://{}", html.display()));
-    // Bounded: a browser that hangs must not hang the suite.
-    let mut child = cmd
+    // Bounded: a browser that hangs must not hang the suite. The output is read on another
+    // thread while we wait: a --dump-dom larger than the pipe buffer would otherwise block
+    // Chromium on its write, and us on its exit.
+    let child = cmd
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start chromium");
-    let started = std::time::Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if started.elapsed() > std::time::Duration::from_secs(90) {
-            let _ = child.kill();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(90)) {
+        Ok(out) => out.expect("chromium output"),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
             panic!("chromium did not finish within 90 s");
         }
-        std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    child.wait_with_output().unwrap()
 }
 
 #[test]
