@@ -68,6 +68,31 @@ pub struct Summary {
     pub content_bytes: usize,
 }
 
+/// The size limit checked on a letter before it is serialised: a letter over the limit is
+/// refused without building and re-reading tens of megabytes of XML. Same wording as the
+/// check in [`validate`]. Files whose base64 is broken are left to [`validate`].
+pub fn size_check(l: &Letter) -> Result<(), MemoError> {
+    let total: usize = std::iter::once(&l.main)
+        .chain(&l.attachments)
+        .filter_map(|f| base64_decoded_len(&f.content_b64).ok())
+        .sum();
+    match size_problem(total) {
+        Some(p) => Err(MemoError::Invalid(vec![p])),
+        None => Ok(()),
+    }
+}
+
+fn size_problem(content_bytes: usize) -> Option<Problem> {
+    (content_bytes > MAX_CONTENT_BYTES).then(|| Problem {
+        field: "MessageBody".into(),
+        message: format!(
+            "the files add up to {:.1} MB, more than the {} MB a message may carry",
+            content_bytes as f64 / 1_048_576.0,
+            MAX_CONTENT_BYTES / 1_048_576
+        ),
+    })
+}
+
 /// Check a serialised MeMo message.
 pub fn validate(bytes: &[u8]) -> Result<Summary, MemoError> {
     let el = xml::parse(bytes)?;
@@ -285,15 +310,8 @@ impl Checker {
         for (i, d) in memo_children(b, "TechnicalDocument").enumerate() {
             self.document(d, &format!("MessageBody/TechnicalDocument[{}]", i + 1), s);
         }
-        if s.content_bytes > MAX_CONTENT_BYTES {
-            self.add(
-                "MessageBody",
-                format!(
-                    "the files add up to {:.1} MB, more than the {} MB a message may carry",
-                    s.content_bytes as f64 / 1_048_576.0,
-                    MAX_CONTENT_BYTES / 1_048_576
-                ),
-            );
+        if let Some(p) = size_problem(s.content_bytes) {
+            self.add(&p.field, p.message);
         }
     }
 
@@ -320,8 +338,8 @@ impl Checker {
             }
             self.required(f, &fp, "language");
             if let Some(content) = self.required(f, &fp, "content") {
-                match decode_base64(&content) {
-                    Ok(bytes) => s.content_bytes += bytes.len(),
+                match base64_decoded_len(&content) {
+                    Ok(len) => s.content_bytes += len,
                     Err(e) => self.add(&format!("{fp}/content"), e),
                 }
             }
@@ -427,6 +445,37 @@ pub fn check_action_url(url: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The decoded size of base64 content, checking it is valid base64 (standard alphabet, `=`
+/// padding only at the end, whole quadruples; whitespace in between allowed) without decoding:
+/// content can be tens of megabytes, and only its validity and size matter here.
+pub fn base64_decoded_len(s: &str) -> Result<usize, String> {
+    let mut n = 0usize;
+    let mut pad = 0usize;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            b'=' => pad += 1,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if pad == 0 => {}
+            _ => {
+                return Err(format!(
+                    "the content is not valid base64 (unexpected {:?} at offset {i})",
+                    b as char
+                ))
+            }
+        }
+        n += 1;
+    }
+    if n == 0 {
+        return Err("the content is empty".into());
+    }
+    if n % 4 != 0 || pad > 2 {
+        return Err(format!(
+            "the content is not valid base64 (its length, {n} characters without whitespace, is not a multiple of 4)"
+        ));
+    }
+    Ok(n / 4 * 3 - pad)
 }
 
 /// Decode base64 content (standard alphabet; line breaks and spaces in between are allowed,
@@ -652,6 +701,31 @@ mod tests {
         assert!(matches!(validate(b"<x"), Err(MemoError::NotXml(_))));
         let e = validate(b"<Message/>").unwrap_err().to_string();
         assert!(e.contains("namespace"), "{e}");
+    }
+
+    #[test]
+    fn decoded_length_agrees_with_decoding() {
+        use base64::Engine as _;
+        for len in 0..40usize {
+            let data: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
+            if len == 0 {
+                assert!(base64_decoded_len(&b64).is_err());
+                continue;
+            }
+            assert_eq!(base64_decoded_len(&b64), Ok(len), "{b64}");
+            let wrapped: String = b64
+                .as_bytes()
+                .chunks(7)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n ");
+            assert_eq!(base64_decoded_len(&wrapped), Ok(len));
+        }
+        for bad in ["ikke base64!", "QUJD=EFG", "QUJDR", "QU=D", "QUJD===="] {
+            assert!(base64_decoded_len(bad).is_err(), "{bad}");
+            assert!(decode_base64(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -365,15 +365,18 @@ fn drop_blank_text(el: &mut Element) {
 }
 
 /// UTF-8, or ISO-8859-1 when the declaration says so (an old claim about SP's SOAP, L).
-fn decode(bytes: &[u8]) -> Result<String, XmlError> {
+fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, XmlError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+        // Borrowed: large documents (a MeMo with 30 MB attachments) are not copied.
+        Ok(s) => Ok(std::borrow::Cow::Borrowed(s)),
         Err(e) => {
             let head = String::from_utf8_lossy(&bytes[..bytes.len().min(100)]).to_lowercase();
             if head.starts_with("<?xml") && (head.contains("iso-8859-1") || head.contains("latin1"))
             {
-                Ok(bytes.iter().map(|&b| b as char).collect())
+                Ok(std::borrow::Cow::Owned(
+                    bytes.iter().map(|&b| b as char).collect(),
+                ))
             } else {
                 Err(XmlError::Utf8 {
                     offset: e.valid_up_to(),
@@ -393,6 +396,13 @@ fn line_col(text: &str, pos: usize) -> (usize, usize) {
 
 /// Escape text for element content and attribute values.
 pub fn escape(s: &str) -> String {
+    // Most values need nothing; base64 content can be tens of megabytes.
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
