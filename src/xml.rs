@@ -86,6 +86,22 @@ impl Element {
             .map(|a| a.value.as_str())
     }
 
+    /// Set (or add) an attribute without namespace.
+    pub fn set_attr(&mut self, local: &str, value: String) {
+        match self
+            .attrs
+            .iter_mut()
+            .find(|a| a.local == local && a.ns.is_none())
+        {
+            Some(a) => a.value = value,
+            None => self.attrs.push(Attr {
+                ns: None,
+                local: local.to_string(),
+                value,
+            }),
+        }
+    }
+
     /// Depth-first search for the first descendant (or self) with this local name.
     pub fn descendant(&self, local: &str) -> Option<&Element> {
         if self.local == local {

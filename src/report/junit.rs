@@ -35,6 +35,7 @@
 //!   than tab, CR, LF) and ANSI colour codes are removed; everything else, including
 //!   `æøå`, is written as UTF-8.
 
+use crate::xml::{Element, Node};
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
@@ -339,47 +340,6 @@ fn junit_timestamp(t: time::OffsetDateTime) -> String {
 // ---------------------------------------------------------------------------------------
 // Merging
 
-/// A parsed XML element: just enough of a tree to merge JUnit files.
-#[derive(Debug, Clone)]
-struct Element {
-    name: String,
-    attrs: Vec<(String, String)>,
-    children: Vec<Node>,
-}
-
-#[derive(Debug, Clone)]
-enum Node {
-    Element(Element),
-    Text(String),
-}
-
-impl Element {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn set_attr(&mut self, name: &str, value: String) {
-        match self.attrs.iter_mut().find(|(k, _)| k == name) {
-            Some((_, v)) => *v = value,
-            None => self.attrs.push((name.to_string(), value)),
-        }
-    }
-
-    fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
-        })
-    }
-
-    fn has_child(&self, name: &str) -> bool {
-        self.elements().any(|e| e.name == name)
-    }
-}
-
 /// Merges JUnit files written by [`write_junit`] (one per shard) into one report.
 ///
 /// Every `<testsuite>` is kept as it was, with its counts recomputed from its test cases;
@@ -402,26 +362,25 @@ pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(
             path: path.to_path_buf(),
             reason,
         };
-        let root = parse_xml(&bytes).map_err(malformed)?;
+        let root = crate::xml::parse(&bytes).map_err(|e| malformed(e.to_string()))?;
         let time_of = |e: &Element| -> Result<f64, ReportError> {
             match e.attr("time") {
                 None => Ok(0.0),
-                Some(t) => t
-                    .trim()
-                    .parse::<f64>()
-                    .map_err(|_| malformed(format!("<{}> has time=\"{t}\", not a number", e.name))),
+                Some(t) => t.trim().parse::<f64>().map_err(|_| {
+                    malformed(format!("<{}> has time=\"{t}\", not a number", e.local))
+                }),
             }
         };
-        match root.name.as_str() {
+        match root.local.as_str() {
             "testsuites" => {
                 if root.attr("time").is_some() {
                     time += time_of(&root)?;
                 } else {
-                    for suite in root.elements().filter(|e| e.name == "testsuite") {
+                    for suite in root.elements().filter(|e| e.local == "testsuite") {
                         time += time_of(suite)?;
                     }
                 }
-                suites.extend(root.elements().filter(|e| e.name == "testsuite").cloned());
+                suites.extend(root.elements().filter(|e| e.local == "testsuite").cloned());
             }
             "testsuite" => {
                 time += time_of(&root)?;
@@ -441,15 +400,15 @@ pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(
         let mut counts = Counts::default();
         for node in &mut suite.children {
             let Node::Element(case) = node else { continue };
-            if case.name != "testcase" {
+            if case.local != "testcase" {
                 continue;
             }
             counts.tests += 1;
-            if case.has_child("failure") {
+            if case.child("failure").is_some() {
                 counts.failures += 1;
-            } else if case.has_child("error") {
+            } else if case.child("error").is_some() {
                 counts.errors += 1;
-            } else if case.has_child("skipped") {
+            } else if case.child("skipped").is_some() {
                 counts.skipped += 1;
             }
             let classname = case.attr("classname").unwrap_or("").to_string();
@@ -485,9 +444,9 @@ fn write_element(out: &mut String, e: &Element, depth: usize) {
     let indent = "  ".repeat(depth);
     out.push_str(&indent);
     out.push('<');
-    out.push_str(&e.name);
-    for (k, v) in &e.attrs {
-        push_attr(out, k, v);
+    out.push_str(&e.local);
+    for a in &e.attrs {
+        push_attr(out, &a.local, &a.value);
     }
     let has_elements = e.elements().next().is_some();
     let text: String = e
@@ -522,106 +481,8 @@ fn write_element(out: &mut String, e: &Element, depth: usize) {
         push_text(out, &text);
     }
     out.push_str("</");
-    out.push_str(&e.name);
+    out.push_str(&e.local);
     out.push_str(">\n");
-}
-
-/// Parses an XML document into an element tree. Errors are plain sentences.
-fn parse_xml(bytes: &[u8]) -> Result<Element, String> {
-    use quick_xml::events::Event;
-
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 ({e})"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-
-    let start = |e: &quick_xml::events::BytesStart<'_>| -> Result<Element, String> {
-        let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-        let mut attrs = Vec::new();
-        for a in e.attributes() {
-            let a = a.map_err(|err| format!("bad attribute in <{name}>: {err}"))?;
-            let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-            let value = a
-                .unescape_value()
-                .map_err(|err| format!("bad attribute {key} in <{name}>: {err}"))?
-                .into_owned();
-            attrs.push((key, value));
-        }
-        Ok(Element {
-            name,
-            attrs,
-            children: Vec::new(),
-        })
-    };
-
-    loop {
-        let pos = reader.buffer_position();
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("not well-formed XML near byte {pos}: {e}"))?;
-        let mut finished: Option<Element> = None;
-        match event {
-            Event::Start(e) => stack.push(start(&e)?),
-            Event::Empty(e) => finished = Some(start(&e)?),
-            Event::End(_) => finished = stack.pop(),
-            Event::Text(t) => {
-                let t = t.decode().map_err(|e| format!("bad text: {e}"))?;
-                push_text_node(&mut stack, &t)?;
-            }
-            Event::CData(t) => {
-                let t = t.decode().map_err(|e| format!("bad text: {e}"))?;
-                push_text_node(&mut stack, &t)?;
-            }
-            Event::GeneralRef(r) => {
-                let c = if let Some(c) = r
-                    .resolve_char_ref()
-                    .map_err(|e| format!("bad character reference: {e}"))?
-                {
-                    c.to_string()
-                } else {
-                    let name = r.decode().map_err(|e| format!("bad reference: {e}"))?;
-                    match name.as_ref() {
-                        "amp" => "&".to_string(),
-                        "lt" => "<".to_string(),
-                        "gt" => ">".to_string(),
-                        "quot" => "\"".to_string(),
-                        "apos" => "'".to_string(),
-                        other => return Err(format!("unknown entity &{other};")),
-                    }
-                };
-                push_text_node(&mut stack, &c)?;
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
-        }
-        if let Some(done) = finished {
-            match stack.last_mut() {
-                Some(parent) => parent.children.push(Node::Element(done)),
-                None if root.is_none() => root = Some(done),
-                None => return Err("more than one root element".to_string()),
-            }
-        }
-    }
-    if let Some(open) = stack.last() {
-        return Err(format!("<{}> is never closed", open.name));
-    }
-    root.ok_or_else(|| "the file is empty".to_string())
-}
-
-fn push_text_node(stack: &mut [Element], t: &str) -> Result<(), String> {
-    match stack.last_mut() {
-        Some(parent) => {
-            if let Some(Node::Text(prev)) = parent.children.last_mut() {
-                prev.push_str(t);
-            } else {
-                parent.children.push(Node::Text(t.to_string()));
-            }
-            Ok(())
-        }
-        None if t.trim().is_empty() => Ok(()),
-        None => Err("text outside the root element".to_string()),
-    }
 }
 
 #[cfg(test)]
