@@ -303,13 +303,25 @@ pub async fn run(
     let plan = plan(&req.paths, &sel)?;
     // Guard before anything is started or connected, over the whole selection rather than
     // this shard, so every shard of a CI matrix refuses alike.
-    let offline = resolve_target_offline(&req.paths, &req.target)?;
-    production_guard(&offline, &plan.selected, req.allow_production_writes)?;
+    // The embedded mock is never production; a remote target is resolved once, here.
+    let remote = if req.target == MOCK_TARGET {
+        None
+    } else {
+        let t = remote_target(&req.paths, &req.target)?;
+        production_guard(&t, &plan.selected, req.allow_production_writes)?;
+        Some(t)
+    };
     let fingerprint = fingerprint(&req.paths, &req.target)?;
 
     let started_at = time::OffsetDateTime::now_utc();
     let t0 = Instant::now();
-    let live = start_target(&req.paths, &req.target).await?;
+    let live = match remote {
+        Some(t) => LiveTarget {
+            target: Arc::new(t),
+            mock: None,
+        },
+        None => start_target(&req.paths, MOCK_TARGET).await?,
+    };
     let certificate = certificate_info(&live.target);
     let ctx = Arc::new(RunCtx {
         target: live.target.clone(),
