@@ -9,6 +9,7 @@ pub mod sf1470;
 pub mod sf1520;
 pub mod sf1600;
 pub mod sf1601;
+pub mod sf2900;
 
 /// Static facts about one service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,7 @@ pub const SERVICES: &[ServiceInfo] = &[
     sf1600::INFO,
     sf1601::INFO,
     sf1470::INFO,
+    sf2900::INFO,
     oir::SORTIMENT_INFO,
     oir::POSTERING_INFO,
 ];
