@@ -585,8 +585,8 @@ type FaultCase = (
 );
 
 /// Each template with its error code and the placeholders the Rust code gives it
-/// (src/mock/platform.rs, sf1520.rs, endpoint.rs).
-const FAULTS: [FaultCase; 8] = [
+/// (src/mock/platform.rs, sf1520.rs, sf2900.rs, endpoint.rs).
+const FAULTS: [FaultCase; 10] = [
     (
         "missing_security_context",
         "SecurityModelNotProvided",
@@ -637,6 +637,20 @@ const FAULTS: [FaultCase; 8] = [
         &[("reason", "<PNR> is unexpected & wrong")],
     ),
     ("cpr_not_found", "PersonNotFound", &[("pnr", "241190-xxxx")]),
+    (
+        "certificate_unknown",
+        "CertificateNotRegistered",
+        &[("subject", "someone else <&>")],
+    ),
+    (
+        "authority_agreement_missing",
+        "ServiceAgreementNotFound",
+        &[
+            ("user_system", "00000000-0000-4000-8000-000000000002"),
+            ("service", "SF2900"),
+            ("authority", "11111111"),
+        ],
+    ),
 ];
 
 #[test]

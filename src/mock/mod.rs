@@ -9,6 +9,7 @@ pub mod sf1470;
 pub mod sf1520;
 pub mod sf1600;
 pub mod sf1601;
+pub mod sf2900;
 pub mod state;
 pub mod sts;
 

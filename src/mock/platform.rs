@@ -162,6 +162,8 @@ pub struct Platform {
     pub faults: BTreeMap<String, FaultTemplate>,
     /// Per-scenario state of the services (see `mock::state`).
     pub state: std::sync::Arc<super::state::ScenarioStates>,
+    /// SF2900: fordelingsregler and simulated receiving systems (`mocks/sf2900/`).
+    pub sf2900: std::sync::Arc<super::sf2900::Fordeling>,
 }
 
 /// A refusal, ready to be rendered as a SOAP fault.
@@ -268,6 +270,7 @@ impl Platform {
             by_cpr,
             faults,
             state: Default::default(),
+            sf2900: std::sync::Arc::new(super::sf2900::Fordeling::load(dir)?),
         };
         for required in [
             "missing_security_context",
@@ -278,6 +281,8 @@ impl Platform {
             "certificate_not_registered",
             "schema_validation",
             "cpr_not_found",
+            "certificate_unknown",
+            "authority_agreement_missing",
         ] {
             if !p.faults.contains_key(required) {
                 return Err(invalid(
@@ -394,6 +399,68 @@ impl Platform {
         Ok(agreement)
     }
 
+    /// The platform's access check for the AuthorityContext security model (SF2900, SF1600):
+    /// the call names only the authority, so the certificate identifies the calling
+    /// it-system, which needs an approved serviceaftale for this service with that authority.
+    pub fn authorize_authority(
+        &self,
+        service: &ServiceInfo,
+        authority_cvr: &str,
+        caller: &Caller,
+    ) -> Result<&Agreement, MockFault> {
+        let systems: Vec<&UserSystem> = self
+            .platform
+            .user_systems
+            .iter()
+            .filter(|s| cert_registered(s, caller))
+            .collect();
+        if systems.is_empty() {
+            return Err(self.fault(
+                "certificate_unknown",
+                &[("subject", caller.subject_cn.as_deref().unwrap_or("(none)"))],
+            ));
+        }
+        let agreements: Vec<&Agreement> = self
+            .platform
+            .agreements
+            .iter()
+            .filter(|a| {
+                a.service.eq_ignore_ascii_case(service.id)
+                    && a.authority_cvr == authority_cvr
+                    && systems.iter().any(|s| s.uuid == a.user_system)
+            })
+            .collect();
+        if let Some(a) = agreements
+            .iter()
+            .find(|a| a.status == AgreementStatus::Approved)
+        {
+            return Ok(a);
+        }
+        match agreements.first() {
+            Some(a) => Err(self.fault(
+                "agreement_not_approved",
+                &[
+                    ("agreement", &a.uuid),
+                    (
+                        "status",
+                        match a.status {
+                            AgreementStatus::Pending => "pending",
+                            _ => "rejected",
+                        },
+                    ),
+                ],
+            )),
+            None => Err(self.fault(
+                "authority_agreement_missing",
+                &[
+                    ("user_system", &systems[0].uuid),
+                    ("service", service.id),
+                    ("authority", authority_cvr),
+                ],
+            )),
+        }
+    }
+
     /// The calling certificate must be registered on the user system.
     pub fn authorize_certificate(
         &self,
@@ -405,16 +472,7 @@ impl Platform {
             .user_systems
             .iter()
             .find(|u| u.uuid == user_system);
-        let registered = system.is_some_and(|s| {
-            s.certificates.iter().any(|c| {
-                let cn_ok = c.subject_cn.is_some() && c.subject_cn == caller.subject_cn;
-                let fp_ok = match (&c.sha256, &caller.sha256) {
-                    (Some(a), Some(b)) => normalise_fp(a) == normalise_fp(b),
-                    _ => false,
-                };
-                cn_ok || fp_ok
-            })
-        });
+        let registered = system.is_some_and(|s| cert_registered(s, caller));
         if registered {
             Ok(())
         } else {
@@ -514,6 +572,18 @@ fn strip_declaration(text: &str) -> &str {
         Some(rest) => rest.trim(),
         None => t,
     }
+}
+
+/// Is the caller's certificate one of those registered on the system.
+fn cert_registered(system: &UserSystem, caller: &Caller) -> bool {
+    system.certificates.iter().any(|c| {
+        let cn_ok = c.subject_cn.is_some() && c.subject_cn == caller.subject_cn;
+        let fp_ok = match (&c.sha256, &caller.sha256) {
+            (Some(a), Some(b)) => normalise_fp(a) == normalise_fp(b),
+            _ => false,
+        };
+        cn_ok || fp_ok
+    })
 }
 
 fn normalise_fp(s: &str) -> String {

@@ -73,6 +73,7 @@ pub async fn start(
         soap_service(&platform, sf1470),
         soap_service(&platform, oir_sortiment),
         soap_service(&platform, oir_postering),
+        soap_service(&platform, super::sf2900::Sf2900),
     ];
     direct.extend(super::sf1601::responders(&platform)?);
     let backend = Arc::new(Backend {
