@@ -2,5 +2,6 @@
 pub mod exec;
 pub mod features;
 pub mod model;
+pub mod preconditions;
 pub mod steps;
 pub mod world;

@@ -66,6 +66,17 @@ pub struct World {
     pub post: super::steps::post::PostScenario,
     /// Per-scenario data of the service step modules, see [`Extensions`].
     pub ext: Extensions,
+    /// The authority calls are made on behalf of (AuthorityContext), when a step chose one
+    /// other than the target's `authority_cvr`.
+    pub authority_override: Option<String>,
+}
+
+/// One SOAP exchange: what [`World::exchange_soap`] returns.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub http_status: u16,
+    pub reply: Reply,
+    pub raw: Vec<u8>,
 }
 
 /// Per-scenario data a step module keeps for itself (cases being built, the sortiment a system
@@ -134,7 +145,23 @@ impl World {
             tokens: Default::default(),
             post: Default::default(),
             ext: Extensions::default(),
+            authority_override: None,
         }
+    }
+
+    /// The authority calls are made on behalf of: a step's choice, else the target's
+    /// `authority_cvr`.
+    pub fn authority_cvr(&self) -> Result<String, StepFailure> {
+        if let Some(cvr) = &self.authority_override {
+            return Ok(cvr.clone());
+        }
+        let t = self.target();
+        t.authority_cvr.clone().ok_or_else(|| {
+            input(format!(
+                "target '{}' has no authority_cvr; calls on behalf of a municipality (AuthorityContext) need it: add authority_cvr = \"<8-digit CVR>\" under [targets.{}]",
+                t.name, t.name
+            ))
+        })
     }
 
     pub fn target(&self) -> &Target {
@@ -180,6 +207,24 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<(), StepFailure> {
+        let ex = self.exchange_soap(service, action, payload).await?;
+        self.last = Some(Last::Reply {
+            service: service.id,
+            http_status: ex.http_status,
+            reply: ex.reply,
+            raw: ex.raw,
+        });
+        Ok(())
+    }
+
+    /// Send a SOAP call and return the answer without keeping it: for read calls a step
+    /// makes on the side (verifying a precondition), which must not become "the answer".
+    pub async fn exchange_soap(
+        &self,
+        service: &'static ServiceInfo,
+        action: &str,
+        payload: &str,
+    ) -> Result<Exchange, StepFailure> {
         let body = soap::envelope(payload);
         let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
         headers.extend(self.mock_headers());
@@ -221,13 +266,11 @@ impl World {
                 });
             }
         };
-        self.last = Some(Last::Reply {
-            service: service.id,
+        Ok(Exchange {
             http_status: http.status,
             reply,
             raw: http.body,
-        });
-        Ok(())
+        })
     }
 
     /// Headers only the embedded mock gets: the scenario id for its per-scenario state.
