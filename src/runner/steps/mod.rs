@@ -7,6 +7,7 @@ mod oir;
 mod platform;
 pub(crate) mod post;
 mod sdi;
+mod sf2900;
 
 use super::model::StepFailure;
 use super::world::World;
@@ -106,6 +107,7 @@ pub fn registry() -> &'static [StepDef] {
         all.extend(post::steps());
         all.extend(sdi::steps());
         all.extend(oir::steps());
+        all.extend(sf2900::steps());
         all.extend(generic::steps());
         all
     })
