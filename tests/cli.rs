@@ -72,7 +72,7 @@ fn built_in_suite_passes_against_the_embedded_mock_with_reports() {
 
 #[test]
 fn tags_and_name_select_scenarios_and_an_empty_selection_is_an_error() {
-    let (code, out) = run(sp(&["list", "--tags", "@adgang"]));
+    let (code, out) = run(sp(&["list", "--tags", "@SF1520 and @adgang"]));
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.lines().count(), 4, "{out}");
     let (code, out) = run(sp(&["list", "--name", "Død"]));
