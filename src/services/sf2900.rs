@@ -53,6 +53,28 @@ pub enum Sf2900Error {
     EmptyNote,
     #[error("the form's XML (FormularXML) is not one well-formed XML element: {0}")]
     FormularXml(String),
+    #[error("the {field} contains a character XML cannot carry ({code} at character {position})")]
+    IllegalChar {
+        field: &'static str,
+        code: String,
+        position: usize,
+    },
+}
+
+/// XML 1.0 cannot carry most control characters, not even escaped: refuse them rather than
+/// send a request no platform can parse.
+fn check_xml_text(field: &'static str, s: &str) -> Result<(), Sf2900Error> {
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    match s.chars().enumerate().find(|(_, c)| bad(*c)) {
+        Some((i, c)) => Err(Sf2900Error::IllegalChar {
+            field,
+            code: format!("U+{:04X}", c as u32),
+            position: i + 1,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A CVR number as the contexts and routing carry it: exactly 8 ASCII digits.
@@ -167,6 +189,10 @@ impl Journalnotat {
         if notat.trim().is_empty() {
             return Err(Sf2900Error::EmptyNote);
         }
+        check_xml_text("journal note", notat)?;
+        if let Some(t) = titel {
+            check_xml_text("journal note's title", t)?;
+        }
         Ok(Journalnotat {
             id: uuid::Uuid::new_v4().to_string(),
             emne,
@@ -188,6 +214,7 @@ impl Formular {
     ) -> Result<Formular, Sf2900Error> {
         let emne = Emne::parse(emne)?;
         let facet = facet.map(Facet::parse).transpose()?;
+        check_xml_text("form's title", titel)?;
         // FormularXML holds exactly one element (xsd:any): refuse anything else here rather
         // than let the platform do it.
         xml::parse(formular_xml.as_bytes()).map_err(|e| Sf2900Error::FormularXml(e.to_string()))?;
@@ -537,6 +564,12 @@ mod tests {
         let e = Journalnotat::new("32.30.04", Some("g01"), None, "x", SYSTEM).unwrap_err();
         assert!(e.to_string().contains("'g01'"), "{e}");
         assert!(Formular::new("32.30.04", None, "t", "<a><b></a>").is_err());
+        let e = Journalnotat::new("32.30.04", None, None, "ok\u{1}", SYSTEM).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the journal note contains a character XML cannot carry (U+0001 at character 3)"
+        );
+        assert!(Journalnotat::new("32.30.04", None, None, "tab\tand\nlines æøå", SYSTEM).is_ok());
         assert!(RoutingValg::modtager("KSD").is_err());
     }
 
