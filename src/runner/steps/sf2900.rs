@@ -82,7 +82,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#"jeg sender et journalnotat med KLE "([^"]*)" direkte til "([^"]+)""#,
             r#"jeg sender et journalnotat med KLE "32.30.04" direkte til "KSD""#,
-            "FordelingsobjektAfsend of a journalnotat to one receiving system (RoutingModtagerAktoer), bypassing the fordelingsregler. The system is a name the target knows (see the group's notes) or a UUID.",
+            "FordelingsobjektAfsend of a journalnotat to one receiving system (RoutingModtagerAktoer), bypassing the fordelingsregler. The system is a UUID or a name: mock, from mocks/sf2900/modtagere.json; real target, one the target reported earlier in the scenario (a fordelingsregel precondition or a modtagerliste).",
             send_direct,
         )
         .with_check(check_authority),
@@ -100,7 +100,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#"jeg spørger, om "([^"]+)" kan modtage for CVR "([^"]*)""#,
             r#"jeg spørger, om "KSD" kan modtage for CVR "29189846""#,
-            "FordelingsmodtagerValider for one receiving system (name or UUID) and routing authority.",
+            "FordelingsmodtagerValider for one receiving system (a UUID or a name, as for 'direkte til') and routing authority.",
             validate,
         )
         .with_check(check_authority),
@@ -133,7 +133,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r"objektet er ikke leveret til noget system",
             "objektet er ikke leveret til noget system",
-            "The object sent last reached no receiving system. Mock: no simulated system received it. Real target: FordelingsmodtagerList names no system for it.",
+            "The object sent last reached no receiving system. Mock: no simulated system received it. Real target: the target's routing for the object names no system.",
             not_delivered,
         ),
         StepDef::new(
