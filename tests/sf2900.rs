@@ -493,6 +493,22 @@ fn broken_fordeling_data_is_a_usage_error_naming_the_file() {
     }
 }
 
+#[test]
+fn a_mocks_folder_without_sf2900_still_serves_the_other_services() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("mocks"), dir.path());
+    std::fs::remove_dir_all(dir.path().join("sf2900")).unwrap();
+    let m = dir.path().to_str().unwrap();
+    let (code, out) = run(sp(&["run", "--mocks", m, "--tags", "@SF1520"]));
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(sp(&["run", "--mocks", m, "--tags", "@SF2900"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("the mock has no SF2900 data") && out.contains("sf2900 is missing"),
+        "{out}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // The mock's answers to requests our own client would never send.
 

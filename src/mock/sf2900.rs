@@ -70,7 +70,7 @@ struct RegelEntry {
     note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Kvitteringer {
     pub source: String,
@@ -81,7 +81,7 @@ pub struct Kvitteringer {
     pub max_notat_tegn: usize,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KvitteringTekst {
     pub kode: String,
@@ -89,13 +89,13 @@ pub struct KvitteringTekst {
     pub begrundelse: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModtagetTekst {
     pub kvitteringstype: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransportTekst {
     pub faultstring: String,
@@ -166,11 +166,14 @@ impl Regel {
 }
 
 /// Everything `mocks/sf2900/` says.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Fordeling {
     pub modtagere: Vec<Modtager>,
     pub regler: Vec<Regel>,
     pub kvitteringer: Kvitteringer,
+    /// Set when the mocks folder has no `sf2900/` at all (a suite for other services): SF2900
+    /// calls then get a fault saying so, rather than the whole mock refusing to start.
+    pub missing: Option<std::path::PathBuf>,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
@@ -187,6 +190,12 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError
 impl Fordeling {
     pub fn load(mocks_dir: &Path) -> Result<Fordeling, DataError> {
         let dir = mocks_dir.join("sf2900");
+        if !dir.exists() {
+            return Ok(Fordeling {
+                missing: Some(dir),
+                ..Fordeling::default()
+            });
+        }
         let m_path = dir.join("modtagere.json");
         let r_path = dir.join("fordelingsregler.json");
         let invalid = |path: &Path, message: String| DataError::Invalid {
@@ -266,6 +275,7 @@ impl Fordeling {
             modtagere,
             regler,
             kvitteringer,
+            missing: None,
         })
     }
 
@@ -374,6 +384,9 @@ pub struct Modtaget {
 /// Add a rule for one scenario (a Givet-step on the embedded mock). The receiving system
 /// must be one of `mocks/sf2900/modtagere.json`.
 pub fn add_rule(p: &Platform, scenario: &str, regel: Regel) -> Result<(), String> {
+    if let Some(dir) = &p.sf2900.missing {
+        return Err(no_data(dir));
+    }
     let Some(m) = p.sf2900.modtager(&regel.modtager) else {
         return Err(format!(
             "the mock has no receiving system '{}' (known: {}); add it to mocks/sf2900/modtagere.json",
@@ -408,6 +421,13 @@ pub fn received(p: &Platform, scenario: &str) -> Vec<Modtaget> {
     s.modtaget.clone()
 }
 
+fn no_data(dir: &Path) -> String {
+    format!(
+        "the mock has no SF2900 data: {} is missing (copy mocks/sf2900/ from sp-contract)",
+        dir.display()
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // The service.
 
@@ -439,6 +459,14 @@ impl SoapService for Sf2900 {
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
+        if let Some(dir) = &p.sf2900.missing {
+            return SoapAnswer::Fault(super::platform::MockFault {
+                http_status: 500,
+                code: "soapenv:Server".into(),
+                string: no_data(dir),
+                errors: Vec::new(),
+            });
+        }
         let envelope_fault = |reason: String| {
             SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
         };
@@ -1213,6 +1241,7 @@ mod tests {
                 },
                 max_notat_tegn: 10,
             },
+            missing: None,
         }
     }
 
