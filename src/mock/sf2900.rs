@@ -573,7 +573,16 @@ fn seq<'e>(
             i += 1;
         }
         if got.len() < *min {
-            return Err(schema(format!("<{}> lacks <{name}>", el.local)));
+            let names: Vec<&str> = spec.iter().map(|s| s.0).collect();
+            return Err(schema(match children.get(i) {
+                Some(found) => format!(
+                    "<{}> lacks <{name}> (found <{}> in its place; expected in this order: {})",
+                    el.local,
+                    found.local,
+                    names.join(", ")
+                ),
+                None => format!("<{}> lacks <{name}>", el.local),
+            }));
         }
         out.insert(name.to_string(), got);
     }
@@ -1328,7 +1337,8 @@ mod tests {
         let el =
             xml::parse(format!("<a xmlns=\"{V2_NS}\"><x>1</x><z>2</z></a>").as_bytes()).unwrap();
         let spec = [("x", V2_NS, ONE), ("y", V2_NS, ONE), ("z", V2_NS, OPT)];
-        assert!(seq(&el, &spec).unwrap_err().1.contains("lacks <y>"));
+        let e = seq(&el, &spec).unwrap_err().1;
+        assert!(e.contains("lacks <y> (found <z> in its place"), "{e}");
         let spec = [("x", V2_NS, ONE)];
         assert!(seq(&el, &spec).unwrap_err().1.contains("<z> is unexpected"));
         let spec = [("x", TYPES_NS, ONE), ("z", V2_NS, OPT)];
