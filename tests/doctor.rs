@@ -235,7 +235,15 @@ fn services_without_agreement_or_probe_and_missing_data_are_reported() {
     let mock = InProcessMock::start(&repo().join("mocks"));
     let dir = tmp();
     // SF2900 is named but has no serviceaftale here: our configuration lacks it (exit 2).
-    let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+    // (The mock's data has one, so the configuration names only SF1520's.)
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            agreements: Some(vec![("SF1520", "677e8b63-6877-4d6c-bd3c-1f1dd02fea39")]),
+            ..Default::default()
+        },
+    );
     let (code, out) = doctor(&cfg, &["--service", "SF1520,SF2900"]);
     assert_eq!(code, 2, "{out}");
     assert!(
