@@ -5,23 +5,18 @@
 
 #[path = "support/modelled.rs"]
 mod modelled;
+#[path = "support/run.rs"]
+mod run_support;
 mod support;
 
+use run_support::{certs, copy_dir, repo, run_suite, run_with as run, suite};
 use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::mock::oir::{self as mock_oir, PosteringService, SortimentService};
 use sp_contract::mock::platform::{Caller, Platform};
 use sp_contract::services::oir::{self, model, Postering, PosteringSvar, SortimentSvar};
 use sp_contract::soap::{self, InvocationContext};
 use sp_contract::xml;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use support::xsd;
-
-const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn platform() -> Platform {
     Platform::load(&repo().join("mocks")).expect("mock data loads")
@@ -376,74 +371,6 @@ fn messages_validate_against_the_projects_xsds_and_kombits_standard_retur() {
 // ------------------------------------------------------------------------------------------
 // Through the binary.
 
-fn certs() -> String {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("test-certs")
-        .display()
-        .to_string()
-}
-
-fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
-    let mut c = Command::new(BIN);
-    c.current_dir(repo()).args(args).env("NO_COLOR", "1");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().expect("run sp-contract");
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-fn suite(feature: &str, mapping: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("features")).unwrap();
-    std::fs::write(dir.path().join("features/x.feature"), feature).unwrap();
-    copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
-    if let Some(m) = mapping {
-        std::fs::create_dir_all(dir.path().join("mocks/mappings")).unwrap();
-        std::fs::write(dir.path().join("mocks/mappings/override.json"), m).unwrap();
-    }
-    dir
-}
-
-fn run_suite(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let f = dir.join("features").display().to_string();
-    let m = dir.join("mocks").display().to_string();
-    let s = dir.join("snapshots").display().to_string();
-    let certs = certs();
-    let mut args = vec![
-        "run",
-        "--features",
-        &f,
-        "--mocks",
-        &m,
-        "--snapshots",
-        &s,
-        "--certs",
-        &certs,
-    ];
-    args.extend_from_slice(extra);
-    run(&args, &[])
-}
-
 const POSTING_FEATURE: &str = "# language: da\n@OiR\nEgenskab: x\n  Scenarie: y\n    Givet systemet bogfører efter sortimentet \"KY-ydelser\"\n    Når jeg sender en økonomipostering på \"100,00\" kr. på kontoen \"5.57.72\" dateret \"2026-03-15\"\n    Så økonomiposteringen accepteres\n";
 const SORTIMENT_FEATURE: &str = "# language: da\n@OiR\nEgenskab: x\n  Scenarie: y\n    Når jeg henter sortimentet \"KY-ydelser\" gældende \"2026-03-01\"\n    Så sortimentet har version 2\n";
 
@@ -472,7 +399,7 @@ fn sortiment_answer(inner: &str) -> String {
 
 #[test]
 fn bad_answers_fail_the_contract_with_a_clear_message() {
-    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    sp_contract::pki::ensure(&certs()).unwrap();
     let ok = "<sd:StandardRetur><sd:StatusKode>20</sd:StatusKode></sd:StandardRetur>";
     let cases = [
         (POSTING_FEATURE, model::POSTERING_PATH, "<html>no</html>".to_string(), "not a SOAP response"),
@@ -516,7 +443,7 @@ fn bad_answers_fail_the_contract_with_a_clear_message() {
 
 #[test]
 fn a_changed_sortiment_shows_as_a_snapshot_diff() {
-    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    sp_contract::pki::ensure(&certs()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
     copy_dir(&repo().join("snapshots"), &dir.path().join("snapshots"));
@@ -558,7 +485,7 @@ fn a_changed_sortiment_shows_as_a_snapshot_diff() {
 
 #[test]
 fn real_targets_are_refused_before_anything_is_sent() {
-    let pki = sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    let pki = sp_contract::pki::ensure(&certs()).unwrap();
     let dir = suite(POSTING_FEATURE, None);
     let cfg = dir.path().join("sp-contract.toml");
     std::fs::write(
@@ -626,7 +553,7 @@ fn broken_sortiment_data_stops_the_mock_with_the_file_named() {
 
 #[test]
 fn a_mocks_folder_without_sortiments_still_starts_and_names_the_missing_file() {
-    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    sp_contract::pki::ensure(&certs()).unwrap();
     let dir = suite(POSTING_FEATURE, None);
     std::fs::remove_dir_all(dir.path().join("mocks/oir")).unwrap();
     let (code, out) = run_suite(dir.path(), &[]);

@@ -4,8 +4,11 @@
 
 #[path = "support/modelled.rs"]
 mod modelled;
+#[path = "support/run.rs"]
+mod run_support;
 mod support;
 
+use run_support::{certs, repo, run_suite, run_with as run, suite};
 use sp_contract::klassifikation::Catalogue;
 use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::mock::platform::{Caller, Platform};
@@ -16,17 +19,10 @@ use sp_contract::services::sf1470::{
 };
 use sp_contract::soap::{self, InvocationContext};
 use sp_contract::xml;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use support::xsd;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
 const FAR: &str = "1503801015";
 const UNKNOWN_KLASSE: &str = "daabc515-703d-4077-921a-3688daf6b79f";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn platform() -> Platform {
     Platform::load(&repo().join("mocks")).expect("mock data loads")
@@ -516,75 +512,6 @@ fn the_schema_has_teeth() {
 // ------------------------------------------------------------------------------------------
 // Through the binary.
 
-fn certs() -> String {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("test-certs")
-        .display()
-        .to_string()
-}
-
-fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
-    let mut c = Command::new(BIN);
-    c.current_dir(repo()).args(args).env("NO_COLOR", "1");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().expect("run sp-contract");
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-/// A suite folder with one feature and a copy of the mocks, plus an optional override mapping.
-fn suite(feature: &str, mapping: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("features")).unwrap();
-    std::fs::write(dir.path().join("features/x.feature"), feature).unwrap();
-    copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
-    if let Some(m) = mapping {
-        std::fs::create_dir_all(dir.path().join("mocks/mappings")).unwrap();
-        std::fs::write(dir.path().join("mocks/mappings/override.json"), m).unwrap();
-    }
-    dir
-}
-
-fn run_suite(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let f = dir.join("features").display().to_string();
-    let m = dir.join("mocks").display().to_string();
-    let s = dir.join("snapshots").display().to_string();
-    let certs = certs();
-    let mut args = vec![
-        "run",
-        "--features",
-        &f,
-        "--mocks",
-        &m,
-        "--snapshots",
-        &s,
-        "--certs",
-        &certs,
-    ];
-    args.extend_from_slice(extra);
-    run(&args, &[])
-}
-
 const IMPORT_FEATURE: &str = "# language: da\n@SF1470\nEgenskab: x\n  Scenarie: y\n    Givet en sag \"s\" for borgeren \"far\" med KLE \"27.35.04\" og handlingsfacet \"G01\"\n    Når jeg indekserer sagen \"s\"\n    Så indekset svarer OK\n";
 
 fn answering(body: &str) -> String {
@@ -606,7 +533,7 @@ fn importer_answer(standard_retur: &str) -> String {
 
 #[test]
 fn bad_answers_fail_the_contract_with_a_clear_message() {
-    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    sp_contract::pki::ensure(&certs()).unwrap();
     let cases = [
         ("this is not xml".to_string(), "not a SOAP response"),
         (
@@ -641,7 +568,7 @@ fn bad_answers_fail_the_contract_with_a_clear_message() {
 
 #[test]
 fn concurrent_scenarios_never_see_each_others_cases() {
-    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    sp_contract::pki::ensure(&certs()).unwrap();
     // Eight scenarios index a case for the same citizen at the same time; each must find
     // exactly its own.
     let rows: String = (1..=8).map(|i| format!("      | {i} |\n")).collect();
@@ -656,7 +583,7 @@ fn concurrent_scenarios_never_see_each_others_cases() {
 
 #[test]
 fn real_targets_are_refused_before_anything_is_sent() {
-    let pki = sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    let pki = sp_contract::pki::ensure(&certs()).unwrap();
     let dir = suite(IMPORT_FEATURE, None);
     // 0.0.0.0 is not the loopback address a mock listens on; had the step connected, nothing
     // listens on port 9 and the run would exit 3.
@@ -721,7 +648,7 @@ fn a_broken_catalogue_stops_the_mock_with_the_file_named() {
 
 #[test]
 fn a_mocks_folder_without_the_catalogue_still_serves_sf1520_and_names_the_missing_file() {
-    sp_contract::pki::ensure(Path::new(&certs())).unwrap();
+    sp_contract::pki::ensure(&certs()).unwrap();
     let feature = format!(
         "{IMPORT_FEATURE}\n  Scenarie: cpr\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret er en succes\n"
     );

@@ -227,3 +227,46 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
     }
     let _ = to.shutdown(std::net::Shutdown::Write);
 }
+
+/// Run the binary (in the repository folder) with these arguments and extra environment.
+pub fn run_with(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut c = sp(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    run(c)
+}
+
+/// A suite folder with one feature and a copy of the mocks, plus an optional override mapping.
+pub fn suite(feature: &str, mapping: Option<&str>) -> tempfile::TempDir {
+    let dir = tmp();
+    std::fs::create_dir_all(dir.path().join("features")).unwrap();
+    std::fs::write(dir.path().join("features/x.feature"), feature).unwrap();
+    copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
+    if let Some(m) = mapping {
+        std::fs::create_dir_all(dir.path().join("mocks/mappings")).unwrap();
+        std::fs::write(dir.path().join("mocks/mappings/override.json"), m).unwrap();
+    }
+    dir
+}
+
+/// Run a suite made by [`suite`] against the embedded mock.
+pub fn run_suite(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let f = dir.join("features").display().to_string();
+    let m = dir.join("mocks").display().to_string();
+    let s = dir.join("snapshots").display().to_string();
+    let c = certs().display().to_string();
+    let mut args = vec![
+        "run",
+        "--features",
+        &f,
+        "--mocks",
+        &m,
+        "--snapshots",
+        &s,
+        "--certs",
+        &c,
+    ];
+    args.extend_from_slice(extra);
+    run_with(&args, &[])
+}
