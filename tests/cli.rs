@@ -4,39 +4,12 @@
 use sp_contract::mock::platform::Platform;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// One test PKI shared by every test process (creation is safe under concurrency).
-fn certs() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs")
-}
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("tempdir")
-}
-
-fn sp(args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(repo()).args(args).env("NO_COLOR", "1");
-    c
-}
-
-fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> (i32, String) {
-    let out: Output = cmd.borrow_mut().output().expect("run sp-contract");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
+#[path = "support/run.rs"]
+mod run_support;
+use run_support::{certs, copy_dir, repo, run, sp, tmp};
 
 fn certs_arg() -> String {
     certs().display().to_string()
@@ -212,18 +185,6 @@ fn remote_config(dir: &Path, url: &str, password_env: &str, extra: &str) -> Path
     let path = dir.join("sp-contract.toml");
     std::fs::write(&path, cfg).unwrap();
     path
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]
