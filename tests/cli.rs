@@ -2,14 +2,12 @@
 //! suite against the embedded mock and against `mock serve` configured as a remote target.
 
 use sp_contract::mock::platform::Platform;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
 #[path = "support/run.rs"]
 mod run_support;
-use run_support::{certs, copy_dir, repo, run, sp, tmp};
+use run_support::{certs, copy_dir, repo, run, serve, sp, tmp};
 
 fn certs_arg() -> String {
     certs().display().to_string()
@@ -113,45 +111,6 @@ fn broken_feature_file_names_file_line_and_column() {
     let (code, out) = run(sp(&["list", "--features", &f]));
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("# language: da"), "{out}");
-}
-
-/// `mock serve` in the background, stopped on drop.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve() -> Served {
-    let mut child = sp(&[
-        "mock",
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--certs",
-        &certs_arg(),
-    ])
-    .stdout(Stdio::piped())
-    .stderr(Stdio::inherit())
-    .spawn()
-    .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().expect("serve prints its URL").unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("https://"))
-        .expect("URL in first line")
-        .to_string();
-    // Keep draining so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, url }
 }
 
 /// A config whose target `local` is the served mock, with aliases resolving like the mock's.

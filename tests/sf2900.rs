@@ -3,29 +3,23 @@
 //! oversized journal notes, invalid UTF-8 in an answer, a fault without detail, broken mock
 //! data): clear messages, the documented exit codes, never a panic.
 
+#[path = "support/run.rs"]
+mod run_support;
 mod support;
 
+use run_support::{certs, copy_dir, repo, serve};
 use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::mock::platform::{Caller, Platform};
 use sp_contract::mock::sf2900::Sf2900;
 use sp_contract::services::sf2900 as svc;
 use sp_contract::xml;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use support::xsd;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
 const SYSTEM: &str = "903c9e8b-9112-4e92-9860-3c82eae5d61e";
 const CERT_CN: &str = "sp-contract testsystem (FOCES)";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn certs() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs")
-}
 
 fn sp(args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
@@ -64,18 +58,6 @@ fn features(dir: &tempfile::TempDir) -> String {
     dir.path().join("features").display().to_string()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// A copy of `mocks/` with one extra WireMock mapping that overrides the SF2900 endpoint.
 fn mocks_with_mapping(mapping: &serde_json::Value) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -95,40 +77,6 @@ fn sf2900_schema() -> PathBuf {
 
 // ---------------------------------------------------------------------------------------
 // The precondition mechanism.
-
-/// `mock serve` in the background, stopped on drop.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve() -> Served {
-    sp_contract::pki::ensure(&certs()).unwrap();
-    let mut child = Command::new(BIN)
-        .current_dir(repo())
-        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--certs"])
-        .arg(certs())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().expect("serve prints its URL").unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("https://"))
-        .expect("URL in the first line")
-        .to_string();
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, url }
-}
 
 /// A config whose target `local` is the served mock: a "real" target to sp-contract, so
 /// preconditions are verified there, not set up.

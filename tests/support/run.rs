@@ -270,3 +270,40 @@ pub fn run_suite(dir: &Path, extra: &[&str]) -> (i32, String) {
     args.extend_from_slice(extra);
     run_with(&args, &[])
 }
+
+/// `sp-contract mock serve` in the background on a free loopback port, stopped on drop.
+pub struct Served {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn serve() -> Served {
+    use std::io::BufRead;
+    pki();
+    let mut child = sp(&["mock", "serve", "--addr", "127.0.0.1:0", "--certs"])
+        .arg(certs())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start mock serve");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("piped")).lines();
+    let first = lines
+        .next()
+        .expect("serve prints its URL")
+        .expect("readable");
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("https://"))
+        .expect("URL in the first line")
+        .to_string();
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, url }
+}
