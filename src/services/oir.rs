@@ -9,7 +9,7 @@
 //! KOMBIT's documentation package is at hand. Until then [`model::CHECKED_AGAINST_CONTRACT`]
 //! is false and the steps send these calls only to sp-contract's own mock.
 
-use super::sagdok::{self, child_ns, children_ns, is_uuid, StandardRetur, Writer};
+use super::sagdok::{self, child_ns, children_ns, expect, invalid, is_uuid, StandardRetur, Writer};
 use super::ServiceInfo;
 use crate::soap::{self, InvocationContext, AUTCTX_NS, CALLCTX_NS, INVCTX_NS};
 use crate::xml::Element;
@@ -99,55 +99,14 @@ pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
     service_uuid: Some(model::POSTERING_SERVICE_UUID),
 };
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OirError {
-    #[error("expected <{expected}> in namespace {ns}, got <{found}> in namespace {found_ns}")]
-    Unexpected {
-        expected: &'static str,
-        ns: &'static str,
-        found: String,
-        found_ns: String,
-    },
-    #[error("<{parent}> lacks <{element}>")]
-    Missing { parent: String, element: String },
-    #[error("<{element}> '{value}' is not valid: {reason}")]
-    Invalid {
-        element: String,
-        value: String,
-        reason: String,
-    },
-    #[error("<{element}> is unexpected in <{parent}>")]
-    Extra { parent: String, element: String },
-    #[error(transparent)]
-    Sagdok(#[from] sagdok::SagdokError),
-}
-
-fn invalid(element: &str, value: &str, reason: impl Into<String>) -> OirError {
-    OirError::Invalid {
-        element: element.to_string(),
-        value: crate::redact::mask_cpr(value),
-        reason: reason.into(),
-    }
-}
+/// Shape errors of this service's messages.
+pub type OirError = super::sagdok::ShapeError;
 
 fn req<'a>(el: &'a Element, ns: &str, local: &str) -> Result<&'a Element, OirError> {
-    child_ns(el, ns, local).ok_or_else(|| OirError::Missing {
+    child_ns(el, ns, local).ok_or_else(|| super::sagdok::ShapeError::Missing {
         parent: el.local.clone(),
         element: local.to_string(),
     })
-}
-
-fn expect(el: &Element, ns: &'static str, local: &'static str) -> Result<(), OirError> {
-    if el.local == local && el.ns.as_deref() == Some(ns) {
-        Ok(())
-    } else {
-        Err(OirError::Unexpected {
-            expected: local,
-            ns,
-            found: el.local.clone(),
-            found_ns: el.ns.clone().unwrap_or_else(|| "(none)".into()),
-        })
-    }
 }
 
 /// Only the contexts and `allowed` may appear in a request wrapper.
@@ -160,7 +119,7 @@ fn only_children(el: &Element, ns: &str, allowed: &[&str]) -> Result<(), OirErro
                 | ("InvocationContext", Some(INVCTX_NS))
         ) || (c.ns.as_deref() == Some(ns) && allowed.contains(&c.local.as_str()));
         if !ok {
-            return Err(OirError::Extra {
+            return Err(super::sagdok::ShapeError::Extra {
                 parent: el.local.clone(),
                 element: c.local.clone(),
             });
@@ -499,7 +458,7 @@ pub fn parse_afsend_request(payload: &Element) -> Result<(String, Vec<Postering>
     let mut out = Vec::new();
     for x in list.elements() {
         if x.local != model::POSTERING || x.ns.as_deref() != Some(ns) {
-            return Err(OirError::Extra {
+            return Err(super::sagdok::ShapeError::Extra {
                 parent: list.local.clone(),
                 element: x.local.clone(),
             });
@@ -541,7 +500,7 @@ pub fn parse_afsend_request(payload: &Element) -> Result<(String, Vec<Postering>
         });
     }
     if out.is_empty() {
-        return Err(OirError::Missing {
+        return Err(super::sagdok::ShapeError::Missing {
             parent: list.local.clone(),
             element: model::POSTERING.into(),
         });

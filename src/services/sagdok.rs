@@ -30,6 +30,60 @@ pub enum SagdokError {
     BadUuid { element: String, value: String },
 }
 
+/// What is wrong with the shape of a modelled OIO message (SF1470, ØiR): one error type for
+/// the reading helpers both services share. Values are CPR-masked (a party URN carries one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    #[error("expected <{expected}> in namespace {ns}, got <{found}> in namespace {found_ns}")]
+    Unexpected {
+        expected: String,
+        ns: &'static str,
+        found: String,
+        found_ns: String,
+    },
+    #[error("<{parent}> lacks <{element}>")]
+    Missing { parent: String, element: String },
+    #[error("<{element}> '{value}' is not valid: {reason}")]
+    Invalid {
+        element: String,
+        value: String,
+        reason: String,
+    },
+    #[error("<{element}> is unexpected in <{parent}>")]
+    Extra { parent: String, element: String },
+    #[error(transparent)]
+    Sagdok(#[from] SagdokError),
+}
+
+pub fn invalid(element: &str, value: &str, reason: impl Into<String>) -> ShapeError {
+    ShapeError::Invalid {
+        element: element.to_string(),
+        value: crate::redact::mask_cpr(value),
+        reason: reason.into(),
+    }
+}
+
+pub fn missing(parent: &Element, element: &str) -> ShapeError {
+    ShapeError::Missing {
+        parent: parent.local.clone(),
+        element: element.to_string(),
+    }
+}
+
+/// The element is `local` in namespace `ns`.
+pub fn expect(el: &Element, ns: &'static str, local: &str) -> Result<(), ShapeError> {
+    if el.local == local && el.ns.as_deref() == Some(ns) {
+        Ok(())
+    } else {
+        Err(ShapeError::Unexpected {
+            expected: local.to_string(),
+            ns,
+            found: el.local.clone(),
+            found_ns: el.ns.clone().unwrap_or_else(|| "(none)".into()),
+        })
+    }
+}
+
 /// `StandardRetur`: the outcome of an OIO operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StandardRetur {

@@ -13,7 +13,9 @@
 //! sends the context model (InvocationContext), which only its own mock accepts; calls to any
 //! other target are refused before sending (see `runner::steps::sdi`).
 
-use super::sagdok::{self, child_ns, children_ns, is_uuid, StandardRetur, Writer};
+use super::sagdok::{
+    self, child_ns, children_ns, expect, invalid, is_uuid, missing, StandardRetur, Writer,
+};
 use super::ServiceInfo;
 use crate::soap::{self, InvocationContext, AUTCTX_NS, CALLCTX_NS, INVCTX_NS};
 use crate::xml::Element;
@@ -162,57 +164,8 @@ pub const INFO: ServiceInfo = ServiceInfo {
     service_uuid: Some(model::SERVICE_UUID),
 };
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Sf1470Error {
-    #[error("expected <{expected}> in namespace {ns}, got <{found}> in namespace {found_ns}")]
-    Unexpected {
-        expected: String,
-        ns: &'static str,
-        found: String,
-        found_ns: String,
-    },
-    #[error("<{parent}> lacks <{element}>")]
-    Missing { parent: String, element: String },
-    #[error("<{element}> '{value}' is not valid: {reason}")]
-    Invalid {
-        element: String,
-        value: String,
-        reason: String,
-    },
-    #[error("<{element}> is unexpected in <{parent}>")]
-    Extra { parent: String, element: String },
-    #[error(transparent)]
-    Sagdok(#[from] sagdok::SagdokError),
-}
-
-fn invalid(element: &str, value: &str, reason: impl Into<String>) -> Sf1470Error {
-    Sf1470Error::Invalid {
-        element: element.to_string(),
-        // A party URN carries a CPR number: never let it into a message unmasked.
-        value: crate::redact::mask_cpr(value),
-        reason: reason.into(),
-    }
-}
-
-fn missing(parent: &Element, element: &str) -> Sf1470Error {
-    Sf1470Error::Missing {
-        parent: parent.local.clone(),
-        element: element.to_string(),
-    }
-}
-
-fn expect(el: &Element, ns: &'static str, local: &str) -> Result<(), Sf1470Error> {
-    if el.local == local && el.ns.as_deref() == Some(ns) {
-        Ok(())
-    } else {
-        Err(Sf1470Error::Unexpected {
-            expected: local.to_string(),
-            ns,
-            found: el.local.clone(),
-            found_ns: el.ns.clone().unwrap_or_else(|| "(none)".into()),
-        })
-    }
-}
+/// Shape errors of this service's messages.
+pub type Sf1470Error = super::sagdok::ShapeError;
 
 fn req<'a>(el: &'a Element, ns: &str, local: &str) -> Result<&'a Element, Sf1470Error> {
     child_ns(el, ns, local).ok_or_else(|| missing(el, local))
@@ -504,7 +457,7 @@ pub fn parse_sag(el: &Element) -> Result<Sag, Sf1470Error> {
             let liste = match (r.ns.as_deref(), Liste::named(&r.local)) {
                 (Some(model::SAG_NS), Some(l)) => l,
                 _ => {
-                    return Err(Sf1470Error::Extra {
+                    return Err(super::sagdok::ShapeError::Extra {
                         parent: model::RELATION_LISTE.into(),
                         element: r.local.clone(),
                     })
@@ -705,7 +658,7 @@ pub fn parse_request(op: &Operation, payload: &Element) -> Result<Request, Sf147
                 | ("InvocationContext", Some(INVCTX_NS))
         ) || (c.local == op.input && c.ns.as_deref() == Some(model::SDI_NS));
         if !known {
-            return Err(Sf1470Error::Extra {
+            return Err(super::sagdok::ShapeError::Extra {
                 parent: payload.local.clone(),
                 element: c.local.clone(),
             });
@@ -718,7 +671,7 @@ pub fn parse_request(op: &Operation, payload: &Element) -> Result<Request, Sf147
                 .iter()
                 .any(|(ns, l)| c.local == *l && c.ns.as_deref() == Some(*ns))
             {
-                return Err(Sf1470Error::Extra {
+                return Err(super::sagdok::ShapeError::Extra {
                     parent: input.local.clone(),
                     element: c.local.clone(),
                 });
@@ -942,7 +895,7 @@ pub fn parse_response(payload: &Element) -> Result<Response, Sf1470Error> {
         .iter()
         .find(|op| payload.local == op.response)
     else {
-        return Err(Sf1470Error::Unexpected {
+        return Err(super::sagdok::ShapeError::Unexpected {
             expected: model::OPERATIONS
                 .iter()
                 .map(|o| o.response)
