@@ -198,6 +198,34 @@ pub fn invocation_fields(payload: &Element) -> Option<Result<InvocationFields, S
     })())
 }
 
+/// The context security model's whole check for one call: an InvocationContext is present
+/// (else the platform's "security model not provided" fault), valid against the schema, and
+/// names an approved serviceaftale for this service that the calling certificate may use.
+pub fn require_invocation(
+    p: &Platform,
+    service: &ServiceInfo,
+    payload: &Element,
+    caller: &Caller,
+) -> Result<InvocationFields, SoapAnswer> {
+    let ic = match invocation_fields(payload) {
+        None => {
+            return Err(SoapAnswer::Fault(p.fault(
+                "missing_security_context",
+                &[("supported", "KombitToken, InvocationContext")],
+            )))
+        }
+        Some(Err(e)) => {
+            return Err(SoapAnswer::Fault(
+                p.fault("schema_validation", &[("reason", &e)]),
+            ))
+        }
+        Some(Ok(ic)) => ic,
+    };
+    p.authorize_invocation(service, &ic, caller)
+        .map_err(SoapAnswer::Fault)?;
+    Ok(ic)
+}
+
 /// Check that the payload's children appear in the XSD sequence order given (each optional).
 /// Stubs are strict (serviceplatform.md §7.7): the snapshot diff tells if exttest is lenient.
 pub fn check_order(payload: &Element, order: &[&str]) -> Result<(), String> {

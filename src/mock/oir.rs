@@ -6,7 +6,7 @@
 //! schema is the platform's `schema_validation` fault. Nothing is booked: the mock keeps no
 //! state for ØiR.
 
-use super::endpoint::{check_order, invocation_fields, SoapAnswer, SoapCall, SoapService};
+use super::endpoint::{check_order, require_invocation, SoapAnswer, SoapCall, SoapService};
 use super::platform::{DataError, Platform};
 use crate::services::oir::{
     self, format_date, model, parse_beloeb, parse_date, Kvittering, Postering, PosteringSvar,
@@ -331,18 +331,7 @@ fn admit(
         )));
     }
     check_order(payload, order).map_err(schema)?;
-    let ic = match invocation_fields(payload) {
-        None => {
-            return Err(SoapAnswer::Fault(p.fault(
-                "missing_security_context",
-                &[("supported", "KombitToken, InvocationContext")],
-            )))
-        }
-        Some(Err(e)) => return Err(schema(e)),
-        Some(Ok(ic)) => ic,
-    };
-    p.authorize_invocation(info, &ic, &call.caller)
-        .map_err(SoapAnswer::Fault)?;
+    let ic = require_invocation(p, info, payload, &call.caller)?;
     Ok(ic.user_system_uuid)
 }
 

@@ -11,7 +11,7 @@
 //!
 //! The real SF1470 takes an IDWS token; the mock takes the context model (InvocationContext).
 
-use super::endpoint::{check_order, invocation_fields, SoapAnswer, SoapCall, SoapService};
+use super::endpoint::{check_order, require_invocation, SoapAnswer, SoapCall, SoapService};
 use super::platform::{DataError, MockFault, Platform};
 use crate::klassifikation::{Catalogue, Facet, KlassifikationError, ReferenceKind};
 use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
@@ -403,18 +403,8 @@ impl SoapService for Sf1470 {
         if let Err(e) = check_order(payload, &sf1470::request_order(op)) {
             return schema(e);
         }
-        let ic = match invocation_fields(payload) {
-            None => {
-                return SoapAnswer::Fault(p.fault(
-                    "missing_security_context",
-                    &[("supported", "KombitToken, InvocationContext")],
-                ))
-            }
-            Some(Err(e)) => return schema(e),
-            Some(Ok(ic)) => ic,
-        };
-        if let Err(f) = p.authorize_invocation(&sf1470::INFO, &ic, &call.caller) {
-            return SoapAnswer::Fault(f);
+        if let Err(refusal) = require_invocation(p, &sf1470::INFO, payload, &call.caller) {
+            return refusal;
         }
         let request = match sf1470::parse_request(op, payload) {
             Ok(r) => r,

@@ -3,7 +3,7 @@
 //! `cpr_not_found` in `mocks/faults.json`); the public record does not show what the real
 //! service returns.
 
-use super::endpoint::{check_order, invocation_fields, SoapAnswer, SoapCall, SoapService};
+use super::endpoint::{check_order, require_invocation, SoapAnswer, SoapCall, SoapService};
 use super::platform::Platform;
 use crate::services::{sf1520, ServiceInfo};
 
@@ -41,18 +41,8 @@ impl SoapService for Sf1520 {
         ) {
             return schema(e);
         }
-        let ic = match invocation_fields(payload) {
-            None => {
-                return SoapAnswer::Fault(p.fault(
-                    "missing_security_context",
-                    &[("supported", "KombitToken, InvocationContext")],
-                ))
-            }
-            Some(Err(e)) => return schema(e),
-            Some(Ok(ic)) => ic,
-        };
-        if let Err(f) = p.authorize_invocation(&sf1520::INFO, &ic, &call.caller) {
-            return SoapAnswer::Fault(f);
+        if let Err(refusal) = require_invocation(p, &sf1520::INFO, payload, &call.caller) {
+            return refusal;
         }
         let Some(pnr) = payload
             .elements()

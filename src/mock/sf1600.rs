@@ -7,7 +7,7 @@
 //! F always prints. Accepted letters produce PKO_PostStatus messages keyed by their
 //! AfsendelseIdentifikator.
 
-use super::endpoint::{check_order, invocation_fields, SoapAnswer, SoapCall, SoapService};
+use super::endpoint::{check_order, require_invocation, SoapAnswer, SoapCall, SoapService};
 use super::platform::Platform;
 use super::sf1601::{enrolled, record_letter, Channel, LetterRecord, PostData};
 use crate::services::{sf1600, sf1601::Register, ServiceInfo};
@@ -66,18 +66,8 @@ impl SoapService for Sf1600 {
         ) {
             return schema(e);
         }
-        let ic = match invocation_fields(payload) {
-            None => {
-                return SoapAnswer::Fault(p.fault(
-                    "missing_security_context",
-                    &[("supported", "KombitToken, InvocationContext")],
-                ))
-            }
-            Some(Err(e)) => return schema(e),
-            Some(Ok(ic)) => ic,
-        };
-        if let Err(f) = p.authorize_invocation(&sf1600::INFO, &ic, &call.caller) {
-            return SoapAnswer::Fault(f);
+        if let Err(refusal) = require_invocation(p, &sf1600::INFO, payload, &call.caller) {
+            return refusal;
         }
         let Some(body_el) = payload
             .elements()
