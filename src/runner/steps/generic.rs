@@ -244,20 +244,23 @@ fn is_fault(w: &mut World, _a: Args) -> StepFuture<'_> {
 }
 
 fn fault_code(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        let f = w.fault()?;
-        let codes = f.codes();
-        if codes.iter().any(|c| c == a.get(0)) {
-            Ok(())
-        } else {
-            Err(contract(format!(
-                "expected fault code {}, got {} ({})",
-                a.get(0),
-                codes.join(", "),
-                f.summary()
-            )))
-        }
-    })
+    Box::pin(async move { expect_fault_code(w, a.get(0), "fault code") })
+}
+
+/// The last answer is a fault carrying `code` (ErrorCode, FejlKode, REST errorCode or
+/// faultcode); `noun` names it in the message ("fault code", "refusal code").
+pub(crate) fn expect_fault_code(w: &World, code: &str, noun: &str) -> Result<(), StepFailure> {
+    let f = w.fault()?;
+    let codes = f.codes();
+    if codes.iter().any(|c| c == code) {
+        Ok(())
+    } else {
+        Err(contract(format!(
+            "expected {noun} {code}, got {} ({})",
+            codes.join(", "),
+            f.summary()
+        )))
+    }
 }
 
 fn fault_text(w: &mut World, a: Args) -> StepFuture<'_> {

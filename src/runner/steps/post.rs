@@ -629,20 +629,7 @@ fn accepted(w: &mut World, _a: Args) -> StepFuture<'_> {
 }
 
 fn refused_with(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        let f = w.fault()?;
-        let codes = f.codes();
-        if codes.iter().any(|c| c == a.get(0)) {
-            Ok(())
-        } else {
-            Err(contract(format!(
-                "expected the refusal code {}, got {} ({})",
-                a.get(0),
-                codes.join(", "),
-                f.summary()
-            )))
-        }
-    })
+    Box::pin(async move { super::generic::expect_fault_code(w, a.get(0), "the refusal code") })
 }
 
 fn refused_by(w: &mut World, a: Args) -> StepFuture<'_> {
