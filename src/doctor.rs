@@ -16,9 +16,9 @@
 //!
 //! Implement [`Probe`] for it (see [`sf1520::Sf1520Probe`], a dozen lines for a SOAP
 //! service: build the request, hand it to [`ProbeCx::soap`]; [`sf1601::Sf1601Probe`] for a
-//! REST service of the token model, through [`ProbeCx::rest`]) and add it to [`probes`]. Say
-//! which [`SecurityModel`] the service uses, so the findings name what the platform checks.
-//! The call must only read: the doctor runs against production targets too.
+//! REST service of the token model, through [`ProbeCx::rest`]) and add it to [`probes`]. The
+//! service's [`SecurityModel`] (`ServiceInfo::security`) decides how the findings name the
+//! serviceaftale. The call must only read: the doctor runs against production targets too.
 
 pub mod sf1520;
 pub mod sf1600;
@@ -29,6 +29,7 @@ pub mod tls;
 use crate::config::{Target, DEFAULT_IDENTITY};
 use crate::error::ExitCode;
 use crate::pki::{CertInfo, IdentitySource};
+pub use crate::services::SecurityModel;
 use crate::services::ServiceInfo;
 use crate::soap::{self, Fault, InvocationContext, Reply};
 use crate::token::{TokenError, TokenSession};
@@ -230,32 +231,16 @@ impl DoctorReport {
 
 pub type ProbeFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, ProbeError>> + Send + 'a>>;
 
-/// How a service's calls are authorised: it decides what the platform can tell about the
-/// serviceaftale, and so what the doctor says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecurityModel {
-    /// InvocationContext: the call names the serviceaftale UUID (SF1520, SF1600).
-    Invocation,
-    /// AuthorityContext: the call names only the authority (CVR); the platform finds the
-    /// serviceaftale from the it-system the certificate is registered on (SF2900).
-    Authority,
-    /// The REST token model: the STS finds the serviceaftale from the certificate and the
-    /// authority's CVR when it issues a token (SF1601).
-    Token,
-}
-
-impl SecurityModel {
-    /// How the platform finds the serviceaftale, for the findings; None when the call names it.
-    fn finds_agreement(self) -> Option<&'static str> {
-        match self {
-            SecurityModel::Invocation => None,
-            SecurityModel::Authority => Some(
-                "AuthorityContext: the platform finds the serviceaftale from the certificate's it-system and the authority's CVR",
-            ),
-            SecurityModel::Token => Some(
-                "token model: the STS finds the serviceaftale from the certificate's it-system and the authority's CVR",
-            ),
-        }
+/// How the platform finds the serviceaftale, for the findings; None when the call names it.
+fn finds_agreement(model: SecurityModel) -> Option<&'static str> {
+    match model {
+        SecurityModel::Invocation => None,
+        SecurityModel::Authority => Some(
+            "AuthorityContext: the platform finds the serviceaftale from the certificate's it-system and the authority's CVR",
+        ),
+        SecurityModel::Token => Some(
+            "token model: the STS finds the serviceaftale from the certificate's it-system and the authority's CVR",
+        ),
     }
 }
 
@@ -263,10 +248,6 @@ impl SecurityModel {
 pub trait Probe: Send + Sync {
     /// The service this probe checks.
     fn service(&self) -> &'static ServiceInfo;
-    /// How the service's calls are authorised (default: InvocationContext).
-    fn security_model(&self) -> SecurityModel {
-        SecurityModel::Invocation
-    }
     /// The call in plain words, e.g. `PersonLookup of the test citizen "far"`.
     fn describe(&self, target: &Target) -> String;
     /// Make the call with the target's serviceaftale for the service ([`ProbeCx::agreement`]).
@@ -820,9 +801,7 @@ fn judge(
         .unwrap_or("(authority_cvr not configured)");
     // The serviceaftale by the UUID the call names, or, where the platform finds it from the
     // certificate and the CVR, by it-system and authority (the configured UUID is not sent).
-    let how = probe
-        .security_model()
-        .finds_agreement()
+    let how = finds_agreement(probe.service().security)
         .map(|how| format!("{how}; the configured {agreement} is not sent"));
     let the_agreement = match how {
         None => format!("serviceaftale {agreement}"),

@@ -6,7 +6,7 @@
 //! its `errorCode` and text like a SOAP fault (see [`super::classify_fault`]), and the finding
 //! names the hop.
 
-use super::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture, SecurityModel};
+use super::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
 use crate::config::Target;
 use crate::services::{sf1601, ServiceInfo};
 
@@ -21,10 +21,6 @@ fn citizen(target: &Target) -> Option<(&str, &str)> {
 impl Probe for Sf1601Probe {
     fn service(&self) -> &'static ServiceInfo {
         &sf1601::INFO
-    }
-
-    fn security_model(&self) -> SecurityModel {
-        SecurityModel::Token
     }
 
     fn describe(&self, target: &Target) -> String {

@@ -2,7 +2,7 @@
 //! the municipality's fordelingsregler name for a KLE emne), under the AuthorityContext
 //! model. It routes nothing and changes nothing.
 
-use super::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture, SecurityModel};
+use super::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
 use crate::config::Target;
 use crate::kle::Emne;
 use crate::services::{sf2900, ServiceInfo};
@@ -19,10 +19,6 @@ pub struct Sf2900Probe;
 impl Probe for Sf2900Probe {
     fn service(&self) -> &'static ServiceInfo {
         &sf2900::INFO
-    }
-
-    fn security_model(&self) -> SecurityModel {
-        SecurityModel::Authority
     }
 
     fn describe(&self, target: &Target) -> String {

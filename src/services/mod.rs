@@ -23,6 +23,24 @@ pub struct ServiceInfo {
     pub entity_id: &'static str,
     /// `service.uuid` from the contract package: the InvocationContext's ServiceUUID.
     pub service_uuid: Option<&'static str>,
+    /// How this tool's calls to the service are authorised (and the mock checks them).
+    pub security: SecurityModel,
+}
+
+/// How calls to a service are authorised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityModel {
+    /// InvocationContext in the request: the call names the serviceaftale UUID, the it-system,
+    /// the user and the ServiceUUID (SF1520, SF1600; SF1470 and ØiR on the mock).
+    Invocation,
+    /// AuthorityContext in the request: the call names only the authority (MunicipalityCVR);
+    /// the platform finds the serviceaftale from the it-system the certificate is registered
+    /// on (SF2900).
+    Authority,
+    /// The REST token model: STS, AccessTokenService, then the call with a holder-of-key
+    /// token; the STS finds the serviceaftale from the certificate and the authority's CVR
+    /// (SF1601).
+    Token,
 }
 
 pub const SERVICES: &[ServiceInfo] = &[

@@ -160,6 +160,8 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: model::PATH,
     entity_id: model::ENTITY_ID,
     service_uuid: Some(model::SERVICE_UUID),
+    // What sp-contract sends to its own mock; a real SF1470 takes an IDWS token (not yet).
+    security: super::SecurityModel::Invocation,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
