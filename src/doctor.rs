@@ -365,13 +365,7 @@ impl ProbeCx {
                 summary: format!("HTTP {} with an empty SOAP Body", http.status),
                 warning: None,
             },
-            Err(_) => Answer::Unexpected {
-                status: http.status,
-                snippet: crate::redact::text(
-                    String::from_utf8_lossy(&http.body[..http.body.len().min(200)]).trim(),
-                ),
-                expected: "a SOAP answer",
-            },
+            Err(_) => unexpected(http.status, &http.body, "a SOAP answer"),
         })
     }
 
@@ -407,20 +401,13 @@ impl ProbeCx {
             }) => {
                 // A refusal is the hop's JSON error; anything else from it is not its answer.
                 return Ok(
-                    match rest_answer(hop.name(), status, content_type.as_deref(), &body, |_| {
-                        Answer::Data {
-                            summary: String::new(),
-                            warning: None,
-                        }
-                    }) {
-                        a @ Answer::Refused { .. } => a,
-                        _ => Answer::Unexpected {
+                    match crate::rest::reply(status, content_type.as_deref(), &body) {
+                        Ok(Reply::Fault(fault)) => Answer::Refused {
+                            by: hop.name().to_string(),
                             status,
-                            snippet: crate::redact::text(
-                                String::from_utf8_lossy(&body[..body.len().min(200)]).trim(),
-                            ),
-                            expected: "a token or the platform's JSON error",
+                            fault,
                         },
+                        _ => unexpected(status, &body, "a token or the platform's JSON error"),
                     },
                 );
             }
@@ -465,11 +452,16 @@ fn rest_answer(
             status,
             fault,
         },
-        Err(u) => Answer::Unexpected {
-            status,
-            snippet: u.snippet,
-            expected: "the contract's JSON or XML",
-        },
+        Err(_) => unexpected(status, body, "the contract's JSON or XML"),
+    }
+}
+
+/// An answer that is not what the contract promises (`expected`), with its first bytes.
+fn unexpected(status: u16, body: &[u8], expected: &'static str) -> Answer {
+    Answer::Unexpected {
+        status,
+        snippet: crate::redact::text(String::from_utf8_lossy(&body[..body.len().min(200)]).trim()),
+        expected,
     }
 }
 
@@ -490,8 +482,9 @@ pub enum Access {
 }
 
 /// Sort a fault by its `ServiceplatformFault` ErrorCode, or a REST error by its `errorCode`
-/// (the mock's codes are in `mocks/faults.json` and `mocks/post/faults.json`), and failing that by its text in English or Danish, since the real
-/// platform's codes for these cases are not public.
+/// (the mock's codes are in `mocks/faults.json` and `mocks/post/faults.json`), and failing
+/// that by its text in English or Danish, since the real platform's codes for these cases
+/// are not public.
 pub fn classify_fault(f: &Fault) -> Access {
     let codes = f.codes();
     let has = |c: &str| codes.iter().any(|x| x.eq_ignore_ascii_case(c));
