@@ -218,6 +218,24 @@ fn sf1601_refusals_of_the_token_flow_name_the_step_and_the_hop() {
         no_cpr_in(&out);
     }
 
+    // A vendor's older mocks/post/faults.json without the wording for a pending serviceaftale:
+    // the STS says there is none, as it used to.
+    let mocks = mocks_with(dir.path(), "SF1601", Some("rejected"));
+    let faults = mocks.join("post/faults.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&faults).unwrap()).unwrap();
+    assert!(v["rest"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sts_agreement_not_approved")
+        .is_some());
+    std::fs::write(&faults, v.to_string()).unwrap();
+    let mock = InProcessMock::start(&mocks);
+    let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+    let (exit, out) = doctor(&cfg, &["--service", "SF1601"]);
+    assert_eq!(exit, 1, "{out}");
+    assert!(step(&out, 2).contains("NoServiceAgreement"), "{out}");
+
     // A certificate the platform does not know: the STS refuses it, step 1.
     let mock = InProcessMock::start(&repo().join("mocks"));
     let cfg = remote_config(
