@@ -15,17 +15,24 @@
 //! ## Adding a service
 //!
 //! Implement [`Probe`] for it (see [`sf1520::Sf1520Probe`], a dozen lines for a SOAP
-//! service: build the request, hand it to [`ProbeCx::soap`]) and add it to [`probes`]. The
-//! call must only read: the doctor runs against production targets too.
+//! service: build the request, hand it to [`ProbeCx::soap`]; [`sf1601::Sf1601Probe`] for a
+//! REST service of the token model, through [`ProbeCx::rest`]) and add it to [`probes`]. The
+//! service's [`SecurityModel`] (`ServiceInfo::security`) decides how the findings name the
+//! serviceaftale. The call must only read: the doctor runs against production targets too.
 
 pub mod sf1520;
+pub mod sf1600;
+pub mod sf1601;
+pub mod sf2900;
 pub mod tls;
 
 use crate::config::{Target, DEFAULT_IDENTITY};
 use crate::error::ExitCode;
 use crate::pki::{CertInfo, IdentitySource};
+pub use crate::services::SecurityModel;
 use crate::services::ServiceInfo;
 use crate::soap::{self, Fault, InvocationContext, Reply};
+use crate::token::{TokenError, TokenSession};
 use crate::transport::{Clients, TransportError};
 use std::future::Future;
 use std::pin::Pin;
@@ -224,6 +231,19 @@ impl DoctorReport {
 
 pub type ProbeFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, ProbeError>> + Send + 'a>>;
 
+/// How the platform finds the serviceaftale, for the findings; None when the call names it.
+fn finds_agreement(model: SecurityModel) -> Option<&'static str> {
+    match model {
+        SecurityModel::Invocation => None,
+        SecurityModel::Authority => Some(
+            "AuthorityContext: the platform finds the serviceaftale from the certificate's it-system and the authority's CVR",
+        ),
+        SecurityModel::Token => Some(
+            "token model: the STS finds the serviceaftale from the certificate's it-system and the authority's CVR",
+        ),
+    }
+}
+
 /// One harmless read call per service, to see whether its serviceaftale lets calls through.
 pub trait Probe: Send + Sync {
     /// The service this probe checks.
@@ -238,7 +258,12 @@ pub trait Probe: Send + Sync {
 
 /// Every probe the doctor knows. Add a service's probe here.
 pub fn probes() -> Vec<Box<dyn Probe>> {
-    vec![Box::new(sf1520::Sf1520Probe)]
+    vec![
+        Box::new(sf1520::Sf1520Probe),
+        Box::new(sf1600::Sf1600Probe),
+        Box::new(sf1601::Sf1601Probe),
+        Box::new(sf2900::Sf2900Probe),
+    ]
 }
 
 fn probe_for(service: &str) -> Option<Box<dyn Probe>> {
@@ -258,8 +283,20 @@ pub enum Answer {
     },
     /// A SOAP fault; what it means is decided by [`classify_fault`].
     Fault(Fault),
-    /// Not the service's answer: a gateway's error page, an empty or non-SOAP body.
-    NotSoap { status: u16, snippet: String },
+    /// A REST refusal (the JSON error as a fault) from `by`: the STS, AccessTokenService or
+    /// the service itself. Classified like a SOAP fault.
+    Refused {
+        by: String,
+        status: u16,
+        fault: Fault,
+    },
+    /// Not the service's answer: a gateway's error page, an empty or unreadable body.
+    /// `expected`: what the contract promises ("a SOAP answer").
+    Unexpected {
+        status: u16,
+        snippet: String,
+        expected: &'static str,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -269,6 +306,10 @@ pub enum ProbeError {
     /// The target lacks something the probe needs (exit 2).
     #[error("{0}")]
     Setup(String),
+    /// The platform answered HTTP 200 with something the contract does not allow (a token
+    /// hop's malformed reply): exit 1.
+    #[error("{0}")]
+    Contract(String),
 }
 
 /// What a probe gets to make its call.
@@ -324,13 +365,103 @@ impl ProbeCx {
                 summary: format!("HTTP {} with an empty SOAP Body", http.status),
                 warning: None,
             },
-            Err(_) => Answer::NotSoap {
-                status: http.status,
-                snippet: crate::redact::text(
-                    String::from_utf8_lossy(&http.body[..http.body.len().min(200)]).trim(),
-                ),
-            },
+            Err(_) => unexpected(http.status, &http.body, "a SOAP answer"),
         })
+    }
+
+    /// Call a REST service of the token model with the target's own certificate: an access
+    /// token for `entity_id` through the STS and AccessTokenService (a fresh one: the doctor
+    /// keeps no cache), then `method path` with it. A hop that refuses is the answer
+    /// ([`Answer::Refused`] naming the hop), as is the service's own refusal; `summarise`
+    /// reads the service's data.
+    pub async fn rest(
+        &self,
+        service: &ServiceInfo,
+        entity_id: &str,
+        method: reqwest::Method,
+        path: &str,
+        summarise: impl FnOnce(&crate::xml::Element) -> Answer,
+    ) -> Result<Answer, ProbeError> {
+        let mut session = TokenSession::default();
+        let token = match session
+            .token(
+                &self.clients,
+                DEFAULT_IDENTITY,
+                entity_id,
+                &self.mock_headers,
+            )
+            .await
+        {
+            Ok(t) => t,
+            Err(TokenError::Refused {
+                hop,
+                status,
+                content_type,
+                body,
+            }) => {
+                // A refusal is the hop's JSON error; anything else from it is not its answer.
+                return Ok(
+                    match crate::rest::reply(status, content_type.as_deref(), &body) {
+                        Ok(Reply::Fault(fault)) => Answer::Refused {
+                            by: hop.name().to_string(),
+                            status,
+                            fault,
+                        },
+                        _ => unexpected(status, &body, "a token or the platform's JSON error"),
+                    },
+                );
+            }
+            Err(TokenError::Transport { source, .. }) => return Err(ProbeError::Transport(source)),
+            Err(e @ TokenError::Malformed { .. }) => {
+                return Err(ProbeError::Contract(e.to_string()))
+            }
+            Err(TokenError::Setup(m)) => return Err(ProbeError::Setup(m)),
+        };
+        let mut headers = crate::token::call_headers(&token, session.now());
+        headers.extend(self.mock_headers.iter().cloned());
+        let http = self
+            .clients
+            .request(DEFAULT_IDENTITY, method, path, &headers, None)
+            .await?;
+        Ok(rest_answer(
+            service.id,
+            http.status,
+            http.content_type.as_deref(),
+            &http.body,
+            summarise,
+        ))
+    }
+}
+
+/// A REST answer from `by` (a token hop or the service) as a probe's answer.
+fn rest_answer(
+    by: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    summarise: impl FnOnce(&crate::xml::Element) -> Answer,
+) -> Answer {
+    match crate::rest::reply(status, content_type, body) {
+        Ok(Reply::Payload(p)) => summarise(&p),
+        Ok(Reply::Empty) => Answer::Data {
+            summary: format!("{by} answered HTTP {status} with an empty body"),
+            warning: None,
+        },
+        Ok(Reply::Fault(fault)) => Answer::Refused {
+            by: by.to_string(),
+            status,
+            fault,
+        },
+        Err(_) => unexpected(status, body, "the contract's JSON or XML"),
+    }
+}
+
+/// An answer that is not what the contract promises (`expected`), with its first bytes.
+fn unexpected(status: u16, body: &[u8], expected: &'static str) -> Answer {
+    Answer::Unexpected {
+        status,
+        snippet: crate::redact::text(String::from_utf8_lossy(&body[..body.len().min(200)]).trim()),
+        expected,
     }
 }
 
@@ -350,9 +481,10 @@ pub enum Access {
     Other,
 }
 
-/// Sort a fault by its `ServiceplatformFault` ErrorCode (the mock's codes are in
-/// `mocks/faults.json`), and failing that by its text in English or Danish, since the real
-/// platform's codes for these cases are not public.
+/// Sort a fault by its `ServiceplatformFault` ErrorCode, or a REST error by its `errorCode`
+/// (the mock's codes are in `mocks/faults.json` and `mocks/post/faults.json`), and failing
+/// that by its text in English or Danish, since the real platform's codes for these cases
+/// are not public.
 pub fn classify_fault(f: &Fault) -> Access {
     let codes = f.codes();
     let has = |c: &str| codes.iter().any(|x| x.eq_ignore_ascii_case(c));
@@ -361,7 +493,11 @@ pub fn classify_fault(f: &Fault) -> Access {
     if has("CertificateNotRegistered") {
         return Access::CertificateNotRegistered;
     }
-    if has("ServiceAgreementNotFound") || has("ServiceAgreementMismatch") {
+    // NoServiceAgreement: the mock's STS, when no serviceaftale covers the token request.
+    if has("ServiceAgreementNotFound")
+        || has("ServiceAgreementMismatch")
+        || has("NoServiceAgreement")
+    {
         return Access::AgreementNotFound;
     }
     if has("ServiceAgreementNotApproved") {
@@ -392,6 +528,9 @@ pub fn classify_fault(f: &Fault) -> Access {
             || text.contains("unknown")
             || text.contains("findes ikke")
             || text.contains("ukendt"))
+        || text.contains("no service agreement")
+        || text.contains("no serviceaftale")
+        || text.contains("ingen serviceaftale")
     {
         Access::AgreementNotFound
     } else {
@@ -653,10 +792,22 @@ fn judge(
         .authority_cvr
         .as_deref()
         .unwrap_or("(authority_cvr not configured)");
+    // The serviceaftale by the UUID the call names, or, where the platform finds it from the
+    // certificate and the CVR, by it-system and authority (the configured UUID is not sent).
+    let how = finds_agreement(probe.service().security)
+        .map(|how| format!("{how}; the configured {agreement} is not sent"));
+    let the_agreement = match how {
+        None => format!("serviceaftale {agreement}"),
+        Some(_) => format!("the serviceaftale for the it-system with CVR {cvr}"),
+    };
+    let explain = |f: Finding| match &how {
+        Some(h) => f.detail(h.clone()),
+        None => f,
+    };
     let known = || {
         Finding::ok(
             Stage::Requested,
-            format!("{svc}: the platform knows serviceaftale {agreement}"),
+            format!("{svc}: the platform knows {the_agreement}"),
         )
     };
     let fault_details = |f: &Fault| -> Vec<String> {
@@ -674,9 +825,19 @@ fn judge(
         {
             d.push(call.trim().to_string());
         }
+        // A REST error names the transaction instead (x-TransaktionsId).
+        if let Some(tx) = f
+            .detail
+            .as_ref()
+            .and_then(|d| d.child("TransaktionsId"))
+            .map(|e| e.text())
+            .filter(|t| !t.is_empty())
+        {
+            d.push(format!("TransaktionsId: {tx}"));
+        }
         d
     };
-    match answer {
+    let refusal = match answer {
         Ok(Answer::Data { summary, warning }) => {
             let mut go = match &warning {
                 None => Finding::ok(Stage::CallsGoThrough, format!("{svc}: {call} went through")),
@@ -686,98 +847,39 @@ fn judge(
                 ),
             };
             go = go.detail(format!("{summary} ({} ms)", took.as_millis()));
-            vec![
+            return vec![
                 Finding::ok(
                     Stage::Connected,
                     format!("{svc}: the platform accepts the certificate for the it-system"),
                 ),
                 known(),
-                Finding::ok(
+                explain(Finding::ok(
                     Stage::Approved,
-                    format!("{svc}: serviceaftale {agreement} is approved"),
-                ),
+                    format!("{svc}: {the_agreement} is approved"),
+                )),
                 go,
-            ]
+            ];
         }
-        Ok(Answer::Fault(f)) => {
-            let mut out = Vec::new();
-            let details = fault_details(&f);
-            let with = |mut finding: Finding| {
-                for d in &details {
-                    finding = finding.detail(d.clone());
-                }
-                finding
-            };
-            match classify_fault(&f) {
-                Access::CertificateNotRegistered => {
-                    out.push(with(Finding::fail(
-                        Stage::Connected,
-                        ExitCode::ContractFailed,
-                        format!("{svc}: the platform says the certificate is not registered on the it-system"),
-                    ))
-                    .next(format!(
-                        "register the certificate (its SHA-256 is shown above) on the it-system {} in the Administrationsmodul",
-                        target.user_system_uuid
-                    )));
-                }
-                Access::AgreementNotFound => {
-                    out.push(with(Finding::fail(
-                        Stage::Requested,
-                        ExitCode::ContractFailed,
-                        format!("{svc}: the platform has no serviceaftale {agreement} for this service and it-system"),
-                    ))
-                    .next(format!(
-                        "check the UUID under [targets.{}.agreements] against the Administrationsmodul, or request a serviceaftale for {svc} there",
-                        target.name
-                    )));
-                }
-                Access::AgreementPending => {
-                    out.push(known());
-                    out.push(with(Finding::fail(
-                        Stage::Approved,
-                        ExitCode::ContractFailed,
-                        format!("{svc}: serviceaftale {agreement} is waiting for the municipality's approval"),
-                    ))
-                    .next(format!(
-                        "ask the municipality (CVR {cvr}) to approve it in the Administrationsmodul; nothing needs changing on your side"
-                    )));
-                }
-                Access::AgreementRejected => {
-                    out.push(known());
-                    out.push(with(Finding::fail(
-                        Stage::Approved,
-                        ExitCode::ContractFailed,
-                        format!("{svc}: the municipality has rejected serviceaftale {agreement}"),
-                    ))
-                    .next(format!(
-                        "ask the municipality (CVR {cvr}) why, and request a new serviceaftale in the Administrationsmodul"
-                    )));
-                }
-                Access::Other => {
-                    out.push(with(Finding::fail(
-                        Stage::CallsGoThrough,
-                        ExitCode::ContractFailed,
-                        format!("{svc}: the platform refused {call}"),
-                    ))
-                    .next("read the platform's text above; if it is unclear, contact Serviceplatformen Helpdesk with its CallUUID"));
-                }
-            }
-            out
-        }
-        Ok(Answer::NotSoap { status, snippet }) => {
+        Ok(Answer::Fault(f)) => (None, f),
+        Ok(Answer::Refused { by, status, fault }) => (Some((by, status)), fault),
+        Ok(Answer::Unexpected {
+            status,
+            snippet,
+            expected,
+        }) => {
             // A gateway's page is not the service judging the call (as for `run`).
             let exit = if status == 200 || status == 500 {
                 ExitCode::ContractFailed
             } else {
                 ExitCode::Unreachable
             };
-            vec![Finding::fail(
+            return vec![Finding::fail(
                 Stage::CallsGoThrough,
                 exit,
-                format!("{svc}: {call} got HTTP {status}, not a SOAP answer"),
+                format!("{svc}: {call} got HTTP {status}, not {expected}"),
             )
             .detail(format!("first bytes: {snippet:?}"))
-            .next("check base_url (the service path is appended to it) and whether a proxy or gateway stands between you and the platform")]
+            .next("check base_url (the service path is appended to it) and whether a proxy or gateway stands between you and the platform")];
         }
         Err(ProbeError::Transport(e)) => {
             let exit = if e.is_unreachable() {
@@ -785,18 +887,196 @@ fn judge(
             } else {
                 ExitCode::Usage
             };
-            vec![Finding::fail(
+            return vec![Finding::fail(
                 Stage::CallsGoThrough,
                 exit,
                 format!("{svc}: {call} got no answer"),
             )
-            .detail(e.to_string())]
+            .detail(e.to_string())];
         }
-        Err(ProbeError::Setup(m)) => vec![Finding::fail(
-            Stage::CallsGoThrough,
-            ExitCode::Usage,
-            format!("{svc}: the read call cannot be made"),
+        Err(ProbeError::Setup(m)) => {
+            return vec![Finding::fail(
+                Stage::CallsGoThrough,
+                ExitCode::Usage,
+                format!("{svc}: the read call cannot be made"),
+            )
+            .next(m)]
+        }
+        Err(ProbeError::Contract(m)) => {
+            return vec![Finding::fail(
+                Stage::CallsGoThrough,
+                ExitCode::ContractFailed,
+                format!("{svc}: {call} got an answer that breaks the contract"),
+            )
+            .detail(m)
+            .next("read the reason above; if the platform's answer is really so, contact Serviceplatformen Helpdesk")];
+        }
+    };
+
+    // The platform answered and refused: which step is missing.
+    let (by, f) = refusal;
+    let mut details = Vec::new();
+    if let Some((by, status)) = &by {
+        details.push(format!("refused by {by} (HTTP {status})"));
+    }
+    details.extend(fault_details(&f));
+    let with = |mut finding: Finding| {
+        for d in &details {
+            finding = finding.detail(d.clone());
+        }
+        finding
+    };
+    let mut out = Vec::new();
+    match classify_fault(&f) {
+        Access::CertificateNotRegistered => {
+            out.push(with(Finding::fail(
+                Stage::Connected,
+                ExitCode::ContractFailed,
+                format!("{svc}: the platform says the certificate is not registered on the it-system"),
+            ))
+            .next(format!(
+                "register the certificate (its SHA-256 is shown above) on the it-system {} in the Administrationsmodul",
+                target.user_system_uuid
+            )));
+        }
+        Access::AgreementNotFound => {
+            let finding = match &how {
+                None => with(Finding::fail(
+                    Stage::Requested,
+                    ExitCode::ContractFailed,
+                    format!("{svc}: the platform has no serviceaftale {agreement} for this service and it-system"),
+                ))
+                .next(format!(
+                    "check the UUID under [targets.{}.agreements] against the Administrationsmodul, or request a serviceaftale for {svc} there",
+                    target.name
+                )),
+                Some(_) => explain(with(Finding::fail(
+                    Stage::Requested,
+                    ExitCode::ContractFailed,
+                    format!("{svc}: the platform has no serviceaftale for {svc} between the it-system and the authority with CVR {cvr}"),
+                )))
+                .next(format!(
+                    "request a serviceaftale for {svc} for the it-system {} in the Administrationsmodul, for the municipality with CVR {cvr} (authority_cvr under [targets.{}]), and have the municipality approve it",
+                    target.user_system_uuid, target.name
+                )),
+            };
+            out.push(finding);
+        }
+        Access::AgreementPending => {
+            out.push(known());
+            out.push(explain(with(Finding::fail(
+                Stage::Approved,
+                ExitCode::ContractFailed,
+                format!("{svc}: {the_agreement} is waiting for the municipality's approval"),
+            )))
+            .next(format!(
+                "ask the municipality (CVR {cvr}) to approve it in the Administrationsmodul; nothing needs changing on your side"
+            )));
+        }
+        Access::AgreementRejected => {
+            out.push(known());
+            out.push(explain(with(Finding::fail(
+                Stage::Approved,
+                ExitCode::ContractFailed,
+                format!("{svc}: the municipality has rejected {the_agreement}"),
+            )))
+            .next(format!(
+                "ask the municipality (CVR {cvr}) why, and request a new serviceaftale in the Administrationsmodul"
+            )));
+        }
+        Access::Other => {
+            let who = match &by {
+                Some((by, _)) if by != svc => format!("the {by}"),
+                _ => "the platform".to_string(),
+            };
+            out.push(with(Finding::fail(
+                Stage::CallsGoThrough,
+                ExitCode::ContractFailed,
+                format!("{svc}: {who} refused {call}"),
+            ))
+            .next("read the platform's text above; if it is unclear, contact Serviceplatformen Helpdesk with its CallUUID or TransaktionsId"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Target {
+        let p = crate::mock::platform::Platform::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
         )
-        .next(m)],
+        .unwrap();
+        let pki = crate::pki::TestPki::at(std::path::Path::new("/nonexistent"));
+        p.target(&pki, "https://127.0.0.1:4443")
+    }
+
+    fn judged(answer: Result<Answer, ProbeError>) -> Vec<Finding> {
+        let t = target();
+        judge(
+            &t,
+            &sf1601::Sf1601Probe,
+            "e5b2e780-375b-400a-a075-748be37455fe",
+            answer,
+            Duration::from_millis(1),
+        )
+    }
+
+    #[test]
+    fn rest_answers_that_are_not_the_contracts_are_told_from_refusals() {
+        // A gateway's page from a hop or the service: not the platform judging the call.
+        let a = rest_answer(
+            "SF1601",
+            502,
+            Some("text/html"),
+            b"<html><body>Bad Gateway</body></html>",
+            |_| unreachable!("not data"),
+        );
+        assert!(matches!(a, Answer::Unexpected { status: 502, .. }), "{a:?}");
+        let f = judged(Ok(a));
+        assert_eq!(
+            (f.len(), f[0].level, f[0].exit),
+            (1, Level::Fail, ExitCode::Unreachable)
+        );
+        assert!(
+            f[0].what.contains("not the contract's JSON or XML"),
+            "{}",
+            f[0].what
+        );
+
+        // The service's own refusal (a token presented wrongly): shown as the platform's text.
+        let a = rest_answer(
+            "SF1601",
+            401,
+            Some("application/json"),
+            br#"{"errorCode":"HolderOfKeyMismatch","errorMessage":"another certificate","TransaktionsId":"t-1"}"#,
+            |_| unreachable!("not data"),
+        );
+        let f = judged(Ok(a));
+        assert_eq!(
+            (f[0].stage, f[0].exit),
+            (Stage::CallsGoThrough, ExitCode::ContractFailed)
+        );
+        assert!(
+            f[0].what.contains("SF1601: the platform refused"),
+            "{}",
+            f[0].what
+        );
+        assert!(f[0]
+            .details
+            .contains(&"refused by SF1601 (HTTP 401)".to_string()));
+        assert!(f[0].details.contains(&"TransaktionsId: t-1".to_string()));
+
+        // A token hop's malformed 200 breaks the contract.
+        let f = judged(Err(ProbeError::Contract(
+            "STS answered HTTP 200, but the reply has no Lifetime".into(),
+        )));
+        assert_eq!(
+            (f[0].level, f[0].exit),
+            (Level::Fail, ExitCode::ContractFailed)
+        );
+        assert!(f[0].details[0].contains("no Lifetime"));
     }
 }

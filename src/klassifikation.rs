@@ -4,9 +4,11 @@
 //!
 //! Systems send SF1470 the Klasse UUID, never the code (serviceplatform.md §5), so a step that
 //! says `KLE "27.35.04"` resolves the code here first. The data lives in
-//! `mocks/klassifikation/` and is shared by the mock and the steps, so both agree.
-//! (Another module will own KLE code parsing; until then the format checks are here.)
+//! `mocks/klassifikation/` and is shared by the mock and the steps, so both agree. What a valid
+//! emne or handlingsfacet is, is [`crate::kle`]'s to say (one definition for SF1470 and
+//! SF2900); the errors here keep SF1470's wording.
 
+use crate::kle;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -128,31 +130,21 @@ pub struct Catalogue {
     pub typer: Vec<RelationType>,
 }
 
-/// `NN.NN.NN` (serviceplatform.md §5).
-pub fn check_emne(code: &str) -> Result<(), KlassifikationError> {
-    let b = code.as_bytes();
-    let ok = b.len() == 8
-        && b.iter().enumerate().all(|(i, c)| match i {
-            2 | 5 => *c == b'.',
-            _ => c.is_ascii_digit(),
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(KlassifikationError::BadEmne(code.to_string()))
+/// A KLE emne code as Klassifikation keys it: a valid [`kle::Emne`] (`NN.NN.NN`), written
+/// exactly so (a BrugervendtNoegle is compared as it is, white space and all).
+pub fn check_emne(code: &str) -> Result<kle::Emne, KlassifikationError> {
+    match kle::Emne::parse(code) {
+        Ok(e) if e.as_str() == code => Ok(e),
+        _ => Err(KlassifikationError::BadEmne(code.to_string())),
     }
 }
 
-/// A capital letter (Æ, Ø, Å included) and two digits (serviceplatform.md §5).
-pub fn check_facet(code: &str) -> Result<(), KlassifikationError> {
-    let mut chars = code.chars();
-    let ok = matches!(chars.next(), Some(c) if c.is_ascii_uppercase() || "ÆØÅ".contains(c))
-        && chars.clone().count() == 2
-        && chars.all(|c| c.is_ascii_digit());
-    if ok {
-        Ok(())
-    } else {
-        Err(KlassifikationError::BadFacet(code.to_string()))
+/// A handlingsfacet code: a valid [`kle::Facet`] (a capital letter, Æ, Ø, Å included, and two
+/// digits), written exactly so.
+pub fn check_facet(code: &str) -> Result<kle::Facet, KlassifikationError> {
+    match kle::Facet::parse(code) {
+        Ok(f) if f.as_str() == code => Ok(f),
+        _ => Err(KlassifikationError::BadFacet(code.to_string())),
     }
 }
 
@@ -229,8 +221,8 @@ impl Catalogue {
         let mut seen = std::collections::HashSet::new();
         for k in &kf.klasser {
             let form = match k.facet {
-                Facet::Emne => check_emne(&k.brugervendt_noegle),
-                Facet::Handlingsfacet => check_facet(&k.brugervendt_noegle),
+                Facet::Emne => check_emne(&k.brugervendt_noegle).map(drop),
+                Facet::Handlingsfacet => check_facet(&k.brugervendt_noegle).map(drop),
             };
             form.map_err(|e| invalid(kle_path, e.to_string()))?;
             check_uuid(&k.uuid).map_err(|m| invalid(kle_path, m))?;
@@ -365,14 +357,59 @@ mod tests {
         for ok in ["27.35.04", "00.00.00"] {
             check_emne(ok).unwrap();
         }
-        for bad in ["27.35", "27.35.4", "27-35-04", "2a.35.04", "27.35.04.1", ""] {
-            assert!(check_emne(bad).is_err(), "{bad}");
+        for bad in [
+            "27.35",
+            "27.35.4",
+            "27-35-04",
+            "2a.35.04",
+            "27.35.04.1",
+            "",
+            "27.35.*",
+            " 27.35.04",
+        ] {
+            let e = check_emne(bad).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("'{bad}' is not a KLE emne number")),
+                "{e}"
+            );
         }
-        for ok in ["G01", "A00", "Ø12"] {
+        for ok in ["G01", "A00", "Ø12", "Æ01", "Å99"] {
             check_facet(ok).unwrap();
         }
-        for bad in ["g01", "G1", "G001", "01", "", "GG1"] {
-            assert!(check_facet(bad).is_err(), "{bad}");
+        for bad in ["g01", "G1", "G001", "01", "", "GG1", ",01", "É01", "G01 "] {
+            let e = check_facet(bad).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("'{bad}' is not a handlingsfacet")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn klassifikation_and_sf2900_agree_on_what_a_kle_code_is() {
+        for code in [
+            "27.35.04",
+            "00.00.00",
+            "27.35",
+            "2a.35.04",
+            "27.35.*",
+            "G01",
+            "Ø12",
+            "g01",
+            ",01",
+            "G0١",
+            "27.35.0٤",
+        ] {
+            assert_eq!(
+                check_emne(code).is_ok(),
+                kle::Emne::parse(code).is_ok(),
+                "emne {code}"
+            );
+            assert_eq!(
+                check_facet(code).is_ok(),
+                kle::Facet::parse(code).is_ok(),
+                "facet {code}"
+            );
         }
     }
 

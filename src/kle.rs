@@ -1,5 +1,5 @@
 //! KLE (Kommunernes Landsforenings Emnesystematik): emne numbers and handlingsfacetter, as
-//! services carry them (SF2900 routing, later SF1470 classification).
+//! services carry them (SF2900 routing, SF1470 classification through `crate::klassifikation`).
 //!
 //! - An **emne** is `HH.GG.EE` (hovedgruppe.gruppe.emne): two digits, a dot, two digits, a
 //!   dot, two digits (serviceplatform.md §5; SF2900's `KLEEmneType` pattern).

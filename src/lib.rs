@@ -18,6 +18,7 @@ pub mod normalise;
 pub mod pki;
 pub mod redact;
 pub mod report;
+pub mod rest;
 pub mod runner;
 pub mod selection;
 pub mod services;

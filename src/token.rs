@@ -173,6 +173,24 @@ impl AccessToken {
     }
 }
 
+/// The headers of a call to a token-model service: `Authorization: Holder-of-key <token>`, a
+/// fresh `x-TransaktionsId` and `x-TransaktionsTid` (`now`, UTC, whole seconds).
+pub fn call_headers(token: &AccessToken, now: OffsetDateTime) -> Vec<(&'static str, String)> {
+    let when = now
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default();
+    vec![
+        ("Authorization", token.authorization()),
+        ("x-TransaktionsId", uuid::Uuid::new_v4().to_string()),
+        ("x-TransaktionsTid", when),
+    ]
+}
+
 fn short_digest(s: &str) -> String {
     use sha2::Digest;
     let d = sha2::Sha256::digest(s.as_bytes());

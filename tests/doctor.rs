@@ -9,7 +9,7 @@ use run_support::*;
 use sp_contract::doctor::{certificate_findings, classify_fault, Access, Level, Stage};
 use sp_contract::pki::{CertInfo, IdentitySource};
 use sp_contract::soap::{Fault, FaultError};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const PENDING: &str = "9a2acf37-c76d-4659-af0d-787391032e7b";
 const REJECTED: &str = "ee6b016c-b325-474d-a6f7-4611757133eb";
@@ -53,11 +53,232 @@ fn all_four_steps_pass_on_the_embedded_mock() {
     assert!(out.contains("issued by"), "issuer chain shown: {out}");
     assert!(out.contains("days"), "days to expiry: {out}");
     assert!(out.contains("TLSv1."), "{out}");
+    let s4 = step(&out, 4);
+    for went in [
+        "SF1520: PersonLookup of the test citizen \"far\" went through",
+        "SF1600: spoergTilmelding of the test citizen \"far\" went through",
+        "SF1601: PostForespoerg (Digital Post) of the test citizen \"far\" went through",
+        "SF2900: FordelingsmodtagerList of KLE 32.30.04 for CVR 29189846 went through",
+    ] {
+        assert!(s4.contains(went), "{went}: {out}");
+    }
     assert!(
-        step(&out, 4).contains("PersonLookup of the test citizen \"far\" went through"),
+        s4.contains("says the test citizen is enrolled in Digital Post"),
         "{out}"
     );
-    assert!(!out.contains("1503801233"), "no CPR in the output: {out}");
+    assert!(s4.contains("name ESDH"), "the routing read: {out}");
+    assert!(s4.contains("SF1470: the doctor has no read call"), "{out}");
+    no_cpr_in(&out);
+}
+
+/// No CPR number of the mock's citizens reaches the output.
+fn no_cpr_in(out: &str) {
+    let p = sp_contract::mock::platform::Platform::load(&repo().join("mocks")).unwrap();
+    for c in &p.citizens {
+        assert!(!out.contains(&c.entry.cpr), "CPR in the output: {out}");
+    }
+}
+
+/// A copy of the mock's data in which `service`'s serviceaftaler have `status`, or are gone
+/// (None): the platform's side of a missing or pending agreement.
+fn mocks_with(dir: &Path, service: &str, status: Option<&str>) -> PathBuf {
+    let to = dir.join(format!("mocks-{service}-{}", status.unwrap_or("none")));
+    copy_dir(&repo().join("mocks"), &to);
+    let file = to.join("platform.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let list = v["agreements"].as_array_mut().unwrap();
+    let before = list.len();
+    match status {
+        None => list.retain(|a| a["service"] != service),
+        Some(s) => {
+            for a in list.iter_mut().filter(|a| a["service"] == service) {
+                a["status"] = s.into();
+            }
+        }
+    }
+    assert!(
+        status.is_some() || list.len() < before,
+        "{service} has a serviceaftale in the mock's data"
+    );
+    std::fs::write(&file, v.to_string()).unwrap();
+    to
+}
+
+#[test]
+fn sf2900_and_sf1601_probes_go_through_on_a_remote_target() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+    let (code, out) = doctor(&cfg, &["--service", "SF2900,SF1601"]);
+    assert_eq!(code, 0, "{out}");
+    let s4 = step(&out, 4);
+    assert!(
+        s4.contains("SF2900: FordelingsmodtagerList of KLE 32.30.04 for CVR 29189846 went through"),
+        "{out}"
+    );
+    assert!(
+        s4.contains(
+            "SF1601: PostForespoerg (Digital Post) of the test citizen \"far\" went through"
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("SF1520"),
+        "only the services asked for: {out}"
+    );
+    // The serviceaftale is found from certificate and CVR: the doctor says so.
+    let s3 = step(&out, 3);
+    assert!(
+        s3.contains("SF2900: the serviceaftale for the it-system with CVR 29189846 is approved"),
+        "{out}"
+    );
+    assert!(s3.contains("AuthorityContext"), "{out}");
+    assert!(s3.contains("token model"), "{out}");
+    assert!(s3.contains("is not sent"), "{out}");
+    no_cpr_in(&out);
+}
+
+#[test]
+fn sf2900_missing_pending_and_rejected_agreements_on_the_platform_are_told_apart() {
+    let dir = tmp();
+    for (status, n, words, code) in [
+        (
+            None,
+            2,
+            "SF2900: the platform has no serviceaftale for SF2900 between the it-system and the authority with CVR 29189846",
+            "ServiceAgreementNotFound",
+        ),
+        (
+            Some("pending"),
+            3,
+            "SF2900: the serviceaftale for the it-system with CVR 29189846 is waiting for the municipality's approval",
+            "ServiceAgreementNotApproved",
+        ),
+        (
+            Some("rejected"),
+            3,
+            "SF2900: the municipality has rejected the serviceaftale for the it-system with CVR 29189846",
+            "ServiceAgreementNotApproved",
+        ),
+    ] {
+        let mock = InProcessMock::start(&mocks_with(dir.path(), "SF2900", status));
+        // Our configuration names the serviceaftale; the platform lacks it or has not approved it.
+        let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+        let (exit, out) = doctor(&cfg, &["--service", "SF2900"]);
+        assert_eq!(exit, 1, "the platform answered no: {out}");
+        let s = step(&out, n);
+        assert!(s.contains('✘') && s.contains(words), "step {n}: {out}");
+        assert!(s.contains(code), "the platform's fault: {out}");
+        assert!(s.contains("→ "), "says what to do next: {out}");
+        assert!(step(&out, 1).contains("TLS handshake"), "{out}");
+        assert!(!step(&out, 4).contains("went through"), "{out}");
+        if n == 2 {
+            assert!(
+                s.contains("request a serviceaftale for SF2900 for the it-system"),
+                "{out}"
+            );
+            assert!(!step(&out, 3).contains('✘'), "{out}");
+        } else {
+            assert!(
+                step(&out, 2).contains("SF2900: the platform knows the serviceaftale"),
+                "{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sf1601_refusals_of_the_token_flow_name_the_step_and_the_hop() {
+    let dir = tmp();
+    for (status, n, words, code) in [
+        (
+            None,
+            2,
+            "SF1601: the platform has no serviceaftale for SF1601 between the it-system and the authority with CVR 29189846",
+            "NoServiceAgreement",
+        ),
+        (
+            Some("pending"),
+            3,
+            "SF1601: the serviceaftale for the it-system with CVR 29189846 is waiting for the municipality's approval",
+            "ServiceAgreementNotApproved",
+        ),
+    ] {
+        let mock = InProcessMock::start(&mocks_with(dir.path(), "SF1601", status));
+        let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+        let (exit, out) = doctor(&cfg, &["--service", "SF1601"]);
+        assert_eq!(exit, 1, "the platform answered no: {out}");
+        let s = step(&out, n);
+        assert!(s.contains('✘') && s.contains(words), "step {n}: {out}");
+        assert!(s.contains(code), "the STS's error: {out}");
+        assert!(s.contains("refused by STS (HTTP 403)"), "names the hop: {out}");
+        assert!(s.contains("TransaktionsId: "), "{out}");
+        assert!(!step(&out, 4).contains("went through"), "{out}");
+        no_cpr_in(&out);
+    }
+
+    // A vendor's older mocks/post/faults.json without the wording for a pending serviceaftale:
+    // the STS says there is none, as it used to.
+    let mocks = mocks_with(dir.path(), "SF1601", Some("rejected"));
+    let faults = mocks.join("post/faults.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&faults).unwrap()).unwrap();
+    assert!(v["rest"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sts_agreement_not_approved")
+        .is_some());
+    std::fs::write(&faults, v.to_string()).unwrap();
+    let mock = InProcessMock::start(&mocks);
+    let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+    let (exit, out) = doctor(&cfg, &["--service", "SF1601"]);
+    assert_eq!(exit, 1, "{out}");
+    assert!(step(&out, 2).contains("NoServiceAgreement"), "{out}");
+
+    // A certificate the platform does not know: the STS refuses it, step 1.
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            p12: Some(pki().unregistered_p12),
+            ..Default::default()
+        },
+    );
+    let (exit, out) = doctor(&cfg, &["--service", "SF1601,SF2900"]);
+    assert_eq!(exit, 1, "{out}");
+    let s1 = step(&out, 1);
+    for svc in ["SF1601", "SF2900"] {
+        assert!(
+            s1.contains(&format!(
+                "{svc}: the platform says the certificate is not registered on the it-system"
+            )),
+            "{svc}: {out}"
+        );
+    }
+    assert!(s1.contains("refused by STS (HTTP 403)"), "{out}");
+    assert!(s1.contains("CertificateNotRegistered"), "{out}");
+}
+
+#[test]
+fn sf2900_and_sf1601_need_the_authority_cvr() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            no_authority: true,
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &["--service", "SF2900,SF1601"]);
+    assert_eq!(code, 2, "our configuration lacks it: {out}");
+    let s4 = step(&out, 4);
+    assert!(s4.contains("SF2900: the read call cannot be made"), "{out}");
+    assert!(s4.contains("SF1601: the read call cannot be made"), "{out}");
+    assert_eq!(s4.matches("set authority_cvr").count(), 2, "{out}");
 }
 
 #[test]
@@ -262,14 +483,14 @@ fn services_without_agreement_or_probe_and_missing_data_are_reported() {
         Remote {
             agreements: Some(vec![
                 ("SF1520", "677e8b63-6877-4d6c-bd3c-1f1dd02fea39"),
-                ("SF2900", "11111111-2222-4333-8444-555555555555"),
+                ("SF1470", "11111111-2222-4333-8444-555555555555"),
             ]),
             ..Default::default()
         },
     );
     let (code, out) = doctor(&cfg, &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("SF2900: the doctor has no read call"), "{out}");
+    assert!(out.contains("SF1470: the doctor has no read call"), "{out}");
 
     // No test citizen to look up.
     let cfg = remote_config(
@@ -398,6 +619,15 @@ fn faults_are_classified_by_code_then_by_text() {
             AgreementPending,
         ),
         ("SP-9999", "Internal error, try again", Other),
+        // The token model's STS (mocks/post/faults.json) and REST words.
+        ("NoServiceAgreement", "x", AgreementNotFound),
+        (
+            "SP-4714",
+            "The it-system has no service agreement for SF1601",
+            AgreementNotFound,
+        ),
+        ("SP-4715", "Der er ingen serviceaftale", AgreementNotFound),
+        ("HolderOfKeyMismatch", "another certificate", Other),
     ] {
         assert_eq!(classify_fault(&fault(code, text)), want, "{code} {text}");
     }
@@ -436,4 +666,41 @@ fn certificate_validity_warns_within_30_days_and_fails_outside_it() {
     let (l, what) = level(info(3, 400));
     assert_eq!(l, Level::Fail);
     assert!(what.contains("not valid yet"), "{what}");
+}
+
+#[test]
+fn sf1600_probe_names_the_serviceaftale_it_sends() {
+    let dir = tmp();
+    // Pending on the platform: the InvocationContext names the configured UUID, step 3.
+    let mock = InProcessMock::start(&mocks_with(dir.path(), "SF1600", Some("pending")));
+    let cfg = remote_config(dir.path(), &mock.url, Remote::default());
+    let (code, out) = doctor(&cfg, &["--service", "SF1600"]);
+    assert_eq!(code, 1, "{out}");
+    let s3 = step(&out, 3);
+    assert!(
+        s3.contains(
+            "SF1600: serviceaftale e045415e-9a7e-4845-9497-ce9db973dde7 is waiting for the municipality's approval"
+        ),
+        "{out}"
+    );
+    assert!(!s3.contains("is not sent"), "the UUID is sent here: {out}");
+
+    // A UUID the platform does not know: step 2.
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            agreements: Some(vec![("SF1600", UNKNOWN)]),
+            ..Default::default()
+        },
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        step(&out, 2).contains(&format!(
+            "SF1600: the platform has no serviceaftale {UNKNOWN} for this service and it-system"
+        )),
+        "{out}"
+    );
 }

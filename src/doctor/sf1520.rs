@@ -9,7 +9,7 @@ use crate::services::{sf1520, ServiceInfo};
 /// citizen alias the target has.
 pub struct Sf1520Probe;
 
-fn citizen(target: &Target) -> Option<(&str, &str)> {
+pub(super) fn citizen(target: &Target) -> Option<(&str, &str)> {
     target
         .citizens
         .get_key_value("far")

@@ -11,7 +11,8 @@
 //! authority and an expiry; the service refuses a token presented with another certificate,
 //! expired, or issued for another service. The refusal wording is modelled
 //! (`mocks/post/faults.json`). The STS refuses to issue when no approved serviceaftale
-//! covers it (modelled: where the real platform checks this is not public).
+//! covers it, telling a serviceaftale that awaits approval (or was rejected) from none
+//! (modelled: where the real platform checks this, and what it says, is not public).
 //!
 //! The mock's clock is real time plus a per-scenario offset ([`MockClock`]), so expiry can be
 //! tested without waiting.
@@ -396,21 +397,39 @@ impl StsEndpoint {
                 &[("subject", who.subject_cn.as_deref().unwrap_or("(none)"))],
             );
         };
-        let approved = p.platform.agreements.iter().any(|a| {
-            a.service.eq_ignore_ascii_case(service.id)
-                && a.user_system == system.uuid
-                && a.authority_cvr == cvr
-                && a.status == AgreementStatus::Approved
-        });
-        if !approved {
-            return fault(
-                "sts_no_agreement",
-                &[
-                    ("user_system", &system.uuid),
-                    ("service", service.id),
-                    ("cvr", cvr),
-                ],
-            );
+        let agreements: Vec<_> = p
+            .platform
+            .agreements
+            .iter()
+            .filter(|a| {
+                a.service.eq_ignore_ascii_case(service.id)
+                    && a.user_system == system.uuid
+                    && a.authority_cvr == cvr
+            })
+            .collect();
+        if !agreements
+            .iter()
+            .any(|a| a.status == AgreementStatus::Approved)
+        {
+            let vars = [
+                ("user_system", system.uuid.as_str()),
+                ("service", service.id),
+                ("cvr", cvr),
+            ];
+            // One awaiting approval (or rejected) is told apart from none, when the data has
+            // the wording for it (a vendor's older mocks/post/faults.json may not).
+            return match agreements.first() {
+                Some(a) if ctx.data.rest.contains_key("sts_agreement_not_approved") => {
+                    let status = match a.status {
+                        AgreementStatus::Rejected => "rejected",
+                        _ => "pending",
+                    };
+                    let mut v = vars.to_vec();
+                    v.extend([("agreement", a.uuid.as_str()), ("status", status)]);
+                    fault("sts_agreement_not_approved", &v)
+                }
+                _ => fault("sts_no_agreement", &vars),
+            };
         }
         let subject = pki::CertInfo::from_x509(&cert)
             .map(|i| i.subject)

@@ -397,21 +397,7 @@ impl World {
             Err(e @ TokenError::Setup(_)) => return Err(input(e.to_string())),
         };
         self.tokens.used.push(token.id.clone());
-        let when = self
-            .tokens
-            .now()
-            .replace_nanosecond(0)
-            .ok()
-            .and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            })
-            .unwrap_or_default();
-        let mut headers = vec![
-            ("Authorization", token.authorization()),
-            ("x-TransaktionsId", uuid::Uuid::new_v4().to_string()),
-            ("x-TransaktionsTid", when),
-        ];
+        let mut headers = crate::token::call_headers(&token, self.tokens.now());
         headers.extend(mock_headers);
         let present = self.tokens.present_with.clone().unwrap_or(identity);
         let sent = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
@@ -434,53 +420,20 @@ impl World {
     }
 }
 
-/// A REST answer as the steps see it: XML or JSON payloads on 2xx, a fault (code and text
-/// from the JSON error) otherwise. A gateway's error page is a transport failure.
+/// A REST answer as the steps see it ([`crate::rest::reply`]): XML or JSON payloads on 2xx, a
+/// fault (code and text from the JSON error) otherwise. A gateway's error page is a transport
+/// failure.
 fn rest_last(
     service: &'static str,
     status: u16,
     content_type: Option<&str>,
     raw: Vec<u8>,
 ) -> Result<Last, StepFailure> {
-    // A gateway's or proxy's HTML page is not the service's answer, even when it parses.
-    let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"));
-    let parsed = parse_rest_body(&raw).and_then(|el| {
-        if html || el.local.eq_ignore_ascii_case("html") {
-            Err("an HTML page".to_string())
-        } else {
-            Ok(el)
-        }
-    });
-    let reply = match (status, parsed) {
-        (200..=299, _) if raw.iter().all(u8::is_ascii_whitespace) => Reply::Empty,
-        (200..=299, Ok(el)) => Reply::Payload(el),
-        (_, Ok(el)) if status >= 400 => {
-            let pick = |names: &[&str]| {
-                names
-                    .iter()
-                    .find_map(|n| el.child(n).map(|e| e.text()))
-                    .unwrap_or_default()
-            };
-            let code = pick(&["errorCode", "error", "code", "FejlKode"]);
-            let text = pick(&["errorMessage", "error_description", "message", "FejlTekst"]);
-            Reply::Fault(Fault {
-                code: if code.is_empty() {
-                    format!("HTTP {status}")
-                } else {
-                    code.clone()
-                },
-                string: text.clone(),
-                errors: vec![crate::soap::FaultError { code, text }],
-                detail: Some(el),
-            })
-        }
-        (_, parsed) => {
-            let snippet = crate::redact::text(&String::from_utf8_lossy(&raw[..raw.len().min(300)]));
-            let why = parsed
-                .err()
-                .unwrap_or_else(|| "an unexpected status".into());
+    let reply = match crate::rest::reply(status, content_type, &raw) {
+        Ok(r) => r,
+        Err(crate::rest::Unreadable { reason, snippet }) => {
             let msg = format!(
-                "{service} answered HTTP {status} ({}) with a body that is not the contract's XML or JSON: {why}. First bytes: {snippet:?}",
+                "{service} answered HTTP {status} ({}) with a body that is not the contract's XML or JSON: {reason}. First bytes: {snippet:?}",
                 content_type.unwrap_or("no content type")
             );
             return Err(if matches!(status, 502..=504) {
@@ -500,47 +453,4 @@ fn rest_last(
         reply,
         raw,
     })
-}
-
-/// XML, or JSON turned into an element tree (`<json>` root, one element per key, arrays as
-/// repeated elements), so field paths and snapshots work the same for both.
-fn parse_rest_body(raw: &[u8]) -> Result<Element, String> {
-    let trimmed = raw
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map(|i| raw[i]);
-    if matches!(trimmed, Some(b'{') | Some(b'[')) {
-        let v: serde_json::Value =
-            serde_json::from_slice(raw).map_err(|e| format!("not JSON ({e})"))?;
-        return Ok(json_element("json", &v));
-    }
-    crate::xml::parse(raw).map_err(|e| e.to_string())
-}
-
-pub fn json_element(name: &str, v: &serde_json::Value) -> Element {
-    use crate::xml::Node;
-    let mut el = Element::new(None, name);
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                match v {
-                    serde_json::Value::Array(items) => {
-                        for i in items {
-                            el.children.push(Node::Element(json_element(k, i)));
-                        }
-                    }
-                    other => el.children.push(Node::Element(json_element(k, other))),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for i in items {
-                el.children.push(Node::Element(json_element("item", i)));
-            }
-        }
-        serde_json::Value::String(s) => el.children.push(Node::Text(s.clone())),
-        serde_json::Value::Null => {}
-        other => el.children.push(Node::Text(other.to_string())),
-    }
-    el
 }

@@ -89,6 +89,7 @@ pub const SORTIMENT_INFO: ServiceInfo = ServiceInfo {
     path: model::SORTIMENT_PATH,
     entity_id: model::SORTIMENT_ENTITY_ID,
     service_uuid: Some(model::SORTIMENT_SERVICE_UUID),
+    security: super::SecurityModel::Invocation,
 };
 
 pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
@@ -97,6 +98,7 @@ pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
     path: model::POSTERING_PATH,
     entity_id: model::POSTERING_ENTITY_ID,
     service_uuid: Some(model::POSTERING_SERVICE_UUID),
+    security: super::SecurityModel::Invocation,
 };
 
 /// Shape errors of this service's messages.

@@ -162,6 +162,8 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: model::PATH,
     entity_id: model::ENTITY_ID,
     service_uuid: Some(model::SERVICE_UUID),
+    // What sp-contract sends to its own mock; a real SF1470 takes an IDWS token (not yet).
+    security: super::SecurityModel::Invocation,
 };
 
 /// Shape errors of this service's messages.

@@ -14,6 +14,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: "/service/Print/Print/2",
     entity_id: "http://print.serviceplatformen.dk/service/forsendelse/2",
     service_uuid: Some("fd885b8b-4a3f-46cb-b367-6c9dda1c78f6"),
+    security: super::SecurityModel::Invocation,
 };
 
 pub const NS: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/";

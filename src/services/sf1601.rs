@@ -15,6 +15,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: "/service/KombiPostAfsend_1/kombi",
     entity_id: "http://entityid.kombit.dk/service/kombipostafsend/1",
     service_uuid: None,
+    security: super::SecurityModel::Token,
 };
 
 /// PostForespoerg: `GET {FORESPOERG_PATH}/digitalpost?cprNumber=…` (or `/nemsms`, `cvrNumber`).

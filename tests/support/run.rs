@@ -123,6 +123,8 @@ pub struct Remote<'a> {
     pub no_ca: bool,
     /// Leave out the citizen aliases.
     pub no_citizens: bool,
+    /// Leave out authority_cvr.
+    pub no_authority: bool,
 }
 
 /// A config whose target `local` is `url`, with ids and aliases like the mock's.
@@ -137,8 +139,15 @@ pub fn remote_config(dir: &Path, url: &str, opt: Remote<'_>) -> PathBuf {
         format!("ca = \"{}\"\n", pki.ca_pem.display())
     };
     let mut cfg = format!(
-        "[targets.local]\nbase_url = \"{url}\"\nauthority_cvr = \"{}\"\nuser_system_uuid = \"{}\"\nuser_uuid = \"{}\"\n{ca}only_ca = true\n{}\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{PW_ENV}\" }}\ntimeouts = {{ connect_ms = 2000, request_ms = 5000 }}\n[targets.local.agreements]\n",
-        t.authority_cvr.clone().unwrap_or_default(),
+        "[targets.local]\nbase_url = \"{url}\"\n{}user_system_uuid = \"{}\"\nuser_uuid = \"{}\"\n{ca}only_ca = true\n{}\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{PW_ENV}\" }}\ntimeouts = {{ connect_ms = 2000, request_ms = 5000 }}\n[targets.local.agreements]\n",
+        if opt.no_authority {
+            String::new()
+        } else {
+            format!(
+                "authority_cvr = \"{}\"\n",
+                t.authority_cvr.clone().unwrap_or_default()
+            )
+        },
         t.user_system_uuid,
         t.user_uuid,
         opt.extra,

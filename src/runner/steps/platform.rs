@@ -16,7 +16,7 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Given,
             G,
-            r"en godkendt serviceaftale for (SF\d+)",
+            r"en godkendt serviceaftale for (SF\d+[A-Z]?)",
             "en godkendt serviceaftale for SF1520",
             "Calls to the service use the target's approved serviceaftale (the default; this step makes it explicit).",
             approved,
@@ -25,7 +25,7 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Given,
             G,
-            r#"serviceaftalen "([^"]+)" for (SF\d+)"#,
+            r#"serviceaftalen "([^"]+)" for (SF\d+[A-Z]?)"#,
             r#"serviceaftalen "afventende" for SF1520"#,
             "Calls to the service use a named serviceaftale from the target's data (e.g. one pending approval).",
             named,
@@ -34,7 +34,7 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Given,
             G,
-            r"en ukendt serviceaftale for (SF\d+)",
+            r"en ukendt serviceaftale for (SF\d+[A-Z]?)",
             "en ukendt serviceaftale for SF1520",
             "Calls to the service name a serviceaftale UUID that does not exist on any platform.",
             unknown,
@@ -125,4 +125,37 @@ fn check_named(t: &Target, a: &Args) -> Result<(), String> {
 
 fn check_certificate(t: &Target, a: &Args) -> Result<(), String> {
     t.identity(a.get(0)).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{find, Match};
+    use crate::services;
+
+    #[test]
+    fn every_service_id_is_read_whole_including_a_trailing_letter() {
+        for svc in services::SERVICES {
+            for text in [
+                format!("en godkendt serviceaftale for {}", svc.id),
+                format!("serviceaftalen \"afventende\" for {}", svc.id),
+                format!("en ukendt serviceaftale for {}", svc.id),
+            ] {
+                let Match::Found(def, caps) = find(&text) else {
+                    panic!("'{text}' matches no step")
+                };
+                assert!(
+                    def.pattern.contains(services::ID_PATTERN),
+                    "{}",
+                    def.pattern
+                );
+                let id = caps.last().unwrap();
+                assert_eq!(id, svc.id, "{text}");
+                assert_eq!(services::parse_service(id).unwrap().id, svc.id);
+            }
+        }
+        assert!(matches!(
+            find("en godkendt serviceaftale for SF1590AB"),
+            Match::Undefined
+        ));
+    }
 }
