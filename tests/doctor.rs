@@ -27,6 +27,15 @@ fn doctor(cfg: &Path, extra: &[&str]) -> (i32, String) {
     run(sp(&args))
 }
 
+/// The doctor against an in-process mock of the repository's data, configured as the remote
+/// target `local` with these options.
+fn doctor_against_mock(opt: Remote<'_>, extra: &[&str]) -> (i32, String) {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &mock.url, opt);
+    doctor(&cfg, extra)
+}
+
 /// The text under a step's heading, up to the next one.
 fn step(out: &str, n: u8) -> String {
     let start = out
@@ -263,17 +272,13 @@ fn sf1601_refusals_of_the_token_flow_name_the_step_and_the_hop() {
 
 #[test]
 fn sf2900_and_sf1601_need_the_authority_cvr() {
-    let mock = InProcessMock::start(&repo().join("mocks"));
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &mock.url,
+    let (code, out) = doctor_against_mock(
         Remote {
             no_authority: true,
             ..Default::default()
         },
+        &["--service", "SF2900,SF1601"],
     );
-    let (code, out) = doctor(&cfg, &["--service", "SF2900,SF1601"]);
     assert_eq!(code, 2, "our configuration lacks it: {out}");
     let s4 = step(&out, 4);
     assert!(s4.contains("SF2900: the read call cannot be made"), "{out}");
@@ -320,17 +325,13 @@ fn pending_rejected_and_unknown_agreements_are_told_apart() {
 
 #[test]
 fn unregistered_certificate_fails_step_one_with_the_platforms_answer() {
-    let mock = InProcessMock::start(&repo().join("mocks"));
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &mock.url,
+    let (code, out) = doctor_against_mock(
         Remote {
             p12: Some(pki().unregistered_p12),
             ..Default::default()
         },
+        &[],
     );
-    let (code, out) = doctor(&cfg, &[]);
     assert_eq!(code, 1, "{out}");
     let s1 = step(&out, 1);
     assert!(
@@ -344,17 +345,13 @@ fn unregistered_certificate_fails_step_one_with_the_platforms_answer() {
 
 #[test]
 fn expired_certificate_is_our_problem_and_the_handshake_is_refused() {
-    let mock = InProcessMock::start(&repo().join("mocks"));
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &mock.url,
+    let (code, out) = doctor_against_mock(
         Remote {
             p12: Some(pki().expired_p12),
             ..Default::default()
         },
+        &[],
     );
-    let (code, out) = doctor(&cfg, &[]);
     assert_eq!(code, 2, "an expired certificate is ours to fix: {out}");
     let s1 = step(&out, 1);
     assert!(s1.contains("has expired"), "{out}");
@@ -368,17 +365,13 @@ fn expired_certificate_is_our_problem_and_the_handshake_is_refused() {
 
 #[test]
 fn certificate_from_another_ca_is_refused_in_the_handshake_exit_3() {
-    let mock = InProcessMock::start(&repo().join("mocks"));
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &mock.url,
+    let (code, out) = doctor_against_mock(
         Remote {
             p12: Some(pki().foreign_p12),
             ..Default::default()
         },
+        &[],
     );
-    let (code, out) = doctor(&cfg, &[]);
     assert_eq!(code, 3, "{out}");
     let s1 = step(&out, 1);
     assert!(
@@ -391,23 +384,20 @@ fn certificate_from_another_ca_is_refused_in_the_handshake_exit_3() {
 
 #[test]
 fn unknown_ca_and_wrong_host_name_are_named() {
-    let mock = InProcessMock::start(&repo().join("mocks"));
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &mock.url,
+    let (code, out) = doctor_against_mock(
         Remote {
             no_ca: true,
             ..Default::default()
         },
+        &[],
     );
-    let (code, out) = doctor(&cfg, &[]);
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("unknown CA"), "{out}");
     assert!(out.contains("ca = \"ca.pem\""), "{out}");
 
     // Loopback, but an address the server certificate does not name.
     let other = InProcessMock::start_on(&repo().join("mocks"), "127.0.0.2:0");
+    let dir = tmp();
     let cfg = remote_config(dir.path(), &other.url, Remote::default());
     let (code, out) = doctor(&cfg, &[]);
     assert_eq!(code, 3, "{out}");
@@ -553,17 +543,13 @@ fn missing_certificate_or_password_is_a_usage_error_without_secrets() {
 
 #[test]
 fn production_targets_get_read_calls_only() {
-    let mock = InProcessMock::start(&repo().join("mocks"));
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &mock.url,
+    let (code, out) = doctor_against_mock(
         Remote {
             extra: "production = true",
             ..Default::default()
         },
+        &[],
     );
-    let (code, out) = doctor(&cfg, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("only makes read calls"), "{out}");
 }
