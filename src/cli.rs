@@ -90,6 +90,33 @@ impl ServiceSelectArgs {
     }
 }
 
+/// Which scenarios: the flags `run` and `list` share, defined once.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ScenarioArgs {
+    /// Cucumber tag expression, e.g. "@SF1520 and not @writes".
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
+    /// Only scenarios whose name matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub select: ServiceSelectArgs,
+    /// Only part I of N of the selection (deterministic; for CI matrices), e.g. 2/4.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::selection::Shard>,
+}
+
+impl ScenarioArgs {
+    fn selection(&self) -> Result<engine::Selection, Fatal> {
+        Ok(engine::Selection {
+            tags: self.tags.clone(),
+            name: self.name.clone(),
+            services: self.select.services()?,
+            shard: self.shard,
+        })
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct DoctorArgs {
     #[command(flatten)]
@@ -156,12 +183,8 @@ pub struct RunArgs {
     /// Target name: `mock` (built in) or a [targets.NAME] from the config.
     #[arg(long, default_value = "mock", value_name = "NAME")]
     pub target: String,
-    /// Cucumber tag expression, e.g. "@SF1520 and not @writes".
-    #[arg(long, value_name = "EXPR")]
-    pub tags: Option<String>,
-    /// Only scenarios whose name matches this regular expression.
-    #[arg(long, value_name = "REGEX")]
-    pub name: Option<String>,
+    #[command(flatten)]
+    pub scenarios: ScenarioArgs,
     /// Scenarios run at the same time.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -181,11 +204,6 @@ pub struct RunArgs {
     /// Let scenarios tagged @writes run against a target marked production = true.
     #[arg(long)]
     pub allow_production_writes: bool,
-    #[command(flatten)]
-    pub select: ServiceSelectArgs,
-    /// Run only part I of N of the selection (deterministic; for CI matrices), e.g. 2/4.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::selection::Shard>,
     /// Run a scenario again, up to N times, when it failed on a transient network problem
     /// against a real target; reported as flaky. Contract failures are never retried, nor
     /// are @writes scenarios.
@@ -203,15 +221,8 @@ pub struct RunArgs {
 pub struct ListArgs {
     #[arg(long, default_value = "features", value_name = "DIR")]
     pub features: PathBuf,
-    #[arg(long, value_name = "EXPR")]
-    pub tags: Option<String>,
-    #[arg(long, value_name = "REGEX")]
-    pub name: Option<String>,
     #[command(flatten)]
-    pub select: ServiceSelectArgs,
-    /// Only part I of N of the selection, as `run --shard` would run it.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::selection::Shard>,
+    pub scenarios: ScenarioArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -354,12 +365,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
 
 fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     let paths = args.suite.paths();
-    let selection = engine::Selection {
-        tags: args.tags.clone(),
-        name: args.name.clone(),
-        services: args.select.services()?,
-        shard: args.shard,
-    };
+    let selection = args.scenarios.selection()?;
     if args.dry_run {
         return dry_run(&paths, &args, &selection);
     }
@@ -492,12 +498,7 @@ fn list(args: ListArgs) -> Result<ExitCode, Fatal> {
         features: args.features.clone(),
         ..SuitePaths::default()
     };
-    let selection = engine::Selection {
-        tags: args.tags.clone(),
-        name: args.name.clone(),
-        services: args.select.services()?,
-        shard: args.shard,
-    };
+    let selection = args.scenarios.selection()?;
     let plan = engine::plan(&paths, &selection)?;
     for sc in &plan.scenarios {
         println!(
