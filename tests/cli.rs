@@ -310,6 +310,19 @@ fn mocks_with_mapping(mapping: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The "Død borger" scenario against the embedded mock with these mocks.
+fn run_dead_citizen_with(mocks: &tempfile::TempDir) -> (i32, String) {
+    run(sp(&[
+        "run",
+        "--certs",
+        &certs_arg(),
+        "--mocks",
+        mocks.path().to_str().unwrap(),
+        "--name",
+        "Død",
+    ]))
+}
+
 #[test]
 fn malformed_and_truncated_answers_fail_the_contract_with_exit_1() {
     for body in [
@@ -320,15 +333,7 @@ fn malformed_and_truncated_answers_fail_the_contract_with_exit_1() {
             r#"{{"priority": 1, "request": {{"method": "POST", "urlPath": "/service/CPR/PersonBaseDataExtended/4"}},
                "response": {{"status": 200, "headers": {{"Content-Type": "text/xml"}}, "body": "{body}"}}}}"#
         ));
-        let (code, out) = run(sp(&[
-            "run",
-            "--certs",
-            &certs_arg(),
-            "--mocks",
-            mocks.path().to_str().unwrap(),
-            "--name",
-            "Død",
-        ]));
+        let (code, out) = run_dead_citizen_with(&mocks);
         assert_eq!(code, 1, "{out}");
         assert!(out.contains("not a SOAP response"), "{out}");
     }
@@ -340,15 +345,7 @@ fn gateway_error_page_is_a_transport_failure_exit_3() {
         r#"{"priority": 1, "request": {"method": "POST", "urlPath": "/service/CPR/PersonBaseDataExtended/4"},
             "response": {"status": 503, "body": "<html>Service Unavailable</html>"}}"#,
     );
-    let (code, out) = run(sp(&[
-        "run",
-        "--certs",
-        &certs_arg(),
-        "--mocks",
-        mocks.path().to_str().unwrap(),
-        "--name",
-        "Død",
-    ]));
+    let (code, out) = run_dead_citizen_with(&mocks);
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("HTTP 503"), "{out}");
 }
