@@ -9,7 +9,7 @@ mod modelled;
 mod run_support;
 mod support;
 
-use run_support::{certs, copy_dir, repo, run_suite, run_with as run, suite};
+use run_support::{certs, copy_dir, repo, run_suite, run_suite_against_unreachable_exttest, suite};
 use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::mock::oir::{self as mock_oir, PosteringService, SortimentService};
 use sp_contract::mock::platform::{Caller, Platform};
@@ -485,52 +485,18 @@ fn a_changed_sortiment_shows_as_a_snapshot_diff() {
 
 #[test]
 fn real_targets_are_refused_before_anything_is_sent() {
-    let pki = sp_contract::pki::ensure(&certs()).unwrap();
     let dir = suite(POSTING_FEATURE, None);
-    let cfg = dir.path().join("sp-contract.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[targets.exttest]\nbase_url = \"https://0.0.0.0:9\"\nauthority_cvr = \"29189846\"\nuser_system_uuid = \"903c9e8b-9112-4e92-9860-3c82eae5d61e\"\nuser_uuid = \"e086c3cd-c29b-4283-abcb-5c18dd1e2bb7\"\ncertificate = {{ pkcs12 = \"{}\", password_env = \"SPC_OIR_PW\" }}\n[targets.exttest.agreements]\nSF1590A = \"91402c54-36f7-4de3-b3ba-0daa778178ef\"\n",
-            pki.client_p12.display()
-        ),
-    )
-    .unwrap();
-    let f = dir.path().join("features").display().to_string();
-    let c = cfg.display().to_string();
-    let env = [("SPC_OIR_PW", sp_contract::pki::TEST_P12_PASSWORD)];
-    let (code, out) = run(
-        &[
-            "run",
-            "--target",
-            "exttest",
-            "--config",
-            &c,
-            "--features",
-            &f,
-        ],
-        &env,
+    let [(code, out), (dry_code, dry_out)] = run_suite_against_unreachable_exttest(
+        dir.path(),
+        "[targets.exttest.agreements]\nSF1590A = \"91402c54-36f7-4de3-b3ba-0daa778178ef\"\n",
     );
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains("ØiR (SF7001, SF1590A) is modelled") && out.contains("Nothing was sent"),
         "{out}"
     );
-    let (code, out) = run(
-        &[
-            "run",
-            "--target",
-            "exttest",
-            "--config",
-            &c,
-            "--features",
-            &f,
-            "--dry-run",
-        ],
-        &env,
-    );
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("is modelled"), "{out}");
+    assert_eq!(dry_code, 2, "{dry_out}");
+    assert!(dry_out.contains("is modelled"), "{dry_out}");
 }
 
 #[test]

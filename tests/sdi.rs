@@ -8,7 +8,7 @@ mod modelled;
 mod run_support;
 mod support;
 
-use run_support::{certs, repo, run_suite, run_with as run, suite};
+use run_support::{certs, repo, run_suite, run_suite_against_unreachable_exttest, suite};
 use sp_contract::klassifikation::Catalogue;
 use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::mock::platform::{Caller, Platform};
@@ -583,54 +583,16 @@ fn concurrent_scenarios_never_see_each_others_cases() {
 
 #[test]
 fn real_targets_are_refused_before_anything_is_sent() {
-    let pki = sp_contract::pki::ensure(&certs()).unwrap();
     let dir = suite(IMPORT_FEATURE, None);
-    // 0.0.0.0 is not the loopback address a mock listens on; had the step connected, nothing
-    // listens on port 9 and the run would exit 3.
-    let cfg = dir.path().join("sp-contract.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[targets.exttest]\nbase_url = \"https://0.0.0.0:9\"\nauthority_cvr = \"29189846\"\nuser_system_uuid = \"903c9e8b-9112-4e92-9860-3c82eae5d61e\"\nuser_uuid = \"e086c3cd-c29b-4283-abcb-5c18dd1e2bb7\"\ncertificate = {{ pkcs12 = \"{}\", password_env = \"SPC_SDI_PW\" }}\n[targets.exttest.agreements]\nSF1470 = \"c0b4a572-97b2-483f-9b6c-eb71d770d2b1\"\n[targets.exttest.aliases.citizens]\nfar = \"{FAR}\"\n",
-            pki.client_p12.display()
-        ),
-    )
-    .unwrap();
-    let f = dir.path().join("features").display().to_string();
-    let c = cfg.display().to_string();
-    let env = [("SPC_SDI_PW", sp_contract::pki::TEST_P12_PASSWORD)];
-    let (code, out) = run(
-        &[
-            "run",
-            "--target",
-            "exttest",
-            "--config",
-            &c,
-            "--features",
-            &f,
-        ],
-        &env,
-    );
+    let [(code, out), (dry_code, dry_out)] =
+        run_suite_against_unreachable_exttest(dir.path(), &format!("[targets.exttest.agreements]\nSF1470 = \"c0b4a572-97b2-483f-9b6c-eb71d770d2b1\"\n[targets.exttest.aliases.citizens]\nfar = \"{FAR}\"\n"));
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains("IDWS (Liberty) token model") && out.contains("Nothing was sent"),
         "{out}"
     );
-    let (code, out) = run(
-        &[
-            "run",
-            "--target",
-            "exttest",
-            "--config",
-            &c,
-            "--features",
-            &f,
-            "--dry-run",
-        ],
-        &env,
-    );
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("IDWS (Liberty) token model"), "{out}");
+    assert_eq!(dry_code, 2, "{dry_out}");
+    assert!(dry_out.contains("IDWS (Liberty) token model"), "{dry_out}");
 }
 
 #[test]

@@ -316,3 +316,33 @@ pub fn serve() -> Served {
     std::thread::spawn(move || for _ in lines {});
     Served { child, url }
 }
+
+/// Run a suite made by [`suite`] against a configured target `exttest` that nothing answers:
+/// `https://0.0.0.0:9` is no loopback mock, and had anything connected the run would exit 3.
+/// `extra_toml` is appended to the config (agreements, aliases). Returns the run, then the
+/// dry run.
+pub fn run_suite_against_unreachable_exttest(dir: &Path, extra_toml: &str) -> [(i32, String); 2] {
+    let cfg = dir.join("sp-contract.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[targets.exttest]\nbase_url = \"https://0.0.0.0:9\"\nauthority_cvr = \"29189846\"\nuser_system_uuid = \"903c9e8b-9112-4e92-9860-3c82eae5d61e\"\nuser_uuid = \"e086c3cd-c29b-4283-abcb-5c18dd1e2bb7\"\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{PW_ENV}\" }}\n{extra_toml}",
+            pki().client_p12.display()
+        ),
+    )
+    .unwrap();
+    let f = dir.join("features").display().to_string();
+    let c = cfg.display().to_string();
+    let args = [
+        "run",
+        "--target",
+        "exttest",
+        "--config",
+        &c,
+        "--features",
+        &f,
+    ];
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    [run(sp(&args)), run(sp(&dry))]
+}
