@@ -200,8 +200,11 @@ impl Target {
             })
     }
 
+    /// The CPR number of a citizen alias. A number that is not a CPR number (the example
+    /// config's placeholder `0000000000`) is refused here, naming the alias and where it is
+    /// set, so nothing is ever sent with it.
     pub fn citizen(&self, alias: &str) -> Result<&str, String> {
-        self.citizens.get(alias).map(String::as_str).ok_or_else(|| {
+        let cpr = self.citizens.get(alias).map(String::as_str).ok_or_else(|| {
             let known: Vec<&str> = self.citizens.keys().map(String::as_str).collect();
             format!(
                 "target '{}' has no citizen named '{alias}' (known: {}); add `\"{alias}\" = \"<cpr>\"` under [targets.{}.aliases.citizens]",
@@ -209,7 +212,22 @@ impl Target {
                 if known.is_empty() { "none".to_string() } else { known.join(", ") },
                 self.name
             )
-        })
+        })?;
+        match crate::cpr::Cpr::parse(cpr) {
+            Ok(_) => Ok(cpr),
+            Err(e) => Err(format!(
+                "citizen '{alias}' of target '{}' is not a valid CPR number: {e}; {}",
+                self.name,
+                if self.is_mock {
+                    format!("correct the cpr of '{alias}' in mocks/citizens.json")
+                } else {
+                    format!(
+                        "set a test citizen's real CPR number at [targets.{}.aliases.citizens] {alias} (a placeholder such as 0000000000 is not one)",
+                        self.name
+                    )
+                }
+            )),
+        }
     }
 
     pub fn identity(&self, alias: &str) -> Result<&IdentitySource, String> {

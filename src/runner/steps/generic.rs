@@ -94,7 +94,8 @@ pub fn steps() -> Vec<StepDef> {
             r#"kaldet blev afvist før afsendelse med beskeden "not a valid birth date""#,
             "Our own checks refused the call, nothing was sent, and the reason contains the text.",
             refused_locally,
-        ),
+        )
+        .asserting_refusal(),
         StepDef::new(
             Kind::Then,
             G,
