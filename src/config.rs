@@ -222,7 +222,7 @@ impl Target {
                     format!("correct the cpr of '{alias}' in mocks/citizens.json")
                 } else {
                     format!(
-                        "set a test citizen's real CPR number at [targets.{}.aliases.citizens] {alias} (a placeholder such as 0000000000 is not one)",
+                        "set a test citizen's real CPR number at [targets.{}.aliases.citizens] {alias} (the example config's placeholder is not one)",
                         self.name
                     )
                 }
