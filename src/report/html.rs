@@ -419,7 +419,7 @@ fn failure(h: &mut String, f: &StepFailure) {
         FailureKind::Transport => {
             "No answer: the service could not be reached (connection, certificate or time-out)."
         }
-        FailureKind::Input => "The test suite itself needs to be fixed.",
+        FailureKind::Input => "The test suite or its configuration needs to be fixed.",
     };
     h.push_str(&format!(
         "<div class=\"failure\" data-kind=\"{}\"><p><strong>{}</strong></p><p>{}</p>",
