@@ -430,6 +430,28 @@ far = "0101801234"
 "#;
 
     #[test]
+    fn a_placeholder_citizen_is_refused_naming_alias_and_config_key() {
+        // The same value resolves_a_remote_target sets: tests run in parallel.
+        std::env::set_var("SPC_TEST_PW_1", "s3cret æ\"'");
+        let cfg: ConfigFile = toml::from_str(&CFG.replace("0101801234", "0000000000")).unwrap();
+        let t = cfg
+            .remote_target(
+                "exttest",
+                Path::new("/etc/x"),
+                Path::new("sp-contract.toml"),
+            )
+            .unwrap();
+        let e = t.citizen("far").unwrap_err();
+        assert!(
+            e.contains("citizen 'far' of target 'exttest' is not a valid CPR number")
+                && e.contains("00-00-1900 is not a valid birth date")
+                && e.contains("[targets.exttest.aliases.citizens] far"),
+            "{e}"
+        );
+        assert!(!e.contains("0000000000"), "{e}");
+    }
+
+    #[test]
     fn resolves_a_remote_target() {
         std::env::set_var("SPC_TEST_PW_1", "s3cret æ\"'");
         let cfg: ConfigFile = toml::from_str(CFG).unwrap();

@@ -48,7 +48,9 @@ fn assert_input_error_everywhere(body: &str, step_prefix: &str, reason: &str) {
     let read = |n: &str| std::fs::read_to_string(d.join(n)).unwrap();
     let junit = read("junit.xml");
     assert!(
-        junit.contains("<error ") && junit.contains("type=\"input\"") && !junit.contains("<failure"),
+        junit.contains("<error ")
+            && junit.contains("type=\"input\"")
+            && !junit.contains("<failure"),
         "{junit}"
     );
     assert!(junit.contains("not sent: input error"), "{junit}");
@@ -103,8 +105,14 @@ fn the_example_configs_placeholder_cpr_is_an_input_error_naming_the_config_key()
     );
     // 2, not 3: nothing connected to https://0.0.0.0:9 (that would be "not reached").
     assert_eq!(code, 2, "{out}");
-    assert!(failed_step(&out).starts_with("✘ Når jeg slår borgeren"), "{out}");
-    assert!(out.contains("not sent: input error: citizen 'far'"), "{out}");
+    assert!(
+        failed_step(&out).starts_with("✘ Når jeg slår borgeren"),
+        "{out}"
+    );
+    assert!(
+        out.contains("not sent: input error: citizen 'far'"),
+        "{out}"
+    );
     for o in [&out, &dry] {
         assert!(
             o.contains("citizen 'far' of target 'exttest' is not a valid CPR number")
@@ -144,7 +152,10 @@ fn an_expected_refusal_that_did_not_happen_is_not_blamed_on_the_target() {
     );
     let (code, out) = run_suite(dir.path(), &[]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("expected the call to be refused before sending"), "{out}");
+    assert!(
+        out.contains("expected the call to be refused before sending"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -157,7 +168,10 @@ fn a_literal_invalid_cpr_without_the_assertion_fails_the_lookup() {
     );
     let (code, out) = run_suite(dir.path(), &[]);
     assert_eq!(code, 2, "{out}");
-    assert!(failed_step(&out).starts_with("✘ Når jeg slår CPR-nummeret"), "{out}");
+    assert!(
+        failed_step(&out).starts_with("✘ Når jeg slår CPR-nummeret"),
+        "{out}"
+    );
     assert!(
         out.contains("not sent: input error: '321380-xxxx' is not a CPR number"),
         "{out}"

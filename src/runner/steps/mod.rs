@@ -196,7 +196,9 @@ pub fn asserts_refusal(text: &str) -> bool {
 /// before sending at this step is what the scenario expects.
 pub fn refusal_expected(texts: &[&str]) -> Vec<bool> {
     let last = texts.iter().rposition(|t| asserts_refusal(t));
-    (0..texts.len()).map(|i| last.is_some_and(|j| j > i)).collect()
+    (0..texts.len())
+        .map(|i| last.is_some_and(|j| j > i))
+        .collect()
 }
 
 /// The closest definitions to an undefined text, for "did you mean".
@@ -249,6 +251,18 @@ mod tests {
                 ),
             }
         }
+    }
+
+    #[test]
+    fn a_refusal_is_expected_only_before_a_step_that_asserts_it() {
+        let send = r#"jeg sender et journalnotat med KLE "3230.04""#;
+        let assert = r#"kaldet blev afvist før afsendelse med beskeden "not valid""#;
+        let then = r#"kvitteringen er "ACCEPTERET""#;
+        assert_eq!(refusal_expected(&[send, assert]), [true, false]);
+        assert_eq!(refusal_expected(&[send, then]), [false, false]);
+        // An assertion before the sending step does not cover it.
+        assert_eq!(refusal_expected(&[assert, send]), [false, false]);
+        assert_eq!(refusal_expected(&[send, then, assert]), [true, true, false]);
     }
 
     #[test]

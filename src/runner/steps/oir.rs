@@ -349,8 +349,7 @@ fn table_postings(a: &Args) -> Result<Result<Vec<Postering>, String>, StepFailur
             .iter()
             .position(|h| name.contains(&h.trim().to_lowercase().as_str()))
     };
-    let (Some(b), Some(k), Some(d)) =
-        (col(&["beløb", "beloeb"]), col(&["konto"]), col(&["dato"]))
+    let (Some(b), Some(k), Some(d)) = (col(&["beløb", "beloeb"]), col(&["konto"]), col(&["dato"]))
     else {
         return Err(input(
             "the table needs the columns beløb, konto and dato (and may have debetkredit, tekst, Art, Omkostningssted)",

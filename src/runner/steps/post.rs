@@ -442,8 +442,6 @@ fn token_other_cert(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
-
-
 /// Send a kombi_request built from a MeMo (already serialised) and the print data.
 async fn kombi(
     w: &mut World,

@@ -468,7 +468,9 @@ fn note_text(a: &Args, cap: usize) -> Result<String, String> {
                 .ok()
                 .filter(|n| *n <= MAX_GENERATED_NOTE)
                 .ok_or_else(|| {
-                    format!("'på {n} tegn': at most {MAX_GENERATED_NOTE} characters can be generated")
+                    format!(
+                        "'på {n} tegn': at most {MAX_GENERATED_NOTE} characters can be generated"
+                    )
                 })?;
             generated_note(n.min(cap))
         }
