@@ -29,7 +29,6 @@ pub fn steps() -> Vec<StepDef> {
             "PersonLookup of a literal number. It is checked first (10 digits, a real birth date, the century rule; modulus 11 is not required) and refused before sending if invalid.",
             lookup_literal,
         )
-        .with_check(check_service)
         .with_precheck(precheck_literal),
         StepDef::new(
             Kind::Then,
@@ -95,14 +94,12 @@ fn check_alias(t: &Target, a: &Args) -> Result<(), String> {
     t.agreement_for(sf1520::INFO.id).map(|_| ())
 }
 
-fn check_service(t: &Target, _a: &Args) -> Result<(), String> {
-    t.agreement_for(sf1520::INFO.id).map(|_| ())
-}
-
-fn precheck_literal(_cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
-    Cpr::parse(a.get(0))
-        .map(|_| ())
-        .map_err(|e| Finding::Refusal(e.to_string()))
+/// A number that is not a CPR number is refused before sending (no agreement needed then);
+/// a valid one is sent, so the target needs an SF1520 agreement.
+fn precheck_literal(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    Cpr::parse(a.get(0)).map_err(|e| Finding::Refusal(e.to_string()))?;
+    cx.target.agreement_for(sf1520::INFO.id)?;
+    Ok(())
 }
 
 fn lookup_alias(w: &mut World, a: Args) -> StepFuture<'_> {
