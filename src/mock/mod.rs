@@ -13,5 +13,6 @@ pub mod sf2900;
 pub mod state;
 pub mod sts;
 
-pub use server::{start, MockError, RunningMock};
+pub use front::Limits;
+pub use server::{start, start_with, MockError, RunningMock};
 pub use state::SCENARIO_HEADER;
