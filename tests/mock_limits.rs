@@ -245,3 +245,30 @@ fn the_documented_defaults() {
         )
     );
 }
+
+/// Every scenario id a client sends used to keep its state for ever (~1.3 KB a request under
+/// `mock serve`). 10,000 requests with distinct ids leave at most the cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_scenario_ids_leave_the_state_bounded() {
+    use sp_contract::mock::SCENARIO_HEADER;
+    use sp_contract::services::sf2900 as svc;
+    let (mock, _dir) = start(Limits::default()).await;
+    let emne = sp_contract::kle::Emne::parse("02.03.04").unwrap();
+    let cvr = "29189846";
+    let envelope =
+        sp_contract::soap::envelope(&svc::list_request(Some(cvr), cvr, cvr, &emne, None));
+    let mut s = tls(&mock).await;
+    for i in 0..10_000 {
+        let req = format!(
+            "POST {} HTTP/1.1\r\nHost: localhost\r\nSOAPAction: \"{}\"\r\nContent-Type: text/xml; charset=utf-8\r\n{SCENARIO_HEADER}: scenario-{i}\r\nContent-Length: {}\r\n\r\n{envelope}",
+            svc::INFO.path,
+            svc::ACTION_LIST,
+            envelope.len()
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let (status, body) = answer(&mut s).await.expect("an answer");
+        assert_eq!(status, 200, "{body}");
+    }
+    let kept = mock.platform.state.len();
+    assert_eq!(kept, sp_contract::mock::state::MAX_SCENARIOS);
+}

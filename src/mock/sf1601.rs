@@ -31,7 +31,7 @@ pub const STATUS_PATH: &str = "/sp-contract-mock/beskedfordeler/PKO_PostStatus";
 pub const PKO_NS: &str = "http://serviceplatformen.dk/xml/print/PKO_PostStatus/1/types";
 pub const STATUS_LIST_NS: &str = "urn:sp-contract:mock:beskedfordeler";
 /// A scenario keeps at most this many letters (bounded memory under `mock serve`).
-const MAX_LETTERS: usize = 10_000;
+const MAX_LETTERS: usize = 1_000;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -245,7 +245,7 @@ pub struct LetterRecord {
 /// Per-scenario log of letters (see `mock::state`).
 #[derive(Default)]
 pub struct PostLog {
-    pub letters: Vec<LetterRecord>,
+    pub letters: super::state::Ring<LetterRecord, MAX_LETTERS>,
 }
 
 /// Record an accepted letter and the statuses it will produce. `failure`: the FejlKode and
@@ -280,9 +280,6 @@ pub fn record_letter(
     };
     let log = platform.state.get::<PostLog>(scenario);
     let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
-    if log.letters.len() >= MAX_LETTERS {
-        log.letters.remove(0);
-    }
     log.letters.push(letter);
 }
 

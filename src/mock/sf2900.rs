@@ -364,7 +364,7 @@ pub struct ScenarioFordeling {
     /// (authority, emne) the scenario declared unrouted: no rule applies to them.
     pub uden_regel: Vec<(String, Emne)>,
     /// Objects delivered to receiving systems, oldest first.
-    pub modtaget: Vec<Modtaget>,
+    pub modtaget: super::state::Ring<Modtaget, MAX_RECORDED>,
 }
 
 /// One object a simulated receiving system got, and its verdict.
@@ -418,7 +418,7 @@ pub fn remove_routing(p: &Platform, scenario: &str, myndighed: &str, emne: &Emne
 pub fn received(p: &Platform, scenario: &str) -> Vec<Modtaget> {
     let state = p.state.get::<ScenarioFordeling>(scenario);
     let s = state.lock().unwrap_or_else(|e| e.into_inner());
-    s.modtaget.clone()
+    s.modtaget.iter().cloned().collect()
 }
 
 fn no_data(dir: &Path) -> String {
@@ -1054,9 +1054,6 @@ fn afsend(
     } else {
         "ACCEPTERET"
     };
-    if s.modtaget.len() >= MAX_RECORDED {
-        s.modtaget.remove(0);
-    }
     s.modtaget.push(Modtaget {
         modtager: modtager.navn.clone(),
         modtager_uuid: modtager.uuid.clone(),
