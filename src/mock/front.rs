@@ -79,14 +79,30 @@ pub fn acceptor(
             .unwrap_or_default(),
         message: e.to_string(),
     };
+    // OpenSSL opens these itself: a FIFO or device there would block it, so look first.
+    let mut ca_bytes = Vec::new();
+    for (p, what) in [
+        (server_pem, "the mock's server certificate"),
+        (server_key, "the mock's server key"),
+        (ca_pem, "a CA certificate"),
+    ] {
+        ca_bytes = crate::fsio::read(p, crate::fsio::limit::CERTIFICATE, what).map_err(|e| {
+            FrontError::Tls {
+                dir: p
+                    .parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+                message: e.to_string(),
+            }
+        })?;
+    }
     let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).map_err(err)?;
     b.set_certificate_chain_file(server_pem).map_err(err)?;
     b.set_private_key_file(server_key, SslFiletype::PEM)
         .map_err(err)?;
     b.check_private_key().map_err(err)?;
     b.set_ca_file(ca_pem).map_err(err)?;
-    let ca_names = openssl::x509::X509::stack_from_pem(&std::fs::read(ca_pem).unwrap_or_default())
-        .map_err(err)?;
+    let ca_names = openssl::x509::X509::stack_from_pem(&ca_bytes).map_err(err)?;
     let mut names = openssl::stack::Stack::new().map_err(err)?;
     for ca in ca_names {
         names

@@ -11,6 +11,7 @@ pub mod sf1600;
 pub mod sf1601;
 pub mod sf2900;
 pub mod state;
+pub mod strict_json;
 pub mod sts;
 
 pub use front::Limits;

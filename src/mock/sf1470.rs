@@ -46,6 +46,7 @@ pub struct Index {
 pub fn data_error(e: KlassifikationError) -> DataError {
     match e {
         KlassifikationError::Read { path, source } => DataError::Read { path, source },
+        KlassifikationError::File(e) => DataError::File(e),
         KlassifikationError::Invalid { path, message } => DataError::Invalid { path, message },
         other => DataError::Invalid {
             path: crate::klassifikation::KLE_FILE.into(),

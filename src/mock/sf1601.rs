@@ -99,21 +99,25 @@ impl PostData {
     /// vendor's own `--mocks` folder from before Post existed keeps working).
     pub fn load(mocks: &Path) -> Result<PostData, DataError> {
         let p = mocks.join("post/faults.json");
-        let text = match std::fs::read_to_string(&p) {
+        let text = match super::platform::read_data(&p) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUILT_IN.to_string(),
-            Err(source) => {
-                return Err(DataError::Read {
-                    path: p.clone(),
-                    source,
-                })
+            Err(DataError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                BUILT_IN.to_string()
             }
+            Err(e) => return Err(e),
         };
         let invalid = |message: String| DataError::Invalid {
             path: p.clone(),
             message,
         };
-        let d: PostData = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let d: PostData =
+            super::strict_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        for (name, f) in &d.rest {
+            super::platform::check_http_status(f.http_status)
+                .map_err(|m| invalid(format!("rest fault '{name}': {m}")))?;
+        }
         for r in REQUIRED_REST {
             if !d.rest.contains_key(*r) {
                 return Err(invalid(format!("missing rest fault '{r}'")));

@@ -177,11 +177,8 @@ pub struct Fordeling {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DataError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| DataError::Invalid {
+    let text = super::platform::read_data(path)?;
+    super::strict_json::from_str(&text).map_err(|e| DataError::Invalid {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
