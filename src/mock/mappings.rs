@@ -104,6 +104,13 @@ pub enum MappingError {
         column: usize,
         message: String,
     },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Duplicate {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{}: `{field}`: {message}", path.display())]
     Invalid {
         path: PathBuf,
@@ -471,11 +478,23 @@ fn parse_file(file: &Path, text: &str, files_dir: &Path) -> Result<Vec<Mapping>,
     let value: Value = super::strict_json::from_str(text).map_err(|e| {
         let message = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
-        MappingError::Json {
-            path: file.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
+        let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
+        let (path, line, column) = (file.to_path_buf(), e.line(), e.column());
+        // Well-formed JSON that says one thing twice: not a syntax error.
+        if e.is_data() {
+            MappingError::Duplicate {
+                path,
+                line,
+                column,
+                message,
+            }
+        } else {
+            MappingError::Json {
+                path,
+                line,
+                column,
+                message,
+            }
         }
     })?;
     let root = Loc {
@@ -792,9 +811,10 @@ fn parse_body_pattern(loc: &Loc<'_>, value: &Value) -> Result<BodyMatcher, Mappi
             Ok(match op {
                 "contains" => BodyMatcher::Contains(operand.to_owned()),
                 "matches" => BodyMatcher::Matches(compile_regex(&op_loc, operand)?),
-                _ => BodyMatcher::EqualToXml(CanonicalElement::parse(operand).map_err(|e| {
-                    op_loc.invalid(format!("expected XML is not well-formed: {e}"))
-                })?),
+                _ => BodyMatcher::EqualToXml(
+                    CanonicalElement::parse(operand)
+                        .map_err(|e| op_loc.invalid(format!("expected XML cannot be used: {e}")))?,
+                ),
             })
         }
     }

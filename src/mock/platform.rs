@@ -25,6 +25,8 @@ pub enum DataError {
     },
     #[error("mock data {path} is not valid: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error("the mocks folder {} does not exist or is not a folder; give --mocks the folder that holds platform.json, citizens.json and faults.json", path.display())]
+    NotAFolder { path: PathBuf },
     /// Not a regular file, or larger than [`crate::fsio::limit::MOCK_DATA`].
     #[error("mock data: {0}")]
     File(crate::fsio::ReadError),
@@ -210,6 +212,11 @@ fn json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
 
 impl Platform {
     pub fn load(dir: &Path) -> Result<Platform, DataError> {
+        if !dir.is_dir() {
+            return Err(DataError::NotAFolder {
+                path: dir.to_path_buf(),
+            });
+        }
         let pf_path = dir.join("platform.json");
         let platform: PlatformFile = json(&pf_path)?;
         let invalid = |path: &Path, message: String| DataError::Invalid {
@@ -612,7 +619,7 @@ pub fn check_http_status(status: u16) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "http_status {status} is not an HTTP status code; use 100–599 (a SOAP fault is 500)"
+            "http_status {status} is not an HTTP status code; use a status from 100 to 599 (100–599), e.g. 400 or 500"
         ))
     }
 }
