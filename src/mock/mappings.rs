@@ -1180,7 +1180,19 @@ mod tests {
             ),
             (
                 r#"{"request": {"bodyPatterns": [{"equalToXml": "<a>"}]}}"#,
-                "not well-formed",
+                "expected XML cannot be used",
+            ),
+            (
+                r#"{"request": {}, "response": {"status": 1000}}"#,
+                "(100..=599), found 1000",
+            ),
+            (
+                r#"{"request": {}, "response": {"status": 600}}"#,
+                "(100..=599), found 600",
+            ),
+            (
+                r#"{"request": {}, "response": {"status": 200, "status": 500}}"#,
+                "the key \"status\" appears twice",
             ),
             (
                 r#"{"request": {"bodyPatterns": [{"matchesXPath": "//s:a"}]}}"#,
