@@ -302,11 +302,14 @@ fn gateway_page(status: u16, content_type: Option<&str>, body: &[u8]) -> Option<
     let start = text.iter().position(|b| !b.is_ascii_whitespace());
     let head: Vec<u8> = match start {
         None => return Some("an empty body"),
-        Some(i) => text[i..text.len().min(i + 64)].to_ascii_lowercase(),
+        Some(i) => text[i..text.len().min(i + 512)].to_ascii_lowercase(),
     };
-    let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"))
-        || head.starts_with(b"<!doctype html")
-        || head.starts_with(b"<html");
+    let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    // A SOAP fault mislabelled text/html is still the service's answer.
+    let xml_document = head.starts_with(b"<?xml") || contains(b"envelope");
+    let html = head.starts_with(b"<!doctype html")
+        || head.starts_with(b"<html")
+        || (content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html")) && !xml_document);
     if html {
         Some("an HTML page")
     } else if head.starts_with(b"<") || head.starts_with(b"{") || head.starts_with(b"[") {
@@ -400,5 +403,71 @@ impl TransportError {
     /// opposed to a broken setup on our side (exit 2).
     pub fn is_unreachable(&self) -> bool {
         !matches!(self, TransportError::Identity { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gateway_pages_are_told_from_the_services_answers() {
+        let fault = b"<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"x\"><soap:Body><soap:Fault/></soap:Body></soap:Envelope>";
+        for (status, ct, body, want) in [
+            (
+                500,
+                Some("text/html"),
+                &b"<!DOCTYPE html><html>x</html>"[..],
+                Some("an HTML page"),
+            ),
+            (
+                502,
+                None,
+                b"  <HTML><body>Bad Gateway</body></HTML>",
+                Some("an HTML page"),
+            ),
+            (
+                503,
+                Some("text/html; charset=utf-8"),
+                b"<body>down</body>",
+                Some("an HTML page"),
+            ),
+            (
+                504,
+                Some("text/plain"),
+                b"Gateway Timeout",
+                Some("a body that is neither XML nor JSON"),
+            ),
+            (500, Some("text/xml"), b"", Some("an empty body")),
+            (500, Some("text/xml"), fault, None),
+            // A fault mislabelled as HTML is still the service's.
+            (500, Some("text/html"), fault, None),
+            (
+                500,
+                Some("application/json"),
+                b"{\"errorCode\": \"X\"}",
+                None,
+            ),
+            // Below 500 the answer is judged elsewhere.
+            (404, Some("text/html"), b"<html>Not Found</html>", None),
+            (200, Some("text/xml"), b"", None),
+        ] {
+            assert_eq!(gateway_page(status, ct, body), want, "{status} {ct:?}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_names_only_scheme_and_host() {
+        let base = "https://sp.example:8443/service/x?cprNumber=0101801234";
+        assert_eq!(
+            location_host(base, Some("http://evil.example/steal?cprNumber=0101801234")),
+            "http://evil.example"
+        );
+        assert_eq!(
+            location_host(base, Some("/other")),
+            "https://sp.example:8443"
+        );
+        assert_eq!(location_host(base, None), "nowhere (no Location header)");
+        assert_eq!(without_query(base), "https://sp.example:8443/service/x");
     }
 }
