@@ -813,7 +813,10 @@ fn missing_unreadable_and_foreign_files() {
     assert!(err.to_string().contains("not a regular file"), "{err}");
     // A device that never ends (`certs inspect /dev/zero` grew to 16 GB).
     let err = pki::inspect(std::path::Path::new("/dev/zero"), None).unwrap_err();
-    assert!(err.to_string().contains("/dev/zero is not a regular file"), "{err}");
+    assert!(
+        err.to_string().contains("/dev/zero is not a regular file"),
+        "{err}"
+    );
 
     let junk = tmp.path().join("notes.txt");
     fs::write(&junk, "this is not a certificate").unwrap();
