@@ -15,6 +15,7 @@ use gherkin::Feature;
 use std::collections::HashMap;
 
 /// The text the parser gets, and what it needs to know about it.
+#[derive(Debug)]
 pub struct Prepared {
     pub text: String,
     /// The language named by `# language:`, if any (checked to be supported).
