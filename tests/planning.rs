@@ -106,3 +106,46 @@ fn the_fingerprint_covers_linked_folders_once() {
     assert_eq!(after.files(), 2, "the linked file counts, once");
     assert_ne!(after.sha256, before.sha256);
 }
+
+/// A scenario without a Så-step passes, and says so in the console and in every report
+/// that has room for it (JUnit `<system-out>`, Markdown, HTML).
+#[test]
+fn a_scenario_without_then_is_a_warning_in_console_and_reports() {
+    pki();
+    let dir = tmp();
+    let features = dir.path().join("features");
+    std::fs::create_dir_all(&features).unwrap();
+    std::fs::write(
+        features.join("x.feature"),
+        "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Uden forventning\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n",
+    )
+    .unwrap();
+    let out_file = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let (code, out) = run(sp(&[
+        "run",
+        "--features",
+        features.to_str().unwrap(),
+        "--snapshots",
+        &out_file("snapshots"),
+        "--mocks",
+        repo().join("mocks").to_str().unwrap(),
+        "--certs",
+        certs().to_str().unwrap(),
+        "--junit",
+        &out_file("junit.xml"),
+        "--report-md",
+        &out_file("report.md"),
+        "--report-html",
+        &out_file("report.html"),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    const WARNING: &str = "has no Så-step";
+    assert!(
+        out.contains(&format!("warning: the scenario {WARNING}")),
+        "{out}"
+    );
+    for report in ["junit.xml", "report.md", "report.html"] {
+        let text = std::fs::read_to_string(out_file(report)).unwrap();
+        assert!(text.contains(WARNING), "{report}: {text}");
+    }
+}
