@@ -6,6 +6,32 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// `println!` that never panics: when stdout is closed (`sp-contract list | head -1`), the
+/// rest of the output is dropped and the command ends with its own exit code, instead of
+/// a panic (exit 101) on the broken pipe.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` that never panics (see [`say!`]).
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see [`say!`]).
+macro_rules! tell {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 const EXIT_CODES: &str = "Exit codes:
   0  every selected scenario passed
   1  a scenario failed: the target answered and broke the contract
@@ -276,7 +302,7 @@ pub fn main() -> i32 {
     match dispatch(cli) {
         Ok(code) => code.code(),
         Err(f) => {
-            eprintln!("error: {}", crate::redact::text(&f.message));
+            tell!("error: {}", crate::redact::text(&f.message));
             f.code.code()
         }
     }
@@ -295,7 +321,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Run(args) => run(args),
         Command::List(args) => list(args),
         Command::Steps { markdown } => {
-            print!("{}", steps_text(markdown));
+            say_raw!("{}", steps_text(markdown));
             Ok(ExitCode::Passed)
         }
         Command::Mock(MockCommand::Serve { addr, mocks, certs }) => serve(addr, mocks, certs),
@@ -306,7 +332,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
             crate::report::merge_junit(&inputs, &mut merged)
                 .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
             write_report(Some(&output), |w| w.write_all(&merged))?;
-            println!(
+            say!(
                 "Merged {} JUnit file(s) into {}",
                 inputs.len(),
                 output.display()
@@ -316,9 +342,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Fingerprint { suite, target } => {
             let paths = suite.paths();
             let fp = engine::fingerprint(&paths, &target)?;
-            println!("{}", fp.sha256);
+            say!("{}", fp.sha256);
             for p in &fp.parts {
-                println!(
+                say!(
                     "  {:10} {:4} file(s)  {}  {}",
                     p.name,
                     p.files,
@@ -331,7 +357,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Certs(CertsCommand::Init { dir, force }) => {
             let pki =
                 crate::pki::init(&dir, force).map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
-            println!("Test PKI in {}:", pki.dir.display());
+            say!("Test PKI in {}:", pki.dir.display());
             for (what, p) in [
                 ("CA", &pki.ca_pem),
                 ("server certificate (localhost, 127.0.0.1)", &pki.server_pem),
@@ -342,9 +368,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
                 ("expired client PKCS#12", &pki.expired_p12),
                 ("client PKCS#12 from another CA", &pki.foreign_p12),
             ] {
-                println!("  {what:45} {}", p.display());
+                say!("  {what:45} {}", p.display());
             }
-            println!("The .p12 files use the documented test password (README, \"Test PKI\").");
+            say!("The .p12 files use the documented test password (README, \"Test PKI\").");
             Ok(ExitCode::Passed)
         }
         Command::Certs(CertsCommand::Inspect { file, password_env }) => {
@@ -358,8 +384,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
             };
             let info = crate::pki::inspect(&file, password.as_ref())
                 .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
-            println!("{}", file.display());
-            println!("{info}");
+            say!("{}", file.display());
+            say!("{info}");
             Ok(ExitCode::Passed)
         }
     }
@@ -368,6 +394,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
 fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     let paths = args.suite.paths();
     let selection = args.scenarios.selection()?;
+    // A report that cannot be written fails before anything is sent, not after the run.
+    for (flag, path) in [
+        ("--junit", &args.junit),
+        ("--cucumber-json", &args.cucumber_json),
+        ("--report-html", &args.report_html),
+        ("--report-md", &args.report_md),
+    ] {
+        if let Some(p) = path {
+            check_report_path(flag, p)?;
+        }
+    }
     if args.dry_run {
         return dry_run(&paths, &args, &selection);
     }
@@ -385,7 +422,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     let tty = std::io::stdout().is_terminal();
     let color = crate::report::color_wanted(tty);
     let mut console = crate::report::ConsoleReporter::new(std::io::stdout(), color);
-    println!(
+    say!(
         "sp-contract {} — target '{}'",
         env!("CARGO_PKG_VERSION"),
         args.target
@@ -396,7 +433,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
         .map(|p| p.scenarios.len())
         .unwrap_or(0);
     if let Some(shard) = selection.shard {
-        println!("shard {shard}: {total} scenario(s)");
+        say!("shard {shard}: {total} scenario(s)");
     }
     let mut progress = crate::report::Progress::new(total, tty, color);
     let outcome = rt.block_on(engine::run(req, |sc, r| {
@@ -411,7 +448,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     }))?;
     progress.clear(&mut std::io::stdout());
     for svc in &outcome.context.uncovered {
-        println!("note: no selected scenario covers {svc}: it was not tested");
+        say!("note: no selected scenario covers {svc}: it was not tested");
     }
     let _ = console.summary(&outcome.result);
     write_report(args.junit.as_ref(), |w| {
@@ -433,6 +470,52 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
         crate::report::write_markdown(&evidence, w)
     })?;
     Ok(outcome.exit)
+}
+
+/// Whether a report can be written at `path`: not a folder or special file, and its folder
+/// exists (it is made, as the write would) and takes a new file.
+fn check_report_path(flag: &str, path: &std::path::Path) -> Result<(), Fatal> {
+    let bad = |why: String| Fatal::usage(format!("{flag} {}: {why}", path.display()));
+    if path.as_os_str().is_empty() {
+        return Err(bad("give the path of the file to write".into()));
+    }
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_dir() {
+            return Err(bad(
+                "is a folder; give the path of a file in it, e.g. report.xml".into(),
+            ));
+        }
+        if !meta.is_file() {
+            return Err(bad(
+                "is not a regular file (a FIFO, socket or device)".into()
+            ));
+        }
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| {
+        bad(format!(
+            "cannot create its folder {}: {e}",
+            parent.display()
+        ))
+    })?;
+    // Writable: make (and remove) a file beside it; permission bits alone do not tell
+    // (ACLs, read-only mounts).
+    let probe = parent.join(format!(".sp-contract-write-check-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| {
+            bad(format!(
+                "its folder {} is not writable: {e}",
+                parent.display()
+            ))
+        })?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 fn write_report(
@@ -461,35 +544,41 @@ fn dry_run(
     // A dry run shows what a real run would do, the production guard included.
     let target = engine::resolve_target_offline(paths, &args.target)?;
     engine::production_guard(&target, &plan.selected, args.allow_production_writes)?;
-    println!(
+    say!(
         "Dry run against target '{}': {} scenario(s), nothing is sent.",
         args.target,
         plan.scenarios.len()
     );
     for sc in &plan.scenarios {
-        println!(
+        say!(
             "  {}:{}  {}  {}",
             sc.feature_rel,
             sc.line,
             crate::redact::text(&sc.name),
             sc.tags.join(" ")
         );
+        for w in &sc.warnings {
+            say!("      warning: {w}");
+        }
     }
     for svc in &plan.uncovered {
-        println!("note: no selected scenario covers {svc}: it would not be tested");
+        say!("note: no selected scenario covers {svc}: it would not be tested");
     }
     if problems.is_empty() {
-        println!(
+        say!(
             "Every step has a definition, every alias resolves for '{}', and no value would be refused before sending.",
             args.target
         );
         return Ok(ExitCode::Passed);
     }
-    println!("\n{} problem(s):", problems.len());
+    say!("\n{} problem(s):", problems.len());
     for p in &problems {
-        println!(
+        say!(
             "  {}:{}  {}\n      {}",
-            p.feature_rel, p.line, p.step, p.message
+            p.feature_rel,
+            p.line,
+            p.step,
+            p.message
         );
     }
     Ok(ExitCode::Usage)
@@ -503,7 +592,7 @@ fn list(args: ListArgs) -> Result<ExitCode, Fatal> {
     let selection = args.scenarios.selection()?;
     let plan = engine::plan(&paths, &selection)?;
     for sc in &plan.scenarios {
-        println!(
+        say!(
             "{}:{}\t{}\t{}",
             sc.feature_rel,
             sc.line,
@@ -512,7 +601,7 @@ fn list(args: ListArgs) -> Result<ExitCode, Fatal> {
         );
     }
     for svc in &plan.uncovered {
-        eprintln!("note: no scenario covers {svc}");
+        tell!("note: no scenario covers {svc}");
     }
     Ok(ExitCode::Passed)
 }
@@ -567,33 +656,33 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
             .await
             .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
         let t = running.platform.target(&pki, &running.url);
-        println!(
+        say!(
             "sp-contract mock of Serviceplatformen on {} (mutual TLS)",
             running.url
         );
-        println!("  trust the server with:   {}", pki.ca_pem.display());
-        println!(
+        say!("  trust the server with:   {}", pki.ca_pem.display());
+        say!(
             "  client certificate:      {}  key: {}",
             pki.client_pem.display(),
             pki.client_key_pem.display()
         );
-        println!(
+        say!(
             "  or PKCS#12:              {}  (the documented test password)",
             pki.client_p12.display()
         );
-        println!(
+        say!(
             "  authority CVR:           {}",
             t.authority_cvr.as_deref().unwrap_or("-")
         );
-        println!("  UserSystemUUID:          {}", t.user_system_uuid);
-        println!("  UserUUID:                {}", t.user_uuid);
+        say!("  UserSystemUUID:          {}", t.user_system_uuid);
+        say!("  UserUUID:                {}", t.user_uuid);
         for line in serve_service_lines(&t) {
-            println!("{line}");
+            say!("{line}");
         }
-        println!("Press Ctrl-C to stop.");
+        say!("Press Ctrl-C to stop.");
         shutdown_signal().await;
         running.shutdown();
-        println!("mock stopped");
+        say!("mock stopped");
         Ok(ExitCode::Passed)
     })
 }
@@ -681,7 +770,7 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode, Fatal> {
         }
         Ok::<_, Fatal>(report)
     })?;
-    print!("{}", report.render(color));
+    say_raw!("{}", report.render(color));
     Ok(report.exit_code())
 }
 

@@ -137,7 +137,7 @@ pub fn plan(paths: &SuitePaths, sel: &Selection) -> Result<Plan, Fatal> {
     let filter = Filter::new(sel.tags.as_deref(), sel.name.as_deref())
         .map_err(|e| Fatal::usage(e.to_string()))?;
     let loaded = features::load(&paths.features).map_err(|e| Fatal::usage(e.to_string()))?;
-    let mut selected = features::plan(&loaded, &filter);
+    let mut selected = features::plan(&loaded, &filter).map_err(|e| Fatal::usage(e.to_string()))?;
     let mut uncovered = Vec::new();
     if let Some(services) = &sel.services {
         selected.retain(|s| selection::covers(&s.tags, services));
@@ -285,8 +285,20 @@ pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, 
 
 /// The contract fingerprint of a run against `target` (see [`crate::fingerprint`]).
 pub fn fingerprint(paths: &SuitePaths, target: &str) -> Result<Fingerprint, Fatal> {
+    let files =
+        features::feature_files(&paths.features).map_err(|e| Fatal::usage(e.to_string()))?;
+    fingerprint_of(paths, target, &files)
+}
+
+/// The fingerprint over exactly these feature files (the ones a run loaded).
+fn fingerprint_of(
+    paths: &SuitePaths,
+    target: &str,
+    files: &[features::FeatureFile],
+) -> Result<Fingerprint, Fatal> {
     crate::fingerprint::of_suite(
         &paths.features,
+        files,
         (target == MOCK_TARGET).then_some(paths.mocks.as_path()),
         &paths.snapshots.join(target),
     )
@@ -312,7 +324,8 @@ pub async fn run(
         certificate_dates(&t)?;
         Some(t)
     };
-    let fingerprint = fingerprint(&req.paths, &req.target)?;
+    let files: Vec<_> = plan.loaded.iter().map(|lf| lf.file.clone()).collect();
+    let fingerprint = fingerprint_of(&req.paths, &req.target, &files)?;
 
     let started_at = time::OffsetDateTime::now_utc();
     let t0 = Instant::now();
@@ -350,14 +363,15 @@ pub async fn run(
         .loaded
         .iter()
         .map(|lf| FeatureResult {
-            name: lf.feature.name.clone(),
+            // Masked like the plan's names (`lf.rel` already is).
+            name: crate::redact::mask_cpr(&lf.feature.name),
             path: PathBuf::from(&lf.rel),
             line: lf.feature.position.line,
             tags: lf
                 .feature
                 .tags
                 .iter()
-                .map(|t| format!("@{}", t.trim_start_matches('@')))
+                .map(|t| crate::redact::mask_cpr(&format!("@{}", t.trim_start_matches('@'))))
                 .collect(),
             scenarios: Vec::new(),
         })

@@ -3,15 +3,17 @@
 //!
 //! ## Definition
 //!
-//! The parts, each a folder walked recursively (regular files only; symbolic links are
-//! followed for files and not for folders; `*.snap.new` files, which are unapproved answers
-//! left by a failed run, are left out):
+//! The parts:
 //!
-//! | part        | folder                                    |
+//! | part        | files                                     |
 //! |-------------|-------------------------------------------|
-//! | `features`  | `--features` (default `features/`)        |
+//! | `features`  | exactly the `.feature` files the run reads from `--features` (default `features/`): the same list, by the same walk (`runner::feature_files`: linked folders followed, every file once), each named by its path below the features root |
 //! | `mocks`     | `--mocks` (default `mocks/`), **only when the target is the embedded mock** |
 //! | `snapshots` | `--snapshots`/`<target>` (the approved answers this target is compared with) |
+//!
+//! `mocks` and `snapshots` are folders walked recursively (regular files only; symbolic
+//! links are followed for files and not for folders; `*.snap.new` files, which are
+//! unapproved answers left by a failed run, are left out).
 //!
 //! Every file is named `<part>/<path below the folder>` with `/` between folders. The
 //! entries are sorted by that name (byte order), and the digest is SHA-256 over, for each
@@ -23,6 +25,7 @@
 //! adding, removing or renaming one file changes it. Contents are hashed as they are on
 //! disk: a checkout that rewrites line endings (Git's `autocrlf` on Windows) differs.
 
+use crate::runner::feature_files::FeatureFile;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -59,15 +62,38 @@ impl Fingerprint {
     }
 }
 
-/// Fingerprint the given parts (`(name, folder)`), in any order.
-pub fn compute(parts: &[(&'static str, &Path)]) -> Result<Fingerprint, FingerprintError> {
+/// Where a part's files come from.
+pub enum Source<'a> {
+    /// Every file below a folder (see the module docs).
+    Folder(&'a Path),
+    /// These files, named by their `rel`, found below `folder`.
+    Files {
+        folder: &'a Path,
+        files: &'a [FeatureFile],
+    },
+}
+
+/// Fingerprint the given parts (`(name, source)`), in any order.
+pub fn compute(parts: &[(&'static str, Source<'_>)]) -> Result<Fingerprint, FingerprintError> {
     let mut all: Vec<(String, Vec<u8>)> = Vec::new();
     let mut out_parts = Vec::new();
-    for (name, folder) in parts {
+    for (name, source) in parts {
         let mut entries = Vec::new();
-        if folder.is_dir() {
-            walk(folder, folder, name, &mut entries)?;
-        }
+        let folder = match source {
+            Source::Folder(folder) => {
+                if folder.is_dir() {
+                    walk(folder, folder, name, &mut entries)?;
+                }
+                folder
+            }
+            Source::Files { folder, files } => {
+                for f in *files {
+                    let content = read(&f.path, crate::fsio::limit::FEATURE)?;
+                    entries.push((format!("{name}/{}", f.rel), content));
+                }
+                folder
+            }
+        };
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         out_parts.push(Part {
             name,
@@ -84,18 +110,36 @@ pub fn compute(parts: &[(&'static str, &Path)]) -> Result<Fingerprint, Fingerpri
     })
 }
 
-/// The fingerprint of a run's inputs by the rule above.
+/// The fingerprint of a run's inputs by the rule above: `features` are the files the run
+/// reads (from [`crate::runner::features::feature_files`]).
 pub fn of_suite(
-    features: &Path,
+    features_folder: &Path,
+    features: &[FeatureFile],
     mocks: Option<&Path>,
     snapshots_of_target: &Path,
 ) -> Result<Fingerprint, FingerprintError> {
-    let mut parts: Vec<(&'static str, &Path)> = vec![("features", features)];
+    let mut parts: Vec<(&'static str, Source<'_>)> = vec![(
+        "features",
+        Source::Files {
+            folder: features_folder,
+            files: features,
+        },
+    )];
     if let Some(m) = mocks {
-        parts.push(("mocks", m));
+        parts.push(("mocks", Source::Folder(m)));
     }
-    parts.push(("snapshots", snapshots_of_target));
+    parts.push(("snapshots", Source::Folder(snapshots_of_target)));
     compute(&parts)
+}
+
+/// A bounded read (a FIFO or an oversized file is an error, not a hang).
+fn read(path: &Path, limit: u64) -> Result<Vec<u8>, FingerprintError> {
+    crate::fsio::read(path, limit, "a file of the contract fingerprint").map_err(|e| {
+        FingerprintError::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        }
+    })
 }
 
 fn digest(entries: &[(String, Vec<u8>)]) -> String {
@@ -141,7 +185,7 @@ fn walk(
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        let content = std::fs::read(&path).map_err(|e| err(&path, e))?;
+        let content = read(&path, crate::fsio::limit::BODY_FILE)?;
         out.push((format!("{part}/{rel}"), content));
     }
     Ok(())
@@ -150,6 +194,7 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runner::feature_files::feature_files;
 
     fn write(p: &Path, text: &str) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -165,7 +210,10 @@ mod tests {
             write(&d.join("f/y.feature"), "Egenskab: y\n");
             write(&d.join("s/mock/x.snap"), "snap\n");
         }
-        let fp = |d: &Path| of_suite(&d.join("f"), None, &d.join("s/mock")).unwrap();
+        let fp = |d: &Path| {
+            let files = feature_files(&d.join("f")).unwrap();
+            of_suite(&d.join("f"), &files, None, &d.join("s/mock")).unwrap()
+        };
         let base = fp(a.path());
         assert_eq!(base, {
             let mut other = fp(b.path());
@@ -200,7 +248,8 @@ mod tests {
     fn the_digest_follows_the_documented_rule() {
         let d = tempfile::tempdir().unwrap();
         write(&d.path().join("f/a.feature"), "A");
-        let fp = of_suite(&d.path().join("f"), None, &d.path().join("none")).unwrap();
+        let files = feature_files(&d.path().join("f")).unwrap();
+        let fp = of_suite(&d.path().join("f"), &files, None, &d.path().join("none")).unwrap();
         let mut h = Sha256::new();
         h.update(b"features/a.feature\0");
         h.update(1u64.to_be_bytes());

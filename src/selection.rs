@@ -21,16 +21,30 @@
 
 use std::path::{Path, PathBuf};
 
+/// A tag as every comparison sees it: without the leading `@`, in Unicode lower case, so
+/// `@Writes`, `@WRITES` and `writes` are one tag (and `@Ændring` is `@ændring`). The
+/// production guard, `--retries`' `@writes` rule, `--tags`, `--service` and `--agreement`
+/// all compare tags through this type, so they cannot disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    pub fn new(tag: &str) -> Tag {
+        Tag(tag.trim().trim_start_matches('@').to_lowercase())
+    }
+
+    /// The compared form (`writes` for `@Writes`).
+    pub fn key(&self) -> &str {
+        &self.0
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
     #[error("--service '{0}' is not a service number; write SF numbers separated by commas, e.g. --service SF1520,SF2900")]
     BadService(String),
-    #[error("cannot read the serviceaftale file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read the serviceaftale file: {0}")]
+    Read(#[source] crate::fsio::ReadError),
     #[error("{path}:{line}: '{text}' is not a service number. The file lists one SF number per line (e.g. SF1520); # starts a comment")]
     BadLine {
         path: PathBuf,
@@ -86,10 +100,8 @@ pub struct AgreementFile {
 }
 
 pub fn read_agreement_file(path: &Path) -> Result<AgreementFile, SelectionError> {
-    let bytes = std::fs::read(path).map_err(|source| SelectionError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::fsio::read(path, crate::fsio::limit::CONFIG, "a serviceaftale file")
+        .map_err(SelectionError::Read)?;
     let text = String::from_utf8_lossy(&bytes);
     let mut services = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -144,9 +156,9 @@ pub fn services_from(
 pub fn services_of(tags: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for t in tags {
-        let t = t.trim_start_matches('@');
-        if is_service_id(t) {
-            push_unique(&mut out, t.to_ascii_uppercase());
+        let t = Tag::new(t);
+        if is_service_id(t.key()) {
+            push_unique(&mut out, t.key().to_uppercase());
         }
     }
     out
@@ -156,7 +168,7 @@ pub fn services_of(tags: &[String]) -> Vec<String> {
 pub fn covers(tags: &[String], services: &[String]) -> bool {
     services_of(tags)
         .iter()
-        .any(|s| services.iter().any(|w| w.eq_ignore_ascii_case(s)))
+        .any(|s| services.iter().any(|w| Tag::new(w) == Tag::new(s)))
 }
 
 /// One part of a run split for a CI matrix: `--shard 2/4` is index 2 of 4 (1-based).
@@ -243,6 +255,14 @@ mod tests {
         // More shards than items: the extra shards are empty, not an error.
         let s: Shard = "5/5".parse().unwrap();
         assert!(s.take(vec![1, 2]).is_empty());
+    }
+
+    #[test]
+    fn tags_compare_without_case_and_at_sign() {
+        assert_eq!(Tag::new("@Writes"), Tag::new("writes"));
+        assert_eq!(Tag::new("@WRITES"), Tag::new("@writes"));
+        assert_eq!(Tag::new("@ÆNDRING"), Tag::new("@ændring"));
+        assert_ne!(Tag::new("@writes"), Tag::new("@write"));
     }
 
     #[test]

@@ -437,7 +437,9 @@ fn writes_and_the_embedded_mock_are_not_retried() {
     let p = sp_contract::mock::platform::Platform::load(&repo().join("mocks")).unwrap();
     let target = p.target(&pki(), "https://127.0.0.1:1");
     let loaded = sp_contract::runner::features::load(&repo().join("features")).unwrap();
-    let sc = sp_contract::runner::features::plan(&loaded, &Default::default()).remove(0);
+    let sc = sp_contract::runner::features::plan(&loaded, &Default::default())
+        .unwrap()
+        .remove(0);
     let failed = sp_contract::runner::model::ScenarioResult {
         name: "x".into(),
         line: 1,
@@ -456,6 +458,7 @@ fn writes_and_the_embedded_mock_are_not_retried() {
         }],
         duration: Default::default(),
         earlier_attempts: vec![],
+        warnings: vec![],
     };
     assert!(!sp_contract::runner::exec::retryable(&sc, &target, &failed));
     let mut remote = target.clone();

@@ -48,6 +48,7 @@ fn scenario(name: &str, line: usize, tags: &[&str], steps: Vec<StepResult>) -> S
         steps,
         duration,
         earlier_attempts: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

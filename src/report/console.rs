@@ -125,6 +125,10 @@ impl<'w> ConsoleReporter<'w> {
             }
         }
 
+        for w in &scenario.warnings {
+            text.push_str(&self.indented(&format!("warning: {}", plain(w)), 4));
+        }
+
         if matches!(outcome, Outcome::Failed { .. } | Outcome::Undefined { .. }) {
             let (culprit, failure, kind) = match outcome {
                 Outcome::Failed {

@@ -384,6 +384,12 @@ fn scenario(h: &mut String, path: &str, s: &ScenarioResult) {
         }
         h.push_str("</ol></div>\n");
     }
+    for w in &s.warnings {
+        h.push_str(&format!(
+            "<div class=\"note\"><strong>Warning:</strong> {}</div>\n",
+            esc(w)
+        ));
+    }
     h.push_str("<ol class=\"steps\">\n");
     for st in &s.steps {
         let (mark, cls) = match st.status {

@@ -199,6 +199,9 @@ fn feature_suite(
             }
             steps.push('\n');
         }
+        for w in &scenario.warnings {
+            steps.push_str(&format!("  warning: {w}\n"));
+        }
         cases.push_str("      <system-out>");
         push_text(&mut cases, &steps);
         cases.push_str("</system-out>\n");

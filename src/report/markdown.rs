@@ -111,6 +111,24 @@ pub fn write_markdown(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result
             ));
         }
     }
+    let warned: Vec<_> = run
+        .scenarios()
+        .filter(|(_, s)| !s.warnings.is_empty())
+        .collect();
+    if !warned.is_empty() {
+        m.push_str("\n### Warnings\n\n");
+        for (f, s) in warned {
+            for w in &s.warnings {
+                m.push_str(&format!(
+                    "- {}:{} **{}**: {}\n",
+                    cell(&path_str(&f.path)),
+                    s.line,
+                    cell(&s.name),
+                    cell(w)
+                ));
+            }
+        }
+    }
     out.write_all(m.as_bytes())?;
     out.flush()
 }

@@ -112,6 +112,7 @@ mod tests {
             }],
             duration: Duration::ZERO,
             earlier_attempts: vec![],
+            warnings: vec![],
         }
     }
 

@@ -147,6 +147,7 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
         steps: results,
         duration: started.elapsed(),
         earlier_attempts: Vec::new(),
+        warnings: sc.warnings.clone(),
     }
 }
 

@@ -1,5 +1,7 @@
 //! The scenario runner: features → plan → steps → results.
 pub mod exec;
+pub mod feature_check;
+pub mod feature_files;
 pub mod features;
 pub mod model;
 pub mod preconditions;

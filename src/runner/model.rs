@@ -75,6 +75,9 @@ pub struct ScenarioResult {
     /// Why each earlier attempt failed, when the scenario was run again after a transient
     /// network failure (`--retries`); empty when the first attempt is the result.
     pub earlier_attempts: Vec<StepFailure>,
+    /// What the plan found doubtful without failing the scenario (e.g. it has no Så-step);
+    /// the console and every report show them.
+    pub warnings: Vec<String>,
 }
 
 impl ScenarioResult {

@@ -99,7 +99,7 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Then,
             G,
-            r#"svaret matcher det godkendte snapshot(?: "([^"]+)")?"#,
+            SNAPSHOT_STEP,
             r#"svaret matcher det godkendte snapshot"#,
             "The normalised answer equals snapshots/<target>/<feature>__<scenario>[__<name>].snap. Prefixes, whitespace and attribute order don't matter; generated ids, timestamps and alder are redacted, CPR numbers masked. --update-snapshots writes it.",
             snapshot,
@@ -300,16 +300,42 @@ fn refused_locally(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
+const SNAPSHOT_STEP: &str = r#"svaret matcher det godkendte snapshot(?: "([^"]+)")?"#;
+
+/// The label of a scenario's `taken`-th snapshot (1-based): the one the step names, else
+/// none for the first and its number for later ones.
+fn snapshot_label(taken: usize, given: &str) -> Option<String> {
+    match given {
+        "" if taken == 1 => None,
+        "" => Some(taken.to_string()),
+        l => Some(l.to_string()),
+    }
+}
+
+/// The snapshot names a scenario with these step texts will use, in order (for the
+/// collision check at planning).
+pub fn planned_snapshot_names(feature_stem: &str, scenario: &str, steps: &[&str]) -> Vec<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re =
+        RE.get_or_init(|| regex::Regex::new(&format!("^{SNAPSHOT_STEP}$")).expect("static regex"));
+    let mut taken = 0;
+    let mut out = Vec::new();
+    for text in steps {
+        if let Some(c) = re.captures(text) {
+            taken += 1;
+            let label = snapshot_label(taken, c.get(1).map_or("", |m| m.as_str()));
+            out.push(snapshot_name(feature_stem, scenario, label.as_deref()));
+        }
+    }
+    out
+}
+
 fn snapshot(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let el = w.snapshot_element()?;
         let content = crate::normalise::snapshot_text(&el);
         w.snapshots_taken += 1;
-        let label = match a.get(0) {
-            "" if w.snapshots_taken == 1 => None,
-            "" => Some(w.snapshots_taken.to_string()),
-            l => Some(l.to_string()),
-        };
+        let label = snapshot_label(w.snapshots_taken, a.get(0));
         let name = snapshot_name(&w.feature_stem, &w.scenario, label.as_deref());
         let expression = format!("{}: {}", w.scenario, label.as_deref().unwrap_or("svar"));
         let source = format!("features/{}", w.feature_rel);

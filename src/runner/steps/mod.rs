@@ -2,7 +2,7 @@
 //! `sp-contract steps` (and the README section made from it) cannot drift from the code.
 
 mod cpr;
-mod generic;
+pub(crate) mod generic;
 mod oir;
 mod platform;
 pub(crate) mod post;

@@ -1,0 +1,11 @@
+# language: da
+@SF1520
+Egenskab: Eksempler uden rækker
+
+  Abstrakt Scenario: Opslag af <borger>
+    Givet en godkendt serviceaftale for SF1520
+    Når jeg slår borgeren "<borger>" op i CPR
+    Så svaret er en succes
+
+    Eksempler:
+      | borger |

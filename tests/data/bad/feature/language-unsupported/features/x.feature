@@ -1,0 +1,5 @@
+# language: xx
+Egenskab: Ukendt sprog
+
+  Scenarie: Opslag
+    Givet en godkendt serviceaftale for SF1520

@@ -1,0 +1,8 @@
+# language: da
+@SF1520
+Egenskab: Skabelon uden eksempler
+
+  Abstrakt Scenario: Opslag af <borger>
+    Givet en godkendt serviceaftale for SF1520
+    Når jeg slår borgeren "<borger>" op i CPR
+    Så svaret er en succes

@@ -1,0 +1,10 @@
+# language: da
+@SF1520
+Egenskab: Tomt
+
+  Scenarie: Et scenarie uden trin
+
+  Scenarie: Et andet
+    Givet en godkendt serviceaftale for SF1520
+    Når jeg slår borgeren "far" op i CPR
+    Så svaret er en succes

@@ -1,0 +1,8 @@
+# language: da
+@SF1520 @WRITES
+Egenskab: Skriver, mærket på egenskaben med store bogstaver
+
+  Scenarie: Et opslag der regnes for en skrivning
+    Givet en godkendt serviceaftale for SF1520
+    Når jeg slår borgeren "far" op i CPR
+    Så svaret er en succes

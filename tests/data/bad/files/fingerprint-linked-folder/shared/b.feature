@@ -1,0 +1,8 @@
+# language: da
+@SF1520
+Egenskab: Et opslag
+
+  Scenarie: Opslag B
+    Givet en godkendt serviceaftale for SF1520
+    Når jeg slår borgeren "far" op i CPR
+    Så svaret er en succes

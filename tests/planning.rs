@@ -1,0 +1,151 @@
+//! Reading the suite and planning the run, through the binary: what the bad-input corpus
+//! cannot express (a closed stdout, the names of files a run writes).
+
+use std::io::Read;
+use std::process::Stdio;
+
+#[path = "support/run.rs"]
+mod run_support;
+use run_support::{certs, pki, repo, run, sp, tmp};
+
+/// `sp-contract list | head -1`: stdout closes after one line; the command must end
+/// quietly with its own exit code instead of panicking on the broken pipe (exit 101).
+#[test]
+fn a_closed_stdout_ends_output_without_a_panic() {
+    // More output than a pipe buffers (64 KiB), so a write meets the closed pipe.
+    let dir = tmp();
+    let features = dir.path().join("features");
+    std::fs::create_dir_all(&features).unwrap();
+    let mut text = String::from("# language: da\nEgenskab: x\n  Abstrakt Scenario: Opslag nummer <n> med et langt navn\n    Givet en godkendt serviceaftale for SF1520\n    Så svaret er en succes\n    Eksempler:\n      | n |\n");
+    for n in 0..3000 {
+        text.push_str(&format!("      | {n} |\n"));
+    }
+    std::fs::write(features.join("x.feature"), text).unwrap();
+    let mut child = sp(&["list", "--features", features.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status} {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// CPR numbers in a feature's file name and scenario name stay out of the names of the
+/// files a run writes (snapshots), not only out of their contents.
+#[test]
+fn snapshot_file_names_never_carry_a_cpr_number() {
+    pki();
+    let dir = tmp();
+    let features = dir.path().join("features");
+    std::fs::create_dir_all(&features).unwrap();
+    std::fs::write(
+        features.join("1503801015.feature"),
+        "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Opslag af 1503801015\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret matcher det godkendte snapshot\n",
+    )
+    .unwrap();
+    let snaps = dir.path().join("snapshots");
+    let (code, out) = run(sp(&[
+        "run",
+        "--features",
+        features.to_str().unwrap(),
+        "--snapshots",
+        snaps.to_str().unwrap(),
+        "--mocks",
+        repo().join("mocks").to_str().unwrap(),
+        "--certs",
+        certs().to_str().unwrap(),
+        "--update-snapshots",
+    ]));
+    assert_eq!(code, 0, "{out}");
+    let names: Vec<String> = std::fs::read_dir(snaps.join("mock"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["150380_xxxx__opslag_af_150380_xxxx.snap"],
+        "named from the masked names"
+    );
+    let text = std::fs::read_to_string(snaps.join("mock").join(&names[0])).unwrap();
+    assert!(!text.contains("1503801015"), "{text}");
+}
+
+/// The fingerprint covers exactly the feature files a run reads: a file behind a linked
+/// folder counts, a link loop does not multiply anything.
+#[cfg(unix)]
+#[test]
+fn the_fingerprint_covers_linked_folders_once() {
+    let dir = tmp();
+    let f = dir.path().join("features");
+    std::fs::create_dir_all(&f).unwrap();
+    std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+    std::fs::write(f.join("a.feature"), "a").unwrap();
+    std::fs::write(dir.path().join("shared/b.feature"), "b").unwrap();
+    let fp = |d: &std::path::Path| {
+        let files = sp_contract::runner::features::feature_files(d).unwrap();
+        sp_contract::fingerprint::of_suite(d, &files, None, &dir.path().join("none")).unwrap()
+    };
+    let before = fp(&f);
+    assert_eq!(before.files(), 1);
+    std::os::unix::fs::symlink("../shared", f.join("shared")).unwrap();
+    std::os::unix::fs::symlink(".", f.join("loop")).unwrap();
+    let after = fp(&f);
+    assert_eq!(after.files(), 2, "the linked file counts, once");
+    assert_ne!(after.sha256, before.sha256);
+}
+
+/// A scenario without a Så-step passes, and says so in the console and in every report
+/// that has room for it (JUnit `<system-out>`, Markdown, HTML).
+#[test]
+fn a_scenario_without_then_is_a_warning_in_console_and_reports() {
+    pki();
+    let dir = tmp();
+    let features = dir.path().join("features");
+    std::fs::create_dir_all(&features).unwrap();
+    std::fs::write(
+        features.join("x.feature"),
+        "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Uden forventning\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n",
+    )
+    .unwrap();
+    let out_file = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let (code, out) = run(sp(&[
+        "run",
+        "--features",
+        features.to_str().unwrap(),
+        "--snapshots",
+        &out_file("snapshots"),
+        "--mocks",
+        repo().join("mocks").to_str().unwrap(),
+        "--certs",
+        certs().to_str().unwrap(),
+        "--junit",
+        &out_file("junit.xml"),
+        "--report-md",
+        &out_file("report.md"),
+        "--report-html",
+        &out_file("report.html"),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    const WARNING: &str = "has no Så-step";
+    assert!(
+        out.contains(&format!("warning: the scenario {WARNING}")),
+        "{out}"
+    );
+    for report in ["junit.xml", "report.md", "report.html"] {
+        let text = std::fs::read_to_string(out_file(report)).unwrap();
+        assert!(text.contains(WARNING), "{report}: {text}");
+    }
+}
