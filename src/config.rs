@@ -354,7 +354,10 @@ fn identity_source(
 ) -> Result<IdentitySource, ConfigError> {
     let password = match &c.password_env {
         Some(var) => match std::env::var(var) {
-            Ok(v) => Some(Secret::new(v)),
+            Ok(v) => {
+                crate::redact::register_password(&v);
+                Some(Secret::new(v))
+            }
             Err(_) => {
                 return Err(ConfigError::PasswordEnvMissing {
                     target: target.to_string(),

@@ -13,7 +13,7 @@
 //!   wherever it stands. A server that echoes a token in an error page therefore cannot make
 //!   us print it, whatever the surrounding text looks like.
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine as _;
 use regex::Regex;
 use std::borrow::Cow;
@@ -68,30 +68,73 @@ pub fn register(kind: SecretKind, value: &str) {
         return;
     }
     let mut reg = registry().write().unwrap_or_else(|e| e.into_inner());
-    let mut added = false;
-    for (needle, whole_word) in new {
-        if reg.seen.insert(needle.clone()) {
-            reg.needles.push(needle);
-            reg.whole_word.push(whole_word);
-            added = true;
+    let mut new_anchor = false;
+    for (form, whole_word) in new {
+        let f = Form {
+            len: form.len(),
+            digest: digest(form.as_bytes()),
+            whole_word,
+        };
+        if !reg.seen.insert(f.digest) {
+            continue;
         }
+        let anchor = anchor_of(&form).to_string();
+        let i = match reg.index.get(&anchor) {
+            Some(&i) => i,
+            None => {
+                reg.anchors.push(anchor.clone());
+                reg.forms.push(Vec::new());
+                let i = reg.anchors.len() - 1;
+                reg.index.insert(anchor, i);
+                new_anchor = true;
+                i
+            }
+        };
+        reg.forms[i].push(f);
     }
-    if added {
-        // Rebuilt on every registration: there are a few per scenario at most, and the
-        // matcher then finds all of them in one pass over the text.
+    if new_anchor {
+        // Rebuilt only when a new anchor comes: assertions share theirs (the start of the
+        // XML), and the matcher stays small however many secrets a long run registers.
         reg.matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&reg.needles)
+            .match_kind(MatchKind::Standard)
+            .build(&reg.anchors)
             .ok();
     }
 }
 
+/// A form is found by its first [`ANCHOR_LEN`] bytes (its anchor) and confirmed by the
+/// digest of its full length, so the registry keeps no copy of a secret beyond its start,
+/// and the matcher stays small however long the secrets are (an assertion and its encodings
+/// are kilobytes each).
+const ANCHOR_LEN: usize = 32;
+
+fn anchor_of(form: &str) -> &str {
+    let mut end = form.len().min(ANCHOR_LEN);
+    while !form.is_char_boundary(end) {
+        end -= 1;
+    }
+    &form[..end]
+}
+
+fn digest(b: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(b).into()
+}
+
+struct Form {
+    len: usize,
+    digest: [u8; 32],
+    /// Only where it stands alone (see [`register_password`]).
+    whole_word: bool,
+}
+
 #[derive(Default)]
 struct Registry {
-    needles: Vec<String>,
-    /// Per needle: only where it stands alone (see [`register_password`]).
-    whole_word: Vec<bool>,
-    seen: HashSet<String>,
+    anchors: Vec<String>,
+    /// Per anchor: the forms that start with it.
+    forms: Vec<Vec<Form>>,
+    index: std::collections::HashMap<String, usize>,
+    seen: HashSet<[u8; 32]>,
     matcher: Option<AhoCorasick>,
 }
 
@@ -226,36 +269,70 @@ fn xml_escaped(s: &str) -> Vec<String> {
     ]
 }
 
-/// Replace every registered secret (in any registered form) by [`REDACTED`].
+/// Replace every registered secret (in any registered form) by [`REDACTED`]. Where two
+/// overlap, their union is masked.
 pub fn secrets(input: &str) -> Cow<'_, str> {
     let reg = registry().read().unwrap_or_else(|e| e.into_inner());
     let Some(ac) = reg.matcher.as_ref() else {
         return Cow::Borrowed(input);
     };
-    let mut out: Option<String> = None;
+    let bytes = input.as_bytes();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for m in ac.find_overlapping_iter(input) {
+        let start = m.start();
+        let mut hashed: Vec<(usize, [u8; 32])> = Vec::new();
+        let mut best = None;
+        for f in &reg.forms[m.pattern().as_usize()] {
+            let end = start + f.len;
+            if end > bytes.len() || !input.is_char_boundary(end) || best.is_some_and(|b| b >= end) {
+                continue;
+            }
+            if f.whole_word && !stands_alone(input, start, end) {
+                continue;
+            }
+            let d = match hashed.iter().find(|(l, _)| *l == f.len) {
+                Some((_, d)) => *d,
+                None => {
+                    let d = digest(&bytes[start..end]);
+                    hashed.push((f.len, d));
+                    d
+                }
+            };
+            if d == f.digest {
+                best = Some(end);
+            }
+        }
+        if let Some(end) = best {
+            spans.push((start, end));
+        }
+    }
+    if spans.is_empty() {
+        return Cow::Borrowed(input);
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(input.len());
     let mut last = 0;
-    let mut pos = 0;
-    while pos < input.len() {
-        let Some(m) = ac.find(Input::new(input).span(pos..input.len())) else {
-            break;
-        };
-        if reg.whole_word[m.pattern().as_usize()] && !stands_alone(input, m.start(), m.end()) {
-            pos = m.start() + 1;
-            continue;
-        }
-        let o = out.get_or_insert_with(|| String::with_capacity(input.len()));
-        o.push_str(&input[last..m.start()]);
-        o.push_str(REDACTED);
-        last = m.end();
-        pos = m.end();
-    }
-    match out {
-        None => Cow::Borrowed(input),
-        Some(mut o) => {
-            o.push_str(&input[last..]);
-            Cow::Owned(o)
+    let mut cur: Option<(usize, usize)> = None;
+    for (s, e) in spans {
+        match cur {
+            Some((cs, ce)) if s <= ce => cur = Some((cs, ce.max(e))),
+            _ => {
+                if let Some((cs, ce)) = cur {
+                    out.push_str(&input[last..cs]);
+                    out.push_str(REDACTED);
+                    last = ce;
+                }
+                cur = Some((s, e));
+            }
         }
     }
+    if let Some((cs, ce)) = cur {
+        out.push_str(&input[last..cs]);
+        out.push_str(REDACTED);
+        last = ce;
+    }
+    out.push_str(&input[last..]);
+    Cow::Owned(out)
 }
 
 /// Not inside a longer word or number.

@@ -221,6 +221,7 @@ pub fn parse_sts_reply(body: &[u8]) -> Result<Assertion, TokenError> {
         .and_then(|a| a.as_str())
         .filter(|a| !a.is_empty())
         .ok_or_else(|| bad("the reply has no RequestedSecurityToken.Assertion".into()))?;
+    crate::redact::register_assertion(assertion);
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(assertion.trim().as_bytes())
         .map_err(|e| {
@@ -272,6 +273,7 @@ pub fn parse_access_token_reply(
         .and_then(|t| t.as_str())
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| bad("the reply has no access_token".into()))?;
+    crate::redact::register_secret(token);
     if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad(
             "access_token contains white space or control characters".into(),

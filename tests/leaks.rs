@@ -178,7 +178,11 @@ fn needles(assertions: &[String], tokens: &[String], cprs: &[String]) -> Vec<(St
             out.push((format!("{what} ({form})"), v));
         }
     };
-    add(&mut out, "certificate password", sp_contract::pki::TEST_P12_PASSWORD);
+    add(
+        &mut out,
+        "certificate password",
+        sp_contract::pki::TEST_P12_PASSWORD,
+    );
     for a in assertions {
         add(&mut out, "assertion", a);
         if let Ok(xml) = g::STANDARD.decode(a) {
@@ -266,7 +270,9 @@ fn nothing_secret_or_personal_leaves_the_process_when_the_target_echoes_it() {
             args.push("--update-snapshots".into());
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let t0 = std::time::Instant::now();
         let (code, text) = run(sp(&args));
+        eprintln!("TIMING {tag} {:?}", t0.elapsed());
         assert!(
             [0, 1, 3].contains(&code) && !text.contains("panicked"),
             "{tag}: exit {code}\n{text}"
@@ -288,9 +294,21 @@ fn nothing_secret_or_personal_leaves_the_process_when_the_target_echoes_it() {
     outputs.push(("report merge".into(), text));
 
     let log = proxy.log.lock().unwrap().clone();
-    let echoed = |pred: &dyn Fn(&Exchange) -> bool| log.iter().filter(|x| x.echoed && pred(x)).count();
-    let at = |p: &'static str| move |x: &Exchange| x.head.split_whitespace().nth(1).unwrap_or("").starts_with(p);
-    assert!(echoed(&at(ACCESS_TOKEN_PATH)) >= 2, "AccessTokenService echoed");
+    let echoed =
+        |pred: &dyn Fn(&Exchange) -> bool| log.iter().filter(|x| x.echoed && pred(x)).count();
+    let at = |p: &'static str| {
+        move |x: &Exchange| {
+            x.head
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .starts_with(p)
+        }
+    };
+    assert!(
+        echoed(&at(ACCESS_TOKEN_PATH)) >= 2,
+        "AccessTokenService echoed"
+    );
     assert!(
         echoed(&|x: &Exchange| header(&x.head, "authorization").is_some()) >= 2,
         "service calls with a token echoed"
@@ -300,7 +318,10 @@ fn nothing_secret_or_personal_leaves_the_process_when_the_target_echoes_it() {
         "SOAP calls echoed"
     );
     let (assertions, tokens) = secrets_seen(&log);
-    assert!(!assertions.is_empty() && !tokens.is_empty(), "the proxy saw the token flow");
+    assert!(
+        !assertions.is_empty() && !tokens.is_empty(),
+        "the proxy saw the token flow"
+    );
     let cprs = alias_cprs(&cfg);
     let needles = needles(&assertions, &tokens, &cprs);
 
@@ -313,7 +334,9 @@ fn nothing_secret_or_personal_leaves_the_process_when_the_target_echoes_it() {
         );
     }
     assert!(
-        files.iter().any(|f| f.to_string_lossy().ends_with(".snap.new")),
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().ends_with(".snap.new")),
         "snapshots written"
     );
     let mut texts = outputs;
@@ -327,11 +350,16 @@ fn nothing_secret_or_personal_leaves_the_process_when_the_target_echoes_it() {
         if original.as_ref() == Some(&bytes) {
             continue;
         }
-        texts.push((f.display().to_string(), String::from_utf8_lossy(&bytes).into_owned()));
+        texts.push((
+            f.display().to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
     }
     // The echoes reached the output, masked: this test sees what a leak would be.
     assert!(
-        texts.iter().any(|(_, t)| t.contains("[redacted]") || t.contains("-xxxx")),
+        texts
+            .iter()
+            .any(|(_, t)| t.contains("[redacted]") || t.contains("-xxxx")),
         "no masked echo anywhere"
     );
     let mut hits = Vec::new();

@@ -70,13 +70,25 @@ fn an_assertion_is_masked_as_received_and_decoded() {
     register_assertion(&b64);
     assert_eq!(text(&format!("saml={b64}")), "saml=[redacted]");
     assert_eq!(text(&format!("got {xml} back")), "got [redacted] back");
-    let html = xml.replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let html = xml
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
     assert_eq!(text(&format!("<pre>{html}</pre>")), "<pre>[redacted]</pre>");
     let json = serde_json::to_string(xml).unwrap();
-    assert_eq!(text(&format!("{{\"echo\":{json}}}")), "{\"echo\":\"[redacted]\"}");
+    assert_eq!(
+        text(&format!("{{\"echo\":{json}}}")),
+        "{\"echo\":\"[redacted]\"}"
+    );
     // The form field the client sends: percent-encoded base64.
-    let form = b64.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
-    assert_eq!(text(&format!("body: a={form}&b=1")), "body: a=[redacted]&b=1");
+    let form = b64
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    assert_eq!(
+        text(&format!("body: a={form}&b=1")),
+        "body: a=[redacted]&b=1"
+    );
 }
 
 #[test]
@@ -85,7 +97,11 @@ fn short_values_are_not_registered_but_short_passwords_are() {
     register_secret("abc1234");
     assert_eq!(text("abc1234 Kw7short"), "abc1234 [redacted]");
     register_password("Qz9");
-    assert_eq!(text("pw Qz9"), "pw Qz9", "below 4 characters nothing can be told");
+    assert_eq!(
+        text("pw Qz9"),
+        "pw Qz9",
+        "below 4 characters nothing can be told"
+    );
 }
 
 #[test]
@@ -134,5 +150,29 @@ fn bytes_are_masked_like_text() {
     assert_eq!(
         bytes(b"<a>bytes-secret-0xC0FFEE 0101801234</a>"),
         b"<a>[redacted] 010180-xxxx</a>".to_vec()
+    );
+}
+
+#[test]
+fn overlapping_secrets_are_masked_as_one() {
+    register_secret("ovl-AAAA-BBBB-1111");
+    register_secret("BBBB-1111-ovl-CCCC");
+    assert_eq!(text("x ovl-AAAA-BBBB-1111-ovl-CCCC y"), "x [redacted] y");
+}
+
+#[test]
+fn secrets_that_share_their_start_are_told_apart() {
+    let head = "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=";
+    let (a, b) = (
+        format!("{head}\"_one-1\"/>"),
+        format!("{head}\"_two-22\"/>"),
+    );
+    register_secret(&a);
+    register_secret(&b);
+    assert_eq!(text(&format!("{a}|{b}")), "[redacted]|[redacted]");
+    // The common start alone is public text, not a secret.
+    assert_eq!(
+        text(&format!("{head}\"_three\"/>")),
+        format!("{head}\"_three\"/>")
     );
 }

@@ -181,7 +181,7 @@ impl<'w> ConsoleReporter<'w> {
                 }
             }
         }
-        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(crate::redact::text(&text).as_bytes())?;
         self.out.flush()
     }
 
@@ -285,7 +285,7 @@ impl<'w> ConsoleReporter<'w> {
         }
         text.push('\n');
 
-        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(crate::redact::text(&text).as_bytes())?;
         self.out.flush()
     }
 

@@ -70,7 +70,8 @@ struct StepOutcome {
 pub fn write_cucumber_json(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
     let mut ids = HashSet::new();
     let features: Vec<Feature<'_>> = run.features.iter().map(|f| feature(f, &mut ids)).collect();
-    serde_json::to_writer_pretty(&mut *out, &features).map_err(std::io::Error::other)?;
+    let json = serde_json::to_string_pretty(&features).map_err(std::io::Error::other)?;
+    out.write_all(crate::redact::text(&json).as_bytes())?;
     out.write_all(b"\n")?;
     out.flush()
 }

@@ -22,16 +22,19 @@ pub struct Exchange {
 
 /// What the proxy answers itself instead of forwarding: `Some((status, content type,
 /// body))`. `n` counts the requests to the same path, from 0.
-pub type Decide = dyn Fn(&str, &str, &[u8], usize) -> Option<(u16, &'static str, Vec<u8>)>
-    + Send
-    + Sync;
+pub type Decide =
+    dyn Fn(&str, &str, &[u8], usize) -> Option<(u16, &'static str, Vec<u8>)> + Send + Sync;
 
 pub struct EchoProxy {
     pub url: String,
     pub log: Arc<Mutex<Vec<Exchange>>>,
 }
 
-pub fn start(pki: &sp_contract::pki::TestPki, upstream: SocketAddr, decide: Arc<Decide>) -> EchoProxy {
+pub fn start(
+    pki: &sp_contract::pki::TestPki,
+    upstream: SocketAddr,
+    decide: Arc<Decide>,
+) -> EchoProxy {
     let mut acc = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).unwrap();
     acc.set_certificate_chain_file(&pki.server_pem).unwrap();
     acc.set_private_key_file(&pki.server_key_pem, SslFiletype::PEM)
