@@ -394,3 +394,123 @@ fn floor(s: &str, mut i: usize) -> usize {
     }
     i
 }
+
+/// Every writer masks at its own entry: a registered secret that reaches the run model
+/// unmasked (the model is built in many places) still never comes out of a writer.
+#[test]
+fn every_writer_masks_registered_secrets_at_its_entry() {
+    use sp_contract::runner::model::*;
+    use std::time::Duration;
+    const TOKEN: &str = "writer-entry-token.Zm9vYmFyYmF6cXV4";
+    const PASSWORD: &str = "pw-writer-entry-42";
+    const CPR: &str = "1503801015";
+    sp_contract::redact::register_secret(TOKEN);
+    sp_contract::redact::register_password(PASSWORD);
+    let raw = format!("the server said: token {TOKEN}, password {PASSWORD}, PNR {CPR}");
+    let step = |status, failure| StepResult {
+        keyword: "Så ".into(),
+        text: raw.clone(),
+        line: 7,
+        status,
+        duration: Duration::from_millis(3),
+        failure,
+    };
+    let failure = StepFailure {
+        kind: FailureKind::Contract,
+        message: raw.clone(),
+        diff: Some(format!("-a\n+{raw}\n")),
+    };
+    let scenario = ScenarioResult {
+        name: raw.clone(),
+        line: 5,
+        tags: vec!["@SF1601".into()],
+        steps: vec![step(Status::Failed, Some(failure))],
+        duration: Duration::from_millis(5),
+        earlier_attempts: Vec::new(),
+    };
+    let feature = FeatureResult {
+        name: raw.clone(),
+        path: PathBuf::from("post/x.feature"),
+        line: 2,
+        tags: Vec::new(),
+        scenarios: vec![scenario],
+    };
+    let result = RunResult {
+        target: "local".into(),
+        started_at: time::OffsetDateTime::now_utc(),
+        duration: Duration::from_millis(5),
+        features: vec![feature],
+    };
+    let target = sp_contract::mock::platform::Platform::load(&repo().join("mocks"))
+        .unwrap()
+        .target(&pki(), "https://127.0.0.1:9");
+    let context = sp_contract::engine::RunContext {
+        target,
+        certificate: Err(raw.clone()),
+        fingerprint: sp_contract::fingerprint::Fingerprint {
+            sha256: "0".repeat(64),
+            parts: Vec::new(),
+        },
+        selection: Default::default(),
+        uncovered: Vec::new(),
+        retries: 0,
+    };
+    let evidence = sp_contract::report::Evidence {
+        run: &result,
+        context: &context,
+        exit: sp_contract::error::ExitCode::ContractFailed,
+        tool_version: "test",
+    };
+    let mut written: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut w = Vec::new();
+    sp_contract::report::write_junit(&result, &mut w).unwrap();
+    written.push(("JUnit", w));
+    let mut w = Vec::new();
+    sp_contract::report::write_cucumber_json(&result, &mut w).unwrap();
+    written.push(("Cucumber JSON", w));
+    let mut w = Vec::new();
+    sp_contract::report::write_html(&evidence, &mut w).unwrap();
+    written.push(("HTML", w));
+    let mut w = Vec::new();
+    sp_contract::report::write_markdown(&evidence, &mut w).unwrap();
+    written.push(("Markdown", w));
+    let mut w = Vec::new();
+    {
+        let mut console = sp_contract::report::ConsoleReporter::new(&mut w, false);
+        let f = &result.features[0];
+        console
+            .scenario_finished(sp_contract::report::FeatureRef::from(f), &f.scenarios[0])
+            .unwrap();
+        console.summary(&result).unwrap();
+    }
+    written.push(("console", w));
+    let dir = tmp();
+    let junit = dir.path().join("a.xml");
+    std::fs::write(&junit, &written[0].1).unwrap();
+    let mut w = Vec::new();
+    sp_contract::report::merge_junit(&[junit], &mut w).unwrap();
+    written.push(("report merge", w));
+    let snaps = dir.path().join("snaps");
+    sp_contract::snapshot::SnapshotStore::new(snaps.clone(), true)
+        .check("x__y", "post/x.feature", "y", "approved")
+        .unwrap();
+    let store = sp_contract::snapshot::SnapshotStore::new(snaps, false);
+    match store.check("x__y", "post/x.feature", &raw, &raw) {
+        Err(sp_contract::snapshot::SnapshotError::Mismatch { diff, .. }) => {
+            written.push(("snapshot diff", diff.into_bytes()))
+        }
+        other => panic!("{other:?}"),
+    }
+    let new = std::fs::read(dir.path().join("snaps/x__y.snap.new")).unwrap();
+    written.push((".snap.new", new));
+    for (writer, bytes) in &written {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            text.contains("redacted"),
+            "{writer} wrote the message: {text}"
+        );
+        for secret in [TOKEN, PASSWORD, CPR] {
+            assert!(!text.contains(secret), "{writer} wrote {secret}: {text}");
+        }
+    }
+}
