@@ -446,6 +446,11 @@ far = "0101801234"
             !format!("{t:?}").contains("s3cret"),
             "password leaked in Debug"
         );
+        // Read from the environment, it is registered: an echo of it is masked.
+        assert_eq!(
+            crate::redact::text("server said: s3cret æ\"' ok"),
+            "server said: [redacted] ok"
+        );
         assert!(t.citizen("mor").unwrap_err().contains("far"));
     }
 

@@ -634,6 +634,29 @@ mod tests {
     }
 
     #[test]
+    fn tokens_and_assertions_are_registered_for_masking_as_they_arrive() {
+        let now = time::macros::datetime!(2026-11-23 10:00:00 UTC);
+        let tok = "registered-on-arrival.dG9rZW4";
+        let body =
+            format!(r#"{{"access_token":"{tok}","token_type":"Holder-of-key","expires_in":60}}"#);
+        parse_access_token_reply(body.as_bytes(), now).unwrap();
+        assert_eq!(
+            crate::redact::text(&format!("401: {tok}")),
+            "401: [redacted]"
+        );
+        let a = b64(SECRET_ASSERTION);
+        let reply = format!(
+            r#"{{"RequestedSecurityToken":{{"Assertion":"{a}"}},"Lifetime":"11/23/2026 18:00:00"}}"#
+        );
+        parse_sts_reply(reply.as_bytes()).unwrap();
+        let echo = format!("400: {a} / {SECRET_ASSERTION} / {}", form_encode(&a));
+        assert_eq!(
+            crate::redact::text(&echo),
+            "400: [redacted] / [redacted] / [redacted]"
+        );
+    }
+
+    #[test]
     fn endpoints_default_per_environment() {
         let p = crate::mock::platform::Platform::load(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
