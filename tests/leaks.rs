@@ -514,3 +514,28 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
         }
     }
 }
+
+/// Answers are masked before they are compared with the approved snapshot: an answer that
+/// holds this run's token matches the snapshot approved with another run's token.
+#[test]
+fn a_masked_snapshot_matches_the_next_run() {
+    use sp_contract::snapshot::{SnapshotOutcome, SnapshotStore};
+    let dir = tmp();
+    let answer = |t: &str| format!("<fejl>token {t} afvist</fejl>");
+    let (first, second) = ("snapshot-run-one.dG9rZW4x", "snapshot-run-two.dG9rZW4y");
+    sp_contract::redact::register_secret(first);
+    let created = SnapshotStore::new(dir.path().to_path_buf(), true)
+        .check("x__token", "x.feature", "token", &answer(first))
+        .unwrap();
+    assert!(matches!(created, SnapshotOutcome::Created(_)));
+    let written = std::fs::read_to_string(dir.path().join("x__token.snap")).unwrap();
+    assert!(
+        written.contains("<fejl>token [redacted] afvist</fejl>"),
+        "{written}"
+    );
+    sp_contract::redact::register_secret(second);
+    let again = SnapshotStore::new(dir.path().to_path_buf(), false)
+        .check("x__token", "x.feature", "token", &answer(second))
+        .unwrap();
+    assert_eq!(again, SnapshotOutcome::Matched);
+}
