@@ -244,6 +244,23 @@ impl CertInfo {
     pub fn is_not_yet_valid(&self) -> bool {
         OffsetDateTime::now_utc() < self.not_before
     }
+
+    /// Why the certificate cannot be presented at `now` (not valid yet, or expired), with
+    /// its dates; `None` while it is valid. The same judgement as `doctor`'s.
+    pub fn validity_problem(&self, now: OffsetDateTime) -> Option<String> {
+        let dates = format!(
+            "notBefore {}, notAfter {}",
+            format_time(self.not_before),
+            format_time(self.not_after)
+        );
+        if now < self.not_before {
+            Some(format!("is not valid yet ({dates}): wait until it becomes valid, or use the certificate that is valid now"))
+        } else if now > self.not_after {
+            Some(format!("has expired ({dates}): renew the function certificate (MitID Erhverv), register the new one on the it-system and point the target's certificate at it"))
+        } else {
+            None
+        }
+    }
 }
 
 impl fmt::Display for CertInfo {
