@@ -497,10 +497,11 @@ fn dry_run(
     }
     println!("\n{} problem(s):", problems.len());
     for p in &problems {
-        println!(
+        let line = format!(
             "  {}:{}  {}\n      {}",
             p.feature_rel, p.line, p.step, p.message
         );
+        println!("{}", crate::redact::text(&line));
     }
     Ok(ExitCode::Usage)
 }
