@@ -539,3 +539,44 @@ fn a_masked_snapshot_matches_the_next_run() {
         .unwrap();
     assert_eq!(again, SnapshotOutcome::Matched);
 }
+
+/// Masking at a writer's entry must not break its format: a step that took 1.503801015 s
+/// has a duration in nanoseconds that looks like a CPR number.
+#[test]
+fn cucumber_json_stays_json_when_a_duration_looks_like_a_cpr_number() {
+    use sp_contract::runner::model::*;
+    use std::time::Duration;
+    let took = Duration::from_nanos(1_503_801_015);
+    let result = RunResult {
+        target: "mock".into(),
+        started_at: time::OffsetDateTime::now_utc(),
+        duration: took,
+        features: vec![FeatureResult {
+            name: "F".into(),
+            path: PathBuf::from("f.feature"),
+            line: 2,
+            tags: Vec::new(),
+            scenarios: vec![ScenarioResult {
+                name: "S 1503801015".into(),
+                line: 3,
+                tags: Vec::new(),
+                steps: vec![StepResult {
+                    keyword: "Så ".into(),
+                    text: "x".into(),
+                    line: 4,
+                    status: Status::Passed,
+                    duration: took,
+                    failure: None,
+                }],
+                duration: took,
+                earlier_attempts: Vec::new(),
+            }],
+        }],
+    };
+    let mut w = Vec::new();
+    sp_contract::report::write_cucumber_json(&result, &mut w).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&w).expect("valid JSON");
+    let scenario = &v[0]["elements"][0];
+    assert_eq!(scenario["steps"][0]["result"]["duration"], 1_503_801_015u64);
+    assert_eq!(scenario["name"], "S 150380-xxxx");
+}
