@@ -490,7 +490,7 @@ fn dry_run(
     }
     if problems.is_empty() {
         println!(
-            "Every step has a definition and every alias resolves for '{}'.",
+            "Every step has a definition, every alias resolves for '{}', and no value would be refused before sending.",
             args.target
         );
         return Ok(ExitCode::Passed);

@@ -197,8 +197,11 @@ impl Target {
             })
     }
 
+    /// The CPR number of a citizen alias. A number that is not a CPR number (the example
+    /// config's placeholder `0000000000`) is refused here, naming the alias and where it is
+    /// set, so nothing is ever sent with it.
     pub fn citizen(&self, alias: &str) -> Result<&str, String> {
-        self.citizens.get(alias).map(String::as_str).ok_or_else(|| {
+        let cpr = self.citizens.get(alias).map(String::as_str).ok_or_else(|| {
             let known: Vec<&str> = self.citizens.keys().map(String::as_str).collect();
             format!(
                 "target '{}' has no citizen named '{alias}' (known: {}); add `\"{alias}\" = \"<cpr>\"` under [targets.{}.aliases.citizens]",
@@ -206,7 +209,22 @@ impl Target {
                 if known.is_empty() { "none".to_string() } else { known.join(", ") },
                 self.name
             )
-        })
+        })?;
+        match crate::cpr::Cpr::parse(cpr) {
+            Ok(_) => Ok(cpr),
+            Err(e) => Err(format!(
+                "citizen '{alias}' of target '{}' is not a valid CPR number: {e}; {}",
+                self.name,
+                if self.is_mock {
+                    format!("correct the cpr of '{alias}' in mocks/citizens.json")
+                } else {
+                    format!(
+                        "set a test citizen's real CPR number at [targets.{}.aliases.citizens] {alias} (the example config's placeholder is not one)",
+                        self.name
+                    )
+                }
+            )),
+        }
     }
 
     pub fn identity(&self, alias: &str) -> Result<&IdentitySource, String> {
@@ -432,6 +450,28 @@ sf1520 = "17a44431-0000-4000-8000-000000000003"
 [targets.exttest.aliases.citizens]
 far = "0101801234"
 "#;
+
+    #[test]
+    fn a_placeholder_citizen_is_refused_naming_alias_and_config_key() {
+        // The same value resolves_a_remote_target sets: tests run in parallel.
+        std::env::set_var("SPC_TEST_PW_1", "s3cret æ\"'");
+        let cfg: ConfigFile = toml::from_str(&CFG.replace("0101801234", "0000000000")).unwrap();
+        let t = cfg
+            .remote_target(
+                "exttest",
+                Path::new("/etc/x"),
+                Path::new("sp-contract.toml"),
+            )
+            .unwrap();
+        let e = t.citizen("far").unwrap_err();
+        assert!(
+            e.contains("citizen 'far' of target 'exttest' is not a valid CPR number")
+                && e.contains("00-00-1900 is not a valid birth date")
+                && e.contains("[targets.exttest.aliases.citizens] far"),
+            "{e}"
+        );
+        assert!(!e.contains("0000000000"), "{e}");
+    }
 
     #[test]
     fn resolves_a_remote_target() {

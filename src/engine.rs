@@ -451,7 +451,14 @@ pub fn dry_run(
     sel: &Selection,
 ) -> Result<(Plan, Vec<PlanProblem>), Fatal> {
     let plan = plan(paths, sel)?;
-    let t = resolve_target_offline(paths, target)?;
-    let problems = exec::check_plan(&plan.scenarios, &t);
+    // The mock's data lets steps check names against it (receiving systems, sortiments).
+    let (t, mock) = if target == MOCK_TARGET {
+        let platform = Platform::load(&paths.mocks).map_err(|e| Fatal::usage(e.to_string()))?;
+        let t = platform.target(&TestPki::at(&paths.certs), "");
+        (t, Some(platform))
+    } else {
+        (remote_target(paths, target)?, None)
+    };
+    let problems = exec::check_plan(&plan.scenarios, &t, mock.as_ref());
     Ok((plan, problems))
 }

@@ -108,6 +108,10 @@ pub enum PkiError {
         source: std::io::Error,
     },
 
+    /// Not a regular file, or larger than any certificate.
+    #[error(transparent)]
+    File(crate::fsio::ReadError),
+
     #[error("cannot use {}: {detail}", path.display())]
     UnknownFormat { path: PathBuf, detail: String },
 
@@ -520,15 +524,20 @@ impl TestPki {
 }
 
 /// Read a whole file, turning I/O errors into the file-naming variants.
+/// Bounded: `/dev/zero` or a FIFO given as a certificate is refused, not read for ever.
 fn read_file(path: &Path) -> Result<Vec<u8>, PkiError> {
-    std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => PkiError::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => PkiError::Unreadable {
+    use crate::fsio::{self, ReadError};
+    fsio::read(path, fsio::limit::CERTIFICATE, "a certificate or key file").map_err(|e| match e {
+        ReadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            PkiError::NotFound {
+                path: path.to_path_buf(),
+            }
+        }
+        ReadError::Io { source, .. } => PkiError::Unreadable {
             path: path.to_path_buf(),
             source,
         },
+        other => PkiError::File(other),
     })
 }
 

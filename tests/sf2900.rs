@@ -284,10 +284,20 @@ fn an_empty_journal_note_is_never_sent() {
     let s = suite(
         "\n  Scenarie: tomt notat\n    Når jeg sender et journalnotat med KLE \"32.30.04\"\n      \"\"\"\n      \n      \"\"\"\n    Så kvitteringen er \"ACCEPTERET\"\n",
     );
+    // Our own refusal is an input error at the Når-step, not a broken contract (issue 9).
     let (code, out) = run(sp(&["run", "--features", &features(&s)]));
-    assert_eq!(code, 1, "{out}");
+    assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains("nothing was sent") && out.contains("the journal note is empty"),
+        out.contains("✘ Når jeg sender et journalnotat")
+            && out.contains("not sent: input error: the journal note is empty"),
+        "{out}"
+    );
+    assert!(!out.contains("broke the contract"), "{out}");
+    let (code, out) = run(sp(&["run", "--dry-run", "--features", &features(&s)]));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("x.feature:6  Når jeg sender et journalnotat")
+            && out.contains("not sent: input error: the journal note is empty"),
         "{out}"
     );
 }

@@ -31,12 +31,14 @@ impl Probe for Sf1520Probe {
 
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
         Box::pin(async move {
-            let Some((_, cpr)) = citizen(&cx.target) else {
+            let Some((alias, _)) = citizen(&cx.target) else {
                 return Err(ProbeError::Setup(format!(
                     "name a test citizen of this environment under [targets.{}.aliases.citizens], e.g. far = \"<cpr>\"",
                     cx.target.name
                 )));
             };
+            // A placeholder (the example config's 0000000000) is never sent.
+            let cpr = cx.target.citizen(alias).map_err(ProbeError::Setup)?;
             let ctx = cx.invocation_context(&sf1520::INFO);
             let payload = sf1520::lookup_request(Some(&ctx), cpr);
             let answer = cx

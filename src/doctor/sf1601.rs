@@ -34,18 +34,14 @@ impl Probe for Sf1601Probe {
 
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
         Box::pin(async move {
-            let Some((_, cpr)) = citizen(&cx.target) else {
+            let Some((alias, _)) = citizen(&cx.target) else {
                 return Err(ProbeError::Setup(format!(
                     "name a test citizen of this environment under [targets.{}.aliases.citizens], e.g. far = \"<cpr>\"",
                     cx.target.name
                 )));
             };
-            if cpr.len() != 10 || !cpr.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ProbeError::Setup(format!(
-                    "the test citizen's CPR number under [targets.{}.aliases.citizens] is not 10 digits",
-                    cx.target.name
-                )));
-            }
+            // A placeholder (the example config's 0000000000) is never sent.
+            let cpr = cx.target.citizen(alias).map_err(ProbeError::Setup)?;
             let path = sf1601::forespoerg_path(sf1601::Register::DigitalPost, cpr);
             cx.rest(
                 &sf1601::INFO,

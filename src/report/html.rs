@@ -419,7 +419,7 @@ fn failure(h: &mut String, f: &StepFailure) {
         FailureKind::Transport => {
             "No answer from the service: it could not be reached or refused the call (connection, certificate, time-out, redirect or gateway page)."
         }
-        FailureKind::Input => "The test suite itself needs to be fixed.",
+        FailureKind::Input => "The test suite or its configuration needs to be fixed.",
     };
     h.push_str(&format!(
         "<div class=\"failure\" data-kind=\"{}\"><p><strong>{}</strong></p><p>{}</p>",

@@ -79,7 +79,10 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
     let mut world = World::new(ctx, &sc.feature_rel, &sc.feature_stem(), &sc.name);
     let mut results = Vec::with_capacity(sc.steps.len());
     let mut stopped = false;
-    for st in &sc.steps {
+    let texts: Vec<&str> = sc.steps.iter().map(|s| s.text.as_str()).collect();
+    let expected = steps::refusal_expected(&texts);
+    for (st, refusal_expected) in sc.steps.iter().zip(expected) {
+        world.refusal_expected = refusal_expected;
         let t0 = Instant::now();
         let mut result = StepResult {
             keyword: st.keyword.clone(),
@@ -176,21 +179,40 @@ pub struct PlanProblem {
     pub message: String,
 }
 
-/// Check every step of every scenario without sending anything: a definition matches, and
-/// the data the step names resolves for the target.
-pub fn check_plan(scenarios: &[PlannedScenario], target: &Target) -> Vec<PlanProblem> {
+/// Check every step of every scenario without sending anything: a definition matches, the
+/// data the step names resolves for the target, and the step's own checks would not refuse
+/// the call before sending (unless a later step of the scenario asserts that refusal).
+/// `mock`: the embedded mock's data, when the target is the mock.
+pub fn check_plan(
+    scenarios: &[PlannedScenario],
+    target: &Target,
+    mock: Option<&crate::mock::platform::Platform>,
+) -> Vec<PlanProblem> {
+    let cx = steps::CheckCtx { target, mock };
     let mut problems = Vec::new();
     for sc in scenarios {
-        for st in &sc.steps {
+        let texts: Vec<&str> = sc.steps.iter().map(|s| s.text.as_str()).collect();
+        let expected = steps::refusal_expected(&texts);
+        for (st, refusal_expected) in sc.steps.iter().zip(expected) {
             let problem = match steps::find(&st.text) {
-                Match::Found(def, caps) => def.check.and_then(|check| {
+                Match::Found(def, caps) => {
                     let args = Args {
                         caps,
                         docstring: st.docstring.clone(),
                         table: st.table.clone(),
                     };
-                    check(target, &args).err()
-                }),
+                    let setup = def.check.and_then(|check| check(target, &args).err());
+                    setup.or_else(|| match def.precheck.map(|p| p(&cx, &args)) {
+                        Some(Err(steps::Finding::Input(m))) => Some(m),
+                        Some(Err(steps::Finding::Refusal(m))) if !refusal_expected => {
+                            Some(format!(
+                                "not sent: input error: {}. Fix the value; to test this refusal on purpose, follow the step with 'Så kaldet blev afvist før afsendelse med beskeden \"…\"'",
+                                m.trim_end_matches('.')
+                            ))
+                        }
+                        _ => None,
+                    })
+                }
                 Match::Undefined => Some(undefined_failure(&st.text).message),
                 Match::Ambiguous(defs) => Some(format!("matches {} step definitions", defs.len())),
             };

@@ -44,7 +44,8 @@ pub enum Last {
         reply: Reply,
         raw: Vec<u8>,
     },
-    /// The call was refused by our own checks before anything was sent.
+    /// The call was refused by our own checks before anything was sent, and the scenario
+    /// asserts that (see [`World::refuse`]).
     RefusedLocally { reason: String },
 }
 
@@ -69,6 +70,9 @@ pub struct World {
     /// The authority calls are made on behalf of (AuthorityContext), when a step chose one
     /// other than the target's `authority_cvr`.
     pub authority_override: Option<String>,
+    /// A later step of the scenario asserts a refusal before sending
+    /// (`kaldet blev afvist før afsendelse …`); set by the runner before each step.
+    pub refusal_expected: bool,
 }
 
 /// One SOAP exchange: what [`World::exchange_soap`] returns.
@@ -146,7 +150,33 @@ impl World {
             post: Default::default(),
             ext: Extensions::default(),
             authority_override: None,
+            refusal_expected: false,
         }
+    }
+
+    /// Our own checks refused the call before sending. When the scenario asserts that
+    /// refusal, it becomes the answer its Så-step checks; otherwise the step fails as an
+    /// input error (exit 2): nothing was sent, so there is no contract to judge, and the
+    /// feature (or the target's data) has to be fixed.
+    pub fn refuse(&mut self, reason: impl Into<String>) -> Result<(), StepFailure> {
+        let reason = crate::redact::text(&reason.into());
+        if self.refusal_expected {
+            self.last = Some(Last::RefusedLocally { reason });
+            return Ok(());
+        }
+        Err(input(format!(
+            "not sent: input error: {}. Fix the value in the step; to test this refusal on purpose, follow the step with 'Så kaldet blev afvist før afsendelse med beskeden \"…\"'",
+            reason.trim_end_matches('.')
+        )))
+    }
+
+    /// A citizen alias's CPR number on this target; an unknown alias or a number that is not
+    /// a CPR number (the example config's placeholder) fails as an input error before sending.
+    pub fn citizen(&self, alias: &str) -> Result<String, StepFailure> {
+        self.target()
+            .citizen(alias)
+            .map(str::to_string)
+            .map_err(|e| input(format!("not sent: input error: {e}")))
     }
 
     /// The authority calls are made on behalf of: a step's choice, else the target's
@@ -307,8 +337,8 @@ impl World {
             } => Err(contract(format!(
                 "{service} answered with an empty SOAP Body"
             ))),
-            Last::RefusedLocally { reason } => Err(contract(format!(
-                "nothing was sent: the call was refused before sending ({reason})"
+            Last::RefusedLocally { reason } => Err(input(format!(
+                "not sent: input error: the call was refused before sending ({reason}), so there is no answer to read; this scenario asserts the refusal, so it cannot also check an answer"
             ))),
         }
     }
@@ -319,8 +349,8 @@ impl World {
             Last::Reply { service, http_status, .. } => Err(contract(format!(
                 "expected a SOAP fault, but {service} answered successfully (HTTP {http_status})"
             ))),
-            Last::RefusedLocally { reason } => Err(contract(format!(
-                "expected a SOAP fault from the platform, but the call was refused before sending ({reason})"
+            Last::RefusedLocally { reason } => Err(input(format!(
+                "not sent: input error: expected a SOAP fault from the platform, but the call was refused before sending ({reason})"
             ))),
         }
     }
@@ -343,8 +373,8 @@ impl World {
                     Reply::Empty => Err(contract("the answer is empty; nothing to snapshot")),
                 },
             },
-            Last::RefusedLocally { reason } => Err(contract(format!(
-                "nothing was sent, so there is no answer to compare ({reason})"
+            Last::RefusedLocally { reason } => Err(input(format!(
+                "not sent: input error: nothing was sent, so there is no answer to compare ({reason})"
             ))),
         }
     }

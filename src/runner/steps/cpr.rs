@@ -1,6 +1,6 @@
 //! SF1520 CPR lookup steps: sending, and the fields vendors rely on.
 
-use super::{truthy, Args, Kind, StepDef, StepFuture};
+use super::{truthy, Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::config::Target;
 use crate::cpr::Cpr;
 use crate::runner::world::{contract, input, Last, World};
@@ -28,7 +28,8 @@ pub fn steps() -> Vec<StepDef> {
             r#"jeg slår CPR-nummeret "3213801234" op i CPR"#,
             "PersonLookup of a literal number. It is checked first (10 digits, a real birth date, the century rule; modulus 11 is not required) and refused before sending if invalid.",
             lookup_literal,
-        ),
+        )
+        .with_precheck(precheck_literal),
         StepDef::new(
             Kind::Then,
             G,
@@ -93,9 +94,17 @@ fn check_alias(t: &Target, a: &Args) -> Result<(), String> {
     t.agreement_for(sf1520::INFO.id).map(|_| ())
 }
 
+/// A number that is not a CPR number is refused before sending (no agreement needed then);
+/// a valid one is sent, so the target needs an SF1520 agreement.
+fn precheck_literal(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    Cpr::parse(a.get(0)).map_err(|e| Finding::Refusal(e.to_string()))?;
+    cx.target.agreement_for(sf1520::INFO.id)?;
+    Ok(())
+}
+
 fn lookup_alias(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let cpr = w.target().citizen(a.get(0)).map_err(input)?.to_string();
+        let cpr = w.citizen(a.get(0))?;
         send(w, &cpr).await
     })
 }
@@ -110,12 +119,7 @@ fn lookup_literal(w: &mut World, a: Args) -> StepFuture<'_> {
 async fn send(w: &mut World, cpr: &str) -> Result<(), crate::runner::model::StepFailure> {
     let cpr = match Cpr::parse(cpr) {
         Ok(c) => c,
-        Err(e) => {
-            w.last = Some(Last::RefusedLocally {
-                reason: e.to_string(),
-            });
-            return Ok(());
-        }
+        Err(e) => return w.refuse(e.to_string()),
     };
     let ctx = w.invocation_context(&sf1520::INFO)?;
     let payload = sf1520::lookup_request(ctx.as_ref(), cpr.as_str());
@@ -279,8 +283,8 @@ fn not_found(w: &mut World, _a: Args) -> StepFuture<'_> {
                     ))
                 }
             }
-            Some(Last::RefusedLocally { reason }) => Err(contract(format!(
-                "nothing was sent: the number was refused before sending ({reason})"
+            Some(Last::RefusedLocally { reason }) => Err(input(format!(
+                "not sent: input error: the number was refused before sending ({reason}), so CPR never answered"
             ))),
             None => Err(input("no lookup has been made in this scenario")),
         }

@@ -21,6 +21,34 @@ pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), StepFailure>> +
 pub type StepFn = for<'a> fn(&'a mut World, Args) -> StepFuture<'a>;
 /// Checks made by `--dry-run` without sending anything: aliases resolve for the target, etc.
 pub type CheckFn = fn(&Target, &Args) -> Result<(), String>;
+/// The "check without sending" hook: what the step's own checks would refuse before sending,
+/// found by `--dry-run` (see [`Finding`]).
+pub type PrecheckFn = fn(&CheckCtx<'_>, &Args) -> Result<(), Finding>;
+
+/// What a precheck may look at: the target, and the embedded mock's data when the target is
+/// the mock (its receiving systems, sortiments, KLE catalogue).
+pub struct CheckCtx<'a> {
+    pub target: &'a Target,
+    pub mock: Option<&'a crate::mock::platform::Platform>,
+}
+
+/// A problem a precheck found without sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The step cannot run as written (an unknown receiving system, a bad date): always an
+    /// error.
+    Input(String),
+    /// The step's own checks would refuse the call before sending (a KLE typo, an invalid
+    /// MeMo): an error unless the scenario asserts that refusal (see
+    /// [`StepDef::asserts_refusal`]).
+    Refusal(String),
+}
+
+impl From<String> for Finding {
+    fn from(s: String) -> Finding {
+        Finding::Input(s)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -62,6 +90,11 @@ pub struct StepDef {
     pub doc: &'static str,
     pub run: StepFn,
     pub check: Option<CheckFn>,
+    pub precheck: Option<PrecheckFn>,
+    /// The step asserts that our own checks refused the call before sending
+    /// (`kaldet blev afvist før afsendelse …`): a scenario with such a step after a sending
+    /// step expects the refusal, so the sending step records it instead of failing.
+    pub asserts_refusal: bool,
     regex: OnceLock<Regex>,
 }
 
@@ -82,12 +115,24 @@ impl StepDef {
             doc,
             run,
             check: None,
+            precheck: None,
+            asserts_refusal: false,
             regex: OnceLock::new(),
         }
     }
 
     pub const fn with_check(mut self, check: CheckFn) -> StepDef {
         self.check = Some(check);
+        self
+    }
+
+    pub const fn with_precheck(mut self, precheck: PrecheckFn) -> StepDef {
+        self.precheck = Some(precheck);
+        self
+    }
+
+    pub const fn asserting_refusal(mut self) -> StepDef {
+        self.asserts_refusal = true;
         self
     }
 
@@ -142,6 +187,20 @@ pub fn find(text: &str) -> Match<'static> {
     }
 }
 
+/// Whether the step's text is a step that asserts a local refusal.
+pub fn asserts_refusal(text: &str) -> bool {
+    matches!(find(text), Match::Found(d, _) if d.asserts_refusal)
+}
+
+/// For each step of a scenario: whether a later step asserts a local refusal, i.e. a refusal
+/// before sending at this step is what the scenario expects.
+pub fn refusal_expected(texts: &[&str]) -> Vec<bool> {
+    let last = texts.iter().rposition(|t| asserts_refusal(t));
+    (0..texts.len())
+        .map(|i| last.is_some_and(|j| j > i))
+        .collect()
+}
+
 /// The closest definitions to an undefined text, for "did you mean".
 pub fn suggest(text: &str) -> Vec<&'static str> {
     let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
@@ -192,6 +251,18 @@ mod tests {
                 ),
             }
         }
+    }
+
+    #[test]
+    fn a_refusal_is_expected_only_before_a_step_that_asserts_it() {
+        let send = r#"jeg sender et journalnotat med KLE "3230.04""#;
+        let assert = r#"kaldet blev afvist før afsendelse med beskeden "not valid""#;
+        let then = r#"kvitteringen er "ACCEPTERET""#;
+        assert_eq!(refusal_expected(&[send, assert]), [true, false]);
+        assert_eq!(refusal_expected(&[send, then]), [false, false]);
+        // An assertion before the sending step does not cover it.
+        assert_eq!(refusal_expected(&[assert, send]), [false, false]);
+        assert_eq!(refusal_expected(&[send, then, assert]), [true, true, false]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! The wire format is modelled (`src/services/oir.rs`, `model`); until it is checked against
 //! KOMBIT's documentation these calls go only to sp-contract's own mock.
 
-use super::{Args, Kind, StepDef, StepFuture};
+use super::{Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::config::Target;
 use crate::runner::model::{FailureKind, StepFailure};
 use crate::runner::world::{contract, input, Last, World};
@@ -31,9 +31,10 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#"systemet bogfører efter sortimentet "([^"]+)""#,
             r#"systemet bogfører efter sortimentet "KY-ydelser""#,
-            "Postings are sent under this sortiment (retrieving a sortiment also sets it).",
+            "Postings are sent under this sortiment (retrieving a sortiment also sets it). On the mock it must be one of mocks/oir/sortimenter.json.",
             use_sortiment,
-        ),
+        )
+        .with_precheck(precheck_sortiment),
         StepDef::new(
             Kind::When,
             G,
@@ -51,7 +52,8 @@ pub fn steps() -> Vec<StepDef> {
             "SF1590A OekonomiposteringAfsend of one debit posting under the chosen sortiment. The amount (1.250,00 or 1250.00) is checked first: one that is not a number with at most two decimals is refused before sending. Modelled: sent only to sp-contract's own mock.",
             send_one,
         )
-        .with_check(check_postering),
+        .with_check(check_postering)
+        .with_precheck(precheck_one),
         StepDef::new(
             Kind::When,
             G,
@@ -60,7 +62,8 @@ pub fn steps() -> Vec<StepDef> {
             "SF1590A of the postings in the table: columns beløb, konto, dato, and optionally debetkredit (D/K, default D), tekst, and a column per dimension (Art, Omkostningssted; an empty cell leaves it out).",
             send_table,
         )
-        .with_check(check_postering),
+        .with_check(check_postering)
+        .with_precheck(precheck_table),
         StepDef::new(
             Kind::Then,
             G,
@@ -159,6 +162,48 @@ fn check_postering(t: &Target, _a: &Args) -> Result<(), String> {
     check(t, &oir::POSTERING_INFO)
 }
 
+/// On the mock, a sortiment postings are booked under must be in its data: otherwise every
+/// posting would come back "not found" and read as the mock breaking the contract. (Retrieving
+/// an unknown sortiment is a fair question and is not checked.)
+fn mock_sortiment(p: &crate::mock::platform::Platform, navn: &str) -> Result<(), String> {
+    let Ok(data) = crate::mock::oir::Sortimenter::load(&p.dir) else {
+        return Ok(()); // the mock answers with a fault naming its missing data
+    };
+    if data.list.iter().any(|s| s.navn == navn) {
+        return Ok(());
+    }
+    Err(format!(
+        "the mock has no sortiment '{navn}' (known: {}); write one of those, or add it to mocks/{}",
+        data.list
+            .iter()
+            .map(|s| s.navn.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        crate::mock::oir::DATA_FILE
+    ))
+}
+
+fn precheck_sortiment(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    match cx.mock {
+        Some(p) => mock_sortiment(p, a.get(0)).map_err(Finding::Input),
+        None => Ok(()),
+    }
+}
+
+fn precheck_one(_cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    postering(a.get(0), a.get(1), a.get(2))
+        .map_err(|f| Finding::Input(f.message))?
+        .map(|_| ())
+        .map_err(Finding::Refusal)
+}
+
+fn precheck_table(_cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    table_postings(a)
+        .map_err(|f| Finding::Input(f.message))?
+        .map(|_| ())
+        .map_err(Finding::Refusal)
+}
+
 fn date_or_input(s: &str) -> Result<String, StepFailure> {
     parse_date(s).map(oir::format_date).map_err(input)
 }
@@ -240,8 +285,7 @@ fn postering(
 }
 
 fn refuse(w: &mut World, reason: String) -> Result<(), StepFailure> {
-    w.last = Some(Last::RefusedLocally { reason });
-    Ok(())
+    w.refuse(reason)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -249,6 +293,9 @@ fn refuse(w: &mut World, reason: String) -> Result<(), StepFailure> {
 
 fn use_sortiment(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
+        if let Some(p) = &w.ctx.mock {
+            mock_sortiment(p, a.get(0)).map_err(input)?;
+        }
         w.ext.get_mut::<OirState>().sortiment = Some(a.get(0).to_string());
         Ok(())
     })
@@ -281,69 +328,77 @@ fn send_one(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn send_table(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let table = a.table.as_ref().ok_or_else(|| {
-            input("this step needs a table: | beløb | konto | dato | [debetkredit] [tekst] [Art] [Omkostningssted] |")
-        })?;
-        let Some((header, rows)) = table.split_first() else {
-            return Err(input("the table is empty"));
-        };
-        let col = |name: &[&str]| {
-            header
-                .iter()
-                .position(|h| name.contains(&h.trim().to_lowercase().as_str()))
-        };
-        let (Some(b), Some(k), Some(d)) =
-            (col(&["beløb", "beloeb"]), col(&["konto"]), col(&["dato"]))
-        else {
-            return Err(input(
-                "the table needs the columns beløb, konto and dato (and may have debetkredit, tekst, Art, Omkostningssted)",
-            ));
-        };
-        let dk = col(&["debetkredit", "d/k"]);
-        let tekst = col(&["tekst"]);
-        let mut dims = Vec::new();
-        for (i, h) in header.iter().enumerate() {
-            if [Some(b), Some(k), Some(d), dk, tekst].contains(&Some(i)) {
-                continue;
-            }
-            let Some(t) = model::DIMENSION_TYPES
-                .iter()
-                .find(|t| t.eq_ignore_ascii_case(h.trim()))
-            else {
-                return Err(input(format!(
-                    "unknown column '{h}': the columns are beløb, konto, dato, debetkredit, tekst and the dimensions {}",
-                    model::DIMENSION_TYPES.join(", ")
-                )));
-            };
-            dims.push((i, *t));
+        match table_postings(&a)? {
+            Ok(posteringer) => send_postings(w, posteringer).await,
+            Err(reason) => refuse(w, reason),
         }
-        let mut posteringer = Vec::new();
-        for (n, row) in rows.iter().enumerate() {
-            if row.len() != header.len() {
-                return Err(input("every row needs as many cells as the header"));
-            }
-            let mut x = match postering(&row[b], &row[k], &row[d])? {
-                Ok(x) => x,
-                Err(reason) => return refuse(w, format!("row {}: {reason}", n + 1)),
-            };
-            if let Some(i) = dk {
-                x.debet_kredit = row[i].trim().to_string();
-            }
-            if let Some(i) = tekst {
-                x.tekst = Some(row[i].clone()).filter(|t| !t.is_empty());
-            }
-            x.dimensioner = dims
-                .iter()
-                .filter(|(i, _)| !row[*i].trim().is_empty())
-                .map(|(i, t)| (t.to_string(), row[*i].trim().to_string()))
-                .collect();
-            posteringer.push(x);
-        }
-        if posteringer.is_empty() {
-            return Err(input("the table has no postings below its header"));
-        }
-        send_postings(w, posteringer).await
     })
+}
+
+/// The postings of the table, or why our own checks refuse them before sending (`Ok(Err)`);
+/// a table that cannot be read is an input error. The run and `--dry-run` share it.
+fn table_postings(a: &Args) -> Result<Result<Vec<Postering>, String>, StepFailure> {
+    let table = a.table.as_ref().ok_or_else(|| {
+        input("this step needs a table: | beløb | konto | dato | [debetkredit] [tekst] [Art] [Omkostningssted] |")
+    })?;
+    let Some((header, rows)) = table.split_first() else {
+        return Err(input("the table is empty"));
+    };
+    let col = |name: &[&str]| {
+        header
+            .iter()
+            .position(|h| name.contains(&h.trim().to_lowercase().as_str()))
+    };
+    let (Some(b), Some(k), Some(d)) = (col(&["beløb", "beloeb"]), col(&["konto"]), col(&["dato"]))
+    else {
+        return Err(input(
+            "the table needs the columns beløb, konto and dato (and may have debetkredit, tekst, Art, Omkostningssted)",
+        ));
+    };
+    let dk = col(&["debetkredit", "d/k"]);
+    let tekst = col(&["tekst"]);
+    let mut dims = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        if [Some(b), Some(k), Some(d), dk, tekst].contains(&Some(i)) {
+            continue;
+        }
+        let Some(t) = model::DIMENSION_TYPES
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(h.trim()))
+        else {
+            return Err(input(format!(
+                "unknown column '{h}': the columns are beløb, konto, dato, debetkredit, tekst and the dimensions {}",
+                model::DIMENSION_TYPES.join(", ")
+            )));
+        };
+        dims.push((i, *t));
+    }
+    let mut posteringer = Vec::new();
+    for (n, row) in rows.iter().enumerate() {
+        if row.len() != header.len() {
+            return Err(input("every row needs as many cells as the header"));
+        }
+        let mut x = match postering(&row[b], &row[k], &row[d])? {
+            Ok(x) => x,
+            Err(reason) => return Ok(Err(format!("row {}: {reason}", n + 1))),
+        };
+        if let Some(i) = dk {
+            x.debet_kredit = row[i].trim().to_string();
+        }
+        if let Some(i) = tekst {
+            x.tekst = Some(row[i].clone()).filter(|t| !t.is_empty());
+        }
+        x.dimensioner = dims
+            .iter()
+            .filter(|(i, _)| !row[*i].trim().is_empty())
+            .map(|(i, t)| (t.to_string(), row[*i].trim().to_string()))
+            .collect();
+        posteringer.push(x);
+    }
+    if posteringer.is_empty() {
+        return Err(input("the table has no postings below its header"));
+    }
+    Ok(Ok(posteringer))
 }
 
 // ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 //! Letters are checked before sending (MeMo rules, ForsendelseI field limits); a letter that
 //! fails is refused locally with the field named, and nothing is sent.
 
-use super::{Args, Kind, StepDef, StepFuture};
+use super::{Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::config::Target;
 use crate::memo::{self, MemoAction, MemoFile};
 use crate::runner::model::StepFailure;
@@ -135,7 +135,8 @@ pub fn steps() -> Vec<StepDef> {
             "KombiPostAfsend of the MeMo Message in the docstring (checked first). {{cpr:alias}} in it becomes the citizen's CPR number, {{uuid}} a fresh UUID.",
             send_raw_memo,
         )
-        .with_check(check_sf1601),
+        .with_check(check_sf1601)
+        .with_precheck(precheck_raw_memo),
         StepDef::new(
             Kind::When,
             G,
@@ -284,7 +285,7 @@ fn draft(w: &mut World) -> Result<&mut Draft, StepFailure> {
 
 fn new_letter(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let cpr = w.target().citizen(a.get(0)).map_err(input)?.to_string();
+        let cpr = w.citizen(a.get(0))?;
         let sender = w
             .tokens
             .authority(w.target())
@@ -441,10 +442,6 @@ fn token_other_cert(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
-fn refuse(w: &mut World, reason: String) {
-    w.last = Some(Last::RefusedLocally { reason });
-}
-
 /// Send a kombi_request built from a MeMo (already serialised) and the print data.
 async fn kombi(
     w: &mut World,
@@ -455,15 +452,13 @@ async fn kombi(
 ) -> Result<(), StepFailure> {
     if check {
         if let Err(e) = memo::validate(memo_xml.as_bytes()) {
-            refuse(w, e.to_string());
-            return Ok(());
+            return w.refuse(e.to_string());
         }
     }
     let print_xml = match &print {
         Some(p) => {
             if let Err(e) = sf1600::check_print(p) {
-                refuse(w, e);
-                return Ok(());
+                return w.refuse(e);
             }
             Some(sf1600::forsendelse_i(p))
         }
@@ -497,8 +492,7 @@ fn send_sf1601(w: &mut World, a: Args) -> StepFuture<'_> {
         let d = draft(w)?;
         if !d.skip_check {
             if let Err(e) = memo::size_check(&d.memo) {
-                refuse(w, e.to_string());
-                return Ok(());
+                return w.refuse(e.to_string());
             }
         }
         let d = d.clone();
@@ -509,21 +503,35 @@ fn send_sf1601(w: &mut World, a: Args) -> StepFuture<'_> {
 fn send_raw_memo(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let valg = KombiValg::parse(a.get(0)).map_err(input)?;
-        let doc = a
-            .docstring
-            .clone()
-            .ok_or_else(|| input("this step needs the MeMo Message as a docstring (\"\"\")"))?;
-        let doc = fill_placeholders(w.target(), &doc)?;
-        // An XML declaration cannot stand inside kombi_request.
-        let doc = match doc.trim_start().strip_prefix("<?xml") {
-            Some(rest) => rest
-                .split_once("?>")
-                .map(|(_, r)| r.to_string())
-                .unwrap_or_default(),
-            None => doc,
-        };
-        kombi(w, valg, doc.trim().to_string(), None, true).await
+        let doc = raw_memo(w.target(), &a)?;
+        kombi(w, valg, doc, None, true).await
     })
+}
+
+/// The MeMo of the docstring as it is sent: placeholders filled, no XML declaration.
+fn raw_memo(t: &Target, a: &Args) -> Result<String, StepFailure> {
+    let doc = a
+        .docstring
+        .clone()
+        .ok_or_else(|| input("this step needs the MeMo Message as a docstring (\"\"\")"))?;
+    let doc = fill_placeholders(t, &doc)?;
+    // An XML declaration cannot stand inside kombi_request.
+    let doc = match doc.trim_start().strip_prefix("<?xml") {
+        Some(rest) => rest
+            .split_once("?>")
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_default(),
+        None => doc,
+    };
+    Ok(doc.trim().to_string())
+}
+
+/// The docstring's MeMo passes the same check `kombi` makes before sending.
+fn precheck_raw_memo(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    let doc = raw_memo(cx.target, a).map_err(|f| Finding::Input(f.message))?;
+    memo::validate(doc.as_bytes())
+        .map(|_| ())
+        .map_err(|e| Finding::Refusal(e.to_string()))
 }
 
 /// `{{cpr:alias}}` → the citizen's CPR number on this target; `{{uuid}}` → a fresh UUID.
@@ -559,8 +567,7 @@ fn send_sf1600(w: &mut World, a: Args) -> StepFuture<'_> {
             input("SF1600 sends the letter as a ForsendelseI, but this letter has no print data")
         })?;
         if let Err(e) = sf1600::check_print(&print) {
-            refuse(w, e);
-            return Ok(());
+            return w.refuse(e);
         }
         let ctx = w.invocation_context(&sf1600::INFO)?;
         let payload = sf1600::afsend_brev_request(ctx.as_ref(), &kanal, "D", &print);
@@ -582,7 +589,7 @@ fn send_sf1600(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn ask_sf1601(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let cpr = w.target().citizen(a.get(0)).map_err(input)?.to_string();
+        let cpr = w.citizen(a.get(0))?;
         let register = if a.get(1) == "NemSMS" {
             Register::NemSms
         } else {
@@ -602,7 +609,7 @@ fn ask_sf1601(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn ask_sf1600(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let cpr = w.target().citizen(a.get(0)).map_err(input)?.to_string();
+        let cpr = w.citizen(a.get(0))?;
         let ctx = w.invocation_context(&sf1600::INFO)?;
         let payload = sf1600::spoerg_tilmelding_request(ctx.as_ref(), &cpr);
         w.call_soap(&sf1600::INFO, sf1600::ACTION_TILMELDING, &payload)

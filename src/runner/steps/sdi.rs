@@ -9,7 +9,7 @@
 //! Case UUIDs are derived from the it-system, feature, scenario and case name, so snapshots
 //! are stable and a re-run replaces the same case instead of piling up new ones.
 
-use super::{Args, Kind, StepDef, StepFuture};
+use super::{Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::config::Target;
 use crate::klassifikation::Catalogue;
 use crate::runner::model::StepFailure;
@@ -73,7 +73,8 @@ pub fn steps() -> Vec<StepDef> {
             "Builds a case (nothing is sent) with every relation the index requires: Ejer (the authority), Ansvarlig, Primær behandler (the target's user), Primær part (a citizen alias, or a CVR number with 'virksomheden'), Primær klasse and Handlingsklasse (KLE codes, resolved to Klasse UUIDs through mocks/klassifikation/kle.json), IT-system master (the target's it-system). Status Opstaaet.",
             new_case,
         )
-        .with_check(check_new_case),
+        .with_check(check_new_case)
+        .with_precheck(precheck_case_kle),
         StepDef::new(
             Kind::Given,
             G,
@@ -151,7 +152,8 @@ pub fn steps() -> Vec<StepDef> {
             "SF1470 fremsoeg of the cases whose Primær klasse is the KLE emne's Klasse (the code is resolved through the catalogue first).",
             search_kle,
         )
-        .with_check(check_send),
+        .with_check(check_send)
+        .with_precheck(precheck_search_kle),
         StepDef::new(
             Kind::Then,
             G,
@@ -419,6 +421,31 @@ fn check_new_case(t: &Target, a: &Args) -> Result<(), String> {
     party(t, a.get(1), a.get(2)).map(|_| ())
 }
 
+/// The catalogue KLE codes resolve through: the mock's, else the built-in one.
+fn check_catalogue(cx: &CheckCtx<'_>) -> Result<Arc<Catalogue>, Finding> {
+    match cx.mock {
+        Some(p) => Catalogue::load(&p.dir).map_err(|e| Finding::Input(e.to_string())),
+        None => Ok(Catalogue::builtin()),
+    }
+}
+
+/// The case's KLE emne and facet resolve (indexing it refuses them before sending if not).
+fn precheck_case_kle(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    let cat = check_catalogue(cx)?;
+    cat.emne(a.get(3))
+        .map_err(|e| Finding::Refusal(e.to_string()))?;
+    cat.facet(a.get(4))
+        .map(|_| ())
+        .map_err(|e| Finding::Refusal(e.to_string()))
+}
+
+fn precheck_search_kle(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    check_catalogue(cx)?
+        .emne(a.get(0))
+        .map(|_| ())
+        .map_err(|e| Finding::Refusal(e.to_string()))
+}
+
 fn check_role(_t: &Target, a: &Args) -> Result<(), String> {
     Catalogue::builtin()
         .role(a.get(1))
@@ -515,10 +542,7 @@ fn importer(w: &mut World, a: Args) -> StepFuture<'_> {
         let cat = catalogue(w)?;
         let sag = match build(w, &d, &cat)? {
             Ok(s) => s,
-            Err(reason) => {
-                w.last = Some(Last::RefusedLocally { reason });
-                return Ok(());
-            }
+            Err(reason) => return w.refuse(reason),
         };
         send(w, &model::IMPORTER, |ctx| {
             sf1470::importer_request(ctx, std::slice::from_ref(&sag))
@@ -569,12 +593,7 @@ fn search_kle(w: &mut World, a: Args) -> StepFuture<'_> {
         let cat = catalogue(w)?;
         let klasse = match cat.emne(a.get(0)) {
             Ok(k) => k.uuid.clone(),
-            Err(e) => {
-                w.last = Some(Last::RefusedLocally {
-                    reason: e.to_string(),
-                });
-                return Ok(());
-            }
+            Err(e) => return w.refuse(e.to_string()),
         };
         let q = Fremsoeg::Udtryk {
             part: None,

@@ -7,7 +7,7 @@
 //! FordelingsmodtagerList: equal name, or a name containing it, ignoring case), or the step
 //! gives the system's UUID.
 
-use super::{Args, Kind, StepDef, StepFuture};
+use super::{Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::config::Target;
 use crate::kle::{Emne, Facet};
 use crate::mock::platform::Platform;
@@ -67,7 +67,8 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsobjektAfsend of a JournalPost (journalnotat) routed by KLE; the docstring below is the note (default: a synthetic line), 'på N tegn' makes one of N characters; 'for CVR' routes with another authority's rules. KLE, facet, CVR and an empty note are checked before sending.",
             send_note,
         )
-        .with_check(check_authority),
+        .with_check(check_authority)
+        .with_precheck(precheck_note),
         StepDef::new(
             Kind::When,
             G,
@@ -76,7 +77,8 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsobjektAfsend of a Formular routed by KLE; the docstring is the form's XML (FormularXML, one element; default: a synthetic form).",
             send_form,
         )
-        .with_check(check_authority),
+        .with_check(check_authority)
+        .with_precheck(precheck_form),
         StepDef::new(
             Kind::When,
             G,
@@ -85,7 +87,8 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsobjektAfsend of a journalnotat to one receiving system (RoutingModtagerAktoer), bypassing the fordelingsregler. The system is a UUID or a name: mock, from mocks/sf2900/modtagere.json; real target, one the target reported earlier in the scenario (a fordelingsregel precondition or a modtagerliste).",
             send_direct,
         )
-        .with_check(check_authority),
+        .with_check(check_authority)
+        .with_precheck(precheck_direct),
         StepDef::new(
             Kind::When,
             G,
@@ -94,7 +97,8 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsmodtagerList: which receiving system the authority's fordelingsregler name for the KLE (default authority: the target's).",
             lookup,
         )
-        .with_check(check_authority),
+        .with_check(check_authority)
+        .with_precheck(precheck_lookup),
         StepDef::new(
             Kind::When,
             G,
@@ -103,7 +107,8 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsmodtagerValider for one receiving system (a UUID or a name, as for 'direkte til') and routing authority.",
             validate,
         )
-        .with_check(check_authority),
+        .with_check(check_authority)
+        .with_precheck(precheck_validate),
         StepDef::new(
             Kind::Then,
             G,
@@ -188,10 +193,7 @@ fn opt(s: &str) -> Option<&str> {
 }
 
 fn refuse(w: &mut World, reason: impl Into<String>) -> Result<(), StepFailure> {
-    w.last = Some(Last::RefusedLocally {
-        reason: crate::redact::text(&reason.into()),
-    });
-    Ok(())
+    w.refuse(reason)
 }
 
 /// The security contexts to send: none when the scenario leaves them out.
@@ -205,16 +207,7 @@ fn resolve_system(w: &mut World, name: &str) -> Result<String, StepFailure> {
         return Ok(u.to_string());
     }
     if let Some(p) = &w.ctx.mock {
-        return p
-            .sf2900
-            .modtager(name)
-            .map(|m| m.uuid.clone())
-            .ok_or_else(|| {
-                input(format!(
-                    "the mock has no receiving system '{name}' (known: {}); add it to mocks/sf2900/modtagere.json",
-                    p.sf2900.modtager_names()
-                ))
-            });
+        return mock_system(p, name).map_err(input);
     }
     let target = w.target().name.clone();
     w.ext.get_mut::<State>()
@@ -226,6 +219,16 @@ fn resolve_system(w: &mut World, name: &str) -> Result<String, StepFailure> {
                 "target '{target}' has not told sp-contract which UUID the receiving system '{name}' has: write the system's UUID in the step, or put a Givet-step about a fordelingsregel routing to \"{name}\" earlier in the scenario (it learns the UUID from FordelingsmodtagerList)"
             ))
         })
+}
+
+/// A receiving system on the mock, by name.
+fn mock_system(p: &Platform, name: &str) -> Result<String, String> {
+    p.sf2900.modtager(name).map(|m| m.uuid.clone()).ok_or_else(|| {
+        format!(
+            "the mock has no receiving system '{name}' (known: {}); add it to mocks/sf2900/modtagere.json",
+            p.sf2900.modtager_names()
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -444,33 +447,9 @@ fn generated_note(n: usize) -> String {
 fn send_note(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let authority = w.authority_cvr()?;
-        let note = match opt(a.get(0)) {
-            Some(n) => {
-                let n: usize = n
-                    .parse()
-                    .ok()
-                    .filter(|n| *n <= MAX_GENERATED_NOTE)
-                    .ok_or_else(|| {
-                        input(format!(
-                            "'på {n} tegn': at most {MAX_GENERATED_NOTE} characters can be generated"
-                        ))
-                    })?;
-                generated_note(n)
-            }
-            None => a
-                .docstring
-                .clone()
-                .unwrap_or_else(|| DEFAULT_NOTE.to_string()),
-        };
-        let (kle, facet) = (a.get(1), opt(a.get(2)));
-        let routing_cvr = opt(a.get(3)).unwrap_or(&authority).to_string();
+        let note = note_text(&a, usize::MAX).map_err(input)?;
         let it_system = w.target().user_system_uuid.clone();
-        let built = svc::Journalnotat::new(kle, facet, Some(DEFAULT_TITLE), &note, &it_system)
-            .and_then(|j| {
-                let valg = RoutingValg::kle(kle, facet)?;
-                Ok((j, Routing::new(&authority, &routing_cvr, valg)?))
-            });
-        match built {
+        match build_note(&a, &note, &authority, &it_system) {
             Ok((j, routing)) => {
                 send_object(w, Fordelingsobjekt::Journalnotat(j), routing, &authority).await
             }
@@ -479,23 +458,170 @@ fn send_note(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
+/// The note `send_note` sends: generated ('på N tegn', at most `cap` characters of it, for
+/// a check), the docstring, or the default line.
+fn note_text(a: &Args, cap: usize) -> Result<String, String> {
+    Ok(match opt(a.get(0)) {
+        Some(n) => {
+            let n: usize = n
+                .parse()
+                .ok()
+                .filter(|n| *n <= MAX_GENERATED_NOTE)
+                .ok_or_else(|| {
+                    format!(
+                        "'på {n} tegn': at most {MAX_GENERATED_NOTE} characters can be generated"
+                    )
+                })?;
+            generated_note(n.min(cap))
+        }
+        None => a
+            .docstring
+            .clone()
+            .unwrap_or_else(|| DEFAULT_NOTE.to_string()),
+    })
+}
+
+/// The journal note and its routing, or why our own checks refuse them (KLE, facet, CVR,
+/// an empty note). The run and `--dry-run` share it.
+fn build_note(
+    a: &Args,
+    note: &str,
+    authority: &str,
+    it_system: &str,
+) -> Result<(svc::Journalnotat, Routing), String> {
+    let (kle, facet) = (a.get(1), opt(a.get(2)));
+    let routing_cvr = opt(a.get(3)).unwrap_or(authority);
+    svc::Journalnotat::new(kle, facet, Some(DEFAULT_TITLE), note, it_system)
+        .and_then(|j| {
+            let valg = RoutingValg::kle(kle, facet)?;
+            Ok((j, Routing::new(authority, routing_cvr, valg)?))
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// The form and its routing, or why our own checks refuse them.
+fn build_form(a: &Args, authority: &str) -> Result<(svc::Formular, Routing), String> {
+    let (kle, facet) = (a.get(0), opt(a.get(1)));
+    let routing_cvr = opt(a.get(2)).unwrap_or(authority);
+    let form_xml = a.docstring.clone().unwrap_or_else(|| {
+        format!(
+            "<Ansoegning xmlns=\"urn:sp-contract:testformular\"><Emne>{}</Emne><Tekst>Syntetisk testformular</Tekst></Ansoegning>",
+            crate::xml::escape(kle)
+        )
+    });
+    svc::Formular::new(kle, facet, "sp-contract testformular", &form_xml)
+        .and_then(|f| {
+            let valg = RoutingValg::kle(kle, facet)?;
+            Ok((f, Routing::new(authority, routing_cvr, valg)?))
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// A note sent straight to a system (by UUID), or why our own checks refuse it.
+fn build_direct(
+    a: &Args,
+    system: &str,
+    authority: &str,
+    it_system: &str,
+) -> Result<(svc::Journalnotat, Routing), String> {
+    let note = a
+        .docstring
+        .clone()
+        .unwrap_or_else(|| DEFAULT_NOTE.to_string());
+    svc::Journalnotat::new(a.get(0), None, Some(DEFAULT_TITLE), &note, it_system)
+        .and_then(|j| {
+            Ok((
+                j,
+                Routing::new(authority, authority, RoutingValg::modtager(system)?)?,
+            ))
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// What `lookup` sends, or why our own checks refuse it.
+fn lookup_args(a: &Args, authority: &str) -> Result<(Emne, Option<Facet>, String), String> {
+    let routing_cvr = opt(a.get(2)).unwrap_or(authority);
+    Ok((
+        Emne::parse(a.get(0)).map_err(|e| e.to_string())?,
+        opt(a.get(1))
+            .map(Facet::parse)
+            .transpose()
+            .map_err(|e| e.to_string())?,
+        svc::check_cvr(routing_cvr).map_err(|e| e.to_string())?,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Checks without sending (--dry-run): the same builders the steps use.
+
+/// The authority the calls are made for; a placeholder when the target has none (the
+/// `check_authority` check reports that).
+fn check_authority_cvr(cx: &CheckCtx<'_>) -> String {
+    cx.target
+        .authority_cvr
+        .clone()
+        .unwrap_or_else(|| "29189846".to_string())
+}
+
+/// A receiving system's UUID as far as it can be known without sending: a UUID, a name on
+/// the mock, or (real targets, learnt during the run) a stand-in.
+fn check_system(cx: &CheckCtx<'_>, name: &str) -> Result<String, Finding> {
+    if let Ok(u) = uuid::Uuid::parse_str(name.trim()) {
+        return Ok(u.to_string());
+    }
+    match cx.mock {
+        Some(p) => mock_system(p, name).map_err(Finding::Input),
+        None => Ok(uuid::Uuid::nil().to_string()),
+    }
+}
+
+fn precheck_note(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    let note = note_text(a, 64)?;
+    build_note(
+        a,
+        &note,
+        &check_authority_cvr(cx),
+        &cx.target.user_system_uuid,
+    )
+    .map(|_| ())
+    .map_err(Finding::Refusal)
+}
+
+fn precheck_form(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    build_form(a, &check_authority_cvr(cx))
+        .map(|_| ())
+        .map_err(Finding::Refusal)
+}
+
+fn precheck_direct(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    let system = check_system(cx, a.get(1))?;
+    build_direct(
+        a,
+        &system,
+        &check_authority_cvr(cx),
+        &cx.target.user_system_uuid,
+    )
+    .map(|_| ())
+    .map_err(Finding::Refusal)
+}
+
+fn precheck_lookup(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    lookup_args(a, &check_authority_cvr(cx))
+        .map(|_| ())
+        .map_err(Finding::Refusal)
+}
+
+fn precheck_validate(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    check_system(cx, a.get(0))?;
+    svc::check_cvr(a.get(1))
+        .map(|_| ())
+        .map_err(|e| Finding::Refusal(e.to_string()))
+}
+
 fn send_form(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let authority = w.authority_cvr()?;
-        let (kle, facet) = (a.get(0), opt(a.get(1)));
-        let routing_cvr = opt(a.get(2)).unwrap_or(&authority).to_string();
-        let form_xml = a.docstring.clone().unwrap_or_else(|| {
-            format!(
-                "<Ansoegning xmlns=\"urn:sp-contract:testformular\"><Emne>{}</Emne><Tekst>Syntetisk testformular</Tekst></Ansoegning>",
-                crate::xml::escape(kle)
-            )
-        });
-        let built =
-            svc::Formular::new(kle, facet, "sp-contract testformular", &form_xml).and_then(|f| {
-                let valg = RoutingValg::kle(kle, facet)?;
-                Ok((f, Routing::new(&authority, &routing_cvr, valg)?))
-            });
-        match built {
+        match build_form(&a, &authority) {
             Ok((f, routing)) => {
                 send_object(w, Fordelingsobjekt::Formular(f), routing, &authority).await
             }
@@ -509,18 +635,7 @@ fn send_direct(w: &mut World, a: Args) -> StepFuture<'_> {
         let authority = w.authority_cvr()?;
         let system = resolve_system(w, a.get(1))?;
         let it_system = w.target().user_system_uuid.clone();
-        let note = a
-            .docstring
-            .clone()
-            .unwrap_or_else(|| DEFAULT_NOTE.to_string());
-        let built = svc::Journalnotat::new(a.get(0), None, Some(DEFAULT_TITLE), &note, &it_system)
-            .and_then(|j| {
-                Ok((
-                    j,
-                    Routing::new(&authority, &authority, RoutingValg::modtager(&system)?)?,
-                ))
-            });
-        match built {
+        match build_direct(&a, &system, &authority, &it_system) {
             Ok((j, routing)) => {
                 send_object(w, Fordelingsobjekt::Journalnotat(j), routing, &authority).await
             }
@@ -532,18 +647,7 @@ fn send_direct(w: &mut World, a: Args) -> StepFuture<'_> {
 fn lookup(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let authority = w.authority_cvr()?;
-        let routing_cvr = opt(a.get(2)).unwrap_or(&authority).to_string();
-        let parsed = (|| -> Result<_, String> {
-            Ok((
-                Emne::parse(a.get(0)).map_err(|e| e.to_string())?,
-                opt(a.get(1))
-                    .map(Facet::parse)
-                    .transpose()
-                    .map_err(|e| e.to_string())?,
-                svc::check_cvr(&routing_cvr).map_err(|e| e.to_string())?,
-            ))
-        })();
-        let (emne, facet, cvr) = match parsed {
+        let (emne, facet, cvr) = match lookup_args(&a, &authority) {
             Ok(p) => p,
             Err(e) => return refuse(w, e),
         };
