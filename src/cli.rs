@@ -291,7 +291,13 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            // clap quotes the arguments it refuses.
+            let text = crate::redact::text(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
             return if e.use_stderr() {
                 ExitCode::Usage.code()
             } else {
@@ -375,11 +381,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::Certs(CertsCommand::Inspect { file, password_env }) => {
             let password = match password_env {
-                Some(var) => Some(crate::pki::Secret::new(std::env::var(&var).map_err(|_| {
-                    Fatal::usage(format!(
-                        "the environment variable {var} (--password-env) is not set; export it with the certificate password"
-                    ))
-                })?)),
+                Some(var) => {
+                    let pw = std::env::var(&var).map_err(|_| {
+                        Fatal::usage(format!(
+                            "the environment variable {var} (--password-env) is not set; export it with the certificate password"
+                        ))
+                    })?;
+                    crate::redact::register_password(&pw);
+                    Some(crate::pki::Secret::new(pw))
+                }
                 None => None,
             };
             let info = crate::pki::inspect(&file, password.as_ref())
@@ -425,7 +435,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     say!(
         "sp-contract {} — target '{}'",
         env!("CARGO_PKG_VERSION"),
-        args.target
+        crate::redact::text(&args.target)
     );
     let rt = runtime()?;
     // The plan is made again inside the run; here it only sizes the progress display.
@@ -573,13 +583,14 @@ fn dry_run(
     }
     say!("\n{} problem(s):", problems.len());
     for p in &problems {
-        say!(
+        let line = format!(
             "  {}:{}  {}\n      {}",
             p.feature_rel,
             p.line,
             p.step,
             p.message
         );
+        say!("{}", crate::redact::text(&line));
     }
     Ok(ExitCode::Usage)
 }

@@ -357,7 +357,10 @@ fn identity_source(
 ) -> Result<IdentitySource, ConfigError> {
     let password = match &c.password_env {
         Some(var) => match std::env::var(var) {
-            Ok(v) => Some(Secret::new(v)),
+            Ok(v) => {
+                crate::redact::register_password(&v);
+                Some(Secret::new(v))
+            }
             Err(_) => {
                 return Err(ConfigError::PasswordEnvMissing {
                     target: target.to_string(),
@@ -501,6 +504,11 @@ far = "0101801234"
         assert!(
             !format!("{t:?}").contains("s3cret"),
             "password leaked in Debug"
+        );
+        // Read from the environment, it is registered: an echo of it is masked.
+        assert_eq!(
+            crate::redact::text("server said: s3cret æ\"' ok"),
+            "server said: [redacted] ok"
         );
         assert!(t.citizen("mor").unwrap_err().contains("far"));
     }

@@ -222,7 +222,8 @@ impl DoctorReport {
             }
         };
         out.push_str(&format!("\n{summary} (exit code {})\n", code.code()));
-        out
+        // The one exit of everything the doctor prints: findings quote what servers said.
+        crate::redact::text(&out)
     }
 }
 
@@ -460,7 +461,7 @@ fn rest_answer(
 fn unexpected(status: u16, body: &[u8], expected: &'static str) -> Answer {
     Answer::Unexpected {
         status,
-        snippet: crate::redact::text(String::from_utf8_lossy(&body[..body.len().min(200)]).trim()),
+        snippet: crate::redact::snippet(body, 200).trim().to_string(),
         expected,
     }
 }

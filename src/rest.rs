@@ -55,7 +55,7 @@ pub fn reply(status: u16, content_type: Option<&str>, raw: &[u8]) -> Result<Repl
             reason: parsed
                 .err()
                 .unwrap_or_else(|| "an unexpected status".into()),
-            snippet: crate::redact::text(&String::from_utf8_lossy(&raw[..raw.len().min(300)])),
+            snippet: crate::redact::snippet(raw, 300),
         }),
     }
 }

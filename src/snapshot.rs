@@ -135,7 +135,8 @@ impl SnapshotStore {
         }
         let path = self.path_for(file_stem);
         let new_path = self.root.join(format!("{file_stem}.snap.new"));
-        let actual = normalize(content);
+        // Masked before comparing, so what is compared is what is written and shown.
+        let actual = normalize(&crate::redact::text(content));
         let rendered = render(source, expression, &actual);
 
         let existing = match std::fs::read(&path) {
@@ -159,7 +160,7 @@ impl SnapshotStore {
             path: path.clone(),
             reason,
         })?;
-        let approved = normalize(&approved.content);
+        let approved = normalize(&crate::redact::text(&approved.content));
 
         if approved == actual {
             if self.update && bytes != rendered.as_bytes() {
@@ -432,6 +433,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SnapshotError> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
+    let bytes = crate::redact::bytes(bytes);
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

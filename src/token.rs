@@ -220,6 +220,7 @@ pub fn parse_sts_reply(body: &[u8]) -> Result<Assertion, TokenError> {
         .and_then(|a| a.as_str())
         .filter(|a| !a.is_empty())
         .ok_or_else(|| bad("the reply has no RequestedSecurityToken.Assertion".into()))?;
+    crate::redact::register_assertion(assertion);
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(assertion.trim().as_bytes())
         .map_err(|e| {
@@ -271,6 +272,7 @@ pub fn parse_access_token_reply(
         .and_then(|t| t.as_str())
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| bad("the reply has no access_token".into()))?;
+    crate::redact::register_secret(token);
     if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad(
             "access_token contains white space or control characters".into(),
@@ -594,6 +596,29 @@ mod tests {
             assert!(e.contains(want), "{e}");
             assert!(!e.contains("abc"), "token leaked: {e}");
         }
+    }
+
+    #[test]
+    fn tokens_and_assertions_are_registered_for_masking_as_they_arrive() {
+        let now = time::macros::datetime!(2026-11-23 10:00:00 UTC);
+        let tok = "registered-on-arrival.dG9rZW4";
+        let body =
+            format!(r#"{{"access_token":"{tok}","token_type":"Holder-of-key","expires_in":60}}"#);
+        parse_access_token_reply(body.as_bytes(), now).unwrap();
+        assert_eq!(
+            crate::redact::text(&format!("401: {tok}")),
+            "401: [redacted]"
+        );
+        let a = b64(SECRET_ASSERTION);
+        let reply = format!(
+            r#"{{"RequestedSecurityToken":{{"Assertion":"{a}"}},"Lifetime":"11/23/2026 18:00:00"}}"#
+        );
+        parse_sts_reply(reply.as_bytes()).unwrap();
+        let echo = format!("400: {a} / {SECRET_ASSERTION} / {}", form_encode(&a));
+        assert_eq!(
+            crate::redact::text(&echo),
+            "400: [redacted] / [redacted] / [redacted]"
+        );
     }
 
     #[test]

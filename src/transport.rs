@@ -255,9 +255,7 @@ async fn send(
             url: shown,
             status,
             what,
-            snippet: crate::redact::text(
-                String::from_utf8_lossy(&body[..body.len().min(200)]).trim(),
-            ),
+            snippet: crate::redact::snippet(&body, 200).trim().to_string(),
         });
     }
     Ok(HttpReply {

@@ -221,6 +221,7 @@ fn repack(
         let mut rnd = [0u8; 24];
         openssl::rand::rand_bytes(&mut rnd)?;
         let password: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+        crate::redact::register_secret(&password);
         // OpenSSL 3's PKCS12_parse returns the CA certificates in stored
         // order and native-tls reverses them before sending, so store them
         // root first to have the leaf's issuer sent first.

@@ -185,7 +185,7 @@ impl<'w> ConsoleReporter<'w> {
                 }
             }
         }
-        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(crate::redact::text(&text).as_bytes())?;
         self.out.flush()
     }
 
@@ -289,7 +289,7 @@ impl<'w> ConsoleReporter<'w> {
         }
         text.push('\n');
 
-        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(crate::redact::text(&text).as_bytes())?;
         self.out.flush()
     }
 

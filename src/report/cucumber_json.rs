@@ -66,11 +66,25 @@ struct StepOutcome {
     error_message: Option<String>,
 }
 
+/// The writer's one choke point: every string in the report through [`crate::redact::text`].
+fn mask_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = crate::redact::text(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mask_strings),
+        serde_json::Value::Object(o) => o.values_mut().for_each(mask_strings),
+        _ => {}
+    }
+}
+
 /// Writes the run as Cucumber JSON.
 pub fn write_cucumber_json(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
     let mut ids = HashSet::new();
     let features: Vec<Feature<'_>> = run.features.iter().map(|f| feature(f, &mut ids)).collect();
-    serde_json::to_writer_pretty(&mut *out, &features).map_err(std::io::Error::other)?;
+    // Every string is masked, not the finished text: a duration in nanoseconds can look
+    // like a CPR number, and masking it would break the JSON.
+    let mut value = serde_json::to_value(&features).map_err(std::io::Error::other)?;
+    mask_strings(&mut value);
+    serde_json::to_writer_pretty(&mut *out, &value).map_err(std::io::Error::other)?;
     out.write_all(b"\n")?;
     out.flush()
 }

@@ -326,7 +326,7 @@ pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()>
         h.push_str("<p>This run was against the embedded mock. What the platform's faults say about access (missing or unapproved serviceaftale, unregistered certificate) is modelled there where the real wording is not public; a run against exttest shows the real answers.</p>\n");
     }
     h.push_str("</footer>\n</body>\n</html>\n");
-    out.write_all(h.as_bytes())?;
+    out.write_all(crate::redact::text(&h).as_bytes())?;
     out.flush()
 }
 

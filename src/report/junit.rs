@@ -67,7 +67,7 @@ pub fn write_junit(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> 
     doc.push_str(">\n");
     doc.push_str(&suites);
     doc.push_str("</testsuites>\n");
-    out.write_all(doc.as_bytes())?;
+    out.write_all(crate::redact::text(&doc).as_bytes())?;
     out.flush()
 }
 
@@ -438,7 +438,7 @@ pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(
         write_element(&mut doc, suite, 1);
     }
     doc.push_str("</testsuites>\n");
-    out.write_all(doc.as_bytes())?;
+    out.write_all(crate::redact::text(&doc).as_bytes())?;
     out.flush()?;
     Ok(())
 }

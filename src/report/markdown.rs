@@ -129,7 +129,7 @@ pub fn write_markdown(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result
             }
         }
     }
-    out.write_all(m.as_bytes())?;
+    out.write_all(crate::redact::text(&m).as_bytes())?;
     out.flush()
 }
 

@@ -64,7 +64,7 @@ impl Progress {
         if !self.enabled || self.done >= self.total {
             return;
         }
-        let line = self.line();
+        let line = crate::redact::text(&self.line());
         let _ = out.write_all(line.as_bytes());
         let _ = out.flush();
         self.shown = true;

@@ -277,9 +277,7 @@ impl World {
         let reply = match parsed {
             Ok(r) => r,
             Err(e) => {
-                let snippet = crate::redact::text(&String::from_utf8_lossy(
-                    &http.body[..http.body.len().min(300)],
-                ));
+                let snippet = crate::redact::snippet(&http.body, 300);
                 let msg = format!(
                     "{} answered HTTP {} with a body that is not a SOAP response: {e}. First bytes: {snippet:?}",
                     service.id, http.status
