@@ -427,6 +427,8 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
         steps: vec![step(Status::Failed, Some(failure))],
         duration: Duration::from_millis(5),
         earlier_attempts: Vec::new(),
+        // A warning carries the secret too: warnings are written by every report.
+        warnings: vec![raw.clone()],
     };
     let feature = FeatureResult {
         name: raw.clone(),
@@ -570,6 +572,7 @@ fn cucumber_json_stays_json_when_a_duration_looks_like_a_cpr_number() {
                 }],
                 duration: took,
                 earlier_attempts: Vec::new(),
+                warnings: Vec::new(),
             }],
         }],
     };
