@@ -10,9 +10,11 @@ const EXIT_CODES: &str = "Exit codes:
   0  every selected scenario passed
   1  a scenario failed: the target answered and broke the contract
   2  usage, configuration or input error (bad flag, config, feature file, undefined step,
-     unresolved alias, missing certificate, wrong password, refused production write)
-  3  the target could not be reached or refused us (connection, TLS, authentication)
-     before the contract could be judged";
+     unresolved alias, missing, expired or not yet valid certificate, wrong password,
+     invalid base_url, refused production write)
+  3  the target could not be reached or refused us (connection, TLS, authentication,
+     time-out, a redirect, which is never followed, a gateway's error page, a truncated
+     or oversized answer) before the contract could be judged";
 
 #[derive(Parser, Debug)]
 #[command(

@@ -27,11 +27,8 @@ pub const DEFAULT_IDENTITY: &str = "standard";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("config file: {0}")]
+    Read(#[from] crate::fsio::ReadError),
     #[error("config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error(
@@ -224,17 +221,12 @@ impl Target {
 
 /// Read a config file. A missing file is fine when `required` is false (the default path).
 pub fn load(path: &Path, required: bool) -> Result<ConfigFile, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::fsio::read_text(path, crate::fsio::limit::CONFIG, "a config file") {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+        Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) && !required => {
             return Ok(ConfigFile::default())
         }
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
+        Err(e) => return Err(e.into()),
     };
     toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
@@ -266,11 +258,7 @@ impl ConfigFile {
             message,
         };
         let url = tc.base_url.trim_end_matches('/').to_string();
-        if !url.starts_with("https://") {
-            return Err(invalid(format!(
-                "base_url '{url}' must start with https:// (Serviceplatformen is only served over mutual TLS)"
-            )));
-        }
+        check_url(&url, true).map_err(|m| invalid(format!("[targets.{name}] base_url {m}")))?;
         for (label, v) in [
             ("user_system_uuid", &tc.user_system_uuid),
             ("user_uuid", &tc.user_uuid),
@@ -305,11 +293,8 @@ impl ConfigFile {
             ("access_token_url", &tc.access_token_url),
         ] {
             if let Some(u) = u {
-                if !u.starts_with("https://") {
-                    return Err(invalid(format!(
-                        "{label} '{u}' must start with https:// (the token services are only served over mutual TLS)"
-                    )));
-                }
+                check_url(u, false)
+                    .map_err(|m| invalid(format!("[targets.{name}] {label} {m}")))?;
             }
         }
         let mut identities = BTreeMap::new();
@@ -381,6 +366,40 @@ fn identity_source(
             ),
         }),
     }
+}
+
+/// A target URL must parse, be `https://` (Serviceplatformen is only served over mutual
+/// TLS) with a host and a valid port, and carry no credentials; a base URL no query or
+/// fragment either (service paths are appended to it). Refused here, at config load, it is
+/// the user's to fix (exit 2), not "the target could not be reached" (exit 3).
+pub fn check_url(url: &str, base: bool) -> Result<(), String> {
+    // Never echo what stands before an '@': it may be a password.
+    let shown = match url.rsplit_once('@') {
+        Some((_, rest)) => format!("'…@{rest}'"),
+        None => format!("'{url}'"),
+    };
+    let fix = "write it as https://host[:port][/path]";
+    let u =
+        reqwest::Url::parse(url).map_err(|e| format!("{shown} is not a valid URL ({e}): {fix}"))?;
+    if u.scheme() != "https" {
+        return Err(format!(
+            "{shown} must start with https:// (Serviceplatformen is only served over mutual TLS)"
+        ));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{shown} names no host: {fix}"));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(format!(
+            "{shown} must not carry a user name or password: the client certificate authenticates"
+        ));
+    }
+    if base && (u.query().is_some() || u.fragment().is_some()) {
+        return Err(format!(
+            "{shown} must not have a query or fragment: service paths are appended to it"
+        ));
+    }
+    Ok(())
 }
 
 /// The InvocationContext schema accepts lowercase UUIDs only; we lower-case what users give,
@@ -473,5 +492,53 @@ far = "0101801234"
             .unwrap_err()
             .to_string()
             .contains("https://"));
+    }
+
+    #[test]
+    fn token_urls_are_checked_like_base_url_naming_the_key() {
+        std::env::set_var("SPC_TEST_PW_3", "x");
+        for (key, url, why) in [
+            ("sts_url", "https://sts exttest.dk/x", "not a valid URL"),
+            (
+                "access_token_url",
+                "https://h:70000/token",
+                "not a valid URL",
+            ),
+            (
+                "sts_url",
+                "http://sts.example/x",
+                "must start with https://",
+            ),
+            ("access_token_url", "https://:443/token", "not a valid URL"),
+        ] {
+            let text = CFG.replace("SPC_TEST_PW_1", "SPC_TEST_PW_3").replace(
+                "authority_cvr",
+                &format!("{key} = \"{url}\"\nauthority_cvr"),
+            );
+            let cfg: ConfigFile = toml::from_str(&text).unwrap();
+            let e = cfg
+                .remote_target("exttest", Path::new("."), Path::new("x"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("[targets.exttest] {key}")) && e.contains(why),
+                "{url}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn check_url_accepts_real_addresses_and_hides_credentials() {
+        for ok in [
+            "https://exttest.serviceplatformen.dk",
+            "https://127.0.0.1:8443/prefix",
+            "https://[::1]:443",
+        ] {
+            assert_eq!(check_url(ok, true), Ok(()), "{ok}");
+        }
+        assert!(check_url("https://h/?x=1", true).is_err());
+        assert!(check_url("https://h/token?x=1", false).is_ok());
+        let e = check_url("https://u:hemmelig@h", true).unwrap_err();
+        assert!(!e.contains("hemmelig"), "{e}");
     }
 }

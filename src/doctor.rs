@@ -890,7 +890,7 @@ fn judge(
             return vec![Finding::fail(
                 Stage::CallsGoThrough,
                 exit,
-                format!("{svc}: {call} got no answer"),
+                format!("{svc}: {call} got no answer from the service"),
             )
             .detail(e.to_string())];
         }

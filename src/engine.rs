@@ -309,6 +309,7 @@ pub async fn run(
     } else {
         let t = remote_target(&req.paths, &req.target)?;
         production_guard(&t, &plan.selected, req.allow_production_writes)?;
+        certificate_dates(&t)?;
         Some(t)
     };
     let fingerprint = fingerprint(&req.paths, &req.target)?;
@@ -384,6 +385,32 @@ pub async fn run(
             retries: req.retries,
         },
     })
+}
+
+/// Refuse, before connecting, to present a client certificate outside its validity: the
+/// server's refusal would read as "not reached" (exit 3), which CI lets pass as a warning.
+/// Only the target's own certificate: an alias identity may be expired on purpose, to see
+/// the platform refuse it. A certificate that does not load is reported when the client is
+/// built.
+fn certificate_dates(target: &Target) -> Result<(), Fatal> {
+    let Ok(source) = target.identity(crate::config::DEFAULT_IDENTITY) else {
+        return Ok(());
+    };
+    let Ok(id) = pki::load_identity(source) else {
+        return Ok(());
+    };
+    let file = match source {
+        pki::IdentitySource::Pkcs12 { path, .. } => path,
+        pki::IdentitySource::Pem { cert, .. } => cert,
+    };
+    match id.info.validity_problem(time::OffsetDateTime::now_utc()) {
+        Some(problem) => Err(Fatal::usage(format!(
+            "the client certificate {} ([targets.{}] certificate) {problem}",
+            file.display(),
+            target.name
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The facts of the target's own certificate, for reports.

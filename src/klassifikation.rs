@@ -29,6 +29,9 @@ pub enum KlassifikationError {
     },
     #[error("{path} is not valid: {message}")]
     Invalid { path: PathBuf, message: String },
+    /// Not a regular file, or too large.
+    #[error(transparent)]
+    File(crate::fsio::ReadError),
     #[error(
         "'{0}' is not a KLE emne number: write hovedgruppe.gruppe.emne as NN.NN.NN, e.g. 27.35.04"
     )]
@@ -172,9 +175,14 @@ impl Catalogue {
         }
         let read = |rel: &str| {
             let path = mocks_dir.join(rel);
-            std::fs::read_to_string(&path)
+            crate::fsio::read_text(&path, crate::fsio::limit::MOCK_DATA, "a mock data file")
                 .map(|t| (path.clone(), t))
-                .map_err(|source| KlassifikationError::Read { path, source })
+                .map_err(|e| match e {
+                    crate::fsio::ReadError::Io { path, source } => {
+                        KlassifikationError::Read { path, source }
+                    }
+                    other => KlassifikationError::File(other),
+                })
         };
         let (kle_path, kle) = read(KLE_FILE)?;
         let (rel_path, rel) = read(RELATIONS_FILE)?;
@@ -214,10 +222,10 @@ impl Catalogue {
             path: path.to_path_buf(),
             message,
         };
-        let kf: KleFile =
-            serde_json::from_str(kle).map_err(|e| invalid(kle_path, e.to_string()))?;
-        let rf: RelationsFile =
-            serde_json::from_str(rel).map_err(|e| invalid(rel_path, e.to_string()))?;
+        let kf: KleFile = crate::mock::strict_json::from_str(kle)
+            .map_err(|e| invalid(kle_path, e.to_string()))?;
+        let rf: RelationsFile = crate::mock::strict_json::from_str(rel)
+            .map_err(|e| invalid(rel_path, e.to_string()))?;
         let mut seen = std::collections::HashSet::new();
         for k in &kf.klasser {
             let form = match k.facet {

@@ -108,6 +108,10 @@ pub enum PkiError {
         source: std::io::Error,
     },
 
+    /// Not a regular file, or larger than any certificate.
+    #[error(transparent)]
+    File(crate::fsio::ReadError),
+
     #[error("cannot use {}: {detail}", path.display())]
     UnknownFormat { path: PathBuf, detail: String },
 
@@ -243,6 +247,23 @@ impl CertInfo {
     /// True when `not_before` lies in the future.
     pub fn is_not_yet_valid(&self) -> bool {
         OffsetDateTime::now_utc() < self.not_before
+    }
+
+    /// Why the certificate cannot be presented at `now` (not valid yet, or expired), with
+    /// its dates; `None` while it is valid. The same judgement as `doctor`'s.
+    pub fn validity_problem(&self, now: OffsetDateTime) -> Option<String> {
+        let dates = format!(
+            "notBefore {}, notAfter {}",
+            format_time(self.not_before),
+            format_time(self.not_after)
+        );
+        if now < self.not_before {
+            Some(format!("is not valid yet ({dates}): wait until it becomes valid, or use the certificate that is valid now"))
+        } else if now > self.not_after {
+            Some(format!("has expired ({dates}): renew the function certificate (MitID Erhverv), register the new one on the it-system and point the target's certificate at it"))
+        } else {
+            None
+        }
     }
 }
 
@@ -503,15 +524,20 @@ impl TestPki {
 }
 
 /// Read a whole file, turning I/O errors into the file-naming variants.
+/// Bounded: `/dev/zero` or a FIFO given as a certificate is refused, not read for ever.
 fn read_file(path: &Path) -> Result<Vec<u8>, PkiError> {
-    std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => PkiError::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => PkiError::Unreadable {
+    use crate::fsio::{self, ReadError};
+    fsio::read(path, fsio::limit::CERTIFICATE, "a certificate or key file").map_err(|e| match e {
+        ReadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            PkiError::NotFound {
+                path: path.to_path_buf(),
+            }
+        }
+        ReadError::Io { source, .. } => PkiError::Unreadable {
             path: path.to_path_buf(),
             source,
         },
+        other => PkiError::File(other),
     })
 }
 

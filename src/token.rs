@@ -17,11 +17,10 @@
 
 use crate::config::Target;
 use crate::pki::{self, Secret};
-use crate::transport::{self, Clients, HttpReply, TransportError};
+use crate::transport::{Clients, HttpReply, TransportError};
 use base64::Engine as _;
 use std::collections::HashMap;
 use std::fmt;
-use std::time::Instant;
 use time::{Duration, OffsetDateTime};
 
 pub const STS_PATH: &str = "/runtime/api/rest/wstrust/v1/issue";
@@ -477,7 +476,8 @@ fn refused_unless_200(hop: Hop, reply: &HttpReply) -> Result<(), TokenError> {
 }
 
 /// POST to an absolute URL (the STS lives on another host than the target's base URL) with
-/// the identity's client, reading at most [`transport::MAX_BODY`].
+/// the identity's client; the transport reads at most [`crate::transport::MAX_BODY`] and refuses
+/// redirects and gateway pages.
 async fn post(
     clients: &Clients,
     identity: &str,
@@ -486,52 +486,17 @@ async fn post(
     content_type: &str,
     body: String,
 ) -> Result<HttpReply, TransportError> {
-    let client = clients.get(identity)?;
-    let started = Instant::now();
-    let mut req = client
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, content_type)
-        .header(reqwest::header::ACCEPT, "application/json");
-    for (k, v) in headers {
-        req = req.header(*k, v);
-    }
-    let timeout = |e: TransportError| match e {
-        TransportError::Timeout { url, .. } => TransportError::Timeout {
+    let mut all = vec![("Accept", "application/json".to_string())];
+    all.extend(headers.iter().cloned());
+    clients
+        .send_to(
+            identity,
+            reqwest::Method::POST,
             url,
-            after: clients.target().timeouts.request(),
-        },
-        other => other,
-    };
-    let mut resp = req
-        .body(body)
-        .send()
+            &all,
+            Some((content_type, body)),
+        )
         .await
-        .map_err(|e| timeout(transport::classify(url, &e)))?;
-    let status = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let mut out = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| timeout(transport::classify(url, &e)))?
-    {
-        if out.len() + chunk.len() > transport::MAX_BODY {
-            return Err(TransportError::TooLarge {
-                url: url.to_string(),
-            });
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(HttpReply {
-        status,
-        content_type,
-        body: out,
-        elapsed: started.elapsed(),
-    })
 }
 
 #[cfg(test)]

@@ -26,12 +26,32 @@ pub enum TransportError {
         /// [`Clients`]: "a certificate silently not sent" is a classic support case.
         presented: String,
     },
-    #[error("no answer from {url} within {after:?}. Raise [targets.<name>.timeouts] request_ms if the service is known to be slow")]
+    #[error("no answer from {url} within {after:?} (the request timeout). Raise [targets.<name>.timeouts] request_ms if the service is known to be slow")]
     Timeout { url: String, after: Duration },
     #[error("the connection to {url} broke while reading the answer: {cause}")]
     Broken { url: String, cause: String },
-    #[error("the answer from {url} is larger than {MAX_BODY} bytes; refusing to read it")]
+    #[error(
+        "the answer from {url} is larger than {} (the limit for an answer); refusing to read it",
+        human(MAX_BODY)
+    )]
     TooLarge { url: String },
+    /// A 3xx. Following it would re-send the request (the citizen's data, the assertion)
+    /// and present our certificate to a host nobody configured, so it is never followed.
+    #[error("{url} answered HTTP {status}, a redirect to {location} (Location header); sp-contract never follows redirects, so nothing was sent there. The target refused the call or is not the service: check base_url (and sts_url / access_token_url) against the platform's documented address")]
+    Redirect {
+        url: String,
+        status: u16,
+        /// Scheme and host of the Location only: its path or query may carry a CPR number.
+        location: String,
+    },
+    /// A 5xx whose body is not the service's (an HTML error page of a proxy or gateway).
+    #[error("{url} answered HTTP {status} with {what}, not the service's answer: a proxy or gateway in between failed. First bytes: {snippet:?}. Try again later (--retries), or check base_url")]
+    Gateway {
+        url: String,
+        status: u16,
+        what: &'static str,
+        snippet: String,
+    },
 }
 
 /// One HTTP exchange as the steps see it.
@@ -98,6 +118,8 @@ fn build_client(
         .connect_timeout(target.timeouts.connect())
         .timeout(target.timeouts.request())
         .tcp_nodelay(true)
+        // Never follow: see TransportError::Redirect.
+        .redirect(reqwest::redirect::Policy::none())
         // HTTP/2 stream resets have been seen against SP (ITK forces HTTP/1.1).
         .http1_only()
         .user_agent(concat!("sp-contract/", env!("CARGO_PKG_VERSION")));
@@ -147,9 +169,21 @@ impl Clients {
         headers: &[(&str, String)],
         body: Option<(&str, String)>,
     ) -> Result<HttpReply, TransportError> {
-        let (client, presented) = self.entry(identity)?;
         let url = format!("{}{path}", self.target.base_url);
-        send(&client, method, &url, headers, body)
+        self.send_to(identity, method, &url, headers, body).await
+    }
+
+    /// Like [`Clients::request`], to an absolute URL (the token hops live on other hosts).
+    pub async fn send_to(
+        &self,
+        identity: &str,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Option<(&str, String)>,
+    ) -> Result<HttpReply, TransportError> {
+        let (client, presented) = self.entry(identity)?;
+        send(&client, method, url, headers, body)
             .await
             .map_err(|e| match e {
                 TransportError::Timeout { url, .. } => TransportError::Timeout {
@@ -186,21 +220,45 @@ async fn send(
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body);
     }
-    let mut resp = req.send().await.map_err(|e| classify(url, &e))?;
+    // Messages show the URL without its query (PostForespoerg sends ?cprNumber=).
+    let shown = without_query(url);
+    let mut resp = req.send().await.map_err(|e| classify(&shown, &e))?;
     let status = resp.status().as_u16();
+    if resp.status().is_redirection() {
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok());
+        return Err(TransportError::Redirect {
+            url: shown,
+            status,
+            location: location_host(url, location),
+        });
+    }
     let content_type = resp
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(TransportError::TooLarge { url: shown });
+    }
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(url, &e))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&shown, &e))? {
         if body.len() + chunk.len() > MAX_BODY {
-            return Err(TransportError::TooLarge {
-                url: url.to_string(),
-            });
+            return Err(TransportError::TooLarge { url: shown });
         }
         body.extend_from_slice(&chunk);
+    }
+    if let Some(what) = gateway_page(status, content_type.as_deref(), &body) {
+        return Err(TransportError::Gateway {
+            url: shown,
+            status,
+            what,
+            snippet: crate::redact::text(
+                String::from_utf8_lossy(&body[..body.len().min(200)]).trim(),
+            ),
+        });
     }
     Ok(HttpReply {
         status,
@@ -208,6 +266,61 @@ async fn send(
         body,
         elapsed: started.elapsed(),
     })
+}
+
+/// `url` without query and fragment.
+fn without_query(url: &str) -> String {
+    url.split(['?', '#']).next().unwrap_or(url).to_string()
+}
+
+/// Where a redirect points, as `scheme://host[:port]`, resolved against the request URL.
+fn location_host(url: &str, location: Option<&str>) -> String {
+    let Some(location) = location else {
+        return "nowhere (no Location header)".to_string();
+    };
+    let resolved = reqwest::Url::parse(url).and_then(|base| base.join(location.trim()));
+    match resolved {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => crate::redact::text(&format!("{}://{h}:{p}", u.scheme())),
+            (Some(h), None) => crate::redact::text(&format!("{}://{h}", u.scheme())),
+            (None, _) => format!("a {} URL without a host", u.scheme()),
+        },
+        Err(_) => "an unreadable Location".to_string(),
+    }
+}
+
+/// Whether a 5xx answer is a proxy's or gateway's page rather than the service's own (a
+/// SOAP fault, the platform's JSON error): HTML, or anything that is not XML or JSON. Says
+/// what it is.
+fn gateway_page(status: u16, content_type: Option<&str>, body: &[u8]) -> Option<&'static str> {
+    if status < 500 {
+        return None;
+    }
+    let text = body
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(body);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace());
+    let head: Vec<u8> = match start {
+        None => return Some("an empty body"),
+        Some(i) => text[i..text.len().min(i + 512)].to_ascii_lowercase(),
+    };
+    let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    // A SOAP fault mislabelled text/html is still the service's answer.
+    let xml_document = head.starts_with(b"<?xml") || contains(b"envelope");
+    let html = head.starts_with(b"<!doctype html")
+        || head.starts_with(b"<html")
+        || (content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html")) && !xml_document);
+    if html {
+        Some("an HTML page")
+    } else if head.starts_with(b"<") || head.starts_with(b"{") || head.starts_with(b"[") {
+        None
+    } else {
+        Some("a body that is neither XML nor JSON")
+    }
+}
+
+fn human(bytes: usize) -> String {
+    format!("{} MiB", bytes / (1024 * 1024))
 }
 
 /// Turn reqwest/openssl error chains into a cause a vendor can act on.
@@ -290,5 +403,71 @@ impl TransportError {
     /// opposed to a broken setup on our side (exit 2).
     pub fn is_unreachable(&self) -> bool {
         !matches!(self, TransportError::Identity { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gateway_pages_are_told_from_the_services_answers() {
+        let fault = b"<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"x\"><soap:Body><soap:Fault/></soap:Body></soap:Envelope>";
+        for (status, ct, body, want) in [
+            (
+                500,
+                Some("text/html"),
+                &b"<!DOCTYPE html><html>x</html>"[..],
+                Some("an HTML page"),
+            ),
+            (
+                502,
+                None,
+                b"  <HTML><body>Bad Gateway</body></HTML>",
+                Some("an HTML page"),
+            ),
+            (
+                503,
+                Some("text/html; charset=utf-8"),
+                b"<body>down</body>",
+                Some("an HTML page"),
+            ),
+            (
+                504,
+                Some("text/plain"),
+                b"Gateway Timeout",
+                Some("a body that is neither XML nor JSON"),
+            ),
+            (500, Some("text/xml"), b"", Some("an empty body")),
+            (500, Some("text/xml"), fault, None),
+            // A fault mislabelled as HTML is still the service's.
+            (500, Some("text/html"), fault, None),
+            (
+                500,
+                Some("application/json"),
+                b"{\"errorCode\": \"X\"}",
+                None,
+            ),
+            // Below 500 the answer is judged elsewhere.
+            (404, Some("text/html"), b"<html>Not Found</html>", None),
+            (200, Some("text/xml"), b"", None),
+        ] {
+            assert_eq!(gateway_page(status, ct, body), want, "{status} {ct:?}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_names_only_scheme_and_host() {
+        let base = "https://sp.example:8443/service/x?cprNumber=0101801234";
+        assert_eq!(
+            location_host(base, Some("http://evil.example/steal?cprNumber=0101801234")),
+            "http://evil.example"
+        );
+        assert_eq!(
+            location_host(base, Some("/other")),
+            "https://sp.example:8443"
+        );
+        assert_eq!(location_host(base, None), "nowhere (no Location header)");
+        assert_eq!(without_query(base), "https://sp.example:8443/service/x");
     }
 }

@@ -11,7 +11,7 @@ use quick_xml::NsReader;
 use std::fmt::Write as _;
 
 /// Deeper documents are refused rather than risking the stack in recursive walks.
-const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum XmlError {
@@ -325,6 +325,38 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     let mut root = root.ok_or(XmlError::Empty)?;
     drop_blank_text(&mut root);
     Ok(root)
+}
+
+/// Refuse a document nesting deeper than [`MAX_DEPTH`] without building it: the guard in
+/// front of parsers that recurse per element (sxd-document in the mock's mapping matchers).
+/// Text that is not well-formed to quick-xml is refused too (`Malformed`), so nothing this
+/// scan could not measure reaches a recursive parser.
+pub fn check_depth(text: &str) -> Result<(), XmlError> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut depth = 0usize;
+    loop {
+        let pos = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(XmlError::TooDeep);
+                }
+            }
+            Ok(Event::Empty(_)) if depth + 1 > MAX_DEPTH => return Err(XmlError::TooDeep),
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => {
+                let (line, column) = line_col(text, pos);
+                return Err(XmlError::Malformed {
+                    line,
+                    column,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
 }
 
 fn namespace(res: &ResolveResult) -> Result<Option<String>, String> {

@@ -807,9 +807,16 @@ fn missing_unreadable_and_foreign_files() {
     let err = pki::load_ca_pem(&missing).unwrap_err();
     assert!(matches!(err, PkiError::NotFound { .. }), "{err:?}");
 
-    // A folder where a file should be.
+    // A folder where a file should be: refused before reading, naming it.
     let err = pki::load_identity(&p12_source(tmp.path(), "x")).unwrap_err();
-    assert!(matches!(err, PkiError::Unreadable { .. }), "{err:?}");
+    assert!(matches!(err, PkiError::File(_)), "{err:?}");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    // A device that never ends (`certs inspect /dev/zero` grew to 16 GB).
+    let err = pki::inspect(std::path::Path::new("/dev/zero"), None).unwrap_err();
+    assert!(
+        err.to_string().contains("/dev/zero is not a regular file"),
+        "{err}"
+    );
 
     let junk = tmp.path().join("notes.txt");
     fs::write(&junk, "this is not a certificate").unwrap();

@@ -868,7 +868,7 @@ fn broken_token_services_fail_clearly_with_documented_exit_codes_and_leak_nothin
                 "<html>Service Unavailable</html>",
             ),
             3,
-            "STS answered HTTP 503",
+            "wstrust/v1/issue answered HTTP 503 with an HTML page",
         ),
     ];
     for (mocks, want, text) in cases {

@@ -18,14 +18,46 @@ use openssl::ssl::{Ssl, SslAcceptor, SslFiletype, SslMethod, SslVerifyMode};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub const CLIENT_CN_HEADER: &str = "x-sp-mock-client-cert-cn";
 pub const CLIENT_SHA256_HEADER: &str = "x-sp-mock-client-cert-sha256";
-/// Requests larger than this are refused with 413.
-const MAX_REQUEST: usize = 64 * 1024 * 1024;
+
+/// How long the front waits for a client, and how much it accepts. One place for the
+/// documented defaults (README, "The mock"); tests start the mock with short values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The TLS handshake must finish within this after the TCP connection is accepted.
+    pub handshake: Duration,
+    /// A request head must be complete within this of its first byte, and the first request
+    /// of a connection must arrive within this of the handshake.
+    pub headers: Duration,
+    /// The whole request body must arrive within this of the head (else 408).
+    pub body: Duration,
+    /// A kept-alive connection without a new request for this long is closed.
+    pub idle: Duration,
+    /// Larger request bodies are refused with 413. A MeMo with 30 MB of attachments is
+    /// ~40 MB of base64, so this stays above that.
+    pub max_body: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            handshake: Duration::from_secs(10),
+            headers: Duration::from_secs(10),
+            body: Duration::from_secs(30),
+            idle: Duration::from_secs(60),
+            max_body: 64 * 1024 * 1024,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum FrontError {
@@ -47,14 +79,30 @@ pub fn acceptor(
             .unwrap_or_default(),
         message: e.to_string(),
     };
+    // OpenSSL opens these itself: a FIFO or device there would block it, so look first.
+    let mut ca_bytes = Vec::new();
+    for (p, what) in [
+        (server_pem, "the mock's server certificate"),
+        (server_key, "the mock's server key"),
+        (ca_pem, "a CA certificate"),
+    ] {
+        ca_bytes = crate::fsio::read(p, crate::fsio::limit::CERTIFICATE, what).map_err(|e| {
+            FrontError::Tls {
+                dir: p
+                    .parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+                message: e.to_string(),
+            }
+        })?;
+    }
     let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).map_err(err)?;
     b.set_certificate_chain_file(server_pem).map_err(err)?;
     b.set_private_key_file(server_key, SslFiletype::PEM)
         .map_err(err)?;
     b.check_private_key().map_err(err)?;
     b.set_ca_file(ca_pem).map_err(err)?;
-    let ca_names = openssl::x509::X509::stack_from_pem(&std::fs::read(ca_pem).unwrap_or_default())
-        .map_err(err)?;
+    let ca_names = openssl::x509::X509::stack_from_pem(&ca_bytes).map_err(err)?;
     let mut names = openssl::stack::Stack::new().map_err(err)?;
     for ca in ca_names {
         names
@@ -86,7 +134,12 @@ impl Drop for Front {
 }
 
 /// Serve TLS on `listener`, forwarding each request to `backend` (the wiremock server).
-pub fn start(listener: TcpListener, acceptor: SslAcceptor, backend: Arc<Backend>) -> Front {
+pub fn start(
+    listener: TcpListener,
+    acceptor: SslAcceptor,
+    backend: Arc<Backend>,
+    limits: Limits,
+) -> Front {
     let addr = listener
         .local_addr()
         .expect("bound listener has an address");
@@ -97,7 +150,7 @@ pub fn start(listener: TcpListener, acceptor: SslAcceptor, backend: Arc<Backend>
     let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(64)
         .build(connector);
-    tokio::spawn(accept_loop(listener, acceptor, client, backend, rx));
+    tokio::spawn(accept_loop(listener, acceptor, client, backend, limits, rx));
     Front { addr, shutdown: tx }
 }
 
@@ -106,6 +159,7 @@ async fn accept_loop(
     acceptor: Arc<SslAcceptor>,
     client: Client<HttpConnector, Full<Bytes>>,
     backend: Arc<Backend>,
+    limits: Limits,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -133,7 +187,7 @@ async fn accept_loop(
             };
             let handshake = Pin::new(&mut tls).accept();
             // A client that never finishes its handshake must not hold a task forever.
-            match tokio::time::timeout(std::time::Duration::from_secs(10), handshake).await {
+            match tokio::time::timeout(limits.handshake, handshake).await {
                 Ok(Ok(())) => {}
                 _ => return,
             }
@@ -152,21 +206,34 @@ async fn accept_loop(
                 }
                 None => (None, None),
             };
+            let activity = Arc::new(Activity::new());
+            let watched = Watched {
+                inner: tls,
+                activity: activity.clone(),
+            };
+            let in_service = activity.clone();
             let service = service_fn(move |req: Request<Incoming>| {
-                forward(
-                    req,
-                    client.clone(),
-                    backend.clone(),
-                    cn.clone(),
-                    sha.clone(),
-                )
+                let (client, backend, cn, sha) =
+                    (client.clone(), backend.clone(), cn.clone(), sha.clone());
+                let activity = in_service.clone();
+                async move {
+                    activity.request_started();
+                    let answer = forward(req, client, backend, cn, sha, limits).await;
+                    activity.request_done();
+                    answer
+                }
             });
+            // hyper's own header timeout also runs while a kept-alive connection waits,
+            // which would make it the idle timeout too: the watchdog owns both.
             let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
-                .serve_connection(TokioIo::new(tls), service);
+                .header_read_timeout(None)
+                .serve_connection(TokioIo::new(watched), service);
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}
+                // Dropping the connection closes the socket.
+                _ = watchdog(&activity, limits) => {}
                 _ = conn_shutdown.changed() => {
                     conn.as_mut().graceful_shutdown();
                     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), conn).await;
@@ -182,17 +249,36 @@ async fn forward(
     backend: Arc<Backend>,
     cn: Option<String>,
     sha: Option<String>,
+    limits: Limits,
 ) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_REQUEST).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            return Ok(plain(
+    let collected =
+        tokio::time::timeout(limits.body, Limited::new(body, limits.max_body).collect());
+    let body = match collected.await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return Ok(plain_owned(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "request body too large or broken",
+                format!(
+                    "sp-contract mock: the request body is larger than {} (the mock's limit)\n",
+                    human(limits.max_body)
+                ),
+            ))
+        }
+        Ok(Err(_)) => return Ok(plain(StatusCode::BAD_REQUEST, "request body broken off")),
+        Err(_) => {
+            return Ok(plain_owned(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "sp-contract mock: the request body did not arrive within {} s (the mock's body timeout)\n",
+                    limits.body.as_secs()
+                ),
             ))
         }
     };
+    if let Some(refusal) = too_deep(&body) {
+        return Ok(refusal);
+    }
     let path = parts
         .uri
         .path_and_query()
@@ -256,8 +342,188 @@ async fn forward(
     Ok(response)
 }
 
+fn human(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
 fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    plain_owned(status, text.to_string())
+}
+
+fn plain_owned(status: StatusCode, text: String) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(text)));
     *r.status_mut() = status;
     r
+}
+
+/// A body that looks like XML and nests deeper than every XML walk of sp-contract allows
+/// is refused here, once, with a SOAP fault naming the limit: no mapping matcher or
+/// service gets to recurse into it.
+fn too_deep(body: &[u8]) -> Option<Response<Full<Bytes>>> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    if body[start] != b'<' {
+        return None;
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    match crate::xml::check_depth(text) {
+        Err(crate::xml::XmlError::TooDeep) => {
+            let reason = format!(
+                "the request nests XML elements deeper than {} levels, the limit of the sp-contract mock; no SOAP message needs that",
+                crate::xml::MAX_DEPTH
+            );
+            let mut r = Response::new(Full::new(Bytes::from(crate::soap::fault_envelope(
+                "soapenv:Client",
+                &reason,
+                &[],
+            ))));
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            r.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                HeaderValue::from_static(super::endpoint::SOAP_CONTENT_TYPE),
+            );
+            Some(r)
+        }
+        _ => None,
+    }
+}
+
+const NONE: u64 = u64::MAX;
+
+/// What a connection has been doing, for the [`watchdog`]. Times are milliseconds since the
+/// connection was accepted.
+struct Activity {
+    start: Instant,
+    /// First byte read since the last answer (a request head on its way), or [`NONE`].
+    head_started: AtomicU64,
+    /// When the last answer was handed to hyper, or [`NONE`] before the first.
+    last_done: AtomicU64,
+    in_flight: AtomicUsize,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            start: Instant::now(),
+            head_started: AtomicU64::new(NONE),
+            last_done: AtomicU64::new(NONE),
+            in_flight: AtomicUsize::new(0),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    fn read_some(&self) {
+        let _ = self.head_started.compare_exchange(
+            NONE,
+            self.now(),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    fn request_started(&self) {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        self.head_started.store(NONE, Ordering::Relaxed);
+    }
+
+    fn request_done(&self) {
+        self.head_started.store(NONE, Ordering::Relaxed);
+        self.last_done.store(self.now(), Ordering::Relaxed);
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// When the connection is to be closed if nothing changes, in ms; `None` while a
+    /// request is being answered (its body has its own timeout).
+    fn deadline(&self, limits: &Limits) -> Option<u64> {
+        if self.in_flight.load(Ordering::Relaxed) > 0 {
+            return None;
+        }
+        let ms = |d: Duration| d.as_millis() as u64;
+        let head = self.head_started.load(Ordering::Relaxed);
+        let done = self.last_done.load(Ordering::Relaxed);
+        Some(if head != NONE {
+            head + ms(limits.headers)
+        } else if done == NONE {
+            ms(limits.headers)
+        } else {
+            done + ms(limits.idle)
+        })
+    }
+}
+
+/// Completes when the connection has waited too long: for the first request, for the rest
+/// of a request head, or idle between requests.
+async fn watchdog(activity: &Activity, limits: Limits) {
+    // While a request is answered, look again this often.
+    let busy_poll = Duration::from_millis(250).min(limits.headers);
+    loop {
+        match activity.deadline(&limits) {
+            None => tokio::time::sleep(busy_poll).await,
+            Some(at) => {
+                let now = activity.now();
+                if now >= at {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(at - now)).await;
+            }
+        }
+    }
+}
+
+/// The TLS stream, telling [`Activity`] when bytes arrive.
+struct Watched<S> {
+    inner: S,
+    activity: Arc<Activity>,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.read_some();
+        }
+        polled
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
 }

@@ -104,6 +104,13 @@ pub enum MappingError {
         column: usize,
         message: String,
     },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Duplicate {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{}: `{field}`: {message}", path.display())]
     Invalid {
         path: PathBuf,
@@ -128,6 +135,15 @@ pub enum MappingError {
         body_file: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}: `{field}`: {reason}", path.display())]
+    BodyFileRefused {
+        path: PathBuf,
+        field: String,
+        reason: crate::fsio::ReadError,
+    },
+    /// A mapping file that is not a regular file or is too large.
+    #[error("{0}")]
+    File(crate::fsio::ReadError),
 }
 
 /// Reads every `*.json` under `<mocks_dir>/mappings/` (recursively, sorted by
@@ -153,9 +169,10 @@ pub fn load_mappings(mocks_dir: &Path) -> Result<Vec<Mapping>, MappingError> {
 
     let mut mappings = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|source| MappingError::Io {
-            path: file.clone(),
-            source,
+        let text = crate::fsio::read_text(&file, crate::fsio::limit::MOCK_DATA, "a mapping file")
+            .map_err(|e| match e {
+            crate::fsio::ReadError::Io { path, source } => MappingError::Io { path, source },
+            other => MappingError::File(other),
         })?;
         mappings.extend(parse_file(&file, &text, &files_dir)?);
     }
@@ -458,14 +475,26 @@ const BODY_WIREMOCK: &[&str] = &[
 
 fn parse_file(file: &Path, text: &str, files_dir: &Path) -> Result<Vec<Mapping>, MappingError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Value = super::strict_json::from_str(text).map_err(|e| {
         let message = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
-        MappingError::Json {
-            path: file.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
+        let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
+        let (path, line, column) = (file.to_path_buf(), e.line(), e.column());
+        // Well-formed JSON that says one thing twice: not a syntax error.
+        if e.is_data() {
+            MappingError::Duplicate {
+                path,
+                line,
+                column,
+                message,
+            }
+        } else {
+            MappingError::Json {
+                path,
+                line,
+                column,
+                message,
+            }
         }
     })?;
     let root = Loc {
@@ -782,9 +811,10 @@ fn parse_body_pattern(loc: &Loc<'_>, value: &Value) -> Result<BodyMatcher, Mappi
             Ok(match op {
                 "contains" => BodyMatcher::Contains(operand.to_owned()),
                 "matches" => BodyMatcher::Matches(compile_regex(&op_loc, operand)?),
-                _ => BodyMatcher::EqualToXml(CanonicalElement::parse(operand).map_err(|e| {
-                    op_loc.invalid(format!("expected XML is not well-formed: {e}"))
-                })?),
+                _ => BodyMatcher::EqualToXml(
+                    CanonicalElement::parse(operand)
+                        .map_err(|e| op_loc.invalid(format!("expected XML cannot be used: {e}")))?,
+                ),
             })
         }
     }
@@ -803,10 +833,10 @@ fn parse_response(
         spec.status = v
             .as_u64()
             .and_then(|s| u16::try_from(s).ok())
-            .filter(|&s| http::StatusCode::from_u16(s).is_ok())
+            .filter(|s| (100..=599).contains(s))
             .ok_or_else(|| {
                 loc.key("status").invalid(format!(
-                    "expected an HTTP status code (100..=999), found {v}"
+                    "expected an HTTP status code (100..=599), found {v}"
                 ))
             })?;
     }
@@ -883,11 +913,19 @@ fn read_body_file(loc: &Loc<'_>, name: &str, files_dir: &Path) -> Result<Vec<u8>
         )));
     }
     let body_file = files_dir.join(relative);
-    std::fs::read(&body_file).map_err(|source| MappingError::BodyFile {
-        path: loc.file.to_path_buf(),
-        field: loc.field(),
-        body_file,
-        source,
+    crate::fsio::read(&body_file, crate::fsio::limit::BODY_FILE, "a body file").map_err(|e| match e
+    {
+        crate::fsio::ReadError::Io { source, .. } => MappingError::BodyFile {
+            path: loc.file.to_path_buf(),
+            field: loc.field(),
+            body_file,
+            source,
+        },
+        other => MappingError::BodyFileRefused {
+            path: loc.file.to_path_buf(),
+            field: loc.field(),
+            reason: other,
+        },
     })
 }
 
@@ -1142,7 +1180,19 @@ mod tests {
             ),
             (
                 r#"{"request": {"bodyPatterns": [{"equalToXml": "<a>"}]}}"#,
-                "not well-formed",
+                "expected XML cannot be used",
+            ),
+            (
+                r#"{"request": {}, "response": {"status": 1000}}"#,
+                "(100..=599), found 1000",
+            ),
+            (
+                r#"{"request": {}, "response": {"status": 600}}"#,
+                "(100..=599), found 600",
+            ),
+            (
+                r#"{"request": {}, "response": {"status": 200, "status": 500}}"#,
+                "the key \"status\" appears twice",
             ),
             (
                 r#"{"request": {"bodyPatterns": [{"matchesXPath": "//s:a"}]}}"#,

@@ -11,7 +11,9 @@ pub mod sf1600;
 pub mod sf1601;
 pub mod sf2900;
 pub mod state;
+pub mod strict_json;
 pub mod sts;
 
-pub use server::{start, MockError, RunningMock};
+pub use front::Limits;
+pub use server::{start, start_with, MockError, RunningMock};
 pub use state::SCENARIO_HEADER;

@@ -103,10 +103,7 @@ pub struct Sortimenter {
 impl Sortimenter {
     pub fn load(mocks_dir: &Path) -> Result<Sortimenter, DataError> {
         let path = mocks_dir.join(DATA_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| DataError::Read {
-            path: path.clone(),
-            source,
-        })?;
+        let text = super::platform::read_data(&path)?;
         Sortimenter::parse(&path, &text)
     }
 
@@ -116,7 +113,7 @@ impl Sortimenter {
             message,
         };
         let file: SortimenterFile =
-            serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+            super::strict_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let mut list = Vec::new();
         for s in file.sortimenter {
             let at = |m: String| invalid(format!("sortiment '{}': {m}", s.navn));

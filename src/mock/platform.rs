@@ -25,6 +25,29 @@ pub enum DataError {
     },
     #[error("mock data {path} is not valid: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error("the mocks folder {} does not exist or is not a folder; give --mocks the folder that holds platform.json, citizens.json and faults.json", path.display())]
+    NotAFolder { path: PathBuf },
+    /// Not a regular file, or larger than [`crate::fsio::limit::MOCK_DATA`].
+    #[error("mock data: {0}")]
+    File(crate::fsio::ReadError),
+}
+
+impl From<crate::fsio::ReadError> for DataError {
+    fn from(e: crate::fsio::ReadError) -> Self {
+        match e {
+            crate::fsio::ReadError::Io { path, source } => DataError::Read { path, source },
+            other => DataError::File(other),
+        }
+    }
+}
+
+/// Read one mock data file (JSON or XML under `mocks/`), bounded.
+pub fn read_data(path: &Path) -> Result<String, DataError> {
+    Ok(crate::fsio::read_text(
+        path,
+        crate::fsio::limit::MOCK_DATA,
+        "a mock data file",
+    )?)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,15 +199,12 @@ pub struct MockFault {
 }
 
 fn read(path: &Path) -> Result<String, DataError> {
-    std::fs::read_to_string(path).map_err(|source| DataError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    read_data(path)
 }
 
 fn json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
     let text = read(path)?;
-    serde_json::from_str(&text).map_err(|e| DataError::Invalid {
+    super::strict_json::from_str(&text).map_err(|e| DataError::Invalid {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
@@ -192,6 +212,11 @@ fn json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
 
 impl Platform {
     pub fn load(dir: &Path) -> Result<Platform, DataError> {
+        if !dir.is_dir() {
+            return Err(DataError::NotAFolder {
+                path: dir.to_path_buf(),
+            });
+        }
         let pf_path = dir.join("platform.json");
         let platform: PlatformFile = json(&pf_path)?;
         let invalid = |path: &Path, message: String| DataError::Invalid {
@@ -225,9 +250,30 @@ impl Platform {
         }
         let c_path = dir.join("citizens.json");
         let file: CitizensFile = json(&c_path)?;
-        let mut citizens = Vec::new();
+        let mut citizens: Vec<Citizen> = Vec::new();
         let mut by_cpr = HashMap::new();
         for entry in file.citizens {
+            // A second entry with the same alias would never be found (the first wins).
+            if let Some(i) = citizens.iter().position(|c| c.entry.alias == entry.alias) {
+                return Err(invalid(
+                    &c_path,
+                    format!(
+                        "citizen alias '{}' appears twice (citizens {} and {}); give each citizen its own alias",
+                        entry.alias,
+                        i + 1,
+                        citizens.len() + 1
+                    ),
+                ));
+            }
+            if entry.alias.trim().is_empty() {
+                return Err(invalid(
+                    &c_path,
+                    format!(
+                        "citizen {} has an empty alias; give it a name scenarios use, e.g. \"far\"",
+                        citizens.len() + 1
+                    ),
+                ));
+            }
             crate::cpr::Cpr::parse(&entry.cpr)
                 .map_err(|e| invalid(&c_path, format!("citizen '{}': {e}", entry.alias)))?;
             let (sf1520, sf1520_xml) = match &entry.sf1520 {
@@ -262,7 +308,12 @@ impl Platform {
                 sf1520_xml,
             });
         }
-        let faults: BTreeMap<String, FaultTemplate> = json(&dir.join("faults.json"))?;
+        let faults_path = dir.join("faults.json");
+        let faults: BTreeMap<String, FaultTemplate> = json(&faults_path)?;
+        for (name, t) in &faults {
+            check_http_status(t.http_status)
+                .map_err(|m| invalid(&faults_path, format!("fault '{name}': {m}")))?;
+        }
         let p = Platform {
             dir: dir.to_path_buf(),
             platform,
@@ -560,6 +611,17 @@ pub struct InvocationFields {
     pub user_system_uuid: String,
     pub user_uuid: String,
     pub service_uuid: String,
+}
+
+/// An HTTP status a fault may carry: a real status code, 100–599.
+pub fn check_http_status(status: u16) -> Result<(), String> {
+    if (100..=599).contains(&status) {
+        Ok(())
+    } else {
+        Err(format!(
+            "http_status {status} is not an HTTP status code; use a status from 100 to 599 (100–599), e.g. 400 or 500"
+        ))
+    }
 }
 
 /// The response file is embedded in a SOAP Body, where an XML declaration may not stand.

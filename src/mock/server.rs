@@ -50,6 +50,16 @@ pub async fn start(
     pki: &TestPki,
     addr: SocketAddr,
 ) -> Result<RunningMock, MockError> {
+    start_with(mocks_dir, pki, addr, front::Limits::default()).await
+}
+
+/// [`start`] with other connection timeouts and size limits (tests use short ones).
+pub async fn start_with(
+    mocks_dir: &Path,
+    pki: &TestPki,
+    addr: SocketAddr,
+    limits: front::Limits,
+) -> Result<RunningMock, MockError> {
     let platform = Arc::new(Platform::load(mocks_dir)?);
     let static_mappings = mappings::load_mappings(mocks_dir)?;
     let sf1470 = super::sf1470::Sf1470::load(mocks_dir)?;
@@ -88,7 +98,7 @@ pub async fn start(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| MockError::Bind { addr, source })?;
-    let front = front::start(listener, acceptor, backend.clone());
+    let front = front::start(listener, acceptor, backend.clone(), limits);
     let addr = front.addr;
     Ok(RunningMock {
         url: format!("https://{addr}"),

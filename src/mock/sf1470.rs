@@ -34,6 +34,9 @@ struct Checker {
     catalogue: Arc<Catalogue>,
 }
 
+/// Cases one scenario's index holds (bounded memory under `mock serve`).
+pub const MAX_SAGER: usize = 1_000;
+
 /// The cases one scenario has indexed, by UUID.
 #[derive(Debug, Default)]
 pub struct Index {
@@ -43,6 +46,7 @@ pub struct Index {
 pub fn data_error(e: KlassifikationError) -> DataError {
     match e {
         KlassifikationError::Read { path, source } => DataError::Read { path, source },
+        KlassifikationError::File(e) => DataError::File(e),
         KlassifikationError::Invalid { path, message } => DataError::Invalid { path, message },
         other => DataError::Invalid {
             path: crate::klassifikation::KLE_FILE.into(),
@@ -186,7 +190,12 @@ impl Checker {
         let mut unik = Vec::new();
         let mut refused = Vec::new();
         for s in sager {
-            let reasons = self.check_sag(&s);
+            let mut reasons = self.check_sag(&s);
+            if index.sager.len() >= MAX_SAGER && !index.sager.contains_key(&s.uuid) {
+                reasons.push(format!(
+                    "the mock's index holds at most {MAX_SAGER} cases per scenario; remove some with FjernSag"
+                ));
+            }
             if reasons.is_empty() {
                 unik.push(UnikRetur {
                     uuid: s.uuid.clone(),

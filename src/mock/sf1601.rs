@@ -31,7 +31,7 @@ pub const STATUS_PATH: &str = "/sp-contract-mock/beskedfordeler/PKO_PostStatus";
 pub const PKO_NS: &str = "http://serviceplatformen.dk/xml/print/PKO_PostStatus/1/types";
 pub const STATUS_LIST_NS: &str = "urn:sp-contract:mock:beskedfordeler";
 /// A scenario keeps at most this many letters (bounded memory under `mock serve`).
-const MAX_LETTERS: usize = 10_000;
+const MAX_LETTERS: usize = 1_000;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,21 +99,25 @@ impl PostData {
     /// vendor's own `--mocks` folder from before Post existed keeps working).
     pub fn load(mocks: &Path) -> Result<PostData, DataError> {
         let p = mocks.join("post/faults.json");
-        let text = match std::fs::read_to_string(&p) {
+        let text = match super::platform::read_data(&p) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUILT_IN.to_string(),
-            Err(source) => {
-                return Err(DataError::Read {
-                    path: p.clone(),
-                    source,
-                })
+            Err(DataError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                BUILT_IN.to_string()
             }
+            Err(e) => return Err(e),
         };
         let invalid = |message: String| DataError::Invalid {
             path: p.clone(),
             message,
         };
-        let d: PostData = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let d: PostData =
+            super::strict_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        for (name, f) in &d.rest {
+            super::platform::check_http_status(f.http_status)
+                .map_err(|m| invalid(format!("rest fault '{name}': {m}")))?;
+        }
         for r in REQUIRED_REST {
             if !d.rest.contains_key(*r) {
                 return Err(invalid(format!("missing rest fault '{r}'")));
@@ -245,7 +249,7 @@ pub struct LetterRecord {
 /// Per-scenario log of letters (see `mock::state`).
 #[derive(Default)]
 pub struct PostLog {
-    pub letters: Vec<LetterRecord>,
+    pub letters: super::state::Ring<LetterRecord, MAX_LETTERS>,
 }
 
 /// Record an accepted letter and the statuses it will produce. `failure`: the FejlKode and
@@ -280,9 +284,6 @@ pub fn record_letter(
     };
     let log = platform.state.get::<PostLog>(scenario);
     let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
-    if log.letters.len() >= MAX_LETTERS {
-        log.letters.remove(0);
-    }
     log.letters.push(letter);
 }
 

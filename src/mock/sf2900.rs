@@ -177,11 +177,8 @@ pub struct Fordeling {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DataError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| DataError::Invalid {
+    let text = super::platform::read_data(path)?;
+    super::strict_json::from_str(&text).map_err(|e| DataError::Invalid {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
@@ -364,7 +361,7 @@ pub struct ScenarioFordeling {
     /// (authority, emne) the scenario declared unrouted: no rule applies to them.
     pub uden_regel: Vec<(String, Emne)>,
     /// Objects delivered to receiving systems, oldest first.
-    pub modtaget: Vec<Modtaget>,
+    pub modtaget: super::state::Ring<Modtaget, MAX_RECORDED>,
 }
 
 /// One object a simulated receiving system got, and its verdict.
@@ -418,7 +415,7 @@ pub fn remove_routing(p: &Platform, scenario: &str, myndighed: &str, emne: &Emne
 pub fn received(p: &Platform, scenario: &str) -> Vec<Modtaget> {
     let state = p.state.get::<ScenarioFordeling>(scenario);
     let s = state.lock().unwrap_or_else(|e| e.into_inner());
-    s.modtaget.clone()
+    s.modtaget.iter().cloned().collect()
 }
 
 fn no_data(dir: &Path) -> String {
@@ -1054,9 +1051,6 @@ fn afsend(
     } else {
         "ACCEPTERET"
     };
-    if s.modtaget.len() >= MAX_RECORDED {
-        s.modtaget.remove(0);
-    }
     s.modtaget.push(Modtaget {
         modtager: modtager.navn.clone(),
         modtager_uuid: modtager.uuid.clone(),

@@ -5,46 +5,152 @@
 //! id in [`SCENARIO_HEADER`] to the embedded mock only; each service keeps its state per id,
 //! so scenarios never see each other's data. Calls without the header (a vendor's own system
 //! against `mock serve`) share the state under the empty id.
+//!
+//! Bounded: the runner clears a scenario's state when the scenario ends; under `mock serve`
+//! anyone may send the header, so a scenario unused for [`IDLE_EXPIRY`] is forgotten, and at
+//! most [`MAX_SCENARIOS`] are kept (the least recently used goes first).
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub const SCENARIO_HEADER: &str = "x-sp-mock-scenario";
+/// Scenarios whose state is kept at once. The runner runs far fewer concurrently.
+pub const MAX_SCENARIOS: usize = 256;
+/// A scenario's state not used for this long is forgotten.
+pub const IDLE_EXPIRY: Duration = Duration::from_secs(30 * 60);
 
 type Slot = Arc<dyn Any + Send + Sync>;
 
-#[derive(Default)]
+struct Scenario {
+    last_used: Instant,
+    slots: HashMap<TypeId, Slot>,
+}
+
 pub struct ScenarioStates {
-    slots: Mutex<HashMap<(String, TypeId), Slot>>,
+    scenarios: Mutex<HashMap<String, Scenario>>,
+    max: usize,
+    expiry: Duration,
+}
+
+impl Default for ScenarioStates {
+    fn default() -> Self {
+        Self::with_limits(MAX_SCENARIOS, IDLE_EXPIRY)
+    }
 }
 
 impl std::fmt::Debug for ScenarioStates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.slots.lock().map(|s| s.len()).unwrap_or(0);
-        write!(f, "ScenarioStates({n} slots)")
+        write!(f, "ScenarioStates({} scenarios)", self.len())
     }
 }
 
 impl ScenarioStates {
+    pub fn with_limits(max: usize, expiry: Duration) -> Self {
+        ScenarioStates {
+            scenarios: Mutex::default(),
+            max: max.max(1),
+            expiry,
+        }
+    }
+
     /// The state of type `T` for a scenario, created empty on first use. Each service
     /// defines its own `T`, so services don't need to know about each other.
     pub fn get<T: Default + Send + 'static>(&self, scenario: &str) -> Arc<Mutex<T>> {
-        let key = (scenario.to_string(), TypeId::of::<Mutex<T>>());
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        let slot = slots
-            .entry(key)
+        let now = Instant::now();
+        let mut all = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
+        let expired = all
+            .get(scenario)
+            .is_some_and(|s| now.duration_since(s.last_used) > self.expiry);
+        if expired {
+            all.remove(scenario);
+        }
+        if !all.contains_key(scenario) && all.len() >= self.max {
+            self.make_room(&mut all, now);
+        }
+        let entry = all.entry(scenario.to_string()).or_insert_with(|| Scenario {
+            last_used: now,
+            slots: HashMap::new(),
+        });
+        entry.last_used = now;
+        let slot = entry
+            .slots
+            .entry(TypeId::of::<Mutex<T>>())
             .or_insert_with(|| Arc::new(Mutex::new(T::default())) as Slot)
             .clone();
-        drop(slots);
+        drop(all);
         slot.downcast::<Mutex<T>>()
             .unwrap_or_else(|_| unreachable!("slot keyed by its own TypeId"))
     }
 
+    /// Drop expired scenarios; if none expired, the least recently used one.
+    fn make_room(&self, all: &mut HashMap<String, Scenario>, now: Instant) {
+        all.retain(|_, s| now.duration_since(s.last_used) <= self.expiry);
+        if all.len() < self.max {
+            return;
+        }
+        if let Some(oldest) = all
+            .iter()
+            .min_by_key(|(_, s)| s.last_used)
+            .map(|(k, _)| k.clone())
+        {
+            all.remove(&oldest);
+        }
+    }
+
     /// Forget everything a scenario left behind.
     pub fn clear(&self, scenario: &str) {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        slots.retain(|(s, _), _| s != scenario);
+        let mut all = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
+        all.remove(scenario);
+    }
+
+    /// Scenarios with state.
+    pub fn len(&self) -> usize {
+        self.scenarios.lock().map(|s| s.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A log that keeps the newest `CAP` entries (per-scenario letter and delivery logs).
+#[derive(Debug, Clone)]
+pub struct Ring<T, const CAP: usize> {
+    items: std::collections::VecDeque<T>,
+}
+
+impl<T, const CAP: usize> Default for Ring<T, CAP> {
+    fn default() -> Self {
+        Ring {
+            items: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+impl<T, const CAP: usize> Ring<T, CAP> {
+    pub fn push(&mut self, item: T) {
+        if self.items.len() >= CAP.max(1) {
+            self.items.pop_front();
+        }
+        self.items.push_back(item);
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.items.clear();
     }
 }
 
@@ -64,5 +170,51 @@ mod tests {
         s.clear("a");
         assert!(s.get::<Vec<u32>>("a").lock().unwrap().is_empty());
         assert_eq!(*s.get::<Vec<u32>>("b").lock().unwrap(), vec![2]);
+    }
+
+    #[test]
+    fn ten_thousand_scenarios_leave_at_most_the_cap() {
+        let s = ScenarioStates::default();
+        s.get::<Vec<u32>>("kept").lock().unwrap().push(7);
+        for i in 0..10_000 {
+            s.get::<Vec<u32>>(&format!("scenario-{i}"))
+                .lock()
+                .unwrap()
+                .push(i);
+            // A scenario in use is the most recently used, so it stays.
+            if i % 100 == 0 {
+                assert_eq!(*s.get::<Vec<u32>>("kept").lock().unwrap(), vec![7]);
+            }
+        }
+        assert_eq!(s.len(), MAX_SCENARIOS);
+        assert_eq!(*s.get::<Vec<u32>>("kept").lock().unwrap(), vec![7]);
+        assert_eq!(
+            *s.get::<Vec<u32>>("scenario-9999").lock().unwrap(),
+            vec![9999]
+        );
+        assert!(s.get::<Vec<u32>>("scenario-0").lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn idle_scenarios_expire() {
+        let s = ScenarioStates::with_limits(10, Duration::from_millis(50));
+        s.get::<Vec<u32>>("a").lock().unwrap().push(1);
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(s.get::<Vec<u32>>("a").lock().unwrap().is_empty());
+        s.get::<Vec<u32>>("b").lock().unwrap().push(1);
+        std::thread::sleep(Duration::from_millis(80));
+        for i in 0..10 {
+            s.get::<Vec<u32>>(&i.to_string());
+        }
+        assert_eq!(s.len(), 10, "expired ones made room first");
+    }
+
+    #[test]
+    fn a_ring_keeps_the_newest() {
+        let mut r = Ring::<u32, 3>::default();
+        for i in 0..10 {
+            r.push(i);
+        }
+        assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![7, 8, 9]);
     }
 }

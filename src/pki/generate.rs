@@ -100,7 +100,10 @@ fn stale_reason(pki: &TestPki) -> Option<String> {
     }) {
         return Some(format!("{} is missing", missing.display()));
     }
-    let read = |p: &Path| -> Option<X509> { X509::from_pem(&fs::read(p).ok()?).ok() };
+    let read = |p: &Path| -> Option<X509> {
+        let bytes = crate::fsio::read(p, crate::fsio::limit::CERTIFICATE, "a certificate").ok()?;
+        X509::from_pem(&bytes).ok()
+    };
     let Some(ca) = read(&pki.ca_pem) else {
         return Some("ca.pem is unreadable".into());
     };

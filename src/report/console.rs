@@ -159,7 +159,7 @@ impl<'w> ConsoleReporter<'w> {
                 let why = match kind {
                     Some(FailureKind::Contract) => "The answer broke the contract.",
                     Some(FailureKind::Transport) => {
-                        "No answer: the service could not be reached (connection, certificate or time-out)."
+                        "No answer from the service: it could not be reached or refused the call (connection, certificate, time-out, redirect or gateway page)."
                     }
                     Some(FailureKind::Input) => "The test suite or its configuration needs to be fixed.",
                     None => "This step is not known: check the wording, or add a step definition.",

@@ -417,7 +417,7 @@ fn failure(h: &mut String, f: &StepFailure) {
     let why = match f.kind {
         FailureKind::Contract => "The answer broke the contract.",
         FailureKind::Transport => {
-            "No answer: the service could not be reached (connection, certificate or time-out)."
+            "No answer from the service: it could not be reached or refused the call (connection, certificate, time-out, redirect or gateway page)."
         }
         FailureKind::Input => "The test suite itself needs to be fixed.",
     };

@@ -17,10 +17,20 @@ use sxd_xpath::{Context, Factory, Value};
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 /// Parses a document, tolerating a byte-order mark and leading whitespace.
+///
+/// sxd-document's parser, and the walks below, recurse once per element: a request
+/// nesting thousands of elements would overflow the stack and abort the mock. The depth
+/// is measured first, with the limit every XML walk of sp-contract has.
 fn parse(text: &str) -> Result<Package, String> {
     let text = text.trim_start_matches('\u{feff}').trim_start();
+    crate::xml::check_depth(text).map_err(|e| e.to_string())?;
     parser::parse(text).map_err(|e| format!("{e:?}"))
 }
+
+/// Longest and most deeply bracketed XPath expression accepted: sxd-xpath's expression
+/// parser recurses per bracket, and a mapping file is user input.
+const MAX_XPATH_LEN: usize = 4096;
+const MAX_XPATH_NESTING: usize = 32;
 
 /// A document element reduced to what `equalToXml` compares: namespace URIs
 /// and local names (not prefixes), attributes as a set (not in order, without
@@ -144,6 +154,7 @@ impl XPathExpr {
     /// and it must select nodes (WireMock evaluates it as a node-set, so a
     /// boolean, number or string expression would never match there).
     pub(crate) fn new(expression: &str, namespaces: Vec<(String, String)>) -> Result<Self, String> {
+        check_xpath_size(expression)?;
         match Factory::new().build(expression) {
             Ok(Some(_)) => {}
             Ok(None) => return Err("the XPath expression is empty".into()),
@@ -215,6 +226,37 @@ impl XPathExpr {
             _ => None,
         }
     }
+}
+
+/// Refuse an expression sxd-xpath might not survive parsing: too long, or brackets nested
+/// deeper than [`MAX_XPATH_NESTING`] (string literals are skipped).
+fn check_xpath_size(expression: &str) -> Result<(), String> {
+    if expression.len() > MAX_XPATH_LEN {
+        return Err(format!(
+            "the XPath expression is {} characters long; the limit is {MAX_XPATH_LEN}",
+            expression.len()
+        ));
+    }
+    let (mut depth, mut quote) = (0usize, None);
+    for c in expression.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[') => {
+                depth += 1;
+                if depth > MAX_XPATH_NESTING {
+                    return Err(format!(
+                        "the XPath expression nests brackets deeper than {MAX_XPATH_NESTING}; \
+                         simplify it"
+                    ));
+                }
+            }
+            (None, ')' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Namespace prefixes used in an XPath expression (`p:name`, `p:*`, `$p:v`,
@@ -370,6 +412,37 @@ mod tests {
         let expected = CanonicalElement::parse("<r><i>1</i><i>2</i></r>").unwrap();
         assert!(expected.matches("<r><i>1</i><i>2</i></r>"));
         assert!(!expected.matches("<r><i>2</i><i>1</i></r>"));
+    }
+
+    /// 20,000 nested elements overflowed the stack in sxd-document's parser and aborted the
+    /// mock; now the body is refused (no match) and the limit is named.
+    #[test]
+    fn deep_documents_are_refused_before_sxd_parses_them() {
+        let depth = 20_000;
+        let deep = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        let expected = CanonicalElement::parse("<a/>").unwrap();
+        assert!(!expected.matches(&deep));
+        let err = CanonicalElement::parse(&deep).unwrap_err();
+        assert!(err.contains("deeper than 256"), "{err}");
+        let x = xpath("//*[local-name()='a']", &[]).unwrap();
+        assert_eq!(x.select(&deep), None);
+        // Unclosed tags are measured too (sxd would recurse before finding the error).
+        assert!(!expected.matches(&"<a>".repeat(depth)));
+        // At the limit, still XML.
+        let ok = format!("{}{}", "<a>".repeat(256), "</a>".repeat(256));
+        assert!(CanonicalElement::parse(&ok).is_ok());
+        assert_eq!(x.select(&ok).map(|v| v.len()), Some(256));
+    }
+
+    #[test]
+    fn deeply_bracketed_xpath_is_refused_at_load() {
+        let deep = format!("{}//a{}", "(".repeat(20_000), ")".repeat(20_000));
+        let err = xpath(&deep, &[]).unwrap_err();
+        assert!(err.contains("limit is 4096"), "{err}");
+        let nested = format!("{}//a{}", "(".repeat(40), ")".repeat(40));
+        let err = xpath(&nested, &[]).unwrap_err();
+        assert!(err.contains("deeper than 32"), "{err}");
+        assert!(xpath("//a[b[c[d='(((((((((((((((((((((((((((((((((((']]]", &[]).is_ok());
     }
 
     #[test]

@@ -1,0 +1,274 @@
+//! The mock's front under hostile clients: deep XML, stalled, idle and slow connections,
+//! oversized bodies. Raw HTTP/1.1 over mutual TLS, so the test controls every byte.
+
+#[path = "support/run.rs"]
+mod run_support;
+
+use openssl::ssl::{SslConnector, SslFiletype, SslMethod};
+use run_support::{copy_dir, pki, repo, tmp};
+use sp_contract::mock::{Limits, RunningMock};
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_openssl::SslStream;
+
+const CPR_PATH: &str = "/service/CPR/PersonBaseDataExtended/4";
+
+fn short() -> Limits {
+    Limits {
+        handshake: Duration::from_millis(500),
+        headers: Duration::from_millis(500),
+        body: Duration::from_millis(800),
+        idle: Duration::from_millis(1200),
+        max_body: 64 * 1024,
+    }
+}
+
+/// The repository's mock data plus one `equalToXml` mapping (the matcher that overflowed).
+async fn start(limits: Limits) -> (RunningMock, tempfile::TempDir) {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), dir.path());
+    let mapping = serde_json::json!({
+        "request": {"method": "POST", "urlPath": "/xml", "bodyPatterns": [{"equalToXml": "<a><b/></a>"}]},
+        "response": {"status": 200, "body": "equal"}
+    });
+    std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
+    std::fs::write(dir.path().join("mappings/xml.json"), mapping.to_string()).unwrap();
+    let mock =
+        sp_contract::mock::start_with(dir.path(), &pki(), "127.0.0.1:0".parse().unwrap(), limits)
+            .await
+            .expect("mock starts");
+    (mock, dir)
+}
+
+async fn tls(mock: &RunningMock) -> SslStream<TcpStream> {
+    let pki = pki();
+    let mut b = SslConnector::builder(SslMethod::tls_client()).unwrap();
+    b.set_ca_file(&pki.ca_pem).unwrap();
+    b.set_certificate_chain_file(&pki.client_pem).unwrap();
+    b.set_private_key_file(&pki.client_key_pem, SslFiletype::PEM)
+        .unwrap();
+    let ssl = b
+        .build()
+        .configure()
+        .unwrap()
+        .into_ssl("localhost")
+        .unwrap();
+    let tcp = TcpStream::connect(mock.addr).await.unwrap();
+    let mut s = SslStream::new(ssl, tcp).unwrap();
+    Pin::new(&mut s).connect().await.expect("TLS handshake");
+    s
+}
+
+fn request(path: &str, body: &str) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Read one answer (head and Content-Length body); `None` when the connection closed first.
+async fn answer<S: AsyncReadExt + Unpin>(s: &mut S) -> Option<(u16, String)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_string();
+            let status = head.split(' ').nth(1)?.parse().ok()?;
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            while buf.len() < end + 4 + len {
+                let n = s.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            let body = String::from_utf8_lossy(&buf[end + 4..end + 4 + len]).to_string();
+            return Some((status, body));
+        }
+        let n = s.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// How long until the peer closes the connection (reads and discards), capped at `max`.
+async fn closed_within<S: AsyncReadExt + Unpin>(s: &mut S, max: Duration) -> Option<Duration> {
+    let t0 = Instant::now();
+    let mut chunk = [0u8; 1024];
+    let closed = tokio::time::timeout(max, async {
+        loop {
+            match s.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    closed.ok().map(|_| t0.elapsed())
+}
+
+/// 20,000 nested elements overflowed the stack in the equalToXml matcher and aborted
+/// `mock serve`. Now: a SOAP fault naming the limit, and the mock answers the next request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deeply_nested_request_is_refused_and_the_mock_survives() {
+    let (mock, _dir) = start(Limits::default()).await;
+    let depth = 20_000;
+    let deep = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+    let mut s = tls(&mock).await;
+    for path in ["/xml", CPR_PATH] {
+        s.write_all(request(path, &deep).as_bytes()).await.unwrap();
+        let (status, body) = answer(&mut s).await.expect("an answer, not a dead mock");
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body.contains("<faultcode>soapenv:Client</faultcode>"),
+            "{body}"
+        );
+        assert!(body.contains("deeper than 256 levels"), "{body}");
+    }
+    // Unclosed tags too (a parser recurses before it finds the missing end tags).
+    s.write_all(request("/xml", &"<a>".repeat(depth)).as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(answer(&mut s).await.map(|a| a.0), Some(400));
+    s.write_all(request("/xml", "<a><b/></a>").as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(answer(&mut s).await, Some((200, "equal".to_string())));
+    // A new connection too.
+    let mut s = tls(&mock).await;
+    s.write_all(request("/xml", "<a> <b></b> </a>").as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(answer(&mut s).await, Some((200, "equal".to_string())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_starts_its_handshake_is_closed() {
+    let (mock, _dir) = start(short()).await;
+    let mut tcp = TcpStream::connect(mock.addr).await.unwrap();
+    let took = closed_within(&mut tcp, Duration::from_secs(5)).await;
+    assert!(took.is_some(), "still open after 5 s");
+    assert!(took.unwrap() >= Duration::from_millis(400), "{took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_sends_nothing_is_closed() {
+    let (mock, _dir) = start(short()).await;
+    let mut s = tls(&mock).await;
+    let took = closed_within(&mut s, Duration::from_secs(5)).await;
+    assert!(took.is_some(), "still open after 5 s");
+    assert!(took.unwrap() >= Duration::from_millis(400), "{took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_sent_slowly_is_cut_off() {
+    let (mock, _dir) = start(short()).await;
+    let mut s = tls(&mock).await;
+    let t0 = Instant::now();
+    // One header byte every 100 ms keeps the connection busy but never completes the head.
+    let slow = async {
+        for b in b"POST /xml HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" {
+            if s.write_all(&[*b]).await.is_err() || s.flush().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), slow).await;
+    let took = closed_within(&mut s, Duration::from_secs(1)).await;
+    assert!(took.is_some(), "the slow head was not cut off");
+    assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_never_completes_gets_408() {
+    let (mock, _dir) = start(short()).await;
+    let mut s = tls(&mock).await;
+    s.write_all(b"POST /xml HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n<a>")
+        .await
+        .unwrap();
+    let (status, body) = tokio::time::timeout(Duration::from_secs(5), answer(&mut s))
+        .await
+        .expect("an answer within 5 s")
+        .expect("an answer");
+    assert_eq!(status, 408, "{body}");
+    assert!(body.contains("body timeout"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_kept_alive_connection_is_closed() {
+    let (mock, _dir) = start(short()).await;
+    let mut s = tls(&mock).await;
+    s.write_all(request("/xml", "<a><b/></a>").as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(answer(&mut s).await.map(|a| a.0), Some(200));
+    let took = closed_within(&mut s, Duration::from_secs(5)).await;
+    assert!(took.is_some(), "still open after 5 s");
+    // The idle limit, not the shorter header limit, applies between requests.
+    assert!(took.unwrap() >= Duration::from_millis(1000), "{took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_body_gets_413_naming_the_limit() {
+    let (mock, _dir) = start(short()).await;
+    let mut s = tls(&mock).await;
+    let big = "x".repeat(100 * 1024);
+    s.write_all(request("/xml", &big).as_bytes()).await.unwrap();
+    let (status, body) = answer(&mut s).await.expect("an answer");
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("larger than 64 KiB"), "{body}");
+}
+
+#[test]
+fn the_documented_defaults() {
+    let d = Limits::default();
+    assert_eq!(
+        (d.handshake, d.headers, d.body, d.idle, d.max_body),
+        (
+            Duration::from_secs(10),
+            Duration::from_secs(10),
+            Duration::from_secs(30),
+            Duration::from_secs(60),
+            64 * 1024 * 1024
+        )
+    );
+}
+
+/// Every scenario id a client sends used to keep its state for ever (~1.3 KB a request under
+/// `mock serve`). 10,000 requests with distinct ids leave at most the cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_scenario_ids_leave_the_state_bounded() {
+    use sp_contract::mock::SCENARIO_HEADER;
+    use sp_contract::services::sf2900 as svc;
+    let (mock, _dir) = start(Limits::default()).await;
+    let emne = sp_contract::kle::Emne::parse("02.03.04").unwrap();
+    let cvr = "29189846";
+    let envelope =
+        sp_contract::soap::envelope(&svc::list_request(Some(cvr), cvr, cvr, &emne, None));
+    let mut s = tls(&mock).await;
+    for i in 0..10_000 {
+        let req = format!(
+            "POST {} HTTP/1.1\r\nHost: localhost\r\nSOAPAction: \"{}\"\r\nContent-Type: text/xml; charset=utf-8\r\n{SCENARIO_HEADER}: scenario-{i}\r\nContent-Length: {}\r\n\r\n{envelope}",
+            svc::INFO.path,
+            svc::ACTION_LIST,
+            envelope.len()
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let (status, body) = answer(&mut s).await.expect("an answer");
+        assert_eq!(status, 200, "{body}");
+    }
+    let kept = mock.platform.state.len();
+    assert_eq!(kept, sp_contract::mock::state::MAX_SCENARIOS);
+}
