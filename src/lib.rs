@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod fingerprint;
 pub mod fsio;
+pub mod gherkin;
 pub mod klassifikation;
 pub mod kle;
 pub mod memo;

@@ -1,0 +1,710 @@
+//! The line-by-line state machine. Each line is classified once ([`Lang::classify`]) and
+//! either extends the innermost open block or closes blocks and opens a new one; nothing is
+//! re-read, so the work is linear in the size of the file and independent of its nesting.
+
+use super::keywords::{self, Lang, Line, StepKind, Title};
+use super::text::{cells, col_of, err, excerpt, push_doc_line};
+use super::{
+    Background, Examples, Feature, LineCol, ParseError, Rule, Scenario, Step, StepType, Table,
+};
+
+pub(super) fn parse(text: &str) -> Result<Feature, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut p = Parser::new();
+    let mut last = 0;
+    for (i, raw) in text.split('\n').enumerate() {
+        last = i + 1;
+        p.line(last, raw.strip_suffix('\r').unwrap_or(raw))?;
+    }
+    p.finish(last)
+}
+
+/// The innermost open block: decides where a line goes and what an error lists as allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    Start,
+    Feature,
+    Rule,
+    Background,
+    Scenario,
+    Examples,
+}
+
+/// An open docstring: its content so far, and how to recognise its end.
+struct Doc {
+    delim: &'static str,
+    /// Characters of indentation removed from each line (the opening delimiter's column - 1).
+    indent: usize,
+    at: LineCol,
+    text: String,
+    empty: bool,
+}
+
+struct Parser<'a> {
+    lang: &'static Lang,
+    at: At,
+    /// Free text after the innermost header is still description (no step or child yet).
+    in_desc: bool,
+    desc: Vec<&'a str>,
+    tags: Vec<String>,
+    tags_at: LineCol,
+    feature: Option<Feature>,
+    rule: Option<Rule>,
+    background: Option<Background>,
+    scenario: Option<Scenario>,
+    examples: Option<Examples>,
+    step: Option<Step>,
+    last_ty: Option<StepType>,
+    doc: Option<Doc>,
+}
+
+impl<'a> Parser<'a> {
+    fn new() -> Self {
+        Parser {
+            // The Gherkin default; `# language: da` switches.
+            lang: &keywords::EN,
+            at: At::Start,
+            in_desc: false,
+            desc: Vec::new(),
+            tags: Vec::new(),
+            tags_at: LineCol::default(),
+            feature: None,
+            rule: None,
+            background: None,
+            scenario: None,
+            examples: None,
+            step: None,
+            last_ty: None,
+            doc: None,
+        }
+    }
+
+    fn line(&mut self, n: usize, raw: &'a str) -> Result<(), ParseError> {
+        if self.doc.is_some() {
+            return self.doc_line(n, raw);
+        }
+        let t = raw.trim_start();
+        let pos = LineCol {
+            line: n,
+            col: col_of(raw, t),
+        };
+        match self.lang.classify(t) {
+            Line::Empty => {
+                if self.in_desc && !self.desc.is_empty() {
+                    self.desc.push("");
+                }
+            }
+            Line::Comment => {
+                if self.at == At::Start {
+                    self.language(t, pos)?;
+                }
+            }
+            Line::Tags => {
+                self.end_desc();
+                self.tag_line(raw, t, pos)?;
+            }
+            Line::Title {
+                title,
+                keyword,
+                name,
+            } => self.title(title, keyword, name, pos, t)?,
+            Line::Step {
+                kind,
+                keyword,
+                text,
+            } => {
+                self.no_tags_before(pos, t)?;
+                match self.at {
+                    At::Background | At::Scenario => {
+                        self.end_desc();
+                        self.close_step();
+                        let ty = match kind {
+                            StepKind::Given => StepType::Given,
+                            StepKind::When => StepType::When,
+                            StepKind::Then => StepType::Then,
+                            StepKind::Conjunction => self.last_ty.unwrap_or(StepType::Given),
+                        };
+                        self.last_ty = Some(ty);
+                        self.step = Some(Step {
+                            keyword: keyword.to_string(),
+                            ty,
+                            value: text.to_string(),
+                            docstring: None,
+                            table: None,
+                            position: pos,
+                        });
+                    }
+                    At::Examples => {
+                        return Err(err(
+                            pos,
+                            format!(
+                                "a step cannot follow {}; start a new {} for it; found '{}'",
+                                self.lang.examples[0],
+                                self.lang.scenario[0],
+                                excerpt(t)
+                            ),
+                        ))
+                    }
+                    _ => self.text(pos, t)?,
+                }
+            }
+            Line::BareStep(kw) => {
+                self.no_tags_before(pos, t)?;
+                if matches!(self.at, At::Background | At::Scenario | At::Examples) {
+                    return Err(err(
+                        pos,
+                        format!(
+                            "the step keyword '{}' needs the step's text after it",
+                            kw.trim_end()
+                        ),
+                    ));
+                }
+                self.text(pos, t)?;
+            }
+            Line::Row => {
+                self.no_tags_before(pos, t)?;
+                self.row(pos, t)?;
+            }
+            Line::DocDelimiter(delim) => {
+                self.no_tags_before(pos, t)?;
+                self.open_doc(delim, pos, t)?;
+            }
+            Line::Other => {
+                self.no_tags_before(pos, t)?;
+                self.text(pos, t)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Description text where it is allowed, else an error naming what is allowed here.
+    fn text(&mut self, pos: LineCol, t: &'a str) -> Result<(), ParseError> {
+        if self.in_desc {
+            self.desc.push(t.trim());
+            return Ok(());
+        }
+        Err(self.unexpected(pos, t))
+    }
+
+    fn unexpected(&self, pos: LineCol, t: &str) -> ParseError {
+        let l = self.lang;
+        let steps = format!("a step ({})", l.step_names());
+        let expected = match self.at {
+            At::Start => format!(
+                "expected a tag line or '{}: <name>' (the first line may be '# language: da')",
+                l.feature[0]
+            ),
+            At::Feature | At::Rule => format!(
+                "expected {}, {}, {}, {} or a tag line",
+                l.background[0], l.scenario[0], l.outline[0], l.rule[0]
+            ),
+            At::Background => format!(
+                "expected {steps}, a table row, a docstring, a tag line or a new {}",
+                l.scenario[0]
+            ),
+            At::Scenario => {
+                let table_or_doc = match &self.step {
+                    Some(s) if s.docstring.is_none() && s.table.is_none() => {
+                        "a table row, a docstring, "
+                    }
+                    Some(s) if s.table.is_some() => "a table row, ",
+                    _ => "",
+                };
+                format!(
+                    "expected {steps}, {table_or_doc}{}, a tag line or a new {}",
+                    l.examples[0], l.scenario[0]
+                )
+            }
+            At::Examples => format!(
+                "expected a table row, another {}, a tag line or a new {}",
+                l.examples[0], l.scenario[0]
+            ),
+        };
+        err(
+            pos,
+            format!("{expected}; found '{}'{}", excerpt(t), self.hint(t)),
+        )
+    }
+
+    /// When the line is a keyword of the other language, say how to switch.
+    fn hint(&self, t: &str) -> String {
+        if !matches!(self.lang.classify(t), Line::Other | Line::Row | Line::Empty) {
+            return String::new();
+        }
+        let other = self.lang.other();
+        let kw = match other.classify(t) {
+            Line::Title { keyword, .. } => keyword,
+            Line::Step { keyword, .. } | Line::BareStep(keyword) => keyword,
+            _ => return String::new(),
+        };
+        match other.code {
+            "da" => format!(
+                " ('{}' is Danish: start the file with '# language: da')",
+                kw.trim_end()
+            ),
+            _ => format!(
+                " ('{}' is English, but the file says '# language: da')",
+                kw.trim_end()
+            ),
+        }
+    }
+
+    fn no_tags_before(&self, pos: LineCol, t: &str) -> Result<(), ParseError> {
+        if self.tags.is_empty() {
+            return Ok(());
+        }
+        Err(err(
+            pos,
+            format!("{}; found '{}'", self.tags_need(), excerpt(t)),
+        ))
+    }
+
+    fn tags_need(&self) -> String {
+        let l = self.lang;
+        format!(
+            "the tags on line {} must be followed by {}, {}, {}, {} or {}",
+            self.tags_at.line, l.scenario[0], l.outline[0], l.examples[0], l.rule[0], l.feature[0]
+        )
+    }
+
+    fn language(&mut self, t: &str, pos: LineCol) -> Result<(), ParseError> {
+        let Some(rest) = t[1..].trim_start().strip_prefix("language") else {
+            return Ok(());
+        };
+        let Some(code) = rest.trim_start().strip_prefix(':') else {
+            return Ok(());
+        };
+        let code = code.trim();
+        match keywords::lang(code) {
+            Some(l) => {
+                self.lang = l;
+                Ok(())
+            }
+            None => Err(err(
+                pos,
+                format!(
+                    "language '{}' is not supported (sp-contract reads {})",
+                    excerpt(code),
+                    keywords::SUPPORTED
+                ),
+            )),
+        }
+    }
+
+    fn tag_line(&mut self, raw: &str, t: &str, pos: LineCol) -> Result<(), ParseError> {
+        if self.tags.is_empty() {
+            self.tags_at = pos;
+        }
+        for word in t.split_whitespace() {
+            if word.starts_with('#') {
+                break; // the rest of the line is a comment
+            }
+            let at = LineCol {
+                line: pos.line,
+                col: col_of(raw, word),
+            };
+            let Some(rest) = word.strip_prefix('@') else {
+                return Err(err(
+                    at,
+                    format!(
+                        "'{}' on a tag line is not a tag: tags start with '@' and a comment after them with '#'",
+                        excerpt(word)
+                    ),
+                ));
+            };
+            for name in rest.split('@') {
+                if name.is_empty() {
+                    return Err(err(at, "a tag needs a name after '@'"));
+                }
+                self.tags.push(name.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    fn title(
+        &mut self,
+        title: Title,
+        keyword: &'static str,
+        name: &str,
+        pos: LineCol,
+        t: &str,
+    ) -> Result<(), ParseError> {
+        let l = self.lang;
+        if title != Title::Feature && self.at == At::Start {
+            return Err(self.unexpected(pos, t));
+        }
+        self.end_desc();
+        let tags = std::mem::take(&mut self.tags);
+        let (keyword, name) = (keyword.to_string(), name.to_string());
+        match title {
+            Title::Feature => {
+                if let Some(f) = &self.feature {
+                    return Err(err(
+                        pos,
+                        format!(
+                            "a feature file holds one {}; this is a second one (the first is on line {})",
+                            l.feature[0], f.position.line
+                        ),
+                    ));
+                }
+                self.feature = Some(Feature {
+                    keyword,
+                    name,
+                    description: None,
+                    tags,
+                    background: None,
+                    scenarios: Vec::new(),
+                    rules: Vec::new(),
+                    position: pos,
+                    path: None,
+                });
+                self.at = At::Feature;
+            }
+            Title::Background => {
+                if !tags.is_empty() {
+                    return Err(err(
+                        pos,
+                        format!("{}; found '{}'", self.tags_need(), excerpt(t)),
+                    ));
+                }
+                let scope = if self.rule.is_some() {
+                    l.rule[0]
+                } else {
+                    l.feature[0]
+                };
+                match (self.at, &self.background) {
+                    (At::Feature | At::Rule, _) => {}
+                    (At::Background, Some(b)) => {
+                        return Err(err(
+                            pos,
+                            format!(
+                                "one {} per {scope}: there is one on line {} already",
+                                l.background[0], b.position.line
+                            ),
+                        ))
+                    }
+                    _ => {
+                        return Err(err(
+                            pos,
+                            format!(
+                                "{} must come before the first {} of its {scope}",
+                                l.background[0], l.scenario[0]
+                            ),
+                        ))
+                    }
+                }
+                self.background = Some(Background {
+                    keyword,
+                    name,
+                    description: None,
+                    steps: Vec::new(),
+                    position: pos,
+                });
+                self.last_ty = None;
+                self.at = At::Background;
+            }
+            Title::Rule => {
+                self.close_scenario();
+                self.close_background();
+                self.close_rule();
+                self.rule = Some(Rule {
+                    keyword,
+                    name,
+                    description: None,
+                    tags,
+                    background: None,
+                    scenarios: Vec::new(),
+                    position: pos,
+                });
+                self.at = At::Rule;
+            }
+            Title::Scenario => {
+                self.close_scenario();
+                self.close_background();
+                self.scenario = Some(Scenario {
+                    keyword,
+                    name,
+                    description: None,
+                    tags,
+                    steps: Vec::new(),
+                    examples: Vec::new(),
+                    position: pos,
+                });
+                self.last_ty = None;
+                self.at = At::Scenario;
+            }
+            Title::Examples => {
+                if !matches!(self.at, At::Scenario | At::Examples) {
+                    return Err(err(
+                        pos,
+                        format!(
+                            "{} must follow the steps of a {} or {}; found '{}'",
+                            l.examples[0],
+                            l.outline[0],
+                            l.scenario[0],
+                            excerpt(t)
+                        ),
+                    ));
+                }
+                self.close_step();
+                self.close_examples();
+                self.examples = Some(Examples {
+                    keyword,
+                    name,
+                    description: None,
+                    tags,
+                    table: None,
+                    position: pos,
+                });
+                self.at = At::Examples;
+            }
+        }
+        self.in_desc = true;
+        Ok(())
+    }
+
+    fn row(&mut self, pos: LineCol, t: &'a str) -> Result<(), ParseError> {
+        let step_table = match (self.at, &self.step) {
+            (At::Background | At::Scenario, Some(s)) => {
+                if s.docstring.is_some() {
+                    return Err(err(
+                        pos,
+                        format!(
+                            "the step on line {} has a docstring already; a step takes a docstring or a table, not both",
+                            s.position.line
+                        ),
+                    ));
+                }
+                true
+            }
+            (At::Examples, _) => false,
+            (At::Background | At::Scenario, None) => {
+                return Err(err(
+                    pos,
+                    format!(
+                        "a table row must follow a step or {}; found '{}'",
+                        self.lang.examples[0],
+                        excerpt(t)
+                    ),
+                ))
+            }
+            _ => return self.text(pos, t),
+        };
+        self.end_desc();
+        let cells = cells(t, pos)?;
+        let (table, header) = if step_table {
+            let s = self.step.as_mut().expect("checked above");
+            (&mut s.table, "the first row")
+        } else {
+            let e = self.examples.as_mut().expect("At::Examples has examples");
+            (&mut e.table, "the header")
+        };
+        match table {
+            None => {
+                *table = Some(Table {
+                    rows: vec![cells],
+                    row_lines: vec![pos.line],
+                    position: pos,
+                })
+            }
+            Some(tb) => {
+                let want = tb.row_width();
+                if cells.len() != want {
+                    return Err(err(
+                        pos,
+                        format!(
+                            "row has {} cell{}, {header} has {want} (line {}); every row needs one cell per column",
+                            cells.len(),
+                            if cells.len() == 1 { "" } else { "s" },
+                            tb.position.line
+                        ),
+                    ));
+                }
+                tb.rows.push(cells);
+                tb.row_lines.push(pos.line);
+            }
+        }
+        Ok(())
+    }
+
+    fn open_doc(
+        &mut self,
+        delim: &'static str,
+        pos: LineCol,
+        t: &'a str,
+    ) -> Result<(), ParseError> {
+        match (self.at, &self.step) {
+            (At::Background | At::Scenario, Some(s)) => {
+                if s.docstring.is_some() || s.table.is_some() {
+                    return Err(err(
+                        pos,
+                        format!(
+                            "the step on line {} has a {} already; a step takes one docstring or one table",
+                            s.position.line,
+                            if s.table.is_some() { "table" } else { "docstring" }
+                        ),
+                    ));
+                }
+            }
+            (At::Background | At::Scenario | At::Examples, _) => {
+                return Err(err(
+                    pos,
+                    format!(
+                        "a docstring ({delim}) must follow a step; found '{}'",
+                        excerpt(t)
+                    ),
+                ))
+            }
+            _ => return self.text(pos, t),
+        }
+        // What follows the delimiter is the media type, which sp-contract does not use.
+        self.doc = Some(Doc {
+            delim,
+            indent: pos.col - 1,
+            at: pos,
+            text: String::new(),
+            empty: true,
+        });
+        Ok(())
+    }
+
+    fn doc_line(&mut self, n: usize, raw: &str) -> Result<(), ParseError> {
+        let doc = self.doc.as_mut().expect("called inside a docstring");
+        let t = raw.trim_start();
+        if let Some(rest) = t.strip_prefix(doc.delim) {
+            if !rest.trim().is_empty() {
+                return Err(err(
+                    LineCol {
+                        line: n,
+                        col: col_of(raw, rest.trim_start()),
+                    },
+                    format!(
+                        "text after the {0} that closes the docstring of line {1}; put {0} alone on its line, or escape {0} inside the docstring with backslashes",
+                        doc.delim, doc.at.line
+                    ),
+                ));
+            }
+            let doc = self.doc.take().expect("checked");
+            if let Some(s) = &mut self.step {
+                s.docstring = Some(doc.text);
+            }
+            return Ok(());
+        }
+        if !doc.empty {
+            doc.text.push('\n');
+        }
+        doc.empty = false;
+        push_doc_line(&mut doc.text, raw, doc.indent, doc.delim);
+        Ok(())
+    }
+
+    fn end_desc(&mut self) {
+        if !self.in_desc {
+            return;
+        }
+        self.in_desc = false;
+        while self.desc.last() == Some(&"") {
+            self.desc.pop();
+        }
+        if self.desc.is_empty() {
+            return;
+        }
+        let text = self.desc.join("\n");
+        self.desc.clear();
+        let slot = match self.at {
+            At::Start => None,
+            At::Feature => self.feature.as_mut().map(|x| &mut x.description),
+            At::Rule => self.rule.as_mut().map(|x| &mut x.description),
+            At::Background => self.background.as_mut().map(|x| &mut x.description),
+            At::Scenario => self.scenario.as_mut().map(|x| &mut x.description),
+            At::Examples => self.examples.as_mut().map(|x| &mut x.description),
+        };
+        if let Some(slot) = slot {
+            *slot = Some(text);
+        }
+    }
+
+    fn close_step(&mut self) {
+        let Some(step) = self.step.take() else { return };
+        if let Some(b) = &mut self.background {
+            b.steps.push(step);
+        } else if let Some(s) = &mut self.scenario {
+            s.steps.push(step);
+        }
+    }
+
+    fn close_examples(&mut self) {
+        if let (Some(e), Some(s)) = (self.examples.take(), &mut self.scenario) {
+            s.examples.push(e);
+        }
+    }
+
+    fn close_scenario(&mut self) {
+        self.close_step();
+        self.close_examples();
+        let Some(s) = self.scenario.take() else {
+            return;
+        };
+        if let Some(r) = &mut self.rule {
+            r.scenarios.push(s);
+        } else if let Some(f) = &mut self.feature {
+            f.scenarios.push(s);
+        }
+    }
+
+    fn close_background(&mut self) {
+        self.close_step();
+        let Some(b) = self.background.take() else {
+            return;
+        };
+        if let Some(r) = &mut self.rule {
+            r.background = Some(b);
+        } else if let Some(f) = &mut self.feature {
+            f.background = Some(b);
+        }
+    }
+
+    fn close_rule(&mut self) {
+        self.close_scenario();
+        self.close_background();
+        if let (Some(r), Some(f)) = (self.rule.take(), &mut self.feature) {
+            f.rules.push(r);
+        }
+    }
+
+    fn finish(mut self, last: usize) -> Result<Feature, ParseError> {
+        if let Some(d) = &self.doc {
+            return Err(err(
+                d.at,
+                format!(
+                    "the docstring opened here is never closed; end it with a line holding only {}",
+                    d.delim
+                ),
+            ));
+        }
+        if !self.tags.is_empty() {
+            return Err(err(
+                self.tags_at,
+                format!("{}; found the end of the file", self.tags_need()),
+            ));
+        }
+        self.end_desc();
+        self.close_rule();
+        let l = self.lang;
+        self.feature.ok_or_else(|| {
+            let da = if l.code == "en" {
+                " (a Danish file starts with '# language: da' and uses 'Egenskab:')"
+            } else {
+                ""
+            };
+            err(
+                LineCol { line: last, col: 1 },
+                format!(
+                    "the file has no '{0}:' line; a feature file starts with '{0}: <name>'{da}",
+                    l.feature[0]
+                ),
+            )
+        })
+    }
+}

@@ -1,0 +1,8 @@
+# language: da
+Egenskab: Tabel
+  Abstrakt Scenario: Opslag af <borger>
+    Når jeg slår borgeren "<borger>" op i CPR
+    Eksempler:
+      | borger | note |
+      | far    | x    | overskydende |
+      | mor    | y    |
