@@ -585,10 +585,7 @@ fn dry_run(
     for p in &problems {
         let line = format!(
             "  {}:{}  {}\n      {}",
-            p.feature_rel,
-            p.line,
-            p.step,
-            p.message
+            p.feature_rel, p.line, p.step, p.message
         );
         say!("{}", crate::redact::text(&line));
     }

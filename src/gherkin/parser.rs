@@ -283,7 +283,7 @@ impl<'a> Parser<'a> {
             None => Err(err(
                 pos,
                 format!(
-                    "language '{}' is not supported (sp-contract reads {})",
+                    "language '{}' is not supported (sp-contract reads {}); Danish feature files start with `# language: da`",
                     excerpt(code),
                     keywords::SUPPORTED
                 ),

@@ -226,11 +226,11 @@ fn languages() {
     assert!(!is_language_supported("de"));
     assert_eq!(
         fails("# language: xx\nFeature: x\n"),
-        "line 1, column 1: language 'xx' is not supported (sp-contract reads da and en)"
+        "line 1, column 1: language 'xx' is not supported (sp-contract reads da and en); Danish feature files start with `# language: da`"
     );
     assert_eq!(
         fails("\n   # language: de\n"),
-        "line 2, column 4: language 'de' is not supported (sp-contract reads da and en)"
+        "line 2, column 4: language 'de' is not supported (sp-contract reads da and en); Danish feature files start with `# language: da`"
     );
     // After the feature line a language comment is just a comment.
     assert_eq!(ok("Feature: x\n# language: xx\n").name, "x");
