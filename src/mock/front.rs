@@ -38,8 +38,12 @@ pub struct Limits {
     /// A request head must be complete within this of its first byte, and the first request
     /// of a connection must arrive within this of the handshake.
     pub headers: Duration,
-    /// The whole request body must arrive within this of the head (else 408).
+    /// The request body must keep arriving (else 408): no byte for this long, or, once this
+    /// long has passed since the head, slower on average than [`Limits::min_body_rate`]. A
+    /// total deadline would cut a legitimate large upload over a slow link.
     pub body: Duration,
+    /// Bytes per second a body must average after its first [`Limits::body`].
+    pub min_body_rate: usize,
     /// A kept-alive connection without a new request for this long is closed.
     pub idle: Duration,
     /// Larger request bodies are refused with 413. A MeMo with 30 MB of attachments is
@@ -53,6 +57,7 @@ impl Default for Limits {
             handshake: Duration::from_secs(10),
             headers: Duration::from_secs(10),
             body: Duration::from_secs(30),
+            min_body_rate: 64 * 1024,
             idle: Duration::from_secs(60),
             max_body: 64 * 1024 * 1024,
         }
@@ -252,11 +257,9 @@ async fn forward(
     limits: Limits,
 ) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
-    let collected =
-        tokio::time::timeout(limits.body, Limited::new(body, limits.max_body).collect());
-    let body = match collected.await {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+    let body = match collect(body, &limits).await {
+        Ok(b) => b,
+        Err(Collect::Failed(e)) if e.is::<http_body_util::LengthLimitError>() => {
             return Ok(plain_owned(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
@@ -265,13 +268,24 @@ async fn forward(
                 ),
             ))
         }
-        Ok(Err(_)) => return Ok(plain(StatusCode::BAD_REQUEST, "request body broken off")),
-        Err(_) => {
+        Err(Collect::Failed(_)) => {
+            return Ok(plain(StatusCode::BAD_REQUEST, "request body broken off"))
+        }
+        Err(Collect::Stalled) => {
             return Ok(plain_owned(
                 StatusCode::REQUEST_TIMEOUT,
                 format!(
-                    "sp-contract mock: the request body did not arrive within {} s (the mock's body timeout)\n",
+                    "sp-contract mock: the request body stopped arriving for {} s (the mock's body timeout)\n",
                     limits.body.as_secs()
+                ),
+            ))
+        }
+        Err(Collect::TooSlow) => {
+            return Ok(plain_owned(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "sp-contract mock: the request body arrives slower than {}/s (the mock's body timeout)\n",
+                    human(limits.min_body_rate)
                 ),
             ))
         }
@@ -340,6 +354,36 @@ async fn forward(
     drop(guard);
     backend.after_request().await;
     Ok(response)
+}
+
+enum Collect {
+    Failed(Box<dyn std::error::Error + Send + Sync>),
+    /// No byte for [`Limits::body`].
+    Stalled,
+    /// Below [`Limits::min_body_rate`] on average after [`Limits::body`].
+    TooSlow,
+}
+
+/// The whole body, as long as it keeps arriving (see [`Limits::body`]).
+async fn collect(body: Incoming, limits: &Limits) -> Result<Bytes, Collect> {
+    let started = Instant::now();
+    let mut body = Limited::new(body, limits.max_body);
+    let mut out = bytes::BytesMut::new();
+    loop {
+        let frame = match tokio::time::timeout(limits.body, body.frame()).await {
+            Err(_) => return Err(Collect::Stalled),
+            Ok(None) => return Ok(out.freeze()),
+            Ok(Some(Err(e))) => return Err(Collect::Failed(e)),
+            Ok(Some(Ok(f))) => f,
+        };
+        if let Ok(data) = frame.into_data() {
+            out.extend_from_slice(&data);
+        }
+        let late = started.elapsed().saturating_sub(limits.body);
+        if (out.len() as f64) < late.as_secs_f64() * limits.min_body_rate as f64 {
+            return Err(Collect::TooSlow);
+        }
+    }
 }
 
 fn human(bytes: usize) -> String {
