@@ -8,7 +8,8 @@
 //!
 //! Bounded: the runner clears a scenario's state when the scenario ends; under `mock serve`
 //! anyone may send the header, so a scenario unused for [`IDLE_EXPIRY`] is forgotten, and at
-//! most [`MAX_SCENARIOS`] are kept (the least recently used goes first).
+//! most [`MAX_SCENARIOS`] are kept (the least recently used goes first). The shared state
+//! of calls without the header is never dropped: it is one, and bounded by the services' caps.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -60,13 +61,15 @@ impl ScenarioStates {
     pub fn get<T: Default + Send + 'static>(&self, scenario: &str) -> Arc<Mutex<T>> {
         let now = Instant::now();
         let mut all = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
-        let expired = all
-            .get(scenario)
-            .is_some_and(|s| now.duration_since(s.last_used) > self.expiry);
+        let expired = !scenario.is_empty()
+            && all
+                .get(scenario)
+                .is_some_and(|s| now.duration_since(s.last_used) > self.expiry);
         if expired {
             all.remove(scenario);
         }
-        if !all.contains_key(scenario) && all.len() >= self.max {
+        let counted = all.len() - usize::from(all.contains_key(""));
+        if !scenario.is_empty() && !all.contains_key(scenario) && counted >= self.max {
             self.make_room(&mut all, now);
         }
         let entry = all.entry(scenario.to_string()).or_insert_with(|| Scenario {
@@ -84,14 +87,17 @@ impl ScenarioStates {
             .unwrap_or_else(|_| unreachable!("slot keyed by its own TypeId"))
     }
 
-    /// Drop expired scenarios; if none expired, the least recently used one.
+    /// Drop expired scenarios; if none expired, the least recently used one. Never the
+    /// shared state (the empty id): it is one, and calls without the header rely on it.
     fn make_room(&self, all: &mut HashMap<String, Scenario>, now: Instant) {
-        all.retain(|_, s| now.duration_since(s.last_used) <= self.expiry);
-        if all.len() < self.max {
+        all.retain(|id, s| id.is_empty() || now.duration_since(s.last_used) <= self.expiry);
+        let counted = all.len() - usize::from(all.contains_key(""));
+        if counted < self.max {
             return;
         }
         if let Some(oldest) = all
             .iter()
+            .filter(|(id, _)| !id.is_empty())
             .min_by_key(|(_, s)| s.last_used)
             .map(|(k, _)| k.clone())
         {
@@ -216,5 +222,22 @@ mod tests {
             r.push(i);
         }
         assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![7, 8, 9]);
+    }
+
+    /// Calls without the header (a vendor's own system against `mock serve`) share the
+    /// state under the empty id: it is one, bounded by the services' own caps, and must
+    /// survive a lunch break and a client that sends many ids.
+    #[test]
+    fn the_shared_state_is_neither_expired_nor_evicted() {
+        let s = ScenarioStates::with_limits(2, Duration::from_millis(50));
+        s.get::<Vec<u32>>("").lock().unwrap().push(1);
+        std::thread::sleep(Duration::from_millis(80));
+        assert_eq!(*s.get::<Vec<u32>>("").lock().unwrap(), vec![1]);
+        std::thread::sleep(Duration::from_millis(80));
+        for id in ["a", "b", "c", "d"] {
+            s.get::<Vec<u32>>(id).lock().unwrap().push(2);
+        }
+        assert_eq!(*s.get::<Vec<u32>>("").lock().unwrap(), vec![1]);
+        assert!(s.len() <= 3, "{}", s.len());
     }
 }
