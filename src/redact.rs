@@ -212,16 +212,8 @@ fn decode_b64(s: &str) -> Option<String> {
 struct Percent(String);
 
 fn percent(s: &str) -> Percent {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    Percent(out)
+    // The very encoding the token flow sends the assertion with.
+    Percent(crate::token::form_encode(s))
 }
 
 impl Percent {
