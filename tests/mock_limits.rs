@@ -277,6 +277,53 @@ async fn an_idle_kept_alive_connection_is_closed() {
     assert!(took.unwrap() >= Duration::from_millis(1000), "{took:?}");
 }
 
+/// A large answer read slowly (a client over a slow link) is still being written after the
+/// idle limit: the idle limit counts from the last byte written, not from when the answer
+/// was ready, so the answer is not cut off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_answer_read_slowly_is_not_cut_off() {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), dir.path());
+    let size = 12 * 1024 * 1024;
+    std::fs::create_dir_all(dir.path().join("__files")).unwrap();
+    std::fs::write(dir.path().join("__files/big.txt"), vec![b'x'; size]).unwrap();
+    let mapping = serde_json::json!({
+        "request": {"method": "GET", "urlPath": "/big"},
+        "response": {"status": 200, "bodyFileName": "big.txt"}
+    });
+    std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
+    std::fs::write(dir.path().join("mappings/big.json"), mapping.to_string()).unwrap();
+    let mock =
+        sp_contract::mock::start_with(dir.path(), &pki(), "127.0.0.1:0".parse().unwrap(), short())
+            .await
+            .expect("mock starts");
+    let mut s = tls(&mock).await;
+    s.write_all(b"GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    let mut got = 0usize;
+    let mut chunk = vec![0u8; 64 * 1024];
+    // About 3 MB/s (TLS records are 16 KiB): the answer takes several idle limits.
+    while got < size {
+        match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        t0.elapsed() > short().idle * 2,
+        "read too fast: {:?}",
+        t0.elapsed()
+    );
+    assert!(
+        got >= size,
+        "cut off after {got} bytes and {:?}",
+        t0.elapsed()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_body_gets_413_naming_the_limit() {
     let (mock, _dir) = start(short()).await;

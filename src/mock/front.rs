@@ -446,6 +446,9 @@ struct Activity {
     head_started: AtomicU64,
     /// When the last answer was handed to hyper, or [`NONE`] before the first.
     last_done: AtomicU64,
+    /// When bytes were last written: a large answer to a slow reader is still going out
+    /// long after it was handed over, and the idle limit counts from its last byte.
+    last_write: AtomicU64,
     in_flight: AtomicUsize,
 }
 
@@ -455,6 +458,7 @@ impl Activity {
             start: Instant::now(),
             head_started: AtomicU64::new(NONE),
             last_done: AtomicU64::new(NONE),
+            last_write: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
         }
     }
@@ -470,6 +474,10 @@ impl Activity {
             Ordering::Relaxed,
             Ordering::Relaxed,
         );
+    }
+
+    fn wrote_some(&self) {
+        self.last_write.store(self.now(), Ordering::Relaxed);
     }
 
     fn request_started(&self) {
@@ -497,7 +505,7 @@ impl Activity {
         } else if done == NONE {
             ms(limits.headers)
         } else {
-            done + ms(limits.idle)
+            done.max(self.last_write.load(Ordering::Relaxed)) + ms(limits.idle)
         })
     }
 }
@@ -548,7 +556,11 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote_some();
+        }
+        polled
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -564,7 +576,11 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote_some();
+        }
+        polled
     }
 
     fn is_write_vectored(&self) -> bool {
