@@ -59,6 +59,7 @@ impl ScenarioStates {
     /// The state of type `T` for a scenario, created empty on first use. Each service
     /// defines its own `T`, so services don't need to know about each other.
     pub fn get<T: Default + Send + 'static>(&self, scenario: &str) -> Arc<Mutex<T>> {
+        let scenario = &*key(scenario);
         let now = Instant::now();
         let mut all = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
         let expired = !scenario.is_empty()
@@ -107,6 +108,7 @@ impl ScenarioStates {
 
     /// Forget everything a scenario left behind.
     pub fn clear(&self, scenario: &str) {
+        let scenario = &*key(scenario);
         let mut all = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
         all.remove(scenario);
     }
@@ -119,6 +121,20 @@ impl ScenarioStates {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Longer scenario ids are kept by their digest: anyone may send the header under `mock
+/// serve`, and 256 ids of a few hundred kilobytes each would otherwise stay in memory.
+const MAX_KEY_LEN: usize = 128;
+
+fn key(scenario: &str) -> std::borrow::Cow<'_, str> {
+    if scenario.len() <= MAX_KEY_LEN {
+        return scenario.into();
+    }
+    use sha2::Digest as _;
+    let d = sha2::Sha256::digest(scenario.as_bytes());
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}").into()
 }
 
 /// A log that keeps the newest `CAP` entries (per-scenario letter and delivery logs).
@@ -239,5 +255,19 @@ mod tests {
         }
         assert_eq!(*s.get::<Vec<u32>>("").lock().unwrap(), vec![1]);
         assert!(s.len() <= 3, "{}", s.len());
+    }
+
+    #[test]
+    fn long_scenario_ids_are_kept_by_their_digest() {
+        let s = ScenarioStates::default();
+        let long = |c: char| c.to_string().repeat(300_000);
+        s.get::<Vec<u32>>(&long('a')).lock().unwrap().push(1);
+        s.get::<Vec<u32>>(&long('b')).lock().unwrap().push(2);
+        assert_eq!(*s.get::<Vec<u32>>(&long('a')).lock().unwrap(), vec![1]);
+        assert_eq!(*s.get::<Vec<u32>>(&long('b')).lock().unwrap(), vec![2]);
+        let kept: usize = s.scenarios.lock().unwrap().keys().map(String::len).sum();
+        assert!(kept <= 2 * MAX_KEY_LEN, "{kept} bytes of ids kept");
+        s.clear(&long('a'));
+        assert!(s.get::<Vec<u32>>(&long('a')).lock().unwrap().is_empty());
     }
 }
