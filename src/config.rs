@@ -451,18 +451,21 @@ sf1520 = "17a44431-0000-4000-8000-000000000003"
 far = "0101801234"
 "#;
 
+    /// Target `exttest` of this config text.
+    fn exttest(text: &str) -> Result<Target, ConfigError> {
+        let cfg: ConfigFile = toml::from_str(text).unwrap();
+        cfg.remote_target(
+            "exttest",
+            Path::new("/etc/x"),
+            Path::new("sp-contract.toml"),
+        )
+    }
+
     #[test]
     fn a_placeholder_citizen_is_refused_naming_alias_and_config_key() {
         // The same value resolves_a_remote_target sets: tests run in parallel.
         std::env::set_var("SPC_TEST_PW_1", "s3cret æ\"'");
-        let cfg: ConfigFile = toml::from_str(&CFG.replace("0101801234", "0000000000")).unwrap();
-        let t = cfg
-            .remote_target(
-                "exttest",
-                Path::new("/etc/x"),
-                Path::new("sp-contract.toml"),
-            )
-            .unwrap();
+        let t = exttest(&CFG.replace("0101801234", "0000000000")).unwrap();
         let e = t.citizen("far").unwrap_err();
         assert!(
             e.contains("citizen 'far' of target 'exttest' is not a valid CPR number")
@@ -476,14 +479,7 @@ far = "0101801234"
     #[test]
     fn resolves_a_remote_target() {
         std::env::set_var("SPC_TEST_PW_1", "s3cret æ\"'");
-        let cfg: ConfigFile = toml::from_str(CFG).unwrap();
-        let t = cfg
-            .remote_target(
-                "exttest",
-                Path::new("/etc/x"),
-                Path::new("sp-contract.toml"),
-            )
-            .unwrap();
+        let t = exttest(CFG).unwrap();
         assert_eq!(t.base_url, "https://exttest.serviceplatformen.dk");
         assert_eq!(t.user_system_uuid, "50be05bb-0000-4000-8000-000000000001");
         assert_eq!(
@@ -563,11 +559,7 @@ far = "0101801234"
                 "authority_cvr",
                 &format!("{key} = \"{url}\"\nauthority_cvr"),
             );
-            let cfg: ConfigFile = toml::from_str(&text).unwrap();
-            let e = cfg
-                .remote_target("exttest", Path::new("."), Path::new("x"))
-                .unwrap_err()
-                .to_string();
+            let e = exttest(&text).unwrap_err().to_string();
             assert!(
                 e.contains(&format!("[targets.exttest] {key}")) && e.contains(why),
                 "{url}: {e}"

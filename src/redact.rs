@@ -212,16 +212,8 @@ fn decode_b64(s: &str) -> Option<String> {
 struct Percent(String);
 
 fn percent(s: &str) -> Percent {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    Percent(out)
+    // The very encoding the token flow sends the assertion with.
+    Percent(crate::token::form_encode(s))
 }
 
 impl Percent {
@@ -393,18 +385,45 @@ pub fn snippet(body: &[u8], max: usize) -> String {
 
 /// Mask CPR numbers only.
 pub fn mask_cpr(input: &str) -> String {
-    // Matches may touch (`0101801234,0202802345`): the separator is consumed by the first
-    // match, so run until nothing changes.
-    let mut cur = input.to_string();
-    loop {
-        let next = cpr_pattern()
-            .replace_all(&cur, "${1}${2}-xxxx${4}")
-            .into_owned();
-        if next == cur {
-            return cur;
+    let re = cpr_pattern();
+    let mut out = String::with_capacity(input.len());
+    // Copied up to `last`; search from `at`. Matches may touch (`0101801234,0202802345`):
+    // the next search starts right after the serial, so the separator can open the next.
+    let (mut last, mut at) = (0, 0);
+    while let Some(c) = re.captures_at(input, at) {
+        let (Some(date), Some(serial)) = (c.get(2), c.get(3)) else {
+            break;
+        };
+        at = serial.end();
+        if inside_hex_id(input, date.start(), serial.end()) {
+            continue;
         }
-        cur = next;
+        out.push_str(&input[last..date.start()]);
+        out.push_str(date.as_str());
+        out.push_str("-xxxx");
+        last = serial.end();
     }
+    out.push_str(&input[last..]);
+    out
+}
+
+/// Whether the digits at `start..end` are glued to a hex letter inside a long run of hex
+/// digits and hyphens: a SHA-256 fingerprint or a UUID, whose digits can look like a date.
+/// A CPR number set off by a separator, or next to a short word, is still masked.
+fn inside_hex_id(s: &str, start: usize, end: usize) -> bool {
+    let hex_or_hyphen = |c: char| c.is_ascii_hexdigit() || c == '-';
+    let hex_letter =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_digit());
+    if !hex_letter(s[..start].chars().next_back()) && !hex_letter(s[end..].chars().next()) {
+        return false;
+    }
+    let before = s[..start]
+        .chars()
+        .rev()
+        .take_while(|&c| hex_or_hyphen(c))
+        .count();
+    let after = s[end..].chars().take_while(|&c| hex_or_hyphen(c)).count();
+    before + (end - start) + after >= 16
 }
 
 #[cfg(test)]

@@ -74,6 +74,9 @@ pub enum SnapshotError {
         #[source]
         source: io::Error,
     },
+    /// Not a regular file, or larger than any snapshot.
+    #[error("snapshot: {0}")]
+    File(crate::fsio::ReadError),
     #[error(
         "The snapshot file {path} is damaged: {reason}. Repair it, or delete it and run again \
          with --update-snapshots."
@@ -139,10 +142,14 @@ impl SnapshotStore {
         let actual = normalize(&crate::redact::text(content));
         let rendered = render(source, expression, &actual);
 
-        let existing = match std::fs::read(&path) {
+        // Bounded: a FIFO or device under snapshots/ would block or never end.
+        let existing = match crate::fsio::read(&path, crate::fsio::limit::SNAPSHOT, "a snapshot") {
             Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(source) => return Err(SnapshotError::Io { path, source }),
+            Err(e) if e.io_kind() == Some(io::ErrorKind::NotFound) => None,
+            Err(crate::fsio::ReadError::Io { source, .. }) => {
+                return Err(SnapshotError::Io { path, source })
+            }
+            Err(other) => return Err(SnapshotError::File(other)),
         };
 
         let Some(bytes) = existing else {
@@ -516,5 +523,30 @@ mod tests {
             "a\nb",
             "CRLF removed until none is left"
         );
+    }
+
+    /// An approved snapshot that is a FIFO (or a device) is refused, not waited on for ever.
+    #[cfg(unix)]
+    #[test]
+    fn a_snapshot_that_is_a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.snap");
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a valid NUL-terminated path and a mode; no memory is shared.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let store = SnapshotStore::new(dir.path().to_path_buf(), false);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(
+                store
+                    .check("x", "s", "e", "content")
+                    .map_err(|e| e.to_string()),
+            );
+        });
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the check blocked on the FIFO");
+        let e = got.unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 }

@@ -1,13 +1,11 @@
 //! The `sp-contract` binary as users run it: exit codes, messages, reports, and the same
 //! suite against the embedded mock and against `mock serve` configured as a remote target.
 
-use sp_contract::mock::platform::Platform;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[path = "support/run.rs"]
 mod run_support;
-use run_support::{certs, copy_dir, repo, run, serve, sp, tmp};
+use run_support::{certs, copy_dir, remote_config, repo, run, serve, sp, sp_local, tmp, Remote};
 
 fn certs_arg() -> String {
     certs().display().to_string()
@@ -113,60 +111,25 @@ fn broken_feature_file_names_file_line_and_column() {
     assert!(out.contains("# language: da"), "{out}");
 }
 
-/// A config whose target `local` is the served mock, with aliases resolving like the mock's.
-fn remote_config(dir: &Path, url: &str, password_env: &str, extra: &str) -> PathBuf {
-    let p = Platform::load(&repo().join("mocks")).unwrap();
-    let pki = sp_contract::pki::TestPki::at(&certs());
-    let t = p.target(&pki, url);
-    let mut cfg = format!(
-        "[targets.local]\nbase_url = \"{url}\"\nauthority_cvr = \"{}\"\nuser_system_uuid = \"{}\"\nuser_uuid = \"{}\"\nca = \"{}\"\nonly_ca = true\n{extra}\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{password_env}\" }}\n[targets.local.agreements]\n",
-        t.authority_cvr.clone().unwrap_or_default(),
-        t.user_system_uuid,
-        t.user_uuid,
-        pki.ca_pem.display(),
-        pki.client_p12.display(),
-    );
-    for (svc, uuid) in &t.agreements {
-        cfg.push_str(&format!("{svc} = \"{uuid}\"\n"));
-    }
-    cfg.push_str("[targets.local.aliases.citizens]\n");
-    for (a, cpr) in &t.citizens {
-        cfg.push_str(&format!("\"{a}\" = \"{cpr}\"\n"));
-    }
-    cfg.push_str("[targets.local.aliases.agreements]\n");
-    for (a, uuid) in &t.agreement_aliases {
-        cfg.push_str(&format!("\"{a}\" = \"{uuid}\"\n"));
-    }
-    cfg.push_str(&format!(
-        "[targets.local.aliases.identities.uregistreret]\npkcs12 = \"{}\"\npassword_env = \"{password_env}\"\n",
-        pki.unregistered_p12.display()
-    ));
-    let path = dir.join("sp-contract.toml");
-    std::fs::write(&path, cfg).unwrap();
-    path
-}
-
 #[test]
 fn same_suite_passes_against_mock_serve_as_a_remote_target() {
     sp_contract::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
-    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
+    let cfg = remote_config(dir.path(), &served.url, Remote::default());
     // The remote target must give the very answers approved for the embedded mock.
     copy_dir(
         &repo().join("snapshots/mock"),
         &dir.path().join("snapshots/local"),
     );
-    let (code, out) = run(sp(&[
+    let (code, out) = run(sp_local(
         "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--snapshots",
-        dir.path().join("snapshots").to_str().unwrap(),
-    ])
-    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+        &cfg,
+        &[
+            "--snapshots",
+            dir.path().join("snapshots").to_str().unwrap(),
+        ],
+    ));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(" passed, 0 failed"), "{out}");
 }
@@ -176,18 +139,19 @@ fn wrong_certificate_password_is_a_clear_usage_error_without_the_password() {
     sp_contract::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
-    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW_WRONG", "");
-    let (code, out) = run(sp(&[
+    let cfg = remote_config(
+        dir.path(),
+        &served.url,
+        Remote {
+            password_env: Some("SPC_TEST_PW_WRONG"),
+            ..Remote::default()
+        },
+    );
+    let (code, out) = run(sp_local(
         "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--tags",
-        "@cpr and not @adgang",
-        "--name",
-        "Død",
-    ])
+        &cfg,
+        &["--tags", "@cpr and not @adgang", "--name", "Død"],
+    )
     .env("SPC_TEST_PW_WRONG", "Hemmelig-Kode-42!"));
     assert_eq!(code, 2, "{out}");
     assert!(out.to_lowercase().contains("password"), "{out}");
@@ -196,13 +160,7 @@ fn wrong_certificate_password_is_a_clear_usage_error_without_the_password() {
         "password printed: {out}"
     );
 
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-    ]));
+    let (code, out) = run(sp_local("run", &cfg, &[]));
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains("SPC_TEST_PW_WRONG"),
@@ -221,19 +179,9 @@ fn unreachable_target_exits_3() {
     let cfg = remote_config(
         dir.path(),
         &format!("https://127.0.0.1:{port}"),
-        "SPC_TEST_PW",
-        "",
+        Remote::default(),
     );
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--name",
-        "Død",
-    ])
-    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("could not connect"), "{out}");
 }
@@ -254,20 +202,13 @@ fn silent_server_times_out_with_exit_3() {
     let cfg = remote_config(
         dir.path(),
         &format!("https://127.0.0.1:{port}"),
-        "SPC_TEST_PW",
-        "timeouts = { connect_ms = 500, request_ms = 700 }",
+        Remote {
+            timeouts: Some("{ connect_ms = 500, request_ms = 700 }"),
+            ..Remote::default()
+        },
     );
     let started = std::time::Instant::now();
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--name",
-        "Død",
-    ])
-    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("no answer"), "{out}");
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -278,22 +219,15 @@ fn certificate_from_another_ca_is_refused_at_the_handshake_with_exit_3() {
     let pki = sp_contract::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
-    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
-    let text = std::fs::read_to_string(&cfg).unwrap().replace(
-        &pki.client_p12.display().to_string(),
-        &pki.foreign_p12.display().to_string(),
+    let cfg = remote_config(
+        dir.path(),
+        &served.url,
+        Remote {
+            p12: Some(pki.foreign_p12.clone()),
+            ..Remote::default()
+        },
     );
-    std::fs::write(&cfg, text).unwrap();
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--name",
-        "Død",
-    ])
-    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("refused our client certificate"), "{out}");
     assert!(
@@ -419,8 +353,10 @@ fn production_guard_refuses_writes_before_connecting() {
     let cfg = remote_config(
         dir.path(),
         "https://127.0.0.1:9",
-        "SPC_TEST_PW",
-        "production = true",
+        Remote {
+            extra: "production = true",
+            ..Remote::default()
+        },
     );
     let base = [
         "run",
@@ -431,7 +367,7 @@ fn production_guard_refuses_writes_before_connecting() {
         "--features",
         &f,
     ];
-    let (code, out) = run(sp(&base).env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp(&base));
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains("production = true") && out.contains("Nothing was sent"),
@@ -439,7 +375,7 @@ fn production_guard_refuses_writes_before_connecting() {
     );
     let mut allowed = base.to_vec();
     allowed.push("--allow-production-writes");
-    let (code, out) = run(sp(&allowed).env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp(&allowed));
     assert_eq!(
         code, 3,
         "with permission it tries, and finds nothing there: {out}"
@@ -518,23 +454,15 @@ fn missing_certificate_file_is_named_with_exit_2() {
     sp_contract::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
-    let cfg = remote_config(dir.path(), &served.url, "SPC_TEST_PW", "");
-    let pki = sp_contract::pki::TestPki::at(&certs());
-    let text = std::fs::read_to_string(&cfg).unwrap().replace(
-        &pki.client_p12.display().to_string(),
-        "/nonexistent/vendor.p12",
+    let cfg = remote_config(
+        dir.path(),
+        &served.url,
+        Remote {
+            p12: Some("/nonexistent/vendor.p12".into()),
+            ..Remote::default()
+        },
     );
-    std::fs::write(&cfg, text).unwrap();
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--name",
-        "Død",
-    ])
-    .env("SPC_TEST_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("/nonexistent/vendor.p12"), "{out}");
 }

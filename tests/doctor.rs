@@ -16,15 +16,7 @@ const REJECTED: &str = "ee6b016c-b325-474d-a6f7-4611757133eb";
 const UNKNOWN: &str = "ffffffff-ffff-4fff-bfff-ffffffffffff";
 
 fn doctor(cfg: &Path, extra: &[&str]) -> (i32, String) {
-    let mut args = vec![
-        "doctor",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    run(sp(&args))
+    run(sp_local("doctor", cfg, extra))
 }
 
 /// The doctor against an in-process mock of the repository's data, configured as the remote
@@ -525,14 +517,7 @@ fn missing_certificate_or_password_is_a_usage_error_without_secrets() {
     );
 
     let cfg = remote_config(dir.path(), "https://127.0.0.1:9", Remote::default());
-    let (code, out) = run(sp(&[
-        "doctor",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-    ])
-    .env(PW_ENV, "Forkert-Kodeord-77"));
+    let (code, out) = run(sp_local("doctor", &cfg, &[]).env(PW_ENV, "Forkert-Kodeord-77"));
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("password"), "{out}");
     assert!(

@@ -20,6 +20,7 @@ fn short() -> Limits {
         handshake: Duration::from_millis(500),
         headers: Duration::from_millis(500),
         body: Duration::from_millis(800),
+        min_body_rate: 8 * 1024,
         idle: Duration::from_millis(1200),
         max_body: 64 * 1024,
     }
@@ -206,6 +207,62 @@ async fn a_body_that_never_completes_gets_408() {
     assert!(body.contains("body timeout"), "{body}");
 }
 
+/// A large upload over a slow link takes longer than the body timeout in all, but keeps
+/// arriving: it must be answered, not cut with 408 (a 40 MB MeMo at 1 MB/s takes 40 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_keeps_arriving_slowly_is_not_cut_off() {
+    let (mock, _dir) = start(short()).await;
+    let mut s = tls(&mock).await;
+    let chunk = " ".repeat(10 * 1024);
+    let len = 6 * chunk.len() + "<a><b/></a>".len();
+    s.write_all(
+        format!(
+            "POST /xml HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len}\r\n\r\n<a><b/></a>"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let t0 = Instant::now();
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        s.write_all(chunk.as_bytes()).await.unwrap();
+    }
+    assert!(
+        t0.elapsed() > short().body,
+        "the upload was not slower than the timeout"
+    );
+    let (status, body) = answer(&mut s).await.expect("an answer");
+    assert_ne!(status, 408, "{body}");
+}
+
+/// A body trickled a byte at a time cannot hold a connection for ever either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trickled_body_gets_408() {
+    let (mock, _dir) = start(short()).await;
+    let mut s = tls(&mock).await;
+    s.write_all(b"POST /xml HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n")
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    let trickle = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if s.write_all(b" ").await.is_err() {
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(3), trickle).await;
+    let (status, body) = tokio::time::timeout(Duration::from_secs(2), answer(&mut s))
+        .await
+        .expect("an answer within 2 s")
+        .expect("an answer");
+    assert_eq!(status, 408, "{body}");
+    assert!(body.contains("slower than 8 KiB/s"), "{body}");
+    assert!(t0.elapsed() < Duration::from_secs(5));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_kept_alive_connection_is_closed() {
     let (mock, _dir) = start(short()).await;
@@ -218,6 +275,53 @@ async fn an_idle_kept_alive_connection_is_closed() {
     assert!(took.is_some(), "still open after 5 s");
     // The idle limit, not the shorter header limit, applies between requests.
     assert!(took.unwrap() >= Duration::from_millis(1000), "{took:?}");
+}
+
+/// A large answer read slowly (a client over a slow link) is still being written after the
+/// idle limit: the idle limit counts from the last byte written, not from when the answer
+/// was ready, so the answer is not cut off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_answer_read_slowly_is_not_cut_off() {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), dir.path());
+    let size = 12 * 1024 * 1024;
+    std::fs::create_dir_all(dir.path().join("__files")).unwrap();
+    std::fs::write(dir.path().join("__files/big.txt"), vec![b'x'; size]).unwrap();
+    let mapping = serde_json::json!({
+        "request": {"method": "GET", "urlPath": "/big"},
+        "response": {"status": 200, "bodyFileName": "big.txt"}
+    });
+    std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
+    std::fs::write(dir.path().join("mappings/big.json"), mapping.to_string()).unwrap();
+    let mock =
+        sp_contract::mock::start_with(dir.path(), &pki(), "127.0.0.1:0".parse().unwrap(), short())
+            .await
+            .expect("mock starts");
+    let mut s = tls(&mock).await;
+    s.write_all(b"GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    let mut got = 0usize;
+    let mut chunk = vec![0u8; 64 * 1024];
+    // About 3 MB/s (TLS records are 16 KiB): the answer takes several idle limits.
+    while got < size {
+        match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        t0.elapsed() > short().idle * 2,
+        "read too fast: {:?}",
+        t0.elapsed()
+    );
+    assert!(
+        got >= size,
+        "cut off after {got} bytes and {:?}",
+        t0.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,11 +339,19 @@ async fn an_oversized_body_gets_413_naming_the_limit() {
 fn the_documented_defaults() {
     let d = Limits::default();
     assert_eq!(
-        (d.handshake, d.headers, d.body, d.idle, d.max_body),
+        (
+            d.handshake,
+            d.headers,
+            d.body,
+            d.min_body_rate,
+            d.idle,
+            d.max_body
+        ),
         (
             Duration::from_secs(10),
             Duration::from_secs(10),
             Duration::from_secs(30),
+            64 * 1024,
             Duration::from_secs(60),
             64 * 1024 * 1024
         )

@@ -71,17 +71,11 @@ fn run_against(server: &Hostile, name: &str, extra: &str) -> (i32, String) {
         },
     );
     let snaps = snapshots_for_local(dir.path());
-    run(sp(&[
+    run(sp_local(
         "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--snapshots",
-        snaps.to_str().unwrap(),
-        "--name",
-        name,
-    ]))
+        &cfg,
+        &["--snapshots", snaps.to_str().unwrap(), "--name", name],
+    ))
 }
 
 const LOOKUP: &str = "^Død borger$";
@@ -171,13 +165,7 @@ fn doctor_does_not_follow_a_redirect() {
     let server = hostile(&redirect(308, "https://{witness}/"), &w);
     let dir = tmp();
     let cfg = remote_config(dir.path(), &server.url, Remote::default());
-    let (code, out) = run(sp(&[
-        "doctor",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-    ]));
+    let (code, out) = run(sp_local("doctor", &cfg, &[]));
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("never follows redirects"), "{out}");
     assert_eq!(w.hits(), 0, "{out}");
@@ -193,17 +181,7 @@ body = "<!DOCTYPE html><html><body>Bad gateway</body></html>"
     let server = hostile(spec, &w);
     let dir = tmp();
     let cfg = remote_config(dir.path(), &server.url, Remote::default());
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--name",
-        LOOKUP,
-        "--retries",
-        "1",
-    ]));
+    let (code, out) = run(sp_local("run", &cfg, &["--name", LOOKUP, "--retries", "1"]));
     assert_eq!(code, 3, "{out}");
     assert!(
         out.contains("HTTP 500") && out.contains("an HTML page"),
@@ -276,15 +254,7 @@ fn run_with_certificate(p12: &std::path::Path) -> (i32, String, Witness) {
             ..Remote::default()
         },
     );
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--name",
-        LOOKUP,
-    ]));
+    let (code, out) = run(sp_local("run", &cfg, &["--name", LOOKUP]));
     (code, out, w)
 }
 
@@ -362,15 +332,7 @@ fn invalid_base_urls_are_config_errors_naming_the_key() {
     ] {
         let dir = tmp();
         let cfg = remote_config(dir.path(), url, Remote::default());
-        let (code, out) = run(sp(&[
-            "run",
-            "--target",
-            "local",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--name",
-            LOOKUP,
-        ]));
+        let (code, out) = run(sp_local("run", &cfg, &["--name", LOOKUP]));
         assert_eq!(code, 2, "{url}: {out}");
         assert!(
             out.contains("[targets.local] base_url") && out.contains(why),

@@ -38,8 +38,12 @@ pub struct Limits {
     /// A request head must be complete within this of its first byte, and the first request
     /// of a connection must arrive within this of the handshake.
     pub headers: Duration,
-    /// The whole request body must arrive within this of the head (else 408).
+    /// The request body must keep arriving (else 408): no byte for this long, or, once this
+    /// long has passed since the head, slower on average than [`Limits::min_body_rate`]. A
+    /// total deadline would cut a legitimate large upload over a slow link.
     pub body: Duration,
+    /// Bytes per second a body must average after its first [`Limits::body`].
+    pub min_body_rate: usize,
     /// A kept-alive connection without a new request for this long is closed.
     pub idle: Duration,
     /// Larger request bodies are refused with 413. A MeMo with 30 MB of attachments is
@@ -53,6 +57,7 @@ impl Default for Limits {
             handshake: Duration::from_secs(10),
             headers: Duration::from_secs(10),
             body: Duration::from_secs(30),
+            min_body_rate: 64 * 1024,
             idle: Duration::from_secs(60),
             max_body: 64 * 1024 * 1024,
         }
@@ -252,11 +257,9 @@ async fn forward(
     limits: Limits,
 ) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
-    let collected =
-        tokio::time::timeout(limits.body, Limited::new(body, limits.max_body).collect());
-    let body = match collected.await {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+    let body = match collect(body, &limits).await {
+        Ok(b) => b,
+        Err(Collect::Failed(e)) if e.is::<http_body_util::LengthLimitError>() => {
             return Ok(plain_owned(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
@@ -265,13 +268,24 @@ async fn forward(
                 ),
             ))
         }
-        Ok(Err(_)) => return Ok(plain(StatusCode::BAD_REQUEST, "request body broken off")),
-        Err(_) => {
+        Err(Collect::Failed(_)) => {
+            return Ok(plain(StatusCode::BAD_REQUEST, "request body broken off"))
+        }
+        Err(Collect::Stalled) => {
             return Ok(plain_owned(
                 StatusCode::REQUEST_TIMEOUT,
                 format!(
-                    "sp-contract mock: the request body did not arrive within {} s (the mock's body timeout)\n",
+                    "sp-contract mock: the request body stopped arriving for {} s (the mock's body timeout)\n",
                     limits.body.as_secs()
+                ),
+            ))
+        }
+        Err(Collect::TooSlow) => {
+            return Ok(plain_owned(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "sp-contract mock: the request body arrives slower than {}/s (the mock's body timeout)\n",
+                    human(limits.min_body_rate)
                 ),
             ))
         }
@@ -342,6 +356,36 @@ async fn forward(
     Ok(response)
 }
 
+enum Collect {
+    Failed(Box<dyn std::error::Error + Send + Sync>),
+    /// No byte for [`Limits::body`].
+    Stalled,
+    /// Below [`Limits::min_body_rate`] on average after [`Limits::body`].
+    TooSlow,
+}
+
+/// The whole body, as long as it keeps arriving (see [`Limits::body`]).
+async fn collect(body: Incoming, limits: &Limits) -> Result<Bytes, Collect> {
+    let started = Instant::now();
+    let mut body = Limited::new(body, limits.max_body);
+    let mut out = bytes::BytesMut::new();
+    loop {
+        let frame = match tokio::time::timeout(limits.body, body.frame()).await {
+            Err(_) => return Err(Collect::Stalled),
+            Ok(None) => return Ok(out.freeze()),
+            Ok(Some(Err(e))) => return Err(Collect::Failed(e)),
+            Ok(Some(Ok(f))) => f,
+        };
+        if let Ok(data) = frame.into_data() {
+            out.extend_from_slice(&data);
+        }
+        let late = started.elapsed().saturating_sub(limits.body);
+        if (out.len() as f64) < late.as_secs_f64() * limits.min_body_rate as f64 {
+            return Err(Collect::TooSlow);
+        }
+    }
+}
+
 fn human(bytes: usize) -> String {
     if bytes >= 1024 * 1024 {
         format!("{} MiB", bytes / (1024 * 1024))
@@ -402,6 +446,9 @@ struct Activity {
     head_started: AtomicU64,
     /// When the last answer was handed to hyper, or [`NONE`] before the first.
     last_done: AtomicU64,
+    /// When bytes were last written: a large answer to a slow reader is still going out
+    /// long after it was handed over, and the idle limit counts from its last byte.
+    last_write: AtomicU64,
     in_flight: AtomicUsize,
 }
 
@@ -411,6 +458,7 @@ impl Activity {
             start: Instant::now(),
             head_started: AtomicU64::new(NONE),
             last_done: AtomicU64::new(NONE),
+            last_write: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
         }
     }
@@ -426,6 +474,10 @@ impl Activity {
             Ordering::Relaxed,
             Ordering::Relaxed,
         );
+    }
+
+    fn wrote_some(&self) {
+        self.last_write.store(self.now(), Ordering::Relaxed);
     }
 
     fn request_started(&self) {
@@ -453,7 +505,7 @@ impl Activity {
         } else if done == NONE {
             ms(limits.headers)
         } else {
-            done + ms(limits.idle)
+            done.max(self.last_write.load(Ordering::Relaxed)) + ms(limits.idle)
         })
     }
 }
@@ -504,7 +556,11 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote_some();
+        }
+        polled
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -520,7 +576,11 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote_some();
+        }
+        polled
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -8,7 +8,8 @@
 //!
 //! Bounded: the runner clears a scenario's state when the scenario ends; under `mock serve`
 //! anyone may send the header, so a scenario unused for [`IDLE_EXPIRY`] is forgotten, and at
-//! most [`MAX_SCENARIOS`] are kept (the least recently used goes first).
+//! most [`MAX_SCENARIOS`] are kept (the least recently used goes first). The shared state
+//! of calls without the header is never dropped: it is one, and bounded by the services' caps.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -58,15 +59,18 @@ impl ScenarioStates {
     /// The state of type `T` for a scenario, created empty on first use. Each service
     /// defines its own `T`, so services don't need to know about each other.
     pub fn get<T: Default + Send + 'static>(&self, scenario: &str) -> Arc<Mutex<T>> {
+        let scenario = &*key(scenario);
         let now = Instant::now();
         let mut all = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
-        let expired = all
-            .get(scenario)
-            .is_some_and(|s| now.duration_since(s.last_used) > self.expiry);
+        let expired = !scenario.is_empty()
+            && all
+                .get(scenario)
+                .is_some_and(|s| now.duration_since(s.last_used) > self.expiry);
         if expired {
             all.remove(scenario);
         }
-        if !all.contains_key(scenario) && all.len() >= self.max {
+        let counted = all.len() - usize::from(all.contains_key(""));
+        if !scenario.is_empty() && !all.contains_key(scenario) && counted >= self.max {
             self.make_room(&mut all, now);
         }
         let entry = all.entry(scenario.to_string()).or_insert_with(|| Scenario {
@@ -84,14 +88,17 @@ impl ScenarioStates {
             .unwrap_or_else(|_| unreachable!("slot keyed by its own TypeId"))
     }
 
-    /// Drop expired scenarios; if none expired, the least recently used one.
+    /// Drop expired scenarios; if none expired, the least recently used one. Never the
+    /// shared state (the empty id): it is one, and calls without the header rely on it.
     fn make_room(&self, all: &mut HashMap<String, Scenario>, now: Instant) {
-        all.retain(|_, s| now.duration_since(s.last_used) <= self.expiry);
-        if all.len() < self.max {
+        all.retain(|id, s| id.is_empty() || now.duration_since(s.last_used) <= self.expiry);
+        let counted = all.len() - usize::from(all.contains_key(""));
+        if counted < self.max {
             return;
         }
         if let Some(oldest) = all
             .iter()
+            .filter(|(id, _)| !id.is_empty())
             .min_by_key(|(_, s)| s.last_used)
             .map(|(k, _)| k.clone())
         {
@@ -101,6 +108,7 @@ impl ScenarioStates {
 
     /// Forget everything a scenario left behind.
     pub fn clear(&self, scenario: &str) {
+        let scenario = &*key(scenario);
         let mut all = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
         all.remove(scenario);
     }
@@ -113,6 +121,20 @@ impl ScenarioStates {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Longer scenario ids are kept by their digest: anyone may send the header under `mock
+/// serve`, and 256 ids of a few hundred kilobytes each would otherwise stay in memory.
+const MAX_KEY_LEN: usize = 128;
+
+fn key(scenario: &str) -> std::borrow::Cow<'_, str> {
+    if scenario.len() <= MAX_KEY_LEN {
+        return scenario.into();
+    }
+    use sha2::Digest as _;
+    let d = sha2::Sha256::digest(scenario.as_bytes());
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}").into()
 }
 
 /// A log that keeps the newest `CAP` entries (per-scenario letter and delivery logs).
@@ -216,5 +238,36 @@ mod tests {
             r.push(i);
         }
         assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![7, 8, 9]);
+    }
+
+    /// Calls without the header (a vendor's own system against `mock serve`) share the
+    /// state under the empty id: it is one, bounded by the services' own caps, and must
+    /// survive a lunch break and a client that sends many ids.
+    #[test]
+    fn the_shared_state_is_neither_expired_nor_evicted() {
+        let s = ScenarioStates::with_limits(2, Duration::from_millis(50));
+        s.get::<Vec<u32>>("").lock().unwrap().push(1);
+        std::thread::sleep(Duration::from_millis(80));
+        assert_eq!(*s.get::<Vec<u32>>("").lock().unwrap(), vec![1]);
+        std::thread::sleep(Duration::from_millis(80));
+        for id in ["a", "b", "c", "d"] {
+            s.get::<Vec<u32>>(id).lock().unwrap().push(2);
+        }
+        assert_eq!(*s.get::<Vec<u32>>("").lock().unwrap(), vec![1]);
+        assert!(s.len() <= 3, "{}", s.len());
+    }
+
+    #[test]
+    fn long_scenario_ids_are_kept_by_their_digest() {
+        let s = ScenarioStates::default();
+        let long = |c: char| c.to_string().repeat(300_000);
+        s.get::<Vec<u32>>(&long('a')).lock().unwrap().push(1);
+        s.get::<Vec<u32>>(&long('b')).lock().unwrap().push(2);
+        assert_eq!(*s.get::<Vec<u32>>(&long('a')).lock().unwrap(), vec![1]);
+        assert_eq!(*s.get::<Vec<u32>>(&long('b')).lock().unwrap(), vec![2]);
+        let kept: usize = s.scenarios.lock().unwrap().keys().map(String::len).sum();
+        assert!(kept <= 2 * MAX_KEY_LEN, "{kept} bytes of ids kept");
+        s.clear(&long('a'));
+        assert!(s.get::<Vec<u32>>(&long('a')).lock().unwrap().is_empty());
     }
 }

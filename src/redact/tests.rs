@@ -24,6 +24,33 @@ fn leaves_other_numbers_alone() {
     assert_eq!(mask_cpr("9999999999"), "9999999999");
 }
 
+/// Ten digits that happen to form a date inside a hex id are no CPR number: masking them
+/// corrupted the contract fingerprint (`sha256:…`) and UUIDs in reports and snapshots.
+#[test]
+fn leaves_hex_ids_that_contain_date_like_digits_alone() {
+    let fingerprint = "sha256:9f3c0101801234ab5e77c2d94e1b0a6f3d2c8e9b7a6f5e4d3c2b1a0f9e8d7c6b";
+    assert_eq!(text(fingerprint), fingerprint);
+    for uuid in [
+        "ab010180-1234-4def-8abc-0123456789ab",
+        "e6be2436-bf35-4df2-83fe-a0101801234b",
+        "E6BE2436-BF35-4DF2-83FE-A0101801234B",
+    ] {
+        assert_eq!(mask_cpr(uuid), uuid);
+    }
+    // A CPR number next to a separator or a short word is still masked.
+    assert_eq!(
+        mask_cpr("borger-0101801234-abcdef"),
+        "borger-010180-xxxx-abcdef"
+    );
+    assert_eq!(mask_cpr("dead0101801234"), "dead010180-xxxx");
+    assert_eq!(mask_cpr("x0101801234.feature"), "x010180-xxxx.feature");
+    // One that touches a skipped id is still found.
+    assert_eq!(
+        mask_cpr("abcdef0101801234,0202802345"),
+        "abcdef0101801234,020280-xxxx"
+    );
+}
+
 #[test]
 fn masks_tokens_by_pattern() {
     let t = text("Authorization: Holder-of-key abcDEF123456789==");

@@ -42,6 +42,15 @@ pub fn sp(args: &[&str]) -> Command {
     c
 }
 
+/// `sp-contract COMMAND --target local --config CFG EXTRA…`: a command against the remote
+/// target `local` of a [`remote_config`].
+pub fn sp_local(command: &str, cfg: &Path, extra: &[&str]) -> Command {
+    let cfg = cfg.to_str().expect("UTF-8 path");
+    let mut args = vec![command, "--target", "local", "--config", cfg];
+    args.extend_from_slice(extra);
+    sp(&args)
+}
+
 /// Exit code and stdout + stderr.
 pub fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> (i32, String) {
     let out: Output = cmd.borrow_mut().output().expect("run sp-contract");
@@ -125,6 +134,10 @@ pub struct Remote<'a> {
     pub no_citizens: bool,
     /// Leave out authority_cvr.
     pub no_authority: bool,
+    /// The environment variable with the certificate password; default [`PW_ENV`].
+    pub password_env: Option<&'a str>,
+    /// The `timeouts` table; default connect 2 s, request 5 s.
+    pub timeouts: Option<&'a str>,
 }
 
 /// A config whose target `local` is `url`, with ids and aliases like the mock's.
@@ -138,8 +151,12 @@ pub fn remote_config(dir: &Path, url: &str, opt: Remote<'_>) -> PathBuf {
     } else {
         format!("ca = \"{}\"\n", pki.ca_pem.display())
     };
+    let pw_env = opt.password_env.unwrap_or(PW_ENV);
+    let timeouts = opt
+        .timeouts
+        .unwrap_or("{ connect_ms = 2000, request_ms = 5000 }");
     let mut cfg = format!(
-        "[targets.local]\nbase_url = \"{url}\"\n{}user_system_uuid = \"{}\"\nuser_uuid = \"{}\"\n{ca}only_ca = true\n{}\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{PW_ENV}\" }}\ntimeouts = {{ connect_ms = 2000, request_ms = 5000 }}\n[targets.local.agreements]\n",
+        "[targets.local]\nbase_url = \"{url}\"\n{}user_system_uuid = \"{}\"\nuser_uuid = \"{}\"\n{ca}only_ca = true\n{}\ncertificate = {{ pkcs12 = \"{}\", password_env = \"{pw_env}\" }}\ntimeouts = {timeouts}\n[targets.local.agreements]\n",
         if opt.no_authority {
             String::new()
         } else {
@@ -174,7 +191,7 @@ pub fn remote_config(dir: &Path, url: &str, opt: Remote<'_>) -> PathBuf {
         cfg.push_str(&format!("\"{a}\" = \"{uuid}\"\n"));
     }
     cfg.push_str(&format!(
-        "[targets.local.aliases.identities.uregistreret]\npkcs12 = \"{}\"\npassword_env = \"{PW_ENV}\"\n",
+        "[targets.local.aliases.identities.uregistreret]\npkcs12 = \"{}\"\npassword_env = \"{pw_env}\"\n",
         pki.unregistered_p12.display()
     ));
     let path = dir.join("sp-contract.toml");
