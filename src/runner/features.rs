@@ -214,25 +214,13 @@ impl Filter {
 
     /// Whether a scenario with this name and these tags is selected.
     pub fn accepts_parts(&self, name: &str, tags: &[String]) -> bool {
-        let tags_ok = self.tags.as_ref().is_none_or(|op| eval(op, tags));
+        let tags_ok = self.tags.as_ref().is_none_or(|op| op.matches(tags));
         let name_ok = self.name.as_ref().is_none_or(|re| re.is_match(name));
         tags_ok && name_ok
     }
 
     pub fn accepts(&self, s: &PlannedScenario) -> bool {
         self.accepts_parts(&s.name, &s.tags)
-    }
-}
-
-fn eval(op: &TagOperation, tags: &[String]) -> bool {
-    match op {
-        TagOperation::And(a, b) => eval(a, tags) && eval(b, tags),
-        TagOperation::Or(a, b) => eval(a, tags) || eval(b, tags),
-        TagOperation::Not(a) => !eval(a, tags),
-        TagOperation::Tag(t) => {
-            let want = Tag::new(t);
-            tags.iter().any(|x| Tag::new(x) == want)
-        }
     }
 }
 
