@@ -137,6 +137,8 @@ fn a_scenario_without_then_is_a_warning_in_console_and_reports() {
         &out_file("report.md"),
         "--report-html",
         &out_file("report.html"),
+        "--cucumber-json",
+        &out_file("cucumber.json"),
     ]));
     assert_eq!(code, 0, "{out}");
     const WARNING: &str = "has no Så-step";
@@ -144,8 +146,35 @@ fn a_scenario_without_then_is_a_warning_in_console_and_reports() {
         out.contains(&format!("warning: the scenario {WARNING}")),
         "{out}"
     );
-    for report in ["junit.xml", "report.md", "report.html"] {
+    for report in ["junit.xml", "report.md", "report.html", "cucumber.json"] {
         let text = std::fs::read_to_string(out_file(report)).unwrap();
         assert!(text.contains(WARNING), "{report}: {text}");
     }
+}
+
+/// `--dry-run` of the built-in suite against a real target configured like the mock (its
+/// ids and aliases): every scenario is valid there, so no precheck may refuse one (on a
+/// real target the receiving systems are only known at run time).
+#[test]
+fn the_built_in_suite_dry_runs_clean_against_a_remote_target() {
+    let dir = tmp();
+    let config = run_support::remote_config(
+        dir.path(),
+        "https://127.0.0.1:9",
+        run_support::Remote::default(),
+    );
+    let (code, out) = run(sp(&[
+        "run",
+        "--dry-run",
+        "--target",
+        "local",
+        "--config",
+        config.to_str().unwrap(),
+        "--features",
+        repo().join("features").to_str().unwrap(),
+        "--snapshots",
+        dir.path().join("snapshots").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("no value would be refused before sending"), "{out}");
 }

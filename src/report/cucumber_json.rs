@@ -42,7 +42,9 @@ struct Element<'a> {
     id: String,
     keyword: &'static str,
     name: &'a str,
-    description: &'static str,
+    /// The scenario's warnings (e.g. no Så-step): the format has no field for them, and
+    /// the description is what report plugins show under the name.
+    description: String,
     line: usize,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -134,7 +136,12 @@ fn element<'a>(
         id: unique(ids, base),
         keyword: "Scenarie",
         name: &s.name,
-        description: "",
+        description: s
+            .warnings
+            .iter()
+            .map(|w| format!("Warning: {w}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         line: s.line,
         kind: "scenario",
         tags: s
