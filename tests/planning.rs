@@ -42,6 +42,30 @@ fn a_closed_stdout_ends_output_without_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// `sp-contract --help | true`: clap's help and version text meet a stdout closed before
+/// they are written; the command ends with exit 0, not a panic.
+#[test]
+fn help_and_version_to_a_closed_stdout_do_not_panic() {
+    for args in [&["--help"][..], &["run", "--help"], &["--version"]] {
+        let mut child = sp(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {status} {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
 /// CPR numbers in a feature's file name and scenario name stay out of the names of the
 /// files a run writes (snapshots), not only out of their contents.
 #[test]
