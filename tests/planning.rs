@@ -21,14 +21,20 @@ fn a_closed_stdout_ends_output_without_a_panic() {
         text.push_str(&format!("      | {n} |\n"));
     }
     std::fs::write(features.join("x.feature"), text).unwrap();
-    let mut child = sp(&["list", "--features", features.to_str().unwrap()])
+    let (code, err) = with_closed_stdout(&["list", "--features", features.to_str().unwrap()], 16);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Run `args`, read `read` bytes of stdout, close it; the exit code and stderr.
+fn with_closed_stdout(args: &[&str], read: usize) -> (Option<i32>, String) {
+    let mut child = sp(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut out = child.stdout.take().unwrap();
-    let mut first = [0u8; 16];
-    out.read_exact(&mut first).unwrap();
+    out.read_exact(&mut vec![0u8; read]).unwrap();
     drop(out);
     let mut err = String::new();
     child
@@ -37,9 +43,7 @@ fn a_closed_stdout_ends_output_without_a_panic() {
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{status} {err}");
-    assert!(!err.contains("panicked"), "{err}");
+    (child.wait().unwrap().code(), err)
 }
 
 /// `sp-contract --help | true`: clap's help and version text meet a stdout closed before
@@ -47,21 +51,8 @@ fn a_closed_stdout_ends_output_without_a_panic() {
 #[test]
 fn help_and_version_to_a_closed_stdout_do_not_panic() {
     for args in [&["--help"][..], &["run", "--help"], &["--version"]] {
-        let mut child = sp(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(0), "{args:?}: {status} {err}");
+        let (code, err) = with_closed_stdout(args, 0);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
@@ -200,5 +191,8 @@ fn the_built_in_suite_dry_runs_clean_against_a_remote_target() {
         dir.path().join("snapshots").to_str().unwrap(),
     ]));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("no value would be refused before sending"), "{out}");
+    assert!(
+        out.contains("no value would be refused before sending"),
+        "{out}"
+    );
 }
