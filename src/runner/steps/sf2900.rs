@@ -577,7 +577,9 @@ fn check_system(cx: &CheckCtx<'_>, name: &str) -> Result<String, Finding> {
 
 /// What the sending step's own checks would refuse, as a precheck finding.
 fn refusal<T, E: ToString>(built: Result<T, E>) -> Result<(), Finding> {
-    built.map(|_| ()).map_err(|e| Finding::Refusal(e.to_string()))
+    built
+        .map(|_| ())
+        .map_err(|e| Finding::Refusal(e.to_string()))
 }
 
 fn precheck_note(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
@@ -593,7 +595,12 @@ fn precheck_form(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
 fn precheck_direct(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
     let system = check_system(cx, a.get(1))?;
     let user_system = &cx.target.user_system_uuid;
-    refusal(build_direct(a, &system, &check_authority_cvr(cx), user_system))
+    refusal(build_direct(
+        a,
+        &system,
+        &check_authority_cvr(cx),
+        user_system,
+    ))
 }
 
 fn precheck_lookup(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
