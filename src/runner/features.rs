@@ -6,6 +6,7 @@ use crate::gherkin::tagexpr::TagOperation;
 use crate::gherkin::{Feature, StepType};
 use crate::selection::Tag;
 use regex::Regex;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -305,7 +306,7 @@ pub fn plan(
                     let Some((header, rows)) = table.rows.split_first() else {
                         continue;
                     };
-                    let mut values = std::collections::HashMap::new();
+                    let mut values = HashMap::new();
                     for (h, i) in header.iter().zip(0..) {
                         // The first of two columns with one name wins, as in Cucumber.
                         values.entry(h.as_str()).or_insert(i);
@@ -350,8 +351,21 @@ pub fn plan(
         .iter()
         .map(|s| filter.accepts_parts(&s.name, &s.tags))
         .collect();
+    // Names that differ only in their CPR numbers (an outline over citizens born on one
+    // day) are one name once masked: number the later ones, so they stay apart in reports
+    // and snapshot names without the numbers showing.
+    let mut masked_names: HashMap<(usize, String), HashMap<String, usize>> = HashMap::new();
     for s in &mut all {
+        let raw = s.name.clone();
         mask(s);
+        let variants = masked_names
+            .entry((s.feature_index, s.name.clone()))
+            .or_default();
+        let next = variants.len() + 1;
+        let nth = *variants.entry(raw).or_insert(next);
+        if nth > 1 {
+            s.name = format!("{} ({nth})", s.name);
+        }
         if !s.steps.iter().any(|st| st.ty == StepType::Then) {
             s.warnings.push(
                 "the scenario has no Så-step, so it checks nothing about the answer; add a Så-step that states what must hold".to_string(),
@@ -410,7 +424,12 @@ fn planned_size(s: &PlannedScenario) -> usize {
         .map(|st| {
             st.text.len()
                 + st.docstring.as_ref().map_or(0, String::len)
-                + st.table.iter().flatten().flatten().map(String::len).sum::<usize>()
+                + st.table
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(String::len)
+                    .sum::<usize>()
         })
         .sum();
     s.name.len() + s.tags.iter().map(String::len).sum::<usize>() + steps
@@ -421,7 +440,7 @@ fn planned_size(s: &PlannedScenario) -> usize {
 /// be longer than `room`.
 fn substitute(
     text: &str,
-    columns: &std::collections::HashMap<&str, usize>,
+    columns: &HashMap<&str, usize>,
     row: &[String],
     room: usize,
 ) -> Option<String> {
@@ -543,7 +562,10 @@ Egenskab: Opslag
             .err()
             .expect("refused")
             .to_string();
-        assert!(e.contains("big.feature:") && e.contains("more than 256 MB"), "{e}");
+        assert!(
+            e.contains("big.feature:") && e.contains("more than 256 MB"),
+            "{e}"
+        );
 
         let placeholders = "<a>".repeat(100_000);
         let value = "v".repeat(10_000);
@@ -552,7 +574,10 @@ Egenskab: Opslag
             .err()
             .expect("refused")
             .to_string();
-        assert!(e.contains("row.feature:10:") && e.contains("more than 256 MB"), "{e}");
+        assert!(
+            e.contains("row.feature:10:") && e.contains("more than 256 MB"),
+            "{e}"
+        );
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     }
 
@@ -565,6 +590,27 @@ Egenskab: Opslag
         assert_eq!(s("<<a>> <c> a<b <a"), "<1> <c> a<b <a");
         assert_eq!(s("æ<a>ø"), "æ1ø");
         assert_eq!(substitute("<a><a>", &cols, &row, 1), None);
+    }
+
+    /// An outline over two citizens born on the same day: masked, both rows would be
+    /// "Opslag af 010180-xxxx" and share a snapshot; they are numbered instead of refused.
+    #[test]
+    fn rows_that_differ_only_in_a_cpr_number_stay_apart_once_masked() {
+        let text = "# language: da\nEgenskab: x\n  Abstrakt Scenario: Opslag af <cpr>\n    Når jeg slår CPR-nummeret \"<cpr>\" op i CPR\n    Så svaret matcher det godkendte snapshot\n    Eksempler:\n      | cpr |\n      | 0101801234 |\n      | 0101805678 |\n      | 0101801234 |\n";
+        let all = plan(&loaded("x.feature", text), &Filter::default());
+        let e = all.err().expect("the third row repeats the first").to_string();
+        assert!(e.contains("share the snapshot"), "{e}");
+        let text = text.replace("      | 0101801234 |\n", "");
+        let text = format!("{text}      | 0101801234 |\n");
+        let names: Vec<String> = plan(&loaded("x.feature", &text), &Filter::default())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["Opslag af 010180-xxxx", "Opslag af 010180-xxxx (2)"]
+        );
     }
 
     #[test]
