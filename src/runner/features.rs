@@ -559,8 +559,7 @@ Egenskab: Opslag
             text.push_str(&format!("  Scenarie: s{i}\n    Så b\n"));
         }
         let e = plan(&loaded("big.feature", &text), &Filter::default())
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(
             e.contains("big.feature:") && e.contains("more than 256 MB"),
@@ -571,8 +570,7 @@ Egenskab: Opslag
         let value = "v".repeat(10_000);
         let text = format!("# language: da\nEgenskab: x\n  Abstrakt Scenario: o\n    Givet a\n      \"\"\"\n      {placeholders}\n      \"\"\"\n    Eksempler:\n      | a |\n      | {value} |\n");
         let e = plan(&loaded("row.feature", &text), &Filter::default())
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(
             e.contains("row.feature:10:") && e.contains("more than 256 MB"),
@@ -598,7 +596,9 @@ Egenskab: Opslag
     fn rows_that_differ_only_in_a_cpr_number_stay_apart_once_masked() {
         let text = "# language: da\nEgenskab: x\n  Abstrakt Scenario: Opslag af <cpr>\n    Når jeg slår CPR-nummeret \"<cpr>\" op i CPR\n    Så svaret matcher det godkendte snapshot\n    Eksempler:\n      | cpr |\n      | 0101801234 |\n      | 0101805678 |\n      | 0101801234 |\n";
         let all = plan(&loaded("x.feature", text), &Filter::default());
-        let e = all.err().expect("the third row repeats the first").to_string();
+        let e = all
+            .expect_err("the third row repeats the first")
+            .to_string();
         assert!(e.contains("share the snapshot"), "{e}");
         let text = text.replace("      | 0101801234 |\n", "");
         let text = format!("{text}      | 0101801234 |\n");
