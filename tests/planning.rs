@@ -67,7 +67,7 @@ fn snapshot_file_names_never_carry_a_cpr_number() {
     std::fs::create_dir_all(&features).unwrap();
     std::fs::write(
         features.join("1503801015.feature"),
-        "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Opslag af 1503801015\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret matcher det godkendte snapshot\n",
+        "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Opslag af 1503801015\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret matcher det godkendte snapshot\n    Så svaret matcher det godkendte snapshot \"borger 1503801015\"\n",
     )
     .unwrap();
     let snaps = dir.path().join("snapshots");
@@ -84,18 +84,24 @@ fn snapshot_file_names_never_carry_a_cpr_number() {
         "--update-snapshots",
     ]));
     assert_eq!(code, 0, "{out}");
-    let names: Vec<String> = std::fs::read_dir(snaps.join("mock"))
+    let mut names: Vec<String> = std::fs::read_dir(snaps.join("mock"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
+    names.sort();
     assert_eq!(
         names,
-        ["150380_xxxx__opslag_af_150380_xxxx.snap"],
-        "named from the masked names"
+        [
+            "150380_xxxx__opslag_af_150380_xxxx.snap",
+            "150380_xxxx__opslag_af_150380_xxxx__borger_150380_xxxx.snap"
+        ],
+        "named from the masked names and the masked label"
     );
-    let text = std::fs::read_to_string(snaps.join("mock").join(&names[0])).unwrap();
-    assert!(!text.contains("1503801015"), "{text}");
+    for name in &names {
+        let text = std::fs::read_to_string(snaps.join("mock").join(name)).unwrap();
+        assert!(!text.contains("1503801015"), "{text}");
+    }
 }
 
 /// The fingerprint covers exactly the feature files a run reads: a file behind a linked
