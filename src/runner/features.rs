@@ -437,7 +437,8 @@ fn planned_size(s: &PlannedScenario) -> usize {
 
 /// `text` with each `<name>` of the outline's header replaced by the row's value, in one
 /// pass (linear in the text, whatever the number of columns); `None` when the result would
-/// be longer than `room`.
+/// be longer than `room`. Unlike Cucumber's column-by-column replacement, a value that
+/// itself reads `<other column>` stays as written.
 fn substitute(
     text: &str,
     columns: &HashMap<&str, usize>,
