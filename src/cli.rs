@@ -293,10 +293,11 @@ pub fn main() -> i32 {
         Err(e) => {
             // clap quotes the arguments it refuses.
             let text = crate::redact::text(&e.render().to_string());
+            // Help and version too may meet a closed stdout (`--help | true`).
             if e.use_stderr() {
-                eprint!("{text}");
+                let _ = std::io::stderr().write_all(text.as_bytes());
             } else {
-                print!("{text}");
+                say_raw!("{text}");
             }
             return if e.use_stderr() {
                 ExitCode::Usage.code()

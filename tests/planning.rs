@@ -21,14 +21,20 @@ fn a_closed_stdout_ends_output_without_a_panic() {
         text.push_str(&format!("      | {n} |\n"));
     }
     std::fs::write(features.join("x.feature"), text).unwrap();
-    let mut child = sp(&["list", "--features", features.to_str().unwrap()])
+    let (code, err) = with_closed_stdout(&["list", "--features", features.to_str().unwrap()], 16);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Run `args`, read `read` bytes of stdout, close it; the exit code and stderr.
+fn with_closed_stdout(args: &[&str], read: usize) -> (Option<i32>, String) {
+    let mut child = sp(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut out = child.stdout.take().unwrap();
-    let mut first = [0u8; 16];
-    out.read_exact(&mut first).unwrap();
+    out.read_exact(&mut vec![0u8; read]).unwrap();
     drop(out);
     let mut err = String::new();
     child
@@ -37,9 +43,18 @@ fn a_closed_stdout_ends_output_without_a_panic() {
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{status} {err}");
-    assert!(!err.contains("panicked"), "{err}");
+    (child.wait().unwrap().code(), err)
+}
+
+/// `sp-contract --help | true`: clap's help and version text meet a stdout closed before
+/// they are written; the command ends with exit 0, not a panic.
+#[test]
+fn help_and_version_to_a_closed_stdout_do_not_panic() {
+    for args in [&["--help"][..], &["run", "--help"], &["--version"]] {
+        let (code, err) = with_closed_stdout(args, 0);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
 }
 
 /// CPR numbers in a feature's file name and scenario name stay out of the names of the
@@ -52,7 +67,7 @@ fn snapshot_file_names_never_carry_a_cpr_number() {
     std::fs::create_dir_all(&features).unwrap();
     std::fs::write(
         features.join("1503801015.feature"),
-        "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Opslag af 1503801015\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret matcher det godkendte snapshot\n",
+        "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Opslag af 1503801015\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret matcher det godkendte snapshot\n    Så svaret matcher det godkendte snapshot \"borger 1503801015\"\n",
     )
     .unwrap();
     let snaps = dir.path().join("snapshots");
@@ -69,18 +84,24 @@ fn snapshot_file_names_never_carry_a_cpr_number() {
         "--update-snapshots",
     ]));
     assert_eq!(code, 0, "{out}");
-    let names: Vec<String> = std::fs::read_dir(snaps.join("mock"))
+    let mut names: Vec<String> = std::fs::read_dir(snaps.join("mock"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
+    names.sort();
     assert_eq!(
         names,
-        ["150380_xxxx__opslag_af_150380_xxxx.snap"],
-        "named from the masked names"
+        [
+            "150380_xxxx__opslag_af_150380_xxxx.snap",
+            "150380_xxxx__opslag_af_150380_xxxx__borger_150380_xxxx.snap"
+        ],
+        "named from the masked names and the masked label"
     );
-    let text = std::fs::read_to_string(snaps.join("mock").join(&names[0])).unwrap();
-    assert!(!text.contains("1503801015"), "{text}");
+    for name in &names {
+        let text = std::fs::read_to_string(snaps.join("mock").join(name)).unwrap();
+        assert!(!text.contains("1503801015"), "{text}");
+    }
 }
 
 /// The fingerprint covers exactly the feature files a run reads: a file behind a linked
@@ -137,6 +158,8 @@ fn a_scenario_without_then_is_a_warning_in_console_and_reports() {
         &out_file("report.md"),
         "--report-html",
         &out_file("report.html"),
+        "--cucumber-json",
+        &out_file("cucumber.json"),
     ]));
     assert_eq!(code, 0, "{out}");
     const WARNING: &str = "has no Så-step";
@@ -144,8 +167,38 @@ fn a_scenario_without_then_is_a_warning_in_console_and_reports() {
         out.contains(&format!("warning: the scenario {WARNING}")),
         "{out}"
     );
-    for report in ["junit.xml", "report.md", "report.html"] {
+    for report in ["junit.xml", "report.md", "report.html", "cucumber.json"] {
         let text = std::fs::read_to_string(out_file(report)).unwrap();
         assert!(text.contains(WARNING), "{report}: {text}");
     }
+}
+
+/// `--dry-run` of the built-in suite against a real target configured like the mock (its
+/// ids and aliases): every scenario is valid there, so no precheck may refuse one (on a
+/// real target the receiving systems are only known at run time).
+#[test]
+fn the_built_in_suite_dry_runs_clean_against_a_remote_target() {
+    let dir = tmp();
+    let config = run_support::remote_config(
+        dir.path(),
+        "https://127.0.0.1:9",
+        run_support::Remote::default(),
+    );
+    let (code, out) = run(sp(&[
+        "run",
+        "--dry-run",
+        "--target",
+        "local",
+        "--config",
+        config.to_str().unwrap(),
+        "--features",
+        repo().join("features").to_str().unwrap(),
+        "--snapshots",
+        dir.path().join("snapshots").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("no value would be refused before sending"),
+        "{out}"
+    );
 }

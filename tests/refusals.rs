@@ -10,6 +10,13 @@ fn feature(body: &str) -> String {
     format!("# language: da\nEgenskab: lokale afvisninger\n\n{body}")
 }
 
+/// A suite of one feature with `body`, run against the mock: the folder, exit code and output.
+fn run_feature(body: &str) -> (tempfile::TempDir, i32, String) {
+    let dir = suite(&feature(body), None);
+    let (code, out) = run_suite(dir.path(), &[]);
+    (dir, code, out)
+}
+
 /// The console line of the step that failed.
 fn failed_step(out: &str) -> &str {
     out.lines()
@@ -128,13 +135,9 @@ fn the_example_configs_placeholder_cpr_is_an_input_error_naming_the_config_key()
 
 #[test]
 fn a_scenario_that_asserts_the_refusal_still_passes() {
-    let dir = suite(
-        &feature(
-            "  Scenarie: forventet afvisning\n    Når jeg sender et journalnotat med KLE \"3230.04\"\n    Så kaldet blev afvist før afsendelse med beskeden \"KLE emne '3230.04' is not valid\"\n\n  Scenarie: ugyldigt CPR-nummer\n    Når jeg slår CPR-nummeret \"3213801234\" op i CPR\n    Så kaldet blev afvist før afsendelse med beskeden \"not a valid birth date\"\n",
-        ),
-        None,
+    let (dir, code, out) = run_feature(
+        "  Scenarie: forventet afvisning\n    Når jeg sender et journalnotat med KLE \"3230.04\"\n    Så kaldet blev afvist før afsendelse med beskeden \"KLE emne '3230.04' is not valid\"\n\n  Scenarie: ugyldigt CPR-nummer\n    Når jeg slår CPR-nummeret \"3213801234\" op i CPR\n    Så kaldet blev afvist før afsendelse med beskeden \"not a valid birth date\"\n",
     );
-    let (code, out) = run_suite(dir.path(), &[]);
     assert_eq!(code, 0, "{out}");
     let (code, out) = run_suite(dir.path(), &["--dry-run"]);
     assert_eq!(code, 0, "{out}");
@@ -144,13 +147,9 @@ fn a_scenario_that_asserts_the_refusal_still_passes() {
 fn an_expected_refusal_that_did_not_happen_is_not_blamed_on_the_target() {
     // The refusal is asserted, but our checks let the value through and the mock answered:
     // the scenario's expectation is wrong, not the target.
-    let dir = suite(
-        &feature(
-            "  Scenarie: forventer afvisning\n    Når jeg sender et journalnotat med KLE \"32.30.04\"\n    Så kaldet blev afvist før afsendelse med beskeden \"not valid\"\n",
-        ),
-        None,
+    let (_dir, code, out) = run_feature(
+        "  Scenarie: forventer afvisning\n    Når jeg sender et journalnotat med KLE \"32.30.04\"\n    Så kaldet blev afvist før afsendelse med beskeden \"not valid\"\n",
     );
-    let (code, out) = run_suite(dir.path(), &[]);
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains("expected the call to be refused before sending"),
@@ -160,13 +159,9 @@ fn an_expected_refusal_that_did_not_happen_is_not_blamed_on_the_target() {
 
 #[test]
 fn a_literal_invalid_cpr_without_the_assertion_fails_the_lookup() {
-    let dir = suite(
-        &feature(
-            "  Scenarie: ugyldigt nummer\n    Når jeg slår CPR-nummeret \"3213801234\" op i CPR\n    Så borgerens navn er \"Peter Testesen\"\n",
-        ),
-        None,
+    let (dir, code, out) = run_feature(
+        "  Scenarie: ugyldigt nummer\n    Når jeg slår CPR-nummeret \"3213801234\" op i CPR\n    Så borgerens navn er \"Peter Testesen\"\n",
     );
-    let (code, out) = run_suite(dir.path(), &[]);
     assert_eq!(code, 2, "{out}");
     assert!(
         failed_step(&out).starts_with("✘ Når jeg slår CPR-nummeret"),

@@ -758,3 +758,42 @@ fn color_wanted_respects_no_color() {
         None => std::env::remove_var("NO_COLOR"),
     }
 }
+
+/// 20 000 scenarios of one name (allowed: only snapshot names must differ) get unique
+/// ids and names in linear time; numbering each by trying 2, 3, ... from the start took
+/// quadratic time.
+#[test]
+fn many_scenarios_of_one_name_are_numbered_fast() {
+    let n = 20_000;
+    let scenarios = (0..n)
+        .map(|i| {
+            scenario(
+                "Samme navn",
+                i + 3,
+                &[],
+                vec![step("Så ", "svaret er en succes", i + 4, Status::Passed, 1)],
+            )
+        })
+        .collect();
+    let run = RunResult {
+        target: "mock".to_string(),
+        started_at: time::OffsetDateTime::UNIX_EPOCH,
+        duration: Duration::from_secs(1),
+        features: vec![FeatureResult {
+            name: "x".to_string(),
+            path: PathBuf::from("x.feature"),
+            line: 1,
+            tags: vec![],
+            scenarios,
+        }],
+    };
+    let started = std::time::Instant::now();
+    let mut json = Vec::new();
+    write_cucumber_json(&run, &mut json).unwrap();
+    let junit = junit_string(&run);
+    let took = started.elapsed();
+    let json = String::from_utf8(json).unwrap();
+    assert!(json.contains("\"x;samme-navn-20000\""), "the last id");
+    assert!(junit.contains("Samme navn (20000)"), "the last name");
+    assert!(took.as_secs_f64() < 5.0, "{took:?}");
+}

@@ -189,6 +189,58 @@ fn every_feature_in_the_repository_parses_as_gherkin_0_16_does() {
 }
 
 const SAMPLES: &[&str] = &[
+    "# language: da
+# En realistisk dansk suite: kommentarer i tabeller, tomme celler, \\| i celler,
+# docstrings med indrykning, Eksempel, tags på Eksempler, Baggrund i en regel.
+@SF1601 @Writes
+Egenskab: Digital Post til borgere
+  Som kommune vil jeg sende post.
+
+  Andet afsnit af beskrivelsen.
+
+  Baggrund:
+    Givet en aftale for \"SF1601\"
+      | felt   | værdi |
+      # en kommentar midt i tabellen
+      | kle    | 32.30.04 |
+
+      | navn   |       |
+
+  @læs
+  Eksempel: brev med indrykket docstring
+    Beskrivelse af eksemplet.
+    Når jeg sender
+      \"\"\"
+      <memo:Message>
+        <memo:MessageHeader>
+          <!-- a | b -->
+        </memo:MessageHeader>
+      </memo:Message>
+      \"\"\"
+    Så svaret er
+      | a \\| b | \\\\ | |
+
+  Abstrakt Scenario: opslag af <borger>
+    Når jeg slår \"<borger>\" op
+    Så svaret har <felter>
+
+    @Eksempler-Tag @writes
+    Eksempler: første
+      Rækkerne nedenfor.
+      | borger | felter |
+      # kommentar
+      | far    |        |
+      | mor    | 2      |
+
+  Rule: med egen baggrund
+    Baggrund:
+      Givet regelens aftale
+
+    @regel
+    Scenarie: i reglen
+      * en stjernetrin
+      Så alt er godt
+",
     "@a @b
 Feature: English sample
   Free text
@@ -258,5 +310,7 @@ Egenskab: Dansk prøve
 fn samples_in_both_languages_parse_as_gherkin_0_16_does() {
     for (i, s) in SAMPLES.iter().enumerate() {
         compare(&format!("sample {i}"), s);
+        // The same file as a Windows editor saves it.
+        compare(&format!("sample {i} (CRLF)"), &s.replace('\n', "\r\n"));
     }
 }

@@ -295,13 +295,20 @@ impl<'a> Parser<'a> {
         if self.tags.is_empty() {
             self.tags_at = pos;
         }
+        // Columns are counted as the line is walked, not from its start for each tag: a
+        // line of a million tags stays linear.
+        let mut col = col_of(raw, t);
+        let mut counted = t;
         for word in t.split_whitespace() {
             if word.starts_with('#') {
                 break; // the rest of the line is a comment
             }
+            let skipped = (word.as_ptr() as usize) - (counted.as_ptr() as usize);
+            col += counted[..skipped].chars().count();
+            counted = &counted[skipped..];
             let at = LineCol {
                 line: pos.line,
-                col: col_of(raw, word),
+                col,
             };
             let Some(rest) = word.strip_prefix('@') else {
                 return Err(err(

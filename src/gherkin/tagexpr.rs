@@ -38,16 +38,18 @@ impl fmt::Display for TagExprError {
 impl std::error::Error for TagExprError {}
 
 impl TagOperation {
-    /// Whether a scenario with `tags` (with or without '@') matches; tags compare
-    /// case-insensitively, as everywhere in sp-contract.
+    /// Whether a scenario with `tags` (with or without '@') matches; tags compare as
+    /// [`crate::selection::Tag`]s, as everywhere in sp-contract.
     pub fn matches<S: AsRef<str>>(&self, tags: &[S]) -> bool {
         match self {
             TagOperation::And(a, b) => a.matches(tags) && b.matches(tags),
             TagOperation::Or(a, b) => a.matches(tags) || b.matches(tags),
             TagOperation::Not(a) => !a.matches(tags),
-            TagOperation::Tag(t) => tags
-                .iter()
-                .any(|x| x.as_ref().trim_start_matches('@').eq_ignore_ascii_case(t)),
+            TagOperation::Tag(t) => {
+                let want = crate::selection::Tag::new(t);
+                tags.iter()
+                    .any(|x| crate::selection::Tag::new(x.as_ref()) == want)
+            }
         }
     }
 }
@@ -324,6 +326,15 @@ mod tests {
         assert!(op.matches(&["SF1520", "læs"]));
         assert!(!op.matches(&["@SF1520", "@Writes"]));
         assert!(!op.matches::<&str>(&[]));
+    }
+
+    /// `--tags` compares as the production guard does (selection::Tag, Unicode lower case):
+    /// a tag the guard sees as `@ændring` is the one `--tags @ÆNDRING` selects.
+    #[test]
+    fn matches_non_ascii_tags_as_the_guard_compares_them() {
+        let op: TagOperation = "@ÆNDRING".parse().unwrap();
+        assert!(op.matches(&["@ændring"]));
+        assert!(op.matches(&["Ændring"]));
     }
 
     #[test]

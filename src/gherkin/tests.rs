@@ -417,6 +417,11 @@ fn structural_errors() {
         fails(&format!("{h}  @t @\n")),
         "line 3, column 6: a tag needs a name after '@'"
     );
+    // Columns count characters, across tabs and letters of more than one byte.
+    assert_eq!(
+        fails(&format!("{h}  @æø\t@å  foo\n")),
+        "line 3, column 11: 'foo' on a tag line is not a tag: tags start with '@' and a comment after them with '#'"
+    );
     assert_eq!(
         fails(&format!("{h}Egenskab: y\n")),
         "line 3, column 1: a feature file holds one Egenskab; this is a second one (the first is on line 2)"
@@ -487,6 +492,21 @@ fn a_four_megabyte_feature_parses_fast() {
     let f = ok(&text);
     let took = t.elapsed();
     assert!(f.scenarios.len() > 1000);
+    assert!(took.as_secs_f64() < 5.0, "{took:?}");
+}
+
+/// Linear on one long line too: a tag line of 4 MB (hundreds of thousands of tags).
+#[test]
+fn a_four_megabyte_tag_line_parses_fast() {
+    let mut text = String::from("# language: da\n");
+    while text.len() < 4 << 20 {
+        text.push_str("@t ");
+    }
+    text.push_str("\nEgenskab: x\n  Scenarie: y\n    Givet z\n");
+    let t = std::time::Instant::now();
+    let f = ok(&text);
+    let took = t.elapsed();
+    assert!(f.tags.len() > 1_000_000);
     assert!(took.as_secs_f64() < 5.0, "{took:?}");
 }
 

@@ -10,7 +10,7 @@
 //! above the feature or scenario it belongs to (where Gherkin tags usually stand; tags the
 //! scenario inherits from its feature get the feature's).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use serde::Serialize;
@@ -42,7 +42,9 @@ struct Element<'a> {
     id: String,
     keyword: &'static str,
     name: &'a str,
-    description: &'static str,
+    /// The scenario's warnings (e.g. no Så-step): the format has no field for them, and
+    /// the description is what report plugins show under the name.
+    description: String,
     line: usize,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -78,7 +80,7 @@ fn mask_strings(v: &mut serde_json::Value) {
 
 /// Writes the run as Cucumber JSON.
 pub fn write_cucumber_json(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut ids = HashSet::new();
+    let mut ids = Ids::default();
     let features: Vec<Feature<'_>> = run.features.iter().map(|f| feature(f, &mut ids)).collect();
     // Every string is masked, not the finished text: a duration in nanoseconds can look
     // like a CPR number, and masking it would break the JSON.
@@ -89,7 +91,7 @@ pub fn write_cucumber_json(run: &RunResult, out: &mut dyn Write) -> std::io::Res
     out.flush()
 }
 
-fn feature<'a>(f: &'a FeatureResult, ids: &mut HashSet<String>) -> Feature<'a> {
+fn feature<'a>(f: &'a FeatureResult, ids: &mut Ids) -> Feature<'a> {
     let base = non_empty(slug(&f.name, '-'), || {
         non_empty(slug(&path_str(&f.path), '-'), || "feature".to_string())
     });
@@ -122,7 +124,7 @@ fn element<'a>(
     f: &'a FeatureResult,
     s: &'a ScenarioResult,
     feature_id: &str,
-    ids: &mut HashSet<String>,
+    ids: &mut Ids,
 ) -> Element<'a> {
     let base = format!(
         "{feature_id};{}",
@@ -134,7 +136,12 @@ fn element<'a>(
         id: unique(ids, base),
         keyword: "Scenarie",
         name: &s.name,
-        description: "",
+        description: s
+            .warnings
+            .iter()
+            .map(|w| format!("Warning: {w}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         line: s.line,
         kind: "scenario",
         tags: s
@@ -188,12 +195,24 @@ fn non_empty(s: String, otherwise: impl FnOnce() -> String) -> String {
     }
 }
 
-fn unique(ids: &mut HashSet<String>, base: String) -> String {
-    if ids.insert(base.clone()) {
+/// Ids in use, and per base the next number to try: numbering stays linear when many
+/// scenarios share a name.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+fn unique(ids: &mut Ids, base: String) -> String {
+    if ids.used.insert(base.clone()) {
         return base;
     }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| ids.insert(id.clone()))
-        .expect("an unused id exists")
+    let n = ids.next.entry(base.clone()).or_insert(2);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.used.insert(id.clone()) {
+            return id;
+        }
+    }
 }

@@ -36,7 +36,7 @@
 //!   `æøå`, is written as UTF-8.
 
 use crate::xml::{Element, Node};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -49,7 +49,7 @@ use super::{
 /// Writes the run as JUnit XML.
 pub fn write_junit(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
     let timestamp = junit_timestamp(run.started_at);
-    let mut used = HashSet::new();
+    let mut used = Names::default();
     let mut suites = String::new();
     let mut totals = Counts::default();
 
@@ -99,7 +99,7 @@ fn feature_suite(
     run: &RunResult,
     feature: &FeatureResult,
     timestamp: &str,
-    used: &mut HashSet<(String, String)>,
+    used: &mut Names,
 ) -> (String, Counts) {
     let classname = classname(&feature.path);
     let mut counts = Counts::default();
@@ -271,16 +271,32 @@ pub(crate) fn classname(path: &Path) -> String {
     }
 }
 
+/// The (classname, name) pairs in use, and per pair the next number to try: numbering
+/// stays linear when many scenarios share a name.
+#[derive(Default)]
+struct Names {
+    used: HashSet<(String, String)>,
+    next: HashMap<(String, String), usize>,
+}
+
 /// Returns `name`, or `name (2)`, `name (3)`... whichever is not yet used with `classname`,
 /// and records it.
-fn unique_name(used: &mut HashSet<(String, String)>, classname: &str, name: &str) -> String {
-    let mut candidate = name.to_string();
-    let mut n = 1;
-    while !used.insert((classname.to_string(), candidate.clone())) {
-        n += 1;
-        candidate = format!("{name} ({n})");
+fn unique_name(names: &mut Names, classname: &str, name: &str) -> String {
+    let key = (classname.to_string(), name.to_string());
+    if names.used.insert(key.clone()) {
+        return name.to_string();
     }
-    candidate
+    let n = names.next.entry(key).or_insert(2);
+    loop {
+        let candidate = format!("{name} ({n})");
+        *n += 1;
+        if names
+            .used
+            .insert((classname.to_string(), candidate.clone()))
+        {
+            return candidate;
+        }
+    }
 }
 
 /// The text as it will read back from the XML: ANSI codes and illegal characters removed.
@@ -397,7 +413,7 @@ pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(
         }
     }
 
-    let mut used = HashSet::new();
+    let mut used = Names::default();
     let mut totals = Counts::default();
     for suite in &mut suites {
         let mut counts = Counts::default();
@@ -512,7 +528,7 @@ mod tests {
 
     #[test]
     fn unique_names_get_a_number() {
-        let mut used = HashSet::new();
+        let mut used = Names::default();
         assert_eq!(unique_name(&mut used, "c", "n"), "n");
         assert_eq!(unique_name(&mut used, "c", "n"), "n (2)");
         assert_eq!(unique_name(&mut used, "d", "n"), "n");

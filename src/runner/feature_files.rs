@@ -7,10 +7,11 @@
 //!   (by its real path): a link loop ends, and a file reachable by two paths runs once,
 //!   under the first path in sorted order.
 //! * A file's name (`rel`) is its path below the **features root**: the nearest folder named
-//!   `features` at or above the folder given with `--features` (after resolving links), or
-//!   that folder itself when none is named `features`. So `--features features/cpr` names
-//!   `features/cpr/opslag.feature` `cpr/opslag.feature`, exactly as `--features features`
-//!   does, and snapshot names (built from `rel`) do not depend on the folder given.
+//!   `features` at or above the folder given with `--features` (as written, else after
+//!   resolving links), or that folder itself when none is named `features`. So
+//!   `--features features/cpr` names `features/cpr/opslag.feature` `cpr/opslag.feature`,
+//!   exactly as `--features features` does, and snapshot names (built from `rel`) do not
+//!   depend on the folder given.
 
 use super::features::FeatureError;
 use std::collections::HashSet;
@@ -62,18 +63,23 @@ pub fn feature_files(dir: &Path) -> Result<Vec<FeatureFile>, FeatureError> {
     Ok(files)
 }
 
-/// `cpr/` when `dir` is `…/features/cpr`; empty when `dir` is the features root.
+/// `cpr/` when `dir` is `…/features/cpr`; empty when `dir` is the features root. The path
+/// as given is asked first (a `features` folder may be a link to a folder of another
+/// name), then the path with links resolved.
 fn root_prefix(dir: &Path) -> String {
-    let Ok(real) = dir.canonicalize() else {
-        return String::new();
-    };
-    for root in real.ancestors() {
-        if root.file_name().is_some_and(|n| n == "features") {
-            let below = real.strip_prefix(root).unwrap_or(Path::new(""));
-            return below
-                .components()
-                .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
-                .collect();
+    let given = std::path::absolute(dir)
+        .ok()
+        .filter(|p| !p.components().any(|c| c == std::path::Component::ParentDir));
+    for path in given.into_iter().chain(dir.canonicalize().ok()) {
+        for root in path.ancestors() {
+            if root.file_name().is_some_and(|n| n == "features") {
+                let below = path.strip_prefix(root).unwrap_or(Path::new(""));
+                return below
+                    .components()
+                    .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                    .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+                    .collect();
+            }
         }
     }
     String::new()
@@ -179,6 +185,20 @@ mod tests {
             feature_files(&d.path().join("suite")).unwrap()[0].rel,
             "x/y.feature"
         );
+    }
+
+    /// A `features` folder that is a link (to a shared checkout, say) still roots the
+    /// names: `--features features/cpr` names a file as `--features features` does.
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_features_folder_still_roots_the_names() {
+        let d = tempfile::tempdir().unwrap();
+        touch(&d.path().join("suite/cpr/opslag.feature"));
+        std::os::unix::fs::symlink(d.path().join("suite"), d.path().join("features")).unwrap();
+        let whole = feature_files(&d.path().join("features")).unwrap();
+        assert_eq!(whole[0].rel, "cpr/opslag.feature");
+        let sub = feature_files(&d.path().join("features/cpr")).unwrap();
+        assert_eq!(sub[0].rel, "cpr/opslag.feature");
     }
 
     #[cfg(unix)]

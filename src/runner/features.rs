@@ -6,6 +6,7 @@ use crate::gherkin::tagexpr::TagOperation;
 use crate::gherkin::{Feature, StepType};
 use crate::selection::Tag;
 use regex::Regex;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -214,25 +215,13 @@ impl Filter {
 
     /// Whether a scenario with this name and these tags is selected.
     pub fn accepts_parts(&self, name: &str, tags: &[String]) -> bool {
-        let tags_ok = self.tags.as_ref().is_none_or(|op| eval(op, tags));
+        let tags_ok = self.tags.as_ref().is_none_or(|op| op.matches(tags));
         let name_ok = self.name.as_ref().is_none_or(|re| re.is_match(name));
         tags_ok && name_ok
     }
 
     pub fn accepts(&self, s: &PlannedScenario) -> bool {
         self.accepts_parts(&s.name, &s.tags)
-    }
-}
-
-fn eval(op: &TagOperation, tags: &[String]) -> bool {
-    match op {
-        TagOperation::And(a, b) => eval(a, tags) && eval(b, tags),
-        TagOperation::Or(a, b) => eval(a, tags) || eval(b, tags),
-        TagOperation::Not(a) => !eval(a, tags),
-        TagOperation::Tag(t) => {
-            let want = Tag::new(t);
-            tags.iter().any(|x| Tag::new(x) == want)
-        }
     }
 }
 
@@ -268,6 +257,7 @@ pub fn plan(
     filter: &Filter,
 ) -> Result<Vec<PlannedScenario>, FeatureError> {
     let mut all = Vec::new();
+    let mut budget = Budget { used: 0 };
     for (fi, lf) in features.iter().enumerate() {
         let f = &lf.feature;
         let fbg = f
@@ -306,6 +296,7 @@ pub fn plan(
                     warnings: Vec::new(),
                 };
                 if sc.examples.is_empty() {
+                    budget.take(planned_size(&base), &lf.file.path, sc.position.line)?;
                     all.push(base);
                     continue;
                 }
@@ -315,35 +306,40 @@ pub fn plan(
                     let Some((header, rows)) = table.rows.split_first() else {
                         continue;
                     };
+                    let mut values = HashMap::new();
+                    for (h, i) in header.iter().zip(0..) {
+                        // The first of two columns with one name wins, as in Cucumber.
+                        values.entry(h.as_str()).or_insert(i);
+                    }
                     for (ri, row) in rows.iter().enumerate() {
+                        let line = table.row_lines[ri + 1];
+                        let too_big = || budget.exceeded(&lf.file.path, line);
                         let mut s = base.clone();
                         s.tags.extend(with_at(&ex.tags));
                         // The row's own line (blank lines and comments may sit between rows).
-                        s.line = table.row_lines[ri + 1];
-                        let subst = |text: &str| {
-                            let mut t = text.to_string();
-                            for (h, v) in header.iter().zip(row) {
-                                t = t.replace(&format!("<{h}>"), v);
-                            }
-                            t
-                        };
+                        s.line = line;
+                        let room = budget.room();
+                        let subst = |text: &str| substitute(text, &values, row, room);
                         // Unique names per row: the placeholders make them so, or else
                         // the row's values are appended.
-                        let named = subst(&sc.name);
+                        let named = subst(&sc.name).ok_or_else(too_big)?;
                         s.name = if named != sc.name {
                             named
                         } else {
                             format!("{} ({})", sc.name, row.join(", "))
                         };
                         for st in s.steps.iter_mut().skip(bg.len()) {
-                            st.text = subst(&st.text);
-                            st.docstring = st.docstring.as_deref().map(&subst);
+                            st.text = subst(&st.text).ok_or_else(too_big)?;
+                            if let Some(d) = &st.docstring {
+                                st.docstring = Some(subst(d).ok_or_else(too_big)?);
+                            }
                             if let Some(t) = &mut st.table {
                                 for cell in t.iter_mut().flatten() {
-                                    *cell = subst(cell);
+                                    *cell = subst(cell).ok_or_else(too_big)?;
                                 }
                             }
                         }
+                        budget.take(planned_size(&s), &lf.file.path, line)?;
                         all.push(s);
                     }
                 }
@@ -355,8 +351,21 @@ pub fn plan(
         .iter()
         .map(|s| filter.accepts_parts(&s.name, &s.tags))
         .collect();
+    // Names that differ only in their CPR numbers (an outline over citizens born on one
+    // day) are one name once masked: number the later ones, so they stay apart in reports
+    // and snapshot names without the numbers showing.
+    let mut masked_names: HashMap<(usize, String), HashMap<String, usize>> = HashMap::new();
     for s in &mut all {
+        let raw = s.name.clone();
         mask(s);
+        let variants = masked_names
+            .entry((s.feature_index, s.name.clone()))
+            .or_default();
+        let next = variants.len() + 1;
+        let nth = *variants.entry(raw).or_insert(next);
+        if nth > 1 {
+            s.name = format!("{} ({nth})", s.name);
+        }
         if !s.steps.iter().any(|st| st.ty == StepType::Then) {
             s.warnings.push(
                 "the scenario has no Så-step, so it checks nothing about the answer; add a Så-step that states what must hold".to_string(),
@@ -373,6 +382,99 @@ pub fn plan(
         .zip(selected)
         .filter_map(|(s, keep)| keep.then_some(s))
         .collect())
+}
+
+/// How much text (names, tags, steps) a suite may expand to. A Baggrund is repeated for
+/// every scenario and an outline for every row, so a 4 MB feature file could otherwise
+/// plan gigabytes (a 1 MB Baggrund under 1000 scenarios, a row value pasted into a
+/// docstring of 100 000 placeholders).
+pub const PLAN_LIMIT: usize = 256 << 20;
+
+struct Budget {
+    used: usize,
+}
+
+impl Budget {
+    fn room(&self) -> usize {
+        PLAN_LIMIT.saturating_sub(self.used)
+    }
+
+    fn take(&mut self, n: usize, path: &Path, line: usize) -> Result<(), FeatureError> {
+        if n > self.room() {
+            return Err(self.exceeded(path, line));
+        }
+        self.used += n;
+        Ok(())
+    }
+
+    fn exceeded(&self, path: &Path, line: usize) -> FeatureError {
+        FeatureError::Invalid(vec![format!(
+            "{}:{line}: the suite expands to more than {} MB of scenario text here (a Baggrund is repeated for every scenario, an outline for every row of its Eksempler, with each <placeholder> filled in); make the Baggrund, the docstrings or the Eksempler smaller",
+            path.display(),
+            PLAN_LIMIT >> 20
+        )])
+    }
+}
+
+/// The bytes a planned scenario holds (near enough: what grows with the suite).
+fn planned_size(s: &PlannedScenario) -> usize {
+    let steps: usize = s
+        .steps
+        .iter()
+        .map(|st| {
+            st.text.len()
+                + st.docstring.as_ref().map_or(0, String::len)
+                + st.table
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(String::len)
+                    .sum::<usize>()
+        })
+        .sum();
+    s.name.len() + s.tags.iter().map(String::len).sum::<usize>() + steps
+}
+
+/// `text` with each `<name>` of the outline's header replaced by the row's value, in one
+/// pass (linear in the text, whatever the number of columns); `None` when the result would
+/// be longer than `room`. Unlike Cucumber's column-by-column replacement, a value that
+/// itself reads `<other column>` stays as written.
+fn substitute(
+    text: &str,
+    columns: &HashMap<&str, usize>,
+    row: &[String],
+    room: usize,
+) -> Option<String> {
+    let mut out = String::with_capacity(text.len().min(room));
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        // The name ends at the next '>'; a '<' before it starts the placeholder anew.
+        match after.find(['<', '>']) {
+            Some(j) if after.as_bytes()[j] == b'>' => {
+                let name = &after[..j];
+                match columns.get(name).and_then(|&c| row.get(c)) {
+                    Some(v) => out.push_str(v),
+                    None => out.push_str(&rest[i..i + j + 2]),
+                }
+                rest = &after[j + 1..];
+            }
+            Some(j) => {
+                out.push_str(&rest[i..i + 1 + j]);
+                rest = &after[j..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+        if out.len() > room {
+            return None;
+        }
+    }
+    out.push_str(rest);
+    (out.len() <= room).then_some(out)
 }
 
 /// CPR numbers out of the names, paths and tags of the run model.
@@ -444,6 +546,72 @@ Egenskab: Opslag
         let f = Filter::new(None, Some("^To")).unwrap();
         assert_eq!(plan(&lf, &f).unwrap().len(), 2);
         assert!(Filter::new(Some("@a and and"), None).is_err());
+    }
+
+    /// A 4 MB feature cannot plan gigabytes: a big Baggrund under many scenarios, or a row
+    /// value pasted into many placeholders, is refused with the line (and fast).
+    #[test]
+    fn expansion_of_backgrounds_and_outlines_is_bounded() {
+        let started = std::time::Instant::now();
+        let doc = "x".repeat(1 << 20);
+        let mut text =
+            format!("# language: da\nEgenskab: x\n  Baggrund:\n    Givet a\n      \"\"\"\n      {doc}\n      \"\"\"\n");
+        for i in 0..300 {
+            text.push_str(&format!("  Scenarie: s{i}\n    Så b\n"));
+        }
+        let e = plan(&loaded("big.feature", &text), &Filter::default())
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            e.contains("big.feature:") && e.contains("more than 256 MB"),
+            "{e}"
+        );
+
+        let placeholders = "<a>".repeat(100_000);
+        let value = "v".repeat(10_000);
+        let text = format!("# language: da\nEgenskab: x\n  Abstrakt Scenario: o\n    Givet a\n      \"\"\"\n      {placeholders}\n      \"\"\"\n    Eksempler:\n      | a |\n      | {value} |\n");
+        let e = plan(&loaded("row.feature", &text), &Filter::default())
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            e.contains("row.feature:10:") && e.contains("more than 256 MB"),
+            "{e}"
+        );
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let cols: std::collections::HashMap<&str, usize> = [("a", 0), ("b", 1)].into();
+        let row = vec!["1".to_string(), "<a>".to_string()];
+        let s = |t: &str| substitute(t, &cols, &row, 1000).unwrap();
+        assert_eq!(s("<a> and <b>"), "1 and <a>");
+        assert_eq!(s("<<a>> <c> a<b <a"), "<1> <c> a<b <a");
+        assert_eq!(s("æ<a>ø"), "æ1ø");
+        assert_eq!(substitute("<a><a>", &cols, &row, 1), None);
+    }
+
+    /// An outline over two citizens born on the same day: masked, both rows would be
+    /// "Opslag af 010180-xxxx" and share a snapshot; they are numbered instead of refused.
+    #[test]
+    fn rows_that_differ_only_in_a_cpr_number_stay_apart_once_masked() {
+        let text = "# language: da\nEgenskab: x\n  Abstrakt Scenario: Opslag af <cpr>\n    Når jeg slår CPR-nummeret \"<cpr>\" op i CPR\n    Så svaret matcher det godkendte snapshot\n    Eksempler:\n      | cpr |\n      | 0101801234 |\n      | 0101805678 |\n      | 0101801234 |\n";
+        let all = plan(&loaded("x.feature", text), &Filter::default());
+        let e = all
+            .expect_err("the third row repeats the first")
+            .to_string();
+        assert!(e.contains("share the snapshot"), "{e}");
+        let text = text.replace("      | 0101801234 |\n", "");
+        let text = format!("{text}      | 0101801234 |\n");
+        let names: Vec<String> = plan(&loaded("x.feature", &text), &Filter::default())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["Opslag af 010180-xxxx", "Opslag af 010180-xxxx (2)"]
+        );
     }
 
     #[test]

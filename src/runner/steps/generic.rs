@@ -302,13 +302,14 @@ fn refused_locally(w: &mut World, a: Args) -> StepFuture<'_> {
 
 const SNAPSHOT_STEP: &str = r#"svaret matcher det godkendte snapshot(?: "([^"]+)")?"#;
 
-/// The label of a scenario's `taken`-th snapshot (1-based): the one the step names, else
-/// none for the first and its number for later ones.
+/// The label of a scenario's `taken`-th snapshot (1-based): the one the step names (CPR
+/// numbers masked: it becomes part of a file name), else none for the first and its
+/// number for later ones.
 fn snapshot_label(taken: usize, given: &str) -> Option<String> {
     match given {
         "" if taken == 1 => None,
         "" => Some(taken.to_string()),
-        l => Some(l.to_string()),
+        l => Some(crate::redact::mask_cpr(l)),
     }
 }
 

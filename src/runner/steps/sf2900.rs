@@ -575,47 +575,41 @@ fn check_system(cx: &CheckCtx<'_>, name: &str) -> Result<String, Finding> {
     }
 }
 
+/// What the sending step's own checks would refuse, as a precheck finding.
+fn refusal<T, E: ToString>(built: Result<T, E>) -> Result<(), Finding> {
+    built
+        .map(|_| ())
+        .map_err(|e| Finding::Refusal(e.to_string()))
+}
+
 fn precheck_note(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
     let note = note_text(a, 64)?;
-    build_note(
-        a,
-        &note,
-        &check_authority_cvr(cx),
-        &cx.target.user_system_uuid,
-    )
-    .map(|_| ())
-    .map_err(Finding::Refusal)
+    let user_system = &cx.target.user_system_uuid;
+    refusal(build_note(a, &note, &check_authority_cvr(cx), user_system))
 }
 
 fn precheck_form(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
-    build_form(a, &check_authority_cvr(cx))
-        .map(|_| ())
-        .map_err(Finding::Refusal)
+    refusal(build_form(a, &check_authority_cvr(cx)))
 }
 
 fn precheck_direct(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
     let system = check_system(cx, a.get(1))?;
-    build_direct(
+    let user_system = &cx.target.user_system_uuid;
+    refusal(build_direct(
         a,
         &system,
         &check_authority_cvr(cx),
-        &cx.target.user_system_uuid,
-    )
-    .map(|_| ())
-    .map_err(Finding::Refusal)
+        user_system,
+    ))
 }
 
 fn precheck_lookup(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
-    lookup_args(a, &check_authority_cvr(cx))
-        .map(|_| ())
-        .map_err(Finding::Refusal)
+    refusal(lookup_args(a, &check_authority_cvr(cx)))
 }
 
 fn precheck_validate(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
     check_system(cx, a.get(0))?;
-    svc::check_cvr(a.get(1))
-        .map(|_| ())
-        .map_err(|e| Finding::Refusal(e.to_string()))
+    refusal(svc::check_cvr(a.get(1)))
 }
 
 fn send_form(w: &mut World, a: Args) -> StepFuture<'_> {
