@@ -373,10 +373,14 @@ pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(
 
     for input in inputs {
         let path = input.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| ReportError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        // Bounded: a FIFO or a runaway file among the inputs is refused, not waited on.
+        let bytes =
+            crate::fsio::read(path, crate::fsio::limit::REPORT, "a JUnit report").map_err(|e| {
+                ReportError::Read {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(e.to_string()),
+                }
+            })?;
         let malformed = |reason: String| ReportError::Malformed {
             path: path.to_path_buf(),
             reason,

@@ -45,8 +45,7 @@ pub fn feature_files(dir: &Path) -> Result<Vec<FeatureFile>, FeatureError> {
     let mut walk = Walk::default();
     walk.dir(dir, &root_prefix(dir), 0)?;
     // Linked folders after the real tree, so a file inside the tree keeps its real path.
-    while !walk.linked.is_empty() {
-        let (path, rel, depth) = walk.linked.remove(0);
+    while let Some((path, rel, depth)) = walk.linked.pop_front() {
         walk.dir(&path, &rel, depth)?;
     }
     // The same file twice (a linked file, or a file below a linked folder that was walked
@@ -96,7 +95,7 @@ struct Found {
 struct Walk {
     seen_dirs: HashSet<PathBuf>,
     /// Linked folders still to walk: (path, rel prefix, depth).
-    linked: Vec<(PathBuf, String, usize)>,
+    linked: std::collections::VecDeque<(PathBuf, String, usize)>,
     found: Vec<Found>,
     /// Inside a linked folder.
     in_link: bool,
@@ -136,7 +135,7 @@ impl Walk {
             if p.is_dir() {
                 let rel = format!("{rel}{name}/");
                 if is_link {
-                    self.linked.push((p, rel, depth + 1));
+                    self.linked.push_back((p, rel, depth + 1));
                 } else {
                     let outer = std::mem::replace(&mut self.in_link, in_link);
                     self.dir(&p, &rel, depth + 1)?;
