@@ -62,17 +62,19 @@ pub fn read(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, Read
         path: path.to_path_buf(),
         source,
     };
-    // Look before opening: opening a FIFO for reading blocks until a writer appears.
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
+    // Look before opening (a clear message for the common case), then check what was
+    // actually opened: the path may have been swapped in between. O_NONBLOCK keeps the open
+    // itself from waiting for a FIFO's writer; regular files ignore it.
+    let looked = std::fs::metadata(path).map_err(io)?;
+    if !looked.is_file() {
         return Err(ReadError::NotAFile {
             path: path.to_path_buf(),
         });
     }
+    let (file, meta) = open_regular(path)?;
     if meta.len() > limit {
         return Err(too_large(path, limit, what));
     }
-    let file = std::fs::File::open(path).map_err(io)?;
     let mut buf = Vec::with_capacity(meta.len() as usize);
     // The file may grow between metadata and read: read one byte past the cap to tell.
     file.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
@@ -99,6 +101,36 @@ pub fn read_text(path: &Path, limit: u64, what: &'static str) -> Result<String, 
             ),
         ),
     })
+}
+
+/// Open `path` without waiting and make sure what was opened is a regular file.
+fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = open_nonblocking(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok((file, meta))
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 fn too_large(path: &Path, limit: u64, what: &'static str) -> ReadError {
@@ -164,6 +196,9 @@ mod tests {
         // SAFETY: mkfifo with a valid NUL-terminated path and a mode; no memory is shared.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         assert!(matches!(read(&p, 10, "x"), Err(ReadError::NotAFile { .. })));
+        // A path swapped for a FIFO after the first look: the open does not wait, and what
+        // was opened is checked again.
+        assert!(matches!(open_regular(&p), Err(ReadError::NotAFile { .. })));
     }
 
     #[test]
