@@ -984,7 +984,12 @@ fn legacy_des_pem_key_in_fresh_process() {
     assert!(status.success());
     assert!(contains(&fs::read(&key).unwrap(), b"DEK-Info: DES-CBC,"));
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "legacy_child_process", "--ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "legacy_child_process",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("SP_CONTRACT_PKI_CHILD_CERT", &pki.client_pem)
         .env("SP_CONTRACT_PKI_CHILD_KEY", &key)
         .output()
