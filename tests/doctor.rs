@@ -572,6 +572,8 @@ fn production_targets_get_read_calls_only() {
         missing.is_empty(),
         "reads that did not reach the target: {missing:?}"
     );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("only makes read calls"), "{out}");
 }
 
 /// `METHOD path operation` of one request the target saw.
