@@ -5,6 +5,9 @@
 #[path = "support/run.rs"]
 mod run_support;
 
+#[path = "support/echo_proxy.rs"]
+mod echo_proxy;
+
 use run_support::*;
 use sp_contract::doctor::{certificate_findings, classify_fault, Access, Level, Stage};
 use sp_contract::pki::{CertInfo, IdentitySource};
@@ -526,17 +529,82 @@ fn missing_certificate_or_password_is_a_usage_error_without_secrets() {
     );
 }
 
+/// What the target received, not what the doctor says: every request the doctor sent to a
+/// production target, as `path operation` (the first element in the SOAP Body, or the request
+/// line for what is not SOAP), must be one of the read calls below; a write (e.g. an SF1601
+/// send or an SF2900 Fordel) fails the test.
 #[test]
 fn production_targets_get_read_calls_only() {
-    let (code, out) = doctor_against_mock(
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let proxy = echo_proxy::start(&pki(), mock.addr, std::sync::Arc::new(|_, _, _, _| None));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &proxy.url,
         Remote {
             extra: "production = true",
             ..Default::default()
         },
-        &[],
+    );
+    let (code, out) = doctor(&cfg, &[]);
+    let calls: std::collections::BTreeSet<String> =
+        proxy.log.lock().unwrap().iter().map(call).collect();
+    // The probe, the token exchange, and one read per service (SF1470 has none).
+    let reads = [
+        "HEAD /",
+        "POST /runtime/api/rest/wstrust/v1/issue",
+        "POST /service/AccessTokenService_1/token",
+        "POST /service/CPR/PersonBaseDataExtended/4 PersonLookupRequest",
+        "GET /service/PostForespoerg_1/digitalpost",
+        "POST /service/Print/Print/2 PrintSpoergTilmeldingRequest",
+        "POST /service/SP/Distribution/3 FordelingsmodtagerListRequest",
+    ];
+    let unexpected: Vec<&String> = calls
+        .iter()
+        .filter(|c| !reads.contains(&c.as_str()))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "not read calls: {unexpected:?}\nall: {calls:?}"
+    );
+    let missing: Vec<&&str> = reads.iter().filter(|r| !calls.contains(**r)).collect();
+    assert!(
+        missing.is_empty(),
+        "reads that did not reach the target: {missing:?}"
     );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("only makes read calls"), "{out}");
+}
+
+/// `METHOD path operation` of one request the target saw.
+fn call(x: &echo_proxy::Exchange) -> String {
+    let mut line = x.head.split_whitespace();
+    let method = line.next().unwrap_or("").to_string();
+    let path = line
+        .next()
+        .unwrap_or("")
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let body = String::from_utf8_lossy(&x.body);
+    // The first element after the SOAP Body's start tag, without its prefix.
+    let op = body
+        .find(":Body")
+        .or_else(|| body.find("<Body"))
+        .and_then(|i| body[i..].find('>').map(|j| &body[i + j + 1..]))
+        .and_then(|rest| rest.find('<').map(|k| &rest[k + 1..]))
+        .map(|el| {
+            let name: String = el
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                .collect();
+            name.rsplit(':').next().unwrap_or("").to_string()
+        });
+    match op {
+        Some(op) => format!("{method} {path} {op}"),
+        None => format!("{method} {path}"),
+    }
 }
 
 fn fault(code: &str, text: &str) -> Fault {

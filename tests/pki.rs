@@ -67,11 +67,26 @@ fn pem_source(cert: &Path, key: Option<&Path>, pw: Option<&str>) -> IdentitySour
     }
 }
 
-fn openssl_cli() -> bool {
-    Command::new("openssl")
+/// The tests that compare with, or build inputs by, the `openssl` CLI need it; without it they
+/// fail loudly rather than pass having checked less.
+fn require_openssl_cli() {
+    let ok = Command::new("openssl")
         .arg("version")
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "this test needs the `openssl` command: run `scripts/install-deps --test` \
+         (Debian package openssl)"
+    );
+}
+
+/// The value of a variable the parent test sets for its child process. A child half run on its
+/// own (`--ignored` without the parent) fails instead of passing having done nothing.
+fn child_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: this is the child half of another test, which runs it")
+    })
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -301,10 +316,7 @@ fn fingerprint_matches_openssl_cli() {
     assert!(groups.iter().all(|g| g.len() == 2
         && g.chars()
             .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))));
-    if !openssl_cli() {
-        eprintln!("openssl CLI not found; compared with the computed digest only");
-        return;
-    }
+    require_openssl_cli();
     let out = Command::new("openssl")
         .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
         .arg(&pki.client_pem)
@@ -408,19 +420,19 @@ fn concurrent_ensure_yields_one_pki() {
     );
 }
 
-/// Child half of `concurrent_ensure_across_processes`: does nothing unless
-/// the parent set the variable.
+/// Child half of `concurrent_ensure_across_processes`, which runs it with `--ignored`; ignored
+/// in a normal run so that it is not counted as a test that passed.
 #[test]
+#[ignore = "child half of concurrent_ensure_across_processes"]
 fn ensure_child_process() {
-    if let Ok(dir) = std::env::var("SP_CONTRACT_PKI_CHILD_DIR") {
-        let pki = pki::ensure(Path::new(&dir)).unwrap();
-        let ca = read_cert(&pki.ca_pem);
-        assert_eq!(
-            verify(&ca, &read_cert(&pki.client_pem)),
-            X509VerifyResult::OK
-        );
-        println!("CA-FP={}", pki::fingerprint_sha256(&ca.to_der().unwrap()));
-    }
+    let dir = child_env("SP_CONTRACT_PKI_CHILD_DIR");
+    let pki = pki::ensure(Path::new(&dir)).unwrap();
+    let ca = read_cert(&pki.ca_pem);
+    assert_eq!(
+        verify(&ca, &read_cert(&pki.client_pem)),
+        X509VerifyResult::OK
+    );
+    println!("CA-FP={}", pki::fingerprint_sha256(&ca.to_der().unwrap()));
 }
 
 #[test]
@@ -433,6 +445,7 @@ fn concurrent_ensure_across_processes() {
                 .args([
                     "--exact",
                     "ensure_child_process",
+                    "--ignored",
                     "--nocapture",
                     "--test-threads=1",
                 ])
@@ -511,43 +524,24 @@ fn wrong_p12_password_is_named_and_not_leaked() {
 }
 
 /// A legacy export (RC2-40 certificates, 3DES key, SHA-1 MAC), the way
-/// Windows and OpenSSL 1.x made them. Made with the CLI when there is one, so
-/// that this process has not loaded the legacy provider by itself.
+/// Windows and OpenSSL 1.x made them. Made with the CLI, so that this process
+/// has not loaded the legacy provider by itself (the tool must do that).
 fn make_legacy_p12(pki: &TestPki, out: &Path, pw: &str) {
-    if openssl_cli() {
-        let status = Command::new("openssl")
-            .args(["pkcs12", "-export", "-legacy", "-in"])
-            .arg(&pki.client_pem)
-            .arg("-inkey")
-            .arg(&pki.client_key_pem)
-            .arg("-certfile")
-            .arg(&pki.ca_pem)
-            .arg("-out")
-            .arg(out)
-            .arg("-passout")
-            .arg(format!("pass:{pw}"))
-            .status()
-            .unwrap();
-        assert!(status.success());
-    } else {
-        eprintln!("openssl CLI not found; building the legacy file in-process");
-        let _legacy = openssl::provider::Provider::try_load(None, "legacy", true).unwrap();
-        let mut ca = Stack::new().unwrap();
-        ca.push(read_cert(&pki.ca_pem)).unwrap();
-        let der = Pkcs12::builder()
-            .name("legacy")
-            .pkey(&read_key(&pki.client_key_pem))
-            .cert(&read_cert(&pki.client_pem))
-            .ca(ca)
-            .key_algorithm(Nid::PBE_WITHSHA1AND3_KEY_TRIPLEDES_CBC)
-            .cert_algorithm(Nid::PBE_WITHSHA1AND40BITRC2_CBC)
-            .mac_md(MessageDigest::sha1())
-            .build2(pw)
-            .unwrap()
-            .to_der()
-            .unwrap();
-        fs::write(out, der).unwrap();
-    }
+    require_openssl_cli();
+    let status = Command::new("openssl")
+        .args(["pkcs12", "-export", "-legacy", "-in"])
+        .arg(&pki.client_pem)
+        .arg("-inkey")
+        .arg(&pki.client_key_pem)
+        .arg("-certfile")
+        .arg(&pki.ca_pem)
+        .arg("-out")
+        .arg(out)
+        .arg("-passout")
+        .arg(format!("pass:{pw}"))
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
 
 #[test]
@@ -936,16 +930,13 @@ fn mutual_tls_accepts_registered_and_refuses_foreign_and_expired() {
     assert!(err.contains("expired"), "{err}");
 }
 
-/// Child half of `legacy_des_pem_key_in_fresh_process`: a process in which
-/// nothing has loaded OpenSSL's legacy provider yet.
+/// Child half of `legacy_des_pem_key_in_fresh_process` (which runs it with `--ignored`): a
+/// process in which nothing has loaded OpenSSL's legacy provider yet.
 #[test]
+#[ignore = "child half of legacy_des_pem_key_in_fresh_process"]
 fn legacy_child_process() {
-    let (Ok(cert), Ok(key)) = (
-        std::env::var("SP_CONTRACT_PKI_CHILD_CERT"),
-        std::env::var("SP_CONTRACT_PKI_CHILD_KEY"),
-    ) else {
-        return;
-    };
+    let cert = child_env("SP_CONTRACT_PKI_CHILD_CERT");
+    let key = child_env("SP_CONTRACT_PKI_CHILD_KEY");
     // Wrong password first, while the legacy provider is not loaded yet.
     let err = pki::load_identity(&pem_source(
         Path::new(&cert),
@@ -968,10 +959,7 @@ fn legacy_child_process() {
 /// which OpenSSL 3 can only decrypt with the legacy provider.
 #[test]
 fn legacy_des_pem_key_in_fresh_process() {
-    if !openssl_cli() {
-        eprintln!("openssl CLI not found; skipping the single-DES key");
-        return;
-    }
+    require_openssl_cli();
     let (_dir, pki) = shared();
     let tmp = tempfile::tempdir().unwrap();
     let key = tmp.path().join("des-key.pem");
@@ -996,7 +984,12 @@ fn legacy_des_pem_key_in_fresh_process() {
     assert!(status.success());
     assert!(contains(&fs::read(&key).unwrap(), b"DEK-Info: DES-CBC,"));
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "legacy_child_process", "--nocapture"])
+        .args([
+            "--exact",
+            "legacy_child_process",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("SP_CONTRACT_PKI_CHILD_CERT", &pki.client_pem)
         .env("SP_CONTRACT_PKI_CHILD_KEY", &key)
         .output()

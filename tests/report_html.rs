@@ -560,7 +560,6 @@ fn ci_script_writes_the_certificate_runs_and_tells_unreachable_from_broken() {
 
 #[test]
 fn ci_examples_only_use_flags_that_exist() {
-    use clap::Parser;
     let mut checked = 0;
     for f in ["github-actions.yml", "gitlab-ci.yml", "azure-pipelines.yml"] {
         let text = std::fs::read_to_string(repo().join("ci").join(f)).unwrap();
@@ -574,50 +573,120 @@ fn ci_examples_only_use_flags_that_exist() {
             text.contains("cron") || text.contains("schedule"),
             "{f} is nightly"
         );
-        for line in text.lines() {
-            let Some(i) = line.find("sp-contract ") else {
-                continue;
-            };
-            let cmd = &line[i..];
-            if !cmd.starts_with("sp-contract report") && !cmd.starts_with("sp-contract run") {
-                continue;
-            }
-            let words: Vec<&str> = cmd.split_whitespace().collect();
-            sp_contract::cli::Cli::try_parse_from(&words)
-                .unwrap_or_else(|e| panic!("{f}: `{cmd}`: {e}"));
-            checked += 1;
-        }
+        checked += check_sp_contract_lines(f, &text);
     }
     assert!(checked >= 1, "the merge command was checked");
-    // The shared script's run command, with every option it may add.
-    let words = [
-        "sp-contract",
-        "run",
-        "--target",
-        "exttest",
-        "--config",
-        "sp-contract.toml",
-        "--retries",
-        "2",
-        "--junit",
-        "r/junit.xml",
-        "--report-html",
-        "r/e.html",
-        "--report-md",
-        "r/s.md",
-        "--shard",
-        "1/2",
-        "--service",
-        "SF1520",
-        "--agreement",
-        "a.txt",
-    ];
     let script = std::fs::read_to_string(repo().join("ci/nightly.sh")).unwrap();
-    for w in words.iter().filter(|w| w.starts_with("--")) {
-        assert!(
-            script.contains(w),
-            "nightly.sh no longer uses {w}: update this test"
+    // The run command: the `args=(…)` array and every `args+=(…)`, as bash builds it.
+    assert!(
+        script.contains(r#"bin=${SP_CONTRACT:-target/release/sp-contract}"#)
+            && script.contains(r#""$bin" "${args[@]}""#),
+        "nightly.sh runs sp-contract with its args array: update this test"
+    );
+    let mut words = Vec::new();
+    for (i, _) in script.match_indices("args") {
+        let rest = &script[i + "args".len()..];
+        let Some(body) = rest.strip_prefix("=(").or_else(|| rest.strip_prefix("+=(")) else {
+            continue;
+        };
+        let body = &body[..body.find(')').expect("the array closes")];
+        words.extend(
+            body.split_whitespace()
+                .map(|w| w.trim_matches('"').to_string()),
         );
     }
-    sp_contract::cli::Cli::try_parse_from(words).expect("nightly.sh's flags parse");
+    assert_eq!(words.first().map(String::as_str), Some("run"), "{words:?}");
+    assert!(
+        words.len() > 10,
+        "every option nightly.sh may add: {words:?}"
+    );
+    check_command_line("nightly.sh's args", &words);
+    // Commands the script tells its reader to run.
+    assert!(check_sp_contract_lines("nightly.sh", &script) >= 1);
+}
+
+/// Checks each `sp-contract SUBCOMMAND …` in `text` (a line up to a `)`, `;` or `|`); a word
+/// after `sp-contract` that names no subcommand is prose, unless the binary is given by path
+/// (`…/sp-contract`). Returns how many command lines were checked.
+fn check_sp_contract_lines(source: &str, text: &str) -> usize {
+    let top = subcommands(&help(&[]));
+    let mut checked = 0;
+    for line in text.lines() {
+        for (i, _) in line.match_indices("sp-contract ") {
+            let by_path = line[..i].ends_with('/');
+            let tail = &line[i + "sp-contract ".len()..];
+            let tail = &tail[..tail.find([')', ';', '|']).unwrap_or(tail.len())];
+            let words: Vec<String> = tail
+                .split_whitespace()
+                .map(|w| w.trim_matches(['"', '\'', '`']).to_string())
+                .collect();
+            let names_command = words.first().is_some_and(|w| top.contains(w));
+            assert!(
+                names_command || !by_path,
+                "{source}: `{line}`: no sp-contract subcommand"
+            );
+            if names_command {
+                check_command_line(&format!("{source}: `{}`", line.trim()), &words);
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+/// `words` (after `sp-contract`): the subcommand path, then options; every `--flag` must be one
+/// that `sp-contract <subcommand> --help` lists.
+fn check_command_line(source: &str, words: &[String]) {
+    let mut path: Vec<&str> = Vec::new();
+    let mut rest = words;
+    while let Some((w, tail)) = rest.split_first() {
+        if !subcommands(&help(&path)).contains(w) {
+            break;
+        }
+        path.push(w);
+        rest = tail;
+    }
+    assert!(!path.is_empty(), "{source}: no subcommand in {words:?}");
+    let text = help(&path);
+    let known = flags(&text);
+    for w in rest.iter().filter(|w| w.starts_with("--")) {
+        let flag = w.split('=').next().unwrap();
+        assert!(
+            known.contains(flag),
+            "{source}: `sp-contract {}` has no flag {flag}; its --help:\n{text}",
+            path.join(" ")
+        );
+    }
+}
+
+/// `sp-contract <path> --help`.
+fn help(path: &[&str]) -> String {
+    let out = std::process::Command::new(BIN)
+        .args(path)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "sp-contract {path:?} --help");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The names under a help text's `Commands:`.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect()
+}
+
+/// Every `--flag` an options line of a help text names.
+fn flags(help: &str) -> std::collections::BTreeSet<String> {
+    help.lines()
+        .filter(|l| l.trim_start().starts_with('-'))
+        .flat_map(|l| l.split_whitespace())
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.trim_end_matches(',').to_string())
+        .collect()
 }

@@ -267,38 +267,25 @@ fn assert_only_xml_chars(xml: &str) {
     }
 }
 
+/// Well-formedness by libxml2 too; without xmllint the test fails loudly (it would otherwise
+/// have checked with quick-xml only).
 fn xmllint_ok(path: &std::path::Path) {
-    let xmllint = std::path::Path::new("/usr/bin/xmllint");
-    let cmd = if xmllint.exists() {
-        xmllint.to_path_buf()
-    } else {
-        match which("xmllint") {
-            Some(p) => p,
-            None => {
-                eprintln!("xmllint not installed; well-formedness checked with quick-xml only");
-                return;
-            }
-        }
-    };
-    let out = std::process::Command::new(cmd)
+    let out = std::process::Command::new("xmllint")
         .arg("--noout")
         .arg(path)
         .output()
-        .expect("run xmllint");
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run xmllint ({e}): this test needs it: run `scripts/install-deps --test` \
+                 (Debian package libxml2-utils)"
+            )
+        });
     assert!(
         out.status.success(),
         "xmllint rejects {}:\n{}",
         path.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.exists())
-    })
 }
 
 // ------------------------------------------------------------------------------------

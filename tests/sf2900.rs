@@ -113,20 +113,80 @@ const NEW_RULE: &str = r#"
     Og objektet er ikke leveret til noget system
 "#;
 
+/// A lookup of KLE `kle` that the mock answers (with a fault, which a `Når` step only records)
+/// after `ms`: holds a scenario at that step.
+fn slow_lookup(kle: &str, ms: u64) -> serde_json::Value {
+    serde_json::json!({
+        "priority": 1,
+        "request": {"method": "POST", "urlPath": svc::INFO.path, "bodyPatterns": [{"contains": kle}]},
+        "response": {
+            "status": 500,
+            "headers": {"Content-Type": "text/xml; charset=utf-8"},
+            "fixedDelayMilliseconds": ms,
+            "body": "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>slow</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+        }
+    })
+}
+
+/// The seconds in a console line's `(1.52 s)`.
+fn seconds(line: &str) -> f64 {
+    let (_, tail) = line
+        .rsplit_once('(')
+        .unwrap_or_else(|| panic!("no duration: {line}"));
+    tail.trim_end_matches(')')
+        .trim_end_matches(" s")
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}: {line}"))
+}
+
 #[test]
 fn a_precondition_is_set_up_per_scenario_on_the_embedded_mock() {
-    // Both scenarios run at the same time against one mock: the rule one sets up is not
-    // seen by the other.
-    let s = suite(NEW_RULE);
+    // Forced to interleave: "ny regel" sets its rule, then is held 4 s by a slow lookup;
+    // "uden reglen" is held 2 s, then sends on the same emne, while the other's rule exists.
+    // Shared state would deliver its object to Byggesag.
+    let mocks = mocks_with_mapping(&serde_json::json!({
+        "mappings": [slow_lookup("99.99.01", 2000), slow_lookup("99.99.02", 4000)]
+    }));
+    let s = suite(
+        r#"
+  Scenarie: ny regel
+    Givet en fordelingsregel sender KLE "02.03.04" for CVR "29189846" til "Byggesag"
+    Når jeg slår modtageren op for KLE "99.99.02"
+    Og jeg sender et journalnotat med KLE "02.03.04"
+    Så objektet er leveret til "Byggesag"
+
+  Scenarie: samme emne uden reglen
+    Når jeg slår modtageren op for KLE "99.99.01"
+    Og jeg sender et journalnotat med KLE "02.03.04"
+    Så kvitteringen er "AFVIST"
+    Og kvitteringens begrundelse indeholder "ingen fordelingsregel"
+    Og objektet er ikke leveret til noget system
+"#,
+    );
     let (code, out) = run(sp(&[
         "run",
         "--features",
         &features(&s),
+        "--mocks",
+        mocks.path().to_str().unwrap(),
         "--concurrency",
         "2",
     ]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("2 passed, 0 failed"), "{out}");
+    // They did run at the same time: the run took well under the two one after the other.
+    let line = |needle: &str| {
+        out.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle:?} in {out}"))
+    };
+    let (with, without) = (seconds(line("ny regel")), seconds(line("uden reglen")));
+    let total = seconds(line("2 scenarios:"));
+    assert!(with >= 4.0 && without >= 2.0, "the delays held them: {out}");
+    assert!(
+        total + 1.0 < with + without,
+        "the scenarios did not overlap by 1 s: {out}"
+    );
 }
 
 #[test]

@@ -48,8 +48,8 @@ pub fn require_xmllint() {
     });
     if let Err(e) = check {
         panic!(
-            "{e}. The XSD tests need xmllint: install libxml2-utils (Debian/Ubuntu: \
-             `apt-get install libxml2-utils`; macOS: it ships with the system or `brew install libxml2`)."
+            "{e}. The XSD tests need xmllint: run `scripts/install-deps --test` (Debian package \
+             libxml2-utils; macOS: it ships with the system or `brew install libxml2`)."
         );
     }
 }
