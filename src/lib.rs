@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod engine;
 pub mod error;
 pub mod fingerprint;
+pub mod form;
 pub mod fsio;
 pub mod gherkin;
 pub mod klassifikation;

@@ -213,7 +213,7 @@ struct Percent(String);
 
 fn percent(s: &str) -> Percent {
     // The very encoding the token flow sends the assertion with.
-    Percent(crate::token::form_encode(s))
+    Percent(crate::form::encode(s))
 }
 
 impl Percent {

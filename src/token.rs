@@ -301,20 +301,6 @@ pub fn parse_access_token_reply(
     ))
 }
 
-/// Percent-encode a form value (`application/x-www-form-urlencoded`).
-pub fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[derive(Default)]
 struct Entry {
     assertion: Option<Assertion>,
@@ -420,7 +406,7 @@ impl TokenSession {
                 a
             }
         };
-        let form = format!("saml-token={}", form_encode(assertion.b64.expose()));
+        let form = format!("saml-token={}", crate::form::encode(assertion.b64.expose()));
         let reply = post(
             clients,
             identity,
@@ -614,7 +600,10 @@ mod tests {
             r#"{{"RequestedSecurityToken":{{"Assertion":"{a}"}},"Lifetime":"11/23/2026 18:00:00"}}"#
         );
         parse_sts_reply(reply.as_bytes()).unwrap();
-        let echo = format!("400: {a} / {SECRET_ASSERTION} / {}", form_encode(&a));
+        let echo = format!(
+            "400: {a} / {SECRET_ASSERTION} / {}",
+            crate::form::encode(&a)
+        );
         assert_eq!(
             crate::redact::text(&echo),
             "400: [redacted] / [redacted] / [redacted]"
@@ -648,6 +637,6 @@ mod tests {
 
     #[test]
     fn form_encoding_escapes_base64() {
-        assert_eq!(form_encode("a+b/c=="), "a%2Bb%2Fc%3D%3D");
+        assert_eq!(crate::form::encode("a+b/c=="), "a%2Bb%2Fc%3D%3D");
     }
 }

@@ -42,7 +42,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn percent_encode(s: &str) -> String {
-    sp_contract::token::form_encode(s)
+    sp_contract::form::encode(s)
 }
 
 /// The hostile answers. Every other AccessTokenService request and SOAP call is echoed (the

@@ -552,7 +552,7 @@ async fn sts_and_access_token_service_refuse_as_the_platform_would() {
                 &extra,
                 Some((
                     "application/x-www-form-urlencoded",
-                    format!("saml-token={}", token::form_encode(&b64)),
+                    format!("saml-token={}", sp_contract::form::encode(&b64)),
                 )),
             )
             .await
