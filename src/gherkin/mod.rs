@@ -48,6 +48,9 @@ pub struct Feature {
     pub scenarios: Vec<Scenario>,
     pub rules: Vec<Rule>,
     pub position: LineCol,
+    /// The language the file names with `# language: …`; None when it names none (and is
+    /// read as English, the Gherkin default).
+    pub language: Option<&'static str>,
     /// Set by the caller that read the file; `parse` leaves it empty.
     pub path: Option<PathBuf>,
 }

@@ -42,6 +42,8 @@ struct Doc {
 
 struct Parser<'a> {
     lang: &'static Lang,
+    /// The file named its language (`# language: …`), rather than taking the default.
+    declared: bool,
     at: At,
     /// Free text after the innermost header is still description (no step or child yet).
     in_desc: bool,
@@ -63,6 +65,7 @@ impl<'a> Parser<'a> {
         Parser {
             // The Gherkin default; `# language: da` switches.
             lang: &keywords::EN,
+            declared: false,
             at: At::Start,
             in_desc: false,
             desc: Vec::new(),
@@ -278,6 +281,7 @@ impl<'a> Parser<'a> {
         match keywords::lang(code) {
             Some(l) => {
                 self.lang = l;
+                self.declared = true;
                 Ok(())
             }
             None => Err(err(
@@ -364,6 +368,7 @@ impl<'a> Parser<'a> {
                     scenarios: Vec::new(),
                     rules: Vec::new(),
                     position: pos,
+                    language: self.declared.then_some(self.lang.code),
                     path: None,
                 });
                 self.at = At::Feature;

@@ -234,6 +234,8 @@ fn languages() {
     );
     // After the feature line a language comment is just a comment.
     assert_eq!(ok("Feature: x\n# language: xx\n").name, "x");
+    assert_eq!(ok("Feature: x\n# language: xx\n").language, None);
+    assert_eq!(ok("\u{feff}# language: da \nEgenskab: x\n").language, Some("da"));
     // Danish keywords under the English default: said so, with the fix.
     assert_eq!(
         fails("Egenskab: x\n"),

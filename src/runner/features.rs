@@ -153,7 +153,7 @@ fn parse_checked(path: &Path, text: &str) -> Result<Feature, FeatureError> {
     // description: zero scenarios, which would pass silently.
     let scenarios = f.scenarios.len() + f.rules.iter().map(|r| r.scenarios.len()).sum::<usize>();
     if scenarios == 0 {
-        let hint = if has_language_line(text) {
+        let hint = if f.language.is_some() {
             " Add at least one `Scenarie:`."
         } else {
             LANGUAGE_HINT
@@ -167,16 +167,6 @@ fn parse_checked(path: &Path, text: &str) -> Result<Feature, FeatureError> {
     }
     f.path = Some(path.to_path_buf());
     Ok(f)
-}
-
-/// Whether the first non-blank line is a `# language:` line.
-fn has_language_line(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .and_then(|l| l.strip_prefix('#'))
-        .is_some_and(|l| l.trim_start().starts_with("language"))
 }
 
 /// What to run.
