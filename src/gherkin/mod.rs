@@ -13,6 +13,8 @@ mod text;
 #[cfg(test)]
 mod difftest;
 #[cfg(test)]
+mod sample;
+#[cfg(test)]
 mod tests;
 
 use std::fmt;

@@ -235,7 +235,10 @@ fn languages() {
     // After the feature line a language comment is just a comment.
     assert_eq!(ok("Feature: x\n# language: xx\n").name, "x");
     assert_eq!(ok("Feature: x\n# language: xx\n").language, None);
-    assert_eq!(ok("\u{feff}# language: da \nEgenskab: x\n").language, Some("da"));
+    assert_eq!(
+        ok("\u{feff}# language: da \nEgenskab: x\n").language,
+        Some("da")
+    );
     // Danish keywords under the English default: said so, with the fix.
     assert_eq!(
         fails("Egenskab: x\n"),
@@ -489,7 +492,7 @@ fn step_keywords_in_feature_descriptions_are_text_as_in_gherkin() {
 /// quadratic parser this replaced took 24 s for 8 MB in release.
 #[test]
 fn a_four_megabyte_feature_parses_fast() {
-    let text = big_feature(4 << 20);
+    let text = super::sample::big_feature(4 << 20);
     let t = std::time::Instant::now();
     let f = ok(&text);
     let took = t.elapsed();
@@ -510,17 +513,4 @@ fn a_four_megabyte_tag_line_parses_fast() {
     let took = t.elapsed();
     assert!(f.tags.len() > 1_000_000);
     assert!(took.as_secs_f64() < 5.0, "{took:?}");
-}
-
-/// A Danish feature of about `bytes` bytes: scenarios with steps, tables and docstrings.
-pub(crate) fn big_feature(bytes: usize) -> String {
-    let mut s = String::from("# language: da\n@stor\nEgenskab: stor\n  Beskrivelse.\n");
-    let mut i = 0;
-    while s.len() < bytes {
-        i += 1;
-        s.push_str(&format!(
-            "\n  @n{i}\n  Abstrakt Scenario: nummer {i} <x>\n    Givet et brev til \"far\"\n    Når jeg sender <x>\n      | a | b |\n      | 1 | 2 |\n    Så svaret er\n      \"\"\"\n      linje {i}\n      \"\"\"\n    Eksempler:\n      | x |\n      | y |\n"
-        ));
-    }
-    s
 }
