@@ -7,10 +7,10 @@
 //! and prints requests per second, latency percentiles and peak memory. Bounded in count;
 //! loopback only.
 
-use sp_contract::config::DEFAULT_IDENTITY;
+use sp_contract::client::transport::Clients;
+use sp_contract::core::soap::{self, InvocationContext};
 use sp_contract::services::sf1520;
-use sp_contract::soap::{self, InvocationContext};
-use sp_contract::transport::Clients;
+use sp_contract::target::config::DEFAULT_IDENTITY;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,8 +22,8 @@ async fn main() {
         .unwrap_or(20_000)
         .min(1_000_000);
     let certs = std::env::temp_dir().join("sp-contract-bench-certs");
-    let pki = sp_contract::pki::ensure(&certs).expect("test PKI");
-    let mock = sp_contract::mock::start(
+    let pki = sp_contract::target::pki::ensure(&certs).expect("test PKI");
+    let mock = sp_contract::platform::start(
         std::path::Path::new("mocks"),
         &pki,
         "127.0.0.1:0".parse().unwrap(),

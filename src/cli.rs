@@ -113,7 +113,7 @@ pub struct ServiceSelectArgs {
 
 impl ServiceSelectArgs {
     fn services(&self) -> Result<Option<Vec<String>>, Fatal> {
-        crate::selection::services_from(self.service.as_deref(), self.agreement.as_deref())
+        crate::runner::selection::services_from(self.service.as_deref(), self.agreement.as_deref())
             .map_err(|e| Fatal::usage(crate::error::chain(&e)))
     }
 }
@@ -131,7 +131,7 @@ pub struct ScenarioArgs {
     pub select: ServiceSelectArgs,
     /// Only part I of N of the selection (deterministic; for CI matrices), e.g. 2/4.
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::selection::Shard>,
+    pub shard: Option<crate::runner::selection::Shard>,
 }
 
 impl ScenarioArgs {
@@ -292,7 +292,7 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             // clap quotes the arguments it refuses.
-            let text = crate::redact::text(&e.render().to_string());
+            let text = crate::evidence::redact::text(&e.render().to_string());
             // Help and version too may meet a closed stdout (`--help | true`).
             if e.use_stderr() {
                 let _ = std::io::stderr().write_all(text.as_bytes());
@@ -309,7 +309,7 @@ pub fn main() -> i32 {
     match dispatch(cli) {
         Ok(code) => code.code(),
         Err(f) => {
-            tell!("error: {}", crate::redact::text(&f.message));
+            tell!("error: {}", crate::evidence::redact::text(&f.message));
             f.code.code()
         }
     }
@@ -362,8 +362,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::Passed)
         }
         Command::Certs(CertsCommand::Init { dir, force }) => {
-            let pki =
-                crate::pki::init(&dir, force).map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+            let pki = crate::target::pki::init(&dir, force)
+                .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
             say!("Test PKI in {}:", pki.dir.display());
             for (what, p) in [
                 ("CA", &pki.ca_pem),
@@ -388,12 +388,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
                             "the environment variable {var} (--password-env) is not set; export it with the certificate password"
                         ))
                     })?;
-                    crate::redact::register_password(&pw);
-                    Some(crate::pki::Secret::new(pw))
+                    crate::evidence::redact::register_password(&pw);
+                    Some(crate::target::pki::Secret::new(pw))
                 }
                 None => None,
             };
-            let info = crate::pki::inspect(&file, password.as_ref())
+            let info = crate::target::pki::inspect(&file, password.as_ref())
                 .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
             say!("{}", file.display());
             say!("{info}");
@@ -436,7 +436,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Fatal> {
     say!(
         "sp-contract {} — target '{}'",
         env!("CARGO_PKG_VERSION"),
-        crate::redact::text(&args.target)
+        crate::evidence::redact::text(&args.target)
     );
     let rt = runtime()?;
     // The plan is made again inside the run; here it only sizes the progress display.
@@ -565,7 +565,7 @@ fn dry_run(
             "  {}:{}  {}  {}",
             sc.feature_rel,
             sc.line,
-            crate::redact::text(&sc.name),
+            crate::evidence::redact::text(&sc.name),
             sc.tags.join(" ")
         );
         for w in &sc.warnings {
@@ -588,7 +588,7 @@ fn dry_run(
             "  {}:{}  {}\n      {}",
             p.feature_rel, p.line, p.step, p.message
         );
-        say!("{}", crate::redact::text(&line));
+        say!("{}", crate::evidence::redact::text(&line));
     }
     Ok(ExitCode::Usage)
 }
@@ -605,7 +605,7 @@ fn list(args: ListArgs) -> Result<ExitCode, Fatal> {
             "{}:{}\t{}\t{}",
             sc.feature_rel,
             sc.line,
-            crate::redact::text(&sc.name),
+            crate::evidence::redact::text(&sc.name),
             sc.tags.join(" ")
         );
     }
@@ -661,7 +661,7 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
     let rt = runtime()?;
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
-        let running = crate::mock::start(&paths.mocks, &pki, addr)
+        let running = crate::platform::start(&paths.mocks, &pki, addr)
             .await
             .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
         let t = running.platform.target(&pki, &running.url);
@@ -700,8 +700,8 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
 /// InvocationContext services get their ServiceAgreementUUID and ServiceUUID; SF2900
 /// (AuthorityContext) sends neither, only the authority's CVR; SF1601 gets a token from the
 /// mock's STS and AccessTokenService first.
-pub fn serve_service_lines(t: &crate::config::Target) -> Vec<String> {
-    use crate::services::{self, sf1601, SecurityModel};
+pub fn serve_service_lines(t: &crate::target::config::Target) -> Vec<String> {
+    use crate::services::{self, post::sf1601, SecurityModel};
     let url = t.base_url.trim_end_matches('/');
     let cvr = t.authority_cvr.as_deref().unwrap_or("-");
     let mut out = Vec::new();
@@ -722,7 +722,7 @@ pub fn serve_service_lines(t: &crate::config::Target) -> Vec<String> {
                 "{at}  AuthorityContext MunicipalityCVR {cvr} (no ServiceAgreementUUID or ServiceUUID is sent: the certificate's it-system and the CVR select the serviceaftale)"
             )),
             SecurityModel::Token => {
-                let eps = crate::token::endpoints(t);
+                let eps = crate::client::token::endpoints(t);
                 let (mut first, mut applies_to) = (at, info.entity_id.to_string());
                 if info.id == sf1601::INFO.id {
                     first.push_str(&format!(
@@ -789,11 +789,11 @@ mod tests {
 
     #[test]
     fn serve_says_what_each_security_model_needs() {
-        let p = crate::mock::platform::Platform::load(
+        let p = crate::platform::data::Platform::load(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
         )
         .unwrap();
-        let pki = crate::pki::TestPki::at(std::path::Path::new("/nonexistent"));
+        let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));
         let t = p.target(&pki, "https://127.0.0.1:8443");
         let lines = serve_service_lines(&t);
         let text = lines.join("\n");

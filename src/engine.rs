@@ -2,18 +2,18 @@
 //! mock if that is the target), guard production, run, and decide the exit code. The CLI is
 //! a thin layer over this; tests call it directly.
 
-use crate::config::{self, Target, MOCK_TARGET};
+use crate::client::transport::Clients;
 use crate::error::{ExitCode, Fatal};
-use crate::fingerprint::Fingerprint;
-use crate::mock::{self, platform::Platform, RunningMock};
-use crate::pki::{self, CertInfo, TestPki};
+use crate::evidence::fingerprint::Fingerprint;
+use crate::evidence::snapshot::SnapshotStore;
+use crate::platform::{self, data::Platform, RunningMock};
 use crate::runner::exec::{self, PlanProblem};
 use crate::runner::features::{self, Filter, PlannedScenario};
 use crate::runner::model::{FailureKind, FeatureResult, RunResult, ScenarioResult, Status};
+use crate::runner::selection::{self, Shard};
 use crate::runner::world::{Observer, RunCtx};
-use crate::selection::{self, Shard};
-use crate::snapshot::SnapshotStore;
-use crate::transport::Clients;
+use crate::target::config::{self, Target, MOCK_TARGET};
+use crate::target::pki::{self, CertInfo, TestPki};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -264,7 +264,7 @@ pub struct LiveTarget {
 pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, Fatal> {
     if name == MOCK_TARGET {
         let pki = ensure_pki(paths)?;
-        let running = mock::start(
+        let running = platform::start(
             &paths.mocks,
             &pki,
             "127.0.0.1:0".parse().expect("static addr"),
@@ -283,7 +283,7 @@ pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, 
     })
 }
 
-/// The contract fingerprint of a run against `target` (see [`crate::fingerprint`]).
+/// The contract fingerprint of a run against `target` (see [`crate::evidence::fingerprint`]).
 pub fn fingerprint(paths: &SuitePaths, target: &str) -> Result<Fingerprint, Fatal> {
     let files =
         features::feature_files(&paths.features).map_err(|e| Fatal::usage(e.to_string()))?;
@@ -296,7 +296,7 @@ fn fingerprint_of(
     target: &str,
     files: &[features::FeatureFile],
 ) -> Result<Fingerprint, Fatal> {
-    crate::fingerprint::of_suite(
+    crate::evidence::fingerprint::of_suite(
         &paths.features,
         files,
         (target == MOCK_TARGET).then_some(paths.mocks.as_path()),
@@ -364,14 +364,16 @@ pub async fn run(
         .iter()
         .map(|lf| FeatureResult {
             // Masked like the plan's names (`lf.rel` already is).
-            name: crate::redact::mask_cpr(&lf.feature.name),
+            name: crate::evidence::redact::mask_cpr(&lf.feature.name),
             path: PathBuf::from(&lf.rel),
             line: lf.feature.position.line,
             tags: lf
                 .feature
                 .tags
                 .iter()
-                .map(|t| crate::redact::mask_cpr(&format!("@{}", t.trim_start_matches('@'))))
+                .map(|t| {
+                    crate::evidence::redact::mask_cpr(&format!("@{}", t.trim_start_matches('@')))
+                })
                 .collect(),
             scenarios: Vec::new(),
         })
@@ -407,7 +409,7 @@ pub async fn run(
 /// the platform refuse it. A certificate that does not load is reported when the client is
 /// built.
 fn certificate_dates(target: &Target) -> Result<(), Fatal> {
-    let Ok(source) = target.identity(crate::config::DEFAULT_IDENTITY) else {
+    let Ok(source) = target.identity(crate::target::config::DEFAULT_IDENTITY) else {
         return Ok(());
     };
     let Ok(id) = pki::load_identity(source) else {
@@ -429,10 +431,10 @@ fn certificate_dates(target: &Target) -> Result<(), Fatal> {
 
 /// The facts of the target's own certificate, for reports.
 pub fn certificate_info(target: &Target) -> Result<CertInfo, String> {
-    let source = target.identity(crate::config::DEFAULT_IDENTITY)?;
+    let source = target.identity(crate::target::config::DEFAULT_IDENTITY)?;
     pki::load_identity(source)
         .map(|id| id.info)
-        .map_err(|e| crate::redact::text(&crate::error::chain(&e)))
+        .map_err(|e| crate::evidence::redact::text(&crate::error::chain(&e)))
 }
 
 /// Exit code of a finished run: a broken suite (2) outranks a broken contract (1), which

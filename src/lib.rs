@@ -1,32 +1,26 @@
 //! sp-contract: a contract test harness for KOMBIT's Serviceplatformen.
 //!
-//! An engine library with a thin CLI (`src/main.rs` → [`cli`]). One module per concern:
-//! XML/SOAP handling, the targets, transport, the embedded mock, one module per service,
-//! the runner, snapshots and report writers.
+//! An engine library with a thin CLI (`src/main.rs` → [`cli`]). Cut by what changes:
+//! - [`core`]: values and wire primitives (XML, SOAP, CPR, KLE, service facts), no I/O;
+//! - [`target`]: configuration, the target and the test PKI; [`client`]: the calls;
+//! - [`platform`]: the embedded mock's shared parts; [`runner`]: features to results;
+//! - [`evidence`]: snapshots, normalising, masking, fingerprints; [`report`]: the writers;
+//! - [`doctor`]: diagnosing a target; [`services`]: one folder per service, listed in
+//!   [`services::catalog`], the only registry.
+//!
+//! `services` sits above runner, doctor and platform: it implements their traits, and
+//! [`engine`] hands the catalog down. No lower module imports a service.
 pub mod cli;
-pub mod config;
-pub mod cpr;
+pub mod client;
+pub mod core;
 pub mod doctor;
 pub mod engine;
 pub mod error;
-pub mod fingerprint;
-pub mod form;
+pub mod evidence;
 pub mod fsio;
 pub mod gherkin;
-pub mod klassifikation;
-pub mod kle;
-pub mod memo;
-pub mod mock;
-pub mod normalise;
-pub mod pki;
-pub mod redact;
+pub mod platform;
 pub mod report;
-pub mod rest;
 pub mod runner;
-pub mod selection;
 pub mod services;
-pub mod snapshot;
-pub mod soap;
-pub mod token;
-pub mod transport;
-pub mod xml;
+pub mod target;

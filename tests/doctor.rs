@@ -9,9 +9,9 @@ mod run_support;
 mod echo_proxy;
 
 use run_support::*;
+use sp_contract::core::soap::{Fault, FaultError};
 use sp_contract::doctor::{certificate_findings, classify_fault, Access, Level, Stage};
-use sp_contract::pki::{CertInfo, IdentitySource};
-use sp_contract::soap::{Fault, FaultError};
+use sp_contract::target::pki::{CertInfo, IdentitySource};
 use std::path::{Path, PathBuf};
 
 const PENDING: &str = "9a2acf37-c76d-4659-af0d-787391032e7b";
@@ -77,7 +77,7 @@ fn all_four_steps_pass_on_the_embedded_mock() {
 
 /// No CPR number of the mock's citizens reaches the output.
 fn no_cpr_in(out: &str) {
-    let p = sp_contract::mock::platform::Platform::load(&repo().join("mocks")).unwrap();
+    let p = sp_contract::platform::data::Platform::load(&repo().join("mocks")).unwrap();
     for c in &p.citizens {
         assert!(!out.contains(&c.entry.cpr), "CPR in the output: {out}");
     }

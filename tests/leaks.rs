@@ -19,7 +19,7 @@ mod echo_proxy;
 use base64::Engine as _;
 use echo_proxy::{header, Exchange};
 use run_support::*;
-use sp_contract::token::{ACCESS_TOKEN_PATH, STS_PATH};
+use sp_contract::client::token::{ACCESS_TOKEN_PATH, STS_PATH};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -42,7 +42,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn percent_encode(s: &str) -> String {
-    sp_contract::form::encode(s)
+    sp_contract::core::form::encode(s)
 }
 
 /// The hostile answers. Every other AccessTokenService request and SOAP call is echoed (the
@@ -181,7 +181,7 @@ fn needles(assertions: &[String], tokens: &[String], cprs: &[String]) -> Vec<(St
     add(
         &mut out,
         "certificate password",
-        sp_contract::pki::TEST_P12_PASSWORD,
+        sp_contract::target::pki::TEST_P12_PASSWORD,
     );
     for a in assertions {
         add(&mut out, "assertion", a);
@@ -414,8 +414,8 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
     const TOKEN: &str = "writer-entry-token.Zm9vYmFyYmF6cXV4";
     const PASSWORD: &str = "pw-writer-entry-42";
     const CPR: &str = "1503801015";
-    sp_contract::redact::register_secret(TOKEN);
-    sp_contract::redact::register_password(PASSWORD);
+    sp_contract::evidence::redact::register_secret(TOKEN);
+    sp_contract::evidence::redact::register_password(PASSWORD);
     let raw = format!("the server said: token {TOKEN}, password {PASSWORD}, PNR {CPR}");
     let step = |status, failure| StepResult {
         keyword: "Så ".into(),
@@ -453,13 +453,13 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
         duration: Duration::from_millis(5),
         features: vec![feature],
     };
-    let target = sp_contract::mock::platform::Platform::load(&repo().join("mocks"))
+    let target = sp_contract::platform::data::Platform::load(&repo().join("mocks"))
         .unwrap()
         .target(&pki(), "https://127.0.0.1:9");
     let context = sp_contract::engine::RunContext {
         target,
         certificate: Err(raw.clone()),
-        fingerprint: sp_contract::fingerprint::Fingerprint {
+        fingerprint: sp_contract::evidence::fingerprint::Fingerprint {
             sha256: "0".repeat(64),
             parts: Vec::new(),
         },
@@ -503,12 +503,12 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
     sp_contract::report::merge_junit(&[junit], &mut w).unwrap();
     written.push(("report merge", w));
     let snaps = dir.path().join("snaps");
-    sp_contract::snapshot::SnapshotStore::new(snaps.clone(), true)
+    sp_contract::evidence::snapshot::SnapshotStore::new(snaps.clone(), true)
         .check("x__y", "post/x.feature", "y", "approved")
         .unwrap();
-    let store = sp_contract::snapshot::SnapshotStore::new(snaps, false);
+    let store = sp_contract::evidence::snapshot::SnapshotStore::new(snaps, false);
     match store.check("x__y", "post/x.feature", &raw, &raw) {
-        Err(sp_contract::snapshot::SnapshotError::Mismatch { diff, .. }) => {
+        Err(sp_contract::evidence::snapshot::SnapshotError::Mismatch { diff, .. }) => {
             written.push(("snapshot diff", diff.into_bytes()))
         }
         other => panic!("{other:?}"),
@@ -531,11 +531,11 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
 /// holds this run's token matches the snapshot approved with another run's token.
 #[test]
 fn a_masked_snapshot_matches_the_next_run() {
-    use sp_contract::snapshot::{SnapshotOutcome, SnapshotStore};
+    use sp_contract::evidence::snapshot::{SnapshotOutcome, SnapshotStore};
     let dir = tmp();
     let answer = |t: &str| format!("<fejl>token {t} afvist</fejl>");
     let (first, second) = ("snapshot-run-one.dG9rZW4x", "snapshot-run-two.dG9rZW4y");
-    sp_contract::redact::register_secret(first);
+    sp_contract::evidence::redact::register_secret(first);
     let created = SnapshotStore::new(dir.path().to_path_buf(), true)
         .check("x__token", "x.feature", "token", &answer(first))
         .unwrap();
@@ -545,7 +545,7 @@ fn a_masked_snapshot_matches_the_next_run() {
         written.contains("<fejl>token [redacted] afvist</fejl>"),
         "{written}"
     );
-    sp_contract::redact::register_secret(second);
+    sp_contract::evidence::redact::register_secret(second);
     let again = SnapshotStore::new(dir.path().to_path_buf(), false)
         .check("x__token", "x.feature", "token", &answer(second))
         .unwrap();

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use sp_contract::mock::mappings::{load_mappings, mount_all, MappingError};
+use sp_contract::platform::stubs::{load_mappings, mount_all, MappingError};
 use tempfile::TempDir;
 use wiremock::MockServer;
 

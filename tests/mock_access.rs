@@ -1,26 +1,27 @@
 //! The mock's access control and strictness, called directly over mutual TLS: the faults a
 //! vendor meets when its InvocationContext, serviceaftale or certificate is wrong.
 
-use sp_contract::config::DEFAULT_IDENTITY;
+use sp_contract::client::transport::Clients;
+use sp_contract::core::soap::{self, InvocationContext, Reply};
 use sp_contract::services::sf1520;
-use sp_contract::soap::{self, InvocationContext, Reply};
-use sp_contract::transport::Clients;
+use sp_contract::target::config::DEFAULT_IDENTITY;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 struct Env {
-    _mock: sp_contract::mock::RunningMock,
+    _mock: sp_contract::platform::RunningMock,
     clients: Clients,
-    target: Arc<sp_contract::config::Target>,
+    target: Arc<sp_contract::target::config::Target>,
 }
 
 async fn env() -> Env {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
-    let pki = sp_contract::pki::ensure(&certs).unwrap();
-    let mock = sp_contract::mock::start(&repo.join("mocks"), &pki, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let pki = sp_contract::target::pki::ensure(&certs).unwrap();
+    let mock =
+        sp_contract::platform::start(&repo.join("mocks"), &pki, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
     let target = Arc::new(mock.platform.target(&pki, &mock.url));
     Env {
         clients: Clients::new(target.clone()),
@@ -185,7 +186,7 @@ async fn a_client_cannot_claim_another_certificate_by_header() {
                 ("SOAPAction", format!("\"{}\"", sf1520::SOAP_ACTION)),
                 (
                     "x-sp-mock-client-cert-cn",
-                    sp_contract::pki::CLIENT_CN.to_string(),
+                    sp_contract::target::pki::CLIENT_CN.to_string(),
                 ),
             ],
             "text/xml; charset=utf-8",
@@ -222,8 +223,8 @@ async fn stubs_keep_answering_across_the_memory_recycle() {
     )
     .unwrap();
     let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
-    let pki = sp_contract::pki::ensure(&certs).unwrap();
-    let mock = sp_contract::mock::start(mocks.path(), &pki, "127.0.0.1:0".parse().unwrap())
+    let pki = sp_contract::target::pki::ensure(&certs).unwrap();
+    let mock = sp_contract::platform::start(mocks.path(), &pki, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
     let clients = Clients::new(Arc::new(mock.platform.target(&pki, &mock.url)));

@@ -5,11 +5,11 @@
 mod support;
 
 use regex::Regex;
-use sp_contract::cpr::Cpr;
-use sp_contract::mock::platform::{AgreementStatus, Citizen, Platform};
+use sp_contract::core::cpr::Cpr;
+use sp_contract::core::soap::{self, InvocationContext, Reply};
+use sp_contract::core::xml::{self, Element};
+use sp_contract::platform::data::{AgreementStatus, Citizen, Platform};
 use sp_contract::services::sf1520;
-use sp_contract::soap::{self, InvocationContext, Reply};
-use sp_contract::xml::{self, Element};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use support::xsd;

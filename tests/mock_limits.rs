@@ -6,7 +6,7 @@ mod run_support;
 
 use openssl::ssl::{SslConnector, SslFiletype, SslMethod};
 use run_support::{copy_dir, pki, repo, tmp};
-use sp_contract::mock::{Limits, RunningMock};
+use sp_contract::platform::{Limits, RunningMock};
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -36,10 +36,14 @@ async fn start(limits: Limits) -> (RunningMock, tempfile::TempDir) {
     });
     std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
     std::fs::write(dir.path().join("mappings/xml.json"), mapping.to_string()).unwrap();
-    let mock =
-        sp_contract::mock::start_with(dir.path(), &pki(), "127.0.0.1:0".parse().unwrap(), limits)
-            .await
-            .expect("mock starts");
+    let mock = sp_contract::platform::start_with(
+        dir.path(),
+        &pki(),
+        "127.0.0.1:0".parse().unwrap(),
+        limits,
+    )
+    .await
+    .expect("mock starts");
     (mock, dir)
 }
 
@@ -293,10 +297,14 @@ async fn a_large_answer_read_slowly_is_not_cut_off() {
     });
     std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
     std::fs::write(dir.path().join("mappings/big.json"), mapping.to_string()).unwrap();
-    let mock =
-        sp_contract::mock::start_with(dir.path(), &pki(), "127.0.0.1:0".parse().unwrap(), short())
-            .await
-            .expect("mock starts");
+    let mock = sp_contract::platform::start_with(
+        dir.path(),
+        &pki(),
+        "127.0.0.1:0".parse().unwrap(),
+        short(),
+    )
+    .await
+    .expect("mock starts");
     let mut s = tls(&mock).await;
     s.write_all(b"GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .await
@@ -362,13 +370,13 @@ fn the_documented_defaults() {
 /// `mock serve`). 10,000 requests with distinct ids leave at most the cap.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_scenario_ids_leave_the_state_bounded() {
-    use sp_contract::mock::SCENARIO_HEADER;
+    use sp_contract::platform::SCENARIO_HEADER;
     use sp_contract::services::sf2900 as svc;
     let (mock, _dir) = start(Limits::default()).await;
-    let emne = sp_contract::kle::Emne::parse("02.03.04").unwrap();
+    let emne = sp_contract::core::kle::Emne::parse("02.03.04").unwrap();
     let cvr = "29189846";
     let envelope =
-        sp_contract::soap::envelope(&svc::list_request(Some(cvr), cvr, cvr, &emne, None));
+        sp_contract::core::soap::envelope(&svc::list_request(Some(cvr), cvr, cvr, &emne, None));
     let mut s = tls(&mock).await;
     for i in 0..10_000 {
         let req = format!(
@@ -382,5 +390,5 @@ async fn ten_thousand_scenario_ids_leave_the_state_bounded() {
         assert_eq!(status, 200, "{body}");
     }
     let kept = mock.platform.state.len();
-    assert_eq!(kept, sp_contract::mock::state::MAX_SCENARIOS);
+    assert_eq!(kept, sp_contract::platform::state::MAX_SCENARIOS);
 }

@@ -10,12 +10,12 @@ mod run_support;
 mod support;
 
 use run_support::{certs, copy_dir, repo, run_suite, run_suite_against_unreachable_exttest, suite};
-use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
-use sp_contract::mock::oir::{self as mock_oir, PosteringService, SortimentService};
-use sp_contract::mock::platform::{Caller, Platform};
+use sp_contract::core::soap::{self, InvocationContext};
+use sp_contract::core::xml;
+use sp_contract::platform::data::{Caller, Platform};
+use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
+use sp_contract::services::oir::mock::{self as mock_oir, PosteringService, SortimentService};
 use sp_contract::services::oir::{self, model, Postering, PosteringSvar, SortimentSvar};
-use sp_contract::soap::{self, InvocationContext};
-use sp_contract::xml;
 use support::xsd;
 
 fn platform() -> Platform {
@@ -399,7 +399,7 @@ fn sortiment_answer(inner: &str) -> String {
 
 #[test]
 fn bad_answers_fail_the_contract_with_a_clear_message() {
-    sp_contract::pki::ensure(&certs()).unwrap();
+    sp_contract::target::pki::ensure(&certs()).unwrap();
     let ok = "<sd:StandardRetur><sd:StatusKode>20</sd:StatusKode></sd:StandardRetur>";
     let cases = [
         (POSTING_FEATURE, model::POSTERING_PATH, "<html>no</html>".to_string(), "not a SOAP response"),
@@ -443,7 +443,7 @@ fn bad_answers_fail_the_contract_with_a_clear_message() {
 
 #[test]
 fn a_changed_sortiment_shows_as_a_snapshot_diff() {
-    sp_contract::pki::ensure(&certs()).unwrap();
+    sp_contract::target::pki::ensure(&certs()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
     copy_dir(&repo().join("snapshots"), &dir.path().join("snapshots"));
@@ -519,7 +519,7 @@ fn broken_sortiment_data_stops_the_mock_with_the_file_named() {
 
 #[test]
 fn a_mocks_folder_without_sortiments_still_starts_and_names_the_missing_file() {
-    sp_contract::pki::ensure(&certs()).unwrap();
+    sp_contract::target::pki::ensure(&certs()).unwrap();
     let dir = suite(POSTING_FEATURE, None);
     std::fs::remove_dir_all(dir.path().join("mocks/oir")).unwrap();
     let (code, out) = run_suite(dir.path(), &[]);

@@ -117,7 +117,8 @@ fn the_fingerprint_covers_linked_folders_once() {
     std::fs::write(dir.path().join("shared/b.feature"), "b").unwrap();
     let fp = |d: &std::path::Path| {
         let files = sp_contract::runner::features::feature_files(d).unwrap();
-        sp_contract::fingerprint::of_suite(d, &files, None, &dir.path().join("none")).unwrap()
+        sp_contract::evidence::fingerprint::of_suite(d, &files, None, &dir.path().join("none"))
+            .unwrap()
     };
     let before = fp(&f);
     assert_eq!(before.files(), 1);

@@ -4,13 +4,13 @@
 //! secrets and production targets.
 
 use base64::Engine as _;
-use sp_contract::config::Target;
-use sp_contract::memo;
-use sp_contract::mock::{self, RunningMock};
-use sp_contract::pki;
-use sp_contract::services::{sf1600, sf1601};
-use sp_contract::token::{self, TokenSession};
-use sp_contract::transport::{Clients, HttpReply};
+use sp_contract::client::token::{self, TokenSession};
+use sp_contract::client::transport::{Clients, HttpReply};
+use sp_contract::platform::{self, RunningMock};
+use sp_contract::services::post::memo;
+use sp_contract::services::post::{sf1600, sf1601};
+use sp_contract::target::config::Target;
+use sp_contract::target::pki;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -174,7 +174,7 @@ struct Env {
 impl Env {
     async fn start() -> Env {
         let pki = pki::ensure(&certs()).unwrap();
-        let mock = mock::start(&repo().join("mocks"), &pki, "127.0.0.1:0".parse().unwrap())
+        let mock = platform::start(&repo().join("mocks"), &pki, "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
         let target: Arc<Target> = Arc::new(mock.platform.target(&pki, &mock.url));
@@ -361,7 +361,7 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
     env.mock
         .platform
         .state
-        .get::<mock::sts::MockClock>(&scenario)
+        .get::<platform::sts::MockClock>(&scenario)
         .lock()
         .unwrap()
         .offset = time::Duration::hours(2);
@@ -375,7 +375,7 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
             get,
             &forespoerg_far(),
             Some(fresh.authorization()),
-            &[(mock::SCENARIO_HEADER, scenario)],
+            &[(platform::SCENARIO_HEADER, scenario)],
             None,
         )
         .await;
@@ -417,7 +417,7 @@ async fn sts_issues_a_structurally_real_holder_of_key_assertion() {
     let xml_bytes = B64
         .decode(v["RequestedSecurityToken"]["Assertion"].as_str().unwrap())
         .unwrap();
-    let el = sp_contract::xml::parse(&xml_bytes).unwrap();
+    let el = sp_contract::core::xml::parse(&xml_bytes).unwrap();
     assert_eq!(el.ns.as_deref(), Some(token::SAML2_NS));
     assert!(el.descendant("Signature").is_some());
     let name_id = el.descendant("NameID").unwrap();
@@ -552,7 +552,7 @@ async fn sts_and_access_token_service_refuse_as_the_platform_would() {
                 &extra,
                 Some((
                     "application/x-www-form-urlencoded",
-                    format!("saml-token={}", sp_contract::form::encode(&b64)),
+                    format!("saml-token={}", sp_contract::core::form::encode(&b64)),
                 )),
             )
             .await
@@ -581,14 +581,14 @@ async fn sts_and_access_token_service_refuse_as_the_platform_would() {
     env.mock
         .platform
         .state
-        .get::<mock::sts::MockClock>(&scenario)
+        .get::<platform::sts::MockClock>(&scenario)
         .lock()
         .unwrap()
         .offset = time::Duration::hours(9);
     let r = ats(
         "standard",
         assertion,
-        vec![(mock::SCENARIO_HEADER, scenario)],
+        vec![(platform::SCENARIO_HEADER, scenario)],
     )
     .await;
     assert_eq!(
@@ -631,7 +631,7 @@ async fn kombi_post_afsend_follows_the_modelled_channel_rules_and_records_status
     // mor is enrolled in NemSMS, far is not (the SF1520 data).
     let r = send(sf1601::KombiValg::NemSms, Some(nemsms.clone()), None).await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    let resp = sp_contract::xml::parse(&r.body).unwrap();
+    let resp = sp_contract::core::xml::parse(&r.body).unwrap();
     let tid = sf1601::transmission_id(&resp).expect("TransmissionID");
     let r = send(
         sf1601::KombiValg::NemSms,
@@ -696,12 +696,15 @@ async fn kombi_post_afsend_follows_the_modelled_channel_rules_and_records_status
         .call(
             "standard",
             reqwest::Method::GET,
-            &format!("{}?id={tid}", mock::sf1601::STATUS_PATH),
+            &format!(
+                "{}?id={tid}",
+                sp_contract::services::post::mock::STATUS_PATH
+            ),
             &[],
             None,
         )
         .await;
-    let list = sp_contract::xml::parse(&r.body).unwrap();
+    let list = sp_contract::core::xml::parse(&r.body).unwrap();
     let statuses: Vec<(String, String)> = list
         .elements()
         .map(|s| {
@@ -729,7 +732,7 @@ fn sts_url_and_access_token_url_are_configurable_and_must_be_https() {
         )
     };
     let parse = |text: String| {
-        let c: sp_contract::config::ConfigFile = toml::from_str(&text).unwrap();
+        let c: sp_contract::target::config::ConfigFile = toml::from_str(&text).unwrap();
         c.remote_target("t", Path::new("."), Path::new("x.toml"))
     };
     let t = parse(cfg("")).unwrap();

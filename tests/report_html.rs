@@ -27,7 +27,7 @@ fn assert_clean(what: &str, text: &str) {
         assert!(!text.contains(&cpr), "{what}: unmasked CPR {cpr}");
     }
     assert!(
-        !text.contains(sp_contract::pki::TEST_P12_PASSWORD),
+        !text.contains(sp_contract::target::pki::TEST_P12_PASSWORD),
         "{what}: the certificate password"
     );
 }
@@ -350,7 +350,7 @@ fn a_transient_failure_is_retried_and_reported_as_flaky() {
         "{junit}"
     );
     assert!(junit.contains("Flaky: passed on attempt 2 of 2"), "{junit}");
-    let root = sp_contract::xml::parse(junit.as_bytes()).unwrap();
+    let root = sp_contract::core::xml::parse(junit.as_bytes()).unwrap();
     assert_eq!(root.attr("failures"), Some("0"));
     assert_eq!(root.attr("errors"), Some("0"));
     assert!(html.contains("FLAKY</span>") && html.contains("Passed on attempt 2 of 2"));
@@ -434,7 +434,7 @@ fn writes_and_the_embedded_mock_are_not_retried() {
     assert!(!out.contains("attempt"), "{out}");
 
     // The embedded mock is never "flaky": what fails there is a bug to see.
-    let p = sp_contract::mock::platform::Platform::load(&repo().join("mocks")).unwrap();
+    let p = sp_contract::platform::data::Platform::load(&repo().join("mocks")).unwrap();
     let target = p.target(&pki(), "https://127.0.0.1:1");
     let loaded = sp_contract::runner::features::load(&repo().join("features")).unwrap();
     let sc = sp_contract::runner::features::plan(&loaded, &Default::default())
@@ -485,7 +485,7 @@ fn nightly(cfg: &Path, cert_file: &Path, reports: &Path, envs: &[(&str, &str)]) 
             "SP_CERT_P12_BASE64",
             base64::engine::general_purpose::STANDARD.encode(p12),
         )
-        .env(PW_ENV, sp_contract::pki::TEST_P12_PASSWORD)
+        .env(PW_ENV, sp_contract::target::pki::TEST_P12_PASSWORD)
         .env("SP_REPORTS", reports)
         .env("SP_SERVICE", "SF1520")
         .env("NO_COLOR", "1")

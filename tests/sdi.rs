@@ -9,16 +9,16 @@ mod run_support;
 mod support;
 
 use run_support::{certs, repo, run_suite, run_suite_against_unreachable_exttest, suite};
-use sp_contract::klassifikation::Catalogue;
-use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
-use sp_contract::mock::platform::{Caller, Platform};
-use sp_contract::mock::sf1470::Sf1470;
+use sp_contract::core::klassifikation::Catalogue;
+use sp_contract::core::soap::{self, InvocationContext};
+use sp_contract::core::xml;
+use sp_contract::platform::data::{Caller, Platform};
+use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::services::sagdok::StandardRetur;
+use sp_contract::services::sf1470::mock::Sf1470;
 use sp_contract::services::sf1470::{
     self, model, Fremsoeg, Liste, Reference, Relation, Response, Sag,
 };
-use sp_contract::soap::{self, InvocationContext};
-use sp_contract::xml;
 use support::xsd;
 
 const FAR: &str = "1503801015";
@@ -533,7 +533,7 @@ fn importer_answer(standard_retur: &str) -> String {
 
 #[test]
 fn bad_answers_fail_the_contract_with_a_clear_message() {
-    sp_contract::pki::ensure(&certs()).unwrap();
+    sp_contract::target::pki::ensure(&certs()).unwrap();
     let cases = [
         ("this is not xml".to_string(), "not a SOAP response"),
         (
@@ -568,7 +568,7 @@ fn bad_answers_fail_the_contract_with_a_clear_message() {
 
 #[test]
 fn concurrent_scenarios_never_see_each_others_cases() {
-    sp_contract::pki::ensure(&certs()).unwrap();
+    sp_contract::target::pki::ensure(&certs()).unwrap();
     // Eight scenarios index a case for the same citizen at the same time; each must find
     // exactly its own.
     let rows: String = (1..=8).map(|i| format!("      | {i} |\n")).collect();
@@ -610,7 +610,7 @@ fn a_broken_catalogue_stops_the_mock_with_the_file_named() {
 
 #[test]
 fn a_mocks_folder_without_the_catalogue_still_serves_sf1520_and_names_the_missing_file() {
-    sp_contract::pki::ensure(&certs()).unwrap();
+    sp_contract::target::pki::ensure(&certs()).unwrap();
     let feature = format!(
         "{IMPORT_FEATURE}\n  Scenarie: cpr\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret er en succes\n"
     );

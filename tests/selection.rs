@@ -180,7 +180,7 @@ fn shards_split_deterministically_and_cover_everything_once() {
 
 fn junit_counts(path: &Path) -> (usize, Vec<String>) {
     let xml = std::fs::read_to_string(path).unwrap();
-    let root = sp_contract::xml::parse(xml.as_bytes()).expect("JUnit is XML");
+    let root = sp_contract::core::xml::parse(xml.as_bytes()).expect("JUnit is XML");
     let tests: usize = root.attr("tests").unwrap().parse().unwrap();
     let mut names = Vec::new();
     for suite in root.elements() {

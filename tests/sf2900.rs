@@ -8,11 +8,11 @@ mod run_support;
 mod support;
 
 use run_support::{certs, copy_dir, repo, serve};
-use sp_contract::mock::endpoint::{SoapAnswer, SoapCall, SoapService};
-use sp_contract::mock::platform::{Caller, Platform};
-use sp_contract::mock::sf2900::Sf2900;
+use sp_contract::core::xml;
+use sp_contract::platform::data::{Caller, Platform};
+use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::services::sf2900 as svc;
-use sp_contract::xml;
+use sp_contract::services::sf2900::mock::Sf2900;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::xsd;
@@ -82,7 +82,7 @@ fn sf2900_schema() -> PathBuf {
 /// preconditions are verified there, not set up.
 fn remote_config(dir: &Path, url: &str) -> PathBuf {
     let p = Platform::load(&repo().join("mocks")).unwrap();
-    let pki = sp_contract::pki::TestPki::at(&certs());
+    let pki = sp_contract::target::pki::TestPki::at(&certs());
     let t = p.target(&pki, url);
     let cfg = format!(
         "[targets.local]\nbase_url = \"{url}\"\nauthority_cvr = \"{}\"\nuser_system_uuid = \"{}\"\nuser_uuid = \"{}\"\nca = \"{}\"\nonly_ca = true\ncertificate = {{ pkcs12 = \"{}\", password_env = \"SPC_SF2900_PW\" }}\n",
@@ -207,7 +207,7 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
         "--name",
         "ny regel",
     ])
-    .env("SPC_SF2900_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    .env("SPC_SF2900_PW", sp_contract::target::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 1, "{out}");
     for needle in [
         "precondition does not hold on target 'local'",
@@ -244,7 +244,7 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
         "--features",
         &features(&s),
     ])
-    .env("SPC_SF2900_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    .env("SPC_SF2900_PW", sp_contract::target::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 0, "{out}");
 
     // A negative precondition the target contradicts.
@@ -263,7 +263,7 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
         "--features",
         &features(&s),
     ])
-    .env("SPC_SF2900_PW", sp_contract::pki::TEST_P12_PASSWORD));
+    .env("SPC_SF2900_PW", sp_contract::target::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("no fordelingsregel routes KLE 32.30.04") && out.contains("names ESDH"),

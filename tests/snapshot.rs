@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sp_contract::snapshot::{snapshot_name, SnapshotError, SnapshotOutcome, SnapshotStore};
+use sp_contract::evidence::snapshot::{
+    snapshot_name, SnapshotError, SnapshotOutcome, SnapshotStore,
+};
 
 const SOURCE: &str = "features/cpr/opslag.feature";
 const EXPRESSION: &str = "Kendt borger: fulde stamdata";

@@ -193,7 +193,7 @@ body = "<!DOCTYPE html><html><body>Bad gateway</body></html>"
 #[test]
 fn soap_fault_on_500_stays_the_platforms_answer() {
     let w = Witness::start();
-    let fault = sp_contract::soap::fault_envelope("soap:Server", "Intern fejl", &[]);
+    let fault = sp_contract::core::soap::fault_envelope("soap:Server", "Intern fejl", &[]);
     let spec = format!(
         "status = 500\nheaders = {{ Content-Type = \"text/xml; charset=utf-8\" }}\nbody = '''{fault}'''\n"
     );
@@ -301,7 +301,7 @@ fn not_yet_valid_certificate_is_refused_before_connecting_with_its_dates() {
         .name("fremtidig")
         .pkey(&key)
         .cert(&cert)
-        .build2(sp_contract::pki::TEST_P12_PASSWORD)
+        .build2(sp_contract::target::pki::TEST_P12_PASSWORD)
         .unwrap()
         .to_der()
         .unwrap();

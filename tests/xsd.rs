@@ -6,8 +6,8 @@
 mod modelled;
 mod support;
 
+use sp_contract::core::xml;
 use sp_contract::engine::{self, RunRequest, SuitePaths};
-use sp_contract::xml;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use support::xsd;

@@ -146,7 +146,7 @@ macro_rules! dump {
 }
 
 fn compare(name: &str, text: &str) {
-    let ours = super::parse(text).unwrap_or_else(|e| panic!("{name}: ours failed: {e}"));
+    let ours = crate::gherkin::parse(text).unwrap_or_else(|e| panic!("{name}: ours failed: {e}"));
     let theirs = ::gherkin::Feature::parse(text, ::gherkin::GherkinEnv::default())
         .unwrap_or_else(|e| panic!("{name}: gherkin 0.16 failed: {e}"));
     let a = dump!(&ours, our_doc);

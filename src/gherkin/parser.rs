@@ -2,9 +2,9 @@
 //! either extends the innermost open block or closes blocks and opens a new one; nothing is
 //! re-read, so the work is linear in the size of the file and independent of its nesting.
 
-use super::keywords::{self, Lang, Line, StepKind, Title};
-use super::text::{cells, col_of, err, excerpt, push_doc_line};
-use super::{
+use crate::gherkin::keywords::{self, Lang, Line, StepKind, Title};
+use crate::gherkin::text::{cells, col_of, err, excerpt, push_doc_line};
+use crate::gherkin::{
     Background, Examples, Feature, LineCol, ParseError, Rule, Scenario, Step, StepType, Table,
 };
 

@@ -39,16 +39,16 @@ impl std::error::Error for TagExprError {}
 
 impl TagOperation {
     /// Whether a scenario with `tags` (with or without '@') matches; tags compare as
-    /// [`crate::selection::Tag`]s, as everywhere in sp-contract.
+    /// [`crate::runner::selection::Tag`]s, as everywhere in sp-contract.
     pub fn matches<S: AsRef<str>>(&self, tags: &[S]) -> bool {
         match self {
             TagOperation::And(a, b) => a.matches(tags) && b.matches(tags),
             TagOperation::Or(a, b) => a.matches(tags) || b.matches(tags),
             TagOperation::Not(a) => !a.matches(tags),
             TagOperation::Tag(t) => {
-                let want = crate::selection::Tag::new(t);
+                let want = crate::runner::selection::Tag::new(t);
                 tags.iter()
-                    .any(|x| crate::selection::Tag::new(x.as_ref()) == want)
+                    .any(|x| crate::runner::selection::Tag::new(x.as_ref()) == want)
             }
         }
     }

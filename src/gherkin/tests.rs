@@ -492,7 +492,7 @@ fn step_keywords_in_feature_descriptions_are_text_as_in_gherkin() {
 /// quadratic parser this replaced took 24 s for 8 MB in release.
 #[test]
 fn a_four_megabyte_feature_parses_fast() {
-    let text = super::sample::big_feature(4 << 20);
+    let text = crate::gherkin::sample::big_feature(4 << 20);
     let t = std::time::Instant::now();
     let f = ok(&text);
     let took = t.elapsed();

@@ -1,6 +1,6 @@
 //! Small text helpers of the parser: quoting a line in a message, columns, table cells.
 
-use super::{LineCol, ParseError};
+use crate::gherkin::{LineCol, ParseError};
 
 pub(super) fn err(at: LineCol, message: impl Into<String>) -> ParseError {
     ParseError {
@@ -14,7 +14,7 @@ pub(super) fn err(at: LineCol, message: impl Into<String>) -> ParseError {
 pub(super) fn excerpt(t: &str) -> String {
     let t = t.trim();
     let head: String = t.chars().take(80).collect();
-    let masked = crate::redact::mask_cpr(&head);
+    let masked = crate::evidence::redact::mask_cpr(&head);
     let mut out: String = masked.chars().take(60).collect();
     if t.chars().nth(60).is_some() {
         out.push('…');

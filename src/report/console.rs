@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use crate::runner::model::{FailureKind, FeatureResult, RunResult, ScenarioResult, Status};
 
-use super::{path_str, step_label, strip_ansi, Outcome};
+use crate::report::{path_str, step_label, strip_ansi, Outcome};
 
 /// Whether to colour the console: only on a terminal, and not when `NO_COLOR` is set to
 /// anything non-empty (<https://no-color.org>).
@@ -118,7 +118,7 @@ impl<'w> ConsoleReporter<'w> {
                     &format!(
                         "attempt {} failed: {}",
                         i + 1,
-                        plain(super::first_line(&f.message))
+                        plain(crate::report::first_line(&f.message))
                     ),
                     4,
                 ));
@@ -185,7 +185,8 @@ impl<'w> ConsoleReporter<'w> {
                 }
             }
         }
-        self.out.write_all(crate::redact::text(&text).as_bytes())?;
+        self.out
+            .write_all(crate::evidence::redact::text(&text).as_bytes())?;
         self.out.flush()
     }
 
@@ -289,7 +290,8 @@ impl<'w> ConsoleReporter<'w> {
         }
         text.push('\n');
 
-        self.out.write_all(crate::redact::text(&text).as_bytes())?;
+        self.out
+            .write_all(crate::evidence::redact::text(&text).as_bytes())?;
         self.out.flush()
     }
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::runner::model::{FeatureResult, RunResult, ScenarioResult, Status, StepResult};
 
-use super::{path_str, slug};
+use crate::report::{path_str, slug};
 
 #[derive(Serialize)]
 struct Feature<'a> {
@@ -68,10 +68,10 @@ struct StepOutcome {
     error_message: Option<String>,
 }
 
-/// The writer's one choke point: every string in the report through [`crate::redact::text`].
+/// The writer's one choke point: every string in the report through [`crate::evidence::redact::text`].
 fn mask_strings(v: &mut serde_json::Value) {
     match v {
-        serde_json::Value::String(s) => *s = crate::redact::text(s),
+        serde_json::Value::String(s) => *s = crate::evidence::redact::text(s),
         serde_json::Value::Array(a) => a.iter_mut().for_each(mask_strings),
         serde_json::Value::Object(o) => o.values_mut().for_each(mask_strings),
         _ => {}

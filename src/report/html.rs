@@ -9,15 +9,15 @@
 //! the serviceaftaler; a services × results matrix; every scenario with its steps, and for a
 //! scenario that did not pass, the failure message and diff (or the platform's fault).
 //!
-//! Every text passes through [`crate::redact::text`] (CPR numbers masked, tokens removed)
+//! Every text passes through [`crate::evidence::redact::text`] (CPR numbers masked, tokens removed)
 //! and is HTML-escaped. Certificate passwords never reach this writer.
 
 use std::io::Write;
 
-use super::{
+use crate::error::ExitCode;
+use crate::report::{
     kind_str, path_str, secs3, service_matrix, strip_ansi, utc, verdict, Evidence, Outcome,
 };
-use crate::error::ExitCode;
 use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure};
 
 const CSS: &str = r#"
@@ -326,7 +326,7 @@ pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()>
         h.push_str("<p>This run was against the embedded mock. What the platform's faults say about access (missing or unapproved serviceaftale, unregistered certificate) is modelled there where the real wording is not public; a run against exttest shows the real answers.</p>\n");
     }
     h.push_str("</footer>\n</body>\n</html>\n");
-    out.write_all(crate::redact::text(&h).as_bytes())?;
+    out.write_all(crate::evidence::redact::text(&h).as_bytes())?;
     out.flush()
 }
 
@@ -380,7 +380,10 @@ fn scenario(h: &mut String, path: &str, s: &ScenarioResult) {
             esc(&verdict)
         ));
         for f in &s.earlier_attempts {
-            h.push_str(&format!("<li>{}</li>", esc(super::first_line(&f.message))));
+            h.push_str(&format!(
+                "<li>{}</li>",
+                esc(crate::report::first_line(&f.message))
+            ));
         }
         h.push_str("</ol></div>\n");
     }
@@ -476,7 +479,7 @@ fn num(n: usize) -> String {
 
 /// Redact, drop control characters and escape for HTML text and attribute values.
 pub(crate) fn esc(s: &str) -> String {
-    let s = crate::redact::text(&strip_ansi(s));
+    let s = crate::evidence::redact::text(&strip_ansi(s));
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

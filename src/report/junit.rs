@@ -35,14 +35,14 @@
 //!   than tab, CR, LF) and ANSI colour codes are removed; everything else, including
 //!   `æøå`, is written as UTF-8.
 
-use crate::xml::{Element, Node};
+use crate::core::xml::{Element, Node};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
 use crate::runner::model::{FailureKind, FeatureResult, RunResult, Status};
 
-use super::{
+use crate::report::{
     failure_text, headline, kind_str, path_str, secs3, step_label, strip_ansi, Outcome, ReportError,
 };
 
@@ -67,7 +67,7 @@ pub fn write_junit(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> 
     doc.push_str(">\n");
     doc.push_str(&suites);
     doc.push_str("</testsuites>\n");
-    out.write_all(crate::redact::text(&doc).as_bytes())?;
+    out.write_all(crate::evidence::redact::text(&doc).as_bytes())?;
     out.flush()
 }
 
@@ -156,7 +156,7 @@ fn feature_suite(
         for f in &scenario.earlier_attempts {
             cases.push_str("      <");
             cases.push_str(rerun);
-            push_attr(&mut cases, "message", super::first_line(&f.message));
+            push_attr(&mut cases, "message", crate::report::first_line(&f.message));
             push_attr(&mut cases, "type", kind_str(f.kind));
             cases.push('>');
             push_text(&mut cases, &f.message);
@@ -385,7 +385,7 @@ pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(
             path: path.to_path_buf(),
             reason,
         };
-        let root = crate::xml::parse(&bytes).map_err(|e| malformed(e.to_string()))?;
+        let root = crate::core::xml::parse(&bytes).map_err(|e| malformed(e.to_string()))?;
         let time_of = |e: &Element| -> Result<f64, ReportError> {
             match e.attr("time") {
                 None => Ok(0.0),
@@ -458,7 +458,7 @@ pub fn merge_junit(inputs: &[impl AsRef<Path>], out: &mut dyn Write) -> Result<(
         write_element(&mut doc, suite, 1);
     }
     doc.push_str("</testsuites>\n");
-    out.write_all(crate::redact::text(&doc).as_bytes())?;
+    out.write_all(crate::evidence::redact::text(&doc).as_bytes())?;
     out.flush()?;
     Ok(())
 }

@@ -5,7 +5,9 @@
 
 use std::io::Write;
 
-use super::{first_line, headline, path_str, service_matrix, utc, verdict, Evidence, Outcome};
+use crate::report::{
+    first_line, headline, path_str, service_matrix, utc, verdict, Evidence, Outcome,
+};
 use crate::runner::model::Status;
 
 /// Writes the summary as GitHub-flavoured Markdown.
@@ -129,14 +131,14 @@ pub fn write_markdown(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result
             }
         }
     }
-    out.write_all(crate::redact::text(&m).as_bytes())?;
+    out.write_all(crate::evidence::redact::text(&m).as_bytes())?;
     out.flush()
 }
 
 /// Text for a table cell or a line: redacted, on one line, with Markdown's active characters
 /// escaped so a service's answer cannot break the table or inject links.
 fn cell(s: &str) -> String {
-    let s = crate::redact::text(&super::strip_ansi(s));
+    let s = crate::evidence::redact::text(&crate::report::strip_ansi(s));
     let mut out = String::with_capacity(s.len());
     for c in s.split_whitespace().collect::<Vec<_>>().join(" ").chars() {
         match c {

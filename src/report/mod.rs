@@ -106,7 +106,7 @@ pub fn service_matrix(run: &RunResult, named: &[String]) -> Vec<ServiceRow> {
     };
     let mut indices = Vec::new();
     for (_, s) in run.scenarios() {
-        let mut services = crate::selection::services_of(&s.tags);
+        let mut services = crate::runner::selection::services_of(&s.tags);
         if services.is_empty() {
             services.push(NO_SERVICE.to_string());
         }

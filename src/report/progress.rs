@@ -28,7 +28,7 @@ pub struct Progress {
 const ERASE_LINE: &str = "\r\u{1b}[2K";
 
 impl Progress {
-    /// `is_tty`: whether stdout is a terminal; `color`: [`super::color_wanted`]. A run of one
+    /// `is_tty`: whether stdout is a terminal; `color`: [`crate::report::color_wanted`]. A run of one
     /// scenario needs no progress.
     pub fn new(total: usize, is_tty: bool, color: bool) -> Progress {
         Progress {
@@ -64,7 +64,7 @@ impl Progress {
         if !self.enabled || self.done >= self.total {
             return;
         }
-        let line = crate::redact::text(&self.line());
+        let line = crate::evidence::redact::text(&self.line());
         let _ = out.write_all(line.as_bytes());
         let _ = out.flush();
         self.shown = true;

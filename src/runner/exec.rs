@@ -1,10 +1,10 @@
 //! Running planned scenarios: concurrently, each in its own World, steps in order.
 
-use super::features::PlannedScenario;
-use super::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
-use super::steps::{self, Args, Match};
-use super::world::{RunCtx, World};
-use crate::config::Target;
+use crate::runner::features::PlannedScenario;
+use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
+use crate::runner::steps::{self, Args, Match};
+use crate::runner::world::{RunCtx, World};
+use crate::target::config::Target;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::Instant;
@@ -86,7 +86,7 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
         let t0 = Instant::now();
         let mut result = StepResult {
             keyword: st.keyword.clone(),
-            text: crate::redact::text(&st.text),
+            text: crate::evidence::redact::text(&st.text),
             line: st.line,
             status: Status::Skipped,
             duration: std::time::Duration::ZERO,
@@ -166,7 +166,9 @@ fn undefined_failure(text: &str) -> StepFailure {
     };
     StepFailure {
         kind: FailureKind::Input,
-        message: crate::redact::text(&format!("no step definition matches \"{text}\". {hint}")),
+        message: crate::evidence::redact::text(&format!(
+            "no step definition matches \"{text}\". {hint}"
+        )),
         diff: None,
     }
 }
@@ -187,7 +189,7 @@ pub struct PlanProblem {
 pub fn check_plan(
     scenarios: &[PlannedScenario],
     target: &Target,
-    mock: Option<&crate::mock::platform::Platform>,
+    mock: Option<&crate::platform::data::Platform>,
 ) -> Vec<PlanProblem> {
     let cx = steps::CheckCtx { target, mock };
     let mut problems = Vec::new();
@@ -221,8 +223,8 @@ pub fn check_plan(
                 problems.push(PlanProblem {
                     feature_rel: sc.feature_rel.clone(),
                     line: st.line,
-                    step: crate::redact::text(&format!("{}{}", st.keyword, st.text)),
-                    message: crate::redact::text(&message),
+                    step: crate::evidence::redact::text(&format!("{}{}", st.keyword, st.text)),
+                    message: crate::evidence::redact::text(&message),
                 });
             }
         }

@@ -10,8 +10,8 @@
 //! * after planning ([`snapshot_collisions`]): two scenarios whose snapshots would share
 //!   one file.
 
-use super::features::PlannedScenario;
 use crate::gherkin::Feature;
+use crate::runner::features::PlannedScenario;
 use std::collections::HashMap;
 
 /// Keywords of an outline, in the languages a suite is likely to use.

@@ -13,7 +13,7 @@
 //!   exactly as `--features features` does, and snapshot names (built from `rel`) do not
 //!   depend on the folder given.
 
-use super::features::FeatureError;
+use crate::runner::features::FeatureError;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -33,7 +33,7 @@ pub struct FeatureFile {
 impl FeatureFile {
     /// `rel` with CPR numbers masked, for names, reports and snapshot names.
     pub fn rel_masked(&self) -> String {
-        crate::redact::mask_cpr(&self.rel)
+        crate::evidence::redact::mask_cpr(&self.rel)
     }
 }
 

@@ -1,10 +1,10 @@
 //! Loading feature files and turning them into the plan of scenarios to run.
 
-use super::feature_check;
-pub use super::feature_files::{feature_files, FeatureFile};
 use crate::gherkin::tagexpr::TagOperation;
 use crate::gherkin::{Feature, StepType};
-use crate::selection::Tag;
+use crate::runner::feature_check;
+pub use crate::runner::feature_files::{feature_files, FeatureFile};
+use crate::runner::selection::Tag;
 use regex::Regex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ pub struct LoadedFeature {
     /// The file (its `rel` is the unmasked name below the features root).
     pub file: FeatureFile,
     /// The name below the features root, `/`-separated, CPR numbers masked (see
-    /// [`super::feature_files`]): what every report and snapshot name uses.
+    /// [`crate::runner::feature_files`]): what every report and snapshot name uses.
     pub rel: String,
     pub feature: Feature,
 }
@@ -80,7 +80,11 @@ impl PlannedScenario {
     /// The snapshot files the scenario's snapshot steps would use.
     pub fn snapshot_names(&self) -> Vec<String> {
         let texts: Vec<&str> = self.steps.iter().map(|s| s.text.as_str()).collect();
-        super::steps::generic::planned_snapshot_names(&self.feature_stem(), &self.name, &texts)
+        crate::runner::steps::generic::planned_snapshot_names(
+            &self.feature_stem(),
+            &self.name,
+            &texts,
+        )
     }
 
     /// `cpr/opslag` for `cpr/opslag.feature`.
@@ -469,7 +473,7 @@ fn substitute(
 
 /// CPR numbers out of the names, paths and tags of the run model.
 fn mask(s: &mut PlannedScenario) {
-    use crate::redact::mask_cpr;
+    use crate::evidence::redact::mask_cpr;
     s.name = mask_cpr(&s.name);
     s.feature_name = mask_cpr(&s.feature_name);
     s.feature_rel = mask_cpr(&s.feature_rel);
@@ -510,7 +514,7 @@ Egenskab: Opslag
                 path: PathBuf::from(rel),
                 rel: rel.to_string(),
             },
-            rel: crate::redact::mask_cpr(rel),
+            rel: crate::evidence::redact::mask_cpr(rel),
             feature,
         }]
     }

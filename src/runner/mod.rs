@@ -5,5 +5,6 @@ pub mod feature_files;
 pub mod features;
 pub mod model;
 pub mod preconditions;
+pub mod selection;
 pub mod steps;
 pub mod world;

@@ -1,6 +1,6 @@
 //! The results of a run, shared by the runner and every report writer.
 //!
-//! Every string in here has already been through [`crate::redact`]: writers may
+//! Every string in here has already been through [`crate::evidence::redact`]: writers may
 //! print them as they are.
 
 use std::path::PathBuf;

@@ -35,9 +35,9 @@
 //! A precondition the mock cannot set up (e.g. a receiving system its data does not have) is
 //! a mistake in the suite (exit 2).
 
-use super::model::{FailureKind, StepFailure};
-use super::world::{input, World};
-use crate::mock::platform::Platform;
+use crate::platform::data::Platform;
+use crate::runner::model::{FailureKind, StepFailure};
+use crate::runner::world::{input, World};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -94,7 +94,7 @@ pub async fn require(w: &mut World, p: &dyn Precondition) -> Result<(), StepFail
 pub fn does_not_hold(w: &World, p: &dyn Precondition, observed: &str) -> StepFailure {
     StepFailure {
         kind: FailureKind::Contract,
-        message: crate::redact::text(&format!(
+        message: crate::evidence::redact::text(&format!(
             "precondition does not hold on target '{}': {}. The target shows: {observed}. This is configured by {}; sp-contract only reads it on a real target and never changes it.",
             w.target().name,
             p.describe(),
@@ -110,7 +110,7 @@ pub fn does_not_hold(w: &World, p: &dyn Precondition, observed: &str) -> StepFai
 pub fn unverifiable(w: &World, p: &dyn Precondition, cause: StepFailure) -> StepFailure {
     StepFailure {
         kind: cause.kind,
-        message: crate::redact::text(&format!(
+        message: crate::evidence::redact::text(&format!(
             "cannot verify the precondition on target '{}' ({}): {}",
             w.target().name,
             p.describe(),

@@ -1,12 +1,12 @@
 //! Per-run and per-scenario state the steps work on.
 
-use super::model::{FailureKind, StepFailure};
-use crate::config::{Target, DEFAULT_IDENTITY};
+use crate::client::transport::{Clients, TransportError};
+use crate::core::soap::{self, Fault, InvocationContext, Reply};
+use crate::core::xml::Element;
+use crate::evidence::snapshot::SnapshotStore;
+use crate::runner::model::{FailureKind, StepFailure};
 use crate::services::ServiceInfo;
-use crate::snapshot::SnapshotStore;
-use crate::soap::{self, Fault, InvocationContext, Reply};
-use crate::transport::{Clients, TransportError};
-use crate::xml::Element;
+use crate::target::config::{Target, DEFAULT_IDENTITY};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ pub struct RunCtx {
     pub target: Arc<Target>,
     /// The embedded mock's data and state, when the target is the embedded mock: lets
     /// Givet-steps set up platform configuration for their scenario.
-    pub mock: Option<Arc<crate::mock::platform::Platform>>,
+    pub mock: Option<Arc<crate::platform::data::Platform>>,
     pub clients: Clients,
     pub snapshots: SnapshotStore,
     pub observer: Option<Arc<Observer>>,
@@ -62,9 +62,9 @@ pub struct World {
     pub last: Option<Last>,
     pub snapshots_taken: usize,
     /// Token model state (cache, clock, counters) for REST services.
-    pub tokens: crate::token::TokenSession,
+    pub tokens: crate::client::token::TokenSession,
     /// The letter a Post scenario builds and what became of it.
-    pub post: super::steps::post::PostScenario,
+    pub post: crate::services::post::steps::PostScenario,
     /// Per-scenario data of the service step modules, see [`Extensions`].
     pub ext: Extensions,
     /// The authority calls are made on behalf of (AuthorityContext), when a step chose one
@@ -108,7 +108,7 @@ impl Extensions {
 pub fn contract(message: impl Into<String>) -> StepFailure {
     StepFailure {
         kind: FailureKind::Contract,
-        message: crate::redact::text(&message.into()),
+        message: crate::evidence::redact::text(&message.into()),
         diff: None,
     }
 }
@@ -116,7 +116,7 @@ pub fn contract(message: impl Into<String>) -> StepFailure {
 pub fn input(message: impl Into<String>) -> StepFailure {
     StepFailure {
         kind: FailureKind::Input,
-        message: crate::redact::text(&message.into()),
+        message: crate::evidence::redact::text(&message.into()),
         diff: None,
     }
 }
@@ -128,7 +128,7 @@ pub fn transport(e: &TransportError) -> StepFailure {
         } else {
             FailureKind::Input
         },
-        message: crate::redact::text(&e.to_string()),
+        message: crate::evidence::redact::text(&e.to_string()),
         diff: None,
     }
 }
@@ -159,7 +159,7 @@ impl World {
     /// input error (exit 2): nothing was sent, so there is no contract to judge, and the
     /// feature (or the target's data) has to be fixed.
     pub fn refuse(&mut self, reason: impl Into<String>) -> Result<(), StepFailure> {
-        let reason = crate::redact::text(&reason.into());
+        let reason = crate::evidence::redact::text(&reason.into());
         if self.refusal_expected {
             self.last = Some(Last::RefusedLocally { reason });
             return Ok(());
@@ -277,7 +277,7 @@ impl World {
         let reply = match parsed {
             Ok(r) => r,
             Err(e) => {
-                let snippet = crate::redact::snippet(&http.body, 300);
+                let snippet = crate::evidence::redact::snippet(&http.body, 300);
                 let msg = format!(
                     "{} answered HTTP {} with a body that is not a SOAP response: {e}. First bytes: {snippet:?}",
                     service.id, http.status
@@ -306,7 +306,7 @@ impl World {
         self.ctx
             .mock
             .as_ref()
-            .map(|_| (crate::mock::SCENARIO_HEADER, self.scenario_id.clone()))
+            .map(|_| (crate::platform::SCENARIO_HEADER, self.scenario_id.clone()))
     }
 
     fn last(&self) -> Result<&Last, StepFailure> {
@@ -358,7 +358,7 @@ impl World {
     /// The element a snapshot is taken of: the Body's payload or its Fault.
     pub fn snapshot_element(&self) -> Result<Element, StepFailure> {
         match self.last()? {
-            Last::Reply { raw, reply, .. } => match crate::xml::parse(raw) {
+            Last::Reply { raw, reply, .. } => match crate::core::xml::parse(raw) {
                 Ok(root) if root.local == "Envelope" => root
                     .child("Body")
                     .and_then(|b| b.elements().next().cloned())
@@ -393,7 +393,7 @@ impl World {
         path: &str,
         body: Option<(&str, String)>,
     ) -> Result<(), StepFailure> {
-        use crate::token::TokenError;
+        use crate::client::token::TokenError;
         let mock_headers: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
         let identity = self.identity.clone();
         let token = match self
@@ -425,7 +425,7 @@ impl World {
             Err(e @ TokenError::Setup(_)) => return Err(input(e.to_string())),
         };
         self.tokens.used.push(token.id.clone());
-        let mut headers = crate::token::call_headers(&token, self.tokens.now());
+        let mut headers = crate::client::token::call_headers(&token, self.tokens.now());
         headers.extend(mock_headers);
         let present = self.tokens.present_with.clone().unwrap_or(identity);
         let sent = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
@@ -448,7 +448,7 @@ impl World {
     }
 }
 
-/// A REST answer as the steps see it ([`crate::rest::reply`]): XML or JSON payloads on 2xx, a
+/// A REST answer as the steps see it ([`crate::client::rest::reply`]): XML or JSON payloads on 2xx, a
 /// fault (code and text from the JSON error) otherwise. A gateway's error page is a transport
 /// failure.
 fn rest_last(
@@ -457,9 +457,9 @@ fn rest_last(
     content_type: Option<&str>,
     raw: Vec<u8>,
 ) -> Result<Last, StepFailure> {
-    let reply = match crate::rest::reply(status, content_type, &raw) {
+    let reply = match crate::client::rest::reply(status, content_type, &raw) {
         Ok(r) => r,
-        Err(crate::rest::Unreadable { reason, snippet }) => {
+        Err(crate::client::rest::Unreadable { reason, snippet }) => {
             let msg = format!(
                 "{service} answered HTTP {status} ({}) with a body that is not the contract's XML or JSON: {reason}. First bytes: {snippet:?}",
                 content_type.unwrap_or("no content type")

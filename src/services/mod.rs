@@ -4,11 +4,10 @@
 //! (`sp/service.properties`) and `serviceplatform.md` §1.
 
 pub mod oir;
+pub mod post;
 pub mod sagdok;
 pub mod sf1470;
 pub mod sf1520;
-pub mod sf1600;
-pub mod sf1601;
 pub mod sf2900;
 
 /// Static facts about one service.
@@ -45,8 +44,8 @@ pub enum SecurityModel {
 
 pub const SERVICES: &[ServiceInfo] = &[
     sf1520::INFO,
-    sf1600::INFO,
-    sf1601::INFO,
+    post::sf1600::INFO,
+    post::sf1601::INFO,
     sf1470::INFO,
     sf2900::INFO,
     oir::SORTIMENT_INFO,

@@ -4,8 +4,8 @@
 //! `StandardRetur{StatusKode, FejlbeskedTekst?}` in `urn:oio:sagdok:3.0.0` is public (the SF1600
 //! contract package ships it; serviceplatform.md §3): StatusKode is an integer, 20 = OK.
 
-use crate::config::Target;
-use crate::xml::{self, Element};
+use crate::core::xml::{self, Element};
+use crate::target::config::Target;
 
 pub const NS: &str = "urn:oio:sagdok:3.0.0";
 
@@ -58,7 +58,7 @@ pub enum ShapeError {
 pub fn invalid(element: &str, value: &str, reason: impl Into<String>) -> ShapeError {
     ShapeError::Invalid {
         element: element.to_string(),
-        value: crate::redact::mask_cpr(value),
+        value: crate::evidence::redact::mask_cpr(value),
         reason: reason.into(),
     }
 }
@@ -295,7 +295,7 @@ mod tests {
 
     #[test]
     fn only_loopback_targets_count_as_the_local_mock() {
-        let mut t = crate::config::Target {
+        let mut t = crate::target::config::Target {
             name: "x".into(),
             base_url: String::new(),
             production: false,
@@ -304,7 +304,7 @@ mod tests {
             user_system_uuid: String::new(),
             user_uuid: String::new(),
             identities: Default::default(),
-            trust: crate::config::Trust {
+            trust: crate::target::config::Trust {
                 ca_pem: None,
                 system_roots: true,
             },

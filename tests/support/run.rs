@@ -3,8 +3,8 @@
 //! `#[path = "support/run.rs"] mod run_support;`.
 #![allow(dead_code)]
 
-use sp_contract::mock::platform::Platform;
-use sp_contract::pki::TestPki;
+use sp_contract::platform::data::Platform;
+use sp_contract::target::pki::TestPki;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ pub fn certs() -> PathBuf {
 }
 
 pub fn pki() -> TestPki {
-    sp_contract::pki::ensure(&certs()).expect("test PKI")
+    sp_contract::target::pki::ensure(&certs()).expect("test PKI")
 }
 
 pub fn tmp() -> tempfile::TempDir {
@@ -38,7 +38,7 @@ pub fn sp(args: &[&str]) -> Command {
     c.current_dir(repo())
         .args(args)
         .env("NO_COLOR", "1")
-        .env(PW_ENV, sp_contract::pki::TEST_P12_PASSWORD);
+        .env(PW_ENV, sp_contract::target::pki::TEST_P12_PASSWORD);
     c
 }
 
@@ -78,7 +78,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub struct InProcessMock {
     pub url: String,
     pub addr: std::net::SocketAddr,
-    running: Option<sp_contract::mock::RunningMock>,
+    running: Option<sp_contract::platform::RunningMock>,
     rt: Option<tokio::runtime::Runtime>,
 }
 
@@ -97,7 +97,11 @@ impl InProcessMock {
             .build()
             .unwrap();
         let running = rt
-            .block_on(sp_contract::mock::start(mocks, &pki, addr.parse().unwrap()))
+            .block_on(sp_contract::platform::start(
+                mocks,
+                &pki,
+                addr.parse().unwrap(),
+            ))
             .expect("mock starts");
         InProcessMock {
             url: running.url.clone(),

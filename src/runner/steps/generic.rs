@@ -4,12 +4,12 @@
 //! (`persondata/navn/fornavn`), with `name[2]` for the second and a leading `//` for
 //! "anywhere". Prefixes never matter.
 
-use super::{Args, Kind, StepDef, StepFuture};
+use crate::core::soap::Reply;
+use crate::core::xml::{Element, Path};
+use crate::evidence::snapshot::{snapshot_name, SnapshotError};
 use crate::runner::model::{FailureKind, StepFailure};
+use crate::runner::steps::{Args, Kind, StepDef, StepFuture};
 use crate::runner::world::{contract, input, Last, World};
-use crate::snapshot::{snapshot_name, SnapshotError};
-use crate::soap::Reply;
-use crate::xml::{Element, Path};
 
 const G: &str = "generic";
 
@@ -234,7 +234,7 @@ fn fields_table(w: &mut World, a: Args) -> StepFuture<'_> {
             Err(StepFailure {
                 kind: FailureKind::Contract,
                 message: "fields differ from the expected values".into(),
-                diff: Some(crate::redact::text(&diff)),
+                diff: Some(crate::evidence::redact::text(&diff)),
             })
         }
     })
@@ -309,7 +309,7 @@ fn snapshot_label(taken: usize, given: &str) -> Option<String> {
     match given {
         "" if taken == 1 => None,
         "" => Some(taken.to_string()),
-        l => Some(crate::redact::mask_cpr(l)),
+        l => Some(crate::evidence::redact::mask_cpr(l)),
     }
 }
 
@@ -334,7 +334,7 @@ pub fn planned_snapshot_names(feature_stem: &str, scenario: &str, steps: &[&str]
 fn snapshot(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let el = w.snapshot_element()?;
-        let content = crate::normalise::snapshot_text(&el);
+        let content = crate::evidence::normalise::snapshot_text(&el);
         w.snapshots_taken += 1;
         let label = snapshot_label(w.snapshots_taken, a.get(0));
         let name = snapshot_name(&w.feature_stem, &w.scenario, label.as_deref());
@@ -344,15 +344,15 @@ fn snapshot(w: &mut World, a: Args) -> StepFuture<'_> {
             Ok(_) => Ok(()),
             Err(SnapshotError::Mismatch { diff, .. }) => Err(StepFailure {
                 kind: FailureKind::Contract,
-                message: crate::redact::text(&format!(
+                message: crate::evidence::redact::text(&format!(
                     "the answer differs from the approved snapshot {} (a .snap.new was written beside it; accept it with --update-snapshots or `cargo insta review` if the change is intended)",
                     w.ctx.snapshots.root().join(format!("{name}.snap")).display()
                 )),
-                diff: Some(crate::redact::text(&diff)),
+                diff: Some(crate::evidence::redact::text(&diff)),
             }),
             Err(e @ SnapshotError::Missing { .. }) => Err(StepFailure {
                 kind: FailureKind::Contract,
-                message: crate::redact::text(&e.to_string()),
+                message: crate::evidence::redact::text(&e.to_string()),
                 diff: None,
             }),
             Err(e) => Err(input(e.to_string())),

@@ -1,17 +1,12 @@
 //! The step vocabulary. Every definition carries an example and a line of documentation, so
 //! `sp-contract steps` (and the README section made from it) cannot drift from the code.
 
-mod cpr;
 pub(crate) mod generic;
-mod oir;
-mod platform;
-pub(crate) mod post;
-mod sdi;
-mod sf2900;
+pub(crate) mod platform;
 
-use super::model::StepFailure;
-use super::world::World;
-use crate::config::Target;
+use crate::runner::model::StepFailure;
+use crate::runner::world::World;
+use crate::target::config::Target;
 use regex::Regex;
 use std::future::Future;
 use std::pin::Pin;
@@ -29,7 +24,7 @@ pub type PrecheckFn = fn(&CheckCtx<'_>, &Args) -> Result<(), Finding>;
 /// the mock (its receiving systems, sortiments, KLE catalogue).
 pub struct CheckCtx<'a> {
     pub target: &'a Target,
-    pub mock: Option<&'a crate::mock::platform::Platform>,
+    pub mock: Option<&'a crate::platform::data::Platform>,
 }
 
 /// A problem a precheck found without sending.
@@ -148,11 +143,11 @@ pub fn registry() -> &'static [StepDef] {
     R.get_or_init(|| {
         let mut all = Vec::new();
         all.extend(platform::steps());
-        all.extend(cpr::steps());
-        all.extend(post::steps());
-        all.extend(sdi::steps());
-        all.extend(oir::steps());
-        all.extend(sf2900::steps());
+        all.extend(crate::services::sf1520::steps::steps());
+        all.extend(crate::services::post::steps::steps());
+        all.extend(crate::services::sf1470::steps::steps());
+        all.extend(crate::services::oir::steps::steps());
+        all.extend(crate::services::sf2900::steps::steps());
         all.extend(generic::steps());
         all
     })

@@ -1,10 +1,10 @@
 //! Steps about the platform set-up a call is made under: serviceaftale, security context,
 //! certificate.
 
-use super::{Args, Kind, StepDef, StepFuture};
-use crate::config::Target;
+use crate::runner::steps::{Args, Kind, StepDef, StepFuture};
 use crate::runner::world::{input, AgreementChoice, World};
 use crate::services;
+use crate::target::config::Target;
 
 const G: &str = "platform";
 

@@ -1,0 +1,4 @@
+//! How calls leave the process: the HTTP/TLS transport, the token flow and REST calls.
+pub mod rest;
+pub mod token;
+pub mod transport;

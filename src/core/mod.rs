@@ -1,0 +1,9 @@
+//! Values and wire primitives, without I/O beyond reading the built-in data they are made
+//! of: XML, SOAP envelopes, CPR, KLE and the facts about a service that every layer needs.
+pub mod cpr;
+pub mod form;
+pub mod klassifikation;
+pub mod kle;
+pub mod soap;
+pub mod strict_json;
+pub mod xml;

@@ -1,0 +1,667 @@
+//! The mock platform's data: user systems and their certificates, service agreements,
+//! citizens and fault wording, all read from `mocks/` so they can be corrected without code.
+//!
+//! Access control follows the platform's onboarding model: a certificate is registered on a
+//! user system (it-system) in the Administrationsmodul, and a serviceaftale (agreement) binds
+//! user system × service × authority, approved or pending. The *wording and codes* of the
+//! faults the real platform returns for these cases are not public (serviceplatform.md §3,
+//! §7.1): `mocks/faults.json` holds our modelled wording, marked as such.
+
+use crate::core::soap::FaultError;
+use crate::core::xml::{self, Element};
+use crate::services::ServiceInfo;
+use crate::target::config::{Target, Timeouts, Trust, DEFAULT_IDENTITY};
+use crate::target::pki::{IdentitySource, Secret, TestPki, TEST_P12_PASSWORD};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("cannot read mock data {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("mock data {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("the mocks folder {} does not exist or is not a folder; give --mocks the folder that holds platform.json, citizens.json and faults.json", path.display())]
+    NotAFolder { path: PathBuf },
+    /// Not a regular file, or larger than [`crate::fsio::limit::MOCK_DATA`].
+    #[error("mock data: {0}")]
+    File(crate::fsio::ReadError),
+}
+
+impl From<crate::fsio::ReadError> for DataError {
+    fn from(e: crate::fsio::ReadError) -> Self {
+        match e {
+            crate::fsio::ReadError::Io { path, source } => DataError::Read { path, source },
+            other => DataError::File(other),
+        }
+    }
+}
+
+/// Read one mock data file (JSON or XML under `mocks/`), bounded.
+pub fn read_data(path: &Path) -> Result<String, DataError> {
+    Ok(crate::fsio::read_text(
+        path,
+        crate::fsio::limit::MOCK_DATA,
+        "a mock data file",
+    )?)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformFile {
+    pub authorities: Vec<Authority>,
+    pub user_systems: Vec<UserSystem>,
+    pub agreements: Vec<Agreement>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    pub cvr: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSystem {
+    pub uuid: String,
+    pub name: String,
+    /// The user (UserUUID) the system calls as.
+    pub user_uuid: String,
+    /// Certificates registered on this system in the Administrationsmodul.
+    pub certificates: Vec<RegisteredCert>,
+}
+
+/// How the mock recognises a registered certificate. Generated test certificates differ per
+/// machine, so the default data matches the subject CN; a vendor pointing its own system at
+/// `mock serve` can register its certificate by SHA-256 fingerprint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisteredCert {
+    pub subject_cn: Option<String>,
+    pub sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgreementStatus {
+    Approved,
+    Pending,
+    Rejected,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    pub uuid: String,
+    pub service: String,
+    pub user_system: String,
+    pub authority_cvr: String,
+    pub status: AgreementStatus,
+    /// Name scenarios use for a non-default agreement (`afventende`).
+    pub alias: Option<String>,
+    /// The agreement is for a service whose contract is modelled (its ServiceUUID and wire
+    /// format are not public), see `src/services/`.
+    #[serde(default)]
+    pub modelled: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitizensFile {
+    pub citizens: Vec<CitizenEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenEntry {
+    pub alias: String,
+    pub cpr: String,
+    pub description: String,
+    /// The SF1520 `PersonLookupResponse` for this citizen, relative to `mocks/`. None: the
+    /// CPR number is not in the register.
+    pub sf1520: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Citizen {
+    pub entry: CitizenEntry,
+    /// Parsed `PersonLookupResponse`.
+    pub sf1520: Option<Element>,
+    /// The file as written, served verbatim.
+    pub sf1520_xml: Option<String>,
+}
+
+impl Citizen {
+    /// Digital Post enrollment as the CPR data says (SF1601/SF1600 use the same answer).
+    pub fn digital_post(&self) -> bool {
+        self.field("persondata/tilmeldtDigitalpost") == Some("true".to_string())
+    }
+
+    pub fn field(&self, path: &str) -> Option<String> {
+        let p: xml::Path = path.parse().ok()?;
+        self.sf1520
+            .as_ref()
+            .and_then(|e| e.select(&p).first().map(|e| e.text()))
+    }
+}
+
+/// Wording of one fault. `{name}` placeholders are filled in per call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultTemplate {
+    pub faultcode: String,
+    pub faultstring: String,
+    pub error_code: Option<String>,
+    pub error_text: Option<String>,
+    #[serde(default = "default_fault_status")]
+    pub http_status: u16,
+    /// Where the wording comes from: "public" (seen in a real response) or "modelled".
+    pub source: String,
+}
+
+fn default_fault_status() -> u16 {
+    500
+}
+
+/// Who called, as the TLS front saw it.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub subject_cn: Option<String>,
+    pub sha256: Option<String>,
+}
+
+/// All mock data, loaded once per mock start.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub dir: PathBuf,
+    pub platform: PlatformFile,
+    pub citizens: Vec<Citizen>,
+    by_cpr: HashMap<String, usize>,
+    pub faults: BTreeMap<String, FaultTemplate>,
+    /// Per-scenario state of the services (see `mock::state`).
+    pub state: std::sync::Arc<crate::platform::state::ScenarioStates>,
+    /// SF2900: fordelingsregler and simulated receiving systems (`mocks/sf2900/`).
+    pub sf2900: std::sync::Arc<crate::services::sf2900::mock::Fordeling>,
+}
+
+/// A refusal, ready to be rendered as a SOAP fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockFault {
+    pub http_status: u16,
+    pub code: String,
+    pub string: String,
+    pub errors: Vec<FaultError>,
+}
+
+fn read(path: &Path) -> Result<String, DataError> {
+    read_data(path)
+}
+
+fn json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
+    let text = read(path)?;
+    crate::core::strict_json::from_str(&text).map_err(|e| DataError::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+impl Platform {
+    pub fn load(dir: &Path) -> Result<Platform, DataError> {
+        if !dir.is_dir() {
+            return Err(DataError::NotAFolder {
+                path: dir.to_path_buf(),
+            });
+        }
+        let pf_path = dir.join("platform.json");
+        let platform: PlatformFile = json(&pf_path)?;
+        let invalid = |path: &Path, message: String| DataError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        if platform.user_systems.is_empty() {
+            return Err(invalid(&pf_path, "no user_systems".into()));
+        }
+        for a in &platform.agreements {
+            crate::target::config::check_uuid(&a.uuid).map_err(|m| invalid(&pf_path, m))?;
+            if crate::services::by_id(&a.service).is_none() {
+                return Err(invalid(
+                    &pf_path,
+                    format!("agreement {} names unknown service {}", a.uuid, a.service),
+                ));
+            }
+            if !platform
+                .user_systems
+                .iter()
+                .any(|u| u.uuid == a.user_system)
+            {
+                return Err(invalid(
+                    &pf_path,
+                    format!(
+                        "agreement {} names unknown user_system {}",
+                        a.uuid, a.user_system
+                    ),
+                ));
+            }
+        }
+        let c_path = dir.join("citizens.json");
+        let file: CitizensFile = json(&c_path)?;
+        let mut citizens: Vec<Citizen> = Vec::new();
+        let mut by_cpr = HashMap::new();
+        for entry in file.citizens {
+            // A second entry with the same alias would never be found (the first wins).
+            if let Some(i) = citizens.iter().position(|c| c.entry.alias == entry.alias) {
+                return Err(invalid(
+                    &c_path,
+                    format!(
+                        "citizen alias '{}' appears twice (citizens {} and {}); give each citizen its own alias",
+                        entry.alias,
+                        i + 1,
+                        citizens.len() + 1
+                    ),
+                ));
+            }
+            if entry.alias.trim().is_empty() {
+                return Err(invalid(
+                    &c_path,
+                    format!(
+                        "citizen {} has an empty alias; give it a name scenarios use, e.g. \"far\"",
+                        citizens.len() + 1
+                    ),
+                ));
+            }
+            crate::core::cpr::Cpr::parse(&entry.cpr)
+                .map_err(|e| invalid(&c_path, format!("citizen '{}': {e}", entry.alias)))?;
+            let (sf1520, sf1520_xml) = match &entry.sf1520 {
+                Some(rel) => {
+                    let p = dir.join(rel);
+                    let text = read(&p)?;
+                    let el = xml::parse(text.as_bytes()).map_err(|e| invalid(&p, e.to_string()))?;
+                    let pnr: xml::Path = "persondata/personnummer".parse().expect("static");
+                    let found = el.select(&pnr).first().map(|e| e.text());
+                    if found.as_deref() != Some(entry.cpr.as_str()) {
+                        return Err(invalid(
+                            &p,
+                            format!(
+                                "persondata/personnummer does not match the cpr of citizen '{}' in citizens.json",
+                                entry.alias
+                            ),
+                        ));
+                    }
+                    (Some(el), Some(strip_declaration(&text).to_string()))
+                }
+                None => (None, None),
+            };
+            if by_cpr.insert(entry.cpr.clone(), citizens.len()).is_some() {
+                return Err(invalid(
+                    &c_path,
+                    format!("cpr of '{}' appears twice", entry.alias),
+                ));
+            }
+            citizens.push(Citizen {
+                entry,
+                sf1520,
+                sf1520_xml,
+            });
+        }
+        let faults_path = dir.join("faults.json");
+        let faults: BTreeMap<String, FaultTemplate> = json(&faults_path)?;
+        for (name, t) in &faults {
+            check_http_status(t.http_status)
+                .map_err(|m| invalid(&faults_path, format!("fault '{name}': {m}")))?;
+        }
+        let p = Platform {
+            dir: dir.to_path_buf(),
+            platform,
+            citizens,
+            by_cpr,
+            faults,
+            state: Default::default(),
+            sf2900: std::sync::Arc::new(crate::services::sf2900::mock::Fordeling::load(dir)?),
+        };
+        for required in [
+            "missing_security_context",
+            "unknown_agreement",
+            "agreement_not_approved",
+            "agreement_mismatch",
+            "wrong_service_uuid",
+            "certificate_not_registered",
+            "schema_validation",
+            "cpr_not_found",
+            "certificate_unknown",
+            "authority_agreement_missing",
+        ] {
+            if !p.faults.contains_key(required) {
+                return Err(invalid(
+                    &dir.join("faults.json"),
+                    format!("missing fault template '{required}'"),
+                ));
+            }
+        }
+        Ok(p)
+    }
+
+    pub fn citizen_by_cpr(&self, cpr: &str) -> Option<&Citizen> {
+        self.by_cpr.get(cpr).map(|&i| &self.citizens[i])
+    }
+
+    pub fn citizen_by_alias(&self, alias: &str) -> Option<&Citizen> {
+        self.citizens.iter().find(|c| c.entry.alias == alias)
+    }
+
+    /// Render a named fault template. Unknown names fall back to a generic server fault so a
+    /// data mistake shows up as a visible fault, not a panic.
+    pub fn fault(&self, name: &str, vars: &[(&str, &str)]) -> MockFault {
+        let call_uuid = uuid::Uuid::new_v4().to_string();
+        let received = now_iso();
+        let fill = |s: &str| {
+            let mut out = s
+                .replace("{call_uuid}", &call_uuid)
+                .replace("{received}", &received);
+            for (k, v) in vars {
+                out = out.replace(&format!("{{{k}}}"), v);
+            }
+            out
+        };
+        match self.faults.get(name) {
+            Some(t) => MockFault {
+                http_status: t.http_status,
+                code: t.faultcode.clone(),
+                string: fill(&t.faultstring),
+                errors: match (&t.error_code, &t.error_text) {
+                    (Some(c), Some(x)) => vec![FaultError {
+                        code: fill(c),
+                        text: fill(x),
+                    }],
+                    _ => vec![],
+                },
+            },
+            None => MockFault {
+                http_status: 500,
+                code: "soapenv:Server".into(),
+                string: format!(
+                    "mock data has no fault template '{name}' (add it to mocks/faults.json)"
+                ),
+                errors: vec![],
+            },
+        }
+    }
+
+    /// The platform's access check for the context security model: the agreement exists,
+    /// belongs to this service and to the calling system, is approved, and the certificate is
+    /// registered on that system.
+    pub fn authorize_invocation(
+        &self,
+        service: &ServiceInfo,
+        ic: &InvocationFields,
+        caller: &Caller,
+    ) -> Result<&Agreement, MockFault> {
+        if let Some(expected) = service.service_uuid {
+            if ic.service_uuid != expected {
+                return Err(self.fault(
+                    "wrong_service_uuid",
+                    &[
+                        ("service_uuid", &ic.service_uuid),
+                        ("expected", expected),
+                        ("service", service.id),
+                    ],
+                ));
+            }
+        }
+        let Some(agreement) = self
+            .platform
+            .agreements
+            .iter()
+            .find(|a| a.uuid == ic.service_agreement_uuid)
+        else {
+            return Err(self.fault(
+                "unknown_agreement",
+                &[("agreement", &ic.service_agreement_uuid)],
+            ));
+        };
+        if !agreement.service.eq_ignore_ascii_case(service.id)
+            || agreement.user_system != ic.user_system_uuid
+        {
+            return Err(self.fault(
+                "agreement_mismatch",
+                &[
+                    ("agreement", &agreement.uuid),
+                    ("service", service.id),
+                    ("user_system", &ic.user_system_uuid),
+                ],
+            ));
+        }
+        if agreement.status != AgreementStatus::Approved {
+            let status = match agreement.status {
+                AgreementStatus::Pending => "pending",
+                AgreementStatus::Rejected => "rejected",
+                AgreementStatus::Approved => "approved",
+            };
+            return Err(self.fault(
+                "agreement_not_approved",
+                &[("agreement", &agreement.uuid), ("status", status)],
+            ));
+        }
+        self.authorize_certificate(&agreement.user_system, caller)?;
+        Ok(agreement)
+    }
+
+    /// The platform's access check for the AuthorityContext security model (SF2900, SF1600):
+    /// the call names only the authority, so the certificate identifies the calling
+    /// it-system, which needs an approved serviceaftale for this service with that authority.
+    pub fn authorize_authority(
+        &self,
+        service: &ServiceInfo,
+        authority_cvr: &str,
+        caller: &Caller,
+    ) -> Result<&Agreement, MockFault> {
+        let systems: Vec<&UserSystem> = self
+            .platform
+            .user_systems
+            .iter()
+            .filter(|s| cert_registered(s, caller))
+            .collect();
+        if systems.is_empty() {
+            return Err(self.fault(
+                "certificate_unknown",
+                &[("subject", caller.subject_cn.as_deref().unwrap_or("(none)"))],
+            ));
+        }
+        let agreements: Vec<&Agreement> = self
+            .platform
+            .agreements
+            .iter()
+            .filter(|a| {
+                a.service.eq_ignore_ascii_case(service.id)
+                    && a.authority_cvr == authority_cvr
+                    && systems.iter().any(|s| s.uuid == a.user_system)
+            })
+            .collect();
+        if let Some(a) = agreements
+            .iter()
+            .find(|a| a.status == AgreementStatus::Approved)
+        {
+            return Ok(a);
+        }
+        match agreements.first() {
+            Some(a) => Err(self.fault(
+                "agreement_not_approved",
+                &[
+                    ("agreement", &a.uuid),
+                    (
+                        "status",
+                        match a.status {
+                            AgreementStatus::Pending => "pending",
+                            _ => "rejected",
+                        },
+                    ),
+                ],
+            )),
+            None => Err(self.fault(
+                "authority_agreement_missing",
+                &[
+                    ("user_system", &systems[0].uuid),
+                    ("service", service.id),
+                    ("authority", authority_cvr),
+                ],
+            )),
+        }
+    }
+
+    /// The calling certificate must be registered on the user system.
+    pub fn authorize_certificate(
+        &self,
+        user_system: &str,
+        caller: &Caller,
+    ) -> Result<(), MockFault> {
+        let system = self
+            .platform
+            .user_systems
+            .iter()
+            .find(|u| u.uuid == user_system);
+        let registered = system.is_some_and(|s| cert_registered(s, caller));
+        if registered {
+            Ok(())
+        } else {
+            Err(self.fault(
+                "certificate_not_registered",
+                &[
+                    ("subject", caller.subject_cn.as_deref().unwrap_or("(none)")),
+                    ("user_system", user_system),
+                ],
+            ))
+        }
+    }
+
+    /// The user system the calling certificate is registered on (token model: the STS finds
+    /// the system from the certificate, not from an InvocationContext).
+    pub fn user_system_for(&self, caller: &Caller) -> Option<&UserSystem> {
+        self.platform
+            .user_systems
+            .iter()
+            .find(|s| self.authorize_certificate(&s.uuid, caller).is_ok())
+    }
+
+    /// The built-in `mock` target: identities from the test PKI, agreements and citizens from
+    /// the data. `base_url` is filled in when the mock has started.
+    pub fn target(&self, pki: &TestPki, base_url: &str) -> Target {
+        let system = &self.platform.user_systems[0];
+        let p12 = |path: &PathBuf| IdentitySource::Pkcs12 {
+            path: path.clone(),
+            password: Secret::new(TEST_P12_PASSWORD.to_string()),
+        };
+        let mut identities = BTreeMap::new();
+        identities.insert(DEFAULT_IDENTITY.to_string(), p12(&pki.client_p12));
+        identities.insert("uregistreret".to_string(), p12(&pki.unregistered_p12));
+        identities.insert("udløbet".to_string(), p12(&pki.expired_p12));
+        identities.insert("fremmed".to_string(), p12(&pki.foreign_p12));
+        let mut agreements = BTreeMap::new();
+        let mut agreement_aliases = BTreeMap::new();
+        for a in &self.platform.agreements {
+            if a.user_system != system.uuid {
+                continue;
+            }
+            let svc = a.service.to_ascii_uppercase();
+            match &a.alias {
+                Some(alias) => {
+                    agreement_aliases.insert(format!("{svc}:{alias}"), a.uuid.clone());
+                }
+                None if a.status == AgreementStatus::Approved => {
+                    agreements.entry(svc).or_insert_with(|| a.uuid.clone());
+                }
+                None => {}
+            }
+        }
+        Target {
+            name: crate::target::config::MOCK_TARGET.to_string(),
+            base_url: base_url.to_string(),
+            production: false,
+            is_mock: true,
+            authority_cvr: self.platform.authorities.first().map(|a| a.cvr.clone()),
+            user_system_uuid: system.uuid.clone(),
+            user_uuid: system.user_uuid.clone(),
+            identities,
+            trust: Trust {
+                ca_pem: Some(pki.ca_pem.clone()),
+                system_roots: false,
+            },
+            agreements,
+            agreement_aliases,
+            citizens: self
+                .citizens
+                .iter()
+                .map(|c| (c.entry.alias.clone(), c.entry.cpr.clone()))
+                .collect(),
+            timeouts: Timeouts::default(),
+            // The mock serves the STS and AccessTokenService on its own host (the defaults).
+            sts_url: None,
+            access_token_url: None,
+        }
+    }
+}
+
+/// The InvocationContext fields the mock checks.
+#[derive(Debug, Clone, Default)]
+pub struct InvocationFields {
+    pub service_agreement_uuid: String,
+    pub user_system_uuid: String,
+    pub user_uuid: String,
+    pub service_uuid: String,
+}
+
+/// An HTTP status a fault may carry: a real status code, 100–599.
+pub fn check_http_status(status: u16) -> Result<(), String> {
+    if (100..=599).contains(&status) {
+        Ok(())
+    } else {
+        Err(format!(
+            "http_status {status} is not an HTTP status code; use a status from 100 to 599 (100–599), e.g. 400 or 500"
+        ))
+    }
+}
+
+/// The response file is embedded in a SOAP Body, where an XML declaration may not stand.
+fn strip_declaration(text: &str) -> &str {
+    let t = text.trim_start_matches('\u{feff}').trim();
+    match t
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.find("?>").map(|i| &rest[i + 2..]))
+    {
+        Some(rest) => rest.trim(),
+        None => t,
+    }
+}
+
+/// Is the caller's certificate one of those registered on the system.
+fn cert_registered(system: &UserSystem, caller: &Caller) -> bool {
+    system.certificates.iter().any(|c| {
+        let cn_ok = c.subject_cn.is_some() && c.subject_cn == caller.subject_cn;
+        let fp_ok = match (&c.sha256, &caller.sha256) {
+            (Some(a), Some(b)) => normalise_fp(a) == normalise_fp(b),
+            _ => false,
+        };
+        cn_ok || fp_ok
+    })
+}
+
+fn normalise_fp(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+pub fn now_iso() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,247 @@
+//! The common SOAP pipeline of every mocked service: parse the envelope, check the
+//! SOAPAction, find the caller's certificate, and render answers and faults. Each service
+//! module only decides what to answer.
+
+use crate::core::soap::{self, INVCTX_NS, SOAP11_NS};
+use crate::core::xml::{self, Element};
+use crate::platform::data::{Caller, InvocationFields, MockFault, Platform};
+use crate::platform::front::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
+use crate::services::ServiceInfo;
+use std::sync::Arc;
+use wiremock::{Request, Respond, ResponseTemplate};
+
+pub const SOAP_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
+
+/// One parsed call as a service sees it.
+pub struct SoapCall<'a> {
+    pub action: &'a str,
+    pub payload: &'a Element,
+    pub caller: Caller,
+    /// The calling scenario's id (embedded mock runs only); key for per-scenario state.
+    pub scenario: String,
+}
+
+pub enum SoapAnswer {
+    /// A payload element, serialised; wrapped in an envelope by the pipeline.
+    Payload(String),
+    Fault(MockFault),
+    /// A fault whose detail is a service-specific element (serialised).
+    FaultWithDetail {
+        http_status: u16,
+        code: String,
+        string: String,
+        detail: String,
+    },
+}
+
+pub trait SoapService: Send + Sync + 'static {
+    fn info(&self) -> &'static ServiceInfo;
+    /// The SOAPAction values of the service's operations.
+    fn actions(&self) -> &'static [&'static str];
+    fn handle(&self, platform: &Platform, call: &SoapCall<'_>) -> SoapAnswer;
+}
+
+pub struct SoapEndpoint<S: SoapService> {
+    pub platform: Arc<Platform>,
+    pub service: S,
+}
+
+impl<S: SoapService> Respond for SoapEndpoint<S> {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let answer = self.answer(req);
+        render(answer)
+    }
+}
+
+impl<S: SoapService> SoapEndpoint<S> {
+    fn answer(&self, req: &Request) -> SoapAnswer {
+        let p = &self.platform;
+        let schema = |reason: String| {
+            SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
+        };
+        let action = req
+            .headers
+            .get("soapaction")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().trim_matches('"').to_string())
+            .unwrap_or_default();
+        let root = match xml::parse(&req.body) {
+            Ok(r) => r,
+            Err(e) => return schema(format!("the request is not XML: {e}")),
+        };
+        if root.local != "Envelope" || root.ns.as_deref() != Some(SOAP11_NS) {
+            return schema(format!(
+                "expected a SOAP 1.1 Envelope, got <{}> in namespace {}",
+                root.local,
+                root.ns.as_deref().unwrap_or("(none)")
+            ));
+        }
+        let Some(payload) = root.child("Body").and_then(|b| b.elements().next()) else {
+            return schema("the SOAP Body is empty".into());
+        };
+        if !self.service.actions().contains(&action.as_str()) {
+            return schema(format!(
+                "SOAPAction '{action}' is not an operation of {}; expected one of: {}",
+                self.service.info().id,
+                self.service.actions().join(", ")
+            ));
+        }
+        let header = |name: &str| {
+            req.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let call = SoapCall {
+            action: &action,
+            payload,
+            caller: Caller {
+                subject_cn: header(CLIENT_CN_HEADER),
+                sha256: header(CLIENT_SHA256_HEADER),
+            },
+            scenario: header(crate::platform::state::SCENARIO_HEADER).unwrap_or_default(),
+        };
+        self.service.handle(p, &call)
+    }
+}
+
+/// An answer produced in the front itself, without the hop to wiremock.
+#[derive(Debug, Clone)]
+pub struct DirectResponse {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+/// A service the mock's front answers directly (see `server::Backend`): the hot path of
+/// every built-in service, where the hop through wiremock-rs would halve throughput.
+pub trait DirectResponder: Send + Sync + 'static {
+    fn path(&self) -> &'static str;
+    /// The HTTP method answered (SOAP services: POST; REST services also GET).
+    fn method(&self) -> &'static str {
+        "POST"
+    }
+    fn respond_direct(&self, req: &Request) -> DirectResponse;
+}
+
+impl<S: SoapService> DirectResponder for SoapEndpoint<S> {
+    fn path(&self) -> &'static str {
+        self.service.info().path
+    }
+
+    fn respond_direct(&self, req: &Request) -> DirectResponse {
+        let (status, body) = render_parts(self.answer(req));
+        DirectResponse {
+            status,
+            content_type: SOAP_CONTENT_TYPE,
+            body,
+        }
+    }
+}
+
+fn render_parts(answer: SoapAnswer) -> (u16, String) {
+    match answer {
+        SoapAnswer::Payload(xml) => (200, soap::envelope(&xml)),
+        SoapAnswer::Fault(f) => (
+            f.http_status,
+            soap::fault_envelope(&f.code, &f.string, &f.errors),
+        ),
+        SoapAnswer::FaultWithDetail {
+            http_status,
+            code,
+            string,
+            detail,
+        } => (
+            http_status,
+            soap::fault_envelope_with_detail(&code, &string, &detail),
+        ),
+    }
+}
+
+pub fn render(answer: SoapAnswer) -> ResponseTemplate {
+    let (status, body) = render_parts(answer);
+    ResponseTemplate::new(status).set_body_raw(body, SOAP_CONTENT_TYPE)
+}
+
+/// Read the InvocationContext from a request payload. `None`: absent. `Some(Err)`: present
+/// but not valid against the schema (missing element, upper-case UUID).
+pub fn invocation_fields(payload: &Element) -> Option<Result<InvocationFields, String>> {
+    let ic = payload
+        .elements()
+        .find(|e| e.local == "InvocationContext" && e.ns.as_deref() == Some(INVCTX_NS))?;
+    let get = |name: &str| -> Result<String, String> {
+        let v = ic
+            .elements()
+            .find(|e| e.local == name && e.ns.as_deref() == Some(INVCTX_NS))
+            .map(|e| e.text())
+            .ok_or_else(|| format!("InvocationContext lacks {name}"))?;
+        let ok = v.len() == 36
+            && v.chars().enumerate().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => c == '-',
+                _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
+            });
+        if ok {
+            Ok(v)
+        } else {
+            Err(format!(
+                "InvocationContext/{name} '{v}' does not match the UUID pattern (lower-case hex only)"
+            ))
+        }
+    };
+    Some((|| {
+        Ok(InvocationFields {
+            service_agreement_uuid: get("ServiceAgreementUUID")?,
+            user_system_uuid: get("UserSystemUUID")?,
+            user_uuid: get("UserUUID")?,
+            service_uuid: get("ServiceUUID")?,
+        })
+    })())
+}
+
+/// The context security model's whole check for one call: an InvocationContext is present
+/// (else the platform's "security model not provided" fault), valid against the schema, and
+/// names an approved serviceaftale for this service that the calling certificate may use.
+pub fn require_invocation(
+    p: &Platform,
+    service: &ServiceInfo,
+    payload: &Element,
+    caller: &Caller,
+) -> Result<InvocationFields, SoapAnswer> {
+    let ic = match invocation_fields(payload) {
+        None => {
+            return Err(SoapAnswer::Fault(p.fault(
+                "missing_security_context",
+                &[("supported", "KombitToken, InvocationContext")],
+            )))
+        }
+        Some(Err(e)) => {
+            return Err(SoapAnswer::Fault(
+                p.fault("schema_validation", &[("reason", &e)]),
+            ))
+        }
+        Some(Ok(ic)) => ic,
+    };
+    p.authorize_invocation(service, &ic, caller)
+        .map_err(SoapAnswer::Fault)?;
+    Ok(ic)
+}
+
+/// Check that the payload's children appear in the XSD sequence order given (each optional).
+/// Stubs are strict (serviceplatform.md §7.7): the snapshot diff tells if exttest is lenient.
+pub fn check_order(payload: &Element, order: &[&str]) -> Result<(), String> {
+    let mut pos = 0;
+    for child in payload.elements() {
+        match order[pos..].iter().position(|n| *n == child.local) {
+            Some(i) => pos += i + 1,
+            None => {
+                return Err(format!(
+                    "<{}> is unexpected here in <{}>; expected order: {}",
+                    child.local,
+                    payload.local,
+                    order.join(", ")
+                ))
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,589 @@
+//! The mock's TLS front: mutual TLS exactly as the platform requires it, in front of the
+//! plain-HTTP wiremock server.
+//!
+//! It is HTTP-aware rather than a byte pipe so that it can tell the stubs which certificate
+//! called (a byte-level proxy hides the client identity). Headers of that name coming from
+//! the client are dropped, so a caller cannot claim another identity.
+
+use crate::platform::server::Backend;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::HeaderValue;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use openssl::ssl::{Ssl, SslAcceptor, SslFiletype, SslMethod, SslVerifyMode};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub const CLIENT_CN_HEADER: &str = "x-sp-mock-client-cert-cn";
+pub const CLIENT_SHA256_HEADER: &str = "x-sp-mock-client-cert-sha256";
+
+/// How long the front waits for a client, and how much it accepts. One place for the
+/// documented defaults (README, "The mock"); tests start the mock with short values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The TLS handshake must finish within this after the TCP connection is accepted.
+    pub handshake: Duration,
+    /// A request head must be complete within this of its first byte, and the first request
+    /// of a connection must arrive within this of the handshake.
+    pub headers: Duration,
+    /// The request body must keep arriving (else 408): no byte for this long, or, once this
+    /// long has passed since the head, slower on average than [`Limits::min_body_rate`]. A
+    /// total deadline would cut a legitimate large upload over a slow link.
+    pub body: Duration,
+    /// Bytes per second a body must average after its first [`Limits::body`].
+    pub min_body_rate: usize,
+    /// A kept-alive connection without a new request for this long is closed.
+    pub idle: Duration,
+    /// Larger request bodies are refused with 413. A MeMo with 30 MB of attachments is
+    /// ~40 MB of base64, so this stays above that.
+    pub max_body: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            handshake: Duration::from_secs(10),
+            headers: Duration::from_secs(10),
+            body: Duration::from_secs(30),
+            min_body_rate: 64 * 1024,
+            idle: Duration::from_secs(60),
+            max_body: 64 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FrontError {
+    #[error("cannot set up TLS for the mock from {dir}: {message}")]
+    Tls { dir: String, message: String },
+}
+
+/// Server side of mutual TLS: our server certificate, and client certificates must chain to
+/// the test CA. Everything else is refused during the handshake.
+pub fn acceptor(
+    server_pem: &Path,
+    server_key: &Path,
+    ca_pem: &Path,
+) -> Result<SslAcceptor, FrontError> {
+    let err = |e: openssl::error::ErrorStack| FrontError::Tls {
+        dir: server_pem
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        message: e.to_string(),
+    };
+    // OpenSSL opens these itself: a FIFO or device there would block it, so look first.
+    let mut ca_bytes = Vec::new();
+    for (p, what) in [
+        (server_pem, "the mock's server certificate"),
+        (server_key, "the mock's server key"),
+        (ca_pem, "a CA certificate"),
+    ] {
+        ca_bytes = crate::fsio::read(p, crate::fsio::limit::CERTIFICATE, what).map_err(|e| {
+            FrontError::Tls {
+                dir: p
+                    .parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+                message: e.to_string(),
+            }
+        })?;
+    }
+    let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).map_err(err)?;
+    b.set_certificate_chain_file(server_pem).map_err(err)?;
+    b.set_private_key_file(server_key, SslFiletype::PEM)
+        .map_err(err)?;
+    b.check_private_key().map_err(err)?;
+    b.set_ca_file(ca_pem).map_err(err)?;
+    let ca_names = openssl::x509::X509::stack_from_pem(&ca_bytes).map_err(err)?;
+    let mut names = openssl::stack::Stack::new().map_err(err)?;
+    for ca in ca_names {
+        names
+            .push(ca.subject_name().to_owned().map_err(err)?)
+            .map_err(err)?;
+    }
+    b.set_client_ca_list(names);
+    b.set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
+    // Session ids let a client resume instead of a full handshake on reconnect.
+    b.set_session_id_context(b"sp-contract-mock").map_err(err)?;
+    Ok(b.build())
+}
+
+pub struct Front {
+    pub addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Front {
+    pub fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+impl Drop for Front {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Serve TLS on `listener`, forwarding each request to `backend` (the wiremock server).
+pub fn start(
+    listener: TcpListener,
+    acceptor: SslAcceptor,
+    backend: Arc<Backend>,
+    limits: Limits,
+) -> Front {
+    let addr = listener
+        .local_addr()
+        .expect("bound listener has an address");
+    let (tx, rx) = watch::channel(false);
+    let acceptor = Arc::new(acceptor);
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(64)
+        .build(connector);
+    tokio::spawn(accept_loop(listener, acceptor, client, backend, limits, rx));
+    Front { addr, shutdown: tx }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: Arc<SslAcceptor>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    backend: Arc<Backend>,
+    limits: Limits,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let (tcp, _) = tokio::select! {
+            biased;
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of file descriptors and the like: keep serving the others.
+                Err(_) => { tokio::time::sleep(std::time::Duration::from_millis(10)).await; continue }
+            },
+        };
+        // Without TCP_NODELAY the first request on a new TLS connection stalls ~40 ms.
+        let _ = tcp.set_nodelay(true);
+        let acceptor = acceptor.clone();
+        let client = client.clone();
+        let backend = backend.clone();
+        let mut conn_shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let Ok(ssl) = Ssl::new(acceptor.context()) else {
+                return;
+            };
+            let Ok(mut tls) = tokio_openssl::SslStream::new(ssl, tcp) else {
+                return;
+            };
+            let handshake = Pin::new(&mut tls).accept();
+            // A client that never finishes its handshake must not hold a task forever.
+            match tokio::time::timeout(limits.handshake, handshake).await {
+                Ok(Ok(())) => {}
+                _ => return,
+            }
+            let (cn, sha) = match tls.ssl().peer_certificate() {
+                Some(cert) => {
+                    let cn = cert
+                        .subject_name()
+                        .entries_by_nid(openssl::nid::Nid::COMMONNAME)
+                        .next()
+                        .and_then(|e| e.data().to_string().ok());
+                    let sha = cert
+                        .to_der()
+                        .map(|der| crate::target::pki::fingerprint_sha256(&der))
+                        .ok();
+                    (cn, sha)
+                }
+                None => (None, None),
+            };
+            let activity = Arc::new(Activity::new());
+            let watched = Watched {
+                inner: tls,
+                activity: activity.clone(),
+            };
+            let in_service = activity.clone();
+            let service = service_fn(move |req: Request<Incoming>| {
+                let (client, backend, cn, sha) =
+                    (client.clone(), backend.clone(), cn.clone(), sha.clone());
+                let activity = in_service.clone();
+                async move {
+                    activity.request_started();
+                    let answer = forward(req, client, backend, cn, sha, limits).await;
+                    activity.request_done();
+                    answer
+                }
+            });
+            // hyper's own header timeout also runs while a kept-alive connection waits,
+            // which would make it the idle timeout too: the watchdog owns both.
+            let conn = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .header_read_timeout(None)
+                .serve_connection(TokioIo::new(watched), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                // Dropping the connection closes the socket.
+                _ = watchdog(&activity, limits) => {}
+                _ = conn_shutdown.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), conn).await;
+                }
+            }
+        });
+    }
+}
+
+async fn forward(
+    req: Request<Incoming>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    backend: Arc<Backend>,
+    cn: Option<String>,
+    sha: Option<String>,
+    limits: Limits,
+) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    let (parts, body) = req.into_parts();
+    let body = match collect(body, &limits).await {
+        Ok(b) => b,
+        Err(Collect::Failed(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return Ok(plain_owned(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "sp-contract mock: the request body is larger than {} (the mock's limit)\n",
+                    human(limits.max_body)
+                ),
+            ))
+        }
+        Err(Collect::Failed(_)) => {
+            return Ok(plain(StatusCode::BAD_REQUEST, "request body broken off"))
+        }
+        Err(Collect::Stalled) => {
+            return Ok(plain_owned(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "sp-contract mock: the request body stopped arriving for {} s (the mock's body timeout)\n",
+                    limits.body.as_secs()
+                ),
+            ))
+        }
+        Err(Collect::TooSlow) => {
+            return Ok(plain_owned(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "sp-contract mock: the request body arrives slower than {}/s (the mock's body timeout)\n",
+                    human(limits.min_body_rate)
+                ),
+            ))
+        }
+    };
+    if let Some(refusal) = too_deep(&body) {
+        return Ok(refusal);
+    }
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/")
+        .to_string();
+    // The caller's identity comes from the TLS session only: drop any claim in the headers.
+    let mut headers = parts.headers;
+    headers.remove(CLIENT_CN_HEADER);
+    headers.remove(CLIENT_SHA256_HEADER);
+    headers.remove(hyper::header::HOST);
+    if let Some(cn) = cn.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        headers.insert(CLIENT_CN_HEADER, cn);
+    }
+    if let Some(sha) = sha.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        headers.insert(CLIENT_SHA256_HEADER, sha);
+    }
+    let Ok(url) = wiremock::http::Url::parse(&format!("http://{}{path}", backend.address())) else {
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
+    };
+    let request = wiremock::Request {
+        url,
+        method: parts.method,
+        headers,
+        body: body.to_vec(),
+    };
+    if let Some(direct) = backend.route(&request) {
+        let answer = direct.respond_direct(&request);
+        let mut r = Response::new(Full::new(Bytes::from(answer.body)));
+        *r.status_mut() =
+            StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        r.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            HeaderValue::from_static(answer.content_type),
+        );
+        return Ok(r);
+    }
+    let Ok(uri) = request.url.as_str().parse::<hyper::Uri>() else {
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
+    };
+    let mut out = Request::builder().method(request.method).uri(uri);
+    if let Some(h) = out.headers_mut() {
+        *h = request.headers;
+    }
+    let Ok(out) = out.body(Full::new(body)) else {
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request headers"));
+    };
+    let guard = backend.enter().await;
+    let response = match client.request(out).await {
+        Ok(resp) => {
+            let (parts, body) = resp.into_parts();
+            match body.collect().await {
+                Ok(b) => Response::from_parts(parts, Full::new(b.to_bytes())),
+                Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend broke off"),
+            }
+        }
+        Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend unavailable"),
+    };
+    drop(guard);
+    backend.after_request().await;
+    Ok(response)
+}
+
+enum Collect {
+    Failed(Box<dyn std::error::Error + Send + Sync>),
+    /// No byte for [`Limits::body`].
+    Stalled,
+    /// Below [`Limits::min_body_rate`] on average after [`Limits::body`].
+    TooSlow,
+}
+
+/// The whole body, as long as it keeps arriving (see [`Limits::body`]).
+async fn collect(body: Incoming, limits: &Limits) -> Result<Bytes, Collect> {
+    let started = Instant::now();
+    let mut body = Limited::new(body, limits.max_body);
+    let mut out = bytes::BytesMut::new();
+    loop {
+        let frame = match tokio::time::timeout(limits.body, body.frame()).await {
+            Err(_) => return Err(Collect::Stalled),
+            Ok(None) => return Ok(out.freeze()),
+            Ok(Some(Err(e))) => return Err(Collect::Failed(e)),
+            Ok(Some(Ok(f))) => f,
+        };
+        if let Ok(data) = frame.into_data() {
+            out.extend_from_slice(&data);
+        }
+        let late = started.elapsed().saturating_sub(limits.body);
+        if (out.len() as f64) < late.as_secs_f64() * limits.min_body_rate as f64 {
+            return Err(Collect::TooSlow);
+        }
+    }
+}
+
+fn human(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+    plain_owned(status, text.to_string())
+}
+
+fn plain_owned(status: StatusCode, text: String) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(text)));
+    *r.status_mut() = status;
+    r
+}
+
+/// A body that looks like XML and nests deeper than every XML walk of sp-contract allows
+/// is refused here, once, with a SOAP fault naming the limit: no mapping matcher or
+/// service gets to recurse into it.
+fn too_deep(body: &[u8]) -> Option<Response<Full<Bytes>>> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    if body[start] != b'<' {
+        return None;
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    match crate::core::xml::check_depth(text) {
+        Err(crate::core::xml::XmlError::TooDeep) => {
+            let reason = format!(
+                "the request nests XML elements deeper than {} levels, the limit of the sp-contract mock; no SOAP message needs that",
+                crate::core::xml::MAX_DEPTH
+            );
+            let mut r = Response::new(Full::new(Bytes::from(crate::core::soap::fault_envelope(
+                "soapenv:Client",
+                &reason,
+                &[],
+            ))));
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            r.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                HeaderValue::from_static(crate::platform::endpoint::SOAP_CONTENT_TYPE),
+            );
+            Some(r)
+        }
+        _ => None,
+    }
+}
+
+const NONE: u64 = u64::MAX;
+
+/// What a connection has been doing, for the [`watchdog`]. Times are milliseconds since the
+/// connection was accepted.
+struct Activity {
+    start: Instant,
+    /// First byte read since the last answer (a request head on its way), or [`NONE`].
+    head_started: AtomicU64,
+    /// When the last answer was handed to hyper, or [`NONE`] before the first.
+    last_done: AtomicU64,
+    /// When bytes were last written: a large answer to a slow reader is still going out
+    /// long after it was handed over, and the idle limit counts from its last byte.
+    last_write: AtomicU64,
+    in_flight: AtomicUsize,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            start: Instant::now(),
+            head_started: AtomicU64::new(NONE),
+            last_done: AtomicU64::new(NONE),
+            last_write: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    fn read_some(&self) {
+        let _ = self.head_started.compare_exchange(
+            NONE,
+            self.now(),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    fn wrote_some(&self) {
+        self.last_write.store(self.now(), Ordering::Relaxed);
+    }
+
+    fn request_started(&self) {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        self.head_started.store(NONE, Ordering::Relaxed);
+    }
+
+    fn request_done(&self) {
+        self.head_started.store(NONE, Ordering::Relaxed);
+        self.last_done.store(self.now(), Ordering::Relaxed);
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// When the connection is to be closed if nothing changes, in ms; `None` while a
+    /// request is being answered (its body has its own timeout).
+    fn deadline(&self, limits: &Limits) -> Option<u64> {
+        if self.in_flight.load(Ordering::Relaxed) > 0 {
+            return None;
+        }
+        let ms = |d: Duration| d.as_millis() as u64;
+        let head = self.head_started.load(Ordering::Relaxed);
+        let done = self.last_done.load(Ordering::Relaxed);
+        Some(if head != NONE {
+            head + ms(limits.headers)
+        } else if done == NONE {
+            ms(limits.headers)
+        } else {
+            done.max(self.last_write.load(Ordering::Relaxed)) + ms(limits.idle)
+        })
+    }
+}
+
+/// Completes when the connection has waited too long: for the first request, for the rest
+/// of a request head, or idle between requests.
+async fn watchdog(activity: &Activity, limits: Limits) {
+    // While a request is answered, look again this often.
+    let busy_poll = Duration::from_millis(250).min(limits.headers);
+    loop {
+        match activity.deadline(&limits) {
+            None => tokio::time::sleep(busy_poll).await,
+            Some(at) => {
+                let now = activity.now();
+                if now >= at {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(at - now)).await;
+            }
+        }
+    }
+}
+
+/// The TLS stream, telling [`Activity`] when bytes arrive.
+struct Watched<S> {
+    inner: S,
+    activity: Arc<Activity>,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.read_some();
+        }
+        polled
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote_some();
+        }
+        polled
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote_some();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}

@@ -1,0 +1,69 @@
+//! The doctor's read call for SF1520: a PersonLookup of a test citizen.
+
+use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
+use crate::services::{sf1520, ServiceInfo};
+use crate::target::config::Target;
+
+/// PersonLookup of the target's test citizen `far` (the basis family's father, present on
+/// the mock and, by the README's convention, configured for exttest), or else the first
+/// citizen alias the target has.
+pub struct Sf1520Probe;
+
+pub(crate) fn citizen(target: &Target) -> Option<(&str, &str)> {
+    target
+        .citizens
+        .get_key_value("far")
+        .or_else(|| target.citizens.iter().next())
+        .map(|(a, c)| (a.as_str(), c.as_str()))
+}
+
+impl Probe for Sf1520Probe {
+    fn service(&self) -> &'static ServiceInfo {
+        &sf1520::INFO
+    }
+
+    fn describe(&self, target: &Target) -> String {
+        match citizen(target) {
+            Some((alias, _)) => format!("PersonLookup of the test citizen \"{alias}\""),
+            None => "PersonLookup of a test citizen".to_string(),
+        }
+    }
+
+    fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
+        Box::pin(async move {
+            let Some((alias, _)) = citizen(&cx.target) else {
+                return Err(ProbeError::Setup(format!(
+                    "name a test citizen of this environment under [targets.{}.aliases.citizens], e.g. far = \"<cpr>\"",
+                    cx.target.name
+                )));
+            };
+            // A placeholder (the example config's 0000000000) is never sent.
+            let cpr = cx.target.citizen(alias).map_err(ProbeError::Setup)?;
+            let ctx = cx.invocation_context(&sf1520::INFO);
+            let payload = sf1520::lookup_request(Some(&ctx), cpr);
+            let answer = cx
+                .soap(&sf1520::INFO, sf1520::SOAP_ACTION, &payload, |p| {
+                    let found = p.child("persondata").is_some();
+                    if found {
+                        "the answer has the citizen's persondata".to_string()
+                    } else {
+                        "the answer has no persondata".to_string()
+                    }
+                })
+                .await?;
+            // Access was granted when the register merely lacks the citizen.
+            Ok(match answer {
+                Answer::Fault(f) if f.codes().iter().any(|c| c == "PersonNotFound") => {
+                    Answer::Data {
+                        summary: f.summary(),
+                        warning: Some(
+                            "the test citizen is not in the CPR register: check the alias's CPR number"
+                                .to_string(),
+                        ),
+                    }
+                }
+                other => other,
+            })
+        })
+    }
+}

@@ -1,0 +1,292 @@
+//! SF1520 CPR lookup steps: sending, and the fields vendors rely on.
+
+use crate::core::cpr::Cpr;
+use crate::core::soap::Reply;
+use crate::core::xml::{Element, Path};
+use crate::runner::steps::{truthy, Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
+use crate::runner::world::{contract, input, Last, World};
+use crate::services::sf1520;
+use crate::target::config::Target;
+
+const G: &str = "CPR (SF1520)";
+
+pub fn steps() -> Vec<StepDef> {
+    vec![
+        StepDef::new(
+            Kind::When,
+            G,
+            r#"jeg slår borgeren "([^"]+)" op i CPR"#,
+            r#"jeg slår borgeren "far" op i CPR"#,
+            "PersonLookup of a citizen named in the target's data (mock: mocks/citizens.json; real targets: [targets.NAME.aliases.citizens]).",
+            lookup_alias,
+        )
+        .with_check(check_alias),
+        StepDef::new(
+            Kind::When,
+            G,
+            r#"jeg slår CPR-nummeret "([^"]*)" op i CPR"#,
+            r#"jeg slår CPR-nummeret "3213801234" op i CPR"#,
+            "PersonLookup of a literal number. It is checked first (10 digits, a real birth date, the century rule; modulus 11 is not required) and refused before sending if invalid.",
+            lookup_literal,
+        )
+        .with_precheck(precheck_literal),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"borgerens navn er "([^"]+)""#,
+            r#"borgerens navn er "Peter Testesen""#,
+            "fornavn, mellemnavn and efternavn, joined by spaces, equal the text.",
+            name_is,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"borgeren bor på "([^"]+)""#,
+            r#"borgeren bor på "Prinsens Allé 5""#,
+            "adresse/aktuelAdresse/standardadresse equals the text.",
+            lives_at,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"borgerens civilstand er "([^"]+)""#,
+            r#"borgerens civilstand er "gift""#,
+            "persondata/civilstand/civilstand is the code (U, G, F, E, P, O, L, D) or its Danish word (ugift, gift, fraskilt, enke, registreret partnerskab, ophævet partnerskab, længstlevende partner, død).",
+            civil_status,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"borgeren er (ikke )?tilmeldt Digital Post",
+            "borgeren er tilmeldt Digital Post",
+            "persondata/tilmeldtDigitalpost is true (or, with 'ikke', false or absent).",
+            digital_post,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"borgeren har (ikke )?navne- og adressebeskyttelse",
+            "borgeren har navne- og adressebeskyttelse",
+            "persondata/adressebeskyttelse/beskyttet is true (or, with 'ikke', not true).",
+            protected,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"borgeren er registreret som død",
+            "borgeren er registreret som død",
+            "persondata/status/status is 90 (inaktiv, død).",
+            deceased,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"CPR svarer, at personen ikke findes",
+            "CPR svarer, at personen ikke findes",
+            "The lookup found no person: a SOAP fault, or an answer without persondata. (What the real service returns is not public; the mock answers with a fault, see mocks/faults.json. Pin the real answer with a snapshot.)",
+            not_found,
+        ),
+    ]
+}
+
+fn check_alias(t: &Target, a: &Args) -> Result<(), String> {
+    t.citizen(a.get(0))?;
+    t.agreement_for(sf1520::INFO.id).map(|_| ())
+}
+
+/// A number that is not a CPR number is refused before sending (no agreement needed then);
+/// a valid one is sent, so the target needs an SF1520 agreement.
+fn precheck_literal(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
+    Cpr::parse(a.get(0)).map_err(|e| Finding::Refusal(e.to_string()))?;
+    cx.target.agreement_for(sf1520::INFO.id)?;
+    Ok(())
+}
+
+fn lookup_alias(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let cpr = w.citizen(a.get(0))?;
+        send(w, &cpr).await
+    })
+}
+
+fn lookup_literal(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let raw = a.get(0).to_string();
+        send(w, &raw).await
+    })
+}
+
+async fn send(w: &mut World, cpr: &str) -> Result<(), crate::runner::model::StepFailure> {
+    let cpr = match Cpr::parse(cpr) {
+        Ok(c) => c,
+        Err(e) => return w.refuse(e.to_string()),
+    };
+    let ctx = w.invocation_context(&sf1520::INFO)?;
+    let payload = sf1520::lookup_request(ctx.as_ref(), cpr.as_str());
+    w.call_soap(&sf1520::INFO, sf1520::SOAP_ACTION, &payload)
+        .await
+}
+
+fn field(p: &Element, path: &str) -> Option<String> {
+    let path: Path = path.parse().ok()?;
+    p.select(&path).first().map(|e| e.text())
+}
+
+fn name_is(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let p = w.payload()?;
+        let parts: Vec<String> = ["fornavn", "mellemnavn", "efternavn"]
+            .iter()
+            .filter_map(|n| field(p, &format!("persondata/navn/{n}")))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let got = parts.join(" ");
+        if got == a.get(0) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected the citizen's name \"{}\", got \"{got}\" (persondata/navn)",
+                a.get(0)
+            )))
+        }
+    })
+}
+
+fn lives_at(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let p = w.payload()?;
+        let got = field(p, "adresse/aktuelAdresse/standardadresse");
+        if got.as_deref() == Some(a.get(0)) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected adresse/aktuelAdresse/standardadresse \"{}\", got {}",
+                a.get(0),
+                got.map(|g| format!("\"{g}\""))
+                    .unwrap_or_else(|| "no address".into())
+            )))
+        }
+    })
+}
+
+fn civil_code(word: &str) -> Option<&'static str> {
+    Some(match word.trim().to_lowercase().as_str() {
+        "u" | "ugift" => "U",
+        "g" | "gift" => "G",
+        "f" | "fraskilt" => "F",
+        "e" | "enke" | "enkemand" | "enke/enkemand" => "E",
+        "p" | "registreret partnerskab" => "P",
+        "o" | "ophævet partnerskab" => "O",
+        "l" | "længstlevende partner" => "L",
+        "d" | "død" => "D",
+        _ => return None,
+    })
+}
+
+fn civil_status(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let want = civil_code(a.get(0)).ok_or_else(|| {
+            input(format!(
+                "'{}' is not a civilstand; write one of U, G, F, E, P, O, L, D or ugift, gift, fraskilt, enke, registreret partnerskab, ophævet partnerskab, længstlevende partner, død",
+                a.get(0)
+            ))
+        })?;
+        let p = w.payload()?;
+        let got = field(p, "persondata/civilstand/civilstand");
+        if got.as_deref() == Some(want) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected civilstand {want} ({}), got {}",
+                a.get(0),
+                got.unwrap_or_else(|| "none".into())
+            )))
+        }
+    })
+}
+
+fn flag(
+    w: &World,
+    path: &str,
+    negate: bool,
+    what: &str,
+) -> Result<(), crate::runner::model::StepFailure> {
+    let p = w.payload()?;
+    let got = field(p, path);
+    let is_true = got.as_deref().and_then(truthy) == Some(true);
+    if is_true != negate {
+        Ok(())
+    } else {
+        Err(contract(format!(
+            "expected the citizen {}{what}, but {path} is {}",
+            if negate { "not " } else { "" },
+            got.unwrap_or_else(|| "absent".into())
+        )))
+    }
+}
+
+fn digital_post(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        flag(
+            w,
+            "persondata/tilmeldtDigitalpost",
+            !a.get(0).is_empty(),
+            "to be enrolled in Digital Post",
+        )
+    })
+}
+
+fn protected(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        flag(
+            w,
+            "persondata/adressebeskyttelse/beskyttet",
+            !a.get(0).is_empty(),
+            "to have name and address protection",
+        )
+    })
+}
+
+fn deceased(w: &mut World, _a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let p = w.payload()?;
+        match field(p, "persondata/status/status").as_deref() {
+            Some("90") => Ok(()),
+            other => Err(contract(format!(
+                "expected persondata/status/status 90 (død), got {}",
+                other.unwrap_or("none")
+            ))),
+        }
+    })
+}
+
+fn not_found(w: &mut World, _a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        match &w.last {
+            Some(Last::Reply {
+                reply: Reply::Fault(_),
+                ..
+            })
+            | Some(Last::Reply {
+                reply: Reply::Empty,
+                ..
+            }) => Ok(()),
+            Some(Last::Reply {
+                reply: Reply::Payload(p),
+                ..
+            }) => {
+                if p.child("persondata").is_none() {
+                    Ok(())
+                } else {
+                    Err(contract(
+                        "expected no person, but the answer has persondata",
+                    ))
+                }
+            }
+            Some(Last::RefusedLocally { reason }) => Err(input(format!(
+                "not sent: input error: the number was refused before sending ({reason}), so CPR never answered"
+            ))),
+            None => Err(input("no lookup has been made in this scenario")),
+        }
+    })
+}
