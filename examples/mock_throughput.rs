@@ -27,6 +27,7 @@ async fn main() {
         std::path::Path::new("mocks"),
         &pki,
         "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
     )
     .await
     .expect("mock starts (run from the repository root)");

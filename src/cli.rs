@@ -135,8 +135,8 @@ pub struct ScenarioArgs {
 }
 
 impl ScenarioArgs {
-    fn selection(&self) -> Result<engine::Selection, Fatal> {
-        Ok(engine::Selection {
+    fn selection(&self) -> Result<crate::runner::selection::Selection, Fatal> {
+        Ok(crate::runner::selection::Selection {
             tags: self.tags.clone(),
             name: self.name.clone(),
             services: self.select.services()?,
@@ -549,7 +549,7 @@ fn write_report(
 fn dry_run(
     paths: &SuitePaths,
     args: &RunArgs,
-    selection: &engine::Selection,
+    selection: &crate::runner::selection::Selection,
 ) -> Result<ExitCode, Fatal> {
     let (plan, problems) = engine::dry_run(paths, &args.target, selection)?;
     // A dry run shows what a real run would do, the production guard included.
@@ -617,7 +617,8 @@ fn list(args: ListArgs) -> Result<ExitCode, Fatal> {
 
 /// The step vocabulary, generated from the definitions.
 pub fn steps_text(markdown: bool) -> String {
-    use crate::runner::steps::registry;
+    let steps = engine::catalog().steps();
+    let registry = || steps.defs();
     let mut out = String::new();
     let mut groups: Vec<&str> = Vec::new();
     for d in registry() {
@@ -661,7 +662,7 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
     let rt = runtime()?;
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
-        let running = crate::platform::start(&paths.mocks, &pki, addr)
+        let running = crate::platform::start(&paths.mocks, &pki, addr, engine::catalog())
             .await
             .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
         let t = running.platform.target(&pki, &running.url);
@@ -701,12 +702,13 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
 /// (AuthorityContext) sends neither, only the authority's CVR; SF1601 gets a token from the
 /// mock's STS and AccessTokenService first.
 pub fn serve_service_lines(t: &crate::target::config::Target) -> Vec<String> {
-    use crate::services::{self, post::sf1601, SecurityModel};
+    use crate::core::service::SecurityModel;
+    use crate::services::post::sf1601;
     let url = t.base_url.trim_end_matches('/');
     let cvr = t.authority_cvr.as_deref().unwrap_or("-");
     let mut out = Vec::new();
     for (svc, uuid) in &t.agreements {
-        let Some(info) = services::by_id(svc) else {
+        let Some(info) = engine::catalog().known().by_id(svc) else {
             out.push(format!("  {svc}: ServiceAgreementUUID {uuid}"));
             continue;
         };
@@ -773,7 +775,8 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode, Fatal> {
     let rt = runtime()?;
     let report = rt.block_on(async {
         let live = engine::start_target(&paths, &args.target).await?;
-        let report = crate::doctor::diagnose(live.target.clone(), services).await;
+        let probes = engine::catalog().probes();
+        let report = crate::doctor::diagnose(live.target.clone(), services, &probes).await;
         if let Some(m) = &live.mock {
             m.shutdown();
         }
@@ -791,6 +794,7 @@ mod tests {
     fn serve_says_what_each_security_model_needs() {
         let p = crate::platform::data::Platform::load(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
+            crate::engine::catalog().known(),
         )
         .unwrap();
         let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));

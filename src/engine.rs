@@ -9,14 +9,23 @@ use crate::evidence::snapshot::SnapshotStore;
 use crate::platform::{self, data::Platform, RunningMock};
 use crate::runner::exec::{self, PlanProblem};
 use crate::runner::features::{self, Filter, PlannedScenario};
+use crate::runner::model::RunContext;
 use crate::runner::model::{FailureKind, FeatureResult, RunResult, ScenarioResult, Status};
-use crate::runner::selection::{self, Shard};
+use crate::runner::selection::{self, Selection, Shard};
 use crate::runner::world::{Observer, RunCtx};
+use crate::services::catalog::Catalog;
 use crate::target::config::{self, Target, MOCK_TARGET};
 use crate::target::pki::{self, CertInfo, TestPki};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// The services this build knows. The engine is where the catalog enters: it hands the
+/// steps to the runner, the probes to the doctor and the responders to the mock.
+pub fn catalog() -> &'static Catalog {
+    static C: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    C.get_or_init(Catalog::built_in)
+}
 
 /// Where a suite's data lives. Defaults are the folders in the current directory, so a
 /// vendor can keep its own suite in its own repository.
@@ -88,39 +97,6 @@ impl RunRequest {
     }
 }
 
-/// Which scenarios a command works on.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    pub tags: Option<String>,
-    pub name: Option<String>,
-    pub services: Option<Vec<String>>,
-    pub shard: Option<Shard>,
-}
-
-impl Selection {
-    /// One line for reports: `--tags "@x" --service SF1520 --shard 1/2`, or `all scenarios`.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(t) = &self.tags {
-            parts.push(format!("--tags \"{t}\""));
-        }
-        if let Some(n) = &self.name {
-            parts.push(format!("--name \"{n}\""));
-        }
-        if let Some(s) = &self.services {
-            parts.push(format!("--service {}", s.join(",")));
-        }
-        if let Some(s) = &self.shard {
-            parts.push(format!("--shard {s}"));
-        }
-        if parts.is_empty() {
-            "all scenarios".to_string()
-        } else {
-            parts.join(" ")
-        }
-    }
-}
-
 /// The scenarios a command works on.
 pub struct Plan {
     pub loaded: Vec<features::LoadedFeature>,
@@ -172,7 +148,8 @@ pub fn plan(paths: &SuitePaths, sel: &Selection) -> Result<Plan, Fatal> {
 /// The target without starting anything (for dry runs and listing).
 pub fn resolve_target_offline(paths: &SuitePaths, name: &str) -> Result<Target, Fatal> {
     if name == MOCK_TARGET {
-        let platform = Platform::load(&paths.mocks).map_err(|e| Fatal::usage(e.to_string()))?;
+        let platform = Platform::load(&paths.mocks, catalog().known())
+            .map_err(|e| Fatal::usage(e.to_string()))?;
         return Ok(platform.target(&TestPki::at(&paths.certs), ""));
     }
     remote_target(paths, name)
@@ -239,22 +216,6 @@ pub struct RunOutcome {
     pub context: RunContext,
 }
 
-/// The facts around a run that make its report evidence: what was tested, against what,
-/// with which certificate.
-#[derive(Debug, Clone)]
-pub struct RunContext {
-    /// The target as it was run against (for the mock: with its URL of this run).
-    pub target: Target,
-    /// The certificate presented (the target's `standard` identity), or why it could not be
-    /// read for the report.
-    pub certificate: Result<CertInfo, String>,
-    pub fingerprint: Fingerprint,
-    pub selection: Selection,
-    /// Services named by the selection that no scenario covers.
-    pub uncovered: Vec<String>,
-    pub retries: usize,
-}
-
 /// A running target: the mock (kept alive for the run) or a remote one.
 pub struct LiveTarget {
     pub target: Arc<Target>,
@@ -268,6 +229,7 @@ pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, 
             &paths.mocks,
             &pki,
             "127.0.0.1:0".parse().expect("static addr"),
+            catalog(),
         )
         .await
         .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
@@ -339,6 +301,7 @@ pub async fn run(
     let certificate = certificate_info(&live.target);
     let ctx = Arc::new(RunCtx {
         target: live.target.clone(),
+        steps: Arc::new(catalog().steps()),
         mock: live.mock.as_ref().map(|m| m.platform.clone()),
         clients: Clients::new(live.target.clone()),
         snapshots: SnapshotStore::new(req.paths.snapshots.join(&req.target), req.update_snapshots),
@@ -393,6 +356,7 @@ pub async fn run(
         result,
         exit,
         context: RunContext {
+            known: catalog().known().clone(),
             target: (*live.target).clone(),
             certificate,
             fingerprint,
@@ -469,12 +433,13 @@ pub fn dry_run(
     let plan = plan(paths, sel)?;
     // The mock's data lets steps check names against it (receiving systems, sortiments).
     let (t, mock) = if target == MOCK_TARGET {
-        let platform = Platform::load(&paths.mocks).map_err(|e| Fatal::usage(e.to_string()))?;
+        let platform = Platform::load(&paths.mocks, catalog().known())
+            .map_err(|e| Fatal::usage(e.to_string()))?;
         let t = platform.target(&TestPki::at(&paths.certs), "");
         (t, Some(platform))
     } else {
         (remote_target(paths, target)?, None)
     };
-    let problems = exec::check_plan(&plan.scenarios, &t, mock.as_ref());
+    let problems = exec::check_plan(&plan.scenarios, &catalog().steps(), &t, mock.as_ref());
     Ok((plan, problems))
 }

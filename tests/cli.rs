@@ -433,7 +433,7 @@ fn help_documents_exit_codes_and_steps_lists_the_vocabulary() {
     );
     let (code, out) = run(sp(&["steps"]));
     assert_eq!(code, 0);
-    for d in sp_contract::runner::steps::registry() {
+    for d in sp_contract::engine::catalog().steps().defs() {
         assert!(out.contains(d.example), "missing {}", d.example);
     }
     let (code, _) = run(sp(&["run", "--concurrency", "0"]));

@@ -77,7 +77,11 @@ fn all_four_steps_pass_on_the_embedded_mock() {
 
 /// No CPR number of the mock's citizens reaches the output.
 fn no_cpr_in(out: &str) {
-    let p = sp_contract::platform::data::Platform::load(&repo().join("mocks")).unwrap();
+    let p = sp_contract::platform::data::Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap();
     for c in &p.citizens {
         assert!(!out.contains(&c.entry.cpr), "CPR in the output: {out}");
     }

@@ -453,10 +453,14 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
         duration: Duration::from_millis(5),
         features: vec![feature],
     };
-    let target = sp_contract::platform::data::Platform::load(&repo().join("mocks"))
-        .unwrap()
-        .target(&pki(), "https://127.0.0.1:9");
-    let context = sp_contract::engine::RunContext {
+    let target = sp_contract::platform::data::Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap()
+    .target(&pki(), "https://127.0.0.1:9");
+    let context = sp_contract::runner::model::RunContext {
+        known: sp_contract::engine::catalog().known().clone(),
         target,
         certificate: Err(raw.clone()),
         fingerprint: sp_contract::evidence::fingerprint::Fingerprint {

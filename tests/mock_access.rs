@@ -18,10 +18,14 @@ async fn env() -> Env {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
     let pki = sp_contract::target::pki::ensure(&certs).unwrap();
-    let mock =
-        sp_contract::platform::start(&repo.join("mocks"), &pki, "127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
+    let mock = sp_contract::platform::start(
+        &repo.join("mocks"),
+        &pki,
+        "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
+    )
+    .await
+    .unwrap();
     let target = Arc::new(mock.platform.target(&pki, &mock.url));
     Env {
         clients: Clients::new(target.clone()),
@@ -224,9 +228,14 @@ async fn stubs_keep_answering_across_the_memory_recycle() {
     .unwrap();
     let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
     let pki = sp_contract::target::pki::ensure(&certs).unwrap();
-    let mock = sp_contract::platform::start(mocks.path(), &pki, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let mock = sp_contract::platform::start(
+        mocks.path(),
+        &pki,
+        "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
+    )
+    .await
+    .unwrap();
     let clients = Clients::new(Arc::new(mock.platform.target(&pki, &mock.url)));
     for i in 0..2_100 {
         let r = clients

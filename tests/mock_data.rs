@@ -22,7 +22,8 @@ fn mocks_dir() -> PathBuf {
 }
 
 fn platform() -> Platform {
-    Platform::load(&mocks_dir()).unwrap_or_else(|e| panic!("mocks/ does not load: {e}"))
+    Platform::load(&mocks_dir(), sp_contract::engine::catalog().known())
+        .unwrap_or_else(|e| panic!("mocks/ does not load: {e}"))
 }
 
 fn citizen<'a>(p: &'a Platform, alias: &str) -> &'a Citizen {

@@ -40,6 +40,7 @@ async fn start(limits: Limits) -> (RunningMock, tempfile::TempDir) {
         dir.path(),
         &pki(),
         "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
         limits,
     )
     .await
@@ -301,6 +302,7 @@ async fn a_large_answer_read_slowly_is_not_cut_off() {
         dir.path(),
         &pki(),
         "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
         short(),
     )
     .await

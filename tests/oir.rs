@@ -19,7 +19,11 @@ use sp_contract::services::oir::{self, model, Postering, PosteringSvar, Sortimen
 use support::xsd;
 
 fn platform() -> Platform {
-    Platform::load(&repo().join("mocks")).expect("mock data loads")
+    Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .expect("mock data loads")
 }
 
 fn services() -> (SortimentService, PosteringService) {

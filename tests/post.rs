@@ -174,9 +174,14 @@ struct Env {
 impl Env {
     async fn start() -> Env {
         let pki = pki::ensure(&certs()).unwrap();
-        let mock = platform::start(&repo().join("mocks"), &pki, "127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
+        let mock = platform::start(
+            &repo().join("mocks"),
+            &pki,
+            "127.0.0.1:0".parse().unwrap(),
+            sp_contract::engine::catalog(),
+        )
+        .await
+        .unwrap();
         let target: Arc<Target> = Arc::new(mock.platform.target(&pki, &mock.url));
         Env {
             clients: Clients::new(target),
@@ -361,7 +366,7 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
     env.mock
         .platform
         .state
-        .get::<platform::sts::MockClock>(&scenario)
+        .get::<sp_contract::services::post::sts::MockClock>(&scenario)
         .lock()
         .unwrap()
         .offset = time::Duration::hours(2);
@@ -581,7 +586,7 @@ async fn sts_and_access_token_service_refuse_as_the_platform_would() {
     env.mock
         .platform
         .state
-        .get::<platform::sts::MockClock>(&scenario)
+        .get::<sp_contract::services::post::sts::MockClock>(&scenario)
         .lock()
         .unwrap()
         .offset = time::Duration::hours(9);

@@ -434,7 +434,11 @@ fn writes_and_the_embedded_mock_are_not_retried() {
     assert!(!out.contains("attempt"), "{out}");
 
     // The embedded mock is never "flaky": what fails there is a bug to see.
-    let p = sp_contract::platform::data::Platform::load(&repo().join("mocks")).unwrap();
+    let p = sp_contract::platform::data::Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap();
     let target = p.target(&pki(), "https://127.0.0.1:1");
     let loaded = sp_contract::runner::features::load(&repo().join("features")).unwrap();
     let sc = sp_contract::runner::features::plan(&loaded, &Default::default())

@@ -25,7 +25,11 @@ const FAR: &str = "1503801015";
 const UNKNOWN_KLASSE: &str = "daabc515-703d-4077-921a-3688daf6b79f";
 
 fn platform() -> Platform {
-    Platform::load(&repo().join("mocks")).expect("mock data loads")
+    Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .expect("mock data loads")
 }
 
 fn catalogue() -> std::sync::Arc<Catalogue> {

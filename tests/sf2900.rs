@@ -81,7 +81,11 @@ fn sf2900_schema() -> PathBuf {
 /// A config whose target `local` is the served mock: a "real" target to sp-contract, so
 /// preconditions are verified there, not set up.
 fn remote_config(dir: &Path, url: &str) -> PathBuf {
-    let p = Platform::load(&repo().join("mocks")).unwrap();
+    let p = Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap();
     let pki = sp_contract::target::pki::TestPki::at(&certs());
     let t = p.target(&pki, url);
     let cfg = format!(
@@ -582,7 +586,11 @@ fn transport_codes(answer: SoapAnswer) -> Vec<String> {
 
 #[test]
 fn malformed_objects_get_a_transport_kvittering_that_validates() {
-    let p = Platform::load(&repo().join("mocks")).unwrap();
+    let p = Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap();
     let ok = journal_request("32.30.04");
     // Sanity: the unbroken request is delivered.
     let SoapAnswer::Payload(answer) = call(&p, svc::ACTION_AFSEND, &ok) else {
@@ -636,7 +644,11 @@ fn malformed_objects_get_a_transport_kvittering_that_validates() {
 
 #[test]
 fn the_security_model_is_checked_before_the_object() {
-    let p = Platform::load(&repo().join("mocks")).unwrap();
+    let p = Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap();
     let broken = journal_request("32.30.04")
         .replace("<v2:ObjektType>JOURNALPOST", "<v2:ObjektType>FORMULAR");
     let without = broken.replace(&svc::authority_context("29189846"), "");
@@ -666,9 +678,23 @@ fn the_security_model_is_checked_before_the_object() {
 
 #[test]
 fn direct_routing_and_validation_answer_from_the_rules_and_validate() {
-    let p = Platform::load(&repo().join("mocks")).unwrap();
-    let ksd = p.sf2900.modtager("KSD").unwrap().uuid.clone();
-    let byg = p.sf2900.modtager("Byggesag").unwrap().uuid.clone();
+    let p = Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap();
+    let ksd = sp_contract::services::sf2900::mock::fordeling(&p)
+        .unwrap()
+        .modtager("KSD")
+        .unwrap()
+        .uuid
+        .clone();
+    let byg = sp_contract::services::sf2900::mock::fordeling(&p)
+        .unwrap()
+        .modtager("Byggesag")
+        .unwrap()
+        .uuid
+        .clone();
     let v = svc::valider_request(
         Some("29189846"),
         "29189846",

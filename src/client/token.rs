@@ -617,6 +617,7 @@ mod tests {
     fn endpoints_default_per_environment() {
         let p = crate::platform::data::Platform::load(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
+            crate::engine::catalog().known(),
         )
         .unwrap();
         let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));

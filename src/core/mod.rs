@@ -2,8 +2,11 @@
 //! of: XML, SOAP envelopes, CPR, KLE and the facts about a service that every layer needs.
 pub mod cpr;
 pub mod form;
+pub mod ids;
 pub mod klassifikation;
 pub mod kle;
+pub mod service;
 pub mod soap;
 pub mod strict_json;
+pub mod text;
 pub mod xml;

@@ -24,10 +24,10 @@ pub mod tls;
 
 use crate::client::token::{TokenError, TokenSession};
 use crate::client::transport::{Clients, TransportError};
+pub use crate::core::service::SecurityModel;
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, Fault, InvocationContext, Reply};
 use crate::error::ExitCode;
-pub use crate::services::SecurityModel;
-use crate::services::ServiceInfo;
 use crate::target::config::{Target, DEFAULT_IDENTITY};
 use crate::target::pki::{CertInfo, IdentitySource};
 use std::future::Future;
@@ -253,22 +253,6 @@ pub trait Probe: Send + Sync {
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a>;
 }
 
-/// Every probe the doctor knows. Add a service's probe here.
-pub fn probes() -> Vec<Box<dyn Probe>> {
-    vec![
-        Box::new(crate::services::sf1520::probe::Sf1520Probe),
-        Box::new(crate::services::post::probe_sf1600::Sf1600Probe),
-        Box::new(crate::services::post::probe::Sf1601Probe),
-        Box::new(crate::services::sf2900::probe::Sf2900Probe),
-    ]
-}
-
-fn probe_for(service: &str) -> Option<Box<dyn Probe>> {
-    probes()
-        .into_iter()
-        .find(|p| p.service().id.eq_ignore_ascii_case(service))
-}
-
 /// What a probe's call got back.
 #[derive(Debug, Clone)]
 pub enum Answer {
@@ -431,7 +415,7 @@ impl ProbeCx {
 }
 
 /// A REST answer from `by` (a token hop or the service) as a probe's answer.
-fn rest_answer(
+pub(crate) fn rest_answer(
     by: &str,
     status: u16,
     content_type: Option<&str>,
@@ -611,7 +595,12 @@ pub fn certificate_findings(
 /// Run the doctor against a target that is already up (the embedded mock, started by the
 /// caller, or a remote one). `services`: the services to check; None means every
 /// serviceaftale the target configures.
-pub async fn diagnose(target: Arc<Target>, services: Option<Vec<String>>) -> DoctorReport {
+/// `probes`: the services' read calls, from the catalog.
+pub async fn diagnose(
+    target: Arc<Target>,
+    services: Option<Vec<String>>,
+    probes: &[Box<dyn Probe>],
+) -> DoctorReport {
     let mut findings = Vec::new();
 
     // The certificate.
@@ -722,7 +711,10 @@ pub async fn diagnose(target: Arc<Target>, services: Option<Vec<String>>) -> Doc
             );
             continue;
         };
-        let Some(probe) = probe_for(svc) else {
+        let Some(probe) = probes
+            .iter()
+            .find(|p| p.service().id.eq_ignore_ascii_case(svc))
+        else {
             findings.push(
                 Finding::info(
                     Stage::CallsGoThrough,
@@ -778,7 +770,7 @@ pub async fn diagnose(target: Arc<Target>, services: Option<Vec<String>>) -> Doc
 }
 
 /// Place one probe's answer on the steps.
-fn judge(
+pub(crate) fn judge(
     target: &Target,
     probe: &dyn Probe,
     agreement: &str,
@@ -997,85 +989,4 @@ fn judge(
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn target() -> Target {
-        let p = crate::platform::data::Platform::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
-        )
-        .unwrap();
-        let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));
-        p.target(&pki, "https://127.0.0.1:4443")
-    }
-
-    fn judged(answer: Result<Answer, ProbeError>) -> Vec<Finding> {
-        let t = target();
-        judge(
-            &t,
-            &crate::services::post::probe::Sf1601Probe,
-            "e5b2e780-375b-400a-a075-748be37455fe",
-            answer,
-            Duration::from_millis(1),
-        )
-    }
-
-    #[test]
-    fn rest_answers_that_are_not_the_contracts_are_told_from_refusals() {
-        // A gateway's page from a hop or the service: not the platform judging the call.
-        let a = rest_answer(
-            "SF1601",
-            502,
-            Some("text/html"),
-            b"<html><body>Bad Gateway</body></html>",
-            |_| unreachable!("not data"),
-        );
-        assert!(matches!(a, Answer::Unexpected { status: 502, .. }), "{a:?}");
-        let f = judged(Ok(a));
-        assert_eq!(
-            (f.len(), f[0].level, f[0].exit),
-            (1, Level::Fail, ExitCode::Unreachable)
-        );
-        assert!(
-            f[0].what.contains("not the contract's JSON or XML"),
-            "{}",
-            f[0].what
-        );
-
-        // The service's own refusal (a token presented wrongly): shown as the platform's text.
-        let a = rest_answer(
-            "SF1601",
-            401,
-            Some("application/json"),
-            br#"{"errorCode":"HolderOfKeyMismatch","errorMessage":"another certificate","TransaktionsId":"t-1"}"#,
-            |_| unreachable!("not data"),
-        );
-        let f = judged(Ok(a));
-        assert_eq!(
-            (f[0].stage, f[0].exit),
-            (Stage::CallsGoThrough, ExitCode::ContractFailed)
-        );
-        assert!(
-            f[0].what.contains("SF1601: the platform refused"),
-            "{}",
-            f[0].what
-        );
-        assert!(f[0]
-            .details
-            .contains(&"refused by SF1601 (HTTP 401)".to_string()));
-        assert!(f[0].details.contains(&"TransaktionsId: t-1".to_string()));
-
-        // A token hop's malformed 200 breaks the contract.
-        let f = judged(Err(ProbeError::Contract(
-            "STS answered HTTP 200, but the reply has no Lifetime".into(),
-        )));
-        assert_eq!(
-            (f[0].level, f[0].exit),
-            (Level::Fail, ExitCode::ContractFailed)
-        );
-        assert!(f[0].details[0].contains("no Lifetime"));
-    }
 }

@@ -200,7 +200,7 @@ impl SnapshotStore {
 /// `opslag__kendt_borger_fulde_stamdata`.
 pub fn snapshot_name(feature_stem: &str, scenario: &str, label: Option<&str>) -> String {
     let part = |s: &str| {
-        let s = crate::report::slug(s, '_');
+        let s = crate::core::text::slug(s, '_');
         if s.is_empty() {
             "unnamed".to_string()
         } else {

@@ -7,9 +7,9 @@
 //! faults the real platform returns for these cases are not public (serviceplatform.md §3,
 //! §7.1): `mocks/faults.json` holds our modelled wording, marked as such.
 
+use crate::core::service::{Known, ServiceInfo};
 use crate::core::soap::FaultError;
 use crate::core::xml::{self, Element};
-use crate::services::ServiceInfo;
 use crate::target::config::{Target, Timeouts, Trust, DEFAULT_IDENTITY};
 use crate::target::pki::{IdentitySource, Secret, TestPki, TEST_P12_PASSWORD};
 use serde::Deserialize;
@@ -185,8 +185,10 @@ pub struct Platform {
     pub faults: BTreeMap<String, FaultTemplate>,
     /// Per-scenario state of the services (see `mock::state`).
     pub state: std::sync::Arc<crate::platform::state::ScenarioStates>,
-    /// SF2900: fordelingsregler and simulated receiving systems (`mocks/sf2900/`).
-    pub sf2900: std::sync::Arc<crate::services::sf2900::mock::Fordeling>,
+    /// Each service's own data (SF2900's fordelingsregler), loaded on first use.
+    pub services: super::service_data::ServiceData,
+    /// The services the platform knows (from the catalog): agreements must name one.
+    pub known: Known,
 }
 
 /// A refusal, ready to be rendered as a SOAP fault.
@@ -211,7 +213,7 @@ fn json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
 }
 
 impl Platform {
-    pub fn load(dir: &Path) -> Result<Platform, DataError> {
+    pub fn load(dir: &Path, known: &Known) -> Result<Platform, DataError> {
         if !dir.is_dir() {
             return Err(DataError::NotAFolder {
                 path: dir.to_path_buf(),
@@ -228,7 +230,7 @@ impl Platform {
         }
         for a in &platform.agreements {
             crate::target::config::check_uuid(&a.uuid).map_err(|m| invalid(&pf_path, m))?;
-            if crate::services::by_id(&a.service).is_none() {
+            if known.by_id(&a.service).is_none() {
                 return Err(invalid(
                     &pf_path,
                     format!("agreement {} names unknown service {}", a.uuid, a.service),
@@ -321,7 +323,8 @@ impl Platform {
             by_cpr,
             faults,
             state: Default::default(),
-            sf2900: std::sync::Arc::new(crate::services::sf2900::mock::Fordeling::load(dir)?),
+            services: Default::default(),
+            known: known.clone(),
         };
         for required in [
             "missing_security_context",

@@ -2,11 +2,11 @@
 //! SOAPAction, find the caller's certificate, and render answers and faults. Each service
 //! module only decides what to answer.
 
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, INVCTX_NS, SOAP11_NS};
 use crate::core::xml::{self, Element};
 use crate::platform::data::{Caller, InvocationFields, MockFault, Platform};
 use crate::platform::front::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
-use crate::services::ServiceInfo;
 use std::sync::Arc;
 use wiremock::{Request, Respond, ResponseTemplate};
 
@@ -244,4 +244,28 @@ pub fn check_order(payload: &Element, order: &[&str]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A SOAP service as the front answers it: the common pipeline around `service`.
+pub fn soap<S: SoapService>(platform: &Arc<Platform>, service: S) -> Arc<dyn DirectResponder> {
+    Arc::new(SoapEndpoint {
+        platform: platform.clone(),
+        service,
+    })
+}
+
+/// The answer of a mocked service whose data files are not in the mocks folder (a vendor's
+/// own folder with SF1520 data only): the mock still starts, and says what is missing.
+pub fn missing_data_fault(service: &str, message: &str) -> SoapAnswer {
+    SoapAnswer::Fault(crate::platform::data::MockFault {
+        http_status: 500,
+        code: "soapenv:Server".into(),
+        string: format!("sp-contract mock: {service} cannot answer: {message}"),
+        errors: vec![],
+    })
+}
+
+/// Data files that are simply absent disable a service; ones that are there must be valid.
+pub fn absent(e: &crate::platform::data::DataError) -> bool {
+    matches!(e, crate::platform::data::DataError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
 }

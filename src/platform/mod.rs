@@ -1,15 +1,31 @@
 //! The embedded mock of Serviceplatformen: the mutual-TLS front, the SOAP pipeline every
 //! service shares, the platform's data (it-systems, certificates, serviceaftaler, citizens,
-//! fault wording), per-scenario state, the STS, and the WireMock-format stubs. What each
+//! fault wording), per-scenario state and the WireMock-format stubs. What each
 //! service answers lives with the service (`src/services/<service>/mock.rs`).
 pub mod data;
 pub mod endpoint;
 pub mod front;
 pub mod server;
+pub mod service_data;
 pub mod state;
-pub mod sts;
 pub mod stubs;
 
 pub use front::Limits;
 pub use server::{start, start_with, MockError, RunningMock};
 pub use state::SCENARIO_HEADER;
+
+use crate::core::service::Known;
+use data::{DataError, Platform};
+use endpoint::DirectResponder;
+use std::sync::Arc;
+
+/// What the mock serves, handed down by the engine (the services' catalog implements it):
+/// the services it knows and the responders that answer them.
+pub trait Services: Send + Sync {
+    fn known(&self) -> Known;
+    /// Build every service's responders; each loads its own data under `mocks/`.
+    fn responders(
+        &self,
+        platform: &Arc<Platform>,
+    ) -> Result<Vec<Arc<dyn DirectResponder>>, DataError>;
+}

@@ -2,7 +2,7 @@
 //! service, and the TLS front.
 
 use crate::platform::data::{DataError, Platform};
-use crate::platform::endpoint::{DirectResponder, SoapEndpoint, SoapService};
+use crate::platform::endpoint::DirectResponder;
 use crate::platform::front::{self, Front, FrontError};
 use crate::platform::stubs::{self, MappingError};
 use crate::target::pki::TestPki;
@@ -49,8 +49,9 @@ pub async fn start(
     mocks_dir: &Path,
     pki: &TestPki,
     addr: SocketAddr,
+    services: &dyn super::Services,
 ) -> Result<RunningMock, MockError> {
-    start_with(mocks_dir, pki, addr, front::Limits::default()).await
+    start_with(mocks_dir, pki, addr, services, front::Limits::default()).await
 }
 
 /// [`start`] with other connection timeouts and size limits (tests use short ones).
@@ -58,12 +59,11 @@ pub async fn start_with(
     mocks_dir: &Path,
     pki: &TestPki,
     addr: SocketAddr,
+    services: &dyn super::Services,
     limits: front::Limits,
 ) -> Result<RunningMock, MockError> {
-    let platform = Arc::new(Platform::load(mocks_dir)?);
+    let platform = Arc::new(Platform::load(mocks_dir, &services.known())?);
     let static_mappings = stubs::load_mappings(mocks_dir)?;
-    let sf1470 = crate::services::sf1470::mock::Sf1470::load(mocks_dir)?;
-    let (oir_sortiment, oir_postering) = crate::services::oir::mock::load(mocks_dir)?;
     let acceptor = front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)?;
 
     let backend_listener =
@@ -77,19 +77,13 @@ pub async fn start_with(
         .disable_request_recording()
         .start()
         .await;
-    // Built-in services, answered in the front (one line per service).
-    let mut direct: Vec<Arc<dyn DirectResponder>> = vec![
-        soap_service(&platform, crate::services::sf1520::mock::Sf1520),
-        soap_service(&platform, sf1470),
-        soap_service(&platform, oir_sortiment),
-        soap_service(&platform, oir_postering),
-        soap_service(&platform, crate::services::sf2900::mock::Sf2900),
-    ];
-    direct.extend(crate::services::post::mock::responders(&platform)?);
+    // Built-in services, answered in the front: what the catalog's services answer.
+    let direct = services.responders(&platform)?;
     let backend = Arc::new(Backend {
         server,
         mappings: static_mappings,
         direct,
+        known: platform.known.clone(),
         gate: tokio::sync::RwLock::new(()),
         forwarded: AtomicU64::new(0),
     });
@@ -118,6 +112,7 @@ pub struct Backend {
     server: MockServer,
     mappings: Vec<stubs::Mapping>,
     direct: Vec<Arc<dyn DirectResponder>>,
+    known: crate::core::service::Known,
     gate: tokio::sync::RwLock<()>,
     forwarded: AtomicU64,
 }
@@ -135,7 +130,7 @@ impl Backend {
         let server = &self.server;
         stubs::mount_all(&self.mappings, server).await;
         Mock::given(wiremock::matchers::any())
-            .respond_with(NoSuchService)
+            .respond_with(NoSuchService(self.known.clone()))
             .with_priority(FALLBACK_PRIORITY)
             .mount(server)
             .await;
@@ -169,19 +164,13 @@ impl Backend {
     }
 }
 
-fn soap_service<S: SoapService>(platform: &Arc<Platform>, service: S) -> Arc<dyn DirectResponder> {
-    Arc::new(SoapEndpoint {
-        platform: platform.clone(),
-        service,
-    })
-}
-
 /// What the mock says for a path no service or mapping serves: name the known paths.
-struct NoSuchService;
+struct NoSuchService(crate::core::service::Known);
 
 impl Respond for NoSuchService {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        let known: Vec<String> = crate::services::SERVICES
+        let known: Vec<String> = self
+            .0
             .iter()
             .map(|s| format!("  POST {}  ({})", s.path, s.id))
             .collect();

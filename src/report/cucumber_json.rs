@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use crate::runner::model::{FeatureResult, RunResult, ScenarioResult, Status, StepResult};
 
-use crate::report::{path_str, slug};
+use crate::core::text::slug;
+use crate::report::path_str;
 
 #[derive(Serialize)]
 struct Feature<'a> {

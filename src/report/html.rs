@@ -274,7 +274,9 @@ pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()>
             "skipped" => "b-skip",
             _ => "b-fail",
         };
-        let name = crate::services::by_id(&r.service)
+        let name = ctx
+            .known
+            .by_id(&r.service)
             .map(|i| format!(" <span class=\"dur\">{}</span>", esc(i.name)))
             .unwrap_or_default();
         h.push_str(&format!(

@@ -2,7 +2,7 @@
 
 use crate::runner::features::PlannedScenario;
 use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
-use crate::runner::steps::{self, Args, Match};
+use crate::runner::steps::{self, Args, Match, Steps};
 use crate::runner::world::{RunCtx, World};
 use crate::target::config::Target;
 use futures::stream::{self, StreamExt};
@@ -76,11 +76,13 @@ async fn run_with_retries(
 
 async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult {
     let started = Instant::now();
+    let steps = ctx.steps.clone();
+    let ctx_steps = &*steps;
     let mut world = World::new(ctx, &sc.feature_rel, &sc.feature_stem(), &sc.name);
     let mut results = Vec::with_capacity(sc.steps.len());
     let mut stopped = false;
     let texts: Vec<&str> = sc.steps.iter().map(|s| s.text.as_str()).collect();
-    let expected = steps::refusal_expected(&texts);
+    let expected = ctx_steps.refusal_expected(&texts);
     for (st, refusal_expected) in sc.steps.iter().zip(expected) {
         world.refusal_expected = refusal_expected;
         let t0 = Instant::now();
@@ -96,7 +98,7 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
             results.push(result);
             continue;
         }
-        match steps::find(&st.text) {
+        match ctx_steps.find(&st.text) {
             Match::Found(def, caps) => {
                 let args = Args {
                     caps,
@@ -114,7 +116,7 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
             }
             Match::Undefined => {
                 result.status = Status::Undefined;
-                result.failure = Some(undefined_failure(&st.text));
+                result.failure = Some(undefined_failure(ctx_steps, &st.text));
                 stopped = true;
             }
             Match::Ambiguous(defs) => {
@@ -151,8 +153,8 @@ async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult 
     }
 }
 
-fn undefined_failure(text: &str) -> StepFailure {
-    let sugg = steps::suggest(text);
+fn undefined_failure(steps: &Steps, text: &str) -> StepFailure {
+    let sugg = steps.suggest(text);
     let hint = if sugg.is_empty() {
         "Run `sp-contract steps` for the vocabulary.".to_string()
     } else {
@@ -188,23 +190,28 @@ pub struct PlanProblem {
 /// `mock`: the embedded mock's data, when the target is the mock.
 pub fn check_plan(
     scenarios: &[PlannedScenario],
+    steps: &Steps,
     target: &Target,
     mock: Option<&crate::platform::data::Platform>,
 ) -> Vec<PlanProblem> {
-    let cx = steps::CheckCtx { target, mock };
+    let cx = steps::CheckCtx {
+        target,
+        known: steps.known(),
+        mock,
+    };
     let mut problems = Vec::new();
     for sc in scenarios {
         let texts: Vec<&str> = sc.steps.iter().map(|s| s.text.as_str()).collect();
-        let expected = steps::refusal_expected(&texts);
+        let expected = steps.refusal_expected(&texts);
         for (st, refusal_expected) in sc.steps.iter().zip(expected) {
-            let problem = match steps::find(&st.text) {
+            let problem = match steps.find(&st.text) {
                 Match::Found(def, caps) => {
                     let args = Args {
                         caps,
                         docstring: st.docstring.clone(),
                         table: st.table.clone(),
                     };
-                    let setup = def.check.and_then(|check| check(target, &args).err());
+                    let setup = def.check.and_then(|check| check(&cx, &args).err());
                     setup.or_else(|| match def.precheck.map(|p| p(&cx, &args)) {
                         Some(Err(steps::Finding::Input(m))) => Some(m),
                         Some(Err(steps::Finding::Refusal(m))) if !refusal_expected => {
@@ -216,7 +223,7 @@ pub fn check_plan(
                         _ => None,
                     })
                 }
-                Match::Undefined => Some(undefined_failure(&st.text).message),
+                Match::Undefined => Some(undefined_failure(steps, &st.text).message),
                 Match::Ambiguous(defs) => Some(format!("matches {} step definitions", defs.len())),
             };
             if let Some(message) = problem {

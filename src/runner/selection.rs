@@ -213,6 +213,39 @@ impl Shard {
     }
 }
 
+/// Which scenarios a command works on.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub tags: Option<String>,
+    pub name: Option<String>,
+    pub services: Option<Vec<String>>,
+    pub shard: Option<Shard>,
+}
+
+impl Selection {
+    /// One line for reports: `--tags "@x" --service SF1520 --shard 1/2`, or `all scenarios`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = &self.tags {
+            parts.push(format!("--tags \"{t}\""));
+        }
+        if let Some(n) = &self.name {
+            parts.push(format!("--name \"{n}\""));
+        }
+        if let Some(s) = &self.services {
+            parts.push(format!("--service {}", s.join(",")));
+        }
+        if let Some(s) = &self.shard {
+            parts.push(format!("--shard {s}"));
+        }
+        if parts.is_empty() {
+            "all scenarios".to_string()
+        } else {
+            parts.join(" ")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,11 @@
 //! Per-run and per-scenario state the steps work on.
 
 use crate::client::transport::{Clients, TransportError};
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, Fault, InvocationContext, Reply};
 use crate::core::xml::Element;
 use crate::evidence::snapshot::SnapshotStore;
 use crate::runner::model::{FailureKind, StepFailure};
-use crate::services::ServiceInfo;
 use crate::target::config::{Target, DEFAULT_IDENTITY};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ pub type Observer = dyn Fn(&str, &str, &[u8]) + Send + Sync;
 /// What all scenarios of one run share.
 pub struct RunCtx {
     pub target: Arc<Target>,
+    /// The step vocabulary, from the catalog.
+    pub steps: Arc<crate::runner::steps::Steps>,
     /// The embedded mock's data and state, when the target is the embedded mock: lets
     /// Givet-steps set up platform configuration for their scenario.
     pub mock: Option<Arc<crate::platform::data::Platform>>,
@@ -63,8 +65,6 @@ pub struct World {
     pub snapshots_taken: usize,
     /// Token model state (cache, clock, counters) for REST services.
     pub tokens: crate::client::token::TokenSession,
-    /// The letter a Post scenario builds and what became of it.
-    pub post: crate::services::post::steps::PostScenario,
     /// Per-scenario data of the service step modules, see [`Extensions`].
     pub ext: Extensions,
     /// The authority calls are made on behalf of (AuthorityContext), when a step chose one
@@ -147,7 +147,6 @@ impl World {
             last: None,
             snapshots_taken: 0,
             tokens: Default::default(),
-            post: Default::default(),
             ext: Extensions::default(),
             authority_override: None,
             refusal_expected: false,

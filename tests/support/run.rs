@@ -101,6 +101,7 @@ impl InProcessMock {
                 mocks,
                 &pki,
                 addr.parse().unwrap(),
+                sp_contract::engine::catalog(),
             ))
             .expect("mock starts");
         InProcessMock {
@@ -146,7 +147,11 @@ pub struct Remote<'a> {
 
 /// A config whose target `local` is `url`, with ids and aliases like the mock's.
 pub fn remote_config(dir: &Path, url: &str, opt: Remote<'_>) -> PathBuf {
-    let p = Platform::load(&repo().join("mocks")).unwrap();
+    let p = Platform::load(
+        &repo().join("mocks"),
+        sp_contract::engine::catalog().known(),
+    )
+    .unwrap();
     let pki = pki();
     let t = p.target(&pki, url);
     let p12 = opt.p12.unwrap_or(pki.client_p12.clone());

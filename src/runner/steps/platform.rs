@@ -1,10 +1,9 @@
 //! Steps about the platform set-up a call is made under: serviceaftale, security context,
 //! certificate.
 
-use crate::runner::steps::{Args, Kind, StepDef, StepFuture};
+use crate::core::service::ServiceInfo;
+use crate::runner::steps::{Args, CheckCtx, Kind, StepDef, StepFuture};
 use crate::runner::world::{input, AgreementChoice, World};
-use crate::services;
-use crate::target::config::Target;
 
 const G: &str = "platform";
 
@@ -60,13 +59,13 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
-fn service(id: &str) -> Result<&'static services::ServiceInfo, crate::runner::model::StepFailure> {
-    services::parse_service(id).map_err(input)
+fn service(w: &World, id: &str) -> Result<&'static ServiceInfo, crate::runner::model::StepFailure> {
+    w.ctx.steps.known().parse(id).map_err(input)
 }
 
 fn approved(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let s = service(a.get(0))?;
+        let s = service(w, a.get(0))?;
         w.agreements.insert(s.id, AgreementChoice::Approved);
         Ok(())
     })
@@ -74,7 +73,7 @@ fn approved(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn named(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let s = service(a.get(1))?;
+        let s = service(w, a.get(1))?;
         w.agreements
             .insert(s.id, AgreementChoice::Named(a.get(0).to_string()));
         Ok(())
@@ -83,7 +82,7 @@ fn named(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn unknown(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let s = service(a.get(0))?;
+        let s = service(w, a.get(0))?;
         // Fixed, so that the platform's answer (which may quote it) snapshots stably.
         w.agreements.insert(
             s.id,
@@ -109,53 +108,23 @@ fn certificate(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
-fn check_service_only(_t: &Target, a: &Args) -> Result<(), String> {
-    services::parse_service(a.get(0)).map(|_| ())
+fn check_service_only(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    cx.known.parse(a.get(0)).map(|_| ())
 }
 
-fn check_approved(t: &Target, a: &Args) -> Result<(), String> {
-    let s = services::parse_service(a.get(0))?;
+fn check_approved(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
+    let s = cx.known.parse(a.get(0))?;
     t.agreement_for(s.id).map(|_| ())
 }
 
-fn check_named(t: &Target, a: &Args) -> Result<(), String> {
-    let s = services::parse_service(a.get(1))?;
+fn check_named(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
+    let s = cx.known.parse(a.get(1))?;
     t.agreement_alias(s.id, a.get(0)).map(|_| ())
 }
 
-fn check_certificate(t: &Target, a: &Args) -> Result<(), String> {
+fn check_certificate(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     t.identity(a.get(0)).map(|_| ())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{find, Match};
-    use crate::services;
-
-    #[test]
-    fn every_service_id_is_read_whole_including_a_trailing_letter() {
-        for svc in services::SERVICES {
-            for text in [
-                format!("en godkendt serviceaftale for {}", svc.id),
-                format!("serviceaftalen \"afventende\" for {}", svc.id),
-                format!("en ukendt serviceaftale for {}", svc.id),
-            ] {
-                let Match::Found(def, caps) = find(&text) else {
-                    panic!("'{text}' matches no step")
-                };
-                assert!(
-                    def.pattern.contains(services::ID_PATTERN),
-                    "{}",
-                    def.pattern
-                );
-                let id = caps.last().unwrap();
-                assert_eq!(id, svc.id, "{text}");
-                assert_eq!(services::parse_service(id).unwrap().id, svc.id);
-            }
-        }
-        assert!(matches!(
-            find("en godkendt serviceaftale for SF1590AB"),
-            Match::Undefined
-        ));
-    }
 }

@@ -6,16 +6,16 @@
 //! schema is the platform's `schema_validation` fault. Nothing is booked: the mock keeps no
 //! state for ØiR.
 
+use crate::core::service::ServiceInfo;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
-    check_order, require_invocation, SoapAnswer, SoapCall, SoapService,
+    check_order, require_invocation, soap, DirectResponder, SoapAnswer, SoapCall, SoapService,
 };
 use crate::services::oir::{
     self, format_date, model, parse_beloeb, parse_date, Kvittering, Postering, PosteringSvar,
     Sortiment, SortimentElement, SortimentSvar,
 };
 use crate::services::sagdok::{is_uuid, StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
-use crate::services::ServiceInfo;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -300,7 +300,7 @@ pub struct PosteringService {
 pub fn load(mocks_dir: &Path) -> Result<(SortimentService, PosteringService), DataError> {
     let data = match Sortimenter::load(mocks_dir) {
         Ok(d) => Ok(Arc::new(d)),
-        Err(e) if crate::services::sf1470::mock::absent(&e) => {
+        Err(e) if crate::platform::endpoint::absent(&e) => {
             Err(format!("{e}; add {DATA_FILE} to the mocks folder"))
         }
         Err(e) => return Err(e),
@@ -378,7 +378,7 @@ impl SoapService for SortimentService {
         let data = match &self.data {
             Ok(d) => d,
             Err(m) => {
-                return crate::services::sf1470::mock::missing_data_fault(oir::SORTIMENT_INFO.id, m)
+                return crate::platform::endpoint::missing_data_fault(oir::SORTIMENT_INFO.id, m)
             }
         };
         let def = match data.for_system(&navn, &system) {
@@ -442,7 +442,7 @@ impl SoapService for PosteringService {
         let data = match &self.data {
             Ok(d) => d,
             Err(m) => {
-                return crate::services::sf1470::mock::missing_data_fault(oir::POSTERING_INFO.id, m)
+                return crate::platform::endpoint::missing_data_fault(oir::POSTERING_INFO.id, m)
             }
         };
         let def = match data.for_system(&navn, &system) {
@@ -585,4 +585,9 @@ mod tests {
             assert!(e.contains(why) && e.contains("x.json"), "{e}");
         }
     }
+}
+
+pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+    let (sortiment, postering) = load(&p.dir)?;
+    Ok(vec![soap(p, sortiment), soap(p, postering)])
 }

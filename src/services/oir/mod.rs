@@ -12,12 +12,21 @@
 pub mod mock;
 pub mod steps;
 
+/// ØiR (sortiment and postering) in the catalog. No doctor probe: the contract is modelled.
+pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+    folder: "oir",
+    services: &[&SORTIMENT_INFO, &POSTERING_INFO],
+    steps: steps::steps,
+    probes: super::catalog::no_probes,
+    mock: mock::responders,
+};
+
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, InvocationContext, AUTCTX_NS, CALLCTX_NS, INVCTX_NS};
 use crate::core::xml::Element;
 use crate::services::sagdok::{
     self, child_ns, children_ns, expect, invalid, is_uuid, StandardRetur, Writer,
 };
-use crate::services::ServiceInfo;
 
 /// Every modelled name of ØiR in one place.
 pub mod model {
@@ -94,7 +103,7 @@ pub const SORTIMENT_INFO: ServiceInfo = ServiceInfo {
     path: model::SORTIMENT_PATH,
     entity_id: model::SORTIMENT_ENTITY_ID,
     service_uuid: Some(model::SORTIMENT_SERVICE_UUID),
-    security: crate::services::SecurityModel::Invocation,
+    security: crate::core::service::SecurityModel::Invocation,
 };
 
 pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
@@ -103,7 +112,7 @@ pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
     path: model::POSTERING_PATH,
     entity_id: model::POSTERING_ENTITY_ID,
     service_uuid: Some(model::POSTERING_SERVICE_UUID),
-    security: crate::services::SecurityModel::Invocation,
+    security: crate::core::service::SecurityModel::Invocation,
 };
 
 /// Shape errors of this service's messages.

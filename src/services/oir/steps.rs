@@ -4,6 +4,7 @@
 //! The wire format is modelled (`src/services/oir.rs`, `model`); until it is checked against
 //! KOMBIT's documentation these calls go only to sp-contract's own mock.
 
+use crate::core::service::ServiceInfo;
 use crate::core::soap::Reply;
 use crate::runner::model::{FailureKind, StepFailure};
 use crate::runner::steps::{Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
@@ -13,7 +14,6 @@ use crate::services::oir::{
     SortimentSvar,
 };
 use crate::services::sagdok::{is_local_mock, StandardRetur};
-use crate::services::ServiceInfo;
 use crate::target::config::Target;
 
 const G: &str = "ØiR (SF7001, SF1590A)";
@@ -150,7 +150,8 @@ fn check(t: &Target, svc: &ServiceInfo) -> Result<(), String> {
     t.agreement_for(svc.id).map(|_| ())
 }
 
-fn check_sortiment(t: &Target, a: &Args) -> Result<(), String> {
+fn check_sortiment(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     check(t, &oir::SORTIMENT_INFO)?;
     match a.get(1) {
         "" => Ok(()),
@@ -158,7 +159,8 @@ fn check_sortiment(t: &Target, a: &Args) -> Result<(), String> {
     }
 }
 
-fn check_postering(t: &Target, _a: &Args) -> Result<(), String> {
+fn check_postering(cx: &CheckCtx<'_>, _a: &Args) -> Result<(), String> {
+    let t = cx.target;
     check(t, &oir::POSTERING_INFO)
 }
 

@@ -7,3 +7,20 @@ pub mod probe_sf1600;
 pub mod sf1600;
 pub mod sf1601;
 pub mod steps;
+pub mod sts;
+
+/// Post (SF1601, SF1600) in the catalog.
+pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+    folder: "post",
+    services: &[&sf1600::INFO, &sf1601::INFO],
+    steps: steps::steps,
+    probes: probes,
+    mock: mock::responders,
+};
+
+fn probes() -> Vec<Box<dyn crate::doctor::Probe>> {
+    vec![
+        Box::new(probe_sf1600::Sf1600Probe),
+        Box::new(probe::Sf1601Probe),
+    ]
+}

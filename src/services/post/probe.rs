@@ -6,8 +6,9 @@
 //! its `errorCode` and text like a SOAP fault (see [`crate::doctor::classify_fault`]), and the finding
 //! names the hop.
 
+use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
-use crate::services::{post::sf1601, ServiceInfo};
+use crate::services::post::sf1601;
 use crate::target::config::Target;
 
 /// PostForespoerg (Digital Post) of the target's test citizen `far`, or else its first
@@ -71,5 +72,90 @@ impl Probe for Sf1601Probe {
             )
             .await
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::doctor::{judge, rest_answer, Answer, Finding, Level, ProbeError, Stage};
+    use crate::error::ExitCode;
+    use crate::target::config::Target;
+    use std::time::Duration;
+
+    fn target() -> Target {
+        let p = crate::platform::data::Platform::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
+            crate::services::catalog::Catalog::built_in().known(),
+        )
+        .unwrap();
+        let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));
+        p.target(&pki, "https://127.0.0.1:4443")
+    }
+
+    fn judged(answer: Result<Answer, ProbeError>) -> Vec<Finding> {
+        let t = target();
+        judge(
+            &t,
+            &super::Sf1601Probe,
+            "e5b2e780-375b-400a-a075-748be37455fe",
+            answer,
+            Duration::from_millis(1),
+        )
+    }
+
+    #[test]
+    fn rest_answers_that_are_not_the_contracts_are_told_from_refusals() {
+        // A gateway's page from a hop or the service: not the platform judging the call.
+        let a = rest_answer(
+            "SF1601",
+            502,
+            Some("text/html"),
+            b"<html><body>Bad Gateway</body></html>",
+            |_| unreachable!("not data"),
+        );
+        assert!(matches!(a, Answer::Unexpected { status: 502, .. }), "{a:?}");
+        let f = judged(Ok(a));
+        assert_eq!(
+            (f.len(), f[0].level, f[0].exit),
+            (1, Level::Fail, ExitCode::Unreachable)
+        );
+        assert!(
+            f[0].what.contains("not the contract's JSON or XML"),
+            "{}",
+            f[0].what
+        );
+
+        // The service's own refusal (a token presented wrongly): shown as the platform's text.
+        let a = rest_answer(
+            "SF1601",
+            401,
+            Some("application/json"),
+            br#"{"errorCode":"HolderOfKeyMismatch","errorMessage":"another certificate","TransaktionsId":"t-1"}"#,
+            |_| unreachable!("not data"),
+        );
+        let f = judged(Ok(a));
+        assert_eq!(
+            (f[0].stage, f[0].exit),
+            (Stage::CallsGoThrough, ExitCode::ContractFailed)
+        );
+        assert!(
+            f[0].what.contains("SF1601: the platform refused"),
+            "{}",
+            f[0].what
+        );
+        assert!(f[0]
+            .details
+            .contains(&"refused by SF1601 (HTTP 401)".to_string()));
+        assert!(f[0].details.contains(&"TransaktionsId: t-1".to_string()));
+
+        // A token hop's malformed 200 breaks the contract.
+        let f = judged(Err(ProbeError::Contract(
+            "STS answered HTTP 200, but the reply has no Lifetime".into(),
+        )));
+        assert_eq!(
+            (f[0].level, f[0].exit),
+            (Level::Fail, ExitCode::ContractFailed)
+        );
+        assert!(f[0].details[0].contains("no Lifetime"));
     }
 }

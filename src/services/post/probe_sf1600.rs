@@ -1,8 +1,9 @@
 //! The doctor's read call for SF1600: `spoergTilmelding` (is a test citizen enrolled in
 //! Digital Post?) with the InvocationContext. It prints nothing.
 
+use crate::core::service::ServiceInfo;
 use crate::doctor::{Probe, ProbeCx, ProbeError, ProbeFuture};
-use crate::services::{post::sf1600, ServiceInfo};
+use crate::services::post::sf1600;
 use crate::target::config::Target;
 
 /// spoergTilmelding of the target's test citizen `far`, or else its first citizen alias, as

@@ -4,9 +4,9 @@
 //! sequence starts with the InvocationContext (then AuthorityContext, CallContext). The
 //! `ForsendelseI` built here is also the print part of SF1601's `kombi_request`.
 
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, InvocationContext};
 use crate::core::xml;
-use crate::services::ServiceInfo;
 
 pub const INFO: ServiceInfo = ServiceInfo {
     id: "SF1600",
@@ -14,7 +14,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: "/service/Print/Print/2",
     entity_id: "http://print.serviceplatformen.dk/service/forsendelse/2",
     service_uuid: Some("fd885b8b-4a3f-46cb-b367-6c9dda1c78f6"),
-    security: crate::services::SecurityModel::Invocation,
+    security: crate::core::service::SecurityModel::Invocation,
 };
 
 pub const NS: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/";

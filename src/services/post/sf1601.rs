@@ -7,7 +7,7 @@
 //! a `ForsendelseI` (wrapped in `ForsendelseISamling`) for print. The two operations have their
 //! own entityIDs, so each gets its own token.
 
-use crate::services::ServiceInfo;
+use crate::core::service::ServiceInfo;
 
 pub const INFO: ServiceInfo = ServiceInfo {
     id: "SF1601",
@@ -15,7 +15,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: "/service/KombiPostAfsend_1/kombi",
     entity_id: "http://entityid.kombit.dk/service/kombipostafsend/1",
     service_uuid: None,
-    security: crate::services::SecurityModel::Token,
+    security: crate::core::service::SecurityModel::Token,
 };
 
 /// PostForespoerg: `GET {FORESPOERG_PATH}/digitalpost?cprNumber=…` (or `/nemsms`, `cvrNumber`).

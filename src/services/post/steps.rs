@@ -231,11 +231,13 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
-fn check_citizen(t: &Target, a: &Args) -> Result<(), String> {
+fn check_citizen(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     t.citizen(a.get(0)).map(|_| ())
 }
 
-fn check_sf1601(t: &Target, a: &Args) -> Result<(), String> {
+fn check_sf1601(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     KombiValg::parse(a.get(0)).map(|_| ())?;
     t.authority_cvr.as_ref().map(|_| ()).ok_or_else(|| {
         format!(
@@ -245,7 +247,8 @@ fn check_sf1601(t: &Target, a: &Args) -> Result<(), String> {
     })
 }
 
-fn check_sf1600(t: &Target, a: &Args) -> Result<(), String> {
+fn check_sf1600(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     if !sf1600::KANALVALG.contains(&a.get(0)) {
         return Err(format!(
             "Kanalvalg '{}' is not one of {}",
@@ -256,10 +259,10 @@ fn check_sf1600(t: &Target, a: &Args) -> Result<(), String> {
     t.agreement_for(sf1600::INFO.id).map(|_| ())
 }
 
-fn check_citizen_sf1601(t: &Target, a: &Args) -> Result<(), String> {
-    check_citizen(t, a)?;
+fn check_citizen_sf1601(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    check_citizen(cx, a)?;
     check_sf1601(
-        t,
+        cx,
         &Args {
             caps: vec!["Automatisk Valg".into()],
             ..Args::default()
@@ -267,20 +270,26 @@ fn check_citizen_sf1601(t: &Target, a: &Args) -> Result<(), String> {
     )
 }
 
-fn check_citizen_sf1600(t: &Target, a: &Args) -> Result<(), String> {
-    check_citizen(t, a)?;
+fn check_citizen_sf1600(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
+    check_citizen(cx, a)?;
     t.agreement_for(sf1600::INFO.id).map(|_| ())
 }
 
-fn check_two_certs(t: &Target, a: &Args) -> Result<(), String> {
+fn check_two_certs(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     t.identity(a.get(0))?;
     t.identity(a.get(1)).map(|_| ())
 }
 
 fn draft(w: &mut World) -> Result<&mut Draft, StepFailure> {
-    w.post.draft.as_mut().ok_or_else(|| {
-        input("no letter yet: start with 'Givet et brev til \"<borger>\" med titlen \"…\"'")
-    })
+    w.ext
+        .get_mut::<PostScenario>()
+        .draft
+        .as_mut()
+        .ok_or_else(|| {
+            input("no letter yet: start with 'Givet et brev til \"<borger>\" med titlen \"…\"'")
+        })
 }
 
 fn new_letter(w: &mut World, a: Args) -> StepFuture<'_> {
@@ -300,7 +309,7 @@ fn new_letter(w: &mut World, a: Args) -> StepFuture<'_> {
             })
             .unwrap_or_default();
         let content = test_pdf(&title);
-        w.post.draft = Some(Draft {
+        w.ext.get_mut::<PostScenario>().draft = Some(Draft {
             memo: memo::Letter {
                 message_uuid: uuid::Uuid::new_v4().to_string(),
                 label: title.clone(),
@@ -424,7 +433,7 @@ fn time_passes(w: &mut World, a: Args) -> StepFuture<'_> {
         if let Some(mock) = &w.ctx.mock {
             let clock = mock
                 .state
-                .get::<crate::platform::sts::MockClock>(&w.scenario_id);
+                .get::<crate::services::post::sts::MockClock>(&w.scenario_id);
             clock.lock().unwrap_or_else(|p| p.into_inner()).offset += d;
         }
         Ok(())
@@ -465,7 +474,7 @@ async fn kombi(
         None => None,
     };
     let body = sf1601::kombi_request(valg, Some(&memo_xml), print_xml.as_deref());
-    w.post.accepted = None;
+    w.ext.get_mut::<PostScenario>().accepted = None;
     w.call_rest(
         &sf1601::INFO,
         sf1601::INFO.entity_id,
@@ -480,7 +489,7 @@ async fn kombi(
     }) = &w.last
     {
         if p.child("Result").map(|r| r.text()).as_deref() == Some("true") {
-            w.post.accepted = sf1601::transmission_id(p);
+            w.ext.get_mut::<PostScenario>().accepted = sf1601::transmission_id(p);
         }
     }
     Ok(())
@@ -571,7 +580,7 @@ fn send_sf1600(w: &mut World, a: Args) -> StepFuture<'_> {
         }
         let ctx = w.invocation_context(&sf1600::INFO)?;
         let payload = sf1600::afsend_brev_request(ctx.as_ref(), &kanal, "D", &print);
-        w.post.accepted = None;
+        w.ext.get_mut::<PostScenario>().accepted = None;
         w.call_soap(&sf1600::INFO, sf1600::ACTION_AFSEND, &payload)
             .await?;
         if let Some(Last::Reply {
@@ -580,7 +589,7 @@ fn send_sf1600(w: &mut World, a: Args) -> StepFuture<'_> {
         }) = &w.last
         {
             if p.child("resultat").map(|r| r.text()).as_deref() == Some("true") {
-                w.post.accepted = Some(print.afsendelse_id.clone());
+                w.ext.get_mut::<PostScenario>().accepted = Some(print.afsendelse_id.clone());
             }
         }
         Ok(())
@@ -619,8 +628,12 @@ fn ask_sf1600(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn accepted(w: &mut World, _a: Args) -> StepFuture<'_> {
     Box::pin(async move {
+        let accepted = w
+            .ext
+            .get::<PostScenario>()
+            .is_some_and(|s| s.accepted.is_some());
         let p = w.payload()?;
-        if w.post.accepted.is_some() {
+        if accepted {
             return Ok(());
         }
         Err(contract(format!(
@@ -707,9 +720,15 @@ fn token_renewed(w: &mut World, a: Args) -> StepFuture<'_> {
 /// The PKO_PostStatus messages of the accepted letter: from the embedded mock's state, or
 /// over HTTP from a served mock.
 async fn statuses(w: &World) -> Result<Vec<Element>, StepFailure> {
-    let id = w.post.accepted.clone().ok_or_else(|| {
-        contract("no letter has been accepted in this scenario, so there are no status messages")
-    })?;
+    let id = w
+        .ext
+        .get::<PostScenario>()
+        .and_then(|s| s.accepted.clone())
+        .ok_or_else(|| {
+            contract(
+                "no letter has been accepted in this scenario, so there are no status messages",
+            )
+        })?;
     let xml = match &w.ctx.mock {
         Some(mock) => crate::services::post::mock::status_list(mock, &w.scenario_id, &id),
         None => {

@@ -12,16 +12,17 @@
 //! The real SF1470 takes an IDWS token; the mock takes the context model (InvocationContext).
 
 use crate::core::klassifikation::{Catalogue, Facet, KlassifikationError, ReferenceKind};
-use crate::platform::data::{DataError, MockFault, Platform};
+use crate::core::service::ServiceInfo;
+use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
-    check_order, require_invocation, SoapAnswer, SoapCall, SoapService,
+    absent, check_order, missing_data_fault, require_invocation, soap, DirectResponder, SoapAnswer,
+    SoapCall, SoapService,
 };
 use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
 use crate::services::sf1470::{
     self, check_party_urn, model, Fremsoeg, FremsoegOutput, MultipleOutput, Reference, Request,
     Sag, UnikRetur,
 };
-use crate::services::ServiceInfo;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -55,22 +56,6 @@ pub fn data_error(e: KlassifikationError) -> DataError {
             message: other.to_string(),
         },
     }
-}
-
-/// The answer of a mocked service whose data files are not in the mocks folder (a vendor's
-/// own folder with SF1520 data only): the mock still starts, and says what is missing.
-pub fn missing_data_fault(service: &str, message: &str) -> SoapAnswer {
-    SoapAnswer::Fault(MockFault {
-        http_status: 500,
-        code: "soapenv:Server".into(),
-        string: format!("sp-contract mock: {service} cannot answer: {message}"),
-        errors: vec![],
-    })
-}
-
-/// Data files that are simply absent disable a service; ones that are there must be valid.
-pub fn absent(e: &DataError) -> bool {
-    matches!(e, DataError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
 }
 
 impl Sf1470 {
@@ -437,4 +422,8 @@ impl SoapService for Sf1470 {
         };
         SoapAnswer::Payload(xml)
     }
+}
+
+pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+    Ok(vec![soap(p, Sf1470::load(&p.dir)?)])
 }

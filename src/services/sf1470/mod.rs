@@ -16,12 +16,21 @@
 pub mod mock;
 pub mod steps;
 
+/// SF1470 in the catalog. No doctor probe: the modelled contract has no real target.
+pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+    folder: "sf1470",
+    services: &[&INFO],
+    steps: steps::steps,
+    probes: super::catalog::no_probes,
+    mock: mock::responders,
+};
+
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, InvocationContext, AUTCTX_NS, CALLCTX_NS, INVCTX_NS};
 use crate::core::xml::Element;
 use crate::services::sagdok::{
     self, child_ns, children_ns, expect, invalid, is_uuid, missing, StandardRetur, Writer,
 };
-use crate::services::ServiceInfo;
 
 /// Every modelled name of SF1470 in one place. Where a name is public it says so.
 pub mod model {
@@ -166,7 +175,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     entity_id: model::ENTITY_ID,
     service_uuid: Some(model::SERVICE_UUID),
     // What sp-contract sends to its own mock; a real SF1470 takes an IDWS token (not yet).
-    security: crate::services::SecurityModel::Invocation,
+    security: crate::core::service::SecurityModel::Invocation,
 };
 
 /// Shape errors of this service's messages.

@@ -417,7 +417,8 @@ fn describe(hits: &[Sag]) -> String {
 // ------------------------------------------------------------------------------------------
 // Checks for --dry-run.
 
-fn check_new_case(t: &Target, a: &Args) -> Result<(), String> {
+fn check_new_case(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     party(t, a.get(1), a.get(2)).map(|_| ())
 }
 
@@ -446,20 +447,22 @@ fn precheck_search_kle(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
         .map_err(|e| Finding::Refusal(e.to_string()))
 }
 
-fn check_role(_t: &Target, a: &Args) -> Result<(), String> {
+fn check_role(_cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     Catalogue::builtin()
         .role(a.get(1))
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
 
-fn check_send(t: &Target, _a: &Args) -> Result<(), String> {
+fn check_send(cx: &CheckCtx<'_>, _a: &Args) -> Result<(), String> {
+    let t = cx.target;
     guard(t)?;
     t.agreement_for(sf1470::INFO.id).map(|_| ())
 }
 
-fn check_search_party(t: &Target, a: &Args) -> Result<(), String> {
-    check_send(t, a)?;
+fn check_search_party(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
+    check_send(cx, a)?;
     party(t, a.get(0), a.get(1)).map(|_| ())
 }
 

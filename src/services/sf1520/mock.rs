@@ -3,11 +3,14 @@
 //! `cpr_not_found` in `mocks/faults.json`); the public record does not show what the real
 //! service returns.
 
-use crate::platform::data::Platform;
+use crate::core::service::ServiceInfo;
+use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
     check_order, require_invocation, SoapAnswer, SoapCall, SoapService,
 };
-use crate::services::{sf1520, ServiceInfo};
+use crate::platform::endpoint::{soap, DirectResponder};
+use crate::services::sf1520;
+use std::sync::Arc;
 
 pub struct Sf1520;
 
@@ -63,4 +66,8 @@ impl SoapService for Sf1520 {
             ),
         }
     }
+}
+
+pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+    Ok(vec![soap(p, Sf1520)])
 }

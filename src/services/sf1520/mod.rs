@@ -7,9 +7,18 @@ pub mod mock;
 pub mod probe;
 pub mod steps;
 
+/// SF1520 in the catalog.
+pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+    folder: "sf1520",
+    services: &[&INFO],
+    steps: steps::steps,
+    probes: probe::probes,
+    mock: mock::responders,
+};
+
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, InvocationContext};
 use crate::core::xml;
-use crate::services::ServiceInfo;
 
 pub const INFO: ServiceInfo = ServiceInfo {
     id: "SF1520",
@@ -17,7 +26,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: "/service/CPR/PersonBaseDataExtended/4",
     entity_id: "http://cpr.serviceplatformen.dk/service/personbasedataextended/4",
     service_uuid: Some("e6be2436-bf35-4df2-83fe-925142825dc2"),
-    security: crate::services::SecurityModel::Invocation,
+    security: crate::core::service::SecurityModel::Invocation,
 };
 
 pub const NS: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/";

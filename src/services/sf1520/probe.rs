@@ -1,7 +1,8 @@
 //! The doctor's read call for SF1520: a PersonLookup of a test citizen.
 
+use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
-use crate::services::{sf1520, ServiceInfo};
+use crate::services::sf1520;
 use crate::target::config::Target;
 
 /// PersonLookup of the target's test citizen `far` (the basis family's father, present on
@@ -66,4 +67,8 @@ impl Probe for Sf1520Probe {
             })
         })
     }
+}
+
+pub fn probes() -> Vec<Box<dyn crate::doctor::Probe>> {
+    vec![Box::new(Sf1520Probe)]
 }

@@ -6,7 +6,6 @@ use crate::core::xml::{Element, Path};
 use crate::runner::steps::{truthy, Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::runner::world::{contract, input, Last, World};
 use crate::services::sf1520;
-use crate::target::config::Target;
 
 const G: &str = "CPR (SF1520)";
 
@@ -89,7 +88,8 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
-fn check_alias(t: &Target, a: &Args) -> Result<(), String> {
+fn check_alias(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    let t = cx.target;
     t.citizen(a.get(0))?;
     t.agreement_for(sf1520::INFO.id).map(|_| ())
 }

@@ -18,15 +18,16 @@
 //!   system.
 
 use crate::core::kle::{Emne, Facet, Pattern};
+use crate::core::service::ServiceInfo;
 use crate::core::soap::AUTCTX_NS;
 use crate::core::xml::{self, Element};
 use crate::platform::data::{DataError, Platform};
-use crate::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
+use crate::platform::endpoint::{soap, DirectResponder, SoapAnswer, SoapCall, SoapService};
 use crate::services::sf2900::{self as svc, TYPES_NS, V2_NS};
-use crate::services::ServiceInfo;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Receptions kept per scenario; `mock serve` shares one unkeyed state, which must not grow
 /// without bound.
@@ -182,6 +183,27 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError
         path: path.to_path_buf(),
         message: e.to_string(),
     })
+}
+
+/// SF2900's data from `mocks/sf2900/`, loaded the first time it is asked for (the mock's
+/// start asks, so a broken folder stops it; `list` never does).
+pub fn fordeling(p: &Platform) -> Result<Arc<Fordeling>, DataError> {
+    p.services.get_or_load(&p.dir, Fordeling::load)
+}
+
+/// The data for the service's own answers: loaded when the mock started.
+fn loaded(p: &Platform) -> Arc<Fordeling> {
+    fordeling(p).unwrap_or_else(|_| {
+        Arc::new(Fordeling {
+            missing: Some(p.dir.join("sf2900")),
+            ..Fordeling::default()
+        })
+    })
+}
+
+pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+    fordeling(p)?;
+    Ok(vec![soap(p, Sf2900)])
 }
 
 impl Fordeling {
@@ -381,14 +403,15 @@ pub struct Modtaget {
 /// Add a rule for one scenario (a Givet-step on the embedded mock). The receiving system
 /// must be one of `mocks/sf2900/modtagere.json`.
 pub fn add_rule(p: &Platform, scenario: &str, regel: Regel) -> Result<(), String> {
-    if let Some(dir) = &p.sf2900.missing {
+    let data = fordeling(p).map_err(|e| e.to_string())?;
+    if let Some(dir) = &data.missing {
         return Err(no_data(dir));
     }
-    let Some(m) = p.sf2900.modtager(&regel.modtager) else {
+    let Some(m) = data.modtager(&regel.modtager) else {
         return Err(format!(
             "the mock has no receiving system '{}' (known: {}); add it to mocks/sf2900/modtagere.json",
             regel.modtager,
-            p.sf2900.modtager_names()
+            data.modtager_names()
         ));
     };
     let regel = Regel {
@@ -456,7 +479,7 @@ impl SoapService for Sf2900 {
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
-        if let Some(dir) = &p.sf2900.missing {
+        if let Some(dir) = &loaded(p).missing {
             return SoapAnswer::Fault(crate::platform::data::MockFault {
                 http_status: 500,
                 code: "soapenv:Server".into(),
@@ -513,7 +536,7 @@ impl SoapService for Sf2900 {
         };
         match result {
             Ok(xml) => SoapAnswer::Payload(xml),
-            Err(errors) => transport_fault(&p.sf2900.kvitteringer.transport_fejl, &errors),
+            Err(errors) => transport_fault(&loaded(p).kvitteringer.transport_fejl, &errors),
         }
     }
 }
@@ -988,13 +1011,13 @@ fn afsend(
     let ctx = context(one(&a, "DistributionContext"));
     let obj = objekt(
         one(&a, "DistributionObject"),
-        p.sf2900.kvitteringer.max_notat_tegn,
+        loaded(p).kvitteringer.max_notat_tegn,
     );
     let (ctx, obj) = match (ctx, obj) {
         (Ok(c), Ok(o)) => (c, o),
         (c, o) => return Err([c.err(), o.err()].into_iter().flatten().collect()),
     };
-    let data = &p.sf2900;
+    let data = loaded(p);
     let k = &data.kvitteringer;
     let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     let modtager = match &ctx.valg {
@@ -1127,14 +1150,10 @@ fn list(
     };
     let (myndighed, emne, facet) = read().map_err(|e| vec![e])?;
     let s = state.lock().unwrap_or_else(|e| e.into_inner());
-    let systems: String = p
-        .sf2900
+    let data = loaded(p);
+    let systems: String = data
         .route(&s, &myndighed, &emne, facet.as_ref())
-        .and_then(|regel| {
-            p.sf2900
-                .modtager(&regel.modtager)
-                .map(|m| (regel.clone(), m))
-        })
+        .and_then(|regel| data.modtager(&regel.modtager).map(|m| (regel.clone(), m)))
         .map(|(regel, m)| {
             format!(
                 "<v2:System>{}{}{}{}{}</v2:System>",
@@ -1189,10 +1208,10 @@ fn valider(
         };
         match read() {
             Ok((cvr, uuid)) => {
-                let kan = p
-                    .sf2900
+                let data = loaded(p);
+                let kan = data
                     .modtager(&uuid)
-                    .is_some_and(|m| p.sf2900.serves(&s, &cvr, m));
+                    .is_some_and(|m| data.serves(&s, &cvr, m));
                 out.push_str(&format!(
                     "<v2:RoutingModtager>{}{}{}</v2:RoutingModtager>",
                     v2("RoutingMyndighed", &cvr),

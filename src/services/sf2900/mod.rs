@@ -15,10 +15,19 @@ pub mod mock;
 pub mod probe;
 pub mod steps;
 
+/// SF2900 in the catalog.
+pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+    folder: "sf2900",
+    services: &[&INFO],
+    steps: steps::steps,
+    probes: probe::probes,
+    mock: mock::responders,
+};
+
 use crate::core::kle::{Emne, Facet, KleError};
+use crate::core::service::ServiceInfo;
 use crate::core::soap::{AUTCTX_NS, CALLCTX_NS};
 use crate::core::xml::{self, Element};
-use crate::services::ServiceInfo;
 use base64::Engine as _;
 
 pub const INFO: ServiceInfo = ServiceInfo {
@@ -27,7 +36,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: "/service/SP/Distribution/3",
     entity_id: "http://sp.serviceplatformen.dk/service/fordeling/3",
     service_uuid: Some("74d3c5f5-1b3c-4c6d-8366-1241f055d332"),
-    security: crate::services::SecurityModel::Authority,
+    security: crate::core::service::SecurityModel::Authority,
 };
 
 /// The WSDL's target namespace; soapActions are `<PORT_NS>/<operation>`.

@@ -3,8 +3,9 @@
 //! model. It routes nothing and changes nothing.
 
 use crate::core::kle::Emne;
+use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
-use crate::services::{sf2900, ServiceInfo};
+use crate::services::sf2900;
 use crate::target::config::Target;
 
 /// The emne asked about: sygedagpenge, generelle sager, which the built-in suite routes.
@@ -78,4 +79,8 @@ impl Probe for Sf2900Probe {
             })
         })
     }
+}
+
+pub fn probes() -> Vec<Box<dyn crate::doctor::Probe>> {
+    vec![Box::new(Sf2900Probe)]
 }

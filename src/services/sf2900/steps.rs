@@ -17,7 +17,6 @@ use crate::runner::steps::{Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::runner::world::{contract, input, Last, World};
 use crate::services::sf2900::mock;
 use crate::services::sf2900::{self as svc, Fordelingsobjekt, Routing, RoutingValg};
-use crate::target::config::Target;
 use std::collections::HashMap;
 
 const G: &str = "Fordeling (SF2900)";
@@ -223,10 +222,11 @@ fn resolve_system(w: &mut World, name: &str) -> Result<String, StepFailure> {
 
 /// A receiving system on the mock, by name.
 fn mock_system(p: &Platform, name: &str) -> Result<String, String> {
-    p.sf2900.modtager(name).map(|m| m.uuid.clone()).ok_or_else(|| {
+    let data = mock::fordeling(p).map_err(|e| e.to_string())?;
+    data.modtager(name).map(|m| m.uuid.clone()).ok_or_else(|| {
         format!(
             "the mock has no receiving system '{name}' (known: {}); add it to mocks/sf2900/modtagere.json",
-            p.sf2900.modtager_names()
+            data.modtager_names()
         )
     })
 }
@@ -393,25 +393,26 @@ fn on_behalf_of(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
-fn check_rule(t: &Target, a: &Args) -> Result<(), String> {
+fn check_rule(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     mock::parse_regel(a.get(2), a.get(0), opt(a.get(1)), a.get(3))?;
-    check_authority(t, a)
+    check_authority(cx, a)
 }
 
-fn check_no_rule(t: &Target, a: &Args) -> Result<(), String> {
+fn check_no_rule(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     Emne::parse(a.get(0)).map_err(|e| e.to_string())?;
     svc::check_cvr(a.get(1)).map_err(|e| e.to_string())?;
-    check_authority(t, a)
+    check_authority(cx, a)
 }
 
-fn check_cvr_arg(_t: &Target, a: &Args) -> Result<(), String> {
+fn check_cvr_arg(_cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     svc::check_cvr(a.get(0))
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
 
 /// SF2900 calls are made on behalf of the target's authority (unless a step names one).
-fn check_authority(t: &Target, _a: &Args) -> Result<(), String> {
+fn check_authority(cx: &CheckCtx<'_>, _a: &Args) -> Result<(), String> {
+    let t = cx.target;
     match &t.authority_cvr {
         Some(_) => Ok(()),
         None => Err(format!(

@@ -7,13 +7,14 @@
 //! F always prints. Accepted letters produce PKO_PostStatus messages keyed by their
 //! AfsendelseIdentifikator.
 
+use crate::core::service::ServiceInfo;
 use crate::core::xml::{self, Element};
 use crate::platform::data::Platform;
 use crate::platform::endpoint::{
     check_order, require_invocation, SoapAnswer, SoapCall, SoapService,
 };
 use crate::services::post::mock::{enrolled, record_letter, Channel, LetterRecord, PostData};
-use crate::services::{post::sf1600, post::sf1601::Register, ServiceInfo};
+use crate::services::post::{sf1600, sf1601::Register};
 use std::sync::Arc;
 
 pub struct Sf1600 {

@@ -18,11 +18,12 @@
 //! tested without waiting.
 
 use crate::client::token::{self, HOLDER_OF_KEY, SAML2_NS};
+use crate::core::service::ServiceInfo;
 use crate::core::xml;
 use crate::platform::data::{AgreementStatus, Platform};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
 use crate::services::post::mock::{caller, header, scenario, PostCtx};
-use crate::services::{self, post::sf1601, ServiceInfo};
+use crate::services::post::sf1601;
 use crate::target::pki;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -129,11 +130,11 @@ fn iso(t: OffsetDateTime) -> String {
 }
 
 /// The service a token for `entity_id` is for.
-pub fn service_for_entity(entity_id: &str) -> Option<&'static ServiceInfo> {
+pub fn service_for_entity(p: &Platform, entity_id: &str) -> Option<&'static ServiceInfo> {
     if entity_id == sf1601::FORESPOERG_ENTITY_ID {
         return Some(&sf1601::INFO);
     }
-    services::SERVICES.iter().find(|s| s.entity_id == entity_id)
+    p.known.by_entity_id(entity_id)
 }
 
 /// Build a signed assertion. Returns the XML.
@@ -388,7 +389,7 @@ impl StsEndpoint {
             return fault("sts_use_key_mismatch", &[]);
         }
         let entity_id = field("/AppliesTo/EndpointReference/Address");
-        let Some(service) = service_for_entity(entity_id) else {
+        let Some(service) = service_for_entity(p, entity_id) else {
             return fault("sts_unknown_service", &[("entity_id", entity_id)]);
         };
         let Some(system) = p.user_system_for(&who) else {
