@@ -10,7 +10,7 @@
 use sp_contract::client::transport::Clients;
 use sp_contract::core::soap::{self, InvocationContext};
 use sp_contract::services::sf1520;
-use sp_contract::target::config::DEFAULT_IDENTITY;
+use sp_contract::targets::config::DEFAULT_IDENTITY;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,7 +22,7 @@ async fn main() {
         .unwrap_or(20_000)
         .min(1_000_000);
     let certs = std::env::temp_dir().join("sp-contract-bench-certs");
-    let pki = sp_contract::target::pki::ensure(&certs).expect("test PKI");
+    let pki = sp_contract::targets::pki::ensure(&certs).expect("test PKI");
     let mock = sp_contract::platform::start(
         std::path::Path::new("mocks"),
         &pki,

@@ -362,7 +362,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::Passed)
         }
         Command::Certs(CertsCommand::Init { dir, force }) => {
-            let pki = crate::target::pki::init(&dir, force)
+            let pki = crate::targets::pki::init(&dir, force)
                 .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
             say!("Test PKI in {}:", pki.dir.display());
             for (what, p) in [
@@ -389,11 +389,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
                         ))
                     })?;
                     crate::evidence::redact::register_password(&pw);
-                    Some(crate::target::pki::Secret::new(pw))
+                    Some(crate::targets::pki::Secret::new(pw))
                 }
                 None => None,
             };
-            let info = crate::target::pki::inspect(&file, password.as_ref())
+            let info = crate::targets::pki::inspect(&file, password.as_ref())
                 .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
             say!("{}", file.display());
             say!("{info}");
@@ -701,7 +701,7 @@ fn serve(addr: std::net::SocketAddr, mocks: PathBuf, certs: PathBuf) -> Result<E
 /// InvocationContext services get their ServiceAgreementUUID and ServiceUUID; SF2900
 /// (AuthorityContext) sends neither, only the authority's CVR; SF1601 gets a token from the
 /// mock's STS and AccessTokenService first.
-pub fn serve_service_lines(t: &crate::target::config::Target) -> Vec<String> {
+pub fn serve_service_lines(t: &crate::targets::config::Target) -> Vec<String> {
     use crate::core::service::SecurityModel;
     use crate::services::post::sf1601;
     let url = t.base_url.trim_end_matches('/');
@@ -797,7 +797,7 @@ mod tests {
             crate::engine::catalog().known(),
         )
         .unwrap();
-        let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));
+        let pki = crate::targets::pki::TestPki::at(std::path::Path::new("/nonexistent"));
         let t = p.target(&pki, "https://127.0.0.1:8443");
         let lines = serve_service_lines(&t);
         let text = lines.join("\n");

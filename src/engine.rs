@@ -14,8 +14,8 @@ use crate::runner::model::{FailureKind, FeatureResult, RunResult, ScenarioResult
 use crate::runner::selection::{self, Selection, Shard};
 use crate::runner::world::{Observer, RunCtx};
 use crate::services::catalog::Catalog;
-use crate::target::config::{self, Target, MOCK_TARGET};
-use crate::target::pki::{self, CertInfo, TestPki};
+use crate::targets::config::{self, Target, MOCK_TARGET};
+use crate::targets::pki::{self, CertInfo, TestPki};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -258,9 +258,13 @@ fn fingerprint_of(
     target: &str,
     files: &[features::FeatureFile],
 ) -> Result<Fingerprint, Fatal> {
+    let files: Vec<(&std::path::Path, &str)> = files
+        .iter()
+        .map(|f| (f.path.as_path(), f.rel.as_str()))
+        .collect();
     crate::evidence::fingerprint::of_suite(
         &paths.features,
-        files,
+        &files,
         (target == MOCK_TARGET).then_some(paths.mocks.as_path()),
         &paths.snapshots.join(target),
     )
@@ -301,7 +305,7 @@ pub async fn run(
     let certificate = certificate_info(&live.target);
     let ctx = Arc::new(RunCtx {
         target: live.target.clone(),
-        steps: Arc::new(catalog().steps()),
+        known: catalog().known().clone(),
         mock: live.mock.as_ref().map(|m| m.platform.clone()),
         clients: Clients::new(live.target.clone()),
         snapshots: SnapshotStore::new(req.paths.snapshots.join(&req.target), req.update_snapshots),
@@ -311,8 +315,10 @@ pub async fn run(
     if let Err(e) = ctx.clients.get(config::DEFAULT_IDENTITY) {
         return Err(Fatal::usage(e.to_string()));
     }
+    let steps = catalog().steps();
     let results = exec::execute(
         &plan.scenarios,
+        &steps,
         ctx,
         req.concurrency,
         req.retries,
@@ -373,7 +379,7 @@ pub async fn run(
 /// the platform refuse it. A certificate that does not load is reported when the client is
 /// built.
 fn certificate_dates(target: &Target) -> Result<(), Fatal> {
-    let Ok(source) = target.identity(crate::target::config::DEFAULT_IDENTITY) else {
+    let Ok(source) = target.identity(crate::targets::config::DEFAULT_IDENTITY) else {
         return Ok(());
     };
     let Ok(id) = pki::load_identity(source) else {
@@ -395,7 +401,7 @@ fn certificate_dates(target: &Target) -> Result<(), Fatal> {
 
 /// The facts of the target's own certificate, for reports.
 pub fn certificate_info(target: &Target) -> Result<CertInfo, String> {
-    let source = target.identity(crate::target::config::DEFAULT_IDENTITY)?;
+    let source = target.identity(crate::targets::config::DEFAULT_IDENTITY)?;
     pki::load_identity(source)
         .map(|id| id.info)
         .map_err(|e| crate::evidence::redact::text(&crate::error::chain(&e)))

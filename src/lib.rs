@@ -2,7 +2,7 @@
 //!
 //! An engine library with a thin CLI (`src/main.rs` → [`cli`]). Cut by what changes:
 //! - [`core`]: values and wire primitives (XML, SOAP, CPR, KLE, service facts), no I/O;
-//! - [`target`]: configuration, the target and the test PKI; [`client`]: the calls;
+//! - [`targets`]: configuration, the target and the test PKI (not `target/`, which tools take for build output); [`client`]: the calls;
 //! - [`platform`]: the embedded mock's shared parts; [`runner`]: features to results;
 //! - [`evidence`]: snapshots, normalising, masking, fingerprints; [`report`]: the writers;
 //! - [`doctor`]: diagnosing a target; [`services`]: one folder per service, listed in
@@ -23,4 +23,4 @@ pub mod platform;
 pub mod report;
 pub mod runner;
 pub mod services;
-pub mod target;
+pub mod targets;

@@ -185,7 +185,7 @@ fn run_case(dir: &Path) -> Result<i32, String> {
     cmd.current_dir(&work)
         .args(case.args.iter().map(|a| subst(a)))
         .env("NO_COLOR", "1")
-        .env(PW_ENV, sp_contract::target::pki::TEST_P12_PASSWORD)
+        .env(PW_ENV, sp_contract::targets::pki::TEST_P12_PASSWORD)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .stdin(if case.stdin.is_some() {

@@ -113,7 +113,7 @@ fn broken_feature_file_names_file_line_and_column() {
 
 #[test]
 fn same_suite_passes_against_mock_serve_as_a_remote_target() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
     let cfg = remote_config(dir.path(), &served.url, Remote::default());
@@ -136,7 +136,7 @@ fn same_suite_passes_against_mock_serve_as_a_remote_target() {
 
 #[test]
 fn wrong_certificate_password_is_a_clear_usage_error_without_the_password() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
     let cfg = remote_config(
@@ -175,7 +175,7 @@ fn unreachable_target_exits_3() {
         l.local_addr().unwrap().port()
     };
     let dir = tmp();
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let cfg = remote_config(
         dir.path(),
         &format!("https://127.0.0.1:{port}"),
@@ -198,7 +198,7 @@ fn silent_server_times_out_with_exit_3() {
         }
     });
     let dir = tmp();
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let cfg = remote_config(
         dir.path(),
         &format!("https://127.0.0.1:{port}"),
@@ -216,7 +216,7 @@ fn silent_server_times_out_with_exit_3() {
 
 #[test]
 fn certificate_from_another_ca_is_refused_at_the_handshake_with_exit_3() {
-    let pki = sp_contract::target::pki::ensure(&certs()).unwrap();
+    let pki = sp_contract::targets::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
     let cfg = remote_config(
@@ -358,7 +358,7 @@ fn production_guard_refuses_writes_before_connecting() {
         "# language: da\n@writes\nEgenskab: x\n  Scenarie: y\n    Når jeg slår borgeren \"far\" op i CPR\n",
     );
     let dir = tmp();
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     // Nothing listens here: had it connected, the exit code would be 3.
     let cfg = remote_config(
         dir.path(),
@@ -394,7 +394,7 @@ fn production_guard_refuses_writes_before_connecting() {
 
 #[test]
 fn certs_inspect_shows_the_certificate_and_refuses_a_wrong_password() {
-    let pki = sp_contract::target::pki::ensure(&certs()).unwrap();
+    let pki = sp_contract::targets::pki::ensure(&certs()).unwrap();
     let (code, out) = run(sp(&[
         "certs",
         "inspect",
@@ -402,7 +402,7 @@ fn certs_inspect_shows_the_certificate_and_refuses_a_wrong_password() {
         "--password-env",
         "SPC_PW",
     ])
-    .env("SPC_PW", sp_contract::target::pki::TEST_P12_PASSWORD));
+    .env("SPC_PW", sp_contract::targets::pki::TEST_P12_PASSWORD));
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("sp-contract testsystem (FOCES)") && out.contains("SHA-256"),
@@ -456,13 +456,13 @@ fn readme_step_section_is_generated_from_the_code() {
 #[test]
 fn example_config_parses() {
     let cfg =
-        sp_contract::target::config::load(&repo().join("sp-contract.example.toml"), true).unwrap();
+        sp_contract::targets::config::load(&repo().join("sp-contract.example.toml"), true).unwrap();
     assert!(cfg.targets["prod"].production);
 }
 
 #[test]
 fn missing_certificate_file_is_named_with_exit_2() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let served = serve();
     let dir = tmp();
     let cfg = remote_config(

@@ -11,7 +11,7 @@ mod echo_proxy;
 use run_support::*;
 use sp_contract::core::soap::{Fault, FaultError};
 use sp_contract::doctor::{certificate_findings, classify_fault, Access, Level, Stage};
-use sp_contract::target::pki::{CertInfo, IdentitySource};
+use sp_contract::targets::pki::{CertInfo, IdentitySource};
 use std::path::{Path, PathBuf};
 
 const PENDING: &str = "9a2acf37-c76d-4659-af0d-787391032e7b";

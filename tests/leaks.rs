@@ -181,7 +181,7 @@ fn needles(assertions: &[String], tokens: &[String], cprs: &[String]) -> Vec<(St
     add(
         &mut out,
         "certificate password",
-        sp_contract::target::pki::TEST_P12_PASSWORD,
+        sp_contract::targets::pki::TEST_P12_PASSWORD,
     );
     for a in assertions {
         add(&mut out, "assertion", a);

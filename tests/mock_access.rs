@@ -4,20 +4,20 @@
 use sp_contract::client::transport::Clients;
 use sp_contract::core::soap::{self, InvocationContext, Reply};
 use sp_contract::services::sf1520;
-use sp_contract::target::config::DEFAULT_IDENTITY;
+use sp_contract::targets::config::DEFAULT_IDENTITY;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 struct Env {
     _mock: sp_contract::platform::RunningMock,
     clients: Clients,
-    target: Arc<sp_contract::target::config::Target>,
+    target: Arc<sp_contract::targets::config::Target>,
 }
 
 async fn env() -> Env {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
-    let pki = sp_contract::target::pki::ensure(&certs).unwrap();
+    let pki = sp_contract::targets::pki::ensure(&certs).unwrap();
     let mock = sp_contract::platform::start(
         &repo.join("mocks"),
         &pki,
@@ -190,7 +190,7 @@ async fn a_client_cannot_claim_another_certificate_by_header() {
                 ("SOAPAction", format!("\"{}\"", sf1520::SOAP_ACTION)),
                 (
                     "x-sp-mock-client-cert-cn",
-                    sp_contract::target::pki::CLIENT_CN.to_string(),
+                    sp_contract::targets::pki::CLIENT_CN.to_string(),
                 ),
             ],
             "text/xml; charset=utf-8",
@@ -227,7 +227,7 @@ async fn stubs_keep_answering_across_the_memory_recycle() {
     )
     .unwrap();
     let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
-    let pki = sp_contract::target::pki::ensure(&certs).unwrap();
+    let pki = sp_contract::targets::pki::ensure(&certs).unwrap();
     let mock = sp_contract::platform::start(
         mocks.path(),
         &pki,

@@ -403,7 +403,7 @@ fn sortiment_answer(inner: &str) -> String {
 
 #[test]
 fn bad_answers_fail_the_contract_with_a_clear_message() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let ok = "<sd:StandardRetur><sd:StatusKode>20</sd:StatusKode></sd:StandardRetur>";
     let cases = [
         (POSTING_FEATURE, model::POSTERING_PATH, "<html>no</html>".to_string(), "not a SOAP response"),
@@ -447,7 +447,7 @@ fn bad_answers_fail_the_contract_with_a_clear_message() {
 
 #[test]
 fn a_changed_sortiment_shows_as_a_snapshot_diff() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
     copy_dir(&repo().join("snapshots"), &dir.path().join("snapshots"));
@@ -523,7 +523,7 @@ fn broken_sortiment_data_stops_the_mock_with_the_file_named() {
 
 #[test]
 fn a_mocks_folder_without_sortiments_still_starts_and_names_the_missing_file() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let dir = suite(POSTING_FEATURE, None);
     std::fs::remove_dir_all(dir.path().join("mocks/oir")).unwrap();
     let (code, out) = run_suite(dir.path(), &[]);

@@ -16,7 +16,7 @@ use openssl::stack::Stack;
 use openssl::symm::Cipher;
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509Name, X509StoreContext, X509VerifyResult, X509};
-use sp_contract::target::pki::{self, CertInfo, IdentitySource, PkiError, Secret, TestPki};
+use sp_contract::targets::pki::{self, CertInfo, IdentitySource, PkiError, Secret, TestPki};
 
 const SECRET_PW: &str = "Sup3r-Hemmelig-Kode!";
 

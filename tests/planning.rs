@@ -117,6 +117,10 @@ fn the_fingerprint_covers_linked_folders_once() {
     std::fs::write(dir.path().join("shared/b.feature"), "b").unwrap();
     let fp = |d: &std::path::Path| {
         let files = sp_contract::runner::features::feature_files(d).unwrap();
+        let files: Vec<_> = files
+            .iter()
+            .map(|f| (f.path.as_path(), f.rel.as_str()))
+            .collect();
         sp_contract::evidence::fingerprint::of_suite(d, &files, None, &dir.path().join("none"))
             .unwrap()
     };

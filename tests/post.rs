@@ -9,8 +9,8 @@ use sp_contract::client::transport::{Clients, HttpReply};
 use sp_contract::platform::{self, RunningMock};
 use sp_contract::services::post::memo;
 use sp_contract::services::post::{sf1600, sf1601};
-use sp_contract::target::config::Target;
-use sp_contract::target::pki;
+use sp_contract::targets::config::Target;
+use sp_contract::targets::pki;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -366,7 +366,7 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
     env.mock
         .platform
         .state
-        .get::<sp_contract::services::post::sts::MockClock>(&scenario)
+        .get::<sp_contract::services::post::mock::sts::MockClock>(&scenario)
         .lock()
         .unwrap()
         .offset = time::Duration::hours(2);
@@ -586,7 +586,7 @@ async fn sts_and_access_token_service_refuse_as_the_platform_would() {
     env.mock
         .platform
         .state
-        .get::<sp_contract::services::post::sts::MockClock>(&scenario)
+        .get::<sp_contract::services::post::mock::sts::MockClock>(&scenario)
         .lock()
         .unwrap()
         .offset = time::Duration::hours(9);
@@ -737,7 +737,7 @@ fn sts_url_and_access_token_url_are_configurable_and_must_be_https() {
         )
     };
     let parse = |text: String| {
-        let c: sp_contract::target::config::ConfigFile = toml::from_str(&text).unwrap();
+        let c: sp_contract::targets::config::ConfigFile = toml::from_str(&text).unwrap();
         c.remote_target("t", Path::new("."), Path::new("x.toml"))
     };
     let t = parse(cfg("")).unwrap();

@@ -27,7 +27,7 @@ fn assert_clean(what: &str, text: &str) {
         assert!(!text.contains(&cpr), "{what}: unmasked CPR {cpr}");
     }
     assert!(
-        !text.contains(sp_contract::target::pki::TEST_P12_PASSWORD),
+        !text.contains(sp_contract::targets::pki::TEST_P12_PASSWORD),
         "{what}: the certificate password"
     );
 }
@@ -489,7 +489,7 @@ fn nightly(cfg: &Path, cert_file: &Path, reports: &Path, envs: &[(&str, &str)]) 
             "SP_CERT_P12_BASE64",
             base64::engine::general_purpose::STANDARD.encode(p12),
         )
-        .env(PW_ENV, sp_contract::target::pki::TEST_P12_PASSWORD)
+        .env(PW_ENV, sp_contract::targets::pki::TEST_P12_PASSWORD)
         .env("SP_REPORTS", reports)
         .env("SP_SERVICE", "SF1520")
         .env("NO_COLOR", "1")

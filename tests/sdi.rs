@@ -537,7 +537,7 @@ fn importer_answer(standard_retur: &str) -> String {
 
 #[test]
 fn bad_answers_fail_the_contract_with_a_clear_message() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let cases = [
         ("this is not xml".to_string(), "not a SOAP response"),
         (
@@ -572,7 +572,7 @@ fn bad_answers_fail_the_contract_with_a_clear_message() {
 
 #[test]
 fn concurrent_scenarios_never_see_each_others_cases() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     // Eight scenarios index a case for the same citizen at the same time; each must find
     // exactly its own.
     let rows: String = (1..=8).map(|i| format!("      | {i} |\n")).collect();
@@ -614,7 +614,7 @@ fn a_broken_catalogue_stops_the_mock_with_the_file_named() {
 
 #[test]
 fn a_mocks_folder_without_the_catalogue_still_serves_sf1520_and_names_the_missing_file() {
-    sp_contract::target::pki::ensure(&certs()).unwrap();
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
     let feature = format!(
         "{IMPORT_FEATURE}\n  Scenarie: cpr\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret er en succes\n"
     );

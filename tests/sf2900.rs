@@ -86,7 +86,7 @@ fn remote_config(dir: &Path, url: &str) -> PathBuf {
         sp_contract::engine::catalog().known(),
     )
     .unwrap();
-    let pki = sp_contract::target::pki::TestPki::at(&certs());
+    let pki = sp_contract::targets::pki::TestPki::at(&certs());
     let t = p.target(&pki, url);
     let cfg = format!(
         "[targets.local]\nbase_url = \"{url}\"\nauthority_cvr = \"{}\"\nuser_system_uuid = \"{}\"\nuser_uuid = \"{}\"\nca = \"{}\"\nonly_ca = true\ncertificate = {{ pkcs12 = \"{}\", password_env = \"SPC_SF2900_PW\" }}\n",
@@ -211,7 +211,10 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
         "--name",
         "ny regel",
     ])
-    .env("SPC_SF2900_PW", sp_contract::target::pki::TEST_P12_PASSWORD));
+    .env(
+        "SPC_SF2900_PW",
+        sp_contract::targets::pki::TEST_P12_PASSWORD,
+    ));
     assert_eq!(code, 1, "{out}");
     for needle in [
         "precondition does not hold on target 'local'",
@@ -248,7 +251,10 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
         "--features",
         &features(&s),
     ])
-    .env("SPC_SF2900_PW", sp_contract::target::pki::TEST_P12_PASSWORD));
+    .env(
+        "SPC_SF2900_PW",
+        sp_contract::targets::pki::TEST_P12_PASSWORD,
+    ));
     assert_eq!(code, 0, "{out}");
 
     // A negative precondition the target contradicts.
@@ -267,7 +273,10 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
         "--features",
         &features(&s),
     ])
-    .env("SPC_SF2900_PW", sp_contract::target::pki::TEST_P12_PASSWORD));
+    .env(
+        "SPC_SF2900_PW",
+        sp_contract::targets::pki::TEST_P12_PASSWORD,
+    ));
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("no fordelingsregel routes KLE 32.30.04") && out.contains("names ESDH"),

@@ -301,7 +301,7 @@ fn not_yet_valid_certificate_is_refused_before_connecting_with_its_dates() {
         .name("fremtidig")
         .pkey(&key)
         .cert(&cert)
-        .build2(sp_contract::target::pki::TEST_P12_PASSWORD)
+        .build2(sp_contract::targets::pki::TEST_P12_PASSWORD)
         .unwrap()
         .to_der()
         .unwrap();

@@ -16,8 +16,8 @@
 //! [`Secret`]s: never formatted, never part of an error message.
 
 use crate::client::transport::{Clients, HttpReply, TransportError};
-use crate::target::config::Target;
-use crate::target::pki::{self, Secret};
+use crate::targets::config::Target;
+use crate::targets::pki::{self, Secret};
 use base64::Engine as _;
 use std::collections::HashMap;
 use std::fmt;
@@ -611,32 +611,6 @@ mod tests {
             crate::evidence::redact::text(&echo),
             "400: [redacted] / [redacted] / [redacted]"
         );
-    }
-
-    #[test]
-    fn endpoints_default_per_environment() {
-        let p = crate::platform::data::Platform::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
-            crate::engine::catalog().known(),
-        )
-        .unwrap();
-        let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));
-        let mut t = p.target(&pki, "https://127.0.0.1:4443");
-        assert_eq!(
-            endpoints(&t).sts,
-            "https://127.0.0.1:4443/runtime/api/rest/wstrust/v1/issue"
-        );
-        assert_eq!(
-            endpoints(&t).access_token,
-            "https://127.0.0.1:4443/service/AccessTokenService_1/token"
-        );
-        t.base_url = "https://exttest.serviceplatformen.dk".into();
-        assert_eq!(
-            endpoints(&t).sts,
-            "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue"
-        );
-        t.sts_url = Some("https://sts.example/issue".into());
-        assert_eq!(endpoints(&t).sts, "https://sts.example/issue");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! HTTPS with client certificates: one `reqwest::Client` per identity per run, and the
 //! classification of what went wrong before a contract could be judged.
 
-use crate::target::config::Target;
-use crate::target::pki;
+use crate::targets::config::Target;
+use crate::targets::pki;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -15,10 +15,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The relation lists of an SF1470 case a role may sit in (the names are SF1470's model).
-use crate::services::sf1470::model::RELATION_LISTS;
 
 pub const KLE_FILE: &str = "klassifikation/kle.json";
 pub const RELATIONS_FILE: &str = "klassifikation/sdi-relationer.json";
+
+/// The relation lists of a Sag, in their XSD order (SF1470's model uses them too). Each
+/// relation: Rolle, Type, ReferenceID.
+pub const RELATION_LISTS: &[&str] = &["Sagsaktoer", "Sagspart", "Sagsklasse", "Sagsitsystem"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum KlassifikationError {
@@ -355,7 +358,7 @@ impl Catalogue {
 }
 
 fn check_uuid(v: &str) -> Result<(), String> {
-    if crate::services::sagdok::is_uuid(v) {
+    if crate::core::ids::Uuid::is_valid(v) {
         Ok(())
     } else {
         Err(format!("'{v}' is not a lower-case UUID"))

@@ -28,8 +28,8 @@ pub use crate::core::service::SecurityModel;
 use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, Fault, InvocationContext, Reply};
 use crate::error::ExitCode;
-use crate::target::config::{Target, DEFAULT_IDENTITY};
-use crate::target::pki::{CertInfo, IdentitySource};
+use crate::targets::config::{Target, DEFAULT_IDENTITY};
+use crate::targets::pki::{CertInfo, IdentitySource};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -609,7 +609,7 @@ pub async fn diagnose(
         Err(e) => findings.push(
             Finding::fail(Stage::Connected, ExitCode::Usage, "no certificate configured").detail(e),
         ),
-        Ok(source) => match crate::target::pki::load_identity(source) {
+        Ok(source) => match crate::targets::pki::load_identity(source) {
             Err(e) => findings.push(
                 Finding::fail(
                     Stage::Connected,

@@ -8,8 +8,8 @@
 //! the first bytes: with TLS 1.3 a server refuses a client certificate only after the
 //! client thinks the handshake is done, so only reading shows the refusal.
 
-use crate::target::config::Target;
-use crate::target::pki::Identity;
+use crate::targets::config::Target;
+use crate::targets::pki::Identity;
 use openssl::ssl::{HandshakeError, Ssl, SslContextBuilder, SslMethod, SslVerifyMode};
 use openssl::x509::X509VerifyResult;
 use std::io::{Read, Write};
@@ -215,7 +215,7 @@ pub fn check(target: &Target, id: &Identity) -> Result<HandshakeInfo, TlsProblem
         b.set_default_verify_paths().map_err(setup)?;
     }
     if let Some(ca) = &target.trust.ca_pem {
-        let roots = crate::target::pki::load_ca_pem(ca)
+        let roots = crate::targets::pki::load_ca_pem(ca)
             .map_err(|e| fail(TlsProblemKind::Other, crate::error::chain(&e)))?;
         for r in roots {
             b.cert_store_mut().add_cert(r).map_err(setup)?;
@@ -255,7 +255,7 @@ pub fn check(target: &Target, id: &Identity) -> Result<HandshakeInfo, TlsProblem
     let (server_subject, server_issuer) = stream
         .ssl()
         .peer_certificate()
-        .and_then(|c| crate::target::pki::CertInfo::from_x509(&c).ok())
+        .and_then(|c| crate::targets::pki::CertInfo::from_x509(&c).ok())
         .map(|i| (i.subject, i.issuer))
         .unwrap_or_else(|| ("(none)".into(), "(none)".into()));
 

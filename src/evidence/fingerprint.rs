@@ -25,7 +25,6 @@
 //! adding, removing or renaming one file changes it. Contents are hashed as they are on
 //! disk: a checkout that rewrites line endings (Git's `autocrlf` on Windows) differs.
 
-use crate::runner::feature_files::FeatureFile;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -69,7 +68,7 @@ pub enum Source<'a> {
     /// These files, named by their `rel`, found below `folder`.
     Files {
         folder: &'a Path,
-        files: &'a [FeatureFile],
+        files: &'a [(&'a Path, &'a str)],
     },
 }
 
@@ -87,9 +86,9 @@ pub fn compute(parts: &[(&'static str, Source<'_>)]) -> Result<Fingerprint, Fing
                 folder
             }
             Source::Files { folder, files } => {
-                for f in *files {
-                    let content = read(&f.path, crate::fsio::limit::FEATURE)?;
-                    entries.push((format!("{name}/{}", f.rel), content));
+                for (path, rel) in *files {
+                    let content = read(path, crate::fsio::limit::FEATURE)?;
+                    entries.push((format!("{name}/{rel}"), content));
                 }
                 folder
             }
@@ -111,10 +110,10 @@ pub fn compute(parts: &[(&'static str, Source<'_>)]) -> Result<Fingerprint, Fing
 }
 
 /// The fingerprint of a run's inputs by the rule above: `features` are the files the run
-/// reads (from [`crate::runner::features::feature_files`]).
+/// reads (path, and the name below the features root), as the runner's walk found them.
 pub fn of_suite(
     features_folder: &Path,
-    features: &[FeatureFile],
+    features: &[(&Path, &str)],
     mocks: Option<&Path>,
     snapshots_of_target: &Path,
 ) -> Result<Fingerprint, FingerprintError> {
@@ -194,7 +193,36 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::feature_files::feature_files;
+
+    /// The feature files below `root`, as the runner's walk names them (sorted, `/`).
+    fn feature_files(root: &Path) -> Vec<(PathBuf, String)> {
+        let mut out = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "feature") {
+                    let rel = p
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    out.push((p, rel));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn refs(files: &[(PathBuf, String)]) -> Vec<(&Path, &str)> {
+        files
+            .iter()
+            .map(|(p, r)| (p.as_path(), r.as_str()))
+            .collect()
+    }
 
     fn write(p: &Path, text: &str) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -211,8 +239,8 @@ mod tests {
             write(&d.join("s/mock/x.snap"), "snap\n");
         }
         let fp = |d: &Path| {
-            let files = feature_files(&d.join("f")).unwrap();
-            of_suite(&d.join("f"), &files, None, &d.join("s/mock")).unwrap()
+            let files = feature_files(&d.join("f"));
+            of_suite(&d.join("f"), &refs(&files), None, &d.join("s/mock")).unwrap()
         };
         let base = fp(a.path());
         assert_eq!(base, {
@@ -248,8 +276,14 @@ mod tests {
     fn the_digest_follows_the_documented_rule() {
         let d = tempfile::tempdir().unwrap();
         write(&d.path().join("f/a.feature"), "A");
-        let files = feature_files(&d.path().join("f")).unwrap();
-        let fp = of_suite(&d.path().join("f"), &files, None, &d.path().join("none")).unwrap();
+        let files = feature_files(&d.path().join("f"));
+        let fp = of_suite(
+            &d.path().join("f"),
+            &refs(&files),
+            None,
+            &d.path().join("none"),
+        )
+        .unwrap();
         let mut h = Sha256::new();
         h.update(b"features/a.feature\0");
         h.update(1u64.to_be_bytes());

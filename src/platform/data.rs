@@ -10,8 +10,8 @@
 use crate::core::service::{Known, ServiceInfo};
 use crate::core::soap::FaultError;
 use crate::core::xml::{self, Element};
-use crate::target::config::{Target, Timeouts, Trust, DEFAULT_IDENTITY};
-use crate::target::pki::{IdentitySource, Secret, TestPki, TEST_P12_PASSWORD};
+use crate::targets::config::{Target, Timeouts, Trust, DEFAULT_IDENTITY};
+use crate::targets::pki::{IdentitySource, Secret, TestPki, TEST_P12_PASSWORD};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -229,7 +229,7 @@ impl Platform {
             return Err(invalid(&pf_path, "no user_systems".into()));
         }
         for a in &platform.agreements {
-            crate::target::config::check_uuid(&a.uuid).map_err(|m| invalid(&pf_path, m))?;
+            crate::targets::config::check_uuid(&a.uuid).map_err(|m| invalid(&pf_path, m))?;
             if known.by_id(&a.service).is_none() {
                 return Err(invalid(
                     &pf_path,
@@ -580,7 +580,7 @@ impl Platform {
             }
         }
         Target {
-            name: crate::target::config::MOCK_TARGET.to_string(),
+            name: crate::targets::config::MOCK_TARGET.to_string(),
             base_url: base_url.to_string(),
             production: false,
             is_mock: true,

@@ -6,11 +6,13 @@ use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, INVCTX_NS, SOAP11_NS};
 use crate::core::xml::{self, Element};
 use crate::platform::data::{Caller, InvocationFields, MockFault, Platform};
-use crate::platform::front::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
 use std::sync::Arc;
 use wiremock::{Request, Respond, ResponseTemplate};
 
 pub const SOAP_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
+
+pub const CLIENT_CN_HEADER: &str = "x-sp-mock-client-cert-cn";
+pub const CLIENT_SHA256_HEADER: &str = "x-sp-mock-client-cert-sha256";
 
 /// One parsed call as a service sees it.
 pub struct SoapCall<'a> {
@@ -111,6 +113,26 @@ pub struct DirectResponse {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+}
+
+impl DirectResponse {
+    /// A REST answer with a JSON body.
+    pub fn json(status: u16, v: serde_json::Value) -> DirectResponse {
+        DirectResponse {
+            status,
+            content_type: "application/json; charset=utf-8",
+            body: v.to_string(),
+        }
+    }
+
+    /// A REST answer with an XML body.
+    pub fn xml(status: u16, body: String) -> DirectResponse {
+        DirectResponse {
+            status,
+            content_type: "application/xml; charset=utf-8",
+            body,
+        }
+    }
 }
 
 /// A service the mock's front answers directly (see `server::Backend`): the hot path of
@@ -268,4 +290,24 @@ pub fn missing_data_fault(service: &str, message: &str) -> SoapAnswer {
 /// Data files that are simply absent disable a service; ones that are there must be valid.
 pub fn absent(e: &crate::platform::data::DataError) -> bool {
     matches!(e, crate::platform::data::DataError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// The header value, if present and text.
+pub fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Who called, as the front saw the client certificate.
+pub fn caller(req: &Request) -> Caller {
+    Caller {
+        subject_cn: header(req, CLIENT_CN_HEADER),
+        sha256: header(req, CLIENT_SHA256_HEADER),
+    }
+}
+
+pub fn scenario(req: &Request) -> String {
+    header(req, crate::platform::state::SCENARIO_HEADER).unwrap_or_default()
 }

@@ -5,7 +5,8 @@
 //! called (a byte-level proxy hides the client identity). Headers of that name coming from
 //! the client are dropped, so a caller cannot claim another identity.
 
-use crate::platform::server::Backend;
+use crate::platform::backend::Backend;
+use crate::platform::endpoint::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -25,9 +26,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-
-pub const CLIENT_CN_HEADER: &str = "x-sp-mock-client-cert-cn";
-pub const CLIENT_SHA256_HEADER: &str = "x-sp-mock-client-cert-sha256";
 
 /// How long the front waits for a client, and how much it accepts. One place for the
 /// documented defaults (README, "The mock"); tests start the mock with short values.
@@ -205,7 +203,7 @@ async fn accept_loop(
                         .and_then(|e| e.data().to_string().ok());
                     let sha = cert
                         .to_der()
-                        .map(|der| crate::target::pki::fingerprint_sha256(&der))
+                        .map(|der| crate::targets::pki::fingerprint_sha256(&der))
                         .ok();
                     (cn, sha)
                 }

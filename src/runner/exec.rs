@@ -4,7 +4,7 @@ use crate::runner::features::PlannedScenario;
 use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
 use crate::runner::steps::{self, Args, Match, Steps};
 use crate::runner::world::{RunCtx, World};
-use crate::target::config::Target;
+use crate::targets::config::Target;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,6 +17,7 @@ use std::time::Instant;
 /// [`ScenarioResult::earlier_attempts`] so reports can call the scenario flaky.
 pub async fn execute(
     scenarios: &[PlannedScenario],
+    steps: &Steps,
     ctx: Arc<RunCtx>,
     concurrency: usize,
     retries: usize,
@@ -26,7 +27,7 @@ pub async fn execute(
     let mut running = stream::iter(scenarios.iter().enumerate())
         .map(|(i, sc)| {
             let ctx = ctx.clone();
-            async move { (i, run_with_retries(sc, ctx, retries).await) }
+            async move { (i, run_with_retries(sc, steps, ctx, retries).await) }
         })
         .buffer_unordered(concurrency.max(1));
     while let Some((i, r)) = running.next().await {
@@ -56,12 +57,13 @@ fn backoff(n: usize) -> std::time::Duration {
 
 async fn run_with_retries(
     sc: &PlannedScenario,
+    steps: &Steps,
     ctx: Arc<RunCtx>,
     retries: usize,
 ) -> ScenarioResult {
     let mut earlier = Vec::new();
     loop {
-        let mut r = run_scenario(sc, ctx.clone()).await;
+        let mut r = run_scenario(sc, steps, ctx.clone()).await;
         if earlier.len() < retries && retryable(sc, &ctx.target, &r) {
             if let Some(f) = r.failure() {
                 earlier.push(f.clone());
@@ -74,10 +76,8 @@ async fn run_with_retries(
     }
 }
 
-async fn run_scenario(sc: &PlannedScenario, ctx: Arc<RunCtx>) -> ScenarioResult {
+async fn run_scenario(sc: &PlannedScenario, ctx_steps: &Steps, ctx: Arc<RunCtx>) -> ScenarioResult {
     let started = Instant::now();
-    let steps = ctx.steps.clone();
-    let ctx_steps = &*steps;
     let mut world = World::new(ctx, &sc.feature_rel, &sc.feature_stem(), &sc.name);
     let mut results = Vec::with_capacity(sc.steps.len());
     let mut stopped = false;

@@ -11,7 +11,7 @@
 //!   one file.
 
 use crate::gherkin::Feature;
-use crate::runner::features::PlannedScenario;
+use crate::runner::plan::PlannedScenario;
 use std::collections::HashMap;
 
 /// Keywords of an outline, in the languages a suite is likely to use.

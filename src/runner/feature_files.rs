@@ -13,12 +13,45 @@
 //!   exactly as `--features features` does, and snapshot names (built from `rel`) do not
 //!   depend on the folder given.
 
-use crate::runner::features::FeatureError;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Folders deeper than this below `--features` are refused rather than walked.
 const MAX_DEPTH: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeatureError {
+    #[error(
+        "features folder {0} does not exist; give --features DIR or run from the suite's folder"
+    )]
+    NoDir(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: the feature file cannot be parsed: {detail}.{hint}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        detail: String,
+        hint: &'static str,
+    },
+    #[error("no .feature files under {0}")]
+    Empty(PathBuf),
+    #[error("{path}: folders nest more than {max} deep below --features; is there a link loop?")]
+    TooDeep { path: PathBuf, max: usize },
+    #[error("{0}")]
+    Bounded(String),
+    /// Problems of the suite itself, each `file:line: what and what to do`.
+    #[error("the suite has {} problem(s):\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<String>),
+    #[error("--tags '{expr}' is not a tag expression: {reason}. Example: --tags \"@SF1520 and not @writes\"")]
+    Tags { expr: String, reason: String },
+    #[error("--name '{expr}' is not a regular expression: {reason}")]
+    Name { expr: String, reason: String },
+}
 
 /// One feature file of the suite.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,45 +3,11 @@
 use crate::gherkin::tagexpr::TagOperation;
 use crate::gherkin::{Feature, StepType};
 use crate::runner::feature_check;
-pub use crate::runner::feature_files::{feature_files, FeatureFile};
-use crate::runner::selection::Tag;
+pub use crate::runner::feature_files::{feature_files, FeatureError, FeatureFile};
+pub use crate::runner::plan::{PlannedScenario, PlannedStep};
 use regex::Regex;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, thiserror::Error)]
-pub enum FeatureError {
-    #[error(
-        "features folder {0} does not exist; give --features DIR or run from the suite's folder"
-    )]
-    NoDir(PathBuf),
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}:{column}: the feature file cannot be parsed: {detail}.{hint}")]
-    Parse {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        detail: String,
-        hint: &'static str,
-    },
-    #[error("no .feature files under {0}")]
-    Empty(PathBuf),
-    #[error("{path}: folders nest more than {max} deep below --features; is there a link loop?")]
-    TooDeep { path: PathBuf, max: usize },
-    #[error("{0}")]
-    Bounded(String),
-    /// Problems of the suite itself, each `file:line: what and what to do`.
-    #[error("the suite has {} problem(s):\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
-    Invalid(Vec<String>),
-    #[error("--tags '{expr}' is not a tag expression: {reason}. Example: --tags \"@SF1520 and not @writes\"")]
-    Tags { expr: String, reason: String },
-    #[error("--name '{expr}' is not a regular expression: {reason}")]
-    Name { expr: String, reason: String },
-}
+use std::path::Path;
 
 pub struct LoadedFeature {
     /// The file (its `rel` is the unmasked name below the features root).
@@ -50,60 +16,6 @@ pub struct LoadedFeature {
     /// [`crate::runner::feature_files`]): what every report and snapshot name uses.
     pub rel: String,
     pub feature: Feature,
-}
-
-/// One runnable scenario (an outline expands to one per example row).
-///
-/// Names, paths and tags are the run model's: CPR numbers in them are masked here, once,
-/// so no report or snapshot name can show one. Step texts keep theirs (steps need them).
-#[derive(Debug, Clone)]
-pub struct PlannedScenario {
-    pub feature_index: usize,
-    pub feature_rel: String,
-    pub feature_name: String,
-    pub name: String,
-    pub line: usize,
-    /// With `@`, feature + rule + scenario + examples tags.
-    pub tags: Vec<String>,
-    pub steps: Vec<PlannedStep>,
-    /// Said in the console and the reports, without failing the scenario (e.g. no Så-step).
-    pub warnings: Vec<String>,
-}
-
-impl PlannedScenario {
-    /// Whether the scenario carries `tag` (compared as [`Tag`]s: without case).
-    pub fn has_tag(&self, tag: &str) -> bool {
-        let want = Tag::new(tag);
-        self.tags.iter().any(|x| Tag::new(x) == want)
-    }
-
-    /// The snapshot files the scenario's snapshot steps would use.
-    pub fn snapshot_names(&self) -> Vec<String> {
-        let texts: Vec<&str> = self.steps.iter().map(|s| s.text.as_str()).collect();
-        crate::runner::steps::generic::planned_snapshot_names(
-            &self.feature_stem(),
-            &self.name,
-            &texts,
-        )
-    }
-
-    /// `cpr/opslag` for `cpr/opslag.feature`.
-    pub fn feature_stem(&self) -> String {
-        self.feature_rel
-            .strip_suffix(".feature")
-            .unwrap_or(&self.feature_rel)
-            .to_string()
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct PlannedStep {
-    pub keyword: String,
-    pub ty: StepType,
-    pub text: String,
-    pub line: usize,
-    pub docstring: Option<String>,
-    pub table: Option<Vec<Vec<String>>>,
 }
 
 /// Read every `*.feature` below `dir` (see [`feature_files`] for which and their names),
@@ -511,7 +423,7 @@ Egenskab: Opslag
         let feature = parse_checked(Path::new(rel), text).unwrap();
         vec![LoadedFeature {
             file: FeatureFile {
-                path: PathBuf::from(rel),
+                path: std::path::PathBuf::from(rel),
                 rel: rel.to_string(),
             },
             rel: crate::evidence::redact::mask_cpr(rel),

@@ -4,6 +4,7 @@ pub mod feature_check;
 pub mod feature_files;
 pub mod features;
 pub mod model;
+pub mod plan;
 pub mod preconditions;
 pub mod selection;
 pub mod steps;

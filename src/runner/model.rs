@@ -152,10 +152,10 @@ pub struct RunContext {
     /// The services the run knew (from the catalog): reports name them.
     pub known: crate::core::service::Known,
     /// The target as it was run against (for the mock: with its URL of this run).
-    pub target: crate::target::config::Target,
+    pub target: crate::targets::config::Target,
     /// The certificate presented (the target's `standard` identity), or why it could not be
     /// read for the report.
-    pub certificate: Result<crate::target::pki::CertInfo, String>,
+    pub certificate: Result<crate::targets::pki::CertInfo, String>,
     pub fingerprint: crate::evidence::fingerprint::Fingerprint,
     pub selection: crate::runner::selection::Selection,
     /// Services named by the selection that no scenario covers.

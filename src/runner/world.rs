@@ -6,7 +6,7 @@ use crate::core::soap::{self, Fault, InvocationContext, Reply};
 use crate::core::xml::Element;
 use crate::evidence::snapshot::SnapshotStore;
 use crate::runner::model::{FailureKind, StepFailure};
-use crate::target::config::{Target, DEFAULT_IDENTITY};
+use crate::targets::config::{Target, DEFAULT_IDENTITY};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -17,8 +17,8 @@ pub type Observer = dyn Fn(&str, &str, &[u8]) + Send + Sync;
 /// What all scenarios of one run share.
 pub struct RunCtx {
     pub target: Arc<Target>,
-    /// The step vocabulary, from the catalog.
-    pub steps: Arc<crate::runner::steps::Steps>,
+    /// The services steps may name (from the catalog).
+    pub known: crate::core::service::Known,
     /// The embedded mock's data and state, when the target is the embedded mock: lets
     /// Givet-steps set up platform configuration for their scenario.
     pub mock: Option<Arc<crate::platform::data::Platform>>,

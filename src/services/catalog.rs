@@ -3,12 +3,13 @@
 //! service is added. The engine hands the catalog down, so the runner, the doctor and the
 //! embedded mock know a service only through it.
 
+use super::entry::Entry;
 use super::{oir, post, sf1470, sf1520, sf2900};
-use crate::core::service::{Known, ServiceInfo};
+use crate::core::service::Known;
 use crate::doctor::Probe;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::DirectResponder;
-use crate::runner::steps::{StepDef, Steps};
+use crate::runner::steps::Steps;
 use std::sync::Arc;
 
 /// Every service this tool knows, in listing order. Adding a service: one folder under
@@ -20,20 +21,6 @@ pub const BUILT_IN: &[&Entry] = &[
     &oir::ENTRY,
     &sf2900::ENTRY,
 ];
-
-/// What one service folder gives the layers below.
-pub struct Entry {
-    /// The folder under `src/services/` (and the feature folder's Danish name differs).
-    pub folder: &'static str,
-    /// The services the folder implements (Post: SF1600 and SF1601; ØiR: two).
-    pub services: &'static [&'static ServiceInfo],
-    /// Its step definitions (`sp-contract steps` lists them in this order).
-    pub steps: fn() -> Vec<StepDef>,
-    /// The doctor's harmless read calls, one per service that has one.
-    pub probes: fn() -> Vec<Box<dyn Probe>>,
-    /// What the embedded mock answers for it; loads the folder's data under `mocks/`.
-    pub mock: fn(&Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError>,
-}
 
 /// A set of catalog entries: the built-in one, or (in tests) one with a service left out.
 #[derive(Clone)]
@@ -104,11 +91,6 @@ impl crate::platform::Services for Catalog {
         }
         Ok(all)
     }
-}
-
-/// For entries without doctor probes (modelled services no real target offers).
-pub fn no_probes() -> Vec<Box<dyn Probe>> {
-    Vec::new()
 }
 
 #[cfg(test)]

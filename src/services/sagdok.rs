@@ -5,7 +5,7 @@
 //! contract package ships it; serviceplatform.md §3): StatusKode is an integer, 20 = OK.
 
 use crate::core::xml::{self, Element};
-use crate::target::config::Target;
+use crate::targets::config::Target;
 
 pub const NS: &str = "urn:oio:sagdok:3.0.0";
 
@@ -172,11 +172,7 @@ pub fn children_ns<'a>(
 
 /// A UUID as the platform's schemas allow it: lower-case hex only.
 pub fn is_uuid(v: &str) -> bool {
-    v.len() == 36
-        && v.chars().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
-        })
+    crate::core::ids::Uuid::is_valid(v)
 }
 
 /// Whether `target` is sp-contract's own mock: the embedded one, or `mock serve` on a loopback
@@ -295,7 +291,7 @@ mod tests {
 
     #[test]
     fn only_loopback_targets_count_as_the_local_mock() {
-        let mut t = crate::target::config::Target {
+        let mut t = crate::targets::config::Target {
             name: "x".into(),
             base_url: String::new(),
             production: false,
@@ -304,7 +300,7 @@ mod tests {
             user_system_uuid: String::new(),
             user_uuid: String::new(),
             identities: Default::default(),
-            trust: crate::target::config::Trust {
+            trust: crate::targets::config::Trust {
                 ca_pem: None,
                 system_roots: true,
             },

@@ -31,7 +31,7 @@ pub struct EchoProxy {
 }
 
 pub fn start(
-    pki: &sp_contract::target::pki::TestPki,
+    pki: &sp_contract::targets::pki::TestPki,
     upstream: SocketAddr,
     decide: Arc<Decide>,
 ) -> EchoProxy {

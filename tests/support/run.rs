@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use sp_contract::platform::data::Platform;
-use sp_contract::target::pki::TestPki;
+use sp_contract::targets::pki::TestPki;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ pub fn certs() -> PathBuf {
 }
 
 pub fn pki() -> TestPki {
-    sp_contract::target::pki::ensure(&certs()).expect("test PKI")
+    sp_contract::targets::pki::ensure(&certs()).expect("test PKI")
 }
 
 pub fn tmp() -> tempfile::TempDir {
@@ -38,7 +38,7 @@ pub fn sp(args: &[&str]) -> Command {
     c.current_dir(repo())
         .args(args)
         .env("NO_COLOR", "1")
-        .env(PW_ENV, sp_contract::target::pki::TEST_P12_PASSWORD);
+        .env(PW_ENV, sp_contract::targets::pki::TEST_P12_PASSWORD);
     c
 }
 

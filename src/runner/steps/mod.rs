@@ -7,7 +7,7 @@ pub(crate) mod platform;
 use crate::core::service::Known;
 use crate::runner::model::StepFailure;
 use crate::runner::world::World;
-use crate::target::config::Target;
+use crate::targets::config::Target;
 use regex::Regex;
 use std::future::Future;
 use std::pin::Pin;

@@ -60,7 +60,7 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 fn service(w: &World, id: &str) -> Result<&'static ServiceInfo, crate::runner::model::StepFailure> {
-    w.ctx.steps.known().parse(id).map_err(input)
+    w.ctx.known.parse(id).map_err(input)
 }
 
 fn approved(w: &mut World, a: Args) -> StepFuture<'_> {

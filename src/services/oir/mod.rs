@@ -13,11 +13,11 @@ pub mod mock;
 pub mod steps;
 
 /// ØiR (sortiment and postering) in the catalog. No doctor probe: the contract is modelled.
-pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+pub const ENTRY: super::entry::Entry = super::entry::Entry {
     folder: "oir",
     services: &[&SORTIMENT_INFO, &POSTERING_INFO],
     steps: steps::steps,
-    probes: super::catalog::no_probes,
+    probes: super::entry::no_probes,
     mock: mock::responders,
 };
 

@@ -14,7 +14,7 @@ use crate::services::oir::{
     SortimentSvar,
 };
 use crate::services::sagdok::{is_local_mock, StandardRetur};
-use crate::target::config::Target;
+use crate::targets::config::Target;
 
 const G: &str = "ØiR (SF7001, SF1590A)";
 

@@ -7,10 +7,9 @@ pub mod probe_sf1600;
 pub mod sf1600;
 pub mod sf1601;
 pub mod steps;
-pub mod sts;
 
 /// Post (SF1601, SF1600) in the catalog.
-pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+pub const ENTRY: super::entry::Entry = super::entry::Entry {
     folder: "post",
     services: &[&sf1600::INFO, &sf1601::INFO],
     steps: steps::steps,

@@ -9,7 +9,7 @@
 use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
 use crate::services::post::sf1601;
-use crate::target::config::Target;
+use crate::targets::config::Target;
 
 /// PostForespoerg (Digital Post) of the target's test citizen `far`, or else its first
 /// citizen alias, as for SF1520.
@@ -79,7 +79,7 @@ impl Probe for Sf1601Probe {
 mod tests {
     use crate::doctor::{judge, rest_answer, Answer, Finding, Level, ProbeError, Stage};
     use crate::error::ExitCode;
-    use crate::target::config::Target;
+    use crate::targets::config::Target;
     use std::time::Duration;
 
     fn target() -> Target {
@@ -88,7 +88,7 @@ mod tests {
             crate::services::catalog::Catalog::built_in().known(),
         )
         .unwrap();
-        let pki = crate::target::pki::TestPki::at(std::path::Path::new("/nonexistent"));
+        let pki = crate::targets::pki::TestPki::at(std::path::Path::new("/nonexistent"));
         p.target(&pki, "https://127.0.0.1:4443")
     }
 

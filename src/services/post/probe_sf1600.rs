@@ -4,7 +4,7 @@
 use crate::core::service::ServiceInfo;
 use crate::doctor::{Probe, ProbeCx, ProbeError, ProbeFuture};
 use crate::services::post::sf1600;
-use crate::target::config::Target;
+use crate::targets::config::Target;
 
 /// spoergTilmelding of the target's test citizen `far`, or else its first citizen alias, as
 /// for SF1520.

@@ -13,7 +13,7 @@ use crate::runner::world::{contract, input, Last, World};
 use crate::services::post::memo::{self, MemoAction, MemoFile};
 use crate::services::post::sf1600::{self, PrintLetter};
 use crate::services::post::sf1601::{self, KombiValg, Register};
-use crate::target::config::Target;
+use crate::targets::config::Target;
 use base64::Engine as _;
 
 const G: &str = "Post (SF1601, SF1600)";
@@ -433,7 +433,7 @@ fn time_passes(w: &mut World, a: Args) -> StepFuture<'_> {
         if let Some(mock) = &w.ctx.mock {
             let clock = mock
                 .state
-                .get::<crate::services::post::sts::MockClock>(&w.scenario_id);
+                .get::<crate::services::post::mock::sts::MockClock>(&w.scenario_id);
             clock.lock().unwrap_or_else(|p| p.into_inner()).offset += d;
         }
         Ok(())

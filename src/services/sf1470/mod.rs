@@ -17,11 +17,11 @@ pub mod mock;
 pub mod steps;
 
 /// SF1470 in the catalog. No doctor probe: the modelled contract has no real target.
-pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+pub const ENTRY: super::entry::Entry = super::entry::Entry {
     folder: "sf1470",
     services: &[&INFO],
     steps: steps::steps,
-    probes: super::catalog::no_probes,
+    probes: super::entry::no_probes,
     mock: mock::responders,
 };
 
@@ -136,7 +136,7 @@ pub mod model {
     pub const FREMDRIFT_STATUS_KODE: &str = "FremdriftStatusKode";
     pub const RELATION_LISTE: &str = "RelationListe";
     /// The relation lists, in their XSD order. Each relation: Rolle, Type, ReferenceID.
-    pub const RELATION_LISTS: &[&str] = &["Sagsaktoer", "Sagspart", "Sagsklasse", "Sagsitsystem"];
+    pub use crate::core::klassifikation::RELATION_LISTS;
     pub const ROLLE: &str = "Rolle";
     pub const TYPE: &str = "Type";
     pub const REFERENCE_ID: &str = "ReferenceID";

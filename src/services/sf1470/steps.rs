@@ -18,7 +18,7 @@ use crate::services::sagdok::{is_local_mock, is_uuid};
 use crate::services::sf1470::{
     self, model, Fremsoeg, Opdatering, Reference, Relation, Response, Sag,
 };
-use crate::target::config::Target;
+use crate::targets::config::Target;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

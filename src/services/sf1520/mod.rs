@@ -8,7 +8,7 @@ pub mod probe;
 pub mod steps;
 
 /// SF1520 in the catalog.
-pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+pub const ENTRY: super::entry::Entry = super::entry::Entry {
     folder: "sf1520",
     services: &[&INFO],
     steps: steps::steps,

@@ -224,7 +224,7 @@ impl Fordeling {
         let mf: ModtagereFile = read_json(&m_path)?;
         let mut modtagere = Vec::new();
         for m in mf.modtagere {
-            crate::target::config::check_uuid(&m.uuid)
+            crate::targets::config::check_uuid(&m.uuid)
                 .map_err(|e| invalid(&m_path, format!("modtager '{}': {e}", m.navn)))?;
             let accepterer = match &m.accepterer_kle {
                 Some(list) => Some(

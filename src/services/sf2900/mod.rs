@@ -16,7 +16,7 @@ pub mod probe;
 pub mod steps;
 
 /// SF2900 in the catalog.
-pub const ENTRY: super::catalog::Entry = super::catalog::Entry {
+pub const ENTRY: super::entry::Entry = super::entry::Entry {
     folder: "sf2900",
     services: &[&INFO],
     steps: steps::steps,

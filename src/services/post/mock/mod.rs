@@ -12,18 +12,18 @@
 //! invalid is reported afterwards as a "Fejlet" status with FejlKode `memo.invalid`
 //! (modelled: the public record shows the code, not when it is raised).
 
+pub mod data;
 pub mod sf1600;
+pub mod sts;
 
 use crate::core::xml::{self, Element};
-use crate::platform::data::{Caller, DataError, Platform};
+use crate::platform::data::{DataError, Platform};
+use crate::platform::endpoint::{header, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
 use crate::services::post::memo;
 use crate::services::post::sf1600::FJERNPRINT_NS;
 use crate::services::post::sf1601;
-use crate::services::post::sts::{self, RestAnswer};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::Path;
+use data::{PostCtx, PostData};
 use std::sync::Arc;
 use wiremock::Request;
 
@@ -35,139 +35,6 @@ pub const PKO_NS: &str = "http://serviceplatformen.dk/xml/print/PKO_PostStatus/1
 pub const STATUS_LIST_NS: &str = "urn:sp-contract:mock:beskedfordeler";
 /// A scenario keeps at most this many letters (bounded memory under `mock serve`).
 const MAX_LETTERS: usize = 1_000;
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RestFault {
-    pub http_status: u16,
-    pub code: String,
-    pub text: String,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sf1600Fault {
-    pub fejl_kode: u16,
-    pub fejl_tekst: String,
-    pub faultstring: String,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Statuses {
-    pub digital_post: Vec<String>,
-    pub nemsms: Vec<String>,
-    pub fysisk_post: Vec<String>,
-    pub failed: String,
-    pub source: String,
-}
-
-/// `mocks/post/faults.json`: the wording of the Post services' refusals and statuses.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PostData {
-    pub rest: BTreeMap<String, RestFault>,
-    pub sf1600: BTreeMap<String, Sf1600Fault>,
-    pub statuses: Statuses,
-}
-
-const BUILT_IN: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/mocks/post/faults.json"
-));
-
-const REQUIRED_REST: &[&str] = &[
-    "sts_bad_request",
-    "sts_use_key_mismatch",
-    "sts_certificate_not_registered",
-    "sts_unknown_service",
-    "sts_no_agreement",
-    "ats_invalid_assertion",
-    "ats_expired_assertion",
-    "ats_certificate_mismatch",
-    "token_missing",
-    "token_invalid",
-    "token_expired",
-    "token_wrong_certificate",
-    "token_wrong_service",
-    "missing_transaction_headers",
-    "request_invalid",
-    "not_enrolled_digital_post",
-    "not_enrolled_nemsms",
-    "no_channel",
-    "print_data_missing",
-];
-
-impl PostData {
-    /// `mocks/post/faults.json`, or the built-in copy when a mocks folder has none (a
-    /// vendor's own `--mocks` folder from before Post existed keeps working).
-    pub fn load(mocks: &Path) -> Result<PostData, DataError> {
-        let p = mocks.join("post/faults.json");
-        let text = match crate::platform::data::read_data(&p) {
-            Ok(t) => t,
-            Err(DataError::Read { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                BUILT_IN.to_string()
-            }
-            Err(e) => return Err(e),
-        };
-        let invalid = |message: String| DataError::Invalid {
-            path: p.clone(),
-            message,
-        };
-        let d: PostData =
-            crate::core::strict_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-        for (name, f) in &d.rest {
-            crate::platform::data::check_http_status(f.http_status)
-                .map_err(|m| invalid(format!("rest fault '{name}': {m}")))?;
-        }
-        for r in REQUIRED_REST {
-            if !d.rest.contains_key(*r) {
-                return Err(invalid(format!("missing rest fault '{r}'")));
-            }
-        }
-        for r in ["not_enrolled_digital_post", "not_enrolled_nemsms"] {
-            match d.sf1600.get(r) {
-                None => return Err(invalid(format!("missing sf1600 fault '{r}'"))),
-                // dkal:FejlKode is an integer 1000–9999 in the contract.
-                Some(f) if !(1000..=9999).contains(&f.fejl_kode) => {
-                    return Err(invalid(format!("sf1600.{r}.fejl_kode must be 1000–9999")))
-                }
-                Some(_) => {}
-            }
-        }
-        Ok(d)
-    }
-
-    /// A REST refusal as JSON: `{"errorCode", "errorMessage", "TransaktionsId"}` (modelled).
-    pub fn rest_fault(&self, name: &str, vars: &[(&str, &str)], transaction: &str) -> RestAnswer {
-        let (status, code, text) = match self.rest.get(name) {
-            Some(f) => {
-                let mut t = f.text.clone();
-                for (k, v) in vars {
-                    t = t.replace(&format!("{{{k}}}"), v);
-                }
-                (f.http_status, f.code.clone(), t)
-            }
-            None => (
-                500,
-                "MockDataError".to_string(),
-                format!("mock data has no rest fault '{name}' (add it to mocks/post/faults.json)"),
-            ),
-        };
-        RestAnswer::json(
-            status,
-            serde_json::json!({
-                "errorCode": code,
-                "errorMessage": text,
-                "TransaktionsId": transaction,
-            }),
-        )
-    }
-}
 
 /// Everything Post on the mock, answered in the front: STS, AccessTokenService, SF1601
 /// (KombiPostAfsend, PostForespoerg), SF1600 and the status endpoint.
@@ -189,31 +56,6 @@ pub fn responders(platform: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponde
             service: sf1600::Sf1600 { data },
         }),
     ])
-}
-
-#[derive(Clone)]
-pub struct PostCtx {
-    pub platform: Arc<Platform>,
-    pub data: Arc<PostData>,
-}
-
-/// The header value, if present and text.
-pub fn header(req: &Request, name: &str) -> Option<String> {
-    req.headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
-pub fn caller(req: &Request) -> Caller {
-    Caller {
-        subject_cn: header(req, crate::platform::front::CLIENT_CN_HEADER),
-        sha256: header(req, crate::platform::front::CLIENT_SHA256_HEADER),
-    }
-}
-
-pub fn scenario(req: &Request) -> String {
-    header(req, crate::platform::state::SCENARIO_HEADER).unwrap_or_default()
 }
 
 /// The channel a letter went by.
@@ -366,12 +208,12 @@ impl DirectResponder for KombiPostAfsend {
     }
 
     fn respond_direct(&self, req: &Request) -> DirectResponse {
-        self.answer(req).into_direct()
+        self.answer(req)
     }
 }
 
 impl KombiPostAfsend {
-    fn answer(&self, req: &Request) -> RestAnswer {
+    fn answer(&self, req: &Request) -> DirectResponse {
         let ctx = &self.0;
         let tx = match sts::authorize_service_call(ctx, req, sf1601::INFO.entity_id) {
             Ok(tx) => tx,
@@ -541,7 +383,7 @@ impl KombiPostAfsend {
             },
             failure,
         );
-        RestAnswer::xml(
+        DirectResponse::xml(
             200,
             format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kombi_response><Result>true</Result><TransmissionID>{transmission_id}</TransmissionID><HovedoplysningerSvarREST><SvarReaktion><Advis><AdvisId>{}</AdvisId><AdvisTekst>received</AdvisTekst></Advis></SvarReaktion></HovedoplysningerSvarREST></kombi_response>",
@@ -563,12 +405,12 @@ impl DirectResponder for PostForespoerg {
     }
 
     fn respond_direct(&self, req: &Request) -> DirectResponse {
-        self.answer(req).into_direct()
+        self.answer(req)
     }
 }
 
 impl PostForespoerg {
-    fn answer(&self, req: &Request) -> RestAnswer {
+    fn answer(&self, req: &Request) -> DirectResponse {
         let ctx = &self.0;
         let tx = match sts::authorize_service_call(ctx, req, sf1601::FORESPOERG_ENTITY_ID) {
             Ok(tx) => tx,
@@ -591,7 +433,7 @@ impl PostForespoerg {
             }
         };
         let result = enrolled(&ctx.platform, &id, self.1);
-        RestAnswer::json(200, serde_json::json!({ "result": result }))
+        DirectResponse::json(200, serde_json::json!({ "result": result }))
     }
 }
 
@@ -613,7 +455,7 @@ impl DirectResponder for StatusEndpoint {
             .find(|(k, _)| k == "id")
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
-        RestAnswer::xml(200, status_list(&self.0.platform, &scenario(req), &id)).into_direct()
+        DirectResponse::xml(200, status_list(&self.0.platform, &scenario(req), &id))
     }
 }
 
@@ -623,7 +465,7 @@ mod tests {
 
     #[test]
     fn post_data_loads_from_the_folder_or_the_built_in_copy() {
-        let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks");
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks");
         let d = PostData::load(&here).unwrap();
         assert_eq!(d.statuses.failed, "Fejlet");
         let dir = std::env::temp_dir().join(format!("sp-post-{}", uuid::Uuid::new_v4()));

@@ -12,7 +12,7 @@ use openssl::provider::Provider;
 use openssl::stack::Stack;
 use openssl::x509::{X509VerifyResult, X509};
 
-use crate::target::pki::{read_file, CertInfo, Identity, IdentitySource, PkiError, Secret};
+use crate::targets::pki::{read_file, CertInfo, Identity, IdentitySource, PkiError, Secret};
 
 /// OpenSSL 3's `legacy` provider (RC2, single DES, ...), loaded at most once
 /// and kept for the life of the process. `retain_fallbacks` keeps the

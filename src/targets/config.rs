@@ -16,7 +16,7 @@
 //! The built-in target `mock` needs no configuration: it is assembled from `mocks/` and the
 //! local test PKI when the run starts.
 
-use crate::target::pki::{IdentitySource, Secret};
+use crate::targets::pki::{IdentitySource, Secret};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -21,10 +21,11 @@ use crate::client::token::{self, HOLDER_OF_KEY, SAML2_NS};
 use crate::core::service::ServiceInfo;
 use crate::core::xml;
 use crate::platform::data::{AgreementStatus, Platform};
+use crate::platform::endpoint::{caller, header, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
-use crate::services::post::mock::{caller, header, scenario, PostCtx};
+use crate::services::post::mock::data::PostCtx;
 use crate::services::post::sf1601;
-use crate::target::pki;
+use crate::targets::pki;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use std::sync::OnceLock;
@@ -50,40 +51,6 @@ pub fn now(p: &Platform, scenario: &str) -> OffsetDateTime {
         .map(|c| c.offset)
         .unwrap_or_default();
     OffsetDateTime::now_utc() + offset
-}
-
-/// A REST answer before it becomes a wiremock response.
-#[derive(Debug, Clone)]
-pub struct RestAnswer {
-    pub status: u16,
-    pub content_type: &'static str,
-    pub body: String,
-}
-
-impl RestAnswer {
-    pub fn json(status: u16, v: serde_json::Value) -> RestAnswer {
-        RestAnswer {
-            status,
-            content_type: "application/json; charset=utf-8",
-            body: v.to_string(),
-        }
-    }
-
-    pub fn xml(status: u16, body: String) -> RestAnswer {
-        RestAnswer {
-            status,
-            content_type: "application/xml; charset=utf-8",
-            body,
-        }
-    }
-
-    pub fn into_direct(self) -> DirectResponse {
-        DirectResponse {
-            status: self.status,
-            content_type: self.content_type,
-            body: self.body,
-        }
-    }
 }
 
 fn secret() -> &'static [u8] {
@@ -279,7 +246,7 @@ pub fn authorize_service_call(
     ctx: &PostCtx,
     req: &Request,
     entity_id: &str,
-) -> Result<String, RestAnswer> {
+) -> Result<String, DirectResponse> {
     let tx = header(req, "x-transaktionsid").unwrap_or_default();
     let echo = if tx.is_empty() {
         uuid::Uuid::new_v4().to_string()
@@ -345,12 +312,12 @@ impl DirectResponder for StsEndpoint {
     }
 
     fn respond_direct(&self, req: &Request) -> DirectResponse {
-        self.answer(req).into_direct()
+        self.answer(req)
     }
 }
 
 impl StsEndpoint {
-    fn answer(&self, req: &Request) -> RestAnswer {
+    fn answer(&self, req: &Request) -> DirectResponse {
         let ctx = &self.0;
         let p = &ctx.platform;
         let tx = uuid::Uuid::new_v4().to_string();
@@ -451,7 +418,7 @@ impl StsEndpoint {
                 "[month]/[day]/[year] [hour]:[minute]:[second]"
             ))
             .unwrap_or_default();
-        RestAnswer::json(
+        DirectResponse::json(
             200,
             serde_json::json!({
                 "RequestedSecurityToken": { "Assertion": STANDARD.encode(assertion) },
@@ -470,7 +437,7 @@ impl DirectResponder for AccessTokenEndpoint {
     }
 
     fn respond_direct(&self, req: &Request) -> DirectResponse {
-        self.answer(req).into_direct()
+        self.answer(req)
     }
 }
 
@@ -503,7 +470,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 impl AccessTokenEndpoint {
-    fn answer(&self, req: &Request) -> RestAnswer {
+    fn answer(&self, req: &Request) -> DirectResponse {
         let ctx = &self.0;
         let tx = uuid::Uuid::new_v4().to_string();
         let invalid = |reason: &str| {
@@ -547,7 +514,7 @@ impl AccessTokenEndpoint {
             exp: exp.unix_timestamp(),
             jti: uuid::Uuid::new_v4().to_string(),
         });
-        RestAnswer::json(
+        DirectResponse::json(
             200,
             serde_json::json!({
                 "access_token": token,
@@ -618,5 +585,34 @@ mod tests {
         );
         assert_eq!(form_value(b"saml-token=%zz", "saml-token"), None);
         assert_eq!(form_value(b"saml-token=%4", "saml-token"), None);
+    }
+
+    #[test]
+    fn endpoints_default_per_environment() {
+        let p = crate::platform::data::Platform::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks"),
+            crate::services::catalog::Catalog::built_in().known(),
+        )
+        .unwrap();
+        let pki = crate::targets::pki::TestPki::at(std::path::Path::new("/nonexistent"));
+        let mut t = p.target(&pki, "https://127.0.0.1:4443");
+        assert_eq!(
+            crate::client::token::endpoints(&t).sts,
+            "https://127.0.0.1:4443/runtime/api/rest/wstrust/v1/issue"
+        );
+        assert_eq!(
+            crate::client::token::endpoints(&t).access_token,
+            "https://127.0.0.1:4443/service/AccessTokenService_1/token"
+        );
+        t.base_url = "https://exttest.serviceplatformen.dk".into();
+        assert_eq!(
+            crate::client::token::endpoints(&t).sts,
+            "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue"
+        );
+        t.sts_url = Some("https://sts.example/issue".into());
+        assert_eq!(
+            crate::client::token::endpoints(&t).sts,
+            "https://sts.example/issue"
+        );
     }
 }

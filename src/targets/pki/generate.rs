@@ -22,7 +22,7 @@ use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509Name, X509Ref, X509StoreContext, X509};
 use time::OffsetDateTime;
 
-use crate::target::pki::{
+use crate::targets::pki::{
     PkiError, TestPki, CA_CN, CLIENT_CN, EXPIRED_CN, FOREIGN_CN, TEST_CVR, TEST_P12_PASSWORD,
     UNREGISTERED_CN,
 };

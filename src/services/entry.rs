@@ -1,0 +1,28 @@
+//! What one service folder gives the layers below, as one value: the catalog
+//! (`catalog.rs`) lists one [`Entry`] per folder.
+
+use crate::core::service::ServiceInfo;
+use crate::doctor::Probe;
+use crate::platform::data::{DataError, Platform};
+use crate::platform::endpoint::DirectResponder;
+use crate::runner::steps::StepDef;
+use std::sync::Arc;
+
+/// What one service folder gives the layers below.
+pub struct Entry {
+    /// The folder under `src/services/` (and the feature folder's Danish name differs).
+    pub folder: &'static str,
+    /// The services the folder implements (Post: SF1600 and SF1601; ØiR: two).
+    pub services: &'static [&'static ServiceInfo],
+    /// Its step definitions (`sp-contract steps` lists them in this order).
+    pub steps: fn() -> Vec<StepDef>,
+    /// The doctor's harmless read calls, one per service that has one.
+    pub probes: fn() -> Vec<Box<dyn Probe>>,
+    /// What the embedded mock answers for it; loads the folder's data under `mocks/`.
+    pub mock: fn(&Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError>,
+}
+
+/// For entries without doctor probes (modelled services no real target offers).
+pub fn no_probes() -> Vec<Box<dyn Probe>> {
+    Vec::new()
+}
