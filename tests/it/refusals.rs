@@ -2,8 +2,7 @@
 //! the step that refused, in every report and in a dry run, never "the contract was broken";
 //! unless the scenario asserts the refusal (`kaldet blev afvist før afsendelse …`).
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 use run_support::{run_suite, run_suite_against_unreachable_exttest, suite};
 
 fn feature(body: &str) -> String {

@@ -10,11 +10,9 @@
 //! percent-encoded, and their first and last 32 characters) and every CPR number of the
 //! config's aliases (`DDMMYYSSSS` and `DDMMYY-SSSS`).
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 
-#[path = "support/echo_proxy.rs"]
-mod echo_proxy;
+use crate::support::echo_proxy;
 
 use base64::Engine as _;
 use echo_proxy::{header, Exchange};

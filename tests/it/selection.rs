@@ -1,8 +1,7 @@
 //! Picking scenarios by service and serviceaftale file, shards and merging their JUnit
 //! files, and the production guard under the new flags.
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 
 use run_support::*;
 use std::collections::BTreeSet;

@@ -2,8 +2,7 @@
 //! consistent, the agreements and fault templates the scenarios rely on, and the requests we
 //! build valid against the same XSD.
 
-mod support;
-
+use crate::support::xsd;
 use regex::Regex;
 use sp_contract::core::cpr::Cpr;
 use sp_contract::core::soap::{self, InvocationContext, Reply};
@@ -12,7 +11,6 @@ use sp_contract::platform::data::{AgreementStatus, Citizen, Platform};
 use sp_contract::services::sf1520;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use support::xsd;
 
 const FAMILY: [&str; 4] = ["far", "mor", "barn1", "barn2"];
 const CERT_CN: &str = "sp-contract testsystem (FOCES)";

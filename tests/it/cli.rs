@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 use run_support::{certs, copy_dir, remote_config, repo, run, serve, sp, sp_local, tmp, Remote};
 
 fn certs_arg() -> String {

@@ -2,11 +2,9 @@
 //! as a remote target: each onboarding step that can be missing, and each reason a TLS
 //! handshake can fail, gives its own finding, next step and exit code.
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 
-#[path = "support/echo_proxy.rs"]
-mod echo_proxy;
+use crate::support::echo_proxy;
 
 use run_support::*;
 use sp_contract::core::soap::{Fault, FaultError};

@@ -2,15 +2,13 @@
 //! official XSDs: the requests our client builds and the answers the mock gives, faults
 //! included.
 
-#[path = "support/modelled.rs"]
-mod modelled;
-mod support;
+use crate::support::modelled;
 
+use crate::support::xsd;
 use sp_contract::core::xml;
 use sp_contract::engine::{self, RunRequest, SuitePaths};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use support::xsd;
 
 type Exchange = (String, String, Vec<u8>);
 

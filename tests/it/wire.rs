@@ -3,10 +3,8 @@
 //! and stalled answers are "not reached" (exit 3), and certificate dates are checked before
 //! connecting (exit 2).
 
-#[path = "support/hostile.rs"]
-mod hostile;
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::hostile;
+use crate::support::run as run_support;
 
 use hostile::{Hostile, Witness};
 use run_support::*;

@@ -1,8 +1,7 @@
 //! The mock's front under hostile clients: deep XML, stalled, idle and slow connections,
 //! oversized bodies. Raw HTTP/1.1 over mutual TLS, so the test controls every byte.
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 
 use openssl::ssl::{SslConnector, SslFiletype, SslMethod};
 use run_support::{copy_dir, pki, repo, tmp};

@@ -3,12 +3,10 @@
 //! and the suite against bad answers, a changed sortiment and real targets (through the
 //! binary).
 
-#[path = "support/modelled.rs"]
-mod modelled;
-#[path = "support/run.rs"]
-mod run_support;
-mod support;
+use crate::support::modelled;
+use crate::support::run as run_support;
 
+use crate::support::xsd;
 use run_support::{certs, copy_dir, repo, run_suite, run_suite_against_unreachable_exttest, suite};
 use sp_contract::core::soap::{self, InvocationContext};
 use sp_contract::core::xml;
@@ -16,7 +14,6 @@ use sp_contract::platform::data::{Caller, Platform};
 use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
 use sp_contract::services::oir::mock::{self as mock_oir, PosteringService, SortimentService};
 use sp_contract::services::oir::{self, model, Postering, PosteringSvar, SortimentSvar};
-use support::xsd;
 
 fn platform() -> Platform {
     Platform::load(

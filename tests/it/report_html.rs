@@ -2,8 +2,7 @@
 //! contract fingerprint, and retries reported as flaky without ever hiding a broken
 //! contract.
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 
 use run_support::*;
 use std::path::{Path, PathBuf};

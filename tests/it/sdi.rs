@@ -2,12 +2,10 @@
 //! messages against the project's XSDs, and the suite against bad answers and real targets
 //! (through the binary, as users run it).
 
-#[path = "support/modelled.rs"]
-mod modelled;
-#[path = "support/run.rs"]
-mod run_support;
-mod support;
+use crate::support::modelled;
+use crate::support::run as run_support;
 
+use crate::support::xsd;
 use run_support::{certs, repo, run_suite, run_suite_against_unreachable_exttest, suite};
 use sp_contract::core::klassifikation::Catalogue;
 use sp_contract::core::soap::{self, InvocationContext};
@@ -19,7 +17,6 @@ use sp_contract::services::sf1470::mock::Sf1470;
 use sp_contract::services::sf1470::{
     self, model, Fremsoeg, Liste, Reference, Relation, Response, Sag,
 };
-use support::xsd;
 
 const FAR: &str = "1503801015";
 const UNKNOWN_KLASSE: &str = "daabc515-703d-4077-921a-3688daf6b79f";

@@ -5,10 +5,8 @@
 //! The format is documented in `tests/data/bad/README.md`. `BAD_CASE=<substring>` runs only
 //! the matching cases.
 
-#[path = "support/hostile.rs"]
-mod hostile;
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::hostile;
+use crate::support::run as run_support;
 
 use run_support::{certs, pki, remote_config, repo, Remote, BIN, PW_ENV};
 use std::io::Read;

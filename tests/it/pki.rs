@@ -444,7 +444,7 @@ fn concurrent_ensure_across_processes() {
             Command::new(&exe)
                 .args([
                     "--exact",
-                    "ensure_child_process",
+                    "pki::ensure_child_process",
                     "--ignored",
                     "--nocapture",
                     "--test-threads=1",
@@ -986,7 +986,7 @@ fn legacy_des_pem_key_in_fresh_process() {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "legacy_child_process",
+            "pki::legacy_child_process",
             "--ignored",
             "--nocapture",
         ])

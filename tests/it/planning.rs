@@ -4,8 +4,7 @@
 use std::io::Read;
 use std::process::Stdio;
 
-#[path = "support/run.rs"]
-mod run_support;
+use crate::support::run as run_support;
 use run_support::{certs, pki, repo, run, sp, tmp};
 
 /// `sp-contract list | head -1`: stdout closes after one line; the command must end

@@ -3,10 +3,9 @@
 //! oversized journal notes, invalid UTF-8 in an answer, a fault without detail, broken mock
 //! data): clear messages, the documented exit codes, never a panic.
 
-#[path = "support/run.rs"]
-mod run_support;
-mod support;
+use crate::support::run as run_support;
 
+use crate::support::xsd;
 use run_support::{certs, copy_dir, repo, serve};
 use sp_contract::core::xml;
 use sp_contract::platform::data::{Caller, Platform};
@@ -15,7 +14,6 @@ use sp_contract::services::sf2900 as svc;
 use sp_contract::services::sf2900::mock::Sf2900;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::xsd;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
 const SYSTEM: &str = "903c9e8b-9112-4e92-9860-3c82eae5d61e";

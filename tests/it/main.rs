@@ -1,0 +1,27 @@
+//! The integration tests, as one binary (one link of openssl, hyper, reqwest and wiremock
+//! instead of one per file). `cargo test --test it MODULE::` runs one module's tests, e.g.
+//! `cargo test --test it bad_inputs::`.
+
+mod support;
+
+mod bad_inputs;
+mod cli;
+mod doctor;
+mod leaks;
+mod mappings;
+mod mock_access;
+mod mock_data;
+mod mock_limits;
+mod oir;
+mod pki;
+mod planning;
+mod post;
+mod refusals;
+mod report_html;
+mod reports;
+mod sdi;
+mod selection;
+mod sf2900;
+mod snapshot;
+mod wire;
+mod xsd;

@@ -1,0 +1,8 @@
+//! Helpers shared by the integration tests (`tests/it/main.rs` declares them once).
+#![allow(dead_code)]
+
+pub mod echo_proxy;
+pub mod hostile;
+pub mod modelled;
+pub mod run;
+pub mod xsd;
