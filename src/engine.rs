@@ -110,10 +110,9 @@ pub struct Plan {
 
 /// Load and filter the scenarios.
 pub fn plan(paths: &SuitePaths, sel: &Selection) -> Result<Plan, Fatal> {
-    let filter = Filter::new(sel.tags.as_deref(), sel.name.as_deref())
-        .map_err(|e| Fatal::usage(e.to_string()))?;
-    let loaded = features::load(&paths.features).map_err(|e| Fatal::usage(e.to_string()))?;
-    let mut selected = features::plan(&loaded, &filter).map_err(|e| Fatal::usage(e.to_string()))?;
+    let filter = Filter::new(sel.tags.as_deref(), sel.name.as_deref())?;
+    let loaded = features::load(&paths.features)?;
+    let mut selected = features::plan(&loaded, &filter)?;
     let mut uncovered = Vec::new();
     if let Some(services) = &sel.services {
         selected.retain(|s| selection::covers(&s.tags, services));
@@ -148,16 +147,14 @@ pub fn plan(paths: &SuitePaths, sel: &Selection) -> Result<Plan, Fatal> {
 /// The target without starting anything (for dry runs and listing).
 pub fn resolve_target_offline(paths: &SuitePaths, name: &str) -> Result<Target, Fatal> {
     if name == MOCK_TARGET {
-        let platform = Platform::load(&paths.mocks, catalog().known())
-            .map_err(|e| Fatal::usage(e.to_string()))?;
+        let platform = Platform::load(&paths.mocks, catalog().known())?;
         return Ok(platform.target(&TestPki::at(&paths.certs), ""));
     }
     remote_target(paths, name)
 }
 
 fn remote_target(paths: &SuitePaths, name: &str) -> Result<Target, Fatal> {
-    let cfg = config::load(&paths.config, paths.config_required)
-        .map_err(|e| Fatal::usage(e.to_string()))?;
+    let cfg = config::load(&paths.config, paths.config_required)?;
     let base = paths
         .config
         .parent()
@@ -169,8 +166,7 @@ fn remote_target(paths: &SuitePaths, name: &str) -> Result<Target, Fatal> {
             }
         })
         .unwrap_or_else(|| PathBuf::from("."));
-    cfg.remote_target(name, &base, &paths.config)
-        .map_err(|e| Fatal::usage(e.to_string()))
+    Ok(cfg.remote_target(name, &base, &paths.config)?)
 }
 
 /// The test PKI for the mock, created on first use.
@@ -247,8 +243,7 @@ pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, 
 
 /// The contract fingerprint of a run against `target` (see [`crate::evidence::fingerprint`]).
 pub fn fingerprint(paths: &SuitePaths, target: &str) -> Result<Fingerprint, Fatal> {
-    let files =
-        features::feature_files(&paths.features).map_err(|e| Fatal::usage(e.to_string()))?;
+    let files = features::feature_files(&paths.features)?;
     fingerprint_of(paths, target, &files)
 }
 
@@ -262,13 +257,12 @@ fn fingerprint_of(
         .iter()
         .map(|f| (f.path.as_path(), f.rel.as_str()))
         .collect();
-    crate::evidence::fingerprint::of_suite(
+    Ok(crate::evidence::fingerprint::of_suite(
         &paths.features,
         &files,
         (target == MOCK_TARGET).then_some(paths.mocks.as_path()),
         &paths.snapshots.join(target),
-    )
-    .map_err(|e| Fatal::usage(crate::error::chain(&e)))
+    )?)
 }
 
 /// Run the selected scenarios against the target. `on_finished` is called as each scenario
@@ -313,7 +307,7 @@ pub async fn run(
     });
     // A certificate that does not load fails every scenario the same way: say it once.
     if let Err(e) = ctx.clients.get(config::DEFAULT_IDENTITY) {
-        return Err(Fatal::usage(e.to_string()));
+        return Err(e.into());
     }
     let steps = catalog().steps();
     let results = exec::execute(
@@ -439,8 +433,7 @@ pub fn dry_run(
     let plan = plan(paths, sel)?;
     // The mock's data lets steps check names against it (receiving systems, sortiments).
     let (t, mock) = if target == MOCK_TARGET {
-        let platform = Platform::load(&paths.mocks, catalog().known())
-            .map_err(|e| Fatal::usage(e.to_string()))?;
+        let platform = Platform::load(&paths.mocks, catalog().known())?;
         let t = platform.target(&TestPki::at(&paths.certs), "");
         (t, Some(platform))
     } else {

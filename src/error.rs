@@ -1,7 +1,8 @@
 //! Top-level error type and the documented exit codes.
 //!
-//! Each domain has its own error type (`ConfigError`, `PkiError`, `FeatureError`,
-//! `TransportError`, ...); this module only maps them onto what the process reports.
+//! Each domain has its own error type (`ConfigError`, `FeatureError`, `TransportError`, ...)
+//! that knows its exit class ([`Classified`]); `?` turns any of them into a [`Fatal`] with
+//! that class and the whole cause chain as its message.
 
 use std::fmt;
 
@@ -56,6 +57,34 @@ impl fmt::Display for Fatal {
 
 impl std::error::Error for Fatal {}
 
+/// A domain error that knows which documented exit class it belongs to: what the user must
+/// do next decides it (fix what they wrote: 2; the target broke the contract: 1; the target
+/// could not be reached or refused: 3).
+pub trait Classified: std::error::Error {
+    fn exit_code(&self) -> ExitCode;
+}
+
+impl<E: Classified> From<E> for Fatal {
+    fn from(e: E) -> Fatal {
+        Fatal {
+            code: e.exit_code(),
+            message: chain(&e),
+        }
+    }
+}
+
+/// Errors that are always the user's input to fix (a file, a flag, a folder): exit 2.
+#[macro_export]
+macro_rules! input_error {
+    ($($t:ty),+ $(,)?) => {
+        $(impl $crate::error::Classified for $t {
+            fn exit_code(&self) -> $crate::error::ExitCode {
+                $crate::error::ExitCode::Usage
+            }
+        })+
+    };
+}
+
 /// Render an error with its whole `source()` chain on one line, the way users read it.
 pub fn chain(err: &dyn std::error::Error) -> String {
     let mut out = err.to_string();
@@ -69,4 +98,32 @@ pub fn chain(err: &dyn std::error::Error) -> String {
         cur = e.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] Inner);
+    #[derive(Debug, thiserror::Error)]
+    #[error("inner cause")]
+    struct Inner;
+    impl Classified for Outer {
+        fn exit_code(&self) -> ExitCode {
+            ExitCode::Unreachable
+        }
+    }
+
+    #[test]
+    fn a_classified_error_becomes_a_fatal_of_its_class_with_its_chain() {
+        fn fails() -> Result<(), Fatal> {
+            Err(Outer(Inner))?;
+            Ok(())
+        }
+        let f = fails().unwrap_err();
+        assert_eq!(f.code, ExitCode::Unreachable);
+        assert_eq!(f.message, "outer: inner cause");
+    }
 }

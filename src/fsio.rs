@@ -45,6 +45,8 @@ pub enum ReadError {
     },
 }
 
+crate::input_error!(ReadError);
+
 impl ReadError {
     /// The underlying I/O error kind, for callers that treat "not found" specially.
     pub fn io_kind(&self) -> Option<std::io::ErrorKind> {

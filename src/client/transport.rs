@@ -54,6 +54,17 @@ pub enum TransportError {
     },
 }
 
+impl crate::error::Classified for TransportError {
+    /// A certificate that does not load is the user's to fix; everything else means the
+    /// target was not reached or refused us.
+    fn exit_code(&self) -> crate::error::ExitCode {
+        match self {
+            TransportError::Identity { .. } => crate::error::ExitCode::Usage,
+            _ => crate::error::ExitCode::Unreachable,
+        }
+    }
+}
+
 /// One HTTP exchange as the steps see it.
 #[derive(Debug, Clone)]
 pub struct HttpReply {

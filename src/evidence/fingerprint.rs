@@ -38,6 +38,8 @@ pub enum FingerprintError {
     },
 }
 
+crate::input_error!(FingerprintError);
+
 /// One part's summary, shown in the report next to the total.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {

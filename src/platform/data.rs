@@ -32,6 +32,8 @@ pub enum DataError {
     File(crate::fsio::ReadError),
 }
 
+crate::input_error!(DataError);
+
 impl From<crate::fsio::ReadError> for DataError {
     fn from(e: crate::fsio::ReadError) -> Self {
         match e {

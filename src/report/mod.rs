@@ -197,6 +197,8 @@ pub enum ReportError {
     Write(#[from] std::io::Error),
 }
 
+crate::input_error!(ReportError);
+
 /// How a scenario ended, as every report shows it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Outcome<'a> {

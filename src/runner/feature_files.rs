@@ -53,6 +53,8 @@ pub enum FeatureError {
     Name { expr: String, reason: String },
 }
 
+crate::input_error!(FeatureError);
+
 /// One feature file of the suite.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeatureFile {

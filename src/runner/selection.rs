@@ -57,6 +57,8 @@ pub enum SelectionError {
     BadShard(String),
 }
 
+crate::input_error!(SelectionError);
+
 /// Whether `s` is an SF number: `SF`, three or four digits, and an optional letter
 /// (`SF1520`, `SF1590A`). Case-insensitive.
 pub fn is_service_id(s: &str) -> bool {

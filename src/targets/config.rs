@@ -45,6 +45,8 @@ pub enum ConfigError {
     PasswordEnvMissing { target: String, var: String },
 }
 
+crate::input_error!(ConfigError);
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
