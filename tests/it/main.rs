@@ -5,6 +5,7 @@
 mod support;
 
 mod bad_inputs;
+mod catalog;
 mod cli;
 mod doctor;
 mod leaks;
