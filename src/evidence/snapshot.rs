@@ -531,9 +531,7 @@ mod tests {
     fn a_snapshot_that_is_a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.snap");
-        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
-        // SAFETY: mkfifo with a valid NUL-terminated path and a mode; no memory is shared.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        crate::fsio::mkfifo(&p);
         let store = SnapshotStore::new(dir.path().to_path_buf(), false);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {

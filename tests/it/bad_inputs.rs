@@ -305,10 +305,12 @@ fn setup(work: &Path, s: &str) -> Result<(), String> {
     if let Some(rest) = s.strip_prefix("fifo:") {
         let p = work.join(rest);
         mkparent(&p)?;
-        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
-        // SAFETY: mkfifo with a valid NUL-terminated path; nothing else is shared.
-        if unsafe { libc::mkfifo(c.as_ptr(), 0o600) } != 0 {
-            return Err(format!("setup {s}: mkfifo failed"));
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            return Err(format!("setup {s}: mkfifo (coreutils) failed"));
         }
     } else if let Some(rest) = s.strip_prefix("symlink:") {
         let (link, target) = rest
