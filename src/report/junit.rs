@@ -48,7 +48,7 @@ use crate::report::{
 
 /// Writes the run as JUnit XML.
 pub fn write_junit(run: &RunResult, out: &mut dyn Write) -> std::io::Result<()> {
-    let timestamp = junit_timestamp(run.started_at);
+    let timestamp = crate::report::iso_utc(run.started_at);
     let mut used = Names::default();
     let mut suites = String::new();
     let mut totals = Counts::default();
@@ -315,12 +315,11 @@ fn is_xml_char(c: char) -> bool {
 
 fn push_escaped(out: &mut String, s: &str, in_attr: bool) {
     for c in strip_ansi(s).chars() {
+        if let Some(e) = crate::core::xml::entity(c) {
+            out.push_str(e);
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             // Kept as references so parsers do not normalise them away.
             '\r' => out.push_str("&#13;"),
             '\n' if in_attr => out.push_str("&#10;"),
@@ -343,18 +342,6 @@ fn push_text(out: &mut String, text: &str) {
     push_escaped(out, text, false);
 }
 
-fn junit_timestamp(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
 
 // ---------------------------------------------------------------------------------------
 // Merging

@@ -170,9 +170,14 @@ pub fn verdict(exit: ExitCode, scenarios: usize) -> (&'static str, &'static str)
 
 /// `2025-06-01 12:34:56 UTC`.
 pub fn utc(t: time::OffsetDateTime) -> String {
+    format!("{} UTC", iso_utc(t).replacen('T', " ", 1))
+}
+
+/// `2025-06-01T12:34:56`, in UTC (JUnit's timestamp).
+pub fn iso_utc(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         t.year(),
         u8::from(t.month()),
         t.day(),
