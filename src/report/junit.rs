@@ -342,7 +342,6 @@ fn push_text(out: &mut String, text: &str) {
     push_escaped(out, text, false);
 }
 
-
 // ---------------------------------------------------------------------------------------
 // Merging
 

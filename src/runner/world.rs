@@ -2,7 +2,7 @@
 
 use crate::client::transport::{Clients, TransportError};
 use crate::core::service::ServiceInfo;
-use crate::core::soap::{self, Fault, InvocationContext, Reply};
+use crate::core::soap::{Fault, InvocationContext, Reply};
 use crate::core::xml::Element;
 use crate::evidence::snapshot::SnapshotStore;
 use crate::runner::model::{FailureKind, StepFailure};
@@ -254,35 +254,30 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<Exchange, StepFailure> {
-        let body = soap::envelope(payload);
-        let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
-        headers.extend(self.mock_headers());
-        let http = self
-            .ctx
-            .clients
-            .post(
-                &self.identity,
-                service.path,
-                &headers,
-                "text/xml; charset=utf-8",
-                body.clone(),
-            )
-            .await
-            .map_err(|e| transport(&e))?;
+        let extra: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
+        let out = crate::client::call::soap(
+            &self.ctx.clients,
+            &self.identity,
+            service,
+            action,
+            payload,
+            &extra,
+        )
+        .await
+        .map_err(|e| transport(&e))?;
         if let Some(obs) = &self.ctx.observer {
-            obs(service.id, &body, &http.body);
+            obs(service.id, &out.sent, &out.raw);
         }
-        let parsed = soap::parse_reply(&http.body);
-        let reply = match parsed {
+        let reply = match out.reply {
             Ok(r) => r,
             Err(e) => {
-                let snippet = crate::evidence::redact::snippet(&http.body, 300);
+                let snippet = crate::evidence::redact::snippet(&out.raw, 300);
                 let msg = format!(
                     "{} answered HTTP {} with a body that is not a SOAP response: {e}. First bytes: {snippet:?}",
-                    service.id, http.status
+                    service.id, out.http_status
                 );
                 // A proxy or gateway error page is not the service judging our call.
-                return Err(if http.status == 200 || http.status == 500 {
+                return Err(if out.http_status == 200 || out.http_status == 500 {
                     contract(msg)
                 } else {
                     StepFailure {
@@ -294,12 +289,11 @@ impl World {
             }
         };
         Ok(Exchange {
-            http_status: http.status,
+            http_status: out.http_status,
             reply,
-            raw: http.body,
+            raw: out.raw,
         })
     }
-
     /// Headers only the embedded mock gets: the scenario id for its per-scenario state.
     pub fn mock_headers(&self) -> Option<(&'static str, String)> {
         self.ctx
@@ -392,57 +386,50 @@ impl World {
         path: &str,
         body: Option<(&str, String)>,
     ) -> Result<(), StepFailure> {
+        use crate::client::call::{CallError, RestOutcome};
         use crate::client::token::TokenError;
-        let mock_headers: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
+        let extra: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
         let identity = self.identity.clone();
-        let token = match self
-            .tokens
-            .token(&self.ctx.clients, &identity, entity_id, &mock_headers)
-            .await
-        {
-            Ok(t) => t,
-            Err(TokenError::Refused {
+        let outcome = crate::client::call::rest(
+            &self.ctx.clients,
+            &mut self.tokens,
+            &identity,
+            entity_id,
+            method,
+            path,
+            body,
+            &extra,
+        )
+        .await;
+        self.last = Some(match outcome {
+            Ok(RestOutcome::Refused {
                 hop,
                 status,
                 content_type,
                 body,
-            }) => {
-                self.last = Some(rest_last(
-                    hop.name(),
-                    status,
-                    content_type.as_deref(),
-                    body,
-                )?);
-                return Ok(());
+            }) => rest_last(hop.name(), status, content_type.as_deref(), body)?,
+            Ok(RestOutcome::Answered { http, sent }) => {
+                if let Some(obs) = &self.ctx.observer {
+                    obs(service.id, &sent, &http.body);
+                }
+                rest_last(
+                    service.id,
+                    http.status,
+                    http.content_type.as_deref(),
+                    http.body,
+                )?
             }
-            Err(TokenError::Transport { hop, source }) => {
+            Err(CallError::Token(TokenError::Transport { hop, source })) => {
                 let mut f = transport(&source);
                 f.message = format!("{hop}: {}", f.message);
                 return Err(f);
             }
-            Err(e @ TokenError::Malformed { .. }) => return Err(contract(e.to_string())),
-            Err(e @ TokenError::Setup(_)) => return Err(input(e.to_string())),
-        };
-        self.tokens.used.push(token.id.clone());
-        let mut headers = crate::client::token::call_headers(&token, self.tokens.now());
-        headers.extend(mock_headers);
-        let present = self.tokens.present_with.clone().unwrap_or(identity);
-        let sent = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
-        let http = self
-            .ctx
-            .clients
-            .request(&present, method, path, &headers, body)
-            .await
-            .map_err(|e| transport(&e))?;
-        if let Some(obs) = &self.ctx.observer {
-            obs(service.id, &sent, &http.body);
-        }
-        self.last = Some(rest_last(
-            service.id,
-            http.status,
-            http.content_type.as_deref(),
-            http.body,
-        )?);
+            Err(CallError::Token(e @ TokenError::Malformed { .. })) => {
+                return Err(contract(e.to_string()))
+            }
+            Err(CallError::Token(e)) => return Err(input(e.to_string())),
+            Err(CallError::Transport(e)) => return Err(transport(&e)),
+        });
         Ok(())
     }
 }

@@ -63,7 +63,10 @@ async fn a_service_left_out_of_the_catalog_has_no_route() {
         )),
         "{body}"
     );
-    assert!(!body.contains("SF2900"), "the 404 lists only known services: {body}");
+    assert!(
+        !body.contains("SF2900"),
+        "the 404 lists only known services: {body}"
+    );
     assert!(body.contains("(SF1520)"), "{body}");
 }
 

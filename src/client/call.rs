@@ -1,0 +1,121 @@
+//! The one call layer: a SOAP call, and a REST call of the token model, made the same way by
+//! the runner's scenarios and by the doctor. It sends and sorts what came back; each caller
+//! turns the outcome into its own verdict (a step failure, a doctor finding).
+
+use crate::client::token::{Hop, TokenError, TokenSession};
+use crate::client::transport::{Clients, HttpReply, TransportError};
+use crate::core::service::ServiceInfo;
+use crate::core::soap::{self, Reply};
+
+/// What a SOAP call came back with.
+pub struct SoapOutcome {
+    /// The envelope as sent.
+    pub sent: String,
+    pub http_status: u16,
+    pub raw: Vec<u8>,
+    /// The answer read as SOAP, or why it is not SOAP.
+    pub reply: Result<Reply, String>,
+}
+
+/// POST a SOAP 1.1 request (`payload`: the request element, serialised) to `service` with
+/// `identity`'s certificate. `extra`: headers only the embedded mock gets.
+pub async fn soap(
+    clients: &Clients,
+    identity: &str,
+    service: &ServiceInfo,
+    action: &str,
+    payload: &str,
+    extra: &[(&'static str, String)],
+) -> Result<SoapOutcome, TransportError> {
+    let sent = soap::envelope(payload);
+    let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
+    headers.extend(extra.iter().cloned());
+    let http = clients
+        .post(
+            identity,
+            service.path,
+            &headers,
+            "text/xml; charset=utf-8",
+            sent.clone(),
+        )
+        .await?;
+    let reply = soap::parse_reply(&http.body).map_err(|e| e.to_string());
+    Ok(SoapOutcome {
+        sent,
+        http_status: http.status,
+        raw: http.body,
+        reply,
+    })
+}
+
+/// What a REST call of the token model came back with.
+pub enum RestOutcome {
+    /// A token hop refused: its answer is the platform's verdict on the call.
+    Refused {
+        hop: Hop,
+        status: u16,
+        content_type: Option<String>,
+        body: Vec<u8>,
+    },
+    /// The service answered; `sent` is the body sent (empty for none).
+    Answered { http: HttpReply, sent: String },
+}
+
+/// Why a REST call has no outcome.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// Getting the token failed other than by a refusal (no answer, a malformed one, or
+    /// something missing on our side).
+    #[error(transparent)]
+    Token(TokenError),
+    /// The service itself did not answer.
+    #[error(transparent)]
+    Transport(TransportError),
+}
+
+/// Call a REST service of the token model: get (or reuse, from `session`) a holder-of-key
+/// access token for `entity_id` with `identity`'s certificate, then send `method path` with
+/// `Authorization`, `x-TransaktionsId` and `x-TransaktionsTid`, presenting the certificate
+/// the session names (`present_with`) or `identity`'s.
+#[allow(clippy::too_many_arguments)]
+pub async fn rest(
+    clients: &Clients,
+    session: &mut TokenSession,
+    identity: &str,
+    entity_id: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<(&str, String)>,
+    extra: &[(&'static str, String)],
+) -> Result<RestOutcome, CallError> {
+    let token = match session.token(clients, identity, entity_id, extra).await {
+        Ok(t) => t,
+        Err(TokenError::Refused {
+            hop,
+            status,
+            content_type,
+            body,
+        }) => {
+            return Ok(RestOutcome::Refused {
+                hop,
+                status,
+                content_type,
+                body,
+            })
+        }
+        Err(e) => return Err(CallError::Token(e)),
+    };
+    session.used.push(token.id.clone());
+    let mut headers = crate::client::token::call_headers(&token, session.now());
+    headers.extend(extra.iter().cloned());
+    let present = session
+        .present_with
+        .clone()
+        .unwrap_or_else(|| identity.to_string());
+    let sent = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+    let http = clients
+        .request(&present, method, path, &headers, body)
+        .await
+        .map_err(CallError::Transport)?;
+    Ok(RestOutcome::Answered { http, sent })
+}
