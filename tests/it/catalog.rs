@@ -78,3 +78,26 @@ fn mock_data_naming_a_service_the_catalog_lacks_is_refused() {
         .to_string();
     assert!(e.contains("names unknown service SF2900"), "{e}");
 }
+
+/// A service's own data (SF2900's routing files) is read when the mock starts or a step
+/// needs it, not to plan a run of other services.
+#[test]
+fn service_data_is_loaded_only_where_needed() {
+    use crate::support::run::{run, sp};
+    let mocks = tmp();
+    copy_dir(&repo().join("mocks"), mocks.path());
+    std::fs::write(
+        mocks.path().join("sf2900/fordelingsregler.json"),
+        "{ broken",
+    )
+    .unwrap();
+    let m = mocks.path().to_str().unwrap();
+    let (code, out) = run(sp(&["run", "--dry-run", "--mocks", m, "--tags", "@SF1520"]));
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(sp(&["run", "--dry-run", "--mocks", m, "--tags", "@SF2900"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("fordelingsregler.json"), "{out}");
+    let (code, out) = run(sp(&["run", "--mocks", m, "--tags", "@SF1520"]));
+    assert_eq!(code, 2, "the mock does not start on broken data: {out}");
+    assert!(out.contains("fordelingsregler.json"), "{out}");
+}
