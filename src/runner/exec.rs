@@ -45,7 +45,7 @@ pub async fn execute(
 pub fn retryable(sc: &PlannedScenario, target: &Target, result: &ScenarioResult) -> bool {
     result.status() == Status::Failed
         && result.failure().map(|f| f.kind) == Some(FailureKind::Transport)
-        && !target.is_mock
+        && target.kind() != crate::targets::config::TargetKind::EmbeddedMock
         && !sc.has_tag("@writes")
 }
 

@@ -173,7 +173,47 @@ pub struct Target {
     pub access_token_url: Option<String>,
 }
 
+/// What a target is, answered in one place ([`Target::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    /// The mock this process started (`--target mock`).
+    EmbeddedMock,
+    /// `sp-contract mock serve` on a loopback address (the real platform never is).
+    LocalMock,
+    /// Anything else: exttest, production, a vendor's proxy.
+    Remote,
+}
+
+impl TargetKind {
+    /// sp-contract's own mock, embedded or served: where modelled services may be sent.
+    pub fn is_own_mock(self) -> bool {
+        self != TargetKind::Remote
+    }
+}
+
 impl Target {
+    /// Embedded mock, a local `mock serve`, or a remote target: from how the target was made
+    /// and its parsed base URL (https on a loopback host).
+    pub fn kind(&self) -> TargetKind {
+        if self.is_mock {
+            return TargetKind::EmbeddedMock;
+        }
+        let loopback = reqwest::Url::parse(&self.base_url).is_ok_and(|u| {
+            u.scheme() == "https"
+                && u.host_str().is_some_and(|h| {
+                    let h = h.trim_start_matches('[').trim_end_matches(']');
+                    h.eq_ignore_ascii_case("localhost")
+                        || h.parse::<std::net::IpAddr>()
+                            .is_ok_and(|ip| ip.is_loopback())
+                })
+        });
+        if loopback {
+            TargetKind::LocalMock
+        } else {
+            TargetKind::Remote
+        }
+    }
+
     pub fn agreement_for(&self, service: &str) -> Result<&str, String> {
         self.agreements
             .get(&service.to_ascii_uppercase())
@@ -582,5 +622,44 @@ far = "0101801234"
         assert!(check_url("https://h/token?x=1", false).is_ok());
         let e = check_url("https://u:hemmelig@h", true).unwrap_err();
         assert!(!e.contains("hemmelig"), "{e}");
+    }
+
+    #[test]
+    fn only_https_on_a_loopback_host_is_a_local_mock() {
+        let mut t = Target {
+            name: "x".into(),
+            base_url: String::new(),
+            production: false,
+            is_mock: false,
+            authority_cvr: None,
+            user_system_uuid: String::new(),
+            user_uuid: String::new(),
+            identities: Default::default(),
+            trust: Trust {
+                ca_pem: None,
+                system_roots: true,
+            },
+            agreements: Default::default(),
+            agreement_aliases: Default::default(),
+            citizens: Default::default(),
+            timeouts: Default::default(),
+            sts_url: None,
+            access_token_url: None,
+        };
+        for (url, kind) in [
+            ("https://127.0.0.1:8443", TargetKind::LocalMock),
+            ("https://localhost:8443/", TargetKind::LocalMock),
+            ("https://[::1]:8443", TargetKind::LocalMock),
+            ("https://exttest.serviceplatformen.dk", TargetKind::Remote),
+            ("https://127.0.0.1.example.com", TargetKind::Remote),
+            ("http://127.0.0.1:8443", TargetKind::Remote),
+            ("not a url", TargetKind::Remote),
+        ] {
+            t.base_url = url.into();
+            assert_eq!(t.kind(), kind, "{url}");
+        }
+        t.is_mock = true;
+        assert_eq!(t.kind(), TargetKind::EmbeddedMock);
+        assert!(t.kind().is_own_mock());
     }
 }
