@@ -1,6 +1,6 @@
 //! sp-contract: a contract test harness for KOMBIT's Serviceplatformen.
 //!
-//! An engine library with a thin CLI (`src/main.rs` → [`cli`]). Cut by what changes:
+//! An engine library with a thin CLI (`src/main.rs` → [`cli`] → [`commands`]). Cut by what changes:
 //! - [`core`]: values and wire primitives (XML, SOAP, CPR, KLE, service facts), no I/O;
 //! - [`targets`]: configuration, the target and the test PKI (not `target/`, which tools take for build output); [`client`]: the calls;
 //! - [`platform`]: the embedded mock's shared parts; [`runner`]: features to results;
@@ -12,6 +12,7 @@
 //! [`engine`] hands the catalog down. No lower module imports a service.
 pub mod cli;
 pub mod client;
+pub mod commands;
 pub mod core;
 pub mod doctor;
 pub mod engine;

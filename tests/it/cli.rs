@@ -447,7 +447,7 @@ fn readme_step_section_is_generated_from_the_code() {
     let end = readme.find("<!-- steps:end -->").expect("marker");
     assert_eq!(
         &readme[start..end],
-        sp_contract::cli::steps_text(true),
+        sp_contract::commands::steps_text(true),
         "README step section is stale: regenerate it with `sp-contract steps --markdown`"
     );
 }

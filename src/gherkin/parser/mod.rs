@@ -1,11 +1,16 @@
 //! The line-by-line state machine. Each line is classified once ([`Lang::classify`]) and
 //! either extends the innermost open block or closes blocks and opens a new one; nothing is
 //! re-read, so the work is linear in the size of the file and independent of its nesting.
+//! Here: the blocks (titles, steps, descriptions, closing); in [`content`] what a step
+//! carries (tables and docstrings); in [`expected`] how an out-of-place line is reported.
+
+mod content;
+mod expected;
 
 use crate::gherkin::keywords::{self, Lang, Line, StepKind, Title};
-use crate::gherkin::text::{cells, col_of, err, excerpt, push_doc_line};
+use crate::gherkin::text::{col_of, err, excerpt};
 use crate::gherkin::{
-    Background, Examples, Feature, LineCol, ParseError, Rule, Scenario, Step, StepType, Table,
+    Background, Examples, Feature, LineCol, ParseError, Rule, Scenario, Step, StepType,
 };
 
 pub(super) fn parse(text: &str) -> Result<Feature, ParseError> {
@@ -187,87 +192,6 @@ impl<'a> Parser<'a> {
             return Ok(());
         }
         Err(self.unexpected(pos, t))
-    }
-
-    fn unexpected(&self, pos: LineCol, t: &str) -> ParseError {
-        let l = self.lang;
-        let steps = format!("a step ({})", l.step_names());
-        let expected = match self.at {
-            At::Start => format!(
-                "expected a tag line or '{}: <name>' (the first line may be '# language: da')",
-                l.feature[0]
-            ),
-            At::Feature | At::Rule => format!(
-                "expected {}, {}, {}, {} or a tag line",
-                l.background[0], l.scenario[0], l.outline[0], l.rule[0]
-            ),
-            At::Background => format!(
-                "expected {steps}, a table row, a docstring, a tag line or a new {}",
-                l.scenario[0]
-            ),
-            At::Scenario => {
-                let table_or_doc = match &self.step {
-                    Some(s) if s.docstring.is_none() && s.table.is_none() => {
-                        "a table row, a docstring, "
-                    }
-                    Some(s) if s.table.is_some() => "a table row, ",
-                    _ => "",
-                };
-                format!(
-                    "expected {steps}, {table_or_doc}{}, a tag line or a new {}",
-                    l.examples[0], l.scenario[0]
-                )
-            }
-            At::Examples => format!(
-                "expected a table row, another {}, a tag line or a new {}",
-                l.examples[0], l.scenario[0]
-            ),
-        };
-        err(
-            pos,
-            format!("{expected}; found '{}'{}", excerpt(t), self.hint(t)),
-        )
-    }
-
-    /// When the line is a keyword of the other language, say how to switch.
-    fn hint(&self, t: &str) -> String {
-        if !matches!(self.lang.classify(t), Line::Other | Line::Row | Line::Empty) {
-            return String::new();
-        }
-        let other = self.lang.other();
-        let kw = match other.classify(t) {
-            Line::Title { keyword, .. } => keyword,
-            Line::Step { keyword, .. } | Line::BareStep(keyword) => keyword,
-            _ => return String::new(),
-        };
-        match other.code {
-            "da" => format!(
-                " ('{}' is Danish: start the file with '# language: da')",
-                kw.trim_end()
-            ),
-            _ => format!(
-                " ('{}' is English, but the file says '# language: da')",
-                kw.trim_end()
-            ),
-        }
-    }
-
-    fn no_tags_before(&self, pos: LineCol, t: &str) -> Result<(), ParseError> {
-        if self.tags.is_empty() {
-            return Ok(());
-        }
-        Err(err(
-            pos,
-            format!("{}; found '{}'", self.tags_need(), excerpt(t)),
-        ))
-    }
-
-    fn tags_need(&self) -> String {
-        let l = self.lang;
-        format!(
-            "the tags on line {} must be followed by {}, {}, {}, {} or {}",
-            self.tags_at.line, l.scenario[0], l.outline[0], l.examples[0], l.rule[0], l.feature[0]
-        )
     }
 
     fn language(&mut self, t: &str, pos: LineCol) -> Result<(), ParseError> {
@@ -473,141 +397,6 @@ impl<'a> Parser<'a> {
             }
         }
         self.in_desc = true;
-        Ok(())
-    }
-
-    fn row(&mut self, pos: LineCol, t: &'a str) -> Result<(), ParseError> {
-        let step_table = match (self.at, &self.step) {
-            (At::Background | At::Scenario, Some(s)) => {
-                if s.docstring.is_some() {
-                    return Err(err(
-                        pos,
-                        format!(
-                            "the step on line {} has a docstring already; a step takes a docstring or a table, not both",
-                            s.position.line
-                        ),
-                    ));
-                }
-                true
-            }
-            (At::Examples, _) => false,
-            (At::Background | At::Scenario, None) => {
-                return Err(err(
-                    pos,
-                    format!(
-                        "a table row must follow a step or {}; found '{}'",
-                        self.lang.examples[0],
-                        excerpt(t)
-                    ),
-                ))
-            }
-            _ => return self.text(pos, t),
-        };
-        self.end_desc();
-        let cells = cells(t, pos)?;
-        let (table, header) = if step_table {
-            let s = self.step.as_mut().expect("checked above");
-            (&mut s.table, "the first row")
-        } else {
-            let e = self.examples.as_mut().expect("At::Examples has examples");
-            (&mut e.table, "the header")
-        };
-        match table {
-            None => {
-                *table = Some(Table {
-                    rows: vec![cells],
-                    row_lines: vec![pos.line],
-                    position: pos,
-                })
-            }
-            Some(tb) => {
-                let want = tb.row_width();
-                if cells.len() != want {
-                    return Err(err(
-                        pos,
-                        format!(
-                            "row has {} cell{}, {header} has {want} (line {}); every row needs one cell per column",
-                            cells.len(),
-                            if cells.len() == 1 { "" } else { "s" },
-                            tb.position.line
-                        ),
-                    ));
-                }
-                tb.rows.push(cells);
-                tb.row_lines.push(pos.line);
-            }
-        }
-        Ok(())
-    }
-
-    fn open_doc(
-        &mut self,
-        delim: &'static str,
-        pos: LineCol,
-        t: &'a str,
-    ) -> Result<(), ParseError> {
-        match (self.at, &self.step) {
-            (At::Background | At::Scenario, Some(s)) => {
-                if s.docstring.is_some() || s.table.is_some() {
-                    return Err(err(
-                        pos,
-                        format!(
-                            "the step on line {} has a {} already; a step takes one docstring or one table",
-                            s.position.line,
-                            if s.table.is_some() { "table" } else { "docstring" }
-                        ),
-                    ));
-                }
-            }
-            (At::Background | At::Scenario | At::Examples, _) => {
-                return Err(err(
-                    pos,
-                    format!(
-                        "a docstring ({delim}) must follow a step; found '{}'",
-                        excerpt(t)
-                    ),
-                ))
-            }
-            _ => return self.text(pos, t),
-        }
-        // What follows the delimiter is the media type, which sp-contract does not use.
-        self.doc = Some(Doc {
-            delim,
-            indent: pos.col - 1,
-            at: pos,
-            text: String::new(),
-            empty: true,
-        });
-        Ok(())
-    }
-
-    fn doc_line(&mut self, n: usize, raw: &str) -> Result<(), ParseError> {
-        let doc = self.doc.as_mut().expect("called inside a docstring");
-        let t = raw.trim_start();
-        if let Some(rest) = t.strip_prefix(doc.delim) {
-            if !rest.trim().is_empty() {
-                return Err(err(
-                    LineCol {
-                        line: n,
-                        col: col_of(raw, rest.trim_start()),
-                    },
-                    format!(
-                        "text after the {0} that closes the docstring of line {1}; put {0} alone on its line, or escape {0} inside the docstring with backslashes",
-                        doc.delim, doc.at.line
-                    ),
-                ));
-            }
-            let doc = self.doc.take().expect("checked");
-            if let Some(s) = &mut self.step {
-                s.docstring = Some(doc.text);
-            }
-            return Ok(());
-        }
-        if !doc.empty {
-            doc.text.push('\n');
-        }
-        doc.empty = false;
-        push_doc_line(&mut doc.text, raw, doc.indent, doc.delim);
         Ok(())
     }
 
