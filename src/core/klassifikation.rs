@@ -14,13 +14,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// The relation lists of an SF1470 case a role may sit in (the names are SF1470's model).
-
 pub const KLE_FILE: &str = "klassifikation/kle.json";
 pub const RELATIONS_FILE: &str = "klassifikation/sdi-relationer.json";
 
-/// The relation lists of a Sag, in their XSD order (SF1470's model uses them too). Each
-/// relation: Rolle, Type, ReferenceID.
+/// The relation lists of a Sag a role may sit in, in their XSD order (SF1470's model uses
+/// them too). Each relation: Rolle, Type, ReferenceID.
 pub const RELATION_LISTS: &[&str] = &["Sagsaktoer", "Sagspart", "Sagsklasse", "Sagsitsystem"];
 
 #[derive(Debug, thiserror::Error)]

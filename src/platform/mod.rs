@@ -20,13 +20,13 @@ use data::{DataError, Platform};
 use endpoint::DirectResponder;
 use std::sync::Arc;
 
+/// The responders a service's mock gives the front, or why its data does not load.
+pub type Responders = Result<Vec<Arc<dyn DirectResponder>>, DataError>;
+
 /// What the mock serves, handed down by the engine (the services' catalog implements it):
 /// the services it knows and the responders that answer them.
 pub trait Services: Send + Sync {
     fn known(&self) -> Known;
     /// Build every service's responders; each loads its own data under `mocks/`.
-    fn responders(
-        &self,
-        platform: &Arc<Platform>,
-    ) -> Result<Vec<Arc<dyn DirectResponder>>, DataError>;
+    fn responders(&self, platform: &Arc<Platform>) -> Responders;
 }

@@ -7,8 +7,7 @@ use super::entry::Entry;
 use super::{oir, post, sf1470, sf1520, sf2900};
 use crate::core::service::Known;
 use crate::doctor::Probe;
-use crate::platform::data::{DataError, Platform};
-use crate::platform::endpoint::DirectResponder;
+use crate::platform::data::Platform;
 use crate::runner::steps::Steps;
 use std::sync::Arc;
 
@@ -81,10 +80,7 @@ impl crate::platform::Services for Catalog {
         self.known.clone()
     }
 
-    fn responders(
-        &self,
-        platform: &Arc<Platform>,
-    ) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+    fn responders(&self, platform: &Arc<Platform>) -> crate::platform::Responders {
         let mut all = Vec::new();
         for e in &self.entries {
             all.extend((e.mock)(platform)?);

@@ -3,8 +3,8 @@
 
 use crate::core::service::ServiceInfo;
 use crate::doctor::Probe;
-use crate::platform::data::{DataError, Platform};
-use crate::platform::endpoint::DirectResponder;
+use crate::platform::data::Platform;
+use crate::platform::Responders;
 use crate::runner::steps::StepDef;
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ pub struct Entry {
     /// The doctor's harmless read calls, one per service that has one.
     pub probes: fn() -> Vec<Box<dyn Probe>>,
     /// What the embedded mock answers for it; loads the folder's data under `mocks/`.
-    pub mock: fn(&Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError>,
+    pub mock: fn(&Arc<Platform>) -> Responders,
 }
 
 /// For entries without doctor probes (modelled services no real target offers).

@@ -499,6 +499,11 @@ impl SoapService for PosteringService {
     }
 }
 
+pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+    let (sortiment, postering) = load(&p.dir)?;
+    Ok(vec![soap(p, sortiment), soap(p, postering)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,9 +590,4 @@ mod tests {
             assert!(e.contains(why) && e.contains("x.json"), "{e}");
         }
     }
-}
-
-pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
-    let (sortiment, postering) = load(&p.dir)?;
-    Ok(vec![soap(p, sortiment), soap(p, postering)])
 }

@@ -13,7 +13,7 @@ pub const ENTRY: super::entry::Entry = super::entry::Entry {
     folder: "post",
     services: &[&sf1600::INFO, &sf1601::INFO],
     steps: steps::steps,
-    probes: probes,
+    probes,
     mock: mock::responders,
 };
 
