@@ -36,7 +36,7 @@ use crate::client::token::{TokenError, TokenSession};
 use crate::client::transport::{Clients, TransportError};
 pub use crate::core::service::SecurityModel;
 use crate::core::service::ServiceInfo;
-use crate::core::soap::{self, Fault, InvocationContext, Reply};
+use crate::core::soap::{Fault, InvocationContext, Reply};
 use crate::error::ExitCode;
 use crate::targets::config::{Target, DEFAULT_IDENTITY};
 use classification::unexpected;
@@ -131,29 +131,26 @@ impl ProbeCx {
         payload: &str,
         summarise: impl FnOnce(&crate::core::xml::Element) -> String,
     ) -> Result<Answer, ProbeError> {
-        let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
-        headers.extend(self.mock_headers.iter().cloned());
-        let http = self
-            .clients
-            .post(
-                DEFAULT_IDENTITY,
-                service.path,
-                &headers,
-                "text/xml; charset=utf-8",
-                soap::envelope(payload),
-            )
-            .await?;
-        Ok(match soap::parse_reply(&http.body) {
+        let out = crate::client::call::soap(
+            &self.clients,
+            DEFAULT_IDENTITY,
+            service,
+            action,
+            payload,
+            &self.mock_headers,
+        )
+        .await?;
+        Ok(match out.reply {
             Ok(Reply::Fault(f)) => Answer::Fault(f),
             Ok(Reply::Payload(p)) => Answer::Data {
                 summary: summarise(&p),
                 warning: None,
             },
             Ok(Reply::Empty) => Answer::Data {
-                summary: format!("HTTP {} with an empty SOAP Body", http.status),
+                summary: format!("HTTP {} with an empty SOAP Body", out.http_status),
                 warning: None,
             },
-            Err(_) => unexpected(http.status, &http.body, "a SOAP answer"),
+            Err(_) => unexpected(out.http_status, &out.raw, "a SOAP answer"),
         })
     }
 
@@ -170,54 +167,52 @@ impl ProbeCx {
         path: &str,
         summarise: impl FnOnce(&crate::core::xml::Element) -> Answer,
     ) -> Result<Answer, ProbeError> {
+        use crate::client::call::{CallError, RestOutcome};
+        // A fresh session: the doctor keeps no token cache.
         let mut session = TokenSession::default();
-        let token = match session
-            .token(
-                &self.clients,
-                DEFAULT_IDENTITY,
-                entity_id,
-                &self.mock_headers,
-            )
-            .await
-        {
-            Ok(t) => t,
-            Err(TokenError::Refused {
+        let outcome = crate::client::call::rest(
+            &self.clients,
+            &mut session,
+            DEFAULT_IDENTITY,
+            entity_id,
+            method,
+            path,
+            None,
+            &self.mock_headers,
+        )
+        .await;
+        Ok(match outcome {
+            Ok(RestOutcome::Refused {
                 hop,
                 status,
                 content_type,
                 body,
             }) => {
                 // A refusal is the hop's JSON error; anything else from it is not its answer.
-                return Ok(
-                    match crate::client::rest::reply(status, content_type.as_deref(), &body) {
-                        Ok(Reply::Fault(fault)) => Answer::Refused {
-                            by: hop.name().to_string(),
-                            status,
-                            fault,
-                        },
-                        _ => unexpected(status, &body, "a token or the platform's JSON error"),
+                match crate::client::rest::reply(status, content_type.as_deref(), &body) {
+                    Ok(Reply::Fault(fault)) => Answer::Refused {
+                        by: hop.name().to_string(),
+                        status,
+                        fault,
                     },
-                );
+                    _ => unexpected(status, &body, "a token or the platform's JSON error"),
+                }
             }
-            Err(TokenError::Transport { source, .. }) => return Err(ProbeError::Transport(source)),
-            Err(e @ TokenError::Malformed { .. }) => {
+            Ok(RestOutcome::Answered { http, .. }) => rest_answer(
+                service.id,
+                http.status,
+                http.content_type.as_deref(),
+                &http.body,
+                summarise,
+            ),
+            Err(CallError::Token(TokenError::Transport { source, .. }))
+            | Err(CallError::Transport(source)) => return Err(ProbeError::Transport(source)),
+            Err(CallError::Token(e @ TokenError::Malformed { .. })) => {
                 return Err(ProbeError::Contract(e.to_string()))
             }
-            Err(TokenError::Setup(m)) => return Err(ProbeError::Setup(m)),
-        };
-        let mut headers = crate::client::token::call_headers(&token, session.now());
-        headers.extend(self.mock_headers.iter().cloned());
-        let http = self
-            .clients
-            .request(DEFAULT_IDENTITY, method, path, &headers, None)
-            .await?;
-        Ok(rest_answer(
-            service.id,
-            http.status,
-            http.content_type.as_deref(),
-            &http.body,
-            summarise,
-        ))
+            Err(CallError::Token(TokenError::Setup(m))) => return Err(ProbeError::Setup(m)),
+            Err(CallError::Token(e)) => return Err(ProbeError::Setup(e.to_string())),
+        })
     }
 }
 
