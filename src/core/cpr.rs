@@ -71,7 +71,7 @@ impl Cpr {
             .zip(W)
             .map(|(b, w)| (b - b'0') as u32 * w)
             .sum();
-        sum % 11 == 0
+        sum.is_multiple_of(11)
     }
 
     /// Birth year from digit 7 and YY.

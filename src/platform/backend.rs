@@ -88,7 +88,7 @@ impl Backend {
     /// Called after each forwarded request (with the read guard dropped).
     pub async fn after_request(&self) {
         let n = self.forwarded.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % RECYCLE_EVERY == 0 {
+        if n.is_multiple_of(RECYCLE_EVERY) {
             let _exclusive = self.gate.write().await;
             self.server.reset().await;
             self.mount().await;

@@ -470,7 +470,7 @@ pub fn base64_decoded_len(s: &str) -> Result<usize, String> {
     if n == 0 {
         return Err("the content is empty".into());
     }
-    if n % 4 != 0 || pad > 2 {
+    if !n.is_multiple_of(4) || pad > 2 {
         return Err(format!(
             "the content is not valid base64 (its length, {n} characters without whitespace, is not a multiple of 4)"
         ));
