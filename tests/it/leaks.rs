@@ -56,7 +56,7 @@ fn decide(path: &str, head: &str, body: &[u8], n: usize) -> Option<(u16, &'stati
             .strip_prefix("saml-token=")
             .map(percent_decode)
             .unwrap_or_default();
-        return Some(if n % 4 == 0 {
+        return Some(if n.is_multiple_of(4) {
             let v = serde_json::json!({
                 "error": "invalid_grant",
                 "error_description": format!("the assertion {value} is not accepted; you sent {body_text}"),
@@ -70,7 +70,7 @@ fn decide(path: &str, head: &str, body: &[u8], n: usize) -> Option<(u16, &'stati
     }
     if let Some(auth) = header(head, "authorization") {
         let token = auth.split_whitespace().nth(1).unwrap_or("").to_string();
-        return Some(if n % 2 == 0 {
+        return Some(if n.is_multiple_of(2) {
             let v = serde_json::json!({
                 "errorCode": "invalid_token",
                 "errorMessage": format!("token {token} is not valid; you sent:\n{head}"),
@@ -83,8 +83,8 @@ fn decide(path: &str, head: &str, body: &[u8], n: usize) -> Option<(u16, &'stati
     }
     let soap = header(head, "soapaction").is_some()
         || header(head, "content-type").is_some_and(|c| c.contains("xml"));
-    if soap && path != STS_PATH && n % 2 == 0 {
-        let answer = if n % 4 == 0 {
+    if soap && path != STS_PATH && n.is_multiple_of(2) {
+        let answer = if n.is_multiple_of(4) {
             body.to_vec()
         } else {
             let esc = body_text
