@@ -90,8 +90,10 @@ pub struct ServiceSelectArgs {
 
 impl ServiceSelectArgs {
     fn services(&self) -> Result<Option<Vec<String>>, Fatal> {
-        crate::runner::selection::services_from(self.service.as_deref(), self.agreement.as_deref())
-            .map_err(|e| Fatal::usage(crate::error::chain(&e)))
+        Ok(crate::runner::selection::services_from(
+            self.service.as_deref(),
+            self.agreement.as_deref(),
+        )?)
     }
 }
 

@@ -147,8 +147,7 @@ pub fn fingerprint(paths: &SuitePaths, target: &str) -> Result<ExitCode, Fatal> 
 
 /// `certs init`: makes the test PKI and prints where each of its files is.
 pub fn certs_init(dir: &Path, force: bool) -> Result<ExitCode, Fatal> {
-    let pki =
-        crate::targets::pki::init(dir, force).map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+    let pki = crate::targets::pki::init(dir, force)?;
     say!("Test PKI in {}:", pki.dir.display());
     for (what, p) in [
         ("CA", &pki.ca_pem),
@@ -182,8 +181,7 @@ pub fn certs_inspect(file: &Path, password_env: Option<&str>) -> Result<ExitCode
         }
         None => None,
     };
-    let info = crate::targets::pki::inspect(file, password.as_ref())
-        .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+    let info = crate::targets::pki::inspect(file, password.as_ref())?;
     say!("{}", file.display());
     say!("{info}");
     Ok(ExitCode::Passed)

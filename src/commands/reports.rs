@@ -101,8 +101,7 @@ pub(super) fn write_report(
 pub fn merge_junit(output: &PathBuf, inputs: &[PathBuf]) -> Result<ExitCode, Fatal> {
     // Merged in memory first, so a bad input never leaves a half-written output.
     let mut merged = Vec::new();
-    crate::report::merge_junit(inputs, &mut merged)
-        .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+    crate::report::merge_junit(inputs, &mut merged)?;
     write_report(Some(output), |w| w.write_all(&merged))?;
     say!(
         "Merged {} JUnit file(s) into {}",

@@ -179,6 +179,8 @@ pub enum PkiError {
     },
 }
 
+crate::input_error!(PkiError);
+
 /// SHA-256 fingerprint of DER bytes as upper-case, colon separated hex
 /// (`AB:CD:...`), the format of `openssl x509 -fingerprint -sha256`.
 pub fn fingerprint_sha256(der: &[u8]) -> String {
