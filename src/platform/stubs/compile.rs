@@ -34,7 +34,7 @@ pub(super) fn parse_file(
     let Some(object) = value.as_object() else {
         return Err(root.invalid(format!("expected a JSON object, found {}", kind(&value))));
     };
-    let shape = |e| MappingError::shape(file, e);
+    let shape = |e| MappingError::shape(file, &value, e);
     if object.contains_key("mappings") {
         let export: format::Export = de::read(&value).map_err(shape)?;
         let list = root.key("mappings");

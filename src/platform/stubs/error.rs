@@ -4,6 +4,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde_json::{Map, Value};
+use serde_path_to_error::Segment;
+
 use super::de::Shape;
 
 #[derive(Debug, thiserror::Error)]
@@ -91,21 +94,43 @@ impl MappingError {
         }
     }
 
-    /// A value that does not fit the format, at the JSON path serde found it.
-    pub(super) fn shape(file: &Path, e: serde_path_to_error::Error<Shape>) -> MappingError {
+    /// A value of `document` that does not fit the format, at the JSON path serde found it.
+    pub(super) fn shape(
+        file: &Path,
+        document: &Value,
+        e: serde_path_to_error::Error<Shape>,
+    ) -> MappingError {
         let path = e.path().to_string();
         let loc = Loc {
             file,
             // serde_path_to_error's name for the document itself.
             path: if path == "." { String::new() } else { path },
         };
+        let object = containing_object(document, e.path());
         match e.into_inner() {
             Shape::Mismatch(message) | Shape::Other(message) => loc.invalid(message),
             Shape::UnknownKey { key, present } => {
-                loc.unsupported(super::format::unknown_key(&key, present))
+                loc.unsupported(super::format::unknown_key(&key, present, object))
             }
         }
     }
+}
+
+/// The object holding the value at `path` (an unknown key's siblings).
+fn containing_object<'v>(
+    document: &'v Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'v Map<String, Value>> {
+    let segments: Vec<&Segment> = path.iter().collect();
+    let mut value = document;
+    for segment in &segments[..segments.len().saturating_sub(1)] {
+        value = match segment {
+            Segment::Seq { index } => value.get(*index)?,
+            Segment::Map { key } => value.get(key.as_str())?,
+            _ => return None,
+        };
+    }
+    value.as_object()
 }
 
 /// Where in which file a value sits, for error messages.

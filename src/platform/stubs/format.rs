@@ -291,13 +291,7 @@ const OBJECTS: &[(&[&str], &[&str])] = &[
         STRING_MATCHERS_WIREMOCK,
     ),
     (
-        &[
-            "contains",
-            "matches",
-            "equalToXml",
-            "matchesXPath",
-            "xPathNamespaces",
-        ],
+        BODY_PATTERN,
         &[
             "equalTo",
             "caseInsensitive",
@@ -367,13 +361,43 @@ const STRING_MATCHERS_WIREMOCK: &[&str] = &[
     "not",
 ];
 
-/// Why `key` is refused in an object that has the keys `present`.
-pub(super) fn unknown_key(key: &str, present: &[&str]) -> String {
-    let supported = present.join(", ");
+/// The keys of a body pattern, and its operators (one per pattern).
+const BODY_PATTERN: &[&str] = &[
+    "contains",
+    "matches",
+    "equalToXml",
+    "matchesXPath",
+    "xPathNamespaces",
+];
+const BODY_OPERATORS: &[&str] = &["contains", "matches", "equalToXml", "matchesXPath"];
+
+/// Why `key` is refused in an object that has the keys `present`; `object` is the object as
+/// written, when known.
+pub(super) fn unknown_key(
+    key: &str,
+    present: &[&str],
+    object: Option<&serde_json::Map<String, Value>>,
+) -> String {
     let wiremock = OBJECTS
         .iter()
         .find(|(keys, _)| *keys == present)
         .map_or(&[][..], |(_, wiremock)| *wiremock);
+    // A body pattern names what goes with its operator: `xPathNamespaces` with
+    // `matchesXPath` only.
+    let supported = if present == BODY_PATTERN {
+        let set: Vec<&str> = BODY_OPERATORS
+            .iter()
+            .copied()
+            .filter(|op| object.is_some_and(|o| o.contains_key(*op)))
+            .collect();
+        match set.as_slice() {
+            ["matchesXPath"] => "matchesXPath, xPathNamespaces".to_owned(),
+            [op] => (*op).to_owned(),
+            _ => BODY_OPERATORS.join(", "),
+        }
+    } else {
+        present.join(", ")
+    };
     if wiremock.contains(&key) {
         format!(
             "this WireMock feature is outside the supported subset; supported here: \
