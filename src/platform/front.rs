@@ -281,12 +281,7 @@ async fn forward(
     if let Some(refusal) = too_deep(&body) {
         return Ok(refusal);
     }
-    let path = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/")
-        .to_string();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     // The caller's identity comes from the TLS session only: drop any claim in the headers.
     let mut headers = parts.headers;
     headers.remove(CLIENT_CN_HEADER);

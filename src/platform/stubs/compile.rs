@@ -95,7 +95,7 @@ fn mapping(
 
 /// Compiles a WireMock regex: it must match the whole value, `.` matching
 /// newlines (Java's `matches()` with `DOTALL`).
-pub(super) fn compile_regex(loc: &Loc<'_>, pattern: &str) -> Result<Regex, MappingError> {
+fn compile_regex(loc: &Loc<'_>, pattern: &str) -> Result<Regex, MappingError> {
     let invalid = |e: regex::Error| {
         loc.invalid(format!(
             "invalid regular expression (Rust `regex` syntax: no look-around or \
