@@ -1,116 +1,103 @@
-//! Behind the front: the WireMock-format stubs (served by wiremock-rs) and the built-in
-//! services' responders, and the choice between them for each request.
+//! Behind the front: the one answer the mock gives to each request. A WireMock-format stub
+//! that matches wins (a user's stub overrides built-in behaviour, as its priority promises),
+//! else the built-in service at that path and method, else a 404 naming what this mock
+//! serves.
+//!
+//! The rule: each request is answered here, in the front's task, and matched once: the
+//! stubs are tried in priority order until one matches, and only then the services.
 
+use crate::core::service::Known;
 use crate::platform::endpoint::DirectResponder;
-use crate::platform::stubs;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::platform::stubs::{StubResponse, Stubs};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::{Response, StatusCode};
 use std::sync::Arc;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const FALLBACK_PRIORITY: u8 = 255;
-
-/// wiremock-rs keeps every request a mock matched, for verification, and has no switch for
-/// that (only for the server-wide recording). Under `mock serve` that grows without bound,
-/// so every [`RECYCLE_EVERY`] forwarded requests the front pauses forwarding, resets the
-/// server and mounts everything again. State lives in [`Platform`], not in the mocks, so
-/// nothing a scenario set up is lost.
-pub struct Backend {
-    server: MockServer,
-    mappings: Vec<stubs::Mapping>,
-    direct: Vec<Arc<dyn DirectResponder>>,
-    known: crate::core::service::Known,
-    gate: tokio::sync::RwLock<()>,
-    forwarded: AtomicU64,
+/// A request as the front hands it on: what stubs match and services answer. The caller's
+/// certificate is in the `x-sp-mock-client-cert-*` headers, set by the front alone.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `http://localhost` and the request's path and query.
+    pub url: reqwest::Url,
+    pub method: http::Method,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
 }
 
-const RECYCLE_EVERY: u64 = 2_000;
+pub struct Backend {
+    stubs: Stubs,
+    direct: Vec<Arc<dyn DirectResponder>>,
+    known: Known,
+}
 
 impl Backend {
-    /// Start wiremock-rs on `listener` with the stubs, and keep the built-in responders.
-    pub async fn start(
-        listener: std::net::TcpListener,
-        mappings: Vec<stubs::Mapping>,
-        direct: Vec<Arc<dyn DirectResponder>>,
-        known: crate::core::service::Known,
-    ) -> Arc<Backend> {
-        // Recording every request would grow without bound under `mock serve`.
-        let server = MockServer::builder()
-            .listener(listener)
-            .disable_request_recording()
-            .start()
-            .await;
-        let backend = Arc::new(Backend {
-            server,
-            mappings,
+    pub fn new(stubs: Stubs, direct: Vec<Arc<dyn DirectResponder>>, known: Known) -> Backend {
+        Backend {
+            stubs,
             direct,
             known,
-            gate: tokio::sync::RwLock::new(()),
-            forwarded: AtomicU64::new(0),
-        });
-        backend.mount().await;
-        backend
-    }
-
-    pub fn address(&self) -> SocketAddr {
-        *self.server.address()
-    }
-
-    /// What wiremock serves: the static mappings (WireMock's default priority 5 unless they
-    /// say otherwise) and the fallback. Built-in services are answered in the front.
-    async fn mount(&self) {
-        let server = &self.server;
-        stubs::mount_all(&self.mappings, server).await;
-        Mock::given(wiremock::matchers::any())
-            .respond_with(NoSuchService(self.known.clone()))
-            .with_priority(FALLBACK_PRIORITY)
-            .mount(server)
-            .await;
-    }
-
-    /// How the front should answer: a static mapping that matches wins (a user's stub
-    /// overrides built-in behaviour), then a built-in service by path, then wiremock (which
-    /// answers the fallback).
-    pub fn route(&self, req: &Request) -> Option<&Arc<dyn DirectResponder>> {
-        if self.mappings.iter().any(|m| m.matches(req)) {
-            return None;
         }
-        self.direct
+    }
+
+    /// The answer to `req`; a stub's `fixedDelayMilliseconds` is waited out first.
+    pub async fn answer(&self, req: &Request) -> Response<Full<Bytes>> {
+        if let Some(stub) = self.stubs.find(req) {
+            let stub = stub.response();
+            if let Some(delay) = stub.delay {
+                tokio::time::sleep(delay).await;
+            }
+            return stub_response(stub);
+        }
+        let path = req.url.path();
+        let direct = self
+            .direct
             .iter()
-            .find(|d| d.path() == req.url.path() && req.method.as_str() == d.method())
-    }
-
-    /// Held while a request is forwarded, so a recycle never happens mid-request.
-    pub async fn enter(&self) -> tokio::sync::RwLockReadGuard<'_, ()> {
-        self.gate.read().await
-    }
-
-    /// Called after each forwarded request (with the read guard dropped).
-    pub async fn after_request(&self) {
-        let n = self.forwarded.fetch_add(1, Ordering::Relaxed) + 1;
-        if n.is_multiple_of(RECYCLE_EVERY) {
-            let _exclusive = self.gate.write().await;
-            self.server.reset().await;
-            self.mount().await;
+            .find(|d| d.path() == path && req.method.as_str() == d.method());
+        match direct {
+            Some(direct) => {
+                let answer = direct.respond_direct(req);
+                let status = StatusCode::from_u16(answer.status)
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let content_type = HeaderValue::from_static(answer.content_type);
+                with(status, content_type, Bytes::from(answer.body))
+            }
+            None => self.no_such_service(req),
         }
     }
-}
 
-/// What the mock says for a path no service or mapping serves: name the known paths.
-struct NoSuchService(crate::core::service::Known);
-
-impl Respond for NoSuchService {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
+    /// What the mock says for a path no service or mapping serves: name the known paths.
+    fn no_such_service(&self, req: &Request) -> Response<Full<Bytes>> {
         let known: Vec<String> = self
-            .0
+            .known
             .iter()
             .map(|s| format!("  POST {}  ({})", s.path, s.id))
             .collect();
-        ResponseTemplate::new(404).set_body_string(format!(
+        let text = format!(
             "sp-contract mock: nothing answers {} {}\nServices on this mock:\n{}\nand the static mappings in mocks/mappings/.\n",
             req.method,
             req.url.path(),
             known.join("\n")
-        ))
+        );
+        let plain = HeaderValue::from_static("text/plain");
+        with(StatusCode::NOT_FOUND, plain, Bytes::from(text))
     }
+}
+
+fn with(status: StatusCode, content_type: HeaderValue, body: Bytes) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(CONTENT_TYPE, content_type);
+    r
+}
+
+fn stub_response(stub: &StubResponse) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(stub.body.clone()));
+    // Checked at load (100..=599).
+    *r.status_mut() = StatusCode::from_u16(stub.status).unwrap_or(StatusCode::OK);
+    for (name, value) in &stub.headers {
+        r.headers_mut().append(name.clone(), value.clone());
+    }
+    r
 }

@@ -5,9 +5,9 @@
 use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, INVCTX_NS, SOAP11_NS};
 use crate::core::xml::{self, Element};
+use crate::platform::backend::Request;
 use crate::platform::data::{Caller, InvocationFields, MockFault, Platform};
 use std::sync::Arc;
-use wiremock::{Request, Respond, ResponseTemplate};
 
 pub const SOAP_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
 
@@ -46,13 +46,6 @@ pub trait SoapService: Send + Sync + 'static {
 pub struct SoapEndpoint<S: SoapService> {
     pub platform: Arc<Platform>,
     pub service: S,
-}
-
-impl<S: SoapService> Respond for SoapEndpoint<S> {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let answer = self.answer(req);
-        render(answer)
-    }
 }
 
 impl<S: SoapService> SoapEndpoint<S> {
@@ -107,7 +100,7 @@ impl<S: SoapService> SoapEndpoint<S> {
     }
 }
 
-/// An answer produced in the front itself, without the hop to wiremock.
+/// An answer of a built-in service.
 #[derive(Debug, Clone)]
 pub struct DirectResponse {
     pub status: u16,
@@ -135,8 +128,7 @@ impl DirectResponse {
     }
 }
 
-/// A service the mock's front answers directly (see `server::Backend`): the hot path of
-/// every built-in service, where the hop through wiremock-rs would halve throughput.
+/// A built-in service as the mock's backend answers it (see `platform::backend`).
 pub trait DirectResponder: Send + Sync + 'static {
     fn path(&self) -> &'static str;
     /// The HTTP method answered (SOAP services: POST; REST services also GET).
@@ -178,11 +170,6 @@ fn render_parts(answer: SoapAnswer) -> (u16, String) {
             soap::fault_envelope_with_detail(&code, &string, &detail),
         ),
     }
-}
-
-pub fn render(answer: SoapAnswer) -> ResponseTemplate {
-    let (status, body) = render_parts(answer);
-    ResponseTemplate::new(status).set_body_raw(body, SOAP_CONTENT_TYPE)
 }
 
 /// Read the InvocationContext from a request payload. `None`: absent. `Some(Err)`: present

@@ -1,11 +1,11 @@
-//! The mock's TLS front: mutual TLS exactly as the platform requires it, in front of the
-//! plain-HTTP wiremock server.
+//! The mock's TLS front: mutual TLS exactly as the platform requires it, reading each request
+//! (within the limits below) and handing it to the backend, which answers it in this task.
 //!
-//! It is HTTP-aware rather than a byte pipe so that it can tell the stubs which certificate
-//! called (a byte-level proxy hides the client identity). Headers of that name coming from
-//! the client are dropped, so a caller cannot claim another identity.
+//! It tells the stubs and services which certificate called, in headers of its own; headers
+//! of those names coming from the client are dropped, so a caller cannot claim another
+//! identity.
 
-use crate::platform::backend::Backend;
+use crate::platform::backend::{self, Backend};
 use crate::platform::endpoint::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -13,8 +13,7 @@ use hyper::body::Incoming;
 use hyper::header::HeaderValue;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioIo;
 use openssl::ssl::{Ssl, SslAcceptor, SslFiletype, SslMethod, SslVerifyMode};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -136,7 +135,7 @@ impl Drop for Front {
     }
 }
 
-/// Serve TLS on `listener`, forwarding each request to `backend` (the wiremock server).
+/// Serve TLS on `listener`, answering each request with `backend`.
 pub fn start(
     listener: TcpListener,
     acceptor: SslAcceptor,
@@ -148,19 +147,13 @@ pub fn start(
         .expect("bound listener has an address");
     let (tx, rx) = watch::channel(false);
     let acceptor = Arc::new(acceptor);
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(64)
-        .build(connector);
-    tokio::spawn(accept_loop(listener, acceptor, client, backend, limits, rx));
+    tokio::spawn(accept_loop(listener, acceptor, backend, limits, rx));
     Front { addr, shutdown: tx }
 }
 
 async fn accept_loop(
     listener: TcpListener,
     acceptor: Arc<SslAcceptor>,
-    client: Client<HttpConnector, Full<Bytes>>,
     backend: Arc<Backend>,
     limits: Limits,
     mut shutdown: watch::Receiver<bool>,
@@ -178,7 +171,6 @@ async fn accept_loop(
         // Without TCP_NODELAY the first request on a new TLS connection stalls ~40 ms.
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
-        let client = client.clone();
         let backend = backend.clone();
         let mut conn_shutdown = shutdown.clone();
         tokio::spawn(async move {
@@ -216,12 +208,11 @@ async fn accept_loop(
             };
             let in_service = activity.clone();
             let service = service_fn(move |req: Request<Incoming>| {
-                let (client, backend, cn, sha) =
-                    (client.clone(), backend.clone(), cn.clone(), sha.clone());
+                let (backend, cn, sha) = (backend.clone(), cn.clone(), sha.clone());
                 let activity = in_service.clone();
                 async move {
                     activity.request_started();
-                    let answer = forward(req, client, backend, cn, sha, limits).await;
+                    let answer = forward(req, backend, cn, sha, limits).await;
                     activity.request_done();
                     answer
                 }
@@ -248,7 +239,6 @@ async fn accept_loop(
 
 async fn forward(
     req: Request<Incoming>,
-    client: Client<HttpConnector, Full<Bytes>>,
     backend: Arc<Backend>,
     cn: Option<String>,
     sha: Option<String>,
@@ -291,12 +281,7 @@ async fn forward(
     if let Some(refusal) = too_deep(&body) {
         return Ok(refusal);
     }
-    let path = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/")
-        .to_string();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     // The caller's identity comes from the TLS session only: drop any claim in the headers.
     let mut headers = parts.headers;
     headers.remove(CLIENT_CN_HEADER);
@@ -308,50 +293,16 @@ async fn forward(
     if let Some(sha) = sha.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
         headers.insert(CLIENT_SHA256_HEADER, sha);
     }
-    let Ok(url) = wiremock::http::Url::parse(&format!("http://{}{path}", backend.address())) else {
+    let Ok(url) = reqwest::Url::parse(&format!("http://localhost{path}")) else {
         return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
     };
-    let request = wiremock::Request {
+    let request = backend::Request {
         url,
         method: parts.method,
         headers,
-        body: body.to_vec(),
+        body,
     };
-    if let Some(direct) = backend.route(&request) {
-        let answer = direct.respond_direct(&request);
-        let mut r = Response::new(Full::new(Bytes::from(answer.body)));
-        *r.status_mut() =
-            StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        r.headers_mut().insert(
-            hyper::header::CONTENT_TYPE,
-            HeaderValue::from_static(answer.content_type),
-        );
-        return Ok(r);
-    }
-    let Ok(uri) = request.url.as_str().parse::<hyper::Uri>() else {
-        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
-    };
-    let mut out = Request::builder().method(request.method).uri(uri);
-    if let Some(h) = out.headers_mut() {
-        *h = request.headers;
-    }
-    let Ok(out) = out.body(Full::new(body)) else {
-        return Ok(plain(StatusCode::BAD_REQUEST, "bad request headers"));
-    };
-    let guard = backend.enter().await;
-    let response = match client.request(out).await {
-        Ok(resp) => {
-            let (parts, body) = resp.into_parts();
-            match body.collect().await {
-                Ok(b) => Response::from_parts(parts, Full::new(b.to_bytes())),
-                Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend broke off"),
-            }
-        }
-        Err(_) => plain(StatusCode::BAD_GATEWAY, "mock backend unavailable"),
-    };
-    drop(guard);
-    backend.after_request().await;
-    Ok(response)
+    Ok(backend.answer(&request).await)
 }
 
 enum Collect {

@@ -1,10 +1,10 @@
 //! Assembling the embedded mock: data, static WireMock mappings, the Rust responders of each
-//! service, and the TLS front.
+//! service, and the TLS front that answers with them.
 
 use crate::platform::backend::Backend;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::front::{self, Front, FrontError};
-use crate::platform::stubs::{self, MappingError};
+use crate::platform::stubs::{self, MappingError, Stubs};
 use crate::targets::pki::TestPki;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -31,7 +31,6 @@ pub struct RunningMock {
     pub addr: SocketAddr,
     pub platform: Arc<Platform>,
     front: Front,
-    _backend: Arc<Backend>,
 }
 
 impl RunningMock {
@@ -59,34 +58,21 @@ pub async fn start_with(
     limits: front::Limits,
 ) -> Result<RunningMock, MockError> {
     let platform = Arc::new(Platform::load(mocks_dir, &services.known())?);
-    let static_mappings = stubs::load_mappings(mocks_dir)?;
+    let stubs = Stubs::new(stubs::load_mappings(mocks_dir)?);
     let acceptor = front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)?;
-
-    let backend_listener =
-        std::net::TcpListener::bind("127.0.0.1:0").map_err(|source| MockError::Bind {
-            addr: "127.0.0.1:0".parse().expect("static addr"),
-            source,
-        })?;
-    // Built-in services, answered in the front: what the catalog's services answer.
+    // Built-in services: what the catalog's services answer.
     let direct = services.responders(&platform)?;
-    let backend = Backend::start(
-        backend_listener,
-        static_mappings,
-        direct,
-        platform.known.clone(),
-    )
-    .await;
+    let backend = Arc::new(Backend::new(stubs, direct, platform.known.clone()));
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| MockError::Bind { addr, source })?;
-    let front = front::start(listener, acceptor, backend.clone(), limits);
+    let front = front::start(listener, acceptor, backend, limits);
     let addr = front.addr;
     Ok(RunningMock {
         url: format!("https://{addr}"),
         addr,
         platform,
         front,
-        _backend: backend,
     })
 }

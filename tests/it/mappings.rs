@@ -1,12 +1,15 @@
-//! Loads WireMock JSON mappings, mounts them on a plain-HTTP wiremock server
-//! and sends real requests to it.
+//! Loads WireMock JSON mappings and sends requests to the mock's backend, which answers them
+//! as the TLS front hands them on (with no built-in service, so a request no stub matches
+//! gets the 404).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use sp_contract::platform::stubs::{load_mappings, mount_all, MappingError};
+use http_body_util::BodyExt;
+use sp_contract::core::service::Known;
+use sp_contract::platform::backend::{Backend, Request};
+use sp_contract::platform::stubs::{load_mappings, MappingError, Stubs};
 use tempfile::TempDir;
-use wiremock::MockServer;
 
 const SOAP_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 const CTX_NS: &str = "http://serviceplatformen.dk/xml/schemas/InvocationContext/1/";
@@ -26,16 +29,14 @@ fn mocks(files: &[(&str, &str)]) -> TempDir {
     dir
 }
 
-async fn serve(mocks_dir: &Path) -> MockServer {
+async fn serve(mocks_dir: &Path) -> Backend {
     let mappings = load_mappings(mocks_dir).unwrap_or_else(|e| panic!("{e}"));
-    let server = MockServer::start().await;
-    mount_all(&mappings, &server).await;
-    server
+    Backend::new(Stubs::new(mappings), Vec::new(), Known::new(Vec::new()))
 }
 
 struct Reply {
     status: u16,
-    headers: reqwest::header::HeaderMap,
+    headers: http::HeaderMap,
     body: Vec<u8>,
 }
 
@@ -46,28 +47,33 @@ impl Reply {
 }
 
 async fn send(
-    server: &MockServer,
+    server: &Backend,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: &str,
 ) -> Reply {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", server.uri()))
-        .body(body.to_owned());
+    let mut request = Request {
+        url: reqwest::Url::parse(&format!("http://localhost{path}")).unwrap(),
+        method: http::Method::from_bytes(method.as_bytes()).unwrap(),
+        headers: http::HeaderMap::new(),
+        body: bytes::Bytes::from(body.to_owned()),
+    };
     for (name, value) in headers {
-        request = request.header(*name, *value);
+        request.headers.append(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            http::HeaderValue::from_str(value).unwrap(),
+        );
     }
-    let response = request.send().await.unwrap();
+    let (parts, body) = server.answer(&request).await.into_parts();
     Reply {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        body: response.bytes().await.unwrap().to_vec(),
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body: body.collect().await.unwrap().to_bytes().to_vec(),
     }
 }
 
-async fn get(server: &MockServer, path: &str) -> Reply {
+async fn get(server: &Backend, path: &str) -> Reply {
     send(server, "GET", path, &[], "").await
 }
 

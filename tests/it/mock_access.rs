@@ -204,8 +204,8 @@ async fn a_client_cannot_claim_another_certificate_by_header() {
     );
 }
 
-/// Static stubs are served by wiremock-rs, which keeps every matched request; the mock
-/// recycles it every 2,000 forwarded requests. Stubs must keep answering across the recycle.
+/// Static stubs are answered in the front and keep nothing per request. The mock once had
+/// to recycle wiremock-rs every 2,000 stub answers; stubs must keep answering past that.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stubs_keep_answering_across_the_memory_recycle() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -1,30 +1,36 @@
-//! XML support for the mapping loader: semantic equality (`equalToXml`) and
-//! XPath selection (`matchesXPath`).
+//! The XML of the body matchers: semantic equality (`equalToXml`) on the project's own
+//! namespace-aware tree (`core::xml`), and XPath 1.0 selection (`matchesXPath`) on
+//! `sxd-document`/`sxd-xpath`, the one place that needs an XPath engine.
 //!
-//! Both use `sxd-document` as the (namespace-aware) parser, so a body is
-//! either XML for every matcher or for none. `sxd_xpath::XPath` and
-//! `sxd_document::Package` are neither `Send` nor `Sync`, so matchers keep the
-//! expression text (validated at load time) and parse/compile per request.
+//! The rule: no XML reaches sxd unless the depth scan of `core::xml` accepted it (sxd's
+//! parser and evaluator recurse per element and per bracket), and every sxd evaluation runs
+//! under `catch_unwind` (the crates were last released in 2018/2019). `sxd_xpath::XPath` and
+//! `sxd_document::Package` are neither `Send` nor `Sync`, so matchers keep the expression
+//! text (validated at load time) and compile it per request; a request's body is parsed once
+//! for all the matchers that look at it (`matcher::Body`).
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use sxd_document::dom::{ChildOfElement, Element};
 use sxd_document::{parser, Package};
 use sxd_xpath::{Context, Factory, Value};
+
+use crate::core::xml::{self, Element, Node, XmlError};
 
 /// The `xml` prefix is bound in every XPath context, as in Java's XPath API.
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
-/// Parses a document, tolerating a byte-order mark and leading whitespace.
-///
-/// sxd-document's parser, and the walks below, recurse once per element: a request
-/// nesting thousands of elements would overflow the stack and abort the mock. The depth
-/// is measured first, with the limit every XML walk of sp-contract has.
-fn parse(text: &str) -> Result<Package, String> {
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    crate::core::xml::check_depth(text).map_err(|e| e.to_string())?;
-    parser::parse(text).map_err(|e| format!("{e:?}"))
+/// A byte-order mark and leading whitespace are not part of the document.
+fn document(text: &str) -> &str {
+    text.trim_start_matches('\u{feff}').trim_start()
+}
+
+/// `text` as an sxd document, or `None` when it is not XML or nests deeper than every XML
+/// walk of sp-contract allows (measured first: sxd's parser would overflow the stack).
+pub(crate) fn sxd_document(text: &str) -> Option<Package> {
+    let text = document(text);
+    xml::check_depth(text).ok()?;
+    parser::parse(text).ok()
 }
 
 /// Longest and most deeply bracketed XPath expression accepted: sxd-xpath's expression
@@ -32,10 +38,9 @@ fn parse(text: &str) -> Result<Package, String> {
 const MAX_XPATH_LEN: usize = 4096;
 const MAX_XPATH_NESTING: usize = 32;
 
-/// A document element reduced to what `equalToXml` compares: namespace URIs
-/// and local names (not prefixes), attributes as a set (not in order, without
-/// `xmlns` declarations), trimmed non-empty text, processing instructions.
-/// Comments are dropped.
+/// A document element reduced to what `equalToXml` compares: namespace URIs and local names
+/// (not prefixes), attributes as a set (not in order, without `xmlns` declarations), trimmed
+/// non-empty text. Comments and processing instructions are not compared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CanonicalElement {
     namespace: Option<String>,
@@ -48,73 +53,37 @@ pub(crate) struct CanonicalElement {
 enum CanonicalNode {
     Element(CanonicalElement),
     Text(String),
-    Pi(String, Option<String>),
 }
 
 impl CanonicalElement {
-    /// Parses `text` and canonicalises its document element.
-    pub(crate) fn parse(text: &str) -> Result<Self, String> {
-        let package = parse(text)?;
-        let document = package.as_document();
-        let root = document
-            .root()
-            .children()
-            .into_iter()
-            .find_map(|c| c.element())
-            .ok_or_else(|| "document has no root element".to_string())?;
-        Ok(Self::from_dom(root))
+    /// Parses `text` (depth-limited by `core::xml`) and canonicalises its document element.
+    pub(crate) fn parse(text: &str) -> Result<Self, XmlError> {
+        xml::parse(document(text).as_bytes()).map(|root| Self::from_tree(&root))
     }
 
-    fn from_dom(element: Element<'_>) -> Self {
-        let name = element.name();
+    fn from_tree(element: &Element) -> Self {
         let attributes = element
-            .attributes()
-            .into_iter()
-            .map(|a| {
-                let n = a.name();
-                (
-                    (
-                        n.namespace_uri().map(str::to_owned),
-                        n.local_part().to_owned(),
-                    ),
-                    a.value().to_owned(),
-                )
+            .attrs
+            .iter()
+            .map(|a| ((a.ns.clone(), a.local.clone()), a.value.clone()))
+            .collect();
+        // Adjacent text (and CDATA) is already one node; trim like XMLUnit's
+        // ignoreWhitespace().
+        let mut children: Vec<CanonicalNode> = element
+            .children
+            .iter()
+            .filter_map(|child| match child {
+                Node::Element(e) => Some(CanonicalNode::Element(Self::from_tree(e))),
+                Node::Text(t) => {
+                    let trimmed = t.trim();
+                    (!trimmed.is_empty()).then(|| CanonicalNode::Text(trimmed.to_owned()))
+                }
             })
             .collect();
 
-        // Merge adjacent text (and CDATA, which the parser delivers as text),
-        // skipping comments, then trim like XMLUnit's ignoreWhitespace().
-        let mut children = Vec::new();
-        let mut text = String::new();
-        let flush = |text: &mut String, children: &mut Vec<CanonicalNode>| {
-            let trimmed = text.trim();
-            if !trimmed.is_empty() {
-                children.push(CanonicalNode::Text(trimmed.to_owned()));
-            }
-            text.clear();
-        };
-        for child in element.children() {
-            match child {
-                ChildOfElement::Text(t) => text.push_str(t.text()),
-                ChildOfElement::Comment(_) => {}
-                ChildOfElement::Element(e) => {
-                    flush(&mut text, &mut children);
-                    children.push(CanonicalNode::Element(Self::from_dom(e)));
-                }
-                ChildOfElement::ProcessingInstruction(pi) => {
-                    flush(&mut text, &mut children);
-                    children.push(CanonicalNode::Pi(
-                        pi.target().to_owned(),
-                        pi.value().map(str::to_owned),
-                    ));
-                }
-            }
-        }
-        flush(&mut text, &mut children);
-
-        // WireMock matches sibling elements independently of their order
-        // (stable sort by name, so same-named siblings keep their relative
-        // order). Mixed content keeps document order.
+        // WireMock matches sibling elements independently of their order (stable sort by
+        // name, so same-named siblings keep their relative order). Mixed content keeps
+        // document order.
         if children
             .iter()
             .all(|c| matches!(c, CanonicalNode::Element(_)))
@@ -128,16 +97,11 @@ impl CanonicalElement {
         }
 
         CanonicalElement {
-            namespace: name.namespace_uri().map(str::to_owned),
-            local: name.local_part().to_owned(),
+            namespace: element.ns.clone(),
+            local: element.local.clone(),
             attributes,
             children,
         }
-    }
-
-    /// True when `body` is XML semantically equal to this element.
-    pub(crate) fn matches(&self, body: &str) -> bool {
-        Self::parse(body).is_ok_and(|actual| &actual == self)
     }
 }
 
@@ -175,7 +139,7 @@ impl XPathExpr {
         };
         // The result type of an XPath 1.0 expression does not depend on the
         // document, so a probe document tells whether it selects nodes.
-        let package = parse("<sp-contract-probe/>").expect("probe document parses");
+        let package = sxd_document("<sp-contract-probe/>").expect("probe document parses");
         let document = package.as_document();
         match xpath.evaluate(document.root()) {
             Ok(Value::Nodeset(_)) => Ok(xpath),
@@ -210,10 +174,9 @@ impl XPathExpr {
             .map_err(|e| e.to_string())
     }
 
-    /// The string values of the selected nodes, in document order, or `None`
-    /// when `body` is not XML or the expression fails on it.
-    pub(crate) fn select(&self, body: &str) -> Option<Vec<String>> {
-        let package = parse(body).ok()?;
+    /// The string values of the selected nodes, in document order, or `None` when the
+    /// expression fails on this document.
+    pub(crate) fn select(&self, package: &Package) -> Option<Vec<String>> {
         let document = package.as_document();
         match self.evaluate(document.root()).ok()? {
             Value::Nodeset(nodes) => Some(
@@ -311,6 +274,16 @@ mod tests {
 
     const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
+    /// What the `equalToXml` matcher decides for `body`.
+    fn equal(expected: &CanonicalElement, body: &str) -> bool {
+        CanonicalElement::parse(body).is_ok_and(|actual| actual == *expected)
+    }
+
+    /// What the `matchesXPath` matcher selects in `body`; `None` when it is not XML.
+    fn select(xpath: &XPathExpr, body: &str) -> Option<Vec<String>> {
+        xpath.select(&sxd_document(body)?)
+    }
+
     fn xpath(expr: &str, ns: &[(&str, &str)]) -> Result<XPathExpr, String> {
         XPathExpr::new(
             expr,
@@ -340,16 +313,20 @@ mod tests {
         assert!(err.contains("`soap`"), "{err}");
         let ok = xpath("//soap:Body", &[("soap", SOAP)]).unwrap();
         assert_eq!(
-            ok.select(&format!(
-                "<e:Envelope xmlns:e='{SOAP}'><e:Body/></e:Envelope>"
-            ))
+            select(
+                &ok,
+                &format!("<e:Envelope xmlns:e='{SOAP}'><e:Body/></e:Envelope>")
+            )
             .map(|v| v.len()),
             Some(1)
         );
         // Prefix found in the request but not bound: no match, no panic.
         assert_eq!(
-            ok.select("<soap:Envelope xmlns:soap='urn:other'><soap:Body/></soap:Envelope>")
-                .map(|v| v.len()),
+            select(
+                &ok,
+                "<soap:Envelope xmlns:soap='urn:other'><soap:Body/></soap:Envelope>"
+            )
+            .map(|v| v.len()),
             Some(0)
         );
     }
@@ -368,10 +345,10 @@ mod tests {
     fn local_name_and_text_select_string_values() {
         let x = xpath("//*[local-name()='PNR']/text()", &[]).unwrap();
         let body = "<s:Envelope xmlns:s='urn:s'><s:Body><p:PNR xmlns:p='urn:p'>0101011234</p:PNR></s:Body></s:Envelope>";
-        assert_eq!(x.select(body), Some(vec!["0101011234".to_string()]));
-        assert_eq!(x.select("not xml at all"), None);
-        assert_eq!(x.select(""), None);
-        assert_eq!(x.select("{\"json\": true}"), None);
+        assert_eq!(select(&x, body), Some(vec!["0101011234".to_string()]));
+        assert_eq!(select(&x, "not xml at all"), None);
+        assert_eq!(select(&x, ""), None);
+        assert_eq!(select(&x, "{\"json\": true}"), None);
     }
 
     #[test]
@@ -380,15 +357,21 @@ mod tests {
             "<a:root xmlns:a='urn:a' x='1' y='2'><a:child>v</a:child><!-- c --><a:other/></a:root>",
         )
         .unwrap();
-        assert!(expected.matches(
-            "<?xml version='1.0'?>\n<b:root y='2' x='1' xmlns:b='urn:a'>\n  <b:child> v </b:child>\n  <b:other></b:other>\n</b:root>"
+        assert!(equal(&expected, "<?xml version='1.0'?>\n<b:root y='2' x='1' xmlns:b='urn:a'>\n  <b:child> v </b:child>\n  <b:other></b:other>\n</b:root>"
         ));
         // Default namespace instead of a prefix.
-        assert!(expected.matches("<root xmlns='urn:a' x='1' y='2'><child>v</child><other/></root>"));
+        assert!(equal(
+            &expected,
+            "<root xmlns='urn:a' x='1' y='2'><child>v</child><other/></root>"
+        ));
         // Sibling order does not matter (WireMock's order-invariant node matcher).
-        assert!(expected.matches("<root xmlns='urn:a' x='1' y='2'><other/><child>v</child></root>"));
+        assert!(equal(
+            &expected,
+            "<root xmlns='urn:a' x='1' y='2'><other/><child>v</child></root>"
+        ));
         // CDATA is text.
-        assert!(expected.matches(
+        assert!(equal(
+            &expected,
             "<root xmlns='urn:a' x='1' y='2'><child><![CDATA[v]]></child><other/></root>"
         ));
         for different in [
@@ -403,15 +386,15 @@ mod tests {
             "not xml",
             "",
         ] {
-            assert!(!expected.matches(different), "{different}");
+            assert!(!equal(&expected, different), "{different}");
         }
     }
 
     #[test]
     fn same_named_siblings_keep_their_order() {
         let expected = CanonicalElement::parse("<r><i>1</i><i>2</i></r>").unwrap();
-        assert!(expected.matches("<r><i>1</i><i>2</i></r>"));
-        assert!(!expected.matches("<r><i>2</i><i>1</i></r>"));
+        assert!(equal(&expected, "<r><i>1</i><i>2</i></r>"));
+        assert!(!equal(&expected, "<r><i>2</i><i>1</i></r>"));
     }
 
     /// 20,000 nested elements overflowed the stack in sxd-document's parser and aborted the
@@ -421,17 +404,17 @@ mod tests {
         let depth = 20_000;
         let deep = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
         let expected = CanonicalElement::parse("<a/>").unwrap();
-        assert!(!expected.matches(&deep));
+        assert!(!equal(&expected, &deep));
         let err = CanonicalElement::parse(&deep).unwrap_err();
-        assert!(err.contains("deeper than 256"), "{err}");
+        assert!(err.to_string().contains("deeper than 256"), "{err}");
         let x = xpath("//*[local-name()='a']", &[]).unwrap();
-        assert_eq!(x.select(&deep), None);
+        assert_eq!(select(&x, &deep), None);
         // Unclosed tags are measured too (sxd would recurse before finding the error).
-        assert!(!expected.matches(&"<a>".repeat(depth)));
+        assert!(!equal(&expected, &"<a>".repeat(depth)));
         // At the limit, still XML.
         let ok = format!("{}{}", "<a>".repeat(256), "</a>".repeat(256));
         assert!(CanonicalElement::parse(&ok).is_ok());
-        assert_eq!(x.select(&ok).map(|v| v.len()), Some(256));
+        assert_eq!(select(&x, &ok).map(|v| v.len()), Some(256));
     }
 
     #[test]
@@ -448,8 +431,11 @@ mod tests {
     #[test]
     fn namespaced_attributes_compare_by_uri() {
         let expected = CanonicalElement::parse("<r xmlns:p='urn:p' p:a='1'/>").unwrap();
-        assert!(expected.matches("<r xmlns:q='urn:p' q:a='1'/>"));
-        assert!(!expected.matches("<r xmlns:p='urn:other' p:a='1'/>"));
-        assert!(!expected.matches("<r a='1'/>"));
+        assert!(equal(&expected, "<r xmlns:q='urn:p' q:a='1'/>"));
+        assert!(!equal(&expected, "<r xmlns:p='urn:other' p:a='1'/>"));
+        assert!(!equal(&expected, "<r a='1'/>"));
+        // `xml:` needs no declaration; processing instructions are not compared.
+        let lang = CanonicalElement::parse("<r xml:lang='da'><?pi x?></r>").unwrap();
+        assert!(equal(&lang, "<r xml:lang='da'/>") && !equal(&lang, "<r xml:lang='en'/>"));
     }
 }

@@ -17,6 +17,7 @@ pub mod sf1600;
 pub mod sts;
 
 use crate::core::xml::{self, Element};
+use crate::platform::backend::Request;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{header, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
@@ -25,7 +26,6 @@ use crate::services::post::sf1600::FJERNPRINT_NS;
 use crate::services::post::sf1601;
 use data::{PostCtx, PostData};
 use std::sync::Arc;
-use wiremock::Request;
 
 /// The mock-only path where the status messages of a letter can be read (`?id=` the
 /// TransmissionID or AfsendelseIdentifikator). Real platforms deliver them through the

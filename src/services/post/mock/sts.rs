@@ -20,6 +20,7 @@
 use crate::client::token::{self, HOLDER_OF_KEY, SAML2_NS};
 use crate::core::service::ServiceInfo;
 use crate::core::xml;
+use crate::platform::backend::Request;
 use crate::platform::data::{AgreementStatus, Platform};
 use crate::platform::endpoint::{caller, header, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
@@ -30,7 +31,6 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use std::sync::OnceLock;
 use time::{Duration, OffsetDateTime};
-use wiremock::Request;
 
 pub const ISSUER: &str = "https://sts.sp-contract.mock/runtime";
 pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
