@@ -227,8 +227,7 @@ pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, 
             "127.0.0.1:0".parse().expect("static addr"),
             catalog(),
         )
-        .await
-        .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+        .await?;
         let target = running.platform.target(&pki, &running.url);
         return Ok(LiveTarget {
             target: Arc::new(target),

@@ -23,9 +23,7 @@ pub fn serve(
     let rt = runtime()?;
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
-        let running = crate::platform::start(&paths.mocks, &pki, addr, engine::catalog())
-            .await
-            .map_err(|e| Fatal::usage(crate::error::chain(&e)))?;
+        let running = crate::platform::start(&paths.mocks, &pki, addr, engine::catalog()).await?;
         let t = running.platform.target(&pki, &running.url);
         say!(
             "sp-contract mock of Serviceplatformen on {} (mutual TLS)",

@@ -25,6 +25,8 @@ pub enum MockError {
     },
 }
 
+crate::input_error!(MockError);
+
 pub struct RunningMock {
     /// `https://127.0.0.1:PORT`
     pub url: String,
