@@ -6,6 +6,7 @@
 //! schema is the platform's `schema_validation` fault. Nothing is booked: the mock keeps no
 //! state for ØiR.
 
+use crate::core::ids::Uuid;
 use crate::core::service::ServiceInfo;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
@@ -15,7 +16,7 @@ use crate::services::oir::{
     self, format_date, model, parse_beloeb, parse_date, Kvittering, Postering, PosteringSvar,
     Sortiment, SortimentElement, SortimentSvar,
 };
-use crate::services::sagdok::{is_uuid, StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
+use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -119,7 +120,7 @@ impl Sortimenter {
         let mut list = Vec::new();
         for s in file.sortimenter {
             let at = |m: String| invalid(format!("sortiment '{}': {m}", s.navn));
-            if !is_uuid(&s.uuid) || !s.it_systemer.iter().all(|u| is_uuid(u)) {
+            if !Uuid::is_valid(&s.uuid) || !s.it_systemer.iter().all(|u| Uuid::is_valid(u)) {
                 return Err(at("UUIDs must be lower-case UUIDs".into()));
             }
             if list.iter().any(|d: &SortimentDef| d.navn == s.navn) {

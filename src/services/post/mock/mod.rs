@@ -94,7 +94,7 @@ pub struct LetterRecord {
     pub statuses: Vec<StatusMessage>,
 }
 
-/// Per-scenario log of letters (see `mock::state`).
+/// Per-scenario log of letters (see `platform::state`).
 #[derive(Default)]
 pub struct PostLog {
     pub letters: crate::platform::state::Ring<LetterRecord, MAX_LETTERS>,

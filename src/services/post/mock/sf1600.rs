@@ -1,7 +1,7 @@
 //! SF1600 Print on the mock: `afsendBrev` and `spoergTilmelding` with the InvocationContext
 //! over mutual TLS, enrollment from the SF1520 data.
 //!
-//! Kanalvalg (modelled, like SF1601's "Automatisk Valg", see `mock::sf1601`): A and P go to
+//! Kanalvalg (modelled, like SF1601's "Automatisk Valg", see `mock/mod.rs`): A and P go to
 //! Digital Post when the recipient is enrolled, else to print; D requires enrollment in
 //! Digital Post and S in NemSMS, else a `dkal:Fejl` fault (codes in `mocks/post/faults.json`);
 //! F always prints. Accepted letters produce PKO_PostStatus messages keyed by their

@@ -36,7 +36,7 @@ pub const ISSUER: &str = "https://sts.sp-contract.mock/runtime";
 pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
 const DS_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 
-/// A scenario's offset from real time on the mock (see `mock::state`).
+/// A scenario's offset from real time on the mock (see `platform::state`).
 #[derive(Default)]
 pub struct MockClock {
     pub offset: Duration,
