@@ -27,8 +27,10 @@ pub const DATA_FILE: &str = "oir/sortimenter.json";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SortimenterFile {
-    #[allow(dead_code)]
-    kilde: String,
+    /// Where the data comes from, for the file's reader: read (so it must be text), never
+    /// used.
+    #[serde(rename = "kilde")]
+    _kilde: String,
     sortimenter: Vec<SortimentFile>,
 }
 
@@ -37,8 +39,9 @@ struct SortimenterFile {
 struct SortimentFile {
     navn: String,
     uuid: String,
-    #[allow(dead_code)]
-    beskrivelse: String,
+    /// For the file's reader, like `kilde`.
+    #[serde(rename = "beskrivelse")]
+    _beskrivelse: String,
     it_systemer: Vec<String>,
     versioner: Vec<VersionFile>,
 }

@@ -212,7 +212,8 @@ impl Journalnotat {
             titel: titel.map(str::to_string),
             notat: notat.to_string(),
             it_system: check_uuid(it_system)?,
-            tidspunkt: now(),
+            // An xsd:dateTime in UTC without fractions.
+            tidspunkt: crate::platform::data::now_iso(),
         })
     }
 }
@@ -256,14 +257,6 @@ impl Fordelingsobjekt {
             Fordelingsobjekt::Formular(_) => "FORMULAR",
         }
     }
-}
-
-/// Now, as an xsd:dateTime in UTC without fractions.
-fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// `<authctx:AuthorityContext>`: the municipality the call is made on behalf of.

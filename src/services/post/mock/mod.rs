@@ -16,6 +16,7 @@ pub mod data;
 pub mod sf1600;
 pub mod sts;
 
+use crate::core::ids::Cvr;
 use crate::core::xml::{self, Element};
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{header, scenario};
@@ -420,7 +421,7 @@ impl PostForespoerg {
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let id = match (get("cprNumber"), get("cvrNumber")) {
             (Some(c), None) if c.len() == 10 && c.bytes().all(|b| b.is_ascii_digit()) => c,
-            (None, Some(c)) if c.len() == 8 && c.bytes().all(|b| b.is_ascii_digit()) => c,
+            (None, Some(c)) if Cvr::is_valid(&c) => c,
             _ => {
                 return ctx.data.rest_fault(
                     "request_invalid",

@@ -113,12 +113,7 @@ impl Sf1600 {
     ) -> Result<SoapAnswer, String> {
         check_order(body, &["Kanalvalg", "Prioritet", "ForsendelseI"])?;
         let kanal = text_of(body, "Kanalvalg").ok_or("BrevSPBody lacks Kanalvalg")?;
-        if !sf1600::KANALVALG.contains(&kanal.as_str()) {
-            return Err(format!(
-                "Kanalvalg '{kanal}' is not one of {}",
-                sf1600::KANALVALG.join(", ")
-            ));
-        }
+        sf1600::check_kanalvalg(&kanal).map_err(|e| e.to_string())?;
         let prioritet = text_of(body, "Prioritet").ok_or("BrevSPBody lacks Prioritet")?;
         if prioritet != "D" && prioritet != "M" {
             return Err(format!("Prioritet '{prioritet}' is not D or M"));
