@@ -406,12 +406,16 @@ fn table_postings(a: &Args) -> Result<Result<Vec<Postering>, String>, StepFailur
 // ------------------------------------------------------------------------------------------
 // Så.
 
+/// The sortiment version a Så-step names.
+fn version(a: &Args) -> Result<u32, StepFailure> {
+    a.get(0)
+        .parse()
+        .map_err(|_| input("version must be a number"))
+}
+
 fn has_version(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let want: u32 = a
-            .get(0)
-            .parse()
-            .map_err(|_| input("version must be a number"))?;
+        let want = version(&a)?;
         let s = sortiment(w)?;
         if s.version == want {
             Ok(())
@@ -632,10 +636,7 @@ fn rejected(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn checked_version(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let want: u32 = a
-            .get(0)
-            .parse()
-            .map_err(|_| input("version must be a number"))?;
+        let want = version(&a)?;
         let svar = postering_svar(w)?;
         if svar.kvitteringer.is_empty() {
             return Err(contract("the answer holds no PosteringKvittering"));

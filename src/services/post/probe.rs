@@ -8,9 +8,9 @@
 //! names the hop.
 
 use crate::core::service::ServiceInfo;
-use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
+use crate::doctor::{Answer, Probe, ProbeCx, ProbeFuture};
 use crate::services::post::{sf1600, sf1601};
-use crate::services::sf1520::probe::{describe_citizen, test_citizen};
+use crate::services::sf1520::probe::{describe_citizen, sendable_test_citizen, test_citizen};
 use crate::targets::config::Target;
 
 /// Post's probes, in the catalog's order of its services.
@@ -66,9 +66,7 @@ impl Probe for Sf1601Probe {
 
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
         Box::pin(async move {
-            let (alias, _) = test_citizen(&cx.target)?;
-            // A placeholder (the example config's 0000000000) is never sent.
-            let cpr = cx.target.citizen(alias).map_err(ProbeError::Setup)?;
+            let cpr = sendable_test_citizen(&cx.target)?;
             let path = sf1601::forespoerg_path(sf1601::Register::DigitalPost, cpr);
             cx.rest(
                 &sf1601::INFO,

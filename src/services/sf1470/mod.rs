@@ -40,6 +40,8 @@ pub const ENTRY: super::entry::Entry = super::entry::Entry {
 };
 
 use crate::core::service::ServiceInfo;
+use crate::core::soap::InvocationContext;
+use crate::services::sagdok::Writer;
 
 pub const INFO: ServiceInfo = ServiceInfo {
     id: "SF1470",
@@ -54,17 +56,37 @@ pub const INFO: ServiceInfo = ServiceInfo {
 /// Shape errors of this service's messages.
 pub type Sf1470Error = crate::services::sagdok::ShapeError;
 
-/// The namespace declarations every SF1470 message carries.
-fn decls() -> [(&'static str, &'static str); 4] {
-    [
-        ("sdi6", model::WSDL_NS),
-        ("sdi", model::SDI_NS),
-        ("sag", model::SAG_NS),
-        ("sd", model::SAGDOK_NS),
-    ]
+/// Every SF1470 message: `<sdi6:outer>` with the namespace declarations, the context (requests
+/// only), then `<sdi:inner>` holding what `body` writes.
+fn message(
+    outer: &str,
+    ctx: Option<&InvocationContext>,
+    inner: &str,
+    body: impl FnOnce(&mut Writer),
+) -> String {
+    let mut w = Writer::new();
+    let wrapper = w_name("sdi6", outer);
+    w.open_with(
+        &wrapper,
+        &[
+            ("sdi6", model::WSDL_NS),
+            ("sdi", model::SDI_NS),
+            ("sag", model::SAG_NS),
+            ("sd", model::SAGDOK_NS),
+        ],
+    );
+    if let Some(c) = ctx {
+        w.raw(&crate::core::soap::invocation_context(c));
+    }
+    let inp = w_name("sdi", inner);
+    w.open(&inp);
+    body(&mut w);
+    w.close(&inp);
+    w.close(&wrapper);
+    w.finish()
 }
 
-/// `prefix:local`, the names the writer uses (prefixes as in [`decls`]).
+/// `prefix:local`, the names the writer uses (prefixes as in [`message`]).
 fn w_name(prefix: &str, local: &str) -> String {
     format!("{prefix}:{local}")
 }

@@ -6,8 +6,8 @@ use super::sag::{
     parse_sag, read_status, read_unik_id, read_uuid, write_egenskaber, write_fremdrift, write_sag,
     write_unik_id, Reference, Sag,
 };
-use super::{decls, w_name, Sf1470Error};
-use crate::core::soap::{self, InvocationContext};
+use super::{message, w_name, Sf1470Error};
+use crate::core::soap::InvocationContext;
 use crate::core::xml::Element;
 use crate::services::sagdok::{
     child_ns, children_ns, expect, invalid, missing, only_children, only_contexts_and, required,
@@ -48,18 +48,7 @@ fn request(
     ctx: Option<&InvocationContext>,
     input: impl FnOnce(&mut Writer),
 ) -> String {
-    let mut w = Writer::new();
-    let wrapper = w_name("sdi6", op.request);
-    w.open_with(&wrapper, &decls());
-    if let Some(c) = ctx {
-        w.raw(&soap::invocation_context(c));
-    }
-    let inp = w_name("sdi", op.input);
-    w.open(&inp);
-    input(&mut w);
-    w.close(&inp);
-    w.close(&wrapper);
-    w.finish()
+    message(op.request, ctx, op.input, input)
 }
 
 fn write_sag_uuid(w: &mut Writer, uuid: &str) {

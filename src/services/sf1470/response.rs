@@ -4,7 +4,7 @@
 
 use super::model::{self, Operation};
 use super::sag::{parse_sag, read_uuid, write_sag, Sag};
-use super::{decls, w_name, Sf1470Error};
+use super::{message, w_name, Sf1470Error};
 use crate::core::xml::Element;
 use crate::services::sagdok::{
     self, child_ns, children_ns, expect, invalid, required, ShapeError, StandardRetur, Writer,
@@ -62,15 +62,7 @@ impl Response {
 }
 
 fn response(op: &Operation, output: impl FnOnce(&mut Writer)) -> String {
-    let mut w = Writer::new();
-    let wrapper = w_name("sdi6", op.response);
-    w.open_with(&wrapper, &decls());
-    let out = w_name("sdi", op.output);
-    w.open(&out);
-    output(&mut w);
-    w.close(&out);
-    w.close(&wrapper);
-    w.finish()
+    message(op.response, None, op.output, output)
 }
 
 /// The answer of `importer`, `opdater` or `fjern`.

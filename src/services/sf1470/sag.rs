@@ -187,6 +187,11 @@ pub fn write_sag(w: &mut Writer, element: &str, s: &Sag) {
 
 pub(super) fn read_uuid(el: &Element, parent_name: &str) -> Result<String, Sf1470Error> {
     let v = required(el, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR)?.text();
+    checked_uuid(v, parent_name)
+}
+
+/// A `UUIDIdentifikator` under `parent_name`, as the schemas allow it.
+fn checked_uuid(v: String, parent_name: &str) -> Result<String, Sf1470Error> {
     if Uuid::is_valid(&v) {
         Ok(v)
     } else {
@@ -202,18 +207,7 @@ pub(super) fn read_unik_id(el: &Element) -> Result<Reference, Sf1470Error> {
     let uuid = child_ns(el, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR);
     let urn = child_ns(el, model::SAGDOK_NS, model::URN_IDENTIFIKATOR);
     match (uuid, urn) {
-        (Some(u), None) => {
-            let v = u.text();
-            if Uuid::is_valid(&v) {
-                Ok(Reference::Uuid(v))
-            } else {
-                Err(invalid(
-                    &format!("{}/{}", el.local, model::UUID_IDENTIFIKATOR),
-                    &v,
-                    "not a UUID (lower-case hex, 8-4-4-4-12)",
-                ))
-            }
-        }
+        (Some(u), None) => checked_uuid(u.text(), &el.local).map(Reference::Uuid),
         (None, Some(u)) => {
             let v = u.text();
             if v.starts_with("urn:") {

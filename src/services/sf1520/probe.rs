@@ -29,6 +29,13 @@ pub(crate) fn test_citizen(target: &Target) -> Result<(&str, &str), ProbeError> 
     })
 }
 
+/// The test citizen's CPR number to send: a placeholder (the example config's 0000000000)
+/// is never sent.
+pub(crate) fn sendable_test_citizen(target: &Target) -> Result<&str, ProbeError> {
+    let (alias, _) = test_citizen(target)?;
+    target.citizen(alias).map_err(ProbeError::Setup)
+}
+
 /// `<call> of the test citizen "<alias>"`, as a probe describes itself.
 pub(crate) fn describe_citizen(target: &Target, call: &str) -> String {
     match citizen(target) {
@@ -48,9 +55,7 @@ impl Probe for Sf1520Probe {
 
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
         Box::pin(async move {
-            let (alias, _) = test_citizen(&cx.target)?;
-            // A placeholder (the example config's 0000000000) is never sent.
-            let cpr = cx.target.citizen(alias).map_err(ProbeError::Setup)?;
+            let cpr = sendable_test_citizen(&cx.target)?;
             let ctx = cx.invocation_context(&sf1520::INFO);
             let payload = sf1520::lookup_request(Some(&ctx), cpr);
             let answer = cx

@@ -4,6 +4,7 @@
 use super::MEMO_NS;
 use crate::core::xml;
 
+/// One file of a letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoFile {
     pub filename: String,

@@ -121,8 +121,6 @@ pub fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("the content is not valid base64 ({e})"))
 }
 
-/// One file of a letter.
-
 #[cfg(test)]
 mod tests {
     use super::*;

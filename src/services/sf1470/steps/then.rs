@@ -9,6 +9,7 @@ use crate::runner::steps::{Args, StepFuture};
 use crate::runner::world::{contract, input, Last, World};
 use crate::services::sf1470::{self, Response, Sag};
 
+/// The last answer read as SF1470's (modelled) contract says.
 fn response(w: &World) -> Result<Response, StepFailure> {
     let p = w.payload()?;
     sf1470::parse_response(p).map_err(|e| {

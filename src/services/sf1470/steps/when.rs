@@ -21,8 +21,6 @@ async fn send(
     w.call_soap(&sf1470::INFO, op.action, &body).await
 }
 
-/// The last answer read as SF1470's (modelled) contract says.
-
 pub(super) fn precheck_search_kle(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
     check_catalogue(cx)?
         .emne(a.get(0))

@@ -159,8 +159,6 @@ pub(super) fn top<'e>(
     seq(payload, &spec)
 }
 
-/// The DistributionContext, as read from a request.
-
 #[cfg(test)]
 mod tests {
     use super::*;

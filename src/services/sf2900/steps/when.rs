@@ -18,12 +18,19 @@ const DEFAULT_NOTE: &str =
     "Journalnotat fra sp-contract: syntetiske testdata, ingen personoplysninger.";
 const DEFAULT_TITLE: &str = "sp-contract testnotat";
 
+/// An object to send and its routing, as a builder made them.
+type Built = (Fordelingsobjekt, Routing);
+
+/// Send what a builder made, or refuse it before sending with our own check's reason.
 async fn send_object(
     w: &mut World,
-    objekt: Fordelingsobjekt,
-    routing: Routing,
+    built: Result<Built, Sf2900Error>,
     authority: &str,
 ) -> Result<(), StepFailure> {
+    let (objekt, routing) = match built {
+        Ok(b) => b,
+        Err(e) => return w.refuse(e.to_string()),
+    };
     let id = match &objekt {
         Fordelingsobjekt::Journalnotat(j) => j.id.clone(),
         Fordelingsobjekt::Formular(f) => f.id.clone(),
@@ -43,12 +50,8 @@ pub(super) fn send_note(w: &mut World, a: Args) -> StepFuture<'_> {
         let authority = w.authority_cvr()?;
         let note = note_text(&a, usize::MAX).map_err(input)?;
         let it_system = w.target().user_system_uuid.clone();
-        match build_note(&a, &note, &authority, &it_system) {
-            Ok((j, routing)) => {
-                send_object(w, Fordelingsobjekt::Journalnotat(j), routing, &authority).await
-            }
-            Err(e) => w.refuse(e.to_string()),
-        }
+        let built = build_note(&a, &note, &authority, &it_system);
+        send_object(w, built, &authority).await
     })
 }
 
@@ -82,16 +85,19 @@ fn build_note(
     note: &str,
     authority: &str,
     it_system: &str,
-) -> Result<(svc::Journalnotat, Routing), Sf2900Error> {
+) -> Result<Built, Sf2900Error> {
     let (kle, facet) = (a.get(1), opt(a.get(2)));
     let routing_cvr = opt(a.get(3)).unwrap_or(authority);
     let j = svc::Journalnotat::new(kle, facet, Some(DEFAULT_TITLE), note, it_system)?;
     let valg = RoutingValg::kle(kle, facet)?;
-    Ok((j, Routing::new(authority, routing_cvr, valg)?))
+    Ok((
+        Fordelingsobjekt::Journalnotat(j),
+        Routing::new(authority, routing_cvr, valg)?,
+    ))
 }
 
 /// The form and its routing, or why our own checks refuse them.
-fn build_form(a: &Args, authority: &str) -> Result<(svc::Formular, Routing), Sf2900Error> {
+fn build_form(a: &Args, authority: &str) -> Result<Built, Sf2900Error> {
     let (kle, facet) = (a.get(0), opt(a.get(1)));
     let routing_cvr = opt(a.get(2)).unwrap_or(authority);
     let form_xml = a.docstring.clone().unwrap_or_else(|| {
@@ -102,7 +108,10 @@ fn build_form(a: &Args, authority: &str) -> Result<(svc::Formular, Routing), Sf2
     });
     let f = svc::Formular::new(kle, facet, "sp-contract testformular", &form_xml)?;
     let valg = RoutingValg::kle(kle, facet)?;
-    Ok((f, Routing::new(authority, routing_cvr, valg)?))
+    Ok((
+        Fordelingsobjekt::Formular(f),
+        Routing::new(authority, routing_cvr, valg)?,
+    ))
 }
 
 /// A note sent straight to a system (by UUID), or why our own checks refuse it.
@@ -111,14 +120,17 @@ fn build_direct(
     system: &str,
     authority: &str,
     it_system: &str,
-) -> Result<(svc::Journalnotat, Routing), Sf2900Error> {
+) -> Result<Built, Sf2900Error> {
     let note = a
         .docstring
         .clone()
         .unwrap_or_else(|| DEFAULT_NOTE.to_string());
     let j = svc::Journalnotat::new(a.get(0), None, Some(DEFAULT_TITLE), &note, it_system)?;
     let valg = RoutingValg::modtager(system)?;
-    Ok((j, Routing::new(authority, authority, valg)?))
+    Ok((
+        Fordelingsobjekt::Journalnotat(j),
+        Routing::new(authority, authority, valg)?,
+    ))
 }
 
 /// What `lookup` sends, or why our own checks refuse it.
@@ -194,12 +206,7 @@ pub(super) fn precheck_validate(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Findi
 pub(super) fn send_form(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let authority = w.authority_cvr()?;
-        match build_form(&a, &authority) {
-            Ok((f, routing)) => {
-                send_object(w, Fordelingsobjekt::Formular(f), routing, &authority).await
-            }
-            Err(e) => w.refuse(e.to_string()),
-        }
+        send_object(w, build_form(&a, &authority), &authority).await
     })
 }
 
@@ -208,12 +215,8 @@ pub(super) fn send_direct(w: &mut World, a: Args) -> StepFuture<'_> {
         let authority = w.authority_cvr()?;
         let system = resolve_system(w, a.get(1))?;
         let it_system = w.target().user_system_uuid.clone();
-        match build_direct(&a, &system, &authority, &it_system) {
-            Ok((j, routing)) => {
-                send_object(w, Fordelingsobjekt::Journalnotat(j), routing, &authority).await
-            }
-            Err(e) => w.refuse(e.to_string()),
-        }
+        let built = build_direct(&a, &system, &authority, &it_system);
+        send_object(w, built, &authority).await
     })
 }
 
