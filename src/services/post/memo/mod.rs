@@ -6,7 +6,7 @@
 //! messageUUID, the recipient's id type, the file name rules and absolute https action URLs
 //! that Digital Post enforces since November 2024, and memoVersion. Each problem names the
 //! field, so a vendor sees what to fix. The mock runs the same checks on what it receives.
-//! The rules for single values are in [`rules`]; the letter the scenarios build in [`letter`].
+//! The rules for single values are in `rules.rs`; the letter the scenarios build in `letter.rs`.
 
 mod letter;
 mod rules;

@@ -1,8 +1,8 @@
 //! SF2900 Fordelingskomponenten on the mock: the service itself (the security check, one
-//! answer per operation, the TransportKvittering fault). Its parts: [`data`] (what
-//! `mocks/sf2900/` holds), [`rules`] (which rule routes an object, and the rules each scenario
-//! sets up), [`shape`] and [`request`] (reading a request the way the XSD would), [`answers`]
-//! (the answer per operation).
+//! answer per operation, the TransportKvittering fault). Its parts: `data.rs` (what
+//! `mocks/sf2900/` holds), `rules.rs` (which rule routes an object, and the rules each scenario
+//! sets up), `shape.rs` and `request.rs` (reading a request the way the XSD would),
+//! `answers.rs` (the answer per operation).
 //!
 //! What is **modelled** (the public record does not say; see `mocks/README.md`):
 //! - Precedence: the most specific matching rule wins: emne + handlingsfacet, then emne,
@@ -21,15 +21,13 @@
 //!   system.
 
 mod answers;
-pub mod data;
+mod data;
 mod request;
-pub mod rules;
+mod rules;
 mod shape;
 
-pub use data::{fordeling, Fordeling, FordelingError, Modtager};
-pub use rules::{
-    add_rule, parse_regel, received, remove_routing, Modtaget, Regel, ScenarioFordeling,
-};
+pub use data::{fordeling, FordelingError};
+pub use rules::{add_rule, parse_regel, received, remove_routing, Modtaget, Regel};
 
 use crate::core::service::ServiceInfo;
 use crate::core::soap::AUTCTX_NS;
@@ -37,7 +35,8 @@ use crate::core::xml;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{soap, DirectResponder, SoapAnswer, SoapCall, SoapService};
 use crate::services::sf2900::{self as svc, TYPES_NS};
-use data::TransportTekst;
+use data::{Fordeling, TransportTekst};
+use rules::ScenarioFordeling;
 use shape::{fejl, Fejl};
 use std::sync::Arc;
 
