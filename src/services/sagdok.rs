@@ -1,9 +1,11 @@
 //! OIO sagdok 3.0.0 generics shared by the modelled services (SF1470, ØiR): `StandardRetur`,
-//! `UnikRetur`, ids, and a small writer for building their messages.
+//! the shape errors and readers their messages share (a required child, only the children
+//! the schema allows), and a small writer for building them.
 //!
 //! `StandardRetur{StatusKode, FejlbeskedTekst?}` in `urn:oio:sagdok:3.0.0` is public (the SF1600
 //! contract package ships it; serviceplatform.md §3): StatusKode is an integer, 20 = OK.
 
+use crate::core::soap::{AUTCTX_NS, CALLCTX_NS, INVCTX_NS};
 use crate::core::xml::{self, Element};
 use crate::targets::config::Target;
 
@@ -26,8 +28,6 @@ pub enum SagdokError {
     },
     #[error("StatusKode '{0}' is not an integer")]
     BadStatusKode(String),
-    #[error("<{element}> '{value}' is not a UUID (lower-case hex, 8-4-4-4-12)")]
-    BadUuid { element: String, value: String },
 }
 
 /// What is wrong with the shape of a modelled OIO message (SF1470, ØiR): one error type for
@@ -82,6 +82,46 @@ pub fn expect(el: &Element, ns: &'static str, local: &str) -> Result<(), ShapeEr
             found_ns: el.ns.clone().unwrap_or_else(|| "(none)".into()),
         })
     }
+}
+
+/// The child `local` in `ns`, which the message must have.
+pub fn required<'a>(el: &'a Element, ns: &str, local: &str) -> Result<&'a Element, ShapeError> {
+    child_ns(el, ns, local).ok_or_else(|| missing(el, local))
+}
+
+/// Every child of `el` is one of `allowed`, in namespace `ns`.
+pub fn only_children(el: &Element, ns: &str, allowed: &[&str]) -> Result<(), ShapeError> {
+    only(el, |c| is_one_of(c, ns, allowed))
+}
+
+/// A request wrapper: the security contexts, then only `allowed` in namespace `ns`.
+pub fn only_contexts_and(el: &Element, ns: &str, allowed: &[&str]) -> Result<(), ShapeError> {
+    only(el, |c| is_context(c) || is_one_of(c, ns, allowed))
+}
+
+fn only(el: &Element, ok: impl Fn(&Element) -> bool) -> Result<(), ShapeError> {
+    match el.elements().find(|c| !ok(c)) {
+        Some(c) => Err(ShapeError::Extra {
+            parent: el.local.clone(),
+            element: c.local.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn is_one_of(c: &Element, ns: &str, allowed: &[&str]) -> bool {
+    c.ns.as_deref() == Some(ns) && allowed.contains(&c.local.as_str())
+}
+
+/// CallContext, AuthorityContext or InvocationContext: the security model's part of a
+/// request, which the platform reads before the service does.
+fn is_context(c: &Element) -> bool {
+    matches!(
+        (c.local.as_str(), c.ns.as_deref()),
+        ("CallContext", Some(CALLCTX_NS))
+            | ("AuthorityContext", Some(AUTCTX_NS))
+            | ("InvocationContext", Some(INVCTX_NS))
+    )
 }
 
 /// `StandardRetur`: the outcome of an OIO operation.
@@ -168,11 +208,6 @@ pub fn children_ns<'a>(
 ) -> impl Iterator<Item = &'a Element> + 'a {
     el.elements()
         .filter(move |e| e.local == local && e.ns.as_deref() == Some(ns))
-}
-
-/// A UUID as the platform's schemas allow it: lower-case hex only.
-pub fn is_uuid(v: &str) -> bool {
-    crate::core::ids::Uuid::is_valid(v)
 }
 
 /// Whether `target` is sp-contract's own mock: the embedded one, or `mock serve` on a loopback
@@ -279,14 +314,6 @@ mod tests {
             matches!(standard_retur_of(&none), Err(SagdokError::Missing { .. })),
             "the namespace matters"
         );
-    }
-
-    #[test]
-    fn uuids_are_lower_case_only() {
-        assert!(is_uuid("d2540850-008f-484a-83a3-ed8109e767b5"));
-        assert!(!is_uuid("D2540850-008F-484A-83A3-ED8109E767B5"));
-        assert!(!is_uuid("d2540850008f484a83a3ed8109e767b5"));
-        assert!(!is_uuid("urn:oio:cvr-nr:29189846"));
     }
 
     #[test]

@@ -6,16 +6,18 @@
 //! schema is the platform's `schema_validation` fault. Nothing is booked: the mock keeps no
 //! state for ØiR.
 
+use crate::core::ids::Uuid;
 use crate::core::service::ServiceInfo;
+use crate::core::xml::Element;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
-    check_order, require_invocation, soap, DirectResponder, SoapAnswer, SoapCall, SoapService,
+    check_order, missing_data_fault, require_invocation, soap, SoapAnswer, SoapCall, SoapService,
 };
 use crate::services::oir::{
-    self, format_date, model, parse_beloeb, parse_date, Kvittering, Postering, PosteringSvar,
-    Sortiment, SortimentElement, SortimentSvar,
+    self, format_date, model, parse_beloeb, parse_date, Kvittering, OirError, Postering,
+    PosteringSvar, Sortiment, SortimentElement, SortimentSvar,
 };
-use crate::services::sagdok::{is_uuid, StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
+use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,8 +28,10 @@ pub const DATA_FILE: &str = "oir/sortimenter.json";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SortimenterFile {
-    #[allow(dead_code)]
-    kilde: String,
+    /// Where the data comes from, for the file's reader: read (so it must be text), never
+    /// used.
+    #[serde(rename = "kilde")]
+    _kilde: String,
     sortimenter: Vec<SortimentFile>,
 }
 
@@ -36,8 +40,9 @@ struct SortimenterFile {
 struct SortimentFile {
     navn: String,
     uuid: String,
-    #[allow(dead_code)]
-    beskrivelse: String,
+    /// For the file's reader, like `kilde`.
+    #[serde(rename = "beskrivelse")]
+    _beskrivelse: String,
     it_systemer: Vec<String>,
     versioner: Vec<VersionFile>,
 }
@@ -119,7 +124,7 @@ impl Sortimenter {
         let mut list = Vec::new();
         for s in file.sortimenter {
             let at = |m: String| invalid(format!("sortiment '{}': {m}", s.navn));
-            if !is_uuid(&s.uuid) || !s.it_systemer.iter().all(|u| is_uuid(u)) {
+            if !Uuid::is_valid(&s.uuid) || !s.it_systemer.iter().all(|u| Uuid::is_valid(u)) {
                 return Err(at("UUIDs must be lower-case UUIDs".into()));
             }
             if list.iter().any(|d: &SortimentDef| d.navn == s.navn) {
@@ -311,15 +316,53 @@ pub fn load(mocks_dir: &Path) -> Result<(SortimentService, PosteringService), Da
     ))
 }
 
-/// The pipeline up to the access check; the calling it-system on success.
-fn admit(
+/// ØiR's two services on the embedded mock.
+pub fn responders(p: &Arc<Platform>) -> crate::platform::Responders {
+    let (sortiment, postering) = load(&p.dir)?;
+    Ok(vec![soap(p, sortiment), soap(p, postering)])
+}
+
+/// What both services have before they answer: the calling it-system, the request read,
+/// and the data.
+struct Admitted<'d, T> {
+    system: String,
+    request: T,
+    data: &'d Sortimenter,
+}
+
+/// One operation's request as the schema has it: the service, the wrapper element and the
+/// fields after the contexts, in order.
+struct Operation {
+    info: &'static ServiceInfo,
+    ns: &'static str,
+    request: &'static str,
+    fields: [&'static str; 2],
+}
+
+const SORTIMENT_HENT: Operation = Operation {
+    info: &oir::SORTIMENT_INFO,
+    ns: model::SORTIMENT_NS,
+    request: model::SORTIMENT_HENT_REQUEST,
+    fields: [model::SORTIMENT_NAVN, model::GAELDENDE_DATO],
+};
+
+const AFSEND: Operation = Operation {
+    info: &oir::POSTERING_INFO,
+    ns: model::POSTERING_NS,
+    request: model::AFSEND_REQUEST,
+    fields: [model::SORTIMENT_NAVN, model::POSTERING_LISTE],
+};
+
+/// The pipeline up to the access check, then the request read (a schema fault when it
+/// breaks the shape) and the data (a fault naming the missing file).
+fn admit<'d, T>(
     p: &Platform,
     call: &SoapCall<'_>,
-    info: &ServiceInfo,
-    ns: &str,
-    request: &str,
-    order: &[&str],
-) -> Result<String, SoapAnswer> {
+    data: &'d Data,
+    op: &Operation,
+    read: impl FnOnce(&Element) -> Result<T, OirError>,
+) -> Result<Admitted<'d, T>, SoapAnswer> {
+    let (info, ns, request) = (op.info, op.ns, op.request);
     let schema =
         |reason: String| SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]));
     let payload = call.payload;
@@ -329,9 +372,19 @@ fn admit(
             payload.local
         )));
     }
-    check_order(payload, order).map_err(schema)?;
+    let mut order = vec!["CallContext", "AuthorityContext", "InvocationContext"];
+    order.extend_from_slice(&op.fields);
+    check_order(payload, &order).map_err(schema)?;
     let ic = require_invocation(p, info, payload, &call.caller)?;
-    Ok(ic.user_system_uuid)
+    let request = read(payload).map_err(|e| schema(e.to_string()))?;
+    let data = data
+        .as_deref()
+        .map_err(|m| missing_data_fault(info.id, m))?;
+    Ok(Admitted {
+        system: ic.user_system_uuid,
+        request,
+        data,
+    })
 }
 
 impl SoapService for SortimentService {
@@ -344,42 +397,25 @@ impl SoapService for SortimentService {
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
-        let system = match admit(
+        let Admitted {
+            system,
+            request: (navn, dato),
+            data,
+        } = match admit(
             p,
             call,
-            &oir::SORTIMENT_INFO,
-            model::SORTIMENT_NS,
-            model::SORTIMENT_HENT_REQUEST,
-            &[
-                "CallContext",
-                "AuthorityContext",
-                "InvocationContext",
-                model::SORTIMENT_NAVN,
-                model::GAELDENDE_DATO,
-            ],
+            &self.data,
+            &SORTIMENT_HENT,
+            oir::parse_sortiment_hent_request,
         ) {
-            Ok(s) => s,
+            Ok(a) => a,
             Err(a) => return a,
-        };
-        let (navn, dato) = match oir::parse_sortiment_hent_request(call.payload) {
-            Ok(r) => r,
-            Err(e) => {
-                return SoapAnswer::Fault(
-                    p.fault("schema_validation", &[("reason", &e.to_string())]),
-                )
-            }
         };
         let answer = |standard: StandardRetur, sortiment: Option<Sortiment>| {
             SoapAnswer::Payload(oir::sortiment_hent_response_xml(&SortimentSvar {
                 standard,
                 sortiment,
             }))
-        };
-        let data = match &self.data {
-            Ok(d) => d,
-            Err(m) => {
-                return crate::platform::endpoint::missing_data_fault(oir::SORTIMENT_INFO.id, m)
-            }
         };
         let def = match data.for_system(&navn, &system) {
             Ok(d) => d,
@@ -413,38 +449,15 @@ impl SoapService for PosteringService {
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
-        let system = match admit(
-            p,
-            call,
-            &oir::POSTERING_INFO,
-            model::POSTERING_NS,
-            model::AFSEND_REQUEST,
-            &[
-                "CallContext",
-                "AuthorityContext",
-                "InvocationContext",
-                model::SORTIMENT_NAVN,
-                model::POSTERING_LISTE,
-            ],
-        ) {
-            Ok(s) => s,
+        let Admitted {
+            system,
+            request: (navn, posteringer),
+            data,
+        } = match admit(p, call, &self.data, &AFSEND, oir::parse_afsend_request) {
+            Ok(a) => a,
             Err(a) => return a,
         };
-        let (navn, posteringer) = match oir::parse_afsend_request(call.payload) {
-            Ok(r) => r,
-            Err(e) => {
-                return SoapAnswer::Fault(
-                    p.fault("schema_validation", &[("reason", &e.to_string())]),
-                )
-            }
-        };
         let answer = |svar: PosteringSvar| SoapAnswer::Payload(oir::afsend_response_xml(&svar));
-        let data = match &self.data {
-            Ok(d) => d,
-            Err(m) => {
-                return crate::platform::endpoint::missing_data_fault(oir::POSTERING_INFO.id, m)
-            }
-        };
         let def = match data.for_system(&navn, &system) {
             Ok(d) => d,
             Err(r) => {
@@ -497,11 +510,6 @@ impl SoapService for PosteringService {
             kvitteringer,
         })
     }
-}
-
-pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
-    let (sortiment, postering) = load(&p.dir)?;
-    Ok(vec![soap(p, sortiment), soap(p, postering)])
 }
 
 #[cfg(test)]

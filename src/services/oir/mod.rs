@@ -10,6 +10,7 @@
 //! is false and the steps send these calls only to sp-contract's own mock.
 
 pub mod mock;
+pub mod model;
 pub mod steps;
 
 /// ØiR (sortiment and postering) in the catalog. No doctor probe: the contract is modelled.
@@ -21,81 +22,14 @@ pub const ENTRY: super::entry::Entry = super::entry::Entry {
     mock: mock::responders,
 };
 
+use crate::core::ids::Uuid;
 use crate::core::service::ServiceInfo;
-use crate::core::soap::{self, InvocationContext, AUTCTX_NS, CALLCTX_NS, INVCTX_NS};
+use crate::core::soap::{self, InvocationContext};
 use crate::core::xml::Element;
 use crate::services::sagdok::{
-    self, child_ns, children_ns, expect, invalid, is_uuid, StandardRetur, Writer,
+    self, child_ns, children_ns, expect, invalid, missing, only_children, only_contexts_and,
+    required, StandardRetur, Writer,
 };
-
-/// Every modelled name of ØiR in one place.
-pub mod model {
-    /// Set to true once the names below are checked against KOMBIT's contract package; until
-    /// then the steps refuse to send ØiR calls to anything but sp-contract's own mock.
-    pub const CHECKED_AGAINST_CONTRACT: bool = false;
-
-    // --- SF7001 Klassifikation & Sortiment: retrieve a sortiment ---------------------------
-    pub const SORTIMENT_PATH: &str = "/service/Klassifikation/Sortiment/1";
-    pub const SORTIMENT_ENTITY_ID: &str = "http://entityid.kombit.dk/service/sortiment/1";
-    /// Not public: generated for this project.
-    pub const SORTIMENT_SERVICE_UUID: &str = "c3b5391a-fd0d-4ecc-982f-5d01a76eff9f";
-    pub const SORTIMENT_NS: &str =
-        "http://serviceplatformen.dk/xml/wsdl/soap11/Klassifikation/Sortiment/1/";
-    pub const SORTIMENT_HENT_ACTION: &str =
-        "http://serviceplatformen.dk/xml/wsdl/soap11/Klassifikation/Sortiment/1/SortimentHent";
-    pub const SORTIMENT_HENT_REQUEST: &str = "SortimentHentRequest";
-    pub const SORTIMENT_HENT_RESPONSE: &str = "SortimentHentResponse";
-    pub const SORTIMENT_NAVN: &str = "SortimentNavn";
-    /// The day the sortiment must be in force on; today when left out.
-    pub const GAELDENDE_DATO: &str = "GaeldendeDato";
-    pub const SORTIMENT: &str = "Sortiment";
-    pub const VERSION_NUMMER: &str = "VersionNummer";
-    pub const GYLDIG_FRA: &str = "GyldigFra";
-    /// Left out while the version is in force until further notice.
-    pub const GYLDIG_TIL: &str = "GyldigTil";
-    pub const IT_SYSTEM_UUID: &str = "ItSystemUUID";
-    pub const ELEMENT_LISTE: &str = "ElementListe";
-    pub const ELEMENT: &str = "Element";
-    pub const ELEMENT_TYPE: &str = "Type";
-    pub const BRUGERVENDT_NOEGLE: &str = "BrugervendtNoegle";
-    pub const TITEL: &str = "Titel";
-
-    // --- SF1590A Afsend økonomiposteringer ---------------------------------------------------
-    pub const POSTERING_PATH: &str = "/service/OIR/Oekonomipostering/1";
-    pub const POSTERING_ENTITY_ID: &str = "http://entityid.kombit.dk/service/oekonomipostering/1";
-    /// Not public: generated for this project.
-    pub const POSTERING_SERVICE_UUID: &str = "cdbdffe4-66a5-414a-86a5-ddc620e3ff8c";
-    pub const POSTERING_NS: &str =
-        "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/Oekonomipostering/1/";
-    pub const AFSEND_ACTION: &str =
-        "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/Oekonomipostering/1/OekonomiposteringAfsend";
-    pub const AFSEND_REQUEST: &str = "OekonomiposteringAfsendRequest";
-    pub const AFSEND_RESPONSE: &str = "OekonomiposteringAfsendResponse";
-    pub const POSTERING_LISTE: &str = "PosteringListe";
-    pub const POSTERING: &str = "Postering";
-    pub const POSTERING_ID: &str = "PosteringIdentifikator";
-    pub const POSTERINGSDATO: &str = "Posteringsdato";
-    /// xs:decimal, at most two decimals; the direction is DebetKreditKode.
-    pub const BELOEB: &str = "Beloeb";
-    pub const DEBET_KREDIT: &str = "DebetKreditKode";
-    pub const DEBET: &str = "D";
-    pub const KREDIT: &str = "K";
-    pub const KONTO: &str = "Konto";
-    pub const DIMENSION_LISTE: &str = "DimensionListe";
-    pub const DIMENSION: &str = "Dimension";
-    pub const DIMENSION_TYPE: &str = "Type";
-    pub const POSTERING_TEKST: &str = "PosteringTekst";
-    pub const KVITTERING: &str = "PosteringKvittering";
-    /// The sortiment version a posting was checked against.
-    pub const KVITTERING_SORTIMENT_VERSION: &str = "SortimentVersion";
-
-    /// Item types of a sortiment: the posting account, and the dimensions a posting may carry.
-    pub const KONTO_TYPE: &str = "Konto";
-    pub const DIMENSION_TYPES: &[&str] = &["Art", "Omkostningssted"];
-
-    pub const SAGDOK_NS: &str = crate::services::sagdok::NS;
-    pub const UUID_IDENTIFIKATOR: &str = "UUIDIdentifikator";
-}
 
 pub const SORTIMENT_INFO: ServiceInfo = ServiceInfo {
     id: "SF7001",
@@ -117,32 +51,6 @@ pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
 
 /// Shape errors of this service's messages.
 pub type OirError = crate::services::sagdok::ShapeError;
-
-fn req<'a>(el: &'a Element, ns: &str, local: &str) -> Result<&'a Element, OirError> {
-    child_ns(el, ns, local).ok_or_else(|| crate::services::sagdok::ShapeError::Missing {
-        parent: el.local.clone(),
-        element: local.to_string(),
-    })
-}
-
-/// Only the contexts and `allowed` may appear in a request wrapper.
-fn only_children(el: &Element, ns: &str, allowed: &[&str]) -> Result<(), OirError> {
-    for c in el.elements() {
-        let ok = matches!(
-            (c.local.as_str(), c.ns.as_deref()),
-            ("CallContext", Some(CALLCTX_NS))
-                | ("AuthorityContext", Some(AUTCTX_NS))
-                | ("InvocationContext", Some(INVCTX_NS))
-        ) || (c.ns.as_deref() == Some(ns) && allowed.contains(&c.local.as_str()));
-        if !ok {
-            return Err(crate::services::sagdok::ShapeError::Extra {
-                parent: el.local.clone(),
-                element: c.local.clone(),
-            });
-        }
-    }
-    Ok(())
-}
 
 /// A calendar date as `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<time::Date, String> {
@@ -283,12 +191,12 @@ pub fn parse_sortiment_hent_request(
     payload: &Element,
 ) -> Result<(String, Option<time::Date>), OirError> {
     expect(payload, model::SORTIMENT_NS, model::SORTIMENT_HENT_REQUEST)?;
-    only_children(
+    only_contexts_and(
         payload,
         model::SORTIMENT_NS,
         &[model::SORTIMENT_NAVN, model::GAELDENDE_DATO],
     )?;
-    let navn = req(payload, model::SORTIMENT_NS, model::SORTIMENT_NAVN)?.text();
+    let navn = required(payload, model::SORTIMENT_NS, model::SORTIMENT_NAVN)?.text();
     if navn.is_empty() {
         return Err(invalid(model::SORTIMENT_NAVN, "", "must not be empty"));
     }
@@ -341,9 +249,9 @@ pub fn parse_sortiment_hent_response(payload: &Element) -> Result<SortimentSvar,
     let sortiment = match child_ns(payload, model::SORTIMENT_NS, model::SORTIMENT) {
         None => None,
         Some(st) => {
-            let text = |n: &str| req(st, model::SORTIMENT_NS, n).map(|e| e.text());
-            let uuid = req(st, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR)?.text();
-            if !is_uuid(&uuid) {
+            let text = |n: &str| required(st, model::SORTIMENT_NS, n).map(|e| e.text());
+            let uuid = required(st, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR)?.text();
+            if !Uuid::is_valid(&uuid) {
                 return Err(invalid(model::UUID_IDENTIFIKATOR, &uuid, "not a UUID"));
             }
             let v = text(model::VERSION_NUMMER)?;
@@ -360,8 +268,8 @@ pub fn parse_sortiment_hent_response(payload: &Element) -> Result<SortimentSvar,
             if let Some(list) = child_ns(st, model::SORTIMENT_NS, model::ELEMENT_LISTE) {
                 for e in children_ns(list, model::SORTIMENT_NS, model::ELEMENT) {
                     elementer.push(SortimentElement {
-                        type_: req(e, model::SORTIMENT_NS, model::ELEMENT_TYPE)?.text(),
-                        noegle: req(e, model::SORTIMENT_NS, model::BRUGERVENDT_NOEGLE)?.text(),
+                        type_: required(e, model::SORTIMENT_NS, model::ELEMENT_TYPE)?.text(),
+                        noegle: required(e, model::SORTIMENT_NS, model::BRUGERVENDT_NOEGLE)?.text(),
                         titel: child_ns(e, model::SORTIMENT_NS, model::TITEL).map(|t| t.text()),
                     });
                 }
@@ -464,24 +372,19 @@ pub fn afsend_request(
 pub fn parse_afsend_request(payload: &Element) -> Result<(String, Vec<Postering>), OirError> {
     let ns = model::POSTERING_NS;
     expect(payload, ns, model::AFSEND_REQUEST)?;
-    only_children(
+    only_contexts_and(
         payload,
         ns,
         &[model::SORTIMENT_NAVN, model::POSTERING_LISTE],
     )?;
-    let navn = req(payload, ns, model::SORTIMENT_NAVN)?.text();
-    let list = req(payload, ns, model::POSTERING_LISTE)?;
+    let navn = required(payload, ns, model::SORTIMENT_NAVN)?.text();
+    let list = required(payload, ns, model::POSTERING_LISTE)?;
+    only_children(list, ns, &[model::POSTERING])?;
     let mut out = Vec::new();
-    for x in list.elements() {
-        if x.local != model::POSTERING || x.ns.as_deref() != Some(ns) {
-            return Err(crate::services::sagdok::ShapeError::Extra {
-                parent: list.local.clone(),
-                element: x.local.clone(),
-            });
-        }
-        let text = |n: &str| req(x, ns, n).map(|e| e.text());
+    for x in children_ns(list, ns, model::POSTERING) {
+        let text = |n: &str| required(x, ns, n).map(|e| e.text());
         let id = text(model::POSTERING_ID)?;
-        if !is_uuid(&id) {
+        if !Uuid::is_valid(&id) {
             return Err(invalid(model::POSTERING_ID, &id, "not a UUID"));
         }
         let dato = text(model::POSTERINGSDATO)?;
@@ -500,8 +403,8 @@ pub fn parse_afsend_request(payload: &Element) -> Result<(String, Vec<Postering>
         if let Some(dl) = child_ns(x, ns, model::DIMENSION_LISTE) {
             for d in children_ns(dl, ns, model::DIMENSION) {
                 dimensioner.push((
-                    req(d, ns, model::DIMENSION_TYPE)?.text(),
-                    req(d, ns, model::BRUGERVENDT_NOEGLE)?.text(),
+                    required(d, ns, model::DIMENSION_TYPE)?.text(),
+                    required(d, ns, model::BRUGERVENDT_NOEGLE)?.text(),
                 ));
             }
         }
@@ -516,10 +419,7 @@ pub fn parse_afsend_request(payload: &Element) -> Result<(String, Vec<Postering>
         });
     }
     if out.is_empty() {
-        return Err(crate::services::sagdok::ShapeError::Missing {
-            parent: list.local.clone(),
-            element: model::POSTERING.into(),
-        });
+        return Err(missing(list, model::POSTERING));
     }
     Ok((navn, out))
 }
@@ -561,7 +461,7 @@ pub fn parse_afsend_response(payload: &Element) -> Result<PosteringSvar, OirErro
             None => None,
         };
         kvitteringer.push(Kvittering {
-            id: req(k, ns, model::POSTERING_ID)?.text(),
+            id: required(k, ns, model::POSTERING_ID)?.text(),
             sortiment_version,
             retur: sagdok::standard_retur_of(k)?,
         });

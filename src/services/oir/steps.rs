@@ -1,7 +1,7 @@
 //! ØiR steps: retrieve the system's sortiment (SF7001) and send økonomiposteringer (SF1590A)
 //! that the receiver checks against the sortiment in force.
 //!
-//! The wire format is modelled (`src/services/oir.rs`, `model`); until it is checked against
+//! The wire format is modelled (`src/services/oir/model.rs`); until it is checked against
 //! KOMBIT's documentation these calls go only to sp-contract's own mock.
 
 use crate::core::service::ServiceInfo;
@@ -139,7 +139,7 @@ fn guard(t: &Target) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "ØiR (SF7001, SF1590A) is modelled: its wire format is not public, so sp-contract sends it only to its own mock, not to target '{}'. Nothing was sent. Correct the names in src/services/oir.rs (model) against KOMBIT's contract package and set model::CHECKED_AGAINST_CONTRACT, or leave these scenarios out with --tags \"not @OiR\"",
+            "ØiR (SF7001, SF1590A) is modelled: its wire format is not public, so sp-contract sends it only to its own mock, not to target '{}'. Nothing was sent. Correct the names in src/services/oir/model.rs against KOMBIT's contract package and set model::CHECKED_AGAINST_CONTRACT, or leave these scenarios out with --tags \"not @OiR\"",
             t.name
         ))
     }
@@ -406,12 +406,16 @@ fn table_postings(a: &Args) -> Result<Result<Vec<Postering>, String>, StepFailur
 // ------------------------------------------------------------------------------------------
 // Så.
 
+/// The sortiment version a Så-step names.
+fn version(a: &Args) -> Result<u32, StepFailure> {
+    a.get(0)
+        .parse()
+        .map_err(|_| input("version must be a number"))
+}
+
 fn has_version(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let want: u32 = a
-            .get(0)
-            .parse()
-            .map_err(|_| input("version must be a number"))?;
+        let want = version(&a)?;
         let s = sortiment(w)?;
         if s.version == want {
             Ok(())
@@ -632,10 +636,7 @@ fn rejected(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn checked_version(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let want: u32 = a
-            .get(0)
-            .parse()
-            .map_err(|_| input("version must be a number"))?;
+        let want = version(&a)?;
         let svar = postering_svar(w)?;
         if svar.kvitteringer.is_empty() {
             return Err(contract("the answer holds no PosteringKvittering"));

@@ -3,7 +3,6 @@
 pub mod memo;
 pub mod mock;
 pub mod probe;
-pub mod probe_sf1600;
 pub mod sf1600;
 pub mod sf1601;
 pub mod steps;
@@ -13,13 +12,6 @@ pub const ENTRY: super::entry::Entry = super::entry::Entry {
     folder: "post",
     services: &[&sf1600::INFO, &sf1601::INFO],
     steps: steps::steps,
-    probes,
+    probes: probe::probes,
     mock: mock::responders,
 };
-
-fn probes() -> Vec<Box<dyn crate::doctor::Probe>> {
-    vec![
-        Box::new(probe_sf1600::Sf1600Probe),
-        Box::new(probe::Sf1601Probe),
-    ]
-}

@@ -1,23 +1,59 @@
-//! The doctor's read call for SF1601: a `PostForespoerg` (is a test citizen enrolled in
-//! Digital Post?) through the REST token flow. It sends no letter.
+//! The doctor's read calls for Post, one per service, neither of which sends a letter:
+//! SF1600's `spoergTilmelding` with the InvocationContext, and SF1601's `PostForespoerg`
+//! through the REST token flow (is a test citizen enrolled in Digital Post?).
 //!
-//! Every hop can refuse: the STS (certificate not registered, no approved serviceaftale for
+//! Every hop of SF1601 can refuse: the STS (certificate not registered, no approved serviceaftale for
 //! the authority), AccessTokenService, or PostForespoerg itself. A refusal is classified by
 //! its `errorCode` and text like a SOAP fault (see [`crate::doctor::classify_fault`]), and the finding
 //! names the hop.
 
 use crate::core::service::ServiceInfo;
-use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
-use crate::services::post::sf1601;
+use crate::doctor::{Answer, Probe, ProbeCx, ProbeFuture};
+use crate::services::post::{sf1600, sf1601};
+use crate::services::sf1520::probe::{describe_citizen, sendable_test_citizen, test_citizen};
 use crate::targets::config::Target;
+
+/// Post's probes, in the catalog's order of its services.
+pub fn probes() -> Vec<Box<dyn Probe>> {
+    vec![Box::new(Sf1600Probe), Box::new(Sf1601Probe)]
+}
+
+/// spoergTilmelding of the target's test citizen `far`, or else its first citizen alias, as
+/// for SF1520.
+pub struct Sf1600Probe;
+
+impl Probe for Sf1600Probe {
+    fn service(&self) -> &'static ServiceInfo {
+        &sf1600::INFO
+    }
+
+    fn describe(&self, target: &Target) -> String {
+        describe_citizen(target, "spoergTilmelding")
+    }
+
+    fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
+        Box::pin(async move {
+            let (_, cpr) = test_citizen(&cx.target)?;
+            let ctx = cx.invocation_context(&sf1600::INFO);
+            let payload = sf1600::spoerg_tilmelding_request(Some(&ctx), cpr);
+            cx.soap(
+                &sf1600::INFO,
+                sf1600::ACTION_TILMELDING,
+                &payload,
+                |p| match p.child("tilmeldt").map(|e| e.text()).as_deref() {
+                    Some("true") => "the test citizen is enrolled in Digital Post".to_string(),
+                    Some("false") => "the test citizen is not enrolled in Digital Post".to_string(),
+                    _ => format!("the answer is <{}> without tilmeldt", p.local),
+                },
+            )
+            .await
+        })
+    }
+}
 
 /// PostForespoerg (Digital Post) of the target's test citizen `far`, or else its first
 /// citizen alias, as for SF1520.
 pub struct Sf1601Probe;
-
-fn citizen(target: &Target) -> Option<(&str, &str)> {
-    crate::services::sf1520::probe::citizen(target)
-}
 
 impl Probe for Sf1601Probe {
     fn service(&self) -> &'static ServiceInfo {
@@ -25,24 +61,12 @@ impl Probe for Sf1601Probe {
     }
 
     fn describe(&self, target: &Target) -> String {
-        match citizen(target) {
-            Some((alias, _)) => {
-                format!("PostForespoerg (Digital Post) of the test citizen \"{alias}\"")
-            }
-            None => "PostForespoerg (Digital Post) of a test citizen".to_string(),
-        }
+        describe_citizen(target, "PostForespoerg (Digital Post)")
     }
 
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
         Box::pin(async move {
-            let Some((alias, _)) = citizen(&cx.target) else {
-                return Err(ProbeError::Setup(format!(
-                    "name a test citizen of this environment under [targets.{}.aliases.citizens], e.g. far = \"<cpr>\"",
-                    cx.target.name
-                )));
-            };
-            // A placeholder (the example config's 0000000000) is never sent.
-            let cpr = cx.target.citizen(alias).map_err(ProbeError::Setup)?;
+            let cpr = sendable_test_citizen(&cx.target)?;
             let path = sf1601::forespoerg_path(sf1601::Register::DigitalPost, cpr);
             cx.rest(
                 &sf1601::INFO,

@@ -35,6 +35,19 @@ const SAGDOK_NS: &str = "urn:oio:sagdok:3.0.0";
 /// S NemSMS, F physical post, P automatic at Fjernprint.
 pub const KANALVALG: &[&str] = &["A", "D", "S", "F", "P"];
 
+/// A Kanalvalg that is not one of [`KANALVALG`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Kanalvalg '{0}' is not one of {list}", list = KANALVALG.join(", "))]
+pub struct BadKanalvalg(pub String);
+
+pub fn check_kanalvalg(k: &str) -> Result<(), BadKanalvalg> {
+    if KANALVALG.contains(&k) {
+        Ok(())
+    } else {
+        Err(BadKanalvalg(k.to_string()))
+    }
+}
+
 /// A letter for print (and for Digital Post via SF1600): the `ForsendelseI` fields we fill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintLetter {

@@ -15,8 +15,8 @@ use crate::core::klassifikation::{Catalogue, Facet, KlassifikationError, Referen
 use crate::core::service::ServiceInfo;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
-    absent, check_order, missing_data_fault, require_invocation, soap, DirectResponder, SoapAnswer,
-    SoapCall, SoapService,
+    absent, check_order, missing_data_fault, require_invocation, soap, SoapAnswer, SoapCall,
+    SoapService,
 };
 use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
 use crate::services::sf1470::{
@@ -424,6 +424,6 @@ impl SoapService for Sf1470 {
     }
 }
 
-pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+pub fn responders(p: &Arc<Platform>) -> crate::platform::Responders {
     Ok(vec![soap(p, Sf1470::load(&p.dir)?)])
 }

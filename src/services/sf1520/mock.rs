@@ -4,11 +4,11 @@
 //! service returns.
 
 use crate::core::service::ServiceInfo;
-use crate::platform::data::{DataError, Platform};
+use crate::platform::data::Platform;
+use crate::platform::endpoint::soap;
 use crate::platform::endpoint::{
     check_order, require_invocation, SoapAnswer, SoapCall, SoapService,
 };
-use crate::platform::endpoint::{soap, DirectResponder};
 use crate::services::sf1520;
 use std::sync::Arc;
 
@@ -68,6 +68,6 @@ impl SoapService for Sf1520 {
     }
 }
 
-pub fn responders(p: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+pub fn responders(p: &Arc<Platform>) -> crate::platform::Responders {
     Ok(vec![soap(p, Sf1520)])
 }

@@ -10,12 +10,38 @@ use crate::targets::config::Target;
 /// citizen alias the target has.
 pub struct Sf1520Probe;
 
-pub(crate) fn citizen(target: &Target) -> Option<(&str, &str)> {
+fn citizen(target: &Target) -> Option<(&str, &str)> {
     target
         .citizens
         .get_key_value("far")
         .or_else(|| target.citizens.iter().next())
         .map(|(a, c)| (a.as_str(), c.as_str()))
+}
+
+/// The test citizen a probe asks about (alias, CPR number as configured), or the setup step
+/// that names one. Post's probes ask about the same citizen.
+pub(crate) fn test_citizen(target: &Target) -> Result<(&str, &str), ProbeError> {
+    citizen(target).ok_or_else(|| {
+        ProbeError::Setup(format!(
+            "name a test citizen of this environment under [targets.{}.aliases.citizens], e.g. far = \"<cpr>\"",
+            target.name
+        ))
+    })
+}
+
+/// The test citizen's CPR number to send: a placeholder (the example config's 0000000000)
+/// is never sent.
+pub(crate) fn sendable_test_citizen(target: &Target) -> Result<&str, ProbeError> {
+    let (alias, _) = test_citizen(target)?;
+    target.citizen(alias).map_err(ProbeError::Setup)
+}
+
+/// `<call> of the test citizen "<alias>"`, as a probe describes itself.
+pub(crate) fn describe_citizen(target: &Target, call: &str) -> String {
+    match citizen(target) {
+        Some((alias, _)) => format!("{call} of the test citizen \"{alias}\""),
+        None => format!("{call} of a test citizen"),
+    }
 }
 
 impl Probe for Sf1520Probe {
@@ -24,22 +50,12 @@ impl Probe for Sf1520Probe {
     }
 
     fn describe(&self, target: &Target) -> String {
-        match citizen(target) {
-            Some((alias, _)) => format!("PersonLookup of the test citizen \"{alias}\""),
-            None => "PersonLookup of a test citizen".to_string(),
-        }
+        describe_citizen(target, "PersonLookup")
     }
 
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
         Box::pin(async move {
-            let Some((alias, _)) = citizen(&cx.target) else {
-                return Err(ProbeError::Setup(format!(
-                    "name a test citizen of this environment under [targets.{}.aliases.citizens], e.g. far = \"<cpr>\"",
-                    cx.target.name
-                )));
-            };
-            // A placeholder (the example config's 0000000000) is never sent.
-            let cpr = cx.target.citizen(alias).map_err(ProbeError::Setup)?;
+            let cpr = sendable_test_citizen(&cx.target)?;
             let ctx = cx.invocation_context(&sf1520::INFO);
             let payload = sf1520::lookup_request(Some(&ctx), cpr);
             let answer = cx

@@ -24,6 +24,7 @@ pub const ENTRY: super::entry::Entry = super::entry::Entry {
     mock: mock::responders,
 };
 
+use crate::core::ids::{Cvr, Uuid};
 use crate::core::kle::{Emne, Facet, KleError};
 use crate::core::service::ServiceInfo;
 use crate::core::soap::{AUTCTX_NS, CALLCTX_NS};
@@ -93,19 +94,16 @@ fn check_xml_text(field: &'static str, s: &str) -> Result<(), Sf2900Error> {
 
 /// A CVR number as the contexts and routing carry it: exactly 8 ASCII digits.
 pub fn check_cvr(s: &str) -> Result<String, Sf2900Error> {
-    let t = s.trim();
-    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(t.to_string())
-    } else {
-        Err(Sf2900Error::Cvr(s.to_string()))
-    }
+    Cvr::parse(s)
+        .map(|c| c.as_str().to_string())
+        .map_err(|_| Sf2900Error::Cvr(s.to_string()))
 }
 
+/// A UUID in either case, lower-cased (as the schemas write it).
 fn check_uuid(s: &str) -> Result<String, Sf2900Error> {
-    match uuid::Uuid::parse_str(s.trim()) {
-        Ok(u) if s.trim().len() == 36 => Ok(u.to_string()),
-        _ => Err(Sf2900Error::Uuid(s.to_string())),
-    }
+    Uuid::parse_lenient(s.trim())
+        .map(|u| u.as_str().to_string())
+        .map_err(|_| Sf2900Error::Uuid(s.to_string()))
 }
 
 /// How the object finds its receiver: by KLE through the fordelingsregler, or directly.
@@ -214,7 +212,8 @@ impl Journalnotat {
             titel: titel.map(str::to_string),
             notat: notat.to_string(),
             it_system: check_uuid(it_system)?,
-            tidspunkt: now(),
+            // An xsd:dateTime in UTC without fractions.
+            tidspunkt: crate::platform::data::now_iso(),
         })
     }
 }
@@ -260,14 +259,6 @@ impl Fordelingsobjekt {
     }
 }
 
-/// Now, as an xsd:dateTime in UTC without fractions.
-fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// `<authctx:AuthorityContext>`: the municipality the call is made on behalf of.
 pub fn authority_context(cvr: &str) -> String {
     format!(
@@ -298,7 +289,8 @@ fn contexts(authority: Option<&str>) -> String {
     }
 }
 
-fn v2(name: &str, text: &str) -> String {
+/// `<v2:name>text</v2:name>`: the v2 types' elements, in requests and the mock's answers.
+pub(crate) fn v2(name: &str, text: &str) -> String {
     format!("<v2:{name}>{}</v2:{name}>", xml::escape(text))
 }
 
@@ -310,13 +302,10 @@ fn kle_info(emne: &Emne, facet: Option<&Facet>, emne_el: &str, facet_el: &str) -
     s
 }
 
-/// `FordelingsobjektAfsendRequest`. `authority = None` leaves out the security contexts.
-pub fn afsend_request(
-    authority: Option<&str>,
-    routing: &Routing,
-    objekt: &Fordelingsobjekt,
-) -> String {
-    let valg = match &routing.valg {
+/// The content of `RoutingValg`: by KLE, or to one receiving system. The mock's answer
+/// repeats it.
+pub(crate) fn routing_valg(valg: &RoutingValg) -> String {
+    match valg {
         RoutingValg::Kle { emne, facet } => format!(
             "<v2:RoutingKLEEmneHandling>{}</v2:RoutingKLEEmneHandling>",
             kle_info(
@@ -327,7 +316,16 @@ pub fn afsend_request(
             )
         ),
         RoutingValg::Modtager(uuid) => v2("RoutingModtagerAktoer", uuid),
-    };
+    }
+}
+
+/// `FordelingsobjektAfsendRequest`. `authority = None` leaves out the security contexts.
+pub fn afsend_request(
+    authority: Option<&str>,
+    routing: &Routing,
+    objekt: &Fordelingsobjekt,
+) -> String {
+    let valg = routing_valg(&routing.valg);
     let context = format!(
         "<v2:DistributionContext>{}{}{}<v2:RoutingValg>{valg}</v2:RoutingValg></v2:DistributionContext>",
         v2("AnvenderTransaktionsID", &uuid::Uuid::new_v4().to_string()),
@@ -468,6 +466,14 @@ impl Modtager {
     pub fn label(&self) -> String {
         format!("{} ({})", self.navn, self.uuid)
     }
+}
+
+/// `name (uuid), …`: the systems of a list, for messages.
+pub fn labels(list: &[Modtager]) -> String {
+    list.iter()
+        .map(Modtager::label)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn fejl_liste(el: &Element) -> Vec<(String, String)> {

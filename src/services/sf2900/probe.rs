@@ -55,10 +55,7 @@ impl Probe for Sf2900Probe {
                     ),
                     Some(list) => format!(
                         "the fordelingsregler of CVR {cvr} name {} for KLE {EMNE}",
-                        list.iter()
-                            .map(|m| m.label())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        sf2900::labels(&list)
                     ),
                     None => {
                         no_list = true;

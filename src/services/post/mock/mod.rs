@@ -16,9 +16,10 @@ pub mod data;
 pub mod sf1600;
 pub mod sts;
 
+use crate::core::ids::Cvr;
 use crate::core::xml::{self, Element};
 use crate::platform::backend::Request;
-use crate::platform::data::{DataError, Platform};
+use crate::platform::data::Platform;
 use crate::platform::endpoint::{header, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
 use crate::services::post::memo;
@@ -38,7 +39,7 @@ const MAX_LETTERS: usize = 1_000;
 
 /// Everything Post on the mock, answered in the front: STS, AccessTokenService, SF1601
 /// (KombiPostAfsend, PostForespoerg), SF1600 and the status endpoint.
-pub fn responders(platform: &Arc<Platform>) -> Result<Vec<Arc<dyn DirectResponder>>, DataError> {
+pub fn responders(platform: &Arc<Platform>) -> crate::platform::Responders {
     let data = Arc::new(PostData::load(&platform.dir)?);
     let ctx = PostCtx {
         platform: platform.clone(),
@@ -94,7 +95,7 @@ pub struct LetterRecord {
     pub statuses: Vec<StatusMessage>,
 }
 
-/// Per-scenario log of letters (see `mock::state`).
+/// Per-scenario log of letters (see `platform::state`).
 #[derive(Default)]
 pub struct PostLog {
     pub letters: crate::platform::state::Ring<LetterRecord, MAX_LETTERS>,
@@ -420,7 +421,7 @@ impl PostForespoerg {
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let id = match (get("cprNumber"), get("cvrNumber")) {
             (Some(c), None) if c.len() == 10 && c.bytes().all(|b| b.is_ascii_digit()) => c,
-            (None, Some(c)) if c.len() == 8 && c.bytes().all(|b| b.is_ascii_digit()) => c,
+            (None, Some(c)) if Cvr::is_valid(&c) => c,
             _ => {
                 return ctx.data.rest_fault(
                     "request_invalid",

@@ -1,7 +1,7 @@
 //! SF1600 Print on the mock: `afsendBrev` and `spoergTilmelding` with the InvocationContext
 //! over mutual TLS, enrollment from the SF1520 data.
 //!
-//! Kanalvalg (modelled, like SF1601's "Automatisk Valg", see `mock::sf1601`): A and P go to
+//! Kanalvalg (modelled, like SF1601's "Automatisk Valg", see `mock/mod.rs`): A and P go to
 //! Digital Post when the recipient is enrolled, else to print; D requires enrollment in
 //! Digital Post and S in NemSMS, else a `dkal:Fejl` fault (codes in `mocks/post/faults.json`);
 //! F always prints. Accepted letters produce PKO_PostStatus messages keyed by their
@@ -113,12 +113,7 @@ impl Sf1600 {
     ) -> Result<SoapAnswer, String> {
         check_order(body, &["Kanalvalg", "Prioritet", "ForsendelseI"])?;
         let kanal = text_of(body, "Kanalvalg").ok_or("BrevSPBody lacks Kanalvalg")?;
-        if !sf1600::KANALVALG.contains(&kanal.as_str()) {
-            return Err(format!(
-                "Kanalvalg '{kanal}' is not one of {}",
-                sf1600::KANALVALG.join(", ")
-            ));
-        }
+        sf1600::check_kanalvalg(&kanal).map_err(|e| e.to_string())?;
         let prioritet = text_of(body, "Prioritet").ok_or("BrevSPBody lacks Prioritet")?;
         if prioritet != "D" && prioritet != "M" {
             return Err(format!("Prioritet '{prioritet}' is not D or M"));

@@ -18,6 +18,7 @@
 //! tested without waiting.
 
 use crate::client::token::{self, HOLDER_OF_KEY, SAML2_NS};
+use crate::core::ids::{Cvr, Uuid};
 use crate::core::service::ServiceInfo;
 use crate::core::xml;
 use crate::platform::backend::Request;
@@ -36,7 +37,7 @@ pub const ISSUER: &str = "https://sts.sp-contract.mock/runtime";
 pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
 const DS_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 
-/// A scenario's offset from real time on the mock (see `mock::state`).
+/// A scenario's offset from real time on the mock (see `platform::state`).
 #[derive(Default)]
 pub struct MockClock {
     pub offset: Duration,
@@ -285,7 +286,7 @@ pub fn authorize_service_call(
             &[("audience", &claims.aud), ("expected", entity_id)],
         ));
     }
-    if uuid::Uuid::parse_str(&tx).is_err() {
+    if Uuid::parse_lenient(&tx).is_err() {
         return Err(fault(
             "missing_transaction_headers",
             &[("reason", "x-TransaktionsId is missing or not a UUID")],
@@ -338,7 +339,7 @@ impl StsEndpoint {
             }
         }
         let cvr = field("/AnvenderKontekst/Cvr");
-        if cvr.len() != 8 || !cvr.bytes().all(|b| b.is_ascii_digit()) {
+        if !Cvr::is_valid(cvr) {
             return bad("AnvenderKontekst.Cvr must be the authority's CVR number (8 digits)");
         }
         let use_key = field("/UseKey");

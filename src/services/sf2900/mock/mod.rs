@@ -1,0 +1,159 @@
+//! SF2900 Fordelingskomponenten on the mock: the service itself (the security check, one
+//! answer per operation, the TransportKvittering fault). Its parts: `data.rs` (what
+//! `mocks/sf2900/` holds), `rules.rs` (which rule routes an object, and the rules each scenario
+//! sets up), `shape.rs` and `request.rs` (reading a request the way the XSD would),
+//! `answers.rs` (the answer per operation).
+//!
+//! What is **modelled** (the public record does not say; see `mocks/README.md`):
+//! - Precedence: the most specific matching rule wins: emne + handlingsfacet, then emne,
+//!   then wildcard (`01.01.*`) + handlingsfacet, then wildcard. A rule with a facet only
+//!   matches objects marked with that facet. A scenario's rule replaces a data rule with the
+//!   same key (authority, KLE, facet).
+//! - Delivery is synchronous: the answer carries the receiving system's verdict (ACCEPTERET,
+//!   or AFVIST with its reason). The real platform may answer MODTAGET/AFLEVERET and send the
+//!   business receipt later through FordelingskvitteringModtag.
+//! - No matching rule: a receipt AFVIST (Kvitteringstype Teknisk) with the reason.
+//! - A malformed object (and a journal note longer than `max_notat_tegn`): the
+//!   TransportKvittering fault, FEJL with a FejlListe. Codes and texts are ours.
+//! - FordelingsmodtagerList lists the system the winning rule names; RoutingKLEEmne is the
+//!   emne asked about, so answers validate (a real answer was seen with `01.01.*`, which
+//!   breaks the XSD). KanModtage is true when one of the authority's rules routes to the
+//!   system.
+
+mod answers;
+mod data;
+mod request;
+mod rules;
+mod shape;
+
+pub use data::{fordeling, FordelingError};
+pub use rules::{add_rule, parse_regel, received, remove_routing, Modtaget, Regel};
+
+use crate::core::service::ServiceInfo;
+use crate::core::soap::AUTCTX_NS;
+use crate::core::xml;
+use crate::platform::data::Platform;
+use crate::platform::endpoint::{soap, SoapAnswer, SoapCall, SoapService};
+use crate::services::sf2900::{self as svc, TYPES_NS};
+use data::{Fordeling, TransportTekst};
+use rules::ScenarioFordeling;
+use shape::{fejl, Fejl};
+use std::sync::Arc;
+
+/// The data for the service's own answers: loaded when the mock started.
+fn loaded(p: &Platform) -> Arc<Fordeling> {
+    fordeling(p).unwrap_or_else(|_| {
+        Arc::new(Fordeling {
+            missing: Some(p.dir.join("sf2900")),
+            ..Fordeling::default()
+        })
+    })
+}
+
+pub fn responders(p: &Arc<Platform>) -> crate::platform::Responders {
+    fordeling(p)?;
+    Ok(vec![soap(p, Sf2900)])
+}
+
+/// The SF2900 endpoint on the mock.
+pub struct Sf2900;
+
+impl SoapService for Sf2900 {
+    fn info(&self) -> &'static ServiceInfo {
+        &svc::INFO
+    }
+
+    fn actions(&self) -> &'static [&'static str] {
+        &[
+            svc::ACTION_AFSEND,
+            svc::ACTION_KVITTERING,
+            svc::ACTION_LIST,
+            svc::ACTION_VALIDER,
+        ]
+    }
+
+    fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
+        if let Some(dir) = &loaded(p).missing {
+            return SoapAnswer::Fault(crate::platform::data::MockFault {
+                http_status: 500,
+                code: "soapenv:Server".into(),
+                string: FordelingError::Missing(dir.clone()).to_string(),
+                errors: Vec::new(),
+            });
+        }
+        let envelope_fault = |reason: String| {
+            SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
+        };
+        let op = call.action.rsplit('/').next().unwrap_or_default();
+        let expected = format!("{op}Request");
+        let payload = call.payload;
+        if payload.local != expected || payload.ns.as_deref() != Some(TYPES_NS) {
+            return envelope_fault(format!(
+                "SOAPAction {op} expects {expected} in namespace {TYPES_NS}, got <{}> in namespace {}",
+                payload.local,
+                payload.ns.as_deref().unwrap_or("(none)")
+            ));
+        }
+        // The security model first: the platform checks it before the service sees the call.
+        let Some(ac) = payload
+            .elements()
+            .find(|e| e.local == "AuthorityContext" && e.ns.as_deref() == Some(AUTCTX_NS))
+        else {
+            return SoapAnswer::Fault(p.fault(
+                "missing_security_context",
+                &[("supported", "KombitToken, AuthorityContext")],
+            ));
+        };
+        let cvr = ac
+            .elements()
+            .find(|e| e.local == "MunicipalityCVR" && e.ns.as_deref() == Some(AUTCTX_NS))
+            .map(|e| e.text());
+        let cvr = match cvr.as_deref().map(svc::check_cvr) {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => {
+                return envelope_fault(format!("AuthorityContext/MunicipalityCVR: {e}"))
+            }
+            None => return envelope_fault("AuthorityContext lacks MunicipalityCVR".into()),
+        };
+        if let Err(f) = p.authorize_authority(&svc::INFO, &cvr, &call.caller) {
+            return SoapAnswer::Fault(f);
+        }
+        let state = p.state.get::<ScenarioFordeling>(&call.scenario);
+        let result = match op {
+            "FordelingsobjektAfsend" => answers::afsend(p, payload, &state),
+            "FordelingsmodtagerList" => answers::list(p, payload, &state),
+            "FordelingsmodtagerValider" => answers::valider(p, payload, &state),
+            _ => Err(vec![fejl(
+                "IkkeUnderstoettet",
+                format!("{op} is not modelled by the mock: receiving systems are simulated inside it, and their receipts are part of the FordelingsobjektAfsend answer"),
+            )]),
+        };
+        match result {
+            Ok(xml) => SoapAnswer::Payload(xml),
+            Err(errors) => transport_fault(&loaded(p).kvitteringer.transport_fejl, &errors),
+        }
+    }
+}
+
+fn transport_fault(t: &TransportTekst, errors: &[Fejl]) -> SoapAnswer {
+    let list: String = errors
+        .iter()
+        .map(|(k, x)| {
+            format!(
+                "<tns:Fejl><tns:FejlKode>{}</tns:FejlKode><tns:FejlTekst>{}</tns:FejlTekst></tns:Fejl>",
+                xml::escape(k),
+                xml::escape(x)
+            )
+        })
+        .collect();
+    let first = errors.first().map(|(_, x)| x.as_str()).unwrap_or_default();
+    SoapAnswer::FaultWithDetail {
+        http_status: 500,
+        code: "soapenv:Client".into(),
+        string: t.faultstring.replace("{begrundelse}", first),
+        detail: format!(
+            "<tns:TransportKvittering xmlns:tns=\"{TYPES_NS}\"><tns:TransportValideringsKode>FEJL</tns:TransportValideringsKode><tns:Begrundelse>{}</tns:Begrundelse><tns:FejlListe>{list}</tns:FejlListe></tns:TransportKvittering>",
+            xml::escape(&t.begrundelse)
+        ),
+    }
+}
