@@ -7,6 +7,7 @@ mod support;
 mod bad_inputs;
 mod cli;
 mod doctor;
+mod goldens;
 mod leaks;
 mod mappings;
 mod mock_access;

@@ -349,7 +349,12 @@ fn insta_assert_snapshot_accepts_our_file() {
     // insta records the asserting source file relative to the workspace; match it so the
     // full (metadata included) comparison applies.
     store(&snapshot_dir, true)
-        .check(name, "tests/it/snapshot.rs", TRICKY_EXPRESSION, TRICKY_CONTENT)
+        .check(
+            name,
+            "tests/it/snapshot.rs",
+            TRICKY_EXPRESSION,
+            TRICKY_CONTENT,
+        )
         .unwrap();
     let written = std::fs::read(snapshot_dir.join(format!("{name}.snap"))).unwrap();
 

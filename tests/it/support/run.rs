@@ -372,3 +372,62 @@ pub fn run_suite_against_unreachable_exttest(dir: &Path, extra_toml: &str) -> [(
     dry.push("--dry-run");
     [run(sp(&args)), run(sp(&dry))]
 }
+
+/// A temp folder for the four reports a run can write, and the flags that ask for them.
+pub struct Reports {
+    dir: tempfile::TempDir,
+}
+
+impl Reports {
+    pub fn new() -> Reports {
+        Reports { dir: tmp() }
+    }
+
+    /// `--junit … --report-md … --report-html … --cucumber-json …` into this folder.
+    pub fn flags(&self) -> Vec<String> {
+        [
+            ("--junit", "junit.xml"),
+            ("--report-md", "report.md"),
+            ("--report-html", "report.html"),
+            ("--cucumber-json", "cucumber.json"),
+        ]
+        .iter()
+        .flat_map(|(flag, file)| [flag.to_string(), self.path(file)])
+        .collect()
+    }
+
+    fn path(&self, file: &str) -> String {
+        self.dir.path().join(file).display().to_string()
+    }
+
+    /// A report the run wrote; panics if it did not.
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    }
+
+    pub fn junit(&self) -> String {
+        self.read("junit.xml")
+    }
+
+    pub fn md(&self) -> String {
+        self.read("report.md")
+    }
+
+    pub fn html(&self) -> String {
+        self.read("report.html")
+    }
+
+    pub fn cucumber(&self) -> String {
+        self.read("cucumber.json")
+    }
+}
+
+/// `sp-contract ARGS…` with every report asked for: exit code, console output, the reports.
+pub fn run_reporting(args: &[&str]) -> (i32, String, Reports) {
+    let reports = Reports::new();
+    let flags = reports.flags();
+    let mut all = args.to_vec();
+    all.extend(flags.iter().map(String::as_str));
+    let (code, out) = run(sp(&all));
+    (code, out, reports)
+}
