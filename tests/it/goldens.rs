@@ -1,14 +1,12 @@
 //! Goldens of the tool's own outputs, whole: the console of a passing and of a failing run,
-//! a dry run, `list`, `steps`, `doctor` against the embedded mock and against a target
-//! nothing answers, and the JUnit, Markdown and HTML reports. Each is redacted
+//! a dry run, `list`, `steps`, and the JUnit, Markdown and HTML reports. Each is redacted
 //! (`support/redact.rs`) and compared with its approved file in `tests/it/goldens/`
-//! (`support/golden.rs` says how to approve a change). Console goldens of runs use
-//! `--concurrency 1`: scenarios print as they finish, so only one at a time has an order.
+//! (`support/golden.rs` says how to approve a change). The doctor's goldens are in
+//! `doctor.rs`, error messages' beside the tests that provoke them. Console goldens of runs
+//! with several scenarios use `--concurrency 1`: scenarios print as they finish.
 
-use crate::support::golden::{golden, html_text};
-use crate::support::run::{
-    certs, copy_dir, remote_config, repo, run, run_reporting, sp, tmp, Remote,
-};
+use crate::support::golden::{golden, golden_run};
+use crate::support::run::{certs, copy_dir, repo, run, run_reporting, sp, tmp};
 
 fn certs_arg() -> String {
     certs().display().to_string()
@@ -24,10 +22,7 @@ fn a_passing_run_console_and_reports() {
     args.extend(SMALL);
     let (code, out, reports) = run_reporting(&args);
     assert_eq!(code, 0, "{out}");
-    golden("run_passing_console", &out);
-    golden("run_passing_junit", &reports.junit());
-    golden("run_passing_md", &reports.md());
-    golden("run_passing_html_text", &html_text(&reports.html()));
+    golden_run("run_passing", &out, &reports);
 }
 
 #[test]
@@ -52,10 +47,7 @@ fn a_failing_run_console_and_reports() {
         "^Død borger$",
     ]);
     assert_eq!(code, 1, "{out}");
-    golden("run_failing_console", &out);
-    golden("run_failing_junit", &reports.junit());
-    golden("run_failing_md", &reports.md());
-    golden("run_failing_html_text", &html_text(&reports.html()));
+    golden_run("run_failing", &out, &reports);
 }
 
 #[test]
@@ -73,29 +65,4 @@ fn dry_run_list_and_steps() {
     let (code, out) = run(sp(&["steps"]));
     assert_eq!(code, 0, "{out}");
     golden("steps", &out);
-}
-
-#[test]
-fn doctor_against_the_embedded_mock() {
-    let certs = certs_arg();
-    let (code, out) = run(sp(&["doctor", "--target", "mock", "--certs", &certs]));
-    assert_eq!(code, 0, "{out}");
-    golden("doctor_mock", &out);
-}
-
-#[test]
-fn doctor_against_a_target_nothing_answers() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &format!("https://127.0.0.1:{port}"),
-        Remote::default(),
-    );
-    let (code, out) = run(crate::support::run::sp_local("doctor", &cfg, &[]));
-    assert_eq!(code, 3, "{out}");
-    golden("doctor_unreachable", &out);
 }

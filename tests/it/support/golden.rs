@@ -1,21 +1,37 @@
 //! Goldens: whole outputs of the tool compared with approved files, after [`redact`]. The
 //! approved files are insta snapshots in `tests/it/goldens/` (`NAME.snap`, plain text under a
-//! short header). A difference fails the test with a diff and leaves `NAME.snap.new` beside
-//! the approved file; to approve every change at once run
-//! `INSTA_UPDATE=always cargo test --test it` (or `cargo insta review` if installed), then
-//! read the diff before committing.
+//! short header): insta is already a dev-dependency, prints the diff and knows how to approve.
+//! A difference fails the test and, outside CI, leaves `NAME.snap.new` beside the approved
+//! file (git ignores it). To approve: `INSTA_UPDATE=always cargo test --test it MODULE::`
+//! rewrites the approved files (or `cargo insta review`, if installed); read `git diff`
+//! before committing. With `CI` set nothing is written and a missing golden fails.
 
 use super::redact::redact;
+use super::run::Reports;
 
 /// Compare `text`, redacted, with the approved golden `name`.
 pub fn golden(name: &str, text: &str) {
+    golden_exact(name, &redact(text));
+}
+
+/// Compare `text` as it is with the approved golden `name`: for outputs of a run model built
+/// by hand, where every duration and date is the test's own.
+pub fn golden_exact(name: &str, text: &str) {
     let mut settings = insta::Settings::clone_current();
     // Relative to this file: every golden lives in one folder, whoever asserts it.
     settings.set_snapshot_path("../goldens");
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
-    let text = redact(text);
     settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+/// A run's console output and its JUnit, Markdown and HTML (as text) reports, as the goldens
+/// `PREFIX_console`, `PREFIX_junit`, `PREFIX_md` and `PREFIX_html_text`.
+pub fn golden_run(prefix: &str, console: &str, reports: &Reports) {
+    golden(&format!("{prefix}_console"), console);
+    golden(&format!("{prefix}_junit"), &reports.junit());
+    golden(&format!("{prefix}_md"), &reports.md());
+    golden(&format!("{prefix}_html_text"), &html_text(&reports.html()));
 }
 
 /// The text of an HTML page as a reader sees it: no head but the title, no style, no tags;
@@ -59,11 +75,7 @@ pub fn html_text(html: &str) -> String {
                 space = Gap::None;
             }
             // The report's diff lines are `display: block` spans inside `<pre>`.
-            "span" if pre > 0 => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            "span" if pre > 0 => newline(&mut out, &mut space),
             // Between inline elements (a badge and a name) a reader sees a gap.
             "span" | "code" | "strong" | "em" | "b" | "i" | "a" if closing => {
                 space = space.max(Gap::Soft)

@@ -92,7 +92,8 @@ fn rules() -> &'static [(Regex, &'static str)] {
             (r"\b([0-9A-F]{2}:){31}[0-9A-F]{2}\b".into(), "[cert-sha256]"),
             (r"\b[0-9A-F]{32,40}\b".into(), "[serial]"),
             (r"\b\d+ more days\b".into(), "[n] more days"),
-            (r"\b\d+ day\(s\) left\b".into(), "[n] day(s) left"),
+            (r"\b\d+ day\(s\) (left|ago)\b".into(), "[n] day(s) $1"),
+            (r"\bdays left:( +)\d+\b".into(), "days left:$1[n]"),
             // The contract fingerprint hashes every byte of features/, mocks/ and snapshots/:
             // it changes with any data file (report_html.rs checks it against `fingerprint`).
             (r"\b[0-9a-f]{64}\b".into(), "[sha256]"),
@@ -181,7 +182,7 @@ mod tests {
              TransaktionsId: {}\n\
              SHA-256    9F:67:CA:74:E3:1E:77:25:5E:10:FE:88:4B:5C:ED:8A:6A:33:C8:AB:E2:3C:EF:7A:66:C4:BB:68:C7:7A:7A:BE\n\
              Serial 4D58C8E167DB196D4403740532311264187A16AD\n\
-             valid for 729 more days (729 day(s) left)\n\
+             valid for 729 more days (729 day(s) left), days left:   729, expired (30 day(s) ago)\n\
              sha256:83a7c0d45cb53036774ddf9340c43f5e64c99b8e413fb0b19a49657650d43eb0, features: 17 file(s), 1ea9c69618e2f598\n",
             tmp.display(),
             env!("CARGO_TARGET_TMPDIR"),
@@ -204,7 +205,7 @@ mod tests {
              TransaktionsId: [uuid]\n\
              SHA-256    [cert-sha256]\n\
              Serial [serial]\n\
-             valid for [n] more days ([n] day(s) left)\n\
+             valid for [n] more days ([n] day(s) left), days left:   [n], expired ([n] day(s) ago)\n\
              sha256:[sha256], features: 17 file(s), [hash]\n"
         );
     }

@@ -431,3 +431,24 @@ pub fn run_reporting(args: &[&str]) -> (i32, String, Reports) {
     let (code, out) = run(sp(&all));
     (code, out, reports)
 }
+
+/// In `dir`: `mocks/`, the mock's data with one field no step asserts (the father's vejkode)
+/// changed, so only the snapshot can notice; and `snapshots/`, the approved snapshots without
+/// any `.snap.new` a test running at the same time may have left in the checkout for a
+/// moment. Returns both folders.
+pub fn changed_answer(dir: &Path) -> (PathBuf, PathBuf) {
+    let (mocks, snaps) = (dir.join("mocks"), dir.join("snapshots"));
+    copy_dir(&repo().join("mocks"), &mocks);
+    copy_dir(&repo().join("snapshots"), &snaps);
+    for e in std::fs::read_dir(snaps.join("mock")).unwrap().flatten() {
+        if e.path().to_string_lossy().ends_with(".snap.new") {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let far = mocks.join("sf1520/far.xml");
+    let before = std::fs::read_to_string(&far).unwrap();
+    let after = before.replace("<vejkode>4730</vejkode>", "<vejkode>4731</vejkode>");
+    assert_ne!(before, after, "test data changed: pick another field");
+    std::fs::write(&far, after).unwrap();
+    (mocks, snaps)
+}
