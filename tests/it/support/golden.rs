@@ -1,13 +1,15 @@
 //! Goldens: whole outputs of the tool compared with approved files, after [`redact`]. The
-//! approved files are insta snapshots in `tests/it/goldens/` (`NAME.snap`, plain text under a
-//! short header): insta is already a dev-dependency, prints the diff and knows how to approve.
-//! A difference fails the test and, outside CI, leaves `NAME.snap.new` beside the approved
-//! file (git ignores it). To approve: `INSTA_UPDATE=always cargo test --test it MODULE::`
-//! rewrites the approved files (or `cargo insta review`, if installed); read `git diff`
-//! before committing. With `CI` set nothing is written and a missing golden fails.
+//! approved file of golden `NAME` is `tests/it/goldens/NAME.txt`, the output as it is. A
+//! difference fails the test with a diff, and the actual output is written to
+//! `target/tmp/goldens/NAME.txt`. To approve a change, run the test again with
+//! `UPDATE_GOLDENS=1` (e.g. `UPDATE_GOLDENS=1 cargo test --test it doctor::`) and read
+//! `git diff` before committing. An own helper rather than insta's macro: insta reads its
+//! configuration once per process, and `snapshot.rs` sets that configuration for its own
+//! check of insta, in this same binary.
 
 use super::redact::redact;
 use super::run::Reports;
+use std::path::{Path, PathBuf};
 
 /// Compare `text`, redacted, with the approved golden `name`.
 pub fn golden(name: &str, text: &str) {
@@ -17,12 +19,44 @@ pub fn golden(name: &str, text: &str) {
 /// Compare `text` as it is with the approved golden `name`: for outputs of a run model built
 /// by hand, where every duration and date is the test's own.
 pub fn golden_exact(name: &str, text: &str) {
-    let mut settings = insta::Settings::clone_current();
-    // Relative to this file: every golden lives in one folder, whoever asserts it.
-    settings.set_snapshot_path("../goldens");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_snapshot!(name, text));
+    let approved_file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/goldens")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_GOLDENS").is_some_and(|v| v == "1") {
+        std::fs::write(&approved_file, text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", approved_file.display()));
+        return;
+    }
+    let approved = std::fs::read_to_string(&approved_file).unwrap_or_else(|e| {
+        panic!(
+            "golden {name}: cannot read {} ({e}); to approve this output run the test with \
+             UPDATE_GOLDENS=1:\n{text}",
+            approved_file.display()
+        )
+    });
+    if approved == text {
+        return;
+    }
+    let actual_file = actual_dir().join(format!("{name}.txt"));
+    let _ = std::fs::write(&actual_file, text);
+    let diff = similar::TextDiff::from_lines(approved.as_str(), text)
+        .unified_diff()
+        .context_radius(3)
+        .header("approved", "actual")
+        .to_string();
+    panic!(
+        "golden {name} differs from {}:\n{diff}\nThe actual output is in {}. If the change \
+         is intended, approve it: run the test again with UPDATE_GOLDENS=1.",
+        approved_file.display(),
+        actual_file.display()
+    );
+}
+
+/// Where the actual output of a golden that differs is left for reading.
+fn actual_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("goldens");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
 }
 
 /// A run's console output and its JUnit, Markdown and HTML (as text) reports, as the goldens
