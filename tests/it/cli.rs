@@ -3,11 +3,25 @@
 
 use std::time::Duration;
 
+use crate::support::golden::golden;
 use crate::support::run as run_support;
-use run_support::{certs, copy_dir, remote_config, repo, run, serve, sp, sp_local, tmp, Remote};
+use run_support::{
+    certs, changed_answer, copy_dir, pki, remote_config, repo, run, serve, sp, sp_local, tmp,
+    Remote, Served,
+};
+use std::path::PathBuf;
 
 fn certs_arg() -> String {
     certs().display().to_string()
+}
+
+/// `mock serve` in the background (stopped when the first value drops), and a config in a
+/// temp folder naming it as the remote target `local` with these options.
+fn served_remote(opt: Remote<'_>) -> (Served, tempfile::TempDir, PathBuf) {
+    let served = serve();
+    let dir = tmp();
+    let cfg = remote_config(dir.path(), &served.url, opt);
+    (served, dir, cfg)
 }
 
 #[test]
@@ -54,10 +68,10 @@ fn tags_and_name_select_scenarios_and_an_empty_selection_is_an_error() {
         "@findesikke",
     ]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("no scenario matches"), "{out}");
+    golden("cli_no_scenario_matches", &out);
     let (code, out) = run(sp(&["list", "--tags", "@a and and"]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("not a tag expression"), "{out}");
+    golden("cli_not_a_tag_expression", &out);
 }
 
 fn suite_with(feature: &str) -> (tempfile::TempDir, String) {
@@ -74,48 +88,50 @@ fn dry_run_checks_definitions_and_aliases_and_sends_nothing() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("nothing is sent"), "{out}");
 
-    let (_d, f) = suite_with(
+    suite_error(
         "# language: da\nEgenskab: x\n  Scenarie: y\n    Når jeg slår borgeren \"nabo\" op i CPR\n    Så danser borgeren\n",
+        &["run", "--dry-run"],
+        "cli_dry_run_unknown_alias_and_step",
     );
-    let (code, out) = run(sp(&["run", "--dry-run", "--features", &f]));
+}
+
+/// `COMMAND… --features F` with `feature` as the only feature file in F is an input error
+/// (exit 2) whose output is the golden `name`.
+fn suite_error(feature: &str, command: &[&str], name: &str) {
+    let (_d, f) = suite_with(feature);
+    let mut args = command.to_vec();
+    args.extend(["--features", &f]);
+    let (code, out) = run(sp(&args));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("no citizen named 'nabo'"), "{out}");
-    assert!(
-        out.contains("no step definition matches \"danser borgeren\""),
-        "{out}"
-    );
+    golden(name, &out);
 }
 
 #[test]
 fn undefined_step_fails_the_run_with_a_suggestion() {
-    let (_d, f) = suite_with(
+    suite_error(
         "# language: da\nEgenskab: x\n  Scenarie: y\n    Når jeg slår borgeren far op i CPR\n",
+        &["run", "--certs", &certs_arg()],
+        "cli_undefined_step",
     );
-    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--features", &f]));
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("Did you mean"), "{out}");
 }
 
 #[test]
 fn broken_feature_file_names_file_line_and_column() {
-    let (_d, f) = suite_with(
+    suite_error(
         "# language: da\nEgenskab: x\n  Scenarie: y\n    Givet a\n      | a | b |\n      | c |\n",
+        &["run", "--certs", &certs_arg()],
+        "cli_broken_table",
     );
-    let (code, out) = run(sp(&["run", "--certs", &certs_arg(), "--features", &f]));
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("x.feature:"), "{out}");
-    let (_d, f) = suite_with("Egenskab: x\n  Scenarie: y\n    Givet a\n");
-    let (code, out) = run(sp(&["list", "--features", &f]));
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("# language: da"), "{out}");
+    suite_error(
+        "Egenskab: x\n  Scenarie: y\n    Givet a\n",
+        &["list"],
+        "cli_no_language_line",
+    );
 }
 
 #[test]
 fn same_suite_passes_against_mock_serve_as_a_remote_target() {
-    sp_contract::targets::pki::ensure(&certs()).unwrap();
-    let served = serve();
-    let dir = tmp();
-    let cfg = remote_config(dir.path(), &served.url, Remote::default());
+    let (_served, dir, cfg) = served_remote(Remote::default());
     // The remote target must give the very answers approved for the embedded mock.
     copy_dir(
         &repo().join("snapshots/mock"),
@@ -135,17 +151,10 @@ fn same_suite_passes_against_mock_serve_as_a_remote_target() {
 
 #[test]
 fn wrong_certificate_password_is_a_clear_usage_error_without_the_password() {
-    sp_contract::targets::pki::ensure(&certs()).unwrap();
-    let served = serve();
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &served.url,
-        Remote {
-            password_env: Some("SPC_TEST_PW_WRONG"),
-            ..Remote::default()
-        },
-    );
+    let (_served, _dir, cfg) = served_remote(Remote {
+        password_env: Some("SPC_TEST_PW_WRONG"),
+        ..Remote::default()
+    });
     let (code, out) = run(sp_local(
         "run",
         &cfg,
@@ -153,18 +162,16 @@ fn wrong_certificate_password_is_a_clear_usage_error_without_the_password() {
     )
     .env("SPC_TEST_PW_WRONG", "Hemmelig-Kode-42!"));
     assert_eq!(code, 2, "{out}");
-    assert!(out.to_lowercase().contains("password"), "{out}");
+    golden("cli_wrong_certificate_password", &out);
     assert!(
         !out.contains("Hemmelig-Kode-42!"),
         "password printed: {out}"
     );
 
+    // The variable is not set: its name is said.
     let (code, out) = run(sp_local("run", &cfg, &[]));
     assert_eq!(code, 2, "{out}");
-    assert!(
-        out.contains("SPC_TEST_PW_WRONG"),
-        "names the unset variable: {out}"
-    );
+    golden("cli_password_variable_unset", &out);
 }
 
 #[test]
@@ -182,7 +189,7 @@ fn unreachable_target_exits_3() {
     );
     let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("could not connect"), "{out}");
+    golden("cli_unreachable_target", &out);
 }
 
 #[test]
@@ -209,30 +216,19 @@ fn silent_server_times_out_with_exit_3() {
     let started = std::time::Instant::now();
     let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("no answer"), "{out}");
+    golden("cli_silent_server", &out);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
 fn certificate_from_another_ca_is_refused_at_the_handshake_with_exit_3() {
-    let pki = sp_contract::targets::pki::ensure(&certs()).unwrap();
-    let served = serve();
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &served.url,
-        Remote {
-            p12: Some(pki.foreign_p12.clone()),
-            ..Remote::default()
-        },
-    );
+    let (_served, _dir, cfg) = served_remote(Remote {
+        p12: Some(pki().foreign_p12),
+        ..Remote::default()
+    });
     let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("refused our client certificate"), "{out}");
-    assert!(
-        out.contains("we presented certificate 'standard'") && out.contains("sp-contract fremmed"),
-        "names the certificate presented: {out}"
-    );
+    golden("cli_certificate_from_another_ca", &out);
 }
 
 fn mocks_with_mapping(mapping: &str) -> tempfile::TempDir {
@@ -258,9 +254,9 @@ fn run_dead_citizen_with(mocks: &tempfile::TempDir) -> (i32, String) {
 
 #[test]
 fn malformed_and_truncated_answers_fail_the_contract_with_exit_1() {
-    for body in [
-        "this is not xml",
-        "<soapenv:Envelope xmlns:soapenv=\\\"http://schemas.xmlsoap.org/soap/envelope/\\\"><soapenv:Body><x:PersonLookupResponse xmlns:x=\\\"urn:x\\\"><x:persondata>",
+    for (name, body) in [
+        ("cli_answer_not_xml", "this is not xml"),
+        ("cli_answer_truncated", "<soapenv:Envelope xmlns:soapenv=\\\"http://schemas.xmlsoap.org/soap/envelope/\\\"><soapenv:Body><x:PersonLookupResponse xmlns:x=\\\"urn:x\\\"><x:persondata>"),
     ] {
         let mocks = mocks_with_mapping(&format!(
             r#"{{"priority": 1, "request": {{"method": "POST", "urlPath": "/service/CPR/PersonBaseDataExtended/4"}},
@@ -268,7 +264,7 @@ fn malformed_and_truncated_answers_fail_the_contract_with_exit_1() {
         ));
         let (code, out) = run_dead_citizen_with(&mocks);
         assert_eq!(code, 1, "{out}");
-        assert!(out.contains("not a SOAP response"), "{out}");
+        golden(name, &out);
     }
 }
 
@@ -280,32 +276,13 @@ fn gateway_error_page_is_a_transport_failure_exit_3() {
     );
     let (code, out) = run_dead_citizen_with(&mocks);
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("HTTP 503"), "{out}");
+    golden("cli_gateway_error_page", &out);
 }
 
 #[test]
 fn changed_answer_shows_a_diff_and_writes_snap_new() {
     let dir = tmp();
-    copy_dir(&repo().join("mocks"), &dir.path().join("mocks"));
-    copy_dir(&repo().join("snapshots"), &dir.path().join("snapshots"));
-    // Only the approved snapshots: a test running at the same time may have left a
-    // .snap.new in the checkout for a moment (it is removed on the next match).
-    for e in std::fs::read_dir(dir.path().join("snapshots/mock"))
-        .unwrap()
-        .flatten()
-    {
-        if e.path().to_string_lossy().ends_with(".snap.new") {
-            std::fs::remove_file(e.path()).unwrap();
-        }
-    }
-    // A field no step asserts: only the snapshot can notice.
-    let far = dir.path().join("mocks/sf1520/far.xml");
-    let before = std::fs::read_to_string(&far).unwrap();
-    let after = before.replace("<vejkode>4730</vejkode>", "<vejkode>4731</vejkode>");
-    assert_ne!(before, after, "test data changed: pick another field");
-    std::fs::write(&far, after).unwrap();
-    let snaps = dir.path().join("snapshots");
-    let mocks = dir.path().join("mocks");
+    let (mocks, snaps) = changed_answer(dir.path());
     let args = |update: bool| {
         let mut v = vec![
             "run".to_string(),
@@ -333,11 +310,7 @@ fn changed_answer_shows_a_diff_and_writes_snap_new() {
     let a = args(false);
     let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("differs from the approved snapshot"), "{out}");
-    assert!(
-        out.contains("4730") && out.contains("4731"),
-        "diff shows both: {out}"
-    );
+    golden("cli_changed_answer", &out);
     assert_eq!(snap_new(), 1);
     let a = args(true);
     let (code, out) = run(sp(&a.iter().map(String::as_str).collect::<Vec<_>>()));
@@ -378,10 +351,7 @@ fn production_guard_refuses_writes_before_connecting() {
     ];
     let (code, out) = run(sp(&base));
     assert_eq!(code, 2, "{out}");
-    assert!(
-        out.contains("production = true") && out.contains("Nothing was sent"),
-        "{out}"
-    );
+    golden("cli_production_guard", &out);
     let mut allowed = base.to_vec();
     allowed.push("--allow-production-writes");
     let (code, out) = run(sp(&allowed));
@@ -393,50 +363,36 @@ fn production_guard_refuses_writes_before_connecting() {
 
 #[test]
 fn certs_inspect_shows_the_certificate_and_refuses_a_wrong_password() {
-    let pki = sp_contract::targets::pki::ensure(&certs()).unwrap();
-    let (code, out) = run(sp(&[
-        "certs",
-        "inspect",
-        pki.client_p12.to_str().unwrap(),
-        "--password-env",
-        "SPC_PW",
-    ])
-    .env("SPC_PW", sp_contract::targets::pki::TEST_P12_PASSWORD));
+    let p12 = pki().client_p12;
+    let inspect = |password: &str| {
+        let p12 = p12.to_str().unwrap();
+        run(sp(&["certs", "inspect", p12, "--password-env", "SPC_PW"]).env("SPC_PW", password))
+    };
+    let (code, out) = inspect(sp_contract::targets::pki::TEST_P12_PASSWORD);
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains("sp-contract testsystem (FOCES)") && out.contains("SHA-256"),
-        "{out}"
-    );
-    let (code, out) = run(sp(&[
-        "certs",
-        "inspect",
-        pki.client_p12.to_str().unwrap(),
-        "--password-env",
-        "SPC_PW",
-    ])
-    .env("SPC_PW", "forkert-kode"));
+    golden("cli_certs_inspect", &out);
+    let (code, out) = inspect("forkert-kode");
     assert_eq!(code, 2, "{out}");
+    golden("cli_certs_inspect_wrong_password", &out);
     assert!(!out.contains("forkert-kode"), "{out}");
     let (code, out) = run(sp(&["certs", "inspect", "/nonexistent/x.p12"]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("/nonexistent/x.p12"), "{out}");
+    golden("cli_certs_inspect_missing_file", &out);
 }
 
 #[test]
 fn help_documents_exit_codes_and_steps_lists_the_vocabulary() {
     let (code, out) = run(sp(&["run", "--help"]));
     assert_eq!(code, 0);
-    assert!(
-        out.contains("Exit codes") && out.contains("3  the target could not be reached"),
-        "{out}"
-    );
+    golden("cli_run_help", &out);
     let (code, out) = run(sp(&["steps"]));
     assert_eq!(code, 0);
     for d in sp_contract::engine::catalog().steps().defs() {
         assert!(out.contains(d.example), "missing {}", d.example);
     }
-    let (code, _) = run(sp(&["run", "--concurrency", "0"]));
+    let (code, out) = run(sp(&["run", "--concurrency", "0"]));
     assert_eq!(code, 2);
+    golden("cli_concurrency_0", &out);
 }
 
 #[test]
@@ -461,18 +417,11 @@ fn example_config_parses() {
 
 #[test]
 fn missing_certificate_file_is_named_with_exit_2() {
-    sp_contract::targets::pki::ensure(&certs()).unwrap();
-    let served = serve();
-    let dir = tmp();
-    let cfg = remote_config(
-        dir.path(),
-        &served.url,
-        Remote {
-            p12: Some("/nonexistent/vendor.p12".into()),
-            ..Remote::default()
-        },
-    );
+    let (_served, _dir, cfg) = served_remote(Remote {
+        p12: Some("/nonexistent/vendor.p12".into()),
+        ..Remote::default()
+    });
     let (code, out) = run(sp_local("run", &cfg, &["--name", "Død"]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("/nonexistent/vendor.p12"), "{out}");
+    golden("cli_missing_certificate_file", &out);
 }

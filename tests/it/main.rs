@@ -8,6 +8,7 @@ mod bad_inputs;
 mod catalog;
 mod cli;
 mod doctor;
+mod goldens;
 mod leaks;
 mod mappings;
 mod mock_access;

@@ -4,8 +4,9 @@
 use std::io::Read;
 use std::process::Stdio;
 
+use crate::support::golden::golden_run;
 use crate::support::run as run_support;
-use run_support::{certs, pki, repo, run, sp, tmp};
+use run_support::{certs, pki, repo, run, run_reporting, sp, tmp};
 
 /// `sp-contract list | head -1`: stdout closes after one line; the command must end
 /// quietly with its own exit code instead of panicking on the broken pipe (exit 101).
@@ -145,36 +146,20 @@ fn a_scenario_without_then_is_a_warning_in_console_and_reports() {
         "# language: da\n@SF1520\nEgenskab: x\n  Scenarie: Uden forventning\n    Givet en godkendt serviceaftale for SF1520\n    Når jeg slår borgeren \"far\" op i CPR\n",
     )
     .unwrap();
-    let out_file = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-    let (code, out) = run(sp(&[
+    let (code, out, reports) = run_reporting(&[
         "run",
         "--features",
         features.to_str().unwrap(),
         "--snapshots",
-        &out_file("snapshots"),
+        dir.path().join("snapshots").to_str().unwrap(),
         "--mocks",
         repo().join("mocks").to_str().unwrap(),
         "--certs",
         certs().to_str().unwrap(),
-        "--junit",
-        &out_file("junit.xml"),
-        "--report-md",
-        &out_file("report.md"),
-        "--report-html",
-        &out_file("report.html"),
-        "--cucumber-json",
-        &out_file("cucumber.json"),
-    ]));
+    ]);
     assert_eq!(code, 0, "{out}");
-    const WARNING: &str = "has no Så-step";
-    assert!(
-        out.contains(&format!("warning: the scenario {WARNING}")),
-        "{out}"
-    );
-    for report in ["junit.xml", "report.md", "report.html", "cucumber.json"] {
-        let text = std::fs::read_to_string(out_file(report)).unwrap();
-        assert!(text.contains(WARNING), "{report}: {text}");
-    }
+    golden_run("planning_without_then", &out, &reports);
+    assert!(reports.cucumber().contains("has no Så-step"));
 }
 
 /// `--dry-run` of the built-in suite against a real target configured like the mock (its

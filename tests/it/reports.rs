@@ -1,5 +1,7 @@
-//! Report writers, checked by reading their output back.
+//! Report writers, checked by reading their output back, and whole against their goldens
+//! (`tests/it/goldens/reports_*.snap`): the run is built by hand, so nothing is redacted.
 
+use crate::support::golden::{golden, golden_exact};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -294,7 +296,9 @@ fn xmllint_ok(path: &std::path::Path) {
 #[test]
 fn junit_structure_counts_and_classification() {
     let xml = junit_string(&run());
-    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    // The whole file: steps in <system-out>, masked CPR numbers, failure bodies with the
+    // message's later lines and the diff.
+    golden_exact("reports_junit", &xml);
     let root = parse_xml(&xml);
 
     assert_eq!(root.name, "testsuites");
@@ -387,10 +391,8 @@ fn junit_structure_counts_and_classification() {
     for el in ["failure", "error", "skipped"] {
         assert_eq!(passed.count(el), 0);
     }
-    let out = &passed.one("system-out").text;
     // The writer masks CPR numbers itself, whatever the run model holds.
-    assert!(out.contains("passed    Givet en kendt borger med CPR 010101-xxxx (line 6)"));
-    assert!(out.contains("passed    Så er svaret som det godkendte (line 8)"));
+    assert!(!xml.contains("0101011234"));
 
     // Contract breach: <failure>, one-line message, escaped and cleaned.
     let contract = case("Ukendt borger");
@@ -402,17 +404,6 @@ fn junit_structure_counts_and_classification() {
         "Forventede status 404 & \"ingen\" <borger> 'x' i svaret",
         "first line, special characters intact, control characters and ANSI codes gone"
     );
-    let body = &failure.text;
-    assert!(
-        body.contains("Så svarer servicen med status 404 (line 13)"),
-        "{body}"
-    );
-    assert!(body.contains("Anden linje med detaljer"), "{body}");
-    assert!(body.contains("-  <status>404</status>"), "{body}");
-    assert!(body.contains("+  <status>200</status>"), "{body}");
-    let steps = &contract.one("system-out").text;
-    assert!(steps.contains("failed    Så svarer servicen med status 404 (line 13)"));
-    assert!(steps.contains("skipped   Og fejlteksten er på dansk (line 14)"));
 
     // Transport: <error type="transport">.
     let transport = case("Tidsgrænse overskredet");
@@ -423,18 +414,10 @@ fn junit_structure_counts_and_classification() {
         error.attr("message"),
         "Forbindelsen til sp.example.dk blev ikke oprettet inden 30 s."
     );
-    assert!(error.text.contains("Tjek netværk og certifikat."));
 
     // Undefined: <error type="undefined"> naming the step.
     let undefined = case("Trin uden definition").one("error");
     assert_eq!(undefined.attr("type"), "undefined");
-    assert!(
-        undefined
-            .attr("message")
-            .contains("Givet en borger på månen"),
-        "{}",
-        undefined.attr("message")
-    );
 
     // Input: <error type="input">.
     let input = case("Alias mangler").one("error");
@@ -569,7 +552,7 @@ fn merge_rejects_what_is_not_junit() {
     );
     std::fs::write(&bad, "<html/>").unwrap();
     let err = merge_junit(&[&bad], &mut Vec::new()).unwrap_err();
-    assert!(err.to_string().contains("<html>"), "{err}");
+    golden("reports_merge_not_junit", &err.to_string());
     let missing = dir.path().join("missing.xml");
     let err = merge_junit(&[&missing], &mut Vec::new()).unwrap_err();
     assert!(matches!(err, ReportError::Read { .. }), "{err}");
@@ -582,6 +565,10 @@ fn merge_rejects_what_is_not_junit() {
 fn cucumber_json_shape() {
     let mut out = Vec::new();
     write_cucumber_json(&run(), &mut out).unwrap();
+    golden_exact(
+        "reports_cucumber_json",
+        &String::from_utf8(out.clone()).unwrap(),
+    );
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let features = json.as_array().expect("an array of features");
     assert_eq!(features.len(), 2);
@@ -640,15 +627,7 @@ fn cucumber_json_shape() {
     let failing = &elements[1]["steps"][1];
     assert_eq!(failing["result"]["status"], "failed");
     assert_eq!(failing["result"]["duration"], 80_000_000u64);
-    let msg = failing["result"]["error_message"].as_str().unwrap();
-    assert!(
-        msg.starts_with("Forventede status 404 & \"ingen\""),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("+  <status>200</status>"),
-        "diff included: {msg}"
-    );
+    assert!(failing["result"]["error_message"].is_string());
     assert_eq!(elements[1]["steps"][2]["result"]["status"], "skipped");
     assert_eq!(elements[3]["steps"][0]["result"]["status"], "undefined");
     assert!(elements[3]["steps"][0]["result"]["error_message"].is_string());
@@ -682,30 +661,9 @@ fn console_shows_failures_and_the_final_line() {
         !text.contains('\u{1b}'),
         "no ANSI escapes without colour:\n{text}"
     );
-
-    assert!(text.contains("✔ cpr/opslag.feature:5  Kendt borger: fulde stamdata  (0.13 s)"));
-    assert!(text.contains("✘ cpr/opslag.feature:11  Ukendt borger"));
-    assert!(text.contains("? cpr/opslag.feature:25  Trin uden definition"));
-    assert!(text.contains("- cpr/opslag.feature:30  Springes over"));
-    // The failing step, with the message and the diff indented under it.
-    assert!(
-        text.contains("    ✘ Så svarer servicen med status 404 (line 13)\n"),
-        "{text}"
-    );
-    assert!(text.contains("        The answer broke the contract."));
-    assert!(text.contains("        Forventede status 404 & \"ingen\" <borger>"));
-    assert!(text.contains("        Anden linje med detaljer"));
-    assert!(text.contains("        -  <status>404</status>"));
-    assert!(text.contains("        +  <status>200</status>"));
-    assert!(text.contains("    - Og fejlteksten er på dansk (line 14)  (not run)"));
-    assert!(text.contains("could not be reached"), "transport explained");
-    // Passed scenarios do not list their steps.
-    assert!(!text.contains("en kendt borger med CPR"));
-
-    assert!(text.contains("8 scenarios: 3 passed, 3 failed, 1 skipped, 1 undefined (31.42 s)"));
-    assert!(text.contains(
-        "Of the 3 failed: 1 broke the contract, 1 could not reach the service, 1 stopped on a problem in the test suite."
-    ));
+    // Failing steps with the message and the diff indented under them; passed scenarios
+    // without their steps; the counts and what the failures were.
+    golden_exact("reports_console", &text);
     let last = text.lines().last().unwrap();
     assert_eq!(
         last, "3 passed, 4 failed, 1 skipped",
@@ -774,13 +732,25 @@ fn many_scenarios_of_one_name_are_numbered_fast() {
             scenarios,
         }],
     };
-    let started = std::time::Instant::now();
+    let (wall, cpu) = (std::time::Instant::now(), thread_cpu());
     let mut json = Vec::new();
     write_cucumber_json(&run, &mut json).unwrap();
     let junit = junit_string(&run);
-    let took = started.elapsed();
+    let took = match (cpu, thread_cpu()) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => wall.elapsed(),
+    };
     let json = String::from_utf8(json).unwrap();
     assert!(json.contains("\"x;samme-navn-20000\""), "the last id");
     assert!(junit.contains("Samme navn (20000)"), "the last name");
     assert!(took.as_secs_f64() < 5.0, "{took:?}");
+}
+
+/// The CPU time this thread has run (Linux: `/proc/thread-self/schedstat`, nanoseconds on
+/// the CPU first). Unlike wall time it does not grow while other processes hold the CPU, so
+/// a loaded 2-core machine does not fail a test of linear time.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    (ns > 0).then(|| Duration::from_nanos(ns))
 }

@@ -1,6 +1,7 @@
 //! Picking scenarios by service and serviceaftale file, shards and merging their JUnit
 //! files, and the production guard under the new flags.
 
+use crate::support::golden::{golden, html_text};
 use crate::support::run as run_support;
 
 use run_support::*;
@@ -68,18 +69,23 @@ fn service_flag_picks_scenarios_by_their_tags() {
     ]);
     assert_eq!(ids.len(), 1, "{out}");
     // A service no scenario covers is said, not silently ignored.
-    let (code, ids, out) = listed(&["list", "--features", &f, "--service", "SF1520,SF1470"]);
+    let (code, out) = run(sp(&[
+        "list",
+        "--features",
+        &f,
+        "--service",
+        "SF1520,SF1470",
+    ]));
     assert_eq!(code, 0);
-    assert_eq!(ids.len(), 2);
-    assert!(out.contains("no scenario covers SF1470"), "{out}");
+    golden("selection_service_not_covered", &out);
     // Only uncovered services: nothing to run is a usage error.
     let (code, out) = run(sp(&["list", "--features", &f, "--service", "SF1470"]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("no scenario matches"), "{out}");
+    golden("selection_service_nothing_matches", &out);
     // Not an SF number.
     let (code, out) = run(sp(&["list", "--features", &f, "--service", "CPR"]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("not a service number"), "{out}");
+    golden("selection_not_a_service_number", &out);
 }
 
 #[test]
@@ -112,9 +118,9 @@ fn agreement_file_lists_the_services_of_one_serviceaftale() {
     ]);
     assert_eq!(ids.len(), 7);
 
-    for (text, needle) in [
-        ("SF1520\nCPR-opslag\n", "aftale.txt:2"),
-        ("# only a comment\n\n", "lists no services"),
+    for (text, name) in [
+        ("SF1520\nCPR-opslag\n", "selection_agreement_file_bad_line"),
+        ("# only a comment\n\n", "selection_agreement_file_empty"),
     ] {
         std::fs::write(&file, text).unwrap();
         let (code, out) = run(sp(&[
@@ -125,7 +131,7 @@ fn agreement_file_lists_the_services_of_one_serviceaftale() {
             file.to_str().unwrap(),
         ]));
         assert_eq!(code, 2, "{out}");
-        assert!(out.contains(needle), "{out}");
+        golden(name, &out);
     }
     let (code, out) = run(sp(&[
         "list",
@@ -135,7 +141,7 @@ fn agreement_file_lists_the_services_of_one_serviceaftale() {
         "/nonexistent/aftale.txt",
     ]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("/nonexistent/aftale.txt"), "{out}");
+    golden("selection_agreement_file_missing", &out);
     // Binary garbage is an error, not a panic.
     std::fs::write(&file, [0xffu8, 0xfe, 0x00, 0x41, 0x0a]).unwrap();
     let (code, _) = run(sp(&[
@@ -244,7 +250,7 @@ fn sharded_runs_merge_into_the_whole_run() {
     args.extend(parts.iter().map(|p| p.to_str().unwrap()));
     let (code, out) = run(sp(&args));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("shard-2.xml"), "{out}");
+    golden("selection_merge_broken_shard", &out);
     assert!(!bad_out.exists(), "no half-written output");
 }
 
@@ -271,11 +277,12 @@ fn an_empty_shard_passes_with_an_empty_report() {
         html.to_str().unwrap(),
     ]));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("0 passed, 0 failed"), "{out}");
+    golden("selection_empty_shard_console", &out);
     assert_eq!(junit_counts(&junit).0, 0);
-    assert!(std::fs::read_to_string(&html)
-        .unwrap()
-        .contains("NO SCENARIOS"));
+    golden(
+        "selection_empty_shard_html_text",
+        &html_text(&std::fs::read_to_string(&html).unwrap()),
+    );
 }
 
 #[test]
@@ -309,18 +316,19 @@ fn production_guard_holds_for_every_shard_service_and_dry_run() {
     // The selection holds the @writes scenario B2 (fordeling/b.feature:8).
     let (code, out) = with(&["--service", "SF2900"]);
     assert_eq!(code, 2, "{out}");
-    assert!(
-        out.contains("Nothing was sent") && out.contains("B2 skriver"),
-        "{out}"
-    );
+    golden("selection_production_guard", &out);
     // Every shard refuses alike, also one whose own part has no @writes scenario.
-    for shard in ["1/2", "2/2"] {
+    for (shard, name) in [
+        ("1/2", "selection_production_guard_shard_1"),
+        ("2/2", "selection_production_guard_shard_2"),
+    ] {
         let (code, out) = with(&["--service", "SF2900", "--shard", shard]);
         assert_eq!(code, 2, "shard {shard}: {out}");
-        assert!(out.contains("production = true"), "{out}");
+        golden(name, &out);
     }
     let (code, out) = with(&["--service", "SF2900", "--dry-run"]);
     assert_eq!(code, 2, "a dry run shows the refusal too: {out}");
+    golden("selection_production_guard_dry_run", &out);
     let (code, out) = with(&[
         "--service",
         "SF2900",

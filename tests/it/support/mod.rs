@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 pub mod echo_proxy;
+pub mod golden;
 pub mod hostile;
 pub mod modelled;
+pub mod redact;
 pub mod run;
 pub mod xsd;

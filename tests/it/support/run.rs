@@ -372,3 +372,83 @@ pub fn run_suite_against_unreachable_exttest(dir: &Path, extra_toml: &str) -> [(
     dry.push("--dry-run");
     [run(sp(&args)), run(sp(&dry))]
 }
+
+/// A temp folder for the four reports a run can write, and the flags that ask for them.
+pub struct Reports {
+    dir: tempfile::TempDir,
+}
+
+impl Reports {
+    pub fn new() -> Reports {
+        Reports { dir: tmp() }
+    }
+
+    /// `--junit … --report-md … --report-html … --cucumber-json …` into this folder.
+    pub fn flags(&self) -> Vec<String> {
+        [
+            ("--junit", "junit.xml"),
+            ("--report-md", "report.md"),
+            ("--report-html", "report.html"),
+            ("--cucumber-json", "cucumber.json"),
+        ]
+        .iter()
+        .flat_map(|(flag, file)| [flag.to_string(), self.path(file)])
+        .collect()
+    }
+
+    fn path(&self, file: &str) -> String {
+        self.dir.path().join(file).display().to_string()
+    }
+
+    /// A report the run wrote; panics if it did not.
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    }
+
+    pub fn junit(&self) -> String {
+        self.read("junit.xml")
+    }
+
+    pub fn md(&self) -> String {
+        self.read("report.md")
+    }
+
+    pub fn html(&self) -> String {
+        self.read("report.html")
+    }
+
+    pub fn cucumber(&self) -> String {
+        self.read("cucumber.json")
+    }
+}
+
+/// `sp-contract ARGS…` with every report asked for: exit code, console output, the reports.
+pub fn run_reporting(args: &[&str]) -> (i32, String, Reports) {
+    let reports = Reports::new();
+    let flags = reports.flags();
+    let mut all = args.to_vec();
+    all.extend(flags.iter().map(String::as_str));
+    let (code, out) = run(sp(&all));
+    (code, out, reports)
+}
+
+/// In `dir`: `mocks/`, the mock's data with one field no step asserts (the father's vejkode)
+/// changed, so only the snapshot can notice; and `snapshots/`, the approved snapshots without
+/// any `.snap.new` a test running at the same time may have left in the checkout for a
+/// moment. Returns both folders.
+pub fn changed_answer(dir: &Path) -> (PathBuf, PathBuf) {
+    let (mocks, snaps) = (dir.join("mocks"), dir.join("snapshots"));
+    copy_dir(&repo().join("mocks"), &mocks);
+    copy_dir(&repo().join("snapshots"), &snaps);
+    for e in std::fs::read_dir(snaps.join("mock")).unwrap().flatten() {
+        if e.path().to_string_lossy().ends_with(".snap.new") {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let far = mocks.join("sf1520/far.xml");
+    let before = std::fs::read_to_string(&far).unwrap();
+    let after = before.replace("<vejkode>4730</vejkode>", "<vejkode>4731</vejkode>");
+    assert_ne!(before, after, "test data changed: pick another field");
+    std::fs::write(&far, after).unwrap();
+    (mocks, snaps)
+}
