@@ -584,3 +584,32 @@ fn sf1600_probe_names_the_serviceaftale_it_sends() {
         "doctor_sf1600_agreement_unknown",
     );
 }
+
+/// The example config's placeholder CPR number is never sent, by any probe: each says which
+/// alias to fix instead (SF1600's probe used to send it).
+#[test]
+fn a_placeholder_citizen_is_never_sent_by_a_probe() {
+    let mock = InProcessMock::start(&repo().join("mocks"));
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        &mock.url,
+        Remote {
+            no_citizens: true,
+            ..Remote::default()
+        },
+    );
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "[targets.local.aliases.citizens]\n",
+        "[targets.local.aliases.citizens]\nfar = \"0000000000\"\n",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    for svc in ["SF1520", "SF1600", "SF1601"] {
+        let (code, out) = doctor(&cfg, &["--service", svc]);
+        assert_eq!(code, 2, "{svc}: {out}");
+        assert!(
+            out.contains("citizen 'far' of target 'local' is not a valid CPR number"),
+            "{svc}: {out}"
+        );
+    }
+}

@@ -10,7 +10,7 @@
 use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeFuture};
 use crate::services::post::{sf1600, sf1601};
-use crate::services::sf1520::probe::{describe_citizen, sendable_test_citizen, test_citizen};
+use crate::services::sf1520::probe::{describe_citizen, sendable_test_citizen};
 use crate::targets::config::Target;
 
 /// Post's probes, in the catalog's order of its services.
@@ -33,7 +33,7 @@ impl Probe for Sf1600Probe {
 
     fn call<'a>(&'a self, cx: &'a ProbeCx) -> ProbeFuture<'a> {
         Box::pin(async move {
-            let (_, cpr) = test_citizen(&cx.target)?;
+            let cpr = sendable_test_citizen(&cx.target)?;
             let ctx = cx.invocation_context(&sf1600::INFO);
             let payload = sf1600::spoerg_tilmelding_request(Some(&ctx), cpr);
             cx.soap(
