@@ -287,7 +287,7 @@ pub async fn diagnose(
             target: target.clone(),
             clients: Clients::new(target.clone()),
             agreement: agreement.clone(),
-            mock_headers: if target.is_mock {
+            mock_headers: if target.kind() == crate::targets::config::TargetKind::EmbeddedMock {
                 vec![(
                     crate::platform::SCENARIO_HEADER,
                     uuid::Uuid::new_v4().to_string(),

@@ -7,7 +7,6 @@
 
 use crate::core::soap::{AUTCTX_NS, CALLCTX_NS, INVCTX_NS};
 use crate::core::xml::{self, Element};
-use crate::targets::config::Target;
 
 pub const NS: &str = "urn:oio:sagdok:3.0.0";
 
@@ -210,28 +209,6 @@ pub fn children_ns<'a>(
         .filter(move |e| e.local == local && e.ns.as_deref() == Some(ns))
 }
 
-/// Whether `target` is sp-contract's own mock: the embedded one, or `mock serve` on a loopback
-/// address. The real platform is never on loopback. Modelled services and services whose
-/// security model this tool does not implement yet are sent only there.
-pub fn is_local_mock(target: &Target) -> bool {
-    if target.is_mock {
-        return true;
-    }
-    let Some(rest) = target.base_url.strip_prefix("https://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// A minimal XML writer: fixed prefixes, escaped text. The modelled services build their
 /// messages with it so every element name comes from their `model` block.
 #[derive(Debug, Default)]
@@ -314,42 +291,5 @@ mod tests {
             matches!(standard_retur_of(&none), Err(SagdokError::Missing { .. })),
             "the namespace matters"
         );
-    }
-
-    #[test]
-    fn only_loopback_targets_count_as_the_local_mock() {
-        let mut t = crate::targets::config::Target {
-            name: "x".into(),
-            base_url: String::new(),
-            production: false,
-            is_mock: false,
-            authority_cvr: None,
-            user_system_uuid: String::new(),
-            user_uuid: String::new(),
-            identities: Default::default(),
-            trust: crate::targets::config::Trust {
-                ca_pem: None,
-                system_roots: true,
-            },
-            agreements: Default::default(),
-            agreement_aliases: Default::default(),
-            citizens: Default::default(),
-            timeouts: Default::default(),
-            sts_url: None,
-            access_token_url: None,
-        };
-        for (url, local) in [
-            ("https://127.0.0.1:8443", true),
-            ("https://localhost:8443/", true),
-            ("https://[::1]:8443", true),
-            ("https://exttest.serviceplatformen.dk", false),
-            ("https://127.0.0.1.example.com", false),
-            ("http://127.0.0.1:8443", false),
-        ] {
-            t.base_url = url.into();
-            assert_eq!(is_local_mock(&t), local, "{url}");
-        }
-        t.is_mock = true;
-        assert!(is_local_mock(&t));
     }
 }

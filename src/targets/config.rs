@@ -155,6 +155,7 @@ pub struct Target {
     /// Filled in for the mock when it has started.
     pub base_url: String,
     pub production: bool,
+    /// Made by the embedded mock; read [`Target::kind`], which answers "our own mock?".
     pub is_mock: bool,
     pub authority_cvr: Option<String>,
     pub user_system_uuid: String,
@@ -257,7 +258,7 @@ impl Target {
             Err(e) => Err(format!(
                 "citizen '{alias}' of target '{}' is not a valid CPR number: {e}; {}",
                 self.name,
-                if self.is_mock {
+                if self.kind() == TargetKind::EmbeddedMock {
                     format!("correct the cpr of '{alias}' in mocks/citizens.json")
                 } else {
                     format!(

@@ -74,7 +74,14 @@ pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()>
             ("facts", &facts::section(ev)),
             ("matrix", &results::matrix(run, ctx)),
             ("scenarios", &results::scenarios(run)),
-            ("mock_note", if ctx.target.is_mock { MOCK_NOTE } else { "" }),
+            (
+                "mock_note",
+                if ctx.target.kind() == crate::targets::config::TargetKind::EmbeddedMock {
+                    MOCK_NOTE
+                } else {
+                    ""
+                },
+            ),
         ],
     );
     out.write_all(crate::evidence::redact::text(&page).as_bytes())?;

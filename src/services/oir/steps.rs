@@ -13,7 +13,7 @@ use crate::services::oir::{
     self, amount_for_wire, model, parse_beloeb, parse_date, Postering, PosteringSvar, Sortiment,
     SortimentSvar,
 };
-use crate::services::sagdok::{is_local_mock, StandardRetur};
+use crate::services::sagdok::StandardRetur;
 use crate::targets::config::Target;
 
 const G: &str = "ØiR (SF7001, SF1590A)";
@@ -135,7 +135,7 @@ pub fn steps() -> Vec<StepDef> {
 // Helpers.
 
 fn guard(t: &Target) -> Result<(), String> {
-    if model::CHECKED_AGAINST_CONTRACT || is_local_mock(t) {
+    if model::CHECKED_AGAINST_CONTRACT || t.kind().is_own_mock() {
         Ok(())
     } else {
         Err(format!(

@@ -19,7 +19,6 @@ use crate::platform::data::Platform;
 use crate::runner::model::StepFailure;
 use crate::runner::steps::{Args, CheckCtx, Finding, Kind, StepDef};
 use crate::runner::world::{input, World};
-use crate::services::sagdok::is_local_mock;
 use crate::services::sf1470::{self, model};
 use crate::targets::config::Target;
 use std::sync::Arc;
@@ -169,7 +168,7 @@ pub fn steps() -> Vec<StepDef> {
 
 /// The token-model guard: SF1470 goes only to sp-contract's own mock.
 fn guard(t: &Target) -> Result<(), String> {
-    if is_local_mock(t) {
+    if t.kind().is_own_mock() {
         Ok(())
     } else {
         Err(format!(
