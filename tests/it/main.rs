@@ -1,5 +1,5 @@
-//! The integration tests, as one binary (one link of openssl, hyper, reqwest and wiremock
-//! instead of one per file). `cargo test --test it MODULE::` runs one module's tests, e.g.
+//! The integration tests, as one binary (one link of openssl, hyper and reqwest instead of
+//! one per file). `cargo test --test it MODULE::` runs one module's tests, e.g.
 //! `cargo test --test it bad_inputs::`.
 
 mod support;

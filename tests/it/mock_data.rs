@@ -584,7 +584,7 @@ type FaultCase = (
 );
 
 /// Each template with its error code and the placeholders the Rust code gives it
-/// (src/mock/platform.rs, sf1520.rs, sf2900.rs, endpoint.rs).
+/// (src/platform/data.rs and endpoint.rs, the services' mock.rs).
 const FAULTS: [FaultCase; 10] = [
     (
         "missing_security_context",
