@@ -599,7 +599,12 @@ impl Platform {
             citizens: self
                 .citizens
                 .iter()
-                .map(|c| (c.entry.alias.clone(), c.entry.cpr.clone()))
+                .map(|c| {
+                    (
+                        c.entry.alias.clone(),
+                        crate::core::cpr::Cpr::parse(&c.entry.cpr),
+                    )
+                })
                 .collect(),
             timeouts: Timeouts::default(),
             // The mock serves the STS and AccessTokenService on its own host (the defaults).

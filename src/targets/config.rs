@@ -16,6 +16,7 @@
 //! The built-in target `mock` needs no configuration: it is assembled from `mocks/` and the
 //! local test PKI when the run starts.
 
+use crate::core::cpr::{Cpr, CprError};
 use crate::targets::pki::{IdentitySource, Secret};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -167,7 +168,10 @@ pub struct Target {
     pub agreements: BTreeMap<String, String>,
     /// `"SF1520:afventende"` → uuid.
     pub agreement_aliases: BTreeMap<String, String>,
-    pub citizens: BTreeMap<String, String>,
+    /// Citizen alias → its CPR number, checked once when the target is made; one that is not
+    /// a CPR number (the example config's placeholder) is kept as the reason, refused when a
+    /// step or probe names the alias (see [`Target::citizen`]).
+    pub citizens: BTreeMap<String, Result<Cpr, CprError>>,
     pub timeouts: Timeouts,
     /// Token model endpoints when configured; `crate::client::token::endpoints` fills in defaults.
     pub sts_url: Option<String>,
@@ -244,7 +248,7 @@ impl Target {
     /// config's placeholder `0000000000`) is refused here, naming the alias and where it is
     /// set, so nothing is ever sent with it.
     pub fn citizen(&self, alias: &str) -> Result<&str, String> {
-        let cpr = self.citizens.get(alias).map(String::as_str).ok_or_else(|| {
+        let cpr = self.citizens.get(alias).ok_or_else(|| {
             let known: Vec<&str> = self.citizens.keys().map(String::as_str).collect();
             format!(
                 "target '{}' has no citizen named '{alias}' (known: {}); add `\"{alias}\" = \"<cpr>\"` under [targets.{}.aliases.citizens]",
@@ -253,8 +257,8 @@ impl Target {
                 self.name
             )
         })?;
-        match crate::core::cpr::Cpr::parse(cpr) {
-            Ok(_) => Ok(cpr),
+        match cpr {
+            Ok(cpr) => Ok(cpr.as_str()),
             Err(e) => Err(format!(
                 "citizen '{alias}' of target '{}' is not a valid CPR number: {e}; {}",
                 self.name,
@@ -384,7 +388,12 @@ impl ConfigFile {
             },
             agreements,
             agreement_aliases,
-            citizens: tc.aliases.citizens.clone(),
+            citizens: tc
+                .aliases
+                .citizens
+                .iter()
+                .map(|(alias, cpr)| (alias.clone(), Cpr::parse(cpr)))
+                .collect(),
             timeouts: tc.timeouts,
             sts_url: tc.sts_url.clone(),
             access_token_url: tc.access_token_url.clone(),

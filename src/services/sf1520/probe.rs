@@ -10,17 +10,17 @@ use crate::targets::config::Target;
 /// citizen alias the target has.
 pub struct Sf1520Probe;
 
-fn citizen(target: &Target) -> Option<(&str, &str)> {
+fn citizen(target: &Target) -> Option<&str> {
     target
         .citizens
         .get_key_value("far")
         .or_else(|| target.citizens.iter().next())
-        .map(|(a, c)| (a.as_str(), c.as_str()))
+        .map(|(a, _)| a.as_str())
 }
 
-/// The test citizen a probe asks about (alias, CPR number as configured), or the setup step
-/// that names one. Post's probes ask about the same citizen.
-pub(crate) fn test_citizen(target: &Target) -> Result<(&str, &str), ProbeError> {
+/// The alias of the test citizen a probe asks about, or the setup step that names one.
+/// Post's probes ask about the same citizen.
+fn test_citizen(target: &Target) -> Result<&str, ProbeError> {
     citizen(target).ok_or_else(|| {
         ProbeError::Setup(format!(
             "name a test citizen of this environment under [targets.{}.aliases.citizens], e.g. far = \"<cpr>\"",
@@ -32,14 +32,14 @@ pub(crate) fn test_citizen(target: &Target) -> Result<(&str, &str), ProbeError> 
 /// The test citizen's CPR number to send: a placeholder (the example config's 0000000000)
 /// is never sent.
 pub(crate) fn sendable_test_citizen(target: &Target) -> Result<&str, ProbeError> {
-    let (alias, _) = test_citizen(target)?;
+    let alias = test_citizen(target)?;
     target.citizen(alias).map_err(ProbeError::Setup)
 }
 
 /// `<call> of the test citizen "<alias>"`, as a probe describes itself.
 pub(crate) fn describe_citizen(target: &Target, call: &str) -> String {
     match citizen(target) {
-        Some((alias, _)) => format!("{call} of the test citizen \"{alias}\""),
+        Some(alias) => format!("{call} of the test citizen \"{alias}\""),
         None => format!("{call} of a test citizen"),
     }
 }

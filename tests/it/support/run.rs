@@ -192,7 +192,10 @@ pub fn remote_config(dir: &Path, url: &str, opt: Remote<'_>) -> PathBuf {
         }
     }
     cfg.push_str("[targets.local.aliases.citizens]\n");
-    for (a, cpr) in t.citizens.iter().filter(|_| !opt.no_citizens) {
+    for a in t.citizens.keys().filter(|_| !opt.no_citizens) {
+        let cpr = t
+            .citizen(a)
+            .expect("the mock's citizens have valid CPR numbers");
         cfg.push_str(&format!("\"{a}\" = \"{cpr}\"\n"));
     }
     cfg.push_str("[targets.local.aliases.agreements]\n");
