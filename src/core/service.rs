@@ -16,6 +16,20 @@ pub struct ServiceInfo {
     pub service_uuid: Option<&'static str>,
     /// How this tool's calls to the service are authorised (and the mock checks them).
     pub security: SecurityModel,
+    /// Whether the contract is KOMBIT's own or modelled here.
+    pub fidelity: Fidelity,
+}
+
+/// How much of a service's contract comes from KOMBIT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fidelity {
+    /// Built from KOMBIT's official contract package: what is sent and answered validates
+    /// against its XSDs.
+    Official,
+    /// The wire format (names, namespaces, ServiceUUID) is not public: modelled in one place
+    /// in the service's folder (`model.rs`), and the mock data marks its serviceaftaler
+    /// `"modelled": true`.
+    Modelled,
 }
 
 /// How calls to a service are authorised.
@@ -102,6 +116,7 @@ mod tests {
         entity_id: "http://a",
         service_uuid: None,
         security: SecurityModel::Invocation,
+        fidelity: Fidelity::Official,
     };
     const B: ServiceInfo = ServiceInfo {
         id: "SF1590A",
@@ -110,6 +125,7 @@ mod tests {
         entity_id: "http://b",
         service_uuid: None,
         security: SecurityModel::Token,
+        fidelity: Fidelity::Modelled,
     };
 
     #[test]

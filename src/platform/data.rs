@@ -7,7 +7,7 @@
 //! faults the real platform returns for these cases are not public (serviceplatform.md §3,
 //! §7.1): `mocks/faults.json` holds our modelled wording, marked as such.
 
-use crate::core::service::{Known, ServiceInfo};
+use crate::core::service::{Fidelity, Known, ServiceInfo};
 use crate::core::soap::FaultError;
 use crate::core::xml::{self, Element};
 use crate::targets::config::{Target, Timeouts, Trust, DEFAULT_IDENTITY};
@@ -232,10 +232,24 @@ impl Platform {
         }
         for a in &platform.agreements {
             crate::targets::config::check_uuid(&a.uuid).map_err(|m| invalid(&pf_path, m))?;
-            if known.by_id(&a.service).is_none() {
+            let Some(service) = known.by_id(&a.service) else {
                 return Err(invalid(
                     &pf_path,
                     format!("agreement {} names unknown service {}", a.uuid, a.service),
+                ));
+            };
+            // The flag says what the report may claim about the agreement: keep it true.
+            let modelled = service.fidelity == Fidelity::Modelled;
+            if a.modelled != modelled {
+                return Err(invalid(
+                    &pf_path,
+                    format!(
+                        "agreement {} for {}: set \"modelled\": {modelled} ({}'s contract is {})",
+                        a.uuid,
+                        a.service,
+                        service.id,
+                        if modelled { "modelled" } else { "KOMBIT's own" }
+                    ),
                 ));
             }
             if !platform

@@ -101,3 +101,27 @@ fn service_data_is_loaded_only_where_needed() {
     assert_eq!(code, 2, "the mock does not start on broken data: {out}");
     assert!(out.contains("fordelingsregler.json"), "{out}");
 }
+
+/// A serviceaftale's `modelled` flag must say what the catalog says of its service, so
+/// nothing claims an official contract for a modelled one (or the reverse).
+#[test]
+fn an_agreements_modelled_flag_follows_the_services_fidelity() {
+    let dir = tmp();
+    copy_dir(&repo().join("mocks"), dir.path());
+    let path = dir.path().join("platform.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for a in v["agreements"].as_array_mut().unwrap() {
+        if a["service"] == "SF1470" {
+            a["modelled"] = serde_json::Value::Bool(false);
+        }
+    }
+    std::fs::write(&path, v.to_string()).unwrap();
+    let e = sp_contract::platform::data::Platform::load(dir.path(), Catalog::built_in().known())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("for SF1470: set \"modelled\": true (SF1470's contract is modelled)"),
+        "{e}"
+    );
+}

@@ -38,6 +38,7 @@ pub const SORTIMENT_INFO: ServiceInfo = ServiceInfo {
     entity_id: model::SORTIMENT_ENTITY_ID,
     service_uuid: Some(model::SORTIMENT_SERVICE_UUID),
     security: crate::core::service::SecurityModel::Invocation,
+    fidelity: crate::core::service::Fidelity::Modelled,
 };
 
 pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
@@ -47,6 +48,7 @@ pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
     entity_id: model::POSTERING_ENTITY_ID,
     service_uuid: Some(model::POSTERING_SERVICE_UUID),
     security: crate::core::service::SecurityModel::Invocation,
+    fidelity: crate::core::service::Fidelity::Modelled,
 };
 
 /// Shape errors of this service's messages.

@@ -15,6 +15,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     entity_id: "http://print.serviceplatformen.dk/service/forsendelse/2",
     service_uuid: Some("fd885b8b-4a3f-46cb-b367-6c9dda1c78f6"),
     security: crate::core::service::SecurityModel::Invocation,
+    fidelity: crate::core::service::Fidelity::Official,
 };
 
 pub const NS: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/";

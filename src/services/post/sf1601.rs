@@ -16,6 +16,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     entity_id: "http://entityid.kombit.dk/service/kombipostafsend/1",
     service_uuid: None,
     security: crate::core::service::SecurityModel::Token,
+    fidelity: crate::core::service::Fidelity::Official,
 };
 
 /// PostForespoerg: `GET {FORESPOERG_PATH}/digitalpost?cprNumber=…` (or `/nemsms`, `cvrNumber`).

@@ -51,6 +51,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     service_uuid: Some(model::SERVICE_UUID),
     // What sp-contract sends to its own mock; a real SF1470 takes an IDWS token (not yet).
     security: crate::core::service::SecurityModel::Invocation,
+    fidelity: crate::core::service::Fidelity::Modelled,
 };
 
 /// Shape errors of this service's messages.

@@ -27,6 +27,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     entity_id: "http://cpr.serviceplatformen.dk/service/personbasedataextended/4",
     service_uuid: Some("e6be2436-bf35-4df2-83fe-925142825dc2"),
     security: crate::core::service::SecurityModel::Invocation,
+    fidelity: crate::core::service::Fidelity::Official,
 };
 
 pub const NS: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/";

@@ -38,6 +38,7 @@ pub const INFO: ServiceInfo = ServiceInfo {
     entity_id: "http://sp.serviceplatformen.dk/service/fordeling/3",
     service_uuid: Some("74d3c5f5-1b3c-4c6d-8366-1241f055d332"),
     security: crate::core::service::SecurityModel::Authority,
+    fidelity: crate::core::service::Fidelity::Official,
 };
 
 /// The WSDL's target namespace; soapActions are `<PORT_NS>/<operation>`.
