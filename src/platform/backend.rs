@@ -8,23 +8,13 @@
 
 use crate::core::service::Known;
 use crate::platform::endpoint::DirectResponder;
+use crate::platform::request::Request;
 use crate::platform::stubs::{StubResponse, Stubs};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Response, StatusCode};
 use std::sync::Arc;
-
-/// A request as the front hands it on: what stubs match and services answer. The caller's
-/// certificate is in the `x-sp-mock-client-cert-*` headers, set by the front alone.
-#[derive(Debug, Clone)]
-pub struct Request {
-    /// `http://localhost` and the request's path and query.
-    pub url: reqwest::Url,
-    pub method: http::Method,
-    pub headers: http::HeaderMap,
-    pub body: Bytes,
-}
 
 pub struct Backend {
     stubs: Stubs,

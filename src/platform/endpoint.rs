@@ -5,8 +5,8 @@
 use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, INVCTX_NS, SOAP11_NS};
 use crate::core::xml::{self, Element};
-use crate::platform::backend::Request;
 use crate::platform::data::{Caller, InvocationFields, MockFault, Platform};
+use crate::platform::request::Request;
 use std::sync::Arc;
 
 pub const SOAP_CONTENT_TYPE: &str = "text/xml; charset=utf-8";

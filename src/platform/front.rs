@@ -5,7 +5,7 @@
 //! of those names coming from the client are dropped, so a caller cannot claim another
 //! identity.
 
-use crate::platform::backend::{self, Backend};
+use crate::platform::backend::Backend;
 use crate::platform::endpoint::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -296,7 +296,7 @@ async fn forward(
     let Ok(url) = reqwest::Url::parse(&format!("http://localhost{path}")) else {
         return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
     };
-    let request = backend::Request {
+    let request = crate::platform::request::Request {
         url,
         method: parts.method,
         headers,

@@ -6,6 +6,7 @@ pub mod backend;
 pub mod data;
 pub mod endpoint;
 pub mod front;
+pub mod request;
 pub mod server;
 pub mod service_data;
 pub mod state;

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use http_body_util::BodyExt;
 use sp_contract::core::service::Known;
-use sp_contract::platform::backend::{Backend, Request};
+use sp_contract::platform::backend::Backend;
+use sp_contract::platform::request::Request;
 use sp_contract::platform::stubs::{load_mappings, MappingError, Stubs};
 use tempfile::TempDir;
 

@@ -12,7 +12,7 @@ use regex::Regex;
 use sxd_document::Package;
 
 use super::xml::{self, CanonicalElement, XPathExpr};
-use crate::platform::backend::Request;
+use crate::platform::request::Request;
 
 #[derive(Debug, Clone)]
 pub(crate) struct RequestPattern {

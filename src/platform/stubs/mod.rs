@@ -69,7 +69,7 @@ use http::{HeaderName, HeaderValue};
 
 pub use self::error::MappingError;
 use self::matcher::{Body, RequestPattern};
-use crate::platform::backend::Request;
+use crate::platform::request::Request;
 
 /// WireMock's priority for a mapping that names none.
 const DEFAULT_PRIORITY: u8 = 5;

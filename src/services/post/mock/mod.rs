@@ -18,10 +18,10 @@ pub mod sts;
 
 use crate::core::ids::Cvr;
 use crate::core::xml::{self, Element};
-use crate::platform::backend::Request;
 use crate::platform::data::Platform;
 use crate::platform::endpoint::{header, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
+use crate::platform::request::Request;
 use crate::services::post::memo;
 use crate::services::post::sf1600::FJERNPRINT_NS;
 use crate::services::post::sf1601;

@@ -3,11 +3,10 @@
 //! (`kvitteringer.json`). Everything is checked when it loads, so a broken folder stops the
 //! mock at its start rather than in the middle of a scenario.
 
-use super::rules::{parse_regel, Regel};
 use crate::core::ids::Uuid;
-use crate::core::kle::{Emne, Pattern};
+use crate::core::kle::{Emne, Facet, Pattern};
 use crate::platform::data::{DataError, Platform};
-use crate::services::sf2900::Sf2900Error;
+use crate::services::sf2900::{self as svc, Sf2900Error};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -254,4 +253,60 @@ pub enum FordelingError {
     Missing(PathBuf),
     #[error("the mock has no receiving system '{name}' (known: {known}); add it to mocks/sf2900/modtagere.json")]
     UnknownModtager { name: String, known: String },
+}
+
+/// A fordelingsregel: routing authority + KLE pattern (+ facet) → receiving system (by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regel {
+    pub myndighed: String,
+    pub kle: Pattern,
+    pub facet: Option<Facet>,
+    pub modtager: String,
+}
+
+impl Regel {
+    /// Higher is more specific (the modelled precedence, see the module documentation).
+    pub fn rank(&self) -> u8 {
+        match (self.kle.is_wildcard(), self.facet.is_some()) {
+            (false, true) => 3,
+            (false, false) => 2,
+            (true, true) => 1,
+            (true, false) => 0,
+        }
+    }
+
+    pub fn matches(&self, myndighed: &str, emne: &Emne, facet: Option<&Facet>) -> bool {
+        self.myndighed == myndighed
+            && self.kle.matches(emne)
+            && self.facet.as_ref().is_none_or(|f| Some(f) == facet)
+    }
+
+    pub(super) fn key(&self) -> (&str, &Pattern, Option<&Facet>) {
+        (&self.myndighed, &self.kle, self.facet.as_ref())
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.facet {
+            Some(f) => format!(
+                "KLE {} with handlingsfacet {f} for CVR {}",
+                self.kle, self.myndighed
+            ),
+            None => format!("KLE {} for CVR {}", self.kle, self.myndighed),
+        }
+    }
+}
+
+/// A rule from its written parts, checked.
+pub fn parse_regel(
+    myndighed: &str,
+    kle: &str,
+    facet: Option<&str>,
+    modtager: &str,
+) -> Result<Regel, Sf2900Error> {
+    Ok(Regel {
+        myndighed: svc::check_cvr(myndighed)?,
+        kle: Pattern::parse(kle)?,
+        facet: facet.map(Facet::parse).transpose()?,
+        modtager: modtager.trim().to_string(),
+    })
 }

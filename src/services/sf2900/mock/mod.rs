@@ -27,7 +27,8 @@ mod rules;
 mod shape;
 
 pub use data::{fordeling, FordelingError};
-pub use rules::{add_rule, parse_regel, received, remove_routing, Modtaget, Regel};
+pub use data::{parse_regel, Regel};
+pub use rules::{add_rule, received, remove_routing, Modtaget};
 
 use crate::core::service::ServiceInfo;
 use crate::core::soap::AUTCTX_NS;

@@ -2,55 +2,13 @@
 //! see [`super`]), and the rules and receptions of each scenario (per-scenario state, so
 //! scenarios running side by side never see each other's rules).
 
-use super::data::{fordeling, Fordeling, FordelingError, Modtager};
-use crate::core::kle::{Emne, Facet, Pattern};
+use super::data::{fordeling, Fordeling, FordelingError, Modtager, Regel};
+use crate::core::kle::{Emne, Facet};
 use crate::platform::data::Platform;
-use crate::services::sf2900::{self as svc, Sf2900Error};
 
 /// Receptions kept per scenario; `mock serve` shares one unkeyed state, which must not grow
 /// without bound.
 const MAX_RECORDED: usize = 1000;
-
-/// A fordelingsregel: routing authority + KLE pattern (+ facet) → receiving system (by name).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Regel {
-    pub myndighed: String,
-    pub kle: Pattern,
-    pub facet: Option<Facet>,
-    pub modtager: String,
-}
-
-impl Regel {
-    /// Higher is more specific (the modelled precedence, see the module documentation).
-    pub fn rank(&self) -> u8 {
-        match (self.kle.is_wildcard(), self.facet.is_some()) {
-            (false, true) => 3,
-            (false, false) => 2,
-            (true, true) => 1,
-            (true, false) => 0,
-        }
-    }
-
-    pub fn matches(&self, myndighed: &str, emne: &Emne, facet: Option<&Facet>) -> bool {
-        self.myndighed == myndighed
-            && self.kle.matches(emne)
-            && self.facet.as_ref().is_none_or(|f| Some(f) == facet)
-    }
-
-    pub(super) fn key(&self) -> (&str, &Pattern, Option<&Facet>) {
-        (&self.myndighed, &self.kle, self.facet.as_ref())
-    }
-
-    pub fn describe(&self) -> String {
-        match &self.facet {
-            Some(f) => format!(
-                "KLE {} with handlingsfacet {f} for CVR {}",
-                self.kle, self.myndighed
-            ),
-            None => format!("KLE {} for CVR {}", self.kle, self.myndighed),
-        }
-    }
-}
 
 impl Fordeling {
     /// The rules in force for a scenario: its own, then the data's not shadowed by them.
@@ -91,21 +49,6 @@ impl Fordeling {
             .iter()
             .any(|r| r.myndighed == myndighed && r.modtager == modtager.navn)
     }
-}
-
-/// A rule from its written parts, checked.
-pub fn parse_regel(
-    myndighed: &str,
-    kle: &str,
-    facet: Option<&str>,
-    modtager: &str,
-) -> Result<Regel, Sf2900Error> {
-    Ok(Regel {
-        myndighed: svc::check_cvr(myndighed)?,
-        kle: Pattern::parse(kle)?,
-        facet: facet.map(Facet::parse).transpose()?,
-        modtager: modtager.trim().to_string(),
-    })
 }
 
 /// What one scenario set up and what its simulated receivers got.
@@ -175,8 +118,11 @@ fn in_scenario<R>(p: &Platform, scenario: &str, f: impl FnOnce(&mut ScenarioFord
 
 #[cfg(test)]
 mod tests {
-    use super::super::data::{KvitteringTekst, Kvitteringer, ModtagetTekst, TransportTekst};
+    use super::super::data::{
+        parse_regel, KvitteringTekst, Kvitteringer, ModtagetTekst, TransportTekst,
+    };
     use super::*;
+    use crate::core::kle::Pattern;
 
     fn regel(kle: &str, facet: Option<&str>, modtager: &str) -> Regel {
         parse_regel("29189846", kle, facet, modtager).unwrap()
