@@ -403,24 +403,20 @@ pub fn certificate_info(target: &Target) -> Result<CertInfo, String> {
 /// Exit code of a finished run: a broken suite (2) outranks a broken contract (1), which
 /// outranks an unreachable target (3); all passed is 0.
 pub fn exit_code(run: &RunResult) -> ExitCode {
-    let mut kinds = Vec::new();
+    let mut codes = Vec::new();
     for (_, s) in run.scenarios() {
         if s.status() == Status::Undefined {
-            kinds.push(FailureKind::Input);
+            codes.push(ExitCode::Usage);
         }
         if let Some(f) = s.failure() {
-            kinds.push(f.kind);
+            codes.push(match f.kind {
+                FailureKind::Input => ExitCode::Usage,
+                FailureKind::Contract => ExitCode::ContractFailed,
+                FailureKind::Transport => ExitCode::Unreachable,
+            });
         }
     }
-    if kinds.contains(&FailureKind::Input) {
-        ExitCode::Usage
-    } else if kinds.contains(&FailureKind::Contract) {
-        ExitCode::ContractFailed
-    } else if kinds.contains(&FailureKind::Transport) {
-        ExitCode::Unreachable
-    } else {
-        ExitCode::Passed
-    }
+    ExitCode::worst(codes)
 }
 
 /// A dry run: parse, match, resolve; send nothing.

@@ -25,6 +25,20 @@ impl ExitCode {
     pub fn code(self) -> i32 {
         self as i32
     }
+
+    /// The one code for many outcomes: 2 (our side is wrong) outranks 1 (the target broke
+    /// the contract), which outranks 3 (not reached); 0 when nothing failed.
+    pub fn worst(codes: impl IntoIterator<Item = ExitCode>) -> ExitCode {
+        codes
+            .into_iter()
+            .max_by_key(|c| match c {
+                ExitCode::Passed => 0,
+                ExitCode::Unreachable => 1,
+                ExitCode::ContractFailed => 2,
+                ExitCode::Usage => 3,
+            })
+            .unwrap_or(ExitCode::Passed)
+    }
 }
 
 /// An error that ends a command before or outside the scenario run.
@@ -125,5 +139,17 @@ mod tests {
         let f = fails().unwrap_err();
         assert_eq!(f.code, ExitCode::Unreachable);
         assert_eq!(f.message, "outer: inner cause");
+    }
+
+    #[test]
+    fn the_worst_code_wins_usage_over_contract_over_unreachable() {
+        use ExitCode::*;
+        assert_eq!(ExitCode::worst([]), Passed);
+        assert_eq!(ExitCode::worst([Passed, Unreachable]), Unreachable);
+        assert_eq!(
+            ExitCode::worst([Unreachable, ContractFailed]),
+            ContractFailed
+        );
+        assert_eq!(ExitCode::worst([ContractFailed, Usage, Unreachable]), Usage);
     }
 }

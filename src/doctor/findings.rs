@@ -105,21 +105,12 @@ impl DoctorReport {
     /// As for `run`: 2 (our side is wrong) wins over 1 (the platform answered no), which
     /// wins over 3 (could not get through); 0 when nothing failed.
     pub fn exit_code(&self) -> ExitCode {
-        let codes: Vec<ExitCode> = self
-            .findings
-            .iter()
-            .filter(|f| f.level == Level::Fail)
-            .map(|f| f.exit)
-            .collect();
-        if codes.contains(&ExitCode::Usage) {
-            ExitCode::Usage
-        } else if codes.contains(&ExitCode::ContractFailed) {
-            ExitCode::ContractFailed
-        } else if codes.contains(&ExitCode::Unreachable) {
-            ExitCode::Unreachable
-        } else {
-            ExitCode::Passed
-        }
+        ExitCode::worst(
+            self.findings
+                .iter()
+                .filter(|f| f.level == Level::Fail)
+                .map(|f| f.exit),
+        )
     }
 
     /// The report as text; `color` adds terminal colours to the marks.
