@@ -370,35 +370,29 @@ fn classify(
             format!("{peer} ended the handshake with the TLS alert \"{alert}\""),
         );
     }
-    if lower.contains("wrong version number")
-        || lower.contains("packet length too long")
-        || lower.contains("http request")
-        || lower.contains("record layer failure")
-    {
-        return fail(
+    // The words OpenSSL uses when the other side speaks something else, or hangs up.
+    const NOT_TLS: [&str; 4] = [
+        "wrong version number",
+        "packet length too long",
+        "http request",
+        "record layer failure",
+    ];
+    const CLOSED: [&str; 3] = ["unexpected eof", "reset by peer", "broken pipe"];
+    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let reason = first_reason(error_text);
+    if says(&NOT_TLS) {
+        fail(
             TlsProblemKind::NotTls,
-            format!(
-                "{peer} answered with something that is not TLS ({})",
-                first_reason(error_text)
-            ),
-        );
-    }
-    if lower.contains("unexpected eof")
-        || lower.contains("reset by peer")
-        || lower.contains("broken pipe")
-    {
-        return fail(
+            format!("{peer} answered with something that is not TLS ({reason})"),
+        )
+    } else if says(&CLOSED) {
+        fail(
             TlsProblemKind::Closed,
-            format!(
-                "{peer} closed the connection during the handshake ({})",
-                first_reason(error_text)
-            ),
-        );
+            format!("{peer} closed the connection during the handshake ({reason})"),
+        )
+    } else {
+        fail(TlsProblemKind::Other, format!("{peer}: {reason}"))
     }
-    fail(
-        TlsProblemKind::Other,
-        format!("{peer}: {}", first_reason(error_text)),
-    )
 }
 
 /// OpenSSL's stack strings are long; keep the reason part.
