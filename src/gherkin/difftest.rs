@@ -28,6 +28,7 @@ fn our_doc(d: &Option<String>) -> Option<String> {
     d.clone()
 }
 
+/// A node's name as text: ours is always a String; gherkin 0.16's Examples name is optional.
 trait ExamplesName {
     fn shown(&self) -> String;
 }
@@ -50,6 +51,30 @@ macro_rules! dump {
         let f = $f;
         let doc = $doc;
         let mut out: Vec<String> = Vec::new();
+        // A node's title line: keyword, name, description, (tags,) position.
+        macro_rules! title {
+            ($label:literal, $n:expr) => {
+                format!(
+                    concat!($label, " {:?} {:?} {:?} at {}:{}"),
+                    $n.keyword,
+                    $n.name.shown(),
+                    desc(&$n.description),
+                    $n.position.line,
+                    $n.position.col
+                )
+            };
+            ($label:literal, $n:expr, tagged) => {
+                format!(
+                    concat!($label, " {:?} {:?} {:?} tags={:?} at {}:{}"),
+                    $n.keyword,
+                    $n.name.shown(),
+                    desc(&$n.description),
+                    $n.tags,
+                    $n.position.line,
+                    $n.position.col
+                )
+            };
+        }
         macro_rules! steps {
             ($steps:expr) => {
                 for st in $steps {
@@ -75,14 +100,7 @@ macro_rules! dump {
         macro_rules! background {
             ($b:expr) => {
                 if let Some(b) = $b {
-                    out.push(format!(
-                        " background {:?} {:?} {:?} at {}:{}",
-                        b.keyword,
-                        b.name,
-                        desc(&b.description),
-                        b.position.line,
-                        b.position.col
-                    ));
+                    out.push(title!(" background", b));
                     steps!(&b.steps);
                 }
             };
@@ -90,26 +108,10 @@ macro_rules! dump {
         macro_rules! scenarios {
             ($list:expr) => {
                 for s in $list {
-                    out.push(format!(
-                        " scenario {:?} {:?} {:?} tags={:?} at {}:{}",
-                        s.keyword,
-                        s.name,
-                        desc(&s.description),
-                        s.tags,
-                        s.position.line,
-                        s.position.col
-                    ));
+                    out.push(title!(" scenario", s, tagged));
                     steps!(&s.steps);
                     for e in &s.examples {
-                        out.push(format!(
-                            "  examples {:?} {:?} {:?} tags={:?} at {}:{}",
-                            e.keyword,
-                            e.name.shown(),
-                            desc(&e.description),
-                            e.tags,
-                            e.position.line,
-                            e.position.col
-                        ));
+                        out.push(title!("  examples", e, tagged));
                         if let Some(t) = &e.table {
                             out.push(format!("    table at {} {:?}", t.position.line, t.rows));
                         }
@@ -117,27 +119,11 @@ macro_rules! dump {
                 }
             };
         }
-        out.push(format!(
-            "feature {:?} {:?} {:?} tags={:?} at {}:{}",
-            f.keyword,
-            f.name,
-            desc(&f.description),
-            f.tags,
-            f.position.line,
-            f.position.col
-        ));
+        out.push(title!("feature", f, tagged));
         background!(&f.background);
         scenarios!(&f.scenarios);
         for r in &f.rules {
-            out.push(format!(
-                "rule {:?} {:?} {:?} tags={:?} at {}:{}",
-                r.keyword,
-                r.name,
-                desc(&r.description),
-                r.tags,
-                r.position.line,
-                r.position.col
-            ));
+            out.push(title!("rule", r, tagged));
             background!(&r.background);
             scenarios!(&r.scenarios);
         }
