@@ -228,6 +228,36 @@ impl Env {
         h.extend(extra.iter().cloned());
         self.call(identity, method, path, &h, body).await
     }
+
+    /// A token for the standard client from session `s` (issued, cached or renewed).
+    async fn token(&self, s: &mut TokenSession, entity: &str) -> token::AccessToken {
+        s.token(&self.clients, "standard", entity, &[])
+            .await
+            .unwrap()
+    }
+
+    /// SF1601's forespørg for far, as `identity`, with the transaction headers.
+    async fn forespoerg_far(
+        &self,
+        identity: &str,
+        authorization: Option<String>,
+        extra: &[(&str, String)],
+    ) -> HttpReply {
+        self.service(
+            identity,
+            reqwest::Method::GET,
+            &far_path(),
+            authorization,
+            extra,
+            None,
+        )
+        .await
+    }
+}
+
+/// SF1601's forespørg path for far (in the Digital Post register).
+fn far_path() -> String {
+    sf1601::forespoerg_path(sf1601::Register::DigitalPost, "1503801015")
 }
 
 fn json(r: &HttpReply) -> serde_json::Value {
@@ -242,72 +272,39 @@ fn error_code(r: &HttpReply) -> String {
         .to_string()
 }
 
-fn forespoerg_far() -> String {
-    sf1601::forespoerg_path(sf1601::Register::DigitalPost, "1503801015")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() {
     let env = Env::start().await;
     let mut s = TokenSession::default();
     let entity = sf1601::FORESPOERG_ENTITY_ID;
-    let t1 = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let t1 = env.token(&mut s, entity).await;
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (1, 1));
-    let again = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let again = env.token(&mut s, entity).await;
     assert_eq!(again.id, t1.id, "cached");
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (1, 1));
     // 58 minutes on: the access token (3600 s) is within the renewal margin; the assertion
     // (8 h) is reused for the new one.
     s.clock_offset = time::Duration::minutes(58);
-    let t2 = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let t2 = env.token(&mut s, entity).await;
     assert_ne!(t2.id, t1.id);
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (1, 2));
     // Nine hours on, the assertion has expired too.
     s.clock_offset = time::Duration::hours(9);
-    let t3 = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let t3 = env.token(&mut s, entity).await;
     assert_ne!(t3.id, t2.id);
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (2, 3));
     // Another service gets a token of its own.
-    s.token(&env.clients, "standard", sf1601::INFO.entity_id, &[])
-        .await
-        .unwrap();
+    env.token(&mut s, sf1601::INFO.entity_id).await;
     assert_eq!(s.access_tokens_issued, 4);
 
-    let get = reqwest::Method::GET;
     let ok = env
-        .service(
-            "standard",
-            get.clone(),
-            &forespoerg_far(),
-            Some(t3.authorization()),
-            &[],
-            None,
-        )
+        .forespoerg_far("standard", Some(t3.authorization()), &[])
         .await;
     assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
     assert_eq!(json(&ok)["result"], true);
 
     let other_cert = env
-        .service(
-            "uregistreret",
-            get.clone(),
-            &forespoerg_far(),
-            Some(t3.authorization()),
-            &[],
-            None,
-        )
+        .forespoerg_far("uregistreret", Some(t3.authorization()), &[])
         .await;
     assert_eq!(other_cert.status, 401);
     assert_eq!(error_code(&other_cert), "HolderOfKeyMismatch");
@@ -327,21 +324,10 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
 
     let mut forged = t3.authorization();
     forged.insert(forged.len() - 3, 'x');
-    let forged = env
-        .service(
-            "standard",
-            get.clone(),
-            &forespoerg_far(),
-            Some(forged),
-            &[],
-            None,
-        )
-        .await;
+    let forged = env.forespoerg_far("standard", Some(forged), &[]).await;
     assert_eq!(error_code(&forged), "AccessTokenInvalid");
 
-    let none = env
-        .service("standard", get.clone(), &forespoerg_far(), None, &[], None)
-        .await;
+    let none = env.forespoerg_far("standard", None, &[]).await;
     assert_eq!(
         (none.status, error_code(&none).as_str()),
         (401, "AccessTokenMissing")
@@ -350,8 +336,8 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
     let no_tx = env
         .call(
             "standard",
-            get.clone(),
-            &forespoerg_far(),
+            reqwest::Method::GET,
+            &far_path(),
             &[("Authorization", t3.authorization())],
             None,
         )
@@ -370,18 +356,12 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
         .lock()
         .unwrap()
         .offset = time::Duration::hours(2);
-    let fresh = TokenSession::default()
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let fresh = env.token(&mut TokenSession::default(), entity).await;
     let expired = env
-        .service(
+        .forespoerg_far(
             "standard",
-            get,
-            &forespoerg_far(),
             Some(fresh.authorization()),
             &[(platform::SCENARIO_HEADER, scenario)],
-            None,
         )
         .await;
     assert_eq!(
@@ -607,10 +587,9 @@ async fn sts_and_access_token_service_refuse_as_the_platform_would() {
 async fn kombi_post_afsend_follows_the_modelled_channel_rules_and_records_statuses() {
     let env = Env::start().await;
     let mut s = TokenSession::default();
-    let auth = s
-        .token(&env.clients, "standard", sf1601::INFO.entity_id, &[])
+    let auth = env
+        .token(&mut s, sf1601::INFO.entity_id)
         .await
-        .unwrap()
         .authorization();
     let send = |valg: sf1601::KombiValg, memo_xml: Option<String>, print: Option<String>| {
         let env = &env;
