@@ -3,6 +3,7 @@
 //! refusals), the mock's channel rules, and the CLI's behaviour on broken token services,
 //! secrets and production targets.
 
+use crate::support::run::{copy_dir, run, run_with_reports};
 use base64::Engine as _;
 use sp_contract::client::token::{self, TokenSession};
 use sp_contract::client::transport::{Clients, HttpReply};
@@ -750,30 +751,6 @@ fn sp(args: &[&str]) -> Command {
     c
 }
 
-fn run(cmd: &mut Command) -> (i32, String) {
-    let out = cmd.output().expect("run sp-contract");
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// The repository's mocks plus one WireMock mapping that overrides a token hop.
 fn mocks_with(path: &str, status: u16, content_type: &str, body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -859,31 +836,19 @@ fn broken_token_services_fail_clearly_with_documented_exit_codes_and_leak_nothin
         ),
     ];
     for (mocks, want, text) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        let junit = dir.path().join("junit.xml");
-        let cj = dir.path().join("cucumber.json");
-        let (code, out) = run(sp(&[
-            "run",
-            "--certs",
-            certs().to_str().unwrap(),
-            "--mocks",
-            mocks.path().to_str().unwrap(),
-            "--name",
-            "Tilmeldt borger er tilmeldt Digital Post ifølge PostForespoerg",
-            "--junit",
-            junit.to_str().unwrap(),
-            "--cucumber-json",
-            cj.to_str().unwrap(),
-        ])
-        .env("RUST_BACKTRACE", "1"));
+        let (code, out, junit, cj) = run_with_reports(
+            &[
+                "--mocks",
+                mocks.path().to_str().unwrap(),
+                "--name",
+                "Tilmeldt borger er tilmeldt Digital Post ifølge PostForespoerg",
+            ],
+            &[("RUST_BACKTRACE", "1")],
+        );
         assert_eq!(code, want, "{text}: {out}");
         assert!(out.contains(text), "expected '{text}' in: {out}");
         assert!(!out.contains("panicked"), "{out}");
-        for report in [
-            out,
-            std::fs::read_to_string(&junit).unwrap(),
-            std::fs::read_to_string(&cj).unwrap(),
-        ] {
+        for report in [out, junit, cj] {
             for secret in [SECRET_TOKEN, &secret_b64, "hemmelig"] {
                 assert!(
                     !report.contains(secret),
@@ -897,27 +862,10 @@ fn broken_token_services_fail_clearly_with_documented_exit_codes_and_leak_nothin
 #[test]
 fn the_post_suite_passes_and_its_reports_hold_no_tokens_or_assertions() {
     pki::ensure(&certs()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let junit = dir.path().join("junit.xml");
-    let cj = dir.path().join("cucumber.json");
-    let (code, out) = run(&mut sp(&[
-        "run",
-        "--certs",
-        certs().to_str().unwrap(),
-        "--tags",
-        "@post",
-        "--junit",
-        junit.to_str().unwrap(),
-        "--cucumber-json",
-        cj.to_str().unwrap(),
-    ]));
+    let (code, out, junit, cj) = run_with_reports(&["--tags", "@post"], &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(" passed, 0 failed"), "{out}");
-    for report in [
-        out,
-        std::fs::read_to_string(&junit).unwrap(),
-        std::fs::read_to_string(&cj).unwrap(),
-    ] {
+    for report in [out, junit, cj] {
         // A mock access token is base64url JSON ('eyJ'); an assertion is base64 of '<saml2'.
         for marker in ["eyJ", "PHNhbWwy", "Holder-of-key ey", "saml-token="] {
             assert!(!report.contains(marker), "'{marker}' in: {report}");
