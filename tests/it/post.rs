@@ -720,23 +720,24 @@ fn sts_url_and_access_token_url_are_configurable_and_must_be_https() {
         let c: sp_contract::targets::config::ConfigFile = toml::from_str(&text).unwrap();
         c.remote_target("t", Path::new("."), Path::new("x.toml"))
     };
-    let t = parse(cfg("")).unwrap();
+    let endpoints = |sts: &str, access_token: &str| token::Endpoints {
+        sts: sts.into(),
+        access_token: access_token.into(),
+    };
     assert_eq!(
-        token::endpoints(&t).sts,
-        "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue"
-    );
-    assert_eq!(
-        token::endpoints(&t).access_token,
-        "https://exttest.serviceplatformen.dk/service/AccessTokenService_1/token"
+        token::endpoints(&parse(cfg("")).unwrap()),
+        endpoints(
+            "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue",
+            "https://exttest.serviceplatformen.dk/service/AccessTokenService_1/token",
+        )
     );
     let t = parse(cfg("sts_url = \"https://sts.example.invalid/issue\"\naccess_token_url = \"https://at.example.invalid/token\"")).unwrap();
     assert_eq!(
-        token::endpoints(&t).sts,
-        "https://sts.example.invalid/issue"
-    );
-    assert_eq!(
-        token::endpoints(&t).access_token,
-        "https://at.example.invalid/token"
+        token::endpoints(&t),
+        endpoints(
+            "https://sts.example.invalid/issue",
+            "https://at.example.invalid/token"
+        )
     );
     let e = parse(cfg("sts_url = \"http://sts.example.invalid/issue\"")).unwrap_err();
     assert!(e.to_string().contains("sts_url"), "{e}");
