@@ -6,8 +6,8 @@ use std::time::Duration;
 use crate::support::golden::golden;
 use crate::support::run as run_support;
 use run_support::{
-    certs, changed_answer, copy_dir, pki, remote_config, repo, run, serve, sp, sp_local, tmp,
-    Remote, Served,
+    certs, changed_answer, copy_dir, pki, remote_config, repo, run, run_with_reports, serve, sp,
+    sp_local, tmp, Remote, Served,
 };
 use std::path::PathBuf;
 
@@ -26,28 +26,16 @@ fn served_remote(opt: Remote<'_>) -> (Served, tempfile::TempDir, PathBuf) {
 
 #[test]
 fn built_in_suite_passes_against_the_embedded_mock_with_reports() {
-    let dir = tmp();
-    let junit = dir.path().join("out/junit.xml");
-    let cj = dir.path().join("cucumber.json");
-    let (code, out) = run(sp(&[
-        "run",
-        "--certs",
-        &certs_arg(),
-        "--junit",
-        junit.to_str().unwrap(),
-        "--cucumber-json",
-        cj.to_str().unwrap(),
-    ]));
+    let (code, out, xml, cj) = run_with_reports(&[], &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(" passed, 0 failed"), "{out}");
-    let xml = std::fs::read_to_string(&junit).unwrap();
     let root = sp_contract::core::xml::parse(xml.as_bytes()).expect("JUnit is XML");
     assert_eq!(root.local, "testsuites");
     assert!(root.elements().count() >= 3, "a testsuite per feature");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&cj).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&cj).unwrap();
     assert!(json.as_array().is_some_and(|a| a.len() >= 3));
     // Masked everywhere: no full CPR of the test citizens in any output.
-    for text in [&out, &xml, &std::fs::read_to_string(&cj).unwrap()] {
+    for text in [&out, &xml, &cj] {
         assert!(!text.contains("1503801233"), "unmasked CPR in output");
     }
 }

@@ -43,6 +43,15 @@ fn doctor_golden(mocks: &Path, opt: Remote<'_>, extra: &[&str], code: i32, name:
     no_cpr_in(&out);
 }
 
+/// [`doctor_golden`] on the repository's mock data, with client certificate `p12`.
+fn doctor_golden_with_p12(p12: PathBuf, extra: &[&str], code: i32, name: &str) {
+    let opt = Remote {
+        p12: Some(p12),
+        ..Default::default()
+    };
+    doctor_golden(&repo().join("mocks"), opt, extra, code, name);
+}
+
 #[test]
 fn all_four_steps_pass_on_the_embedded_mock() {
     let certs = certs().display().to_string();
@@ -152,12 +161,8 @@ fn sf1601_refusals_of_the_token_flow_name_the_step_and_the_hop() {
     );
 
     // A certificate the platform does not know: the STS refuses it, step 1.
-    doctor_golden(
-        &repo().join("mocks"),
-        Remote {
-            p12: Some(pki().unregistered_p12),
-            ..Default::default()
-        },
+    doctor_golden_with_p12(
+        pki().unregistered_p12,
         &["--service", "SF1601,SF2900"],
         1,
         "doctor_sf1601_sf2900_unregistered_certificate",
@@ -204,12 +209,8 @@ fn pending_rejected_and_unknown_agreements_are_told_apart() {
 
 #[test]
 fn unregistered_certificate_fails_step_one_with_the_platforms_answer() {
-    doctor_golden(
-        &repo().join("mocks"),
-        Remote {
-            p12: Some(pki().unregistered_p12),
-            ..Default::default()
-        },
+    doctor_golden_with_p12(
+        pki().unregistered_p12,
         &[],
         1,
         "doctor_unregistered_certificate",
@@ -219,26 +220,13 @@ fn unregistered_certificate_fails_step_one_with_the_platforms_answer() {
 #[test]
 fn expired_certificate_is_our_problem_and_the_handshake_is_refused() {
     // Ours to fix (exit 2), and the mock's TLS front refuses it too.
-    doctor_golden(
-        &repo().join("mocks"),
-        Remote {
-            p12: Some(pki().expired_p12),
-            ..Default::default()
-        },
-        &[],
-        2,
-        "doctor_expired_certificate",
-    );
+    doctor_golden_with_p12(pki().expired_p12, &[], 2, "doctor_expired_certificate");
 }
 
 #[test]
 fn certificate_from_another_ca_is_refused_in_the_handshake_exit_3() {
-    doctor_golden(
-        &repo().join("mocks"),
-        Remote {
-            p12: Some(pki().foreign_p12),
-            ..Default::default()
-        },
+    doctor_golden_with_p12(
+        pki().foreign_p12,
         &[],
         3,
         "doctor_certificate_from_another_ca",

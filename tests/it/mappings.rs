@@ -74,6 +74,31 @@ async fn send(
     }
 }
 
+/// The request is answered by the stub whose body is `text`.
+async fn assert_served(
+    server: &Backend,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    text: &str,
+) {
+    let r = send(server, method, path, headers, body).await;
+    assert_eq!(r.text(), text, "{method} {path} {headers:?} {body:?}");
+}
+
+/// No stub matches the request: 404.
+async fn assert_unmatched(
+    server: &Backend,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) {
+    let r = send(server, method, path, headers, body).await;
+    assert_eq!(r.status, 404, "{method} {path} {headers:?} {body:?}");
+}
+
 async fn get(server: &Backend, path: &str) -> Reply {
     send(server, "GET", path, &[], "").await
 }
@@ -167,9 +192,9 @@ async fn method_is_matched_and_any_matches_all() {
         ),
     ]);
     let server = serve(dir.path()).await;
-    assert_eq!(send(&server, "POST", "/p", &[], "").await.text(), "post");
+    assert_served(&server, "POST", "/p", &[], "", "post").await;
     assert_eq!(get(&server, "/p").await.status, 404);
-    assert_eq!(send(&server, "DELETE", "/any", &[], "").await.text(), "any");
+    assert_served(&server, "DELETE", "/any", &[], "", "any").await;
     assert_eq!(get(&server, "/any").await.text(), "any");
 }
 
@@ -208,57 +233,32 @@ async fn header_matchers() {
     let server = serve(dir.path()).await;
 
     // Header names are case-insensitive; equalTo values are not, by default.
-    let ok = send(&server, "POST", "/eq", &[("SOAPAction", "urn:Lookup")], "").await;
-    assert_eq!(ok.text(), "eq");
-    assert_eq!(
-        send(&server, "POST", "/eq", &[("SOAPAction", "urn:lookup")], "")
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        send(&server, "POST", "/eq", &[("SOAPAction", "urn:Lookup2")], "")
-            .await
-            .status,
-        404
-    );
-    assert_eq!(send(&server, "POST", "/eq", &[], "").await.status, 404);
+    assert_served(
+        &server,
+        "POST",
+        "/eq",
+        &[("SOAPAction", "urn:Lookup")],
+        "",
+        "eq",
+    )
+    .await;
+    assert_unmatched(&server, "POST", "/eq", &[("SOAPAction", "urn:lookup")], "").await;
+    assert_unmatched(&server, "POST", "/eq", &[("SOAPAction", "urn:Lookup2")], "").await;
+    assert_unmatched(&server, "POST", "/eq", &[], "").await;
 
-    assert_eq!(
-        send(&server, "GET", "/ci", &[("x-mode", "TEST")], "")
-            .await
-            .text(),
-        "ci"
-    );
-    assert_eq!(
-        send(&server, "GET", "/ci", &[("x-mode", "TESTS")], "")
-            .await
-            .status,
-        404
-    );
+    assert_served(&server, "GET", "/ci", &[("x-mode", "TEST")], "", "ci").await;
+    assert_unmatched(&server, "GET", "/ci", &[("x-mode", "TESTS")], "").await;
 
     let xml = [("Content-Type", "text/xml; charset=utf-8")];
-    assert_eq!(
-        send(&server, "GET", "/contains", &xml, "").await.text(),
-        "contains"
-    );
+    assert_served(&server, "GET", "/contains", &xml, "", "contains").await;
     let json = [("Content-Type", "application/json")];
-    assert_eq!(
-        send(&server, "GET", "/contains", &json, "").await.status,
-        404
-    );
+    assert_unmatched(&server, "GET", "/contains", &json, "").await;
 
     let id = [("X-Request-Id", "deadbeef")];
-    assert_eq!(
-        send(&server, "GET", "/matches", &id, "").await.text(),
-        "matches"
-    );
+    assert_served(&server, "GET", "/matches", &id, "", "matches").await;
     // `matches` is a full match, not a search.
     let long = [("X-Request-Id", "deadbeef-1")];
-    assert_eq!(
-        send(&server, "GET", "/matches", &long, "").await.status,
-        404
-    );
+    assert_unmatched(&server, "GET", "/matches", &long, "").await;
 }
 
 #[tokio::test]
@@ -280,33 +280,12 @@ async fn body_contains_and_matches() {
         ),
     ]);
     let server = serve(dir.path()).await;
-    assert_eq!(
-        send(&server, "POST", "/c", &[], &envelope("0101011234"))
-            .await
-            .text(),
-        "c"
-    );
-    assert_eq!(
-        send(&server, "POST", "/c", &[], "<Other/>").await.status,
-        404
-    );
+    assert_served(&server, "POST", "/c", &[], &envelope("0101011234"), "c").await;
+    assert_unmatched(&server, "POST", "/c", &[], "<Other/>").await;
     // Every body pattern must match; the regex spans lines (DOTALL).
-    assert_eq!(
-        send(&server, "POST", "/all", &[], &envelope("0101011234"))
-            .await
-            .text(),
-        "all"
-    );
-    assert_eq!(
-        send(&server, "POST", "/all", &[], &envelope("01010112"))
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        send(&server, "POST", "/all", &[], "PNR only").await.status,
-        404
-    );
+    assert_served(&server, "POST", "/all", &[], &envelope("0101011234"), "all").await;
+    assert_unmatched(&server, "POST", "/all", &[], &envelope("01010112")).await;
+    assert_unmatched(&server, "POST", "/all", &[], "PNR only").await;
 }
 
 #[tokio::test]
@@ -343,26 +322,13 @@ async fn equal_to_xml_is_semantic_for_a_soap_envelope() {
 
     // A changed value does not match.
     let other_pnr = envelope("0202021234");
-    assert_eq!(
-        send(&server, "POST", CPR_PATH, &[], &other_pnr)
-            .await
-            .status,
-        404
-    );
+    assert_unmatched(&server, "POST", CPR_PATH, &[], &other_pnr).await;
     // A changed namespace URI does not match, even with the same prefix.
     let other_ns = envelope("0101011234").replace(CPR_NS, "http://example.org/cpr/5/");
-    assert_eq!(
-        send(&server, "POST", CPR_PATH, &[], &other_ns).await.status,
-        404
-    );
+    assert_unmatched(&server, "POST", CPR_PATH, &[], &other_ns).await;
     // A changed attribute value does not match.
     let other_attr = envelope("0101011234").replace("version=\"1\"", "version=\"2\"");
-    assert_eq!(
-        send(&server, "POST", CPR_PATH, &[], &other_attr)
-            .await
-            .status,
-        404
-    );
+    assert_unmatched(&server, "POST", CPR_PATH, &[], &other_attr).await;
 }
 
 #[tokio::test]
@@ -404,57 +370,20 @@ async fn matches_xpath_forms() {
     let bad = envelope("0202021234");
     let other_ns = good.replace(CPR_NS, "http://example.org/cpr/5/");
 
-    assert_eq!(
-        send(&server, "POST", "/local-name", &[], &good)
-            .await
-            .text(),
-        "local-name"
-    );
-    assert_eq!(
-        send(&server, "POST", "/local-name", &[], &bad).await.status,
-        404
-    );
+    assert_served(&server, "POST", "/local-name", &[], &good, "local-name").await;
+    assert_unmatched(&server, "POST", "/local-name", &[], &bad).await;
 
-    assert_eq!(
-        send(&server, "POST", "/namespaces", &[], &good)
-            .await
-            .text(),
-        "namespaces"
-    );
+    assert_served(&server, "POST", "/namespaces", &[], &good, "namespaces").await;
     // Same prefixes in the request, other namespace URI: no match.
-    assert_eq!(
-        send(&server, "POST", "/namespaces", &[], &other_ns)
-            .await
-            .status,
-        404
-    );
+    assert_unmatched(&server, "POST", "/namespaces", &[], &other_ns).await;
 
-    assert_eq!(
-        send(&server, "POST", "/nested", &[], &good).await.text(),
-        "nested"
-    );
-    assert_eq!(
-        send(&server, "POST", "/nested", &[], &bad).await.status,
-        404
-    );
+    assert_served(&server, "POST", "/nested", &[], &good, "nested").await;
+    assert_unmatched(&server, "POST", "/nested", &[], &bad).await;
 
-    assert_eq!(
-        send(&server, "POST", "/nested-ns", &[], &good).await.text(),
-        "nested-ns"
-    );
+    assert_served(&server, "POST", "/nested-ns", &[], &good, "nested-ns").await;
     let no_version = good.replace("version=\"1\"", "version=\"v1\"");
-    assert_eq!(
-        send(&server, "POST", "/nested-ns", &[], &no_version)
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        send(&server, "POST", "/nested-ns", &[], &other_ns)
-            .await
-            .status,
-        404
-    );
+    assert_unmatched(&server, "POST", "/nested-ns", &[], &no_version).await;
+    assert_unmatched(&server, "POST", "/nested-ns", &[], &other_ns).await;
 }
 
 #[tokio::test]
@@ -480,30 +409,12 @@ async fn non_xml_body_does_not_match_xml_matchers_and_does_not_break_the_server(
         "<a></b>",
         "\u{0}\u{1}",
     ] {
-        assert_eq!(
-            send(&server, "POST", "/x", &[], body).await.status,
-            404,
-            "{body:?}"
-        );
-        assert_eq!(
-            send(&server, "POST", "/e", &[], body).await.status,
-            404,
-            "{body:?}"
-        );
+        assert_unmatched(&server, "POST", "/x", &[], body).await;
+        assert_unmatched(&server, "POST", "/e", &[], body).await;
     }
     // Still serving.
-    assert_eq!(
-        send(&server, "POST", "/x", &[], "<PNR>1</PNR>")
-            .await
-            .text(),
-        "xpath"
-    );
-    assert_eq!(
-        send(&server, "POST", "/e", &[], "<PNR> 1 </PNR>")
-            .await
-            .text(),
-        "equal"
-    );
+    assert_served(&server, "POST", "/x", &[], "<PNR>1</PNR>", "xpath").await;
+    assert_served(&server, "POST", "/e", &[], "<PNR> 1 </PNR>", "equal").await;
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! refusals), the mock's channel rules, and the CLI's behaviour on broken token services,
 //! secrets and production targets.
 
+use crate::support::run::{copy_dir, run, run_with_reports};
 use base64::Engine as _;
 use sp_contract::client::token::{self, TokenSession};
 use sp_contract::client::transport::{Clients, HttpReply};
@@ -228,6 +229,36 @@ impl Env {
         h.extend(extra.iter().cloned());
         self.call(identity, method, path, &h, body).await
     }
+
+    /// A token for the standard client from session `s` (issued, cached or renewed).
+    async fn token(&self, s: &mut TokenSession, entity: &str) -> token::AccessToken {
+        s.token(&self.clients, "standard", entity, &[])
+            .await
+            .unwrap()
+    }
+
+    /// SF1601's forespørg for far, as `identity`, with the transaction headers.
+    async fn forespoerg_far(
+        &self,
+        identity: &str,
+        authorization: Option<String>,
+        extra: &[(&str, String)],
+    ) -> HttpReply {
+        self.service(
+            identity,
+            reqwest::Method::GET,
+            &far_path(),
+            authorization,
+            extra,
+            None,
+        )
+        .await
+    }
+}
+
+/// SF1601's forespørg path for far (in the Digital Post register).
+fn far_path() -> String {
+    sf1601::forespoerg_path(sf1601::Register::DigitalPost, "1503801015")
 }
 
 fn json(r: &HttpReply) -> serde_json::Value {
@@ -242,72 +273,39 @@ fn error_code(r: &HttpReply) -> String {
         .to_string()
 }
 
-fn forespoerg_far() -> String {
-    sf1601::forespoerg_path(sf1601::Register::DigitalPost, "1503801015")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() {
     let env = Env::start().await;
     let mut s = TokenSession::default();
     let entity = sf1601::FORESPOERG_ENTITY_ID;
-    let t1 = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let t1 = env.token(&mut s, entity).await;
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (1, 1));
-    let again = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let again = env.token(&mut s, entity).await;
     assert_eq!(again.id, t1.id, "cached");
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (1, 1));
     // 58 minutes on: the access token (3600 s) is within the renewal margin; the assertion
     // (8 h) is reused for the new one.
     s.clock_offset = time::Duration::minutes(58);
-    let t2 = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let t2 = env.token(&mut s, entity).await;
     assert_ne!(t2.id, t1.id);
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (1, 2));
     // Nine hours on, the assertion has expired too.
     s.clock_offset = time::Duration::hours(9);
-    let t3 = s
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let t3 = env.token(&mut s, entity).await;
     assert_ne!(t3.id, t2.id);
     assert_eq!((s.assertions_issued, s.access_tokens_issued), (2, 3));
     // Another service gets a token of its own.
-    s.token(&env.clients, "standard", sf1601::INFO.entity_id, &[])
-        .await
-        .unwrap();
+    env.token(&mut s, sf1601::INFO.entity_id).await;
     assert_eq!(s.access_tokens_issued, 4);
 
-    let get = reqwest::Method::GET;
     let ok = env
-        .service(
-            "standard",
-            get.clone(),
-            &forespoerg_far(),
-            Some(t3.authorization()),
-            &[],
-            None,
-        )
+        .forespoerg_far("standard", Some(t3.authorization()), &[])
         .await;
     assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
     assert_eq!(json(&ok)["result"], true);
 
     let other_cert = env
-        .service(
-            "uregistreret",
-            get.clone(),
-            &forespoerg_far(),
-            Some(t3.authorization()),
-            &[],
-            None,
-        )
+        .forespoerg_far("uregistreret", Some(t3.authorization()), &[])
         .await;
     assert_eq!(other_cert.status, 401);
     assert_eq!(error_code(&other_cert), "HolderOfKeyMismatch");
@@ -327,21 +325,10 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
 
     let mut forged = t3.authorization();
     forged.insert(forged.len() - 3, 'x');
-    let forged = env
-        .service(
-            "standard",
-            get.clone(),
-            &forespoerg_far(),
-            Some(forged),
-            &[],
-            None,
-        )
-        .await;
+    let forged = env.forespoerg_far("standard", Some(forged), &[]).await;
     assert_eq!(error_code(&forged), "AccessTokenInvalid");
 
-    let none = env
-        .service("standard", get.clone(), &forespoerg_far(), None, &[], None)
-        .await;
+    let none = env.forespoerg_far("standard", None, &[]).await;
     assert_eq!(
         (none.status, error_code(&none).as_str()),
         (401, "AccessTokenMissing")
@@ -350,8 +337,8 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
     let no_tx = env
         .call(
             "standard",
-            get.clone(),
-            &forespoerg_far(),
+            reqwest::Method::GET,
+            &far_path(),
             &[("Authorization", t3.authorization())],
             None,
         )
@@ -370,18 +357,12 @@ async fn tokens_are_cached_renewed_before_expiry_and_bound_to_the_certificate() 
         .lock()
         .unwrap()
         .offset = time::Duration::hours(2);
-    let fresh = TokenSession::default()
-        .token(&env.clients, "standard", entity, &[])
-        .await
-        .unwrap();
+    let fresh = env.token(&mut TokenSession::default(), entity).await;
     let expired = env
-        .service(
+        .forespoerg_far(
             "standard",
-            get,
-            &forespoerg_far(),
             Some(fresh.authorization()),
             &[(platform::SCENARIO_HEADER, scenario)],
-            None,
         )
         .await;
     assert_eq!(
@@ -607,10 +588,9 @@ async fn sts_and_access_token_service_refuse_as_the_platform_would() {
 async fn kombi_post_afsend_follows_the_modelled_channel_rules_and_records_statuses() {
     let env = Env::start().await;
     let mut s = TokenSession::default();
-    let auth = s
-        .token(&env.clients, "standard", sf1601::INFO.entity_id, &[])
+    let auth = env
+        .token(&mut s, sf1601::INFO.entity_id)
         .await
-        .unwrap()
         .authorization();
     let send = |valg: sf1601::KombiValg, memo_xml: Option<String>, print: Option<String>| {
         let env = &env;
@@ -740,23 +720,24 @@ fn sts_url_and_access_token_url_are_configurable_and_must_be_https() {
         let c: sp_contract::targets::config::ConfigFile = toml::from_str(&text).unwrap();
         c.remote_target("t", Path::new("."), Path::new("x.toml"))
     };
-    let t = parse(cfg("")).unwrap();
+    let endpoints = |sts: &str, access_token: &str| token::Endpoints {
+        sts: sts.into(),
+        access_token: access_token.into(),
+    };
     assert_eq!(
-        token::endpoints(&t).sts,
-        "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue"
-    );
-    assert_eq!(
-        token::endpoints(&t).access_token,
-        "https://exttest.serviceplatformen.dk/service/AccessTokenService_1/token"
+        token::endpoints(&parse(cfg("")).unwrap()),
+        endpoints(
+            "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue",
+            "https://exttest.serviceplatformen.dk/service/AccessTokenService_1/token",
+        )
     );
     let t = parse(cfg("sts_url = \"https://sts.example.invalid/issue\"\naccess_token_url = \"https://at.example.invalid/token\"")).unwrap();
     assert_eq!(
-        token::endpoints(&t).sts,
-        "https://sts.example.invalid/issue"
-    );
-    assert_eq!(
-        token::endpoints(&t).access_token,
-        "https://at.example.invalid/token"
+        token::endpoints(&t),
+        endpoints(
+            "https://sts.example.invalid/issue",
+            "https://at.example.invalid/token"
+        )
     );
     let e = parse(cfg("sts_url = \"http://sts.example.invalid/issue\"")).unwrap_err();
     assert!(e.to_string().contains("sts_url"), "{e}");
@@ -769,30 +750,6 @@ fn sp(args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
     c.current_dir(repo()).args(args).env("NO_COLOR", "1");
     c
-}
-
-fn run(cmd: &mut Command) -> (i32, String) {
-    let out = cmd.output().expect("run sp-contract");
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// The repository's mocks plus one WireMock mapping that overrides a token hop.
@@ -880,31 +837,19 @@ fn broken_token_services_fail_clearly_with_documented_exit_codes_and_leak_nothin
         ),
     ];
     for (mocks, want, text) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        let junit = dir.path().join("junit.xml");
-        let cj = dir.path().join("cucumber.json");
-        let (code, out) = run(sp(&[
-            "run",
-            "--certs",
-            certs().to_str().unwrap(),
-            "--mocks",
-            mocks.path().to_str().unwrap(),
-            "--name",
-            "Tilmeldt borger er tilmeldt Digital Post ifølge PostForespoerg",
-            "--junit",
-            junit.to_str().unwrap(),
-            "--cucumber-json",
-            cj.to_str().unwrap(),
-        ])
-        .env("RUST_BACKTRACE", "1"));
+        let (code, out, junit, cj) = run_with_reports(
+            &[
+                "--mocks",
+                mocks.path().to_str().unwrap(),
+                "--name",
+                "Tilmeldt borger er tilmeldt Digital Post ifølge PostForespoerg",
+            ],
+            &[("RUST_BACKTRACE", "1")],
+        );
         assert_eq!(code, want, "{text}: {out}");
         assert!(out.contains(text), "expected '{text}' in: {out}");
         assert!(!out.contains("panicked"), "{out}");
-        for report in [
-            out,
-            std::fs::read_to_string(&junit).unwrap(),
-            std::fs::read_to_string(&cj).unwrap(),
-        ] {
+        for report in [out, junit, cj] {
             for secret in [SECRET_TOKEN, &secret_b64, "hemmelig"] {
                 assert!(
                     !report.contains(secret),
@@ -918,27 +863,10 @@ fn broken_token_services_fail_clearly_with_documented_exit_codes_and_leak_nothin
 #[test]
 fn the_post_suite_passes_and_its_reports_hold_no_tokens_or_assertions() {
     pki::ensure(&certs()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let junit = dir.path().join("junit.xml");
-    let cj = dir.path().join("cucumber.json");
-    let (code, out) = run(&mut sp(&[
-        "run",
-        "--certs",
-        certs().to_str().unwrap(),
-        "--tags",
-        "@post",
-        "--junit",
-        junit.to_str().unwrap(),
-        "--cucumber-json",
-        cj.to_str().unwrap(),
-    ]));
+    let (code, out, junit, cj) = run_with_reports(&["--tags", "@post"], &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(" passed, 0 failed"), "{out}");
-    for report in [
-        out,
-        std::fs::read_to_string(&junit).unwrap(),
-        std::fs::read_to_string(&cj).unwrap(),
-    ] {
+    for report in [out, junit, cj] {
         // A mock access token is base64url JSON ('eyJ'); an assertion is base64 of '<saml2'.
         for marker in ["eyJ", "PHNhbWwy", "Holder-of-key ey", "saml-token="] {
             assert!(!report.contains(marker), "'{marker}' in: {report}");

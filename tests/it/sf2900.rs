@@ -191,6 +191,26 @@ fn a_precondition_is_set_up_per_scenario_on_the_embedded_mock() {
     );
 }
 
+/// `run` of suite `s` on target 'local' of config `cfg`, the certificate's password in the
+/// environment.
+fn run_on_local(cfg: &str, s: &tempfile::TempDir, extra: &[&str]) -> (i32, String) {
+    let features = features(s);
+    let mut args = vec![
+        "run",
+        "--target",
+        "local",
+        "--config",
+        cfg,
+        "--features",
+        &features,
+    ];
+    args.extend_from_slice(extra);
+    run(sp(&args).env(
+        "SPC_SF2900_PW",
+        sp_contract::targets::pki::TEST_P12_PASSWORD,
+    ))
+}
+
 #[test]
 fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
     let served = serve();
@@ -198,21 +218,7 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
     let cfg = remote_config(dir.path(), &served.url);
     let cfg = cfg.to_str().unwrap();
     let s = suite(NEW_RULE);
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg,
-        "--features",
-        &features(&s),
-        "--name",
-        "ny regel",
-    ])
-    .env(
-        "SPC_SF2900_PW",
-        sp_contract::targets::pki::TEST_P12_PASSWORD,
-    ));
+    let (code, out) = run_on_local(cfg, &s, &["--name", "ny regel"]);
     assert_eq!(code, 1, "{out}");
     for needle in [
         "precondition does not hold on target 'local'",
@@ -240,19 +246,7 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
     Så objektet er leveret til "KSD"
 "#,
     );
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg,
-        "--features",
-        &features(&s),
-    ])
-    .env(
-        "SPC_SF2900_PW",
-        sp_contract::targets::pki::TEST_P12_PASSWORD,
-    ));
+    let (code, out) = run_on_local(cfg, &s, &[]);
     assert_eq!(code, 0, "{out}");
 
     // A negative precondition the target contradicts.
@@ -262,19 +256,7 @@ fn a_precondition_is_verified_on_a_real_target_and_names_who_configures_it() {
     Givet ingen fordelingsregel sender KLE "32.30.04" for CVR "29189846"
 "#,
     );
-    let (code, out) = run(sp(&[
-        "run",
-        "--target",
-        "local",
-        "--config",
-        cfg,
-        "--features",
-        &features(&s),
-    ])
-    .env(
-        "SPC_SF2900_PW",
-        sp_contract::targets::pki::TEST_P12_PASSWORD,
-    ));
+    let (code, out) = run_on_local(cfg, &s, &[]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("no fordelingsregel routes KLE 32.30.04") && out.contains("names ESDH"),

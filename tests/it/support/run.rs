@@ -275,6 +275,26 @@ pub fn run_with(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     run(c)
 }
 
+/// `sp-contract run --certs … ARGS… --junit … --cucumber-json …` with this extra environment,
+/// the reports in a temp folder: exit code, output, and the JUnit and Cucumber JSON texts.
+pub fn run_with_reports(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String, String) {
+    let dir = tmp();
+    let junit = dir.path().join("out/junit.xml");
+    let cj = dir.path().join("cucumber.json");
+    let certs = certs().display().to_string();
+    let mut all = vec!["run", "--certs", &certs];
+    all.extend_from_slice(args);
+    let (junit_arg, cj_arg) = (junit.display().to_string(), cj.display().to_string());
+    all.extend_from_slice(&["--junit", &junit_arg, "--cucumber-json", &cj_arg]);
+    let (code, out) = run_with(&all, env);
+    // Every run writes both reports, passed or not.
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}\n{out}", p.display()))
+    };
+    let (junit, cj) = (read(&junit), read(&cj));
+    (code, out, junit, cj)
+}
+
 /// A suite folder with one feature and a copy of the mocks, plus an optional override mapping.
 pub fn suite(feature: &str, mapping: Option<&str>) -> tempfile::TempDir {
     let dir = tmp();
