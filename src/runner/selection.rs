@@ -78,12 +78,12 @@ pub fn parse_services(list: &str) -> Result<Vec<String>, SelectionError> {
     let mut out: Vec<String> = Vec::new();
     for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if !is_service_id(part) {
-            return Err(SelectionError::BadService(part.to_string()));
+            return Err(SelectionError::BadService(shown(part)));
         }
         push_unique(&mut out, part.to_ascii_uppercase());
     }
     if out.is_empty() {
-        return Err(SelectionError::BadService(list.to_string()));
+        return Err(SelectionError::BadService(shown(list)));
     }
     Ok(out)
 }
@@ -116,7 +116,7 @@ pub fn read_agreement_file(path: &Path) -> Result<AgreementFile, SelectionError>
             return Err(SelectionError::BadLine {
                 path: path.to_path_buf(),
                 line: i + 1,
-                text: line.chars().take(60).collect(),
+                text: shown(line),
             });
         }
         push_unique(&mut services, line.to_ascii_uppercase());
@@ -248,8 +248,30 @@ impl Selection {
     }
 }
 
+/// What the user wrote, for a message: at most 60 characters, control characters (a NUL, an
+/// escape sequence) written out, so an error line never moves the terminal.
+fn shown(text: &str) -> String {
+    text.chars().take(60).flat_map(char::escape_debug).collect()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn what_the_user_wrote_is_shown_without_control_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("aftale.txt");
+        std::fs::write(&f, b"SF1520\n\x1b[2J\0SF\n").unwrap();
+        let e = services_from(None, Some(&f)).unwrap_err().to_string();
+        assert!(
+            e.contains(":2: '\\u{1b}[2J\\0SF' is not a service number"),
+            "{e}"
+        );
+        let e = services_from(Some("SF1520,\u{7}x"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("--service '\\u{7}x' is not"), "{e}");
+    }
     use super::*;
 
     #[test]
