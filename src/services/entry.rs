@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 /// What one service folder gives the layers below.
 pub struct Entry {
-    /// The folder under `src/services/` (and the feature folder's Danish name differs).
+    /// The folder under `src/services/`: an SF number, or the family (`post`, `oir`) when it
+    /// holds several services. The feature folder keeps its Danish name.
     pub folder: &'static str,
     /// The services the folder implements (Post: SF1600 and SF1601; ØiR: two).
     pub services: &'static [&'static ServiceInfo],
