@@ -437,7 +437,9 @@ impl TokenSession {
         if let Some(k) = self.use_keys.get(identity) {
             return Ok(k.clone());
         }
-        let src = target.identity(identity).map_err(TokenError::Setup)?;
+        let src = target
+            .identity(identity)
+            .map_err(|e| TokenError::Setup(e.to_string()))?;
         let id = pki::load_identity(src).map_err(|e| {
             TokenError::Setup(format!(
                 "certificate '{identity}' could not be loaded: {}",

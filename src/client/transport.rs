@@ -118,7 +118,7 @@ fn build_client(
         identity: identity.to_string(),
         message,
     };
-    let source = target.identity(identity).map_err(err)?;
+    let source = target.identity(identity).map_err(|e| err(e.to_string()))?;
     let id = pki::load_identity(source).map_err(|e| err(crate::error::chain(&e)))?;
     let rid = reqwest::Identity::from_pkcs12_der(&id.pkcs12_der, &id.pkcs12_password)
         .map_err(|e| err(crate::error::chain(&e)))?;

@@ -178,6 +178,45 @@ pub struct Target {
     pub access_token_url: Option<String>,
 }
 
+/// Something a step, probe or run names that the target does not have: the user's to add to
+/// the configuration (or the mock data), so an input error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error("target '{target}' has no approved serviceaftale for {service}; add `{service} = \"<agreement uuid>\"` under [targets.{target}.agreements]")]
+    NoAgreement { target: String, service: String },
+    #[error("target '{target}' has no serviceaftale named '{alias}' for {service}; add `\"{key}\" = \"<agreement uuid>\"` under [targets.{target}.aliases.agreements]")]
+    NoNamedAgreement {
+        target: String,
+        service: String,
+        alias: String,
+        key: String,
+    },
+    #[error("target '{target}' has no citizen named '{alias}' (known: {}); add `\"{alias}\" = \"<cpr>\"` under [targets.{target}.aliases.citizens]", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    NoCitizen {
+        target: String,
+        alias: String,
+        known: Vec<String>,
+    },
+    #[error("citizen '{alias}' of target '{target}' is not a valid CPR number: {reason}; {}", if *in_mock_data { format!("correct the cpr of '{alias}' in mocks/citizens.json") } else { format!("set a test citizen's real CPR number at [targets.{target}.aliases.citizens] {alias} (the example config's placeholder is not one)") })]
+    NotACpr {
+        target: String,
+        alias: String,
+        reason: CprError,
+        in_mock_data: bool,
+    },
+    #[error("target '{target}' has no certificate named '{alias}'; add [targets.{target}.aliases.identities.{alias}] with pkcs12 or cert/key")]
+    NoIdentity { target: String, alias: String },
+}
+
+crate::input_error!(TargetError);
+
+/// Step checks and messages take the wording as text.
+impl From<TargetError> for String {
+    fn from(e: TargetError) -> String {
+        e.to_string()
+    }
+}
+
 /// What a target is, answered in one place ([`Target::kind`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetKind {
@@ -219,68 +258,58 @@ impl Target {
         }
     }
 
-    pub fn agreement_for(&self, service: &str) -> Result<&str, String> {
+    pub fn agreement_for(&self, service: &str) -> Result<&str, TargetError> {
         self.agreements
             .get(&service.to_ascii_uppercase())
             .map(String::as_str)
-            .ok_or_else(|| {
-                format!(
-                    "target '{}' has no approved serviceaftale for {service}; add `{service} = \"<agreement uuid>\"` under [targets.{}.agreements]",
-                    self.name, self.name
-                )
+            .ok_or_else(|| TargetError::NoAgreement {
+                target: self.name.clone(),
+                service: service.to_string(),
             })
     }
 
-    pub fn agreement_alias(&self, service: &str, alias: &str) -> Result<&str, String> {
+    pub fn agreement_alias(&self, service: &str, alias: &str) -> Result<&str, TargetError> {
         let key = format!("{}:{alias}", service.to_ascii_uppercase());
         self.agreement_aliases
             .get(&key)
             .map(String::as_str)
-            .ok_or_else(|| {
-                format!(
-                    "target '{}' has no serviceaftale named '{alias}' for {service}; add `\"{key}\" = \"<agreement uuid>\"` under [targets.{}.aliases.agreements]",
-                    self.name, self.name
-                )
+            .ok_or_else(|| TargetError::NoNamedAgreement {
+                target: self.name.clone(),
+                service: service.to_string(),
+                alias: alias.to_string(),
+                key,
             })
     }
 
     /// The CPR number of a citizen alias. A number that is not a CPR number (the example
     /// config's placeholder `0000000000`) is refused here, naming the alias and where it is
     /// set, so nothing is ever sent with it.
-    pub fn citizen(&self, alias: &str) -> Result<&str, String> {
-        let cpr = self.citizens.get(alias).ok_or_else(|| {
-            let known: Vec<&str> = self.citizens.keys().map(String::as_str).collect();
-            format!(
-                "target '{}' has no citizen named '{alias}' (known: {}); add `\"{alias}\" = \"<cpr>\"` under [targets.{}.aliases.citizens]",
-                self.name,
-                if known.is_empty() { "none".to_string() } else { known.join(", ") },
-                self.name
-            )
-        })?;
-        match cpr {
-            Ok(cpr) => Ok(cpr.as_str()),
-            Err(e) => Err(format!(
-                "citizen '{alias}' of target '{}' is not a valid CPR number: {e}; {}",
-                self.name,
-                if self.kind() == TargetKind::EmbeddedMock {
-                    format!("correct the cpr of '{alias}' in mocks/citizens.json")
-                } else {
-                    format!(
-                        "set a test citizen's real CPR number at [targets.{}.aliases.citizens] {alias} (the example config's placeholder is not one)",
-                        self.name
-                    )
-                }
-            )),
-        }
+    pub fn citizen(&self, alias: &str) -> Result<&str, TargetError> {
+        let cpr = self
+            .citizens
+            .get(alias)
+            .ok_or_else(|| TargetError::NoCitizen {
+                target: self.name.clone(),
+                alias: alias.to_string(),
+                known: self.citizens.keys().cloned().collect(),
+            })?;
+        cpr.as_ref()
+            .map(Cpr::as_str)
+            .map_err(|e| TargetError::NotACpr {
+                target: self.name.clone(),
+                alias: alias.to_string(),
+                reason: e.clone(),
+                in_mock_data: self.kind() == TargetKind::EmbeddedMock,
+            })
     }
 
-    pub fn identity(&self, alias: &str) -> Result<&IdentitySource, String> {
-        self.identities.get(alias).ok_or_else(|| {
-            format!(
-                "target '{}' has no certificate named '{alias}'; add [targets.{}.aliases.identities.{alias}] with pkcs12 or cert/key",
-                self.name, self.name
-            )
-        })
+    pub fn identity(&self, alias: &str) -> Result<&IdentitySource, TargetError> {
+        self.identities
+            .get(alias)
+            .ok_or_else(|| TargetError::NoIdentity {
+                target: self.name.clone(),
+                alias: alias.to_string(),
+            })
     }
 }
 
@@ -518,7 +547,7 @@ far = "0101801234"
         // The same value resolves_a_remote_target sets: tests run in parallel.
         std::env::set_var("SPC_TEST_PW_1", "s3cret æ\"'");
         let t = exttest(&CFG.replace("0101801234", "0000000000")).unwrap();
-        let e = t.citizen("far").unwrap_err();
+        let e = t.citizen("far").unwrap_err().to_string();
         assert!(
             e.contains("citizen 'far' of target 'exttest' is not a valid CPR number")
                 && e.contains("00-00-1900 is not a valid birth date")
@@ -541,6 +570,7 @@ far = "0101801234"
         assert!(t
             .agreement_for("SF2900")
             .unwrap_err()
+            .to_string()
             .contains("[targets.exttest.agreements]"));
         match t.identity("standard").unwrap() {
             IdentitySource::Pkcs12 { path, password } => {
@@ -558,7 +588,7 @@ far = "0101801234"
             crate::evidence::redact::text("server said: s3cret æ\"' ok"),
             "server said: [redacted] ok"
         );
-        assert!(t.citizen("mor").unwrap_err().contains("far"));
+        assert!(t.citizen("mor").unwrap_err().to_string().contains("far"));
     }
 
     #[test]

@@ -48,6 +48,12 @@ impl From<String> for Finding {
     }
 }
 
+impl From<crate::targets::config::TargetError> for Finding {
+    fn from(e: crate::targets::config::TargetError) -> Finding {
+        Finding::Input(e.to_string())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Given,

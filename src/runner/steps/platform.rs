@@ -115,16 +115,18 @@ fn check_service_only(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
 fn check_approved(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
     let s = cx.known.parse(a.get(0))?;
-    t.agreement_for(s.id).map(|_| ())
+    t.agreement_for(s.id).map(|_| ()).map_err(String::from)
 }
 
 fn check_named(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
     let s = cx.known.parse(a.get(1))?;
-    t.agreement_alias(s.id, a.get(0)).map(|_| ())
+    t.agreement_alias(s.id, a.get(0))
+        .map(|_| ())
+        .map_err(String::from)
 }
 
 fn check_certificate(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
-    t.identity(a.get(0)).map(|_| ())
+    t.identity(a.get(0)).map(|_| ()).map_err(String::from)
 }

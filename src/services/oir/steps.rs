@@ -147,7 +147,7 @@ fn guard(t: &Target) -> Result<(), String> {
 
 fn check(t: &Target, svc: &ServiceInfo) -> Result<(), String> {
     guard(t)?;
-    t.agreement_for(svc.id).map(|_| ())
+    t.agreement_for(svc.id).map(|_| ()).map_err(String::from)
 }
 
 fn check_sortiment(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {

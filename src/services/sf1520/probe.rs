@@ -33,7 +33,9 @@ fn test_citizen(target: &Target) -> Result<&str, ProbeError> {
 /// is never sent.
 pub(crate) fn sendable_test_citizen(target: &Target) -> Result<&str, ProbeError> {
     let alias = test_citizen(target)?;
-    target.citizen(alias).map_err(ProbeError::Setup)
+    target
+        .citizen(alias)
+        .map_err(|e| ProbeError::Setup(e.to_string()))
 }
 
 /// `<call> of the test citizen "<alias>"`, as a probe describes itself.

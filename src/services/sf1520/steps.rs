@@ -91,7 +91,9 @@ pub fn steps() -> Vec<StepDef> {
 fn check_alias(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
     t.citizen(a.get(0))?;
-    t.agreement_for(sf1520::INFO.id).map(|_| ())
+    t.agreement_for(sf1520::INFO.id)
+        .map(|_| ())
+        .map_err(String::from)
 }
 
 /// A number that is not a CPR number is refused before sending (no agreement needed then);

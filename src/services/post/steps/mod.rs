@@ -227,7 +227,7 @@ pub fn steps() -> Vec<StepDef> {
 
 fn check_citizen(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
-    t.citizen(a.get(0)).map(|_| ())
+    t.citizen(a.get(0)).map(|_| ()).map_err(String::from)
 }
 
 fn check_sf1601(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
@@ -244,7 +244,9 @@ fn check_sf1601(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
 fn check_sf1600(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
     sf1600::check_kanalvalg(a.get(0)).map_err(|e| e.to_string())?;
-    t.agreement_for(sf1600::INFO.id).map(|_| ())
+    t.agreement_for(sf1600::INFO.id)
+        .map(|_| ())
+        .map_err(String::from)
 }
 
 fn check_citizen_sf1601(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
@@ -261,13 +263,15 @@ fn check_citizen_sf1601(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
 fn check_citizen_sf1600(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
     check_citizen(cx, a)?;
-    t.agreement_for(sf1600::INFO.id).map(|_| ())
+    t.agreement_for(sf1600::INFO.id)
+        .map(|_| ())
+        .map_err(String::from)
 }
 
 fn check_two_certs(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     let t = cx.target;
     t.identity(a.get(0))?;
-    t.identity(a.get(1)).map(|_| ())
+    t.identity(a.get(1)).map(|_| ()).map_err(String::from)
 }
 
 fn draft(w: &mut World) -> Result<&mut Draft, StepFailure> {

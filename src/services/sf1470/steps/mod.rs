@@ -238,7 +238,9 @@ fn party(t: &Target, kind: &str, who: &str) -> Result<(String, bool), String> {
 fn check_send(cx: &CheckCtx<'_>, _a: &Args) -> Result<(), String> {
     let t = cx.target;
     guard(t)?;
-    t.agreement_for(sf1470::INFO.id).map(|_| ())
+    t.agreement_for(sf1470::INFO.id)
+        .map(|_| ())
+        .map_err(String::from)
 }
 
 fn check_search_party(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
