@@ -305,7 +305,7 @@ pub async fn run(
         observer: req.observer.clone(),
     });
     // A certificate that does not load fails every scenario the same way: say it once.
-    if let Err(e) = ctx.clients.get(config::DEFAULT_IDENTITY) {
+    if let Err(e) = ctx.clients.get(config::DEFAULT_IDENTITY).await {
         return Err(e.into());
     }
     let steps = catalog().steps();

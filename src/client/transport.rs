@@ -6,6 +6,7 @@ use crate::targets::pki;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
 /// Responses larger than this are refused rather than buffered (a broken proxy streaming
 /// forever must not eat the machine).
@@ -74,11 +75,14 @@ pub struct HttpReply {
     pub elapsed: Duration,
 }
 
+/// One identity's client and a description of the certificate it presents.
+type Entry = (reqwest::Client, String);
+
 /// The clients of one run, built lazily, one per identity.
 pub struct Clients {
     target: Arc<Target>,
-    /// Per identity: the client and a description of the certificate it presents.
-    cache: Mutex<HashMap<String, (reqwest::Client, String)>>,
+    /// Per identity, a cell filled once; the map's lock is only held to find the cell.
+    cache: Mutex<HashMap<String, Arc<OnceCell<Entry>>>>,
 }
 
 impl Clients {
@@ -93,27 +97,40 @@ impl Clients {
         &self.target
     }
 
-    pub fn get(&self, identity: &str) -> Result<reqwest::Client, TransportError> {
-        self.entry(identity).map(|(c, _)| c)
+    pub async fn get(&self, identity: &str) -> Result<reqwest::Client, TransportError> {
+        self.entry(identity).await.map(|(c, _)| c)
     }
 
-    /// Built once per identity per run: the lock is held while building so concurrent
-    /// scenarios wait for the one client instead of each building their own.
-    fn entry(&self, identity: &str) -> Result<(reqwest::Client, String), TransportError> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(e) = cache.get(identity) {
-            return Ok(e.clone());
-        }
-        let entry = build_client(&self.target, identity)?;
-        cache.insert(identity.to_string(), entry.clone());
-        Ok(entry)
+    /// Built once per identity per run. Building (reading the certificate, setting up TLS)
+    /// blocks for tens of milliseconds, so it runs on the blocking pool: the async workers,
+    /// which the embedded mock shares, keep serving other scenarios meanwhile, and those
+    /// that want the same identity wait for the one build instead of starting their own.
+    async fn entry(&self, identity: &str) -> Result<Entry, TransportError> {
+        let cell = {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.entry(identity.to_string()).or_default().clone()
+        };
+        let entry = cell
+            .get_or_try_init(|| {
+                let target = self.target.clone();
+                let id = identity.to_string();
+                async move {
+                    tokio::task::spawn_blocking(move || build_client(&target, &id))
+                        .await
+                        .unwrap_or_else(|e| {
+                            Err(TransportError::Identity {
+                                identity: identity.to_string(),
+                                message: format!("building its client failed: {e}"),
+                            })
+                        })
+                }
+            })
+            .await?;
+        Ok(entry.clone())
     }
 }
 
-fn build_client(
-    target: &Target,
-    identity: &str,
-) -> Result<(reqwest::Client, String), TransportError> {
+fn build_client(target: &Target, identity: &str) -> Result<Entry, TransportError> {
     let err = |message: String| TransportError::Identity {
         identity: identity.to_string(),
         message,
@@ -193,7 +210,7 @@ impl Clients {
         headers: &[(&str, String)],
         body: Option<(&str, String)>,
     ) -> Result<HttpReply, TransportError> {
-        let (client, presented) = self.entry(identity)?;
+        let (client, presented) = self.entry(identity).await?;
         send(&client, method, url, headers, body)
             .await
             .map_err(|e| match e {
