@@ -1,59 +1,147 @@
-//! Benchmark: the embedded mock over mutual TLS on ONE keep-alive connection.
+//! Benchmark: the embedded mock over mutual TLS, on one keep-alive connection or several.
 //!
 //!     cargo run --release --example mock_throughput -- [REQUESTS] [--stub]
+//!         [--connections C] [--threads N]
 //!
-//! Starts the mock in-process on loopback, sends REQUESTS (default 20000) SF1520 lookups one
-//! after another over a single HTTP/1.1 connection with the registered client certificate,
-//! and prints requests per second, latency percentiles and peak memory. Bounded in count;
-//! loopback only.
+//! Starts the mock in-process on loopback, sends REQUESTS (default 20000) SF1520 lookups with
+//! the registered client certificate over C HTTP/1.1 keep-alive connections (default 1), each
+//! connection sending its share one request after another, and prints requests per second,
+//! latency percentiles and peak memory. Bounded in count; loopback only.
+//!
+//! The mock runs on a runtime of its own with N worker threads (default: one per core, as
+//! `sp-contract --threads` and its default); the client on another with [`CLIENT_THREADS`],
+//! so changing N changes only the mock.
 //!
 //! `--stub` measures the WireMock-format stubs instead of the built-in service: the mock
 //! also loads the example mappings of `tests/data/mappings` (a priority-1 stub on SF1520's
 //! path matching method, path, two headers and two `matchesXPath` patterns, above a
 //! catch-all fault stub), so every lookup is answered by the stub from `__files/`.
 
-use sp_contract::client::transport::Clients;
+use sp_contract::client::transport::{Clients, HttpReply};
 use sp_contract::core::soap::{self, InvocationContext};
 use sp_contract::services::sf1520;
-use sp_contract::targets::config::DEFAULT_IDENTITY;
+use sp_contract::targets::config::{Target, DEFAULT_IDENTITY};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The citizen the example stub answers for.
 const STUB_PNR: &str = "0101011234";
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let stub = args.iter().any(|a| a == "--stub");
-    let n: usize = args
-        .iter()
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(20_000)
-        .min(1_000_000);
+/// The client's worker threads, the same whatever the mock gets.
+const CLIENT_THREADS: usize = 2;
+
+/// What the command line asks for.
+struct Opts {
+    requests: usize,
+    stub: bool,
+    connections: usize,
+    threads: usize,
+}
+
+impl Opts {
+    fn parse() -> Opts {
+        let mut o = Opts {
+            requests: 20_000,
+            stub: false,
+            connections: 1,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        };
+        let mut args = std::env::args().skip(1);
+        let number = |flag: &str, v: Option<String>, max: usize| -> usize {
+            v.and_then(|v| v.parse().ok())
+                .filter(|n| (1..=max).contains(n))
+                .unwrap_or_else(|| panic!("{flag} takes a whole number from 1 to {max}"))
+        };
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--stub" => o.stub = true,
+                "--connections" => o.connections = number(&a, args.next(), 256),
+                "--threads" => o.threads = number(&a, args.next(), 1024),
+                _ => o.requests = number("REQUESTS", Some(a), 1_000_000),
+            }
+        }
+        o.requests = o.requests.max(o.connections);
+        o
+    }
+}
+
+fn runtime(workers: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+fn main() {
+    let o = Opts::parse();
     let certs = std::env::temp_dir().join("sp-contract-bench-certs");
     let pki = sp_contract::targets::pki::ensure(&certs).expect("test PKI");
     // With --stub: the built-in mocks plus the example mappings, in a folder of their own.
     let merged = tempfile::tempdir().expect("a temporary folder");
-    let mocks_dir = if stub {
+    let mocks_dir = if o.stub {
         copy_tree(Path::new("mocks"), merged.path());
         copy_tree(Path::new("tests/data/mappings"), merged.path());
         merged.path().to_path_buf()
     } else {
         Path::new("mocks").to_path_buf()
     };
-    let mock = sp_contract::platform::start(
-        &mocks_dir,
-        &pki,
-        "127.0.0.1:0".parse().unwrap(),
-        sp_contract::engine::catalog(),
-    )
-    .await
-    .expect("mock starts (run from the repository root)");
+    // The mock's accept loop and connections are spawned on the runtime that starts it.
+    let mock_rt = runtime(o.threads);
+    let mock = mock_rt
+        .block_on(sp_contract::platform::start(
+            &mocks_dir,
+            &pki,
+            "127.0.0.1:0".parse().unwrap(),
+            sp_contract::engine::catalog(),
+        ))
+        .expect("mock starts (run from the repository root)");
     let target = Arc::new(mock.platform.target(&pki, &mock.url));
-    let clients = Clients::new(target.clone());
-    let cpr = if stub {
+    let client_rt = runtime(CLIENT_THREADS);
+    let (first, wall, mut lat) = client_rt.block_on(drive(&o, target));
+
+    lat.sort();
+    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+    let peak_kb = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .unwrap_or_else(|| "?".into());
+    let n = o.requests;
+    println!(
+        "first request incl. TLS handshake: {:.1} ms",
+        first.as_secs_f64() * 1e3
+    );
+    let what = if o.stub { "stub answers" } else { "requests" };
+    let over = match o.connections {
+        1 => format!("sequential {what} on one keep-alive mTLS connection"),
+        c => format!("{what} over {c} keep-alive mTLS connections at once"),
+    };
+    println!(
+        "{n} {over}: {:.2} s, {:.0} req/s (mock on {} worker thread(s), client on {CLIENT_THREADS})",
+        wall.as_secs_f64(),
+        n as f64 / wall.as_secs_f64(),
+        o.threads
+    );
+    println!(
+        "latency p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+        pct(0.50).as_secs_f64() * 1e6,
+        pct(0.99).as_secs_f64() * 1e6,
+        lat[lat.len() - 1].as_secs_f64() * 1e6
+    );
+    println!("peak RSS (client + mock in one process): {peak_kb} kB");
+    mock.shutdown();
+}
+
+/// The requests of `o` over its connections, each a client of its own (so one keep-alive
+/// connection each) sending its share in turn: the first request (with the TLS handshakes),
+/// the wall time of the rest, and each one's latency.
+async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Duration>) {
+    let cpr = if o.stub {
         STUB_PNR.to_string()
     } else {
         target.citizen("far").unwrap().to_string()
@@ -66,67 +154,65 @@ async fn main() {
         call_id: "bench".into(),
     };
     let body = soap::envelope(&sf1520::lookup_request(Some(&ctx), &cpr));
-    let headers = [("SOAPAction", format!("\"{}\"", sf1520::SOAP_ACTION))];
-    let lookup = || async {
-        let r = clients
-            .post(
-                DEFAULT_IDENTITY,
-                sf1520::INFO.path,
-                &headers,
-                "text/xml; charset=utf-8",
-                body.clone(),
-            )
-            .await
-            .expect("request");
-        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-        r
-    };
+    let headers: Arc<Headers> = Arc::new([("SOAPAction", format!("\"{}\"", sf1520::SOAP_ACTION))]);
+    let connections: Vec<Clients> = (0..o.connections)
+        .map(|_| Clients::new(target.clone()))
+        .collect();
 
-    // Warm-up: the TLS handshake and the first request.
+    // Warm-up: the TLS handshakes and the first request on each connection.
     let first = Instant::now();
-    let r = lookup().await;
-    if stub {
-        let text = String::from_utf8_lossy(&r.body);
-        assert!(text.contains("Testperson Eksempel"), "not the stub: {text}");
+    for c in &connections {
+        let r = lookup(c, &headers, &body).await;
+        if o.stub {
+            let text = String::from_utf8_lossy(&r.body);
+            assert!(text.contains("Testperson Eksempel"), "not the stub: {text}");
+        }
     }
-    let first = first.elapsed();
+    let first = first.elapsed() / o.connections as u32;
 
-    let mut lat = Vec::with_capacity(n);
     let t0 = Instant::now();
-    for _ in 0..n {
-        let t = Instant::now();
-        lookup().await;
-        lat.push(t.elapsed());
-    }
-    let wall = t0.elapsed();
-    lat.sort();
-    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
-    let peak_kb = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+    let tasks: Vec<_> = connections
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (headers, body) = (headers.clone(), body.clone());
+            // The first connections take one more when the count does not divide evenly.
+            let share = o.requests / o.connections + usize::from(i < o.requests % o.connections);
+            tokio::spawn(async move {
+                let mut lat = Vec::with_capacity(share);
+                for _ in 0..share {
+                    let t = Instant::now();
+                    lookup(&c, &headers, &body).await;
+                    lat.push(t.elapsed());
+                }
+                lat
+            })
         })
-        .unwrap_or_else(|| "?".into());
-    println!(
-        "first request incl. TLS handshake: {:.1} ms",
-        first.as_secs_f64() * 1e3
-    );
-    println!(
-        "{n} sequential {} on one keep-alive mTLS connection: {:.2} s, {:.0} req/s",
-        if stub { "stub answers" } else { "requests" },
-        wall.as_secs_f64(),
-        n as f64 / wall.as_secs_f64()
-    );
-    println!(
-        "latency p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
-        pct(0.50).as_secs_f64() * 1e6,
-        pct(0.99).as_secs_f64() * 1e6,
-        lat[lat.len() - 1].as_secs_f64() * 1e6
-    );
-    println!("peak RSS (client + mock in one process): {peak_kb} kB");
-    mock.shutdown();
+        .collect();
+    let mut lat = Vec::with_capacity(o.requests);
+    for t in tasks {
+        lat.extend(t.await.expect("a connection's task"));
+    }
+    (first, t0.elapsed(), lat)
+}
+
+/// The headers of an SF1520 lookup.
+type Headers = [(&'static str, String); 1];
+
+/// One SF1520 lookup over `clients`, which must answer 200.
+async fn lookup(clients: &Clients, headers: &Headers, body: &str) -> HttpReply {
+    let r = clients
+        .post(
+            DEFAULT_IDENTITY,
+            sf1520::INFO.path,
+            headers,
+            "text/xml; charset=utf-8",
+            body.to_string(),
+        )
+        .await
+        .expect("request");
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r
 }
 
 /// Copy the files under `from` into `to`, keeping the layout (small trees only).

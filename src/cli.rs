@@ -7,6 +7,7 @@ use crate::engine::{RunRequest, SuitePaths};
 use crate::error::{ExitCode, Fatal};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "Exit codes:
@@ -29,6 +30,25 @@ const EXIT_CODES: &str = "Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Worker threads for `run`, `doctor` and `mock serve` (default: the machine's cores).
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads, display_order = 20)]
+    pub threads: Option<NonZeroUsize>,
+}
+
+/// The most worker threads `--threads` takes: beyond this a typo, not a machine.
+const MAX_THREADS: usize = 1024;
+
+/// `--threads N`: a whole number from 1 to [`MAX_THREADS`]; clap makes a refusal a usage error.
+fn parse_threads(s: &str) -> Result<NonZeroUsize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_THREADS).contains(n))
+        .and_then(NonZeroUsize::new)
+        .ok_or_else(|| {
+            format!(
+                "the number of worker threads must be a whole number from 1 to {MAX_THREADS} (leave --threads out to use every core)"
+            )
+        })
 }
 
 #[derive(Subcommand, Debug)]
@@ -321,19 +341,20 @@ pub fn main() -> i32 {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
+    let threads = cli.threads;
     match cli.command {
         Command::Run(args) => {
             let req = args.request()?;
-            commands::run(req, &args.reports(), args.dry_run)
+            commands::run(req, &args.reports(), args.dry_run, threads)
         }
         Command::List(args) => commands::list(args.features, &args.scenarios.selection()?),
         Command::Steps { markdown } => commands::steps(markdown),
         Command::Mock(MockCommand::Serve { addr, mocks, certs }) => {
-            commands::serve(addr, mocks, certs)
+            commands::serve(addr, mocks, certs, threads)
         }
         Command::Doctor(args) => {
             let paths = args.suite.paths();
-            commands::doctor(&paths, &args.target, args.select.services()?)
+            commands::doctor(&paths, &args.target, args.select.services()?, threads)
         }
         Command::Report(ReportCommand::Merge { output, inputs }) => {
             commands::merge_junit(&output, &inputs)

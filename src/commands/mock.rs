@@ -5,6 +5,7 @@
 use super::{runtime, say};
 use crate::engine::{self, SuitePaths};
 use crate::error::{ExitCode, Fatal};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 /// `mock serve`: prints the mock's URL, the CA to trust, the client certificate (PEM and
@@ -14,13 +15,14 @@ pub fn serve(
     addr: std::net::SocketAddr,
     mocks: PathBuf,
     certs: PathBuf,
+    threads: Option<NonZeroUsize>,
 ) -> Result<ExitCode, Fatal> {
     let paths = SuitePaths {
         mocks,
         certs,
         ..SuitePaths::default()
     };
-    let rt = runtime()?;
+    let rt = runtime(threads)?;
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
         let running = crate::platform::start(&paths.mocks, &pki, addr, engine::catalog()).await?;

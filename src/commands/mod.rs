@@ -16,6 +16,7 @@ pub use run::run;
 use crate::engine::{self, SuitePaths};
 use crate::error::{ExitCode, Fatal};
 use crate::runner::selection::Selection;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 /// `println!` that never panics: when stdout is closed (`sp-contract list | head -1`), the
@@ -46,10 +47,18 @@ macro_rules! tell {
 
 pub(crate) use {say, say_raw, tell};
 
-/// The async runtime a command that talks to a target runs on.
-fn runtime() -> Result<tokio::runtime::Runtime, Fatal> {
+/// How many worker threads: the ones asked for, else one per core the machine offers (two,
+/// as before, when it cannot say).
+fn worker_threads(chosen: Option<NonZeroUsize>) -> usize {
+    chosen
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(2, NonZeroUsize::get)
+}
+
+/// The async runtime a command that talks to a target runs on, with [`worker_threads`].
+fn runtime(threads: Option<NonZeroUsize>) -> Result<tokio::runtime::Runtime, Fatal> {
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(worker_threads(threads))
         .enable_all()
         .build()
         .map_err(|e| Fatal::usage(format!("cannot start the async runtime: {e}")))
@@ -193,10 +202,11 @@ pub fn doctor(
     paths: &SuitePaths,
     target: &str,
     services: Option<Vec<String>>,
+    threads: Option<NonZeroUsize>,
 ) -> Result<ExitCode, Fatal> {
     use std::io::IsTerminal;
     let color = crate::report::color_wanted(std::io::stdout().is_terminal());
-    let rt = runtime()?;
+    let rt = runtime(threads)?;
     let report = rt.block_on(async {
         let live = engine::start_target(paths, target).await?;
         let probes = engine::catalog().probes();
@@ -208,4 +218,16 @@ pub fn doctor(
     })?;
     say_raw!("{}", report.render(color));
     Ok(report.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worker_threads_are_the_ones_asked_for_else_the_cores() {
+        assert_eq!(worker_threads(NonZeroUsize::new(5)), 5);
+        let cores = std::thread::available_parallelism().map_or(2, NonZeroUsize::get);
+        assert_eq!(worker_threads(None), cores);
+    }
 }

@@ -10,7 +10,12 @@ use crate::error::{ExitCode, Fatal};
 /// ends (over a progress line on a terminal), a note per named service no scenario covers,
 /// and the summary; then writes the reports asked for. The reports' paths are checked
 /// first. With `dry_run`, [`dry_run`]'s output instead.
-pub fn run(req: RunRequest, reports: &ReportFiles, dry_run: bool) -> Result<ExitCode, Fatal> {
+pub fn run(
+    req: RunRequest,
+    reports: &ReportFiles,
+    dry_run: bool,
+    threads: Option<std::num::NonZeroUsize>,
+) -> Result<ExitCode, Fatal> {
     reports.check()?;
     if dry_run {
         return self::dry_run(&req);
@@ -25,7 +30,7 @@ pub fn run(req: RunRequest, reports: &ReportFiles, dry_run: bool) -> Result<Exit
         env!("CARGO_PKG_VERSION"),
         crate::evidence::redact::text(&req.target)
     );
-    let rt = runtime()?;
+    let rt = runtime(threads)?;
     // The plan is made again inside the run; here it only sizes the progress display.
     let total = engine::plan(&req.paths, &selection)
         .map(|p| p.scenarios.len())

@@ -232,12 +232,26 @@ mod tests {
     }
 
     #[test]
-    fn a_ring_keeps_the_newest() {
+    fn a_ring_keeps_the_newest_oldest_first_and_never_more_than_its_cap() {
         let mut r = Ring::<u32, 3>::default();
+        assert!(r.is_empty());
         for i in 0..10 {
             r.push(i);
+            assert_eq!(r.len(), (i as usize + 1).min(3));
+            let want: Vec<u32> = (i.saturating_sub(2)..=i).collect();
+            assert_eq!(r.iter().copied().collect::<Vec<_>>(), want);
+            assert_eq!(r.iter().next_back(), Some(&i), "newest last");
         }
-        assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![7, 8, 9]);
+        r.clear();
+        assert!(r.is_empty());
+        let mut one = Ring::<u32, 0>::default();
+        one.push(1);
+        one.push(2);
+        assert_eq!(
+            one.iter().copied().collect::<Vec<_>>(),
+            vec![2],
+            "a cap of 0 keeps one"
+        );
     }
 
     /// Calls without the header (a vendor's own system against `mock serve`) share the

@@ -383,6 +383,29 @@ fn help_documents_exit_codes_and_steps_lists_the_vocabulary() {
     golden("cli_concurrency_0", &out);
 }
 
+/// `--threads` is global (before or after the command); 0, words and absurd counts are usage
+/// errors that say what is wanted.
+#[test]
+fn threads_chooses_the_worker_threads_and_refuses_nonsense() {
+    for bad in ["0", "two", "1.5", "100000"] {
+        let (code, out) = run(sp(&["run", "--threads", bad]));
+        assert_eq!(code, 2, "{bad}: {out}");
+        assert!(
+            out.contains(&format!("invalid value '{bad}' for '--threads <N>'"))
+                && out.contains("whole number from 1 to 1024"),
+            "{bad}: {out}"
+        );
+    }
+    for args in [
+        ["--threads", "1", "run", "--tags", "@SF1520 and @adgang"],
+        ["run", "--tags", "@SF1520 and @adgang", "--threads", "3"],
+    ] {
+        let (code, out) = run(sp(&args));
+        assert_eq!(code, 0, "{args:?}: {out}");
+        assert!(out.contains(" passed, 0 failed"), "{out}");
+    }
+}
+
 #[test]
 fn readme_step_section_is_generated_from_the_code() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
