@@ -20,7 +20,8 @@
 use sp_contract::client::transport::{Clients, HttpReply};
 use sp_contract::core::soap::{self, InvocationContext};
 use sp_contract::services::sf1520;
-use sp_contract::targets::config::{Target, DEFAULT_IDENTITY};
+use sp_contract::targets::config::DEFAULT_IDENTITY;
+use sp_contract::targets::target::Target;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -14,8 +14,9 @@ use crate::runner::model::{FailureKind, FeatureResult, RunResult, ScenarioResult
 use crate::runner::selection::{self, Selection, Shard};
 use crate::runner::world::{Observer, RunCtx};
 use crate::services::catalog::Catalog;
-use crate::targets::config::{self, Target, MOCK_TARGET};
+use crate::targets::config::{self, MOCK_TARGET};
 use crate::targets::pki::{self, CertInfo, TestPki};
+use crate::targets::target::Target;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;

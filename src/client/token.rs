@@ -16,8 +16,8 @@
 //! [`Secret`]s: never formatted, never part of an error message.
 
 use crate::client::transport::{Clients, HttpReply, TransportError};
-use crate::targets::config::Target;
 use crate::targets::pki::{self, Secret};
+use crate::targets::target::Target;
 use base64::Engine as _;
 use std::collections::HashMap;
 use std::fmt;

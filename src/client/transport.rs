@@ -1,8 +1,8 @@
 //! HTTPS with client certificates: one `reqwest::Client` per identity per run, and the
 //! classification of what went wrong before a contract could be judged.
 
-use crate::targets::config::Target;
 use crate::targets::pki;
+use crate::targets::target::Target;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -62,7 +62,7 @@ pub fn serve(
 /// InvocationContext services get their ServiceAgreementUUID and ServiceUUID; SF2900
 /// (AuthorityContext) sends neither, only the authority's CVR; SF1601 gets a token from the
 /// mock's STS and AccessTokenService first.
-fn serve_service_lines(t: &crate::targets::config::Target) -> Vec<String> {
+fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
     use crate::core::service::SecurityModel;
     use crate::services::post::sf1601;
     let url = t.base_url.trim_end_matches('/');

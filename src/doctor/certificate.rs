@@ -6,8 +6,9 @@
 use super::findings::{Finding, Stage};
 use super::tls;
 use crate::error::ExitCode;
-use crate::targets::config::{Target, DEFAULT_IDENTITY};
+use crate::targets::config::DEFAULT_IDENTITY;
 use crate::targets::pki::{CertInfo, IdentitySource};
+use crate::targets::target::Target;
 use std::sync::Arc;
 use time::OffsetDateTime;
 

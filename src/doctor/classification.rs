@@ -7,7 +7,7 @@ use super::{Answer, Probe, ProbeError};
 use crate::core::service::SecurityModel;
 use crate::core::soap::{Fault, Reply};
 use crate::error::ExitCode;
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 use std::time::Duration;
 
 /// How the platform finds the serviceaftale, for the findings; None when the call names it.

@@ -38,7 +38,8 @@ pub use crate::core::service::SecurityModel;
 use crate::core::service::ServiceInfo;
 use crate::core::soap::{Fault, InvocationContext, Reply};
 use crate::error::ExitCode;
-use crate::targets::config::{Target, DEFAULT_IDENTITY};
+use crate::targets::config::DEFAULT_IDENTITY;
+use crate::targets::target::Target;
 use classification::unexpected;
 use std::future::Future;
 use std::pin::Pin;
@@ -287,7 +288,7 @@ pub async fn diagnose(
             target: target.clone(),
             clients: Clients::new(target.clone()),
             agreement: agreement.clone(),
-            mock_headers: if target.kind() == crate::targets::config::TargetKind::EmbeddedMock {
+            mock_headers: if target.kind() == crate::targets::target::TargetKind::EmbeddedMock {
                 vec![(
                     crate::platform::SCENARIO_HEADER,
                     uuid::Uuid::new_v4().to_string(),

@@ -8,8 +8,8 @@
 //! the first bytes: with TLS 1.3 a server refuses a client certificate only after the
 //! client thinks the handshake is done, so only reading shows the refusal.
 
-use crate::targets::config::Target;
 use crate::targets::pki::Identity;
+use crate::targets::target::Target;
 use openssl::ssl::{HandshakeError, Ssl, SslContextBuilder, SslMethod, SslVerifyMode};
 use openssl::x509::X509VerifyResult;
 use std::io::{Read, Write};

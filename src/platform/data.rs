@@ -10,8 +10,9 @@
 use crate::core::service::{Fidelity, Known, ServiceInfo};
 use crate::core::soap::FaultError;
 use crate::core::xml::{self, Element};
-use crate::targets::config::{Target, Timeouts, Trust, DEFAULT_IDENTITY};
+use crate::targets::config::DEFAULT_IDENTITY;
 use crate::targets::pki::{IdentitySource, Secret, TestPki, TEST_P12_PASSWORD};
+use crate::targets::target::{Target, Timeouts, Trust};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

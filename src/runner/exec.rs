@@ -4,7 +4,7 @@ use crate::runner::features::PlannedScenario;
 use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
 use crate::runner::steps::{self, Args, Match, Steps};
 use crate::runner::world::{RunCtx, World};
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::Instant;
@@ -45,7 +45,7 @@ pub async fn execute(
 pub fn retryable(sc: &PlannedScenario, target: &Target, result: &ScenarioResult) -> bool {
     result.status() == Status::Failed
         && result.failure().map(|f| f.kind) == Some(FailureKind::Transport)
-        && target.kind() != crate::targets::config::TargetKind::EmbeddedMock
+        && target.kind() != crate::targets::target::TargetKind::EmbeddedMock
         && !sc.has_tag("@writes")
 }
 

@@ -152,7 +152,7 @@ pub struct RunContext {
     /// The services the run knew (from the catalog): reports name them.
     pub known: crate::core::service::Known,
     /// The target as it was run against (for the mock: with its URL of this run).
-    pub target: crate::targets::config::Target,
+    pub target: crate::targets::target::Target,
     /// The certificate presented (the target's `standard` identity), or why it could not be
     /// read for the report.
     pub certificate: Result<crate::targets::pki::CertInfo, String>,

@@ -6,7 +6,8 @@ use crate::core::soap::{Fault, InvocationContext, Reply};
 use crate::core::xml::Element;
 use crate::evidence::snapshot::SnapshotStore;
 use crate::runner::model::{FailureKind, StepFailure};
-use crate::targets::config::{Target, DEFAULT_IDENTITY};
+use crate::targets::config::DEFAULT_IDENTITY;
+use crate::targets::target::Target;
 use std::collections::HashMap;
 use std::sync::Arc;
 

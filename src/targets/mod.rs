@@ -2,3 +2,4 @@
 //! certificates (the generated test PKI and a vendor's function certificate).
 pub mod config;
 pub mod pki;
+pub mod target;

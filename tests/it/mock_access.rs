@@ -11,7 +11,7 @@ use std::sync::Arc;
 struct Env {
     _mock: sp_contract::platform::RunningMock,
     clients: Clients,
-    target: Arc<sp_contract::targets::config::Target>,
+    target: Arc<sp_contract::targets::target::Target>,
 }
 
 async fn env() -> Env {

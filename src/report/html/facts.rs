@@ -9,7 +9,7 @@ use crate::runner::model::RunContext;
 pub(super) fn section(ev: &Evidence<'_>) -> String {
     let run = ev.run;
     let ctx = ev.context;
-    let target_label = if ctx.target.kind() == crate::targets::config::TargetKind::EmbeddedMock {
+    let target_label = if ctx.target.kind() == crate::targets::target::TargetKind::EmbeddedMock {
         format!(
             "{} — the embedded mock of Serviceplatformen ({})",
             ctx.target.name, ctx.target.base_url

@@ -76,7 +76,7 @@ pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()>
             ("scenarios", &results::scenarios(run)),
             (
                 "mock_note",
-                if ctx.target.kind() == crate::targets::config::TargetKind::EmbeddedMock {
+                if ctx.target.kind() == crate::targets::target::TargetKind::EmbeddedMock {
                     MOCK_NOTE
                 } else {
                     ""

@@ -7,7 +7,7 @@ pub(crate) mod platform;
 use crate::core::service::Known;
 use crate::runner::model::StepFailure;
 use crate::runner::world::World;
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 use regex::Regex;
 use std::future::Future;
 use std::pin::Pin;
@@ -48,8 +48,8 @@ impl From<String> for Finding {
     }
 }
 
-impl From<crate::targets::config::TargetError> for Finding {
-    fn from(e: crate::targets::config::TargetError) -> Finding {
+impl From<crate::targets::target::TargetError> for Finding {
+    fn from(e: crate::targets::target::TargetError) -> Finding {
         Finding::Input(e.to_string())
     }
 }

@@ -14,7 +14,7 @@ use crate::services::oir::{
     SortimentSvar,
 };
 use crate::services::sagdok::StandardRetur;
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 
 const G: &str = "ØiR (SF7001, SF1590A)";
 

@@ -11,7 +11,7 @@ use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeFuture};
 use crate::services::post::{sf1600, sf1601};
 use crate::services::sf1520::probe::{describe_citizen, sendable_test_citizen};
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 
 /// Post's probes, in the catalog's order of its services.
 pub fn probes() -> Vec<Box<dyn Probe>> {
@@ -103,7 +103,7 @@ impl Probe for Sf1601Probe {
 mod tests {
     use crate::doctor::{judge, rest_answer, Answer, Finding, Level, ProbeError, Stage};
     use crate::error::ExitCode;
-    use crate::targets::config::Target;
+    use crate::targets::target::Target;
     use std::time::Duration;
 
     fn target() -> Target {

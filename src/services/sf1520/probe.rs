@@ -3,7 +3,7 @@
 use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
 use crate::services::sf1520;
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 
 /// PersonLookup of the target's test citizen `far` (the basis family's father, present on
 /// the mock and, by the README's convention, configured for exttest), or else the first

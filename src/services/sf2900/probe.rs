@@ -6,7 +6,7 @@ use crate::core::kle::Emne;
 use crate::core::service::ServiceInfo;
 use crate::doctor::{Answer, Probe, ProbeCx, ProbeError, ProbeFuture};
 use crate::services::sf2900;
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 
 /// The emne asked about: sygedagpenge, generelle sager, which the built-in suite routes.
 /// Whether the municipality has a rule for it does not matter here: an empty list is an

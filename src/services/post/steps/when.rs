@@ -10,7 +10,7 @@ use crate::runner::world::{input, Last, World};
 use crate::services::post::memo;
 use crate::services::post::sf1600::{self, PrintLetter};
 use crate::services::post::sf1601::{self, KombiValg, Register};
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 
 /// Send a kombi_request built from a MeMo (already serialised) and the print data.
 async fn kombi(

@@ -20,7 +20,7 @@ use crate::runner::model::StepFailure;
 use crate::runner::steps::{Args, CheckCtx, Finding, Kind, StepDef};
 use crate::runner::world::{input, World};
 use crate::services::sf1470::{self, model};
-use crate::targets::config::Target;
+use crate::targets::target::Target;
 use std::sync::Arc;
 
 const G: &str = "Sags- og Dokumentindeks (SF1470)";
