@@ -81,20 +81,11 @@ impl<S: SoapService> SoapEndpoint<S> {
                 self.service.actions().join(", ")
             ));
         }
-        let header = |name: &str| {
-            req.headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
         let call = SoapCall {
             action: &action,
             payload,
-            caller: Caller {
-                subject_cn: header(CLIENT_CN_HEADER),
-                sha256: header(CLIENT_SHA256_HEADER),
-            },
-            scenario: header(crate::platform::state::SCENARIO_HEADER).unwrap_or_default(),
+            caller: caller(req),
+            scenario: scenario(req),
         };
         self.service.handle(p, &call)
     }

@@ -173,7 +173,7 @@ impl ConfigFile {
             agreement_aliases.insert(key, uuid.to_ascii_lowercase());
         }
         if let Some(cvr) = &tc.authority_cvr {
-            if cvr.len() != 8 || !cvr.bytes().all(|b| b.is_ascii_digit()) {
+            if !crate::core::ids::Cvr::is_valid(cvr) {
                 return Err(invalid(format!("authority_cvr '{cvr}' must be 8 digits")));
             }
         }
@@ -302,12 +302,11 @@ pub fn check_url(url: &str, base: bool) -> Result<(), String> {
 /// The InvocationContext schema accepts lowercase UUIDs only; we lower-case what users give,
 /// but refuse what is not a UUID at all.
 pub fn check_uuid(v: &str) -> Result<(), String> {
-    match uuid::Uuid::parse_str(v) {
-        Ok(_) if v.len() == 36 => Ok(()),
-        _ => Err(format!(
-            "'{v}' is not a UUID (write it as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
-        )),
-    }
+    crate::core::ids::Uuid::parse_lenient(v)
+        .map(|_| ())
+        .map_err(|_| {
+            format!("'{v}' is not a UUID (write it as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
+        })
 }
 
 #[cfg(test)]
