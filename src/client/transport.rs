@@ -1,10 +1,16 @@
-//! HTTPS with client certificates: one `reqwest::Client` per identity per run, and the
-//! classification of what went wrong before a contract could be judged.
+//! HTTPS with client certificates: one HTTP client per identity per run (over the
+//! connections of `connector`), and the classification of what went wrong before a contract
+//! could be judged.
 
+use crate::client::connector::{ConnectError, Connector, TrustContext};
 use crate::targets::pki;
 use crate::targets::target::Target;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body as _;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
@@ -75,20 +81,33 @@ pub struct HttpReply {
     pub elapsed: Duration,
 }
 
+/// One identity's HTTP client: keeps its connections (each presenting the identity's
+/// certificate) and never follows a redirect (it has no redirect logic at all).
+type Http = hyper_util::client::legacy::Client<Connector, Full<Bytes>>;
+
 /// One identity's client and a description of the certificate it presents.
-type Entry = (reqwest::Client, String);
+#[derive(Clone)]
+pub struct Client {
+    http: Http,
+    presented: String,
+}
+
+/// The run's trust context, built by the first identity that needs it (see [`TrustContext`]).
+type SharedTrust = Arc<OnceLock<Result<Arc<TrustContext>, String>>>;
 
 /// The clients of one run, built lazily, one per identity.
 pub struct Clients {
     target: Arc<Target>,
+    trust: SharedTrust,
     /// Per identity, a cell filled once; the map's lock is only held to find the cell.
-    cache: Mutex<HashMap<String, Arc<OnceCell<Entry>>>>,
+    cache: Mutex<HashMap<String, Arc<OnceCell<Client>>>>,
 }
 
 impl Clients {
     pub fn new(target: Arc<Target>) -> Clients {
         Clients {
             target,
+            trust: Arc::default(),
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -97,25 +116,23 @@ impl Clients {
         &self.target
     }
 
-    pub async fn get(&self, identity: &str) -> Result<reqwest::Client, TransportError> {
-        self.entry(identity).await.map(|(c, _)| c)
-    }
-
-    /// Built once per identity per run. Building (reading the certificate, setting up TLS)
-    /// blocks for tens of milliseconds, so it runs on the blocking pool: the async workers,
-    /// which the embedded mock shares, keep serving other scenarios meanwhile, and those
-    /// that want the same identity wait for the one build instead of starting their own.
-    async fn entry(&self, identity: &str) -> Result<Entry, TransportError> {
+    /// The identity's client, built on first use (or by an earlier call made ahead of need).
+    pub async fn get(&self, identity: &str) -> Result<Client, TransportError> {
         let cell = {
             let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             cache.entry(identity.to_string()).or_default().clone()
         };
-        let entry = cell
+        // Built once per identity per run. Reading the certificate and key blocks, so it
+        // runs on the blocking pool: the async workers, which the embedded mock shares, keep
+        // serving other scenarios meanwhile, and those that want the same identity wait for
+        // the one build instead of starting their own.
+        let client = cell
             .get_or_try_init(|| {
                 let target = self.target.clone();
+                let trust = self.trust.clone();
                 let id = identity.to_string();
                 async move {
-                    tokio::task::spawn_blocking(move || build_client(&target, &id))
+                    tokio::task::spawn_blocking(move || build_client(&target, &trust, &id))
                         .await
                         .unwrap_or_else(|e| {
                             Err(TransportError::Identity {
@@ -126,45 +143,37 @@ impl Clients {
                 }
             })
             .await?;
-        Ok(entry.clone())
+        Ok(client.clone())
     }
 }
 
-fn build_client(target: &Target, identity: &str) -> Result<Entry, TransportError> {
+fn build_client(
+    target: &Target,
+    trust: &SharedTrust,
+    identity: &str,
+) -> Result<Client, TransportError> {
     let err = |message: String| TransportError::Identity {
         identity: identity.to_string(),
         message,
     };
     let source = target.identity(identity).map_err(|e| err(e.to_string()))?;
     let id = pki::load_identity(source).map_err(|e| err(crate::error::chain(&e)))?;
-    let rid = reqwest::Identity::from_pkcs12_der(&id.pkcs12_der, &id.pkcs12_password)
-        .map_err(|e| err(crate::error::chain(&e)))?;
-    let mut b = reqwest::Client::builder()
-        .use_native_tls()
-        .identity(rid)
-        .tls_built_in_root_certs(target.trust.system_roots)
-        .connect_timeout(target.timeouts.connect())
-        .timeout(target.timeouts.request())
-        .tcp_nodelay(true)
-        // Never follow: see TransportError::Redirect.
-        .redirect(reqwest::redirect::Policy::none())
-        // HTTP/2 stream resets have been seen against SP (ITK forces HTTP/1.1).
-        .http1_only()
-        .user_agent(concat!("sp-contract/", env!("CARGO_PKG_VERSION")));
-    if let Some(ca) = &target.trust.ca_pem {
-        let roots = pki::load_ca_pem(ca).map_err(|e| err(crate::error::chain(&e)))?;
-        for r in roots {
-            let der = r.to_der().map_err(|e| err(e.to_string()))?;
-            let cert = reqwest::Certificate::from_der(&der).map_err(|e| err(e.to_string()))?;
-            b = b.add_root_certificate(cert);
-        }
-    }
+    let trust = trust
+        .get_or_init(|| TrustContext::new(&target.trust).map(Arc::new))
+        .clone()
+        .map_err(err)?;
     let presented = format!(
         " (we presented certificate '{identity}': {}, SHA-256 {})",
         id.info.subject, id.info.sha256_fingerprint
     );
-    let client = b.build().map_err(|e| err(crate::error::chain(&e)))?;
-    Ok((client, presented))
+    let connector = Connector::new(trust, Arc::new(id), target.timeouts.connect());
+    // HTTP/1.1 only (the client is built without HTTP/2): stream resets have been seen
+    // against SP over HTTP/2, and ITK forces HTTP/1.1.
+    let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_timer(TokioTimer::new())
+        .build(connector);
+    Ok(Client { http, presented })
 }
 
 impl Clients {
@@ -202,6 +211,7 @@ impl Clients {
     }
 
     /// Like [`Clients::request`], to an absolute URL (the token hops live on other hosts).
+    /// The request timeout bounds everything from connecting to the answer's last byte.
     pub async fn send_to(
         &self,
         identity: &str,
@@ -210,52 +220,69 @@ impl Clients {
         headers: &[(&str, String)],
         body: Option<(&str, String)>,
     ) -> Result<HttpReply, TransportError> {
-        let (client, presented) = self.entry(identity).await?;
-        send(&client, method, url, headers, body)
-            .await
-            .map_err(|e| match e {
-                TransportError::Timeout { url, .. } => TransportError::Timeout {
-                    url,
-                    after: self.target.timeouts.request(),
-                },
+        let client = self.get(identity).await?;
+        let after = self.target.timeouts.request();
+        let sent = tokio::time::timeout(after, send(&client.http, method, url, headers, body));
+        let timeout = |url: String| TransportError::Timeout { url, after };
+        match sent.await {
+            Err(_) => Err(timeout(without_query(url))),
+            Ok(r) => r.map_err(|e| match e {
+                TransportError::Timeout { url, .. } => timeout(url),
                 TransportError::Tls {
                     url, cause, hint, ..
                 } => TransportError::Tls {
                     url,
                     cause,
                     hint,
-                    presented,
+                    presented: client.presented.clone(),
                 },
                 other => other,
-            })
+            }),
+        }
     }
 }
 
 async fn send(
-    client: &reqwest::Client,
+    http: &Http,
     method: reqwest::Method,
     url: &str,
     headers: &[(&str, String)],
     body: Option<(&str, String)>,
 ) -> Result<HttpReply, TransportError> {
     let started = Instant::now();
-    let mut req = client.request(method, url);
-    for (k, v) in headers {
-        req = req.header(*k, v);
-    }
-    if let Some((content_type, body)) = body {
-        req = req
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body);
-    }
     // Messages show the URL without its query (PostForespoerg sends ?cprNumber=).
     let shown = without_query(url);
-    let mut resp = req.send().await.map_err(|e| classify(&shown, &e))?;
+    let unusable = |cause: String| TransportError::Broken {
+        url: shown.clone(),
+        cause,
+    };
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header(http::header::USER_AGENT, USER_AGENT)
+        .header(http::header::ACCEPT, "*/*");
+    for (k, v) in headers {
+        req = req.header(*k, v.as_str());
+    }
+    let payload = match body {
+        Some((content_type, body)) => {
+            req = req.header(http::header::CONTENT_TYPE, content_type);
+            Bytes::from(body)
+        }
+        None => Bytes::new(),
+    };
+    let req = req
+        .body(Full::new(payload))
+        .map_err(|e| unusable(format!("the request cannot be written: {e}")))?;
+    let resp = http.request(req).await.map_err(|e| {
+        let timed_out = source_of::<ConnectError>(&e).is_some_and(ConnectError::is_timeout);
+        classify(&shown, &crate::error::chain(&e), e.is_connect(), timed_out)
+    })?;
     let status = resp.status().as_u16();
     if resp.status().is_redirection() {
         let location = resp
             .headers()
-            .get(reqwest::header::LOCATION)
+            .get(http::header::LOCATION)
             .and_then(|v| v.to_str().ok());
         return Err(TransportError::Redirect {
             url: shown,
@@ -265,14 +292,24 @@ async fn send(
     }
     let content_type = resp
         .headers()
-        .get(reqwest::header::CONTENT_TYPE)
+        .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+    if resp
+        .body()
+        .size_hint()
+        .exact()
+        .is_some_and(|n| n > MAX_BODY as u64)
+    {
         return Err(TransportError::TooLarge { url: shown });
     }
+    let mut incoming = resp.into_body();
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&shown, &e))? {
+    while let Some(frame) = incoming.frame().await {
+        let frame = frame.map_err(|e| classify(&shown, &crate::error::chain(&e), false, false))?;
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
         if body.len() + chunk.len() > MAX_BODY {
             return Err(TransportError::TooLarge { url: shown });
         }
@@ -294,6 +331,22 @@ async fn send(
         body,
         elapsed: started.elapsed(),
     })
+}
+
+const USER_AGENT: &str = concat!("sp-contract/", env!("CARGO_PKG_VERSION"));
+
+/// The first error of type `E` in `e`'s chain of causes.
+fn source_of<'a, E: std::error::Error + 'static>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a E> {
+    let mut cur = Some(e);
+    while let Some(c) = cur {
+        if let Some(found) = c.downcast_ref::<E>() {
+            return Some(found);
+        }
+        cur = c.source();
+    }
+    None
 }
 
 /// `url` without query and fragment.
@@ -353,11 +406,11 @@ fn human(bytes: usize) -> String {
     format!("{} MiB", bytes / (1024 * 1024))
 }
 
-/// Turn reqwest/openssl error chains into a cause a vendor can act on.
-pub fn classify(url: &str, e: &reqwest::Error) -> TransportError {
-    let chain = crate::error::chain(e);
+/// Turn an error chain (the HTTP client's, with OpenSSL's reasons in it) into a cause a vendor
+/// can act on. `connect`: it happened while connecting; `timed_out`: connecting took too long.
+pub fn classify(url: &str, chain: &str, connect: bool, timed_out: bool) -> TransportError {
     let lower = chain.to_ascii_lowercase();
-    if e.is_timeout() {
+    if timed_out {
         return TransportError::Timeout {
             url: url.to_string(),
             after: Duration::ZERO,
@@ -365,7 +418,7 @@ pub fn classify(url: &str, e: &reqwest::Error) -> TransportError {
     }
     let tls = |hint: &'static str| TransportError::Tls {
         url: url.to_string(),
-        cause: tls_cause(&chain),
+        cause: tls_cause(chain),
         hint,
         presented: String::new(),
     };
@@ -391,15 +444,15 @@ pub fn classify(url: &str, e: &reqwest::Error) -> TransportError {
     if lower.contains("ssl") || lower.contains("tls") {
         return tls("Check the certificate, the CA and that the target speaks HTTPS on this port.");
     }
-    if e.is_connect() {
+    if connect {
         return TransportError::Connect {
             url: url.to_string(),
-            cause: first_useful(&chain),
+            cause: first_useful(chain),
         };
     }
     TransportError::Broken {
         url: url.to_string(),
-        cause: first_useful(&chain),
+        cause: first_useful(chain),
     }
 }
 
