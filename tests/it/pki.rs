@@ -94,33 +94,23 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 // DER encodings of the algorithm OIDs a PKCS#12 may use.
-const OID_AES_256_CBC: &[u8] = &[
-    0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A,
-];
 const OID_PBE_SHA1_RC2_40: &[u8] = &[
     0x06, 0x0A, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x01, 0x06,
 ];
-const OID_PBE_SHA1_3DES: &[u8] = &[
-    0x06, 0x0A, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x01, 0x03,
-];
 
-/// The re-packed PKCS#12 must be modern: AES, no RC2 / 3DES.
-fn assert_modern_p12(id: &pki::Identity) {
-    assert!(contains(&id.pkcs12_der, OID_AES_256_CBC), "no AES-256-CBC");
-    assert!(
-        !contains(&id.pkcs12_der, OID_PBE_SHA1_RC2_40),
-        "RC2 left in"
-    );
-    assert!(!contains(&id.pkcs12_der, OID_PBE_SHA1_3DES), "3DES left in");
-    let parsed = Pkcs12::from_der(&id.pkcs12_der)
+/// A loaded identity is what a TLS connection presents: its key belongs to its certificate,
+/// and OpenSSL takes both for a connection.
+fn assert_usable(id: &pki::Identity) {
+    assert!(id.cert.public_key().unwrap().public_eq(&id.key));
+    let ctx = openssl::ssl::SslContext::builder(openssl::ssl::SslMethod::tls_client())
         .unwrap()
-        .parse2(&id.pkcs12_password)
-        .unwrap();
-    assert_eq!(
-        parsed.cert.unwrap().to_der().unwrap(),
-        id.cert.to_der().unwrap()
-    );
-    assert!(parsed.pkey.unwrap().public_eq(&id.key));
+        .build();
+    let mut ssl = openssl::ssl::Ssl::new(&ctx).unwrap();
+    ssl.set_certificate(&id.cert).unwrap();
+    ssl.set_private_key(&id.key).unwrap();
+    for c in &id.chain {
+        ssl.add_chain_cert(c.clone()).unwrap();
+    }
 }
 
 // ---------------------------------------------------------------- generation
@@ -473,7 +463,7 @@ fn concurrent_ensure_across_processes() {
 // ---------------------------------------------------------- identity loading
 
 #[test]
-fn generated_p12_loads_and_repacks_for_reqwest() {
+fn generated_p12_loads_with_its_chain() {
     let (_dir, pki) = shared();
     let id = pki::load_identity(&p12_source(&pki.client_p12, pki::TEST_P12_PASSWORD)).unwrap();
     assert_eq!(id.info.subject_cn.as_deref(), Some(pki::CLIENT_CN));
@@ -487,20 +477,10 @@ fn generated_p12_loads_and_repacks_for_reqwest() {
         id.chain[0].to_der().unwrap(),
         read_cert(&pki.ca_pem).to_der().unwrap()
     );
-    assert_ne!(id.pkcs12_password, pki::TEST_P12_PASSWORD);
-    assert!(id.pkcs12_password.len() >= 32);
-    assert_modern_p12(&id);
-
-    let identity = reqwest::Identity::from_pkcs12_der(&id.pkcs12_der, &id.pkcs12_password)
-        .expect("reqwest/native-tls reads the re-packed PKCS#12");
-    reqwest::Client::builder()
-        .identity(identity)
-        .build()
-        .expect("client with identity");
-    assert!(reqwest::Identity::from_pkcs12_der(&id.pkcs12_der, "not-the-password").is_err());
+    assert_usable(&id);
 
     let debug = format!("{id:?}");
-    assert!(!debug.contains(&id.pkcs12_password), "{debug}");
+    assert!(!debug.contains(pki::TEST_P12_PASSWORD), "{debug}");
 }
 
 #[test]
@@ -558,8 +538,7 @@ fn legacy_rc2_p12_loads() {
     let id = pki::load_identity(&p12_source(&path, SECRET_PW)).unwrap();
     assert_eq!(id.info.subject_cn.as_deref(), Some(pki::CLIENT_CN));
     assert_eq!(id.chain.len(), 1);
-    assert_modern_p12(&id);
-    reqwest::Identity::from_pkcs12_der(&id.pkcs12_der, &id.pkcs12_password).unwrap();
+    assert_usable(&id);
     let info = pki::inspect(&path, Some(&Secret::from(SECRET_PW))).unwrap();
     assert_eq!(info.sha256_fingerprint, id.info.sha256_fingerprint);
 }
@@ -586,7 +565,7 @@ fn triple_des_p12_loads() {
     fs::write(&path, der).unwrap();
     let id = pki::load_identity(&p12_source(&path, SECRET_PW)).unwrap();
     assert_eq!(id.info.subject_cn.as_deref(), Some(pki::CLIENT_CN));
-    assert_modern_p12(&id);
+    assert_usable(&id);
 }
 
 #[test]
@@ -640,8 +619,7 @@ fn pem_pkcs8_and_chain_in_cert_file() {
     .unwrap();
     assert_eq!(id.info.subject_cn.as_deref(), Some(pki::CLIENT_CN));
     assert!(id.chain.is_empty());
-    assert_modern_p12(&id);
-    reqwest::Identity::from_pkcs12_der(&id.pkcs12_der, &id.pkcs12_password).unwrap();
+    assert_usable(&id);
 
     // CA first, then the leaf, then the key, all in one file.
     let tmp = tempfile::tempdir().unwrap();
@@ -657,12 +635,7 @@ fn pem_pkcs8_and_chain_in_cert_file() {
         id.chain[0].subject_name().to_der().unwrap(),
         read_cert(&pki.ca_pem).subject_name().to_der().unwrap()
     );
-    // The re-packed file carries the chain too.
-    let parsed = Pkcs12::from_der(&id.pkcs12_der)
-        .unwrap()
-        .parse2(&id.pkcs12_password)
-        .unwrap();
-    assert_eq!(parsed.ca.map(|s| s.len()), Some(1));
+    assert_usable(&id);
 
     // A certificate file without a key and no key file.
     let err = pki::load_identity(&pem_source(&pki.client_pem, None, None)).unwrap_err();
@@ -766,7 +739,7 @@ fn ec_key_in_the_certificate_file() {
     assert_eq!(id.info.subject_cn.as_deref(), Some("ec system"));
     assert!(id.key.ec_key().is_ok());
     assert!((4..=5).contains(&id.info.days_left));
-    assert_modern_p12(&id);
+    assert_usable(&id);
 }
 
 #[test]
@@ -951,7 +924,7 @@ fn legacy_child_process() {
         Some(SECRET_PW),
     ))
     .unwrap();
-    assert_modern_p12(&id);
+    assert_usable(&id);
     println!("LOADED={}", id.info.subject_cn.unwrap_or_default());
 }
 

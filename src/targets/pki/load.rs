@@ -4,12 +4,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use openssl::error::ErrorStack;
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
 use openssl::pkcs12::{ParsedPkcs12_2, Pkcs12};
 use openssl::pkey::{PKey, Private};
 use openssl::provider::Provider;
-use openssl::stack::Stack;
 use openssl::x509::{X509VerifyResult, X509};
 
 use crate::targets::pki::{read_file, CertInfo, Identity, IdentitySource, PkiError, Secret};
@@ -77,7 +74,7 @@ pub fn load_ca_pem(path: &Path) -> Result<Vec<X509>, PkiError> {
         })
 }
 
-/// Load a client identity and re-pack it as a modern PKCS#12 for native-tls.
+/// Load a client identity: its certificate, key and chain, as the TLS connector presents them.
 pub fn load_identity(src: &IdentitySource) -> Result<Identity, PkiError> {
     match src {
         IdentitySource::Pkcs12 { path, password } => from_pkcs12(path, password),
@@ -170,11 +167,7 @@ fn assemble(
     let leaf = certs.remove(leaf_at);
     let chain = order_chain(&leaf, certs);
     let info = CertInfo::from_x509(&leaf)?;
-    let (pkcs12_der, pkcs12_password) =
-        repack(cert_path, &leaf, &key, &chain, info.subject_cn.as_deref())?;
     Ok(Identity {
-        pkcs12_der,
-        pkcs12_password,
         cert: leaf,
         key,
         chain,
@@ -206,45 +199,6 @@ fn order_chain(leaf: &X509, certs: Vec<X509>) -> Vec<X509> {
     }
     ordered.extend(rest);
     ordered
-}
-
-/// A modern PKCS#12 (AES-256-CBC with PBKDF2, SHA-256 MAC) under a random
-/// password, which native-tls can read without OpenSSL's legacy provider.
-fn repack(
-    path: &Path,
-    cert: &X509,
-    key: &PKey<Private>,
-    chain: &[X509],
-    name: Option<&str>,
-) -> Result<(Vec<u8>, String), PkiError> {
-    let build = || -> Result<(Vec<u8>, String), ErrorStack> {
-        let mut rnd = [0u8; 24];
-        openssl::rand::rand_bytes(&mut rnd)?;
-        let password: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-        crate::evidence::redact::register_secret(&password);
-        // OpenSSL 3's PKCS12_parse returns the CA certificates in stored
-        // order and native-tls reverses them before sending, so store them
-        // root first to have the leaf's issuer sent first.
-        let mut ca = Stack::new()?;
-        for c in chain.iter().rev() {
-            ca.push(c.clone())?;
-        }
-        let mut b = Pkcs12::builder();
-        b.pkey(key)
-            .cert(cert)
-            .ca(ca)
-            .key_algorithm(Nid::AES_256_CBC)
-            .cert_algorithm(Nid::AES_256_CBC)
-            .mac_md(MessageDigest::sha256());
-        if let Some(n) = name.filter(|n| !n.contains('\0')) {
-            b.name(n);
-        }
-        Ok((b.build2(&password)?.to_der()?, password))
-    };
-    build().map_err(|source| PkiError::Repack {
-        path: path.to_path_buf(),
-        source,
-    })
 }
 
 /// Open a PKCS#12, telling a wrong password from other failures and loading

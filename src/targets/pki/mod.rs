@@ -9,8 +9,8 @@
 //! * **Loading a vendor's function certificate** ([`load_identity`],
 //!   [`inspect`]): OCES3/FOCES certificates arrive as PKCS#12 (often a legacy
 //!   RC2/3DES Windows export) or as PEM certificate + key. Whatever the input,
-//!   the result is an [`Identity`] with a freshly re-packed, modern (AES)
-//!   PKCS#12 that native-tls (and so `reqwest`) can read.
+//!   the result is an [`Identity`]: certificate, key and chain, which the
+//!   transport's OpenSSL connector presents as they are.
 //!
 //! Passwords travel as [`Secret`], which never prints its content, and no
 //! [`PkiError`] ever contains a password.
@@ -167,13 +167,6 @@ pub enum PkiError {
     #[error("generating the test PKI failed ({what}): {source}")]
     Generation {
         what: &'static str,
-        #[source]
-        source: ErrorStack,
-    },
-
-    #[error("packing the identity from {} as PKCS#12 failed: {source}", path.display())]
-    Repack {
-        path: PathBuf,
         #[source]
         source: ErrorStack,
     },
@@ -391,11 +384,6 @@ pub enum IdentitySource {
 /// A loaded client identity.
 #[derive(Clone)]
 pub struct Identity {
-    /// A freshly re-packed, modern (AES) PKCS#12 with the full chain, ready for
-    /// `reqwest::Identity::from_pkcs12_der(&pkcs12_der, &pkcs12_password)` (native-tls).
-    pub pkcs12_der: Vec<u8>,
-    /// Random password of `pkcs12_der`, made for this process only.
-    pub pkcs12_password: String,
     pub cert: X509,
     pub key: PKey<Private>,
     /// The other certificates that came with the leaf, issuer of the leaf first.
@@ -409,11 +397,6 @@ impl fmt::Debug for Identity {
             .field("subject", &self.info.subject)
             .field("sha256_fingerprint", &self.info.sha256_fingerprint)
             .field("chain_len", &self.chain.len())
-            .field(
-                "pkcs12_der",
-                &format_args!("<{} bytes>", self.pkcs12_der.len()),
-            )
-            .field("pkcs12_password", &"***")
             .finish_non_exhaustive()
     }
 }
