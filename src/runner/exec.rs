@@ -23,6 +23,7 @@ pub async fn execute(
     retries: usize,
     mut on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
 ) -> Vec<ScenarioResult> {
+    build_clients_ahead(scenarios, &ctx);
     let mut results: Vec<Option<ScenarioResult>> = vec![None; scenarios.len()];
     let mut running = stream::iter(scenarios.iter().enumerate())
         .map(|(i, sc)| {
@@ -35,6 +36,32 @@ pub async fn execute(
         results[i] = Some(r);
     }
     results.into_iter().flatten().collect()
+}
+
+/// Start building, on the blocking pool, the client of every other certificate a step names
+/// (`med certifikatet "uregistreret"`), so the scenario that switches to it finds it ready
+/// instead of waiting for a certificate to load. Any quoted value of a step that is one of
+/// the target's certificate aliases counts (cheaper than matching every step definition;
+/// at worst a client is built that no step uses). A build that fails is left for the step
+/// itself to report.
+fn build_clients_ahead(scenarios: &[PlannedScenario], ctx: &Arc<RunCtx>) {
+    let mut named = std::collections::BTreeSet::new();
+    for st in scenarios.iter().flat_map(|sc| &sc.steps) {
+        // Between the 1st and 2nd quote, the 3rd and 4th, ...
+        for quoted in st.text.split('"').skip(1).step_by(2) {
+            if quoted != crate::targets::config::DEFAULT_IDENTITY
+                && ctx.target.identities.contains_key(quoted)
+            {
+                named.insert(quoted.to_string());
+            }
+        }
+    }
+    for identity in named {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            let _ = ctx.clients.get(&identity).await;
+        });
+    }
 }
 
 /// Whether a failed scenario may run again: its first failure is a transport failure (no
