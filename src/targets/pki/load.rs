@@ -1,7 +1,7 @@
 //! Loading certificates and client identities from files.
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use openssl::error::ErrorStack;
 use openssl::pkcs12::{ParsedPkcs12_2, Pkcs12};
@@ -75,15 +75,71 @@ pub fn load_ca_pem(path: &Path) -> Result<Vec<X509>, PkiError> {
 }
 
 /// Load a client identity: its certificate, key and chain, as the TLS connector presents them.
+///
+/// A run looks at its certificate several times (its dates, the report, the client), and
+/// opening a PKCS#12 costs thousands of key-derivation rounds, so what was loaded is kept
+/// for the process, by a digest of the files' contents and the password: a changed file is
+/// loaded afresh.
 pub fn load_identity(src: &IdentitySource) -> Result<Identity, PkiError> {
-    match src {
+    let digest = source_digest(src)?;
+    let loaded = || LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, id)) = loaded().iter().find(|(d, _)| *d == digest) {
+        return Ok(id.clone());
+    }
+    let id = match src {
         IdentitySource::Pkcs12 { path, password } => from_pkcs12(path, password),
         IdentitySource::Pem {
             cert,
             key,
             key_password,
         } => from_pem(cert, key.as_deref(), key_password.as_ref()),
+    }?;
+    let mut loaded = loaded();
+    if loaded.len() >= MAX_LOADED {
+        loaded.remove(0);
     }
+    loaded.push((digest, id.clone()));
+    Ok(id)
+}
+
+/// Identities kept by [`load_identity`]; a run has a handful.
+const MAX_LOADED: usize = 16;
+static LOADED: Mutex<Vec<([u8; 32], Identity)>> = Mutex::new(Vec::new());
+
+/// What an identity is loaded from, as one digest: the files' contents and the password.
+fn source_digest(src: &IdentitySource) -> Result<[u8; 32], PkiError> {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    match src {
+        IdentitySource::Pkcs12 { path, password } => {
+            part(b"pkcs12");
+            part(&read_file(path)?);
+            part(password.expose().as_bytes());
+        }
+        IdentitySource::Pem {
+            cert,
+            key,
+            key_password,
+        } => {
+            part(b"pem");
+            part(&read_file(cert)?);
+            if let Some(k) = key {
+                part(&read_file(k)?);
+            }
+            match key_password {
+                Some(p) => {
+                    part(b"password");
+                    part(p.expose().as_bytes());
+                }
+                None => part(b"no password"),
+            }
+        }
+    }
+    Ok(h.finalize().into())
 }
 
 fn from_pkcs12(path: &Path, password: &Secret) -> Result<Identity, PkiError> {
