@@ -26,6 +26,7 @@ pub fn serve(
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
         let running = crate::platform::start(&paths.mocks, &pki, addr, engine::catalog()).await?;
+        running.platform.state.on_evict(|e| eprintln!("{e}"));
         let t = running.platform.target(&pki, &running.url);
         say!(
             "sp-contract mock of Serviceplatformen on {} (mutual TLS)",

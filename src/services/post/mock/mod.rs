@@ -132,8 +132,16 @@ pub fn record_letter(
             .collect(),
     };
     let log = platform.state.get::<PostLog>(scenario);
-    let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
-    log.letters.push(letter);
+    let dropped = log
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .letters
+        .push(letter);
+    if let Some(d) = dropped {
+        platform
+            .state
+            .dropped_from_log(sf1601::INFO.id, scenario, "letters", d);
+    }
 }
 
 /// The `PKO_PostStatus` messages for the letter with this TransmissionID or

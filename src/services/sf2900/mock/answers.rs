@@ -18,6 +18,7 @@ pub(super) fn afsend(
     p: &Platform,
     payload: &Element,
     state: &Mutex<ScenarioFordeling>,
+    scenario: &str,
 ) -> Result<String, Vec<Fejl>> {
     let t = top(payload, &[("anmodning", TYPES_NS, ONE)]).map_err(|e| vec![e])?;
     let a = seq(
@@ -95,7 +96,7 @@ pub(super) fn afsend(
     } else {
         "ACCEPTERET"
     };
-    s.modtaget.push(Modtaget {
+    let dropped = s.modtaget.push(Modtaget {
         modtager: modtager.navn.clone(),
         modtager_uuid: modtager.uuid.clone(),
         objekt_type: obj.objekt_type.to_string(),
@@ -105,6 +106,10 @@ pub(super) fn afsend(
         kode: kode.to_string(),
         begrundelse: verdict.clone(),
     });
+    if let Some(d) = dropped {
+        let service = crate::services::sf2900::INFO.id;
+        p.state.dropped_from_log(service, scenario, "deliveries", d);
+    }
     Ok(afsend_response(
         &ctx,
         kode,

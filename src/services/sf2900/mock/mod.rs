@@ -121,7 +121,7 @@ impl SoapService for Sf2900 {
         }
         let state = p.state.get::<ScenarioFordeling>(&call.scenario);
         let result = match op {
-            "FordelingsobjektAfsend" => answers::afsend(p, payload, &state),
+            "FordelingsobjektAfsend" => answers::afsend(p, payload, &state, &call.scenario),
             "FordelingsmodtagerList" => answers::list(p, payload, &state),
             "FordelingsmodtagerValider" => answers::valider(p, payload, &state),
             _ => Err(vec![fejl(
