@@ -19,6 +19,7 @@ use crate::platform::endpoint::{
     SoapService,
 };
 use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
+use crate::services::sf1470::index::{Budget, Criterion, Index, Place};
 use crate::services::sf1470::{
     self, check_party_urn, model, Fremsoeg, FremsoegOutput, MultipleOutput, Reference, Request,
     Sag, UnikRetur,
@@ -30,20 +31,13 @@ use std::sync::Arc;
 pub struct Sf1470 {
     /// Err: the mocks folder has no catalogue; every call gets a fault saying so.
     checker: Result<Checker, String>,
+    /// The cases all scenarios' indexes hold together.
+    budget: Budget,
 }
 
 /// The index's rules over the Klassifikation catalogue.
 struct Checker {
     catalogue: Arc<Catalogue>,
-}
-
-/// Cases one scenario's index holds (bounded memory under `mock serve`).
-pub const MAX_SAGER: usize = 1_000;
-
-/// The cases one scenario has indexed, by UUID.
-#[derive(Debug, Default)]
-pub struct Index {
-    pub sager: BTreeMap<String, Sag>,
 }
 
 pub fn data_error(e: KlassifikationError) -> DataError {
@@ -71,7 +65,15 @@ impl Sf1470 {
             )),
             Err(e) => return Err(e),
         };
-        Ok(Sf1470 { checker })
+        Ok(Sf1470 {
+            checker,
+            budget: Budget::default(),
+        })
+    }
+
+    /// The cases all scenarios' indexes of this mock hold together.
+    pub fn cases(&self) -> usize {
+        self.budget.used()
     }
 
     /// The reasons the index refuses a case; empty when it takes it.
@@ -178,31 +180,30 @@ impl Checker {
         let mut refused = Vec::new();
         for s in sager {
             let mut reasons = self.check_sag(&s);
-            if index.sager.len() >= MAX_SAGER && !index.sager.contains_key(&s.uuid) {
-                reasons.push(format!(
-                    "the mock's index holds at most {MAX_SAGER} cases per scenario; remove some with FjernSag"
-                ));
-            }
             if reasons.is_empty() {
-                unik.push(UnikRetur {
-                    uuid: s.uuid.clone(),
-                    retur: StandardRetur::ok(),
-                });
                 // Importing a case that is already there replaces it.
-                index.sager.insert(s.uuid.clone(), s);
-            } else {
-                let text = crate::evidence::redact::mask_cpr(&format!(
-                    "Sag {} ({}): {}",
-                    s.uuid,
-                    s.sagsnummer,
-                    reasons.join("; ")
-                ));
-                refused.push((STATUS_INPUT_ERROR, text.clone()));
-                unik.push(UnikRetur {
-                    uuid: s.uuid,
-                    retur: StandardRetur::error(STATUS_INPUT_ERROR, text),
-                });
+                match index.insert(&s) {
+                    Ok(()) => {
+                        unik.push(UnikRetur {
+                            uuid: s.uuid,
+                            retur: StandardRetur::ok(),
+                        });
+                        continue;
+                    }
+                    Err(full) => reasons.push(full.to_string()),
+                }
             }
+            let text = crate::evidence::redact::mask_cpr(&format!(
+                "Sag {} ({}): {}",
+                s.uuid,
+                s.sagsnummer,
+                reasons.join("; ")
+            ));
+            refused.push((STATUS_INPUT_ERROR, text.clone()));
+            unik.push(UnikRetur {
+                uuid: s.uuid,
+                retur: StandardRetur::error(STATUS_INPUT_ERROR, text),
+            });
         }
         MultipleOutput {
             standard: overall(total, &refused, "indexed"),
@@ -215,24 +216,18 @@ impl Checker {
         let mut unik = Vec::new();
         let mut refused = Vec::new();
         for o in list {
-            let retur = match index.sager.get_mut(&o.uuid) {
-                None => StandardRetur::error(
-                    STATUS_NOT_FOUND,
-                    format!("Sag {} is not in the index", o.uuid),
-                ),
-                Some(_) if o.titel.as_deref() == Some("") => StandardRetur::error(
+            let retur = if o.titel.as_deref() == Some("") && index.get(&o.uuid).is_some() {
+                StandardRetur::error(
                     STATUS_INPUT_ERROR,
                     format!("Sag {}: the title must not be empty", o.uuid),
-                ),
-                Some(s) => {
-                    if let Some(t) = o.titel {
-                        s.titel = t;
-                    }
-                    if let Some(st) = o.status {
-                        s.status = st;
-                    }
-                    StandardRetur::ok()
-                }
+                )
+            } else if index.update(&o.uuid, o.titel, o.status.as_deref()) {
+                StandardRetur::ok()
+            } else {
+                StandardRetur::error(
+                    STATUS_NOT_FOUND,
+                    format!("Sag {} is not in the index", o.uuid),
+                )
             };
             if let Some(t) = &retur.fejlbesked {
                 refused.push((retur.status_kode, t.clone()));
@@ -253,7 +248,7 @@ impl Checker {
         let mut unik = Vec::new();
         let mut refused = Vec::new();
         for u in uuids {
-            let retur = if index.sager.remove(&u).is_some() {
+            let retur = if index.remove(&u) {
                 StandardRetur::ok()
             } else {
                 let t = format!("Sag {u} is not in the index");
@@ -274,10 +269,7 @@ impl Checker {
             sager: vec![],
         };
         let mut hits: Vec<Sag> = match q {
-            Fremsoeg::SagUuid(uuids) => uuids
-                .iter()
-                .filter_map(|u| index.sager.get(u).cloned())
-                .collect(),
+            Fremsoeg::SagUuid(uuids) => uuids.iter().filter_map(|u| index.get(u)).collect(),
             Fremsoeg::Udtryk {
                 part,
                 primaer_klasse,
@@ -313,25 +305,25 @@ impl Checker {
                     .filter(|r| r.referencer == ReferenceKind::KleEmne)
                     .map(|r| r.uuid.as_str())
                     .collect();
-                let sagspart = sf1470::Liste::named("Sagspart");
-                index
-                    .sager
-                    .values()
-                    .filter(|s| {
-                        part.as_ref().is_none_or(|p| {
-                            s.relationer.iter().any(|r| {
-                                Some(r.liste) == sagspart
-                                    && r.reference == Reference::Urn(p.clone())
-                            })
-                        }) && primaer_klasse.as_ref().is_none_or(|k| {
-                            s.relationer.iter().any(|r| {
-                                kle_roles.contains(&r.rolle.as_str())
-                                    && r.reference == Reference::Uuid(k.clone())
-                            })
-                        })
-                    })
-                    .cloned()
-                    .collect()
+                let Some(sagspart) = sf1470::Liste::named("Sagspart") else {
+                    return refuse("the relation list Sagspart is not modelled".into());
+                };
+                let part = part.map(Reference::Urn);
+                let klasse = primaer_klasse.map(Reference::Uuid);
+                let mut criteria = Vec::new();
+                if let Some(p) = &part {
+                    criteria.push(Criterion {
+                        reference: p,
+                        place: Place::List(sagspart),
+                    });
+                }
+                if let Some(k) = &klasse {
+                    criteria.push(Criterion {
+                        reference: k,
+                        place: Place::Role(&kle_roles),
+                    });
+                }
+                index.search(&criteria)
             }
         };
         hits.sort_by(|a, b| (&a.sagsnummer, &a.uuid).cmp(&(&b.sagsnummer, &b.uuid)));
@@ -410,7 +402,9 @@ impl SoapService for Sf1470 {
             Ok(c) => c,
             Err(m) => return missing_data_fault(sf1470::INFO.id, m),
         };
-        let state = p.state.get::<Index>(&call.scenario);
+        let state = p
+            .state
+            .get_or(&call.scenario, || Index::new(self.budget.clone()));
         let mut index = state.lock().unwrap_or_else(|e| e.into_inner());
         let xml = match request {
             Request::Importer(sager) => {

@@ -13,6 +13,7 @@
 //! sends the context model (InvocationContext), which only its own mock accepts; calls to any
 //! other target are refused before sending (see `steps.rs`).
 
+pub mod index;
 pub mod mock;
 pub mod model;
 mod request;

@@ -1,0 +1,215 @@
+//! SF1470 state growth: import N cases into one scenario of the mock's SF1470 responder
+//! (in process, the way the TLS front hands it a parsed request), then time `fremsoeg` by
+//! party, and print the p50/p99 of a search and the process's RSS, for N = 100, 10,000 and
+//! 100,000. A search's time should not grow with N (the index keeps a posting list per
+//! reference), and memory should grow by a few hundred bytes a case.
+//!
+//! `cargo run --release --example sf1470_growth [N ...]` from the repository root.
+
+use sp_contract::core::klassifikation::Catalogue;
+use sp_contract::core::soap::InvocationContext;
+use sp_contract::core::xml;
+use sp_contract::platform::data::{Caller, Platform};
+use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
+use sp_contract::services::sf1470::mock::Sf1470;
+use sp_contract::services::sf1470::{self, model, Fremsoeg, Liste, Reference, Relation, Sag};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Cases per party: a search by party finds this many.
+const PER_PARTY: usize = 4;
+const SEARCHES: usize = 2_000;
+const BATCH: usize = 500;
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("a number of cases"))
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100, 10_000, 100_000]
+    } else {
+        sizes
+    };
+    let mocks = Path::new("mocks");
+    let p = Platform::load(mocks, sp_contract::engine::catalog().known()).expect("mocks/ loads");
+    let svc = Sf1470::load(mocks).expect("SF1470 loads");
+    let cat = Catalogue::load(mocks).expect("the catalogue loads");
+    let ctx = context(&p);
+    println!("cases    import     fremsoeg p50  p99      RSS     RSS growth");
+    for n in sizes {
+        let scenario = format!("growth-{n}");
+        let before = rss_kib();
+        let t = Instant::now();
+        for start in (0..n).step_by(BATCH) {
+            let sager: Vec<Sag> = (start..n.min(start + BATCH))
+                .map(|i| case(&cat, i))
+                .collect();
+            let req = sf1470::importer_request(Some(&ctx), &sager);
+            expect_payload(call(&svc, &p, &scenario, &model::IMPORTER, &req));
+        }
+        let import = t.elapsed();
+        let parties = n.div_ceil(PER_PARTY);
+        let mut times = Vec::with_capacity(SEARCHES);
+        for k in 0..SEARCHES {
+            // Spread over the parties, the same ones each run.
+            let party = (k * 7919) % parties;
+            let q = Fremsoeg::Udtryk {
+                part: Some(sf1470::party_urn_cpr(&cpr(party))),
+                primaer_klasse: None,
+            };
+            let req = sf1470::fremsoeg_request(Some(&ctx), &q);
+            let t = Instant::now();
+            let answer = expect_payload(call(&svc, &p, &scenario, &model::FREMSOEG, &req));
+            times.push(t.elapsed());
+            assert!(
+                answer.contains(&cpr(party)),
+                "the search finds the party's cases"
+            );
+        }
+        times.sort();
+        let pct = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+        let after = rss_kib();
+        println!(
+            "{n:>7}  {:>7.2} s  {:>9}  {:>8}  {:>5} MiB  {:>6} B/case",
+            import.as_secs_f64(),
+            micros(pct(0.50)),
+            micros(pct(0.99)),
+            after / 1024,
+            (after.saturating_sub(before) * 1024) / n.max(1) as u64,
+        );
+        assert_eq!(svc.cases(), n, "every case was taken in");
+        p.state.clear(&scenario);
+        assert_eq!(svc.cases(), 0, "a cleared scenario gives its cases back");
+    }
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+/// A synthetic CPR number per party (the index checks only that it is 10 digits).
+fn cpr(party: usize) -> String {
+    format!("01{:08}", party)
+}
+
+/// Case `i`: every required relation, its party `i / PER_PARTY`, KLE 27.35.04 / G01.
+fn case(c: &Catalogue, i: usize) -> Sag {
+    let rel = |role: &str, typ: &str, reference: Reference| {
+        let r = c.role(role).expect("a role of the catalogue");
+        Relation {
+            liste: Liste::named(&r.liste).expect("a relation list"),
+            rolle: r.uuid.clone(),
+            type_uuid: c.type_uuid(typ).expect("a type").into(),
+            reference,
+        }
+    };
+    let uuid = uuid::Uuid::new_v4().to_string();
+    Sag {
+        brugervendt_noegle: format!("G-{i}"),
+        sagsnummer: format!("G-{i:07}"),
+        titel: format!("Vækstsag {i}"),
+        status: "Opstaaet".into(),
+        relationer: vec![
+            rel(
+                "Ejer",
+                "Organisation",
+                Reference::Urn(sf1470::party_urn_cvr("29189846")),
+            ),
+            rel(
+                "Ansvarlig",
+                "OrganisationsEnhed",
+                Reference::Uuid("ccd2953d-116e-4a2b-a439-eaa221463c3d".into()),
+            ),
+            rel(
+                "Primær behandler",
+                "Bruger",
+                Reference::Uuid("e086c3cd-c29b-4283-abcb-5c18dd1e2bb7".into()),
+            ),
+            rel(
+                "Primær part",
+                "Person",
+                Reference::Urn(sf1470::party_urn_cpr(&cpr(i / PER_PARTY))),
+            ),
+            rel(
+                "Primær klasse",
+                "Klasse",
+                Reference::Uuid(c.emne("27.35.04").expect("KLE 27.35.04").uuid.clone()),
+            ),
+            rel(
+                "Handlingsklasse",
+                "Klasse",
+                Reference::Uuid(c.facet("G01").expect("facet G01").uuid.clone()),
+            ),
+            rel(
+                "IT-system master",
+                "IT-system",
+                Reference::Uuid("903c9e8b-9112-4e92-9860-3c82eae5d61e".into()),
+            ),
+        ],
+        uuid,
+    }
+}
+
+fn context(p: &Platform) -> InvocationContext {
+    let a = p
+        .platform
+        .agreements
+        .iter()
+        .find(|a| a.service == "SF1470" && a.alias.is_none())
+        .expect("an SF1470 agreement in mocks/platform.json");
+    let us = &p.platform.user_systems[0];
+    InvocationContext {
+        service_agreement_uuid: a.uuid.clone(),
+        user_system_uuid: us.uuid.clone(),
+        user_uuid: us.user_uuid.clone(),
+        service_uuid: model::SERVICE_UUID.into(),
+        call_id: "growth".into(),
+    }
+}
+
+/// One request as the front hands it over: parsed, then answered.
+fn call(
+    svc: &Sf1470,
+    p: &Platform,
+    scenario: &str,
+    op: &model::Operation,
+    body: &str,
+) -> SoapAnswer {
+    let el = xml::parse(body.as_bytes()).expect("the request is XML");
+    svc.handle(
+        p,
+        &SoapCall {
+            action: op.action,
+            payload: &el,
+            caller: Caller {
+                subject_cn: Some("sp-contract testsystem (FOCES)".into()),
+                sha256: None,
+            },
+            scenario: scenario.into(),
+        },
+    )
+}
+
+fn expect_payload(a: SoapAnswer) -> String {
+    match a {
+        SoapAnswer::Payload(x) => {
+            assert!(!x.contains("FejlbeskedTekst"), "refused: {x}");
+            x
+        }
+        _ => panic!("the mock answered with a fault"),
+    }
+}
+
+/// The process's resident memory, from /proc (0 where there is none).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,473 @@
+//! SF1470's case index on the mock, apart from any wire format: the cases one scenario has
+//! indexed, kept compactly (every UUID, URN and code string held once per index, by number),
+//! with a posting list per reference a case names (a party's CPR or CVR URN, a KLE or other
+//! Klasse UUID), so a search looks only at the cases that name what it asks for and its time
+//! does not grow with the index. The wire codec's [`Sag`] goes in and comes out; only
+//! [`Index::insert`] and `Stored::sag` know its fields, so another wire format changes those
+//! two and nothing else here.
+//!
+//! Bounded: at most [`MAX_SAGER`] cases per scenario and [`MAX_SAGER_MOCK`] in all scenarios
+//! together (the shared [`Budget`]). An import beyond either is refused, never evicted: a
+//! case that silently vanished from an index would fail a vendor's test for no visible reason.
+
+use super::{Liste, Reference, Relation, Sag};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Cases one scenario's index holds.
+pub const MAX_SAGER: usize = 100_000;
+/// Cases all scenarios' indexes hold together (about 60 MB).
+pub const MAX_SAGER_MOCK: usize = 200_000;
+
+/// The cases held by all indexes of one mock together.
+#[derive(Debug, Default, Clone)]
+pub struct Budget(Arc<AtomicUsize>);
+
+impl Budget {
+    pub fn used(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn take(&self) -> bool {
+        self.0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_SAGER_MOCK).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, n: usize) {
+        self.0.fetch_sub(n, Ordering::AcqRel);
+    }
+}
+
+/// A string of the index, by number.
+type Sym = u32;
+
+/// Each distinct string once, counted, and forgotten when no case names it any more.
+#[derive(Default)]
+struct Strings {
+    ids: HashMap<Arc<str>, Sym>,
+    /// The string and how many places use it; a free number has no uses.
+    texts: Vec<(Arc<str>, u32)>,
+    free: Vec<Sym>,
+}
+
+impl Strings {
+    fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&id) = self.ids.get(s) {
+            self.texts[id as usize].1 += 1;
+            return id;
+        }
+        let text: Arc<str> = s.into();
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.texts[id as usize] = (text.clone(), 1);
+                id
+            }
+            None => {
+                self.texts.push((text.clone(), 1));
+                Sym::try_from(self.texts.len() - 1).expect("fewer strings than cases allow")
+            }
+        };
+        self.ids.insert(text, id);
+        id
+    }
+
+    fn find(&self, s: &str) -> Option<Sym> {
+        self.ids.get(s).copied()
+    }
+
+    fn text(&self, id: Sym) -> &str {
+        &self.texts[id as usize].0
+    }
+
+    fn release(&mut self, id: Sym) {
+        let entry = &mut self.texts[id as usize];
+        entry.1 -= 1;
+        if entry.1 == 0 {
+            self.ids.remove(&entry.0);
+            entry.0 = "".into();
+            self.free.push(id);
+        }
+    }
+}
+
+struct StoredRelation {
+    liste: Liste,
+    rolle: Sym,
+    type_uuid: Sym,
+    reference: Sym,
+    urn: bool,
+}
+
+struct Stored {
+    uuid: Sym,
+    brugervendt_noegle: Box<str>,
+    sagsnummer: Box<str>,
+    titel: Box<str>,
+    status: Sym,
+    relationer: Box<[StoredRelation]>,
+}
+
+impl Stored {
+    fn sag(&self, strings: &Strings) -> Sag {
+        let text = |id: Sym| strings.text(id).to_string();
+        Sag {
+            uuid: text(self.uuid),
+            brugervendt_noegle: self.brugervendt_noegle.to_string(),
+            sagsnummer: self.sagsnummer.to_string(),
+            titel: self.titel.to_string(),
+            status: text(self.status),
+            relationer: self
+                .relationer
+                .iter()
+                .map(|r| Relation {
+                    liste: r.liste,
+                    rolle: text(r.rolle),
+                    type_uuid: text(r.type_uuid),
+                    reference: if r.urn {
+                        Reference::Urn(text(r.reference))
+                    } else {
+                        Reference::Uuid(text(r.reference))
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    fn syms(&self) -> impl Iterator<Item = Sym> + '_ {
+        [self.uuid, self.status].into_iter().chain(
+            self.relationer
+                .iter()
+                .flat_map(|r| [r.rolle, r.type_uuid, r.reference]),
+        )
+    }
+}
+
+/// Where a searched-for reference must sit in a case.
+pub enum Place<'a> {
+    /// In this relation list (`Sagspart`).
+    List(Liste),
+    /// In a relation with one of these roles (the roles that point at a KLE emne).
+    Role(&'a [&'a str]),
+}
+
+/// One search criterion: the case names `reference` at `place`.
+pub struct Criterion<'a> {
+    pub reference: &'a Reference,
+    pub place: Place<'a>,
+}
+
+/// Why a case was not taken in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Full {
+    Scenario,
+    Mock,
+}
+
+impl std::fmt::Display for Full {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Full::Scenario => write!(f, "the mock's index holds at most {MAX_SAGER} cases per scenario; remove some with FjernSag"),
+            Full::Mock => write!(f, "the mock's indexes hold at most {MAX_SAGER_MOCK} cases over all scenarios; remove some with FjernSag, or end other scenarios"),
+        }
+    }
+}
+
+/// The cases one scenario has indexed.
+pub struct Index {
+    strings: Strings,
+    /// Cases by number; a removed case leaves a free number.
+    cases: Vec<Option<Stored>>,
+    free: Vec<u32>,
+    by_uuid: HashMap<Sym, u32>,
+    /// Per reference (a party URN, a Klasse UUID, ...), the cases naming it.
+    postings: HashMap<Sym, BTreeSet<u32>>,
+    budget: Budget,
+}
+
+impl Index {
+    pub fn new(budget: Budget) -> Index {
+        Index {
+            strings: Strings::default(),
+            cases: Vec::new(),
+            free: Vec::new(),
+            by_uuid: HashMap::new(),
+            postings: HashMap::new(),
+            budget,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_uuid.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_uuid.is_empty()
+    }
+
+    fn number(&self, uuid: &str) -> Option<u32> {
+        self.strings
+            .find(uuid)
+            .and_then(|s| self.by_uuid.get(&s))
+            .copied()
+    }
+
+    pub fn get(&self, uuid: &str) -> Option<Sag> {
+        let n = self.number(uuid)?;
+        self.cases[n as usize]
+            .as_ref()
+            .map(|s| s.sag(&self.strings))
+    }
+
+    /// Take `s` in; one with the same UUID is replaced.
+    pub fn insert(&mut self, s: &Sag) -> Result<(), Full> {
+        if self.take_out(&s.uuid) {
+            // Replacing: the case keeps its place in the budget.
+        } else if self.len() >= MAX_SAGER {
+            return Err(Full::Scenario);
+        } else if !self.budget.take() {
+            return Err(Full::Mock);
+        }
+        let st = &mut self.strings;
+        let stored = Stored {
+            uuid: st.intern(&s.uuid),
+            brugervendt_noegle: s.brugervendt_noegle.as_str().into(),
+            sagsnummer: s.sagsnummer.as_str().into(),
+            titel: s.titel.as_str().into(),
+            status: st.intern(&s.status),
+            relationer: s
+                .relationer
+                .iter()
+                .map(|r| StoredRelation {
+                    liste: r.liste,
+                    rolle: st.intern(&r.rolle),
+                    type_uuid: st.intern(&r.type_uuid),
+                    reference: st.intern(r.reference.value()),
+                    urn: matches!(r.reference, Reference::Urn(_)),
+                })
+                .collect(),
+        };
+        let n = match self.free.pop() {
+            Some(n) => n,
+            None => {
+                self.cases.push(None);
+                u32::try_from(self.cases.len() - 1).expect("at most MAX_SAGER cases")
+            }
+        };
+        for r in stored.relationer.iter() {
+            self.postings.entry(r.reference).or_default().insert(n);
+        }
+        self.by_uuid.insert(stored.uuid, n);
+        self.cases[n as usize] = Some(stored);
+        Ok(())
+    }
+
+    /// Change a case's title and state; false when it is not in the index.
+    pub fn update(&mut self, uuid: &str, titel: Option<String>, status: Option<&str>) -> bool {
+        let Some(n) = self.number(uuid) else {
+            return false;
+        };
+        let Some(case) = self.cases[n as usize].as_mut() else {
+            return false;
+        };
+        if let Some(t) = titel {
+            case.titel = t.into();
+        }
+        if let Some(s) = status {
+            let new = self.strings.intern(s);
+            self.strings.release(case.status);
+            case.status = new;
+        }
+        true
+    }
+
+    /// Remove a case; false when it is not in the index.
+    pub fn remove(&mut self, uuid: &str) -> bool {
+        let removed = self.take_out(uuid);
+        if removed {
+            self.budget.give_back(1);
+        }
+        removed
+    }
+
+    /// Remove a case, keeping its place in the budget.
+    fn take_out(&mut self, uuid: &str) -> bool {
+        let Some(n) = self.number(uuid) else {
+            return false;
+        };
+        let Some(case) = self.cases[n as usize].take() else {
+            return false;
+        };
+        self.by_uuid.remove(&case.uuid);
+        for r in case.relationer.iter() {
+            if let Some(set) = self.postings.get_mut(&r.reference) {
+                set.remove(&n);
+                if set.is_empty() {
+                    self.postings.remove(&r.reference);
+                }
+            }
+        }
+        for id in case.syms() {
+            self.strings.release(id);
+        }
+        self.free.push(n);
+        true
+    }
+
+    /// The cases that meet every criterion, in no particular order. Looks only at the cases
+    /// of the shortest posting list among the criteria's references.
+    pub fn search(&self, criteria: &[Criterion<'_>]) -> Vec<Sag> {
+        let mut lists = Vec::with_capacity(criteria.len());
+        for c in criteria {
+            let Some(set) = self
+                .strings
+                .find(c.reference.value())
+                .and_then(|s| self.postings.get(&s))
+            else {
+                return Vec::new();
+            };
+            lists.push(set);
+        }
+        let Some(shortest) = lists.into_iter().min_by_key(|s| s.len()) else {
+            return Vec::new();
+        };
+        shortest
+            .iter()
+            .filter_map(|&n| self.cases[n as usize].as_ref())
+            .filter(|case| criteria.iter().all(|c| self.meets(case, c)))
+            .map(|case| case.sag(&self.strings))
+            .collect()
+    }
+
+    fn meets(&self, case: &Stored, c: &Criterion<'_>) -> bool {
+        let urn = matches!(c.reference, Reference::Urn(_));
+        case.relationer.iter().any(|r| {
+            r.urn == urn
+                && self.strings.text(r.reference) == c.reference.value()
+                && match c.place {
+                    Place::List(l) => r.liste == l,
+                    Place::Role(roles) => roles.contains(&self.strings.text(r.rolle)),
+                }
+        })
+    }
+}
+
+impl Drop for Index {
+    fn drop(&mut self) {
+        self.budget.give_back(self.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sag(uuid: &str, part: &str, klasse: &str) -> Sag {
+        let rel = |liste: &str, rolle: &str, reference: Reference| Relation {
+            liste: Liste::named(liste).unwrap(),
+            rolle: rolle.into(),
+            type_uuid: "t".into(),
+            reference,
+        };
+        Sag {
+            uuid: uuid.into(),
+            brugervendt_noegle: uuid.into(),
+            sagsnummer: format!("S-{uuid}"),
+            titel: "Titel".into(),
+            status: "Opstaaet".into(),
+            relationer: vec![
+                rel("Sagspart", "part", Reference::Urn(part.into())),
+                rel("Sagsklasse", "kle", Reference::Uuid(klasse.into())),
+            ],
+        }
+    }
+
+    fn part(p: &Reference) -> Criterion<'_> {
+        Criterion {
+            reference: p,
+            place: Place::List(Liste::named("Sagspart").unwrap()),
+        }
+    }
+
+    fn uuids(v: Vec<Sag>) -> Vec<String> {
+        let mut u: Vec<String> = v.into_iter().map(|s| s.uuid).collect();
+        u.sort();
+        u
+    }
+
+    #[test]
+    fn cases_go_in_come_out_and_are_found_by_what_they_name() {
+        let budget = Budget::default();
+        let mut ix = Index::new(budget.clone());
+        let a = sag("a", "urn:p1", "k1");
+        ix.insert(&a).unwrap();
+        ix.insert(&sag("b", "urn:p1", "k2")).unwrap();
+        ix.insert(&sag("c", "urn:p2", "k1")).unwrap();
+        assert_eq!(ix.get("a"), Some(a.clone()));
+        assert_eq!(budget.used(), 3);
+
+        let p1 = Reference::Urn("urn:p1".into());
+        let k1 = Reference::Uuid("k1".into());
+        let kle = Criterion {
+            reference: &k1,
+            place: Place::Role(&["kle"]),
+        };
+        assert_eq!(uuids(ix.search(&[part(&p1)])), ["a", "b"]);
+        assert_eq!(uuids(ix.search(&[part(&p1), kle])), ["a"]);
+        // The right reference in the wrong place is no hit.
+        let k1_as_part = Reference::Urn("k1".into());
+        assert!(ix.search(&[part(&k1_as_part)]).is_empty());
+        let wrong_role = Criterion {
+            reference: &k1,
+            place: Place::Role(&["part"]),
+        };
+        assert!(ix.search(&[wrong_role]).is_empty());
+
+        assert!(ix.update("a", Some("Ny".into()), Some("Afsluttet")));
+        let a2 = ix.get("a").unwrap();
+        assert_eq!((a2.titel.as_str(), a2.status.as_str()), ("Ny", "Afsluttet"));
+        assert!(!ix.update("x", None, None));
+
+        assert!(ix.remove("a"));
+        assert!(!ix.remove("a"));
+        assert_eq!(uuids(ix.search(&[part(&p1)])), ["b"]);
+        assert_eq!(budget.used(), 2);
+        // Replacing keeps the count.
+        ix.insert(&sag("b", "urn:p3", "k1")).unwrap();
+        assert!(ix.search(&[part(&p1)]).is_empty());
+        assert_eq!(budget.used(), 2);
+        drop(ix);
+        assert_eq!(budget.used(), 0, "a dropped index gives its cases back");
+    }
+
+    #[test]
+    fn strings_no_case_names_are_forgotten() {
+        let mut ix = Index::new(Budget::default());
+        for i in 0..100 {
+            let u = format!("u{i}");
+            ix.insert(&sag(&u, &format!("urn:p{i}"), "k")).unwrap();
+            assert!(ix.remove(&u));
+        }
+        assert!(ix.is_empty());
+        assert!(ix.strings.ids.is_empty());
+        assert!(ix.postings.is_empty());
+        assert!(ix.strings.texts.len() <= 8, "{}", ix.strings.texts.len());
+    }
+
+    #[test]
+    fn the_mock_wide_budget_refuses_beyond_its_limit() {
+        let budget = Budget::default();
+        budget.0.store(MAX_SAGER_MOCK - 1, Ordering::Relaxed);
+        let mut ix = Index::new(budget.clone());
+        ix.insert(&sag("a", "urn:p", "k")).unwrap();
+        assert_eq!(ix.insert(&sag("b", "urn:p", "k")), Err(Full::Mock));
+        assert!(Full::Mock.to_string().contains("over all scenarios"));
+        // Replacing a case needs no room.
+        ix.insert(&sag("a", "urn:q", "k")).unwrap();
+        drop(ix);
+        assert_eq!(budget.used(), MAX_SAGER_MOCK - 1);
+    }
+}
