@@ -1,8 +1,10 @@
 //! SF1470 state growth: import N cases into one scenario of the mock's SF1470 responder
 //! (in process, the way the TLS front hands it a parsed request), then time `fremsoeg` by
-//! party, and print the p50/p99 of a search and the process's RSS, for N = 100, 10,000 and
-//! 100,000. A search's time should not grow with N (the index keeps a posting list per
-//! reference), and memory should grow by a few hundred bytes a case.
+//! party, and print the p50/p99 of a search and how much the process's RSS grew per case, for
+//! N = 100, 10,000 and 100,000 (each in its own scenario, held at once). A search's time should
+//! not grow with N (the index keeps a posting list per reference), and memory should grow by
+//! a few hundred bytes a case (the RSS growth of the smallest sizes is mostly the heap warming
+//! up; the largest size's is the index's).
 //!
 //! `cargo run --release --example sf1470_growth [N ...]` from the repository root.
 
@@ -19,6 +21,9 @@ use std::time::{Duration, Instant};
 /// Cases per party: a search by party finds this many.
 const PER_PARTY: usize = 4;
 const SEARCHES: usize = 2_000;
+/// Searches of one size before the next size takes its turn.
+const TURN: usize = 50;
+/// Cases per `importer` call.
 const BATCH: usize = 500;
 
 fn main() {
@@ -36,8 +41,10 @@ fn main() {
     let svc = Sf1470::load(mocks).expect("SF1470 loads");
     let cat = Catalogue::load(mocks).expect("the catalogue loads");
     let ctx = context(&p);
-    println!("cases    import     fremsoeg p50  p99      RSS     RSS growth");
-    for n in sizes {
+    // Every size in its own scenario, all held at once; then the searches take turns over
+    // the sizes, batch by batch, so a busy machine slows them all alike.
+    let mut imports = Vec::new();
+    for &n in &sizes {
         let scenario = format!("growth-{n}");
         let before = rss_kib();
         let t = Instant::now();
@@ -48,40 +55,60 @@ fn main() {
             let req = sf1470::importer_request(Some(&ctx), &sager);
             expect_payload(call(&svc, &p, &scenario, &model::IMPORTER, &req));
         }
-        let import = t.elapsed();
-        let parties = n.div_ceil(PER_PARTY);
-        let mut times = Vec::with_capacity(SEARCHES);
-        for k in 0..SEARCHES {
-            // Spread over the parties, the same ones each run.
-            let party = (k * 7919) % parties;
-            let q = Fremsoeg::Udtryk {
-                part: Some(sf1470::party_urn_cpr(&cpr(party))),
-                primaer_klasse: None,
-            };
-            let req = sf1470::fremsoeg_request(Some(&ctx), &q);
-            let t = Instant::now();
-            let answer = expect_payload(call(&svc, &p, &scenario, &model::FREMSOEG, &req));
-            times.push(t.elapsed());
-            assert!(
-                answer.contains(&cpr(party)),
-                "the search finds the party's cases"
-            );
-        }
-        times.sort();
-        let pct = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-        let after = rss_kib();
-        println!(
-            "{n:>7}  {:>7.2} s  {:>9}  {:>8}  {:>5} MiB  {:>6} B/case",
-            import.as_secs_f64(),
-            micros(pct(0.50)),
-            micros(pct(0.99)),
-            after / 1024,
-            (after.saturating_sub(before) * 1024) / n.max(1) as u64,
-        );
-        assert_eq!(svc.cases(), n, "every case was taken in");
-        p.state.clear(&scenario);
-        assert_eq!(svc.cases(), 0, "a cleared scenario gives its cases back");
+        let growth = rss_kib().saturating_sub(before) * 1024 / n.max(1) as u64;
+        imports.push((t.elapsed(), growth));
     }
+    assert_eq!(
+        svc.cases(),
+        sizes.iter().sum::<usize>(),
+        "every case was taken in"
+    );
+    let mut wall = vec![Vec::with_capacity(SEARCHES); sizes.len()];
+    for b in 0..SEARCHES / TURN {
+        for (i, &n) in sizes.iter().enumerate() {
+            let scenario = format!("growth-{n}");
+            let parties = n.div_ceil(PER_PARTY);
+            for k in b * TURN..(b + 1) * TURN {
+                // Spread over the parties, the same ones each run.
+                let party = (k * 7919) % parties;
+                let q = Fremsoeg::Udtryk {
+                    part: Some(sf1470::party_urn_cpr(&cpr(party))),
+                    primaer_klasse: None,
+                };
+                let req = sf1470::fremsoeg_request(Some(&ctx), &q);
+                let t = Instant::now();
+                let answer = expect_payload(call(&svc, &p, &scenario, &model::FREMSOEG, &req));
+                wall[i].push(t.elapsed());
+                assert!(
+                    answer.contains(&cpr(party)),
+                    "the search finds the party's cases"
+                );
+            }
+        }
+    }
+    println!(
+        "fremsoeg by party (finds {PER_PARTY} cases), {SEARCHES} per size, the sizes taking turns every {TURN}"
+    );
+    println!("  cases    import        p50        p99  RSS growth");
+    for (i, &n) in sizes.iter().enumerate() {
+        println!(
+            "{n:>7}  {:>6.2} s  {:>9}  {:>9}  {:>5} B/case",
+            imports[i].0.as_secs_f64(),
+            micros(percentile(&mut wall[i], 0.50)),
+            micros(percentile(&mut wall[i], 0.99)),
+            imports[i].1,
+        );
+    }
+    println!("RSS at the end: {} MiB", rss_kib() / 1024);
+    for &n in &sizes {
+        p.state.clear(&format!("growth-{n}"));
+    }
+    assert_eq!(svc.cases(), 0, "cleared scenarios give their cases back");
+}
+
+fn percentile(v: &mut [Duration], q: f64) -> Duration {
+    v.sort();
+    v[((v.len() as f64 * q) as usize).min(v.len() - 1)]
 }
 
 fn micros(d: Duration) -> String {

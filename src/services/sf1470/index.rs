@@ -320,39 +320,52 @@ impl Index {
     /// The cases that meet every criterion, in no particular order. Looks only at the cases
     /// of the shortest posting list among the criteria's references.
     pub fn search(&self, criteria: &[Criterion<'_>]) -> Vec<Sag> {
-        let mut lists = Vec::with_capacity(criteria.len());
+        // Criteria by number: a string no case names matches nothing.
+        let mut wanted = Vec::with_capacity(criteria.len());
         for c in criteria {
-            let Some(set) = self
+            let Some((sym, set)) = self
                 .strings
                 .find(c.reference.value())
-                .and_then(|s| self.postings.get(&s))
+                .and_then(|s| self.postings.get(&s).map(|set| (s, set)))
             else {
                 return Vec::new();
             };
-            lists.push(set);
+            let place = match c.place {
+                Place::List(l) => Wanted::List(l),
+                Place::Role(roles) => {
+                    Wanted::Role(roles.iter().filter_map(|r| self.strings.find(r)).collect())
+                }
+            };
+            let urn = matches!(c.reference, Reference::Urn(_));
+            wanted.push((sym, urn, place, set));
         }
-        let Some(shortest) = lists.into_iter().min_by_key(|s| s.len()) else {
+        let Some((_, _, _, shortest)) = wanted.iter().min_by_key(|w| w.3.len()) else {
             return Vec::new();
         };
         shortest
             .iter()
             .filter_map(|&n| self.cases[n as usize].as_ref())
-            .filter(|case| criteria.iter().all(|c| self.meets(case, c)))
+            .filter(|case| {
+                wanted.iter().all(|(sym, urn, place, _)| {
+                    case.relationer.iter().any(|r| {
+                        r.reference == *sym
+                            && r.urn == *urn
+                            && match place {
+                                Wanted::List(l) => r.liste == *l,
+                                Wanted::Role(roles) => roles.contains(&r.rolle),
+                            }
+                    })
+                })
+            })
             .map(|case| case.sag(&self.strings))
             .collect()
     }
+}
 
-    fn meets(&self, case: &Stored, c: &Criterion<'_>) -> bool {
-        let urn = matches!(c.reference, Reference::Urn(_));
-        case.relationer.iter().any(|r| {
-            r.urn == urn
-                && self.strings.text(r.reference) == c.reference.value()
-                && match c.place {
-                    Place::List(l) => r.liste == l,
-                    Place::Role(roles) => roles.contains(&self.strings.text(r.rolle)),
-                }
-        })
-    }
+/// A [`Place`] by number.
+enum Wanted {
+    List(Liste),
+    Role(Vec<Sym>),
 }
 
 impl Drop for Index {
