@@ -6,16 +6,15 @@
 //! a few hundred bytes a case (the RSS growth of the smallest sizes is mostly the heap warming
 //! up; the largest size's is the index's).
 //!
-//! `cargo run --release --example sf1470_growth [N ...]` from the repository root.
+//! `cargo run --release --example sf1470_growth [N ...]`.
 
-use sp_contract::core::klassifikation::Catalogue;
-use sp_contract::core::soap::InvocationContext;
-use sp_contract::core::xml;
-use sp_contract::platform::data::{Caller, Platform};
-use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
+#[path = "../tests/it/support/sf1470_calls.rs"]
+mod sf1470_calls;
+
+use sf1470_calls::{call, ctx, mocks, platform, sag};
+use sp_contract::platform::endpoint::SoapAnswer;
 use sp_contract::services::sf1470::mock::Sf1470;
-use sp_contract::services::sf1470::{self, model, Fremsoeg, Liste, Reference, Relation, Sag};
-use std::path::Path;
+use sp_contract::services::sf1470::{self, model, Fremsoeg, Sag};
 use std::time::{Duration, Instant};
 
 /// Cases per party: a search by party finds this many.
@@ -36,11 +35,9 @@ fn main() {
     } else {
         sizes
     };
-    let mocks = Path::new("mocks");
-    let p = Platform::load(mocks, sp_contract::engine::catalog().known()).expect("mocks/ loads");
-    let svc = Sf1470::load(mocks).expect("SF1470 loads");
-    let cat = Catalogue::load(mocks).expect("the catalogue loads");
-    let ctx = context(&p);
+    let p = platform();
+    let svc = Sf1470::load(&mocks()).expect("SF1470 loads");
+    let ctx = ctx(&p);
     // Every size in its own scenario, all held at once; then the searches take turns over
     // the sizes, batch by batch, so a busy machine slows them all alike.
     let mut imports = Vec::new();
@@ -50,7 +47,7 @@ fn main() {
         let t = Instant::now();
         for start in (0..n).step_by(BATCH) {
             let sager: Vec<Sag> = (start..n.min(start + BATCH))
-                .map(|i| case(&cat, i))
+                .map(|i| sag(&uuid::Uuid::new_v4().to_string(), &cpr(i / PER_PARTY)))
                 .collect();
             let req = sf1470::importer_request(Some(&ctx), &sager);
             expect_payload(call(&svc, &p, &scenario, &model::IMPORTER, &req));
@@ -118,104 +115,6 @@ fn micros(d: Duration) -> String {
 /// A synthetic CPR number per party (the index checks only that it is 10 digits).
 fn cpr(party: usize) -> String {
     format!("01{:08}", party)
-}
-
-/// Case `i`: every required relation, its party `i / PER_PARTY`, KLE 27.35.04 / G01.
-fn case(c: &Catalogue, i: usize) -> Sag {
-    let rel = |role: &str, typ: &str, reference: Reference| {
-        let r = c.role(role).expect("a role of the catalogue");
-        Relation {
-            liste: Liste::named(&r.liste).expect("a relation list"),
-            rolle: r.uuid.clone(),
-            type_uuid: c.type_uuid(typ).expect("a type").into(),
-            reference,
-        }
-    };
-    let uuid = uuid::Uuid::new_v4().to_string();
-    Sag {
-        brugervendt_noegle: format!("G-{i}"),
-        sagsnummer: format!("G-{i:07}"),
-        titel: format!("Vækstsag {i}"),
-        status: "Opstaaet".into(),
-        relationer: vec![
-            rel(
-                "Ejer",
-                "Organisation",
-                Reference::Urn(sf1470::party_urn_cvr("29189846")),
-            ),
-            rel(
-                "Ansvarlig",
-                "OrganisationsEnhed",
-                Reference::Uuid("ccd2953d-116e-4a2b-a439-eaa221463c3d".into()),
-            ),
-            rel(
-                "Primær behandler",
-                "Bruger",
-                Reference::Uuid("e086c3cd-c29b-4283-abcb-5c18dd1e2bb7".into()),
-            ),
-            rel(
-                "Primær part",
-                "Person",
-                Reference::Urn(sf1470::party_urn_cpr(&cpr(i / PER_PARTY))),
-            ),
-            rel(
-                "Primær klasse",
-                "Klasse",
-                Reference::Uuid(c.emne("27.35.04").expect("KLE 27.35.04").uuid.clone()),
-            ),
-            rel(
-                "Handlingsklasse",
-                "Klasse",
-                Reference::Uuid(c.facet("G01").expect("facet G01").uuid.clone()),
-            ),
-            rel(
-                "IT-system master",
-                "IT-system",
-                Reference::Uuid("903c9e8b-9112-4e92-9860-3c82eae5d61e".into()),
-            ),
-        ],
-        uuid,
-    }
-}
-
-fn context(p: &Platform) -> InvocationContext {
-    let a = p
-        .platform
-        .agreements
-        .iter()
-        .find(|a| a.service == "SF1470" && a.alias.is_none())
-        .expect("an SF1470 agreement in mocks/platform.json");
-    let us = &p.platform.user_systems[0];
-    InvocationContext {
-        service_agreement_uuid: a.uuid.clone(),
-        user_system_uuid: us.uuid.clone(),
-        user_uuid: us.user_uuid.clone(),
-        service_uuid: model::SERVICE_UUID.into(),
-        call_id: "growth".into(),
-    }
-}
-
-/// One request as the front hands it over: parsed, then answered.
-fn call(
-    svc: &Sf1470,
-    p: &Platform,
-    scenario: &str,
-    op: &model::Operation,
-    body: &str,
-) -> SoapAnswer {
-    let el = xml::parse(body.as_bytes()).expect("the request is XML");
-    svc.handle(
-        p,
-        &SoapCall {
-            action: op.action,
-            payload: &el,
-            caller: Caller {
-                subject_cn: Some("sp-contract testsystem (FOCES)".into()),
-                sha256: None,
-            },
-            scenario: scenario.into(),
-        },
-    )
 }
 
 fn expect_payload(a: SoapAnswer) -> String {

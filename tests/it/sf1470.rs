@@ -4,6 +4,7 @@
 
 use crate::support::modelled;
 use crate::support::run as run_support;
+use crate::support::sf1470_calls::{call, catalogue, ctx, platform, sag};
 
 use crate::support::xsd;
 use run_support::{certs, repo, run_suite, run_suite_against_unreachable_exttest, suite};
@@ -21,119 +22,8 @@ use sp_contract::services::sf1470::{
 const FAR: &str = "1503801015";
 const UNKNOWN_KLASSE: &str = "daabc515-703d-4077-921a-3688daf6b79f";
 
-fn platform() -> Platform {
-    Platform::load(
-        &repo().join("mocks"),
-        sp_contract::engine::catalog().known(),
-    )
-    .expect("mock data loads")
-}
-
-fn catalogue() -> std::sync::Arc<Catalogue> {
-    Catalogue::load(&repo().join("mocks")).expect("catalogue loads")
-}
-
-fn ctx(p: &Platform) -> InvocationContext {
-    let a = p
-        .platform
-        .agreements
-        .iter()
-        .find(|a| a.service == "SF1470" && a.alias.is_none())
-        .expect("an SF1470 agreement");
-    assert!(a.modelled, "the SF1470 agreement is marked modelled");
-    let us = &p.platform.user_systems[0];
-    InvocationContext {
-        service_agreement_uuid: a.uuid.clone(),
-        user_system_uuid: us.uuid.clone(),
-        user_uuid: us.user_uuid.clone(),
-        service_uuid: model::SERVICE_UUID.into(),
-        call_id: "test".into(),
-    }
-}
-
-/// A case with every required relation, for `cpr` under KLE 27.35.04 / G01.
-fn sag(uuid: &str, cpr: &str) -> Sag {
-    let c = catalogue();
-    let rel = |role: &str, typ: &str, reference: Reference| {
-        let r = c.role(role).unwrap();
-        Relation {
-            liste: Liste::named(&r.liste).unwrap(),
-            rolle: r.uuid.clone(),
-            type_uuid: c.type_uuid(typ).unwrap().into(),
-            reference,
-        }
-    };
-    Sag {
-        uuid: uuid.into(),
-        brugervendt_noegle: format!("T-{}", &uuid[..4]),
-        sagsnummer: format!("T-{}", &uuid[..4]),
-        titel: "Testsag".into(),
-        status: "Opstaaet".into(),
-        relationer: vec![
-            rel(
-                "Ejer",
-                "Organisation",
-                Reference::Urn(sf1470::party_urn_cvr("29189846")),
-            ),
-            rel(
-                "Ansvarlig",
-                "OrganisationsEnhed",
-                Reference::Uuid("ccd2953d-116e-4a2b-a439-eaa221463c3d".into()),
-            ),
-            rel(
-                "Primær behandler",
-                "Bruger",
-                Reference::Uuid("e086c3cd-c29b-4283-abcb-5c18dd1e2bb7".into()),
-            ),
-            rel(
-                "Primær part",
-                "Person",
-                Reference::Urn(sf1470::party_urn_cpr(cpr)),
-            ),
-            rel(
-                "Primær klasse",
-                "Klasse",
-                Reference::Uuid(c.emne("27.35.04").unwrap().uuid.clone()),
-            ),
-            rel(
-                "Handlingsklasse",
-                "Klasse",
-                Reference::Uuid(c.facet("G01").unwrap().uuid.clone()),
-            ),
-            rel(
-                "IT-system master",
-                "IT-system",
-                Reference::Uuid("903c9e8b-9112-4e92-9860-3c82eae5d61e".into()),
-            ),
-        ],
-    }
-}
-
 const A: &str = "0e0b9a8f-2b55-4a4f-9f77-0b7c1c7e2d11";
 const B: &str = "1e0b9a8f-2b55-4a4f-9f77-0b7c1c7e2d12";
-
-/// Send one request to the mock's SF1470 responder as `scenario`; the payload it answers.
-fn call(
-    svc: &Sf1470,
-    p: &Platform,
-    scenario: &str,
-    op: &model::Operation,
-    payload: &str,
-) -> SoapAnswer {
-    let el = xml::parse(payload.as_bytes()).expect("request is XML");
-    svc.handle(
-        p,
-        &SoapCall {
-            action: op.action,
-            payload: &el,
-            caller: Caller {
-                subject_cn: Some("sp-contract testsystem (FOCES)".into()),
-                sha256: None,
-            },
-            scenario: scenario.into(),
-        },
-    )
-}
 
 fn answer(a: SoapAnswer) -> Response {
     match a {

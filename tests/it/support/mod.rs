@@ -7,4 +7,5 @@ pub mod hostile;
 pub mod modelled;
 pub mod redact;
 pub mod run;
+pub mod sf1470_calls;
 pub mod xsd;

@@ -1,0 +1,130 @@
+//! Calls into the mock's SF1470 responder in process, as the TLS front hands it a parsed
+//! request, and the cases and context they carry. Shared by the SF1470 tests and
+//! `examples/sf1470_growth.rs` (which includes this file by path), so it uses nothing else of
+//! the test support.
+
+use sp_contract::core::klassifikation::Catalogue;
+use sp_contract::core::soap::InvocationContext;
+use sp_contract::core::xml;
+use sp_contract::platform::data::{Caller, Platform};
+use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
+use sp_contract::services::sf1470::mock::Sf1470;
+use sp_contract::services::sf1470::{self, model, Liste, Reference, Relation, Sag};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// The repository's `mocks/`.
+pub fn mocks() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("mocks")
+}
+
+pub fn platform() -> Platform {
+    Platform::load(&mocks(), sp_contract::engine::catalog().known()).expect("mock data loads")
+}
+
+/// The Klassifikation catalogue of `mocks/`, loaded once.
+pub fn catalogue() -> Arc<Catalogue> {
+    static LOADED: OnceLock<Arc<Catalogue>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| Catalogue::load(&mocks()).expect("catalogue loads"))
+        .clone()
+}
+
+pub fn ctx(p: &Platform) -> InvocationContext {
+    let a = p
+        .platform
+        .agreements
+        .iter()
+        .find(|a| a.service == "SF1470" && a.alias.is_none())
+        .expect("an SF1470 agreement");
+    assert!(a.modelled, "the SF1470 agreement is marked modelled");
+    let us = &p.platform.user_systems[0];
+    InvocationContext {
+        service_agreement_uuid: a.uuid.clone(),
+        user_system_uuid: us.uuid.clone(),
+        user_uuid: us.user_uuid.clone(),
+        service_uuid: model::SERVICE_UUID.into(),
+        call_id: "test".into(),
+    }
+}
+
+/// A case with every required relation, for `cpr` under KLE 27.35.04 / G01.
+pub fn sag(uuid: &str, cpr: &str) -> Sag {
+    let c = catalogue();
+    let rel = |role: &str, typ: &str, reference: Reference| {
+        let r = c.role(role).unwrap();
+        Relation {
+            liste: Liste::named(&r.liste).unwrap(),
+            rolle: r.uuid.clone(),
+            type_uuid: c.type_uuid(typ).unwrap().into(),
+            reference,
+        }
+    };
+    Sag {
+        uuid: uuid.into(),
+        brugervendt_noegle: format!("T-{}", &uuid[..4]),
+        sagsnummer: format!("T-{}", &uuid[..4]),
+        titel: "Testsag".into(),
+        status: "Opstaaet".into(),
+        relationer: vec![
+            rel(
+                "Ejer",
+                "Organisation",
+                Reference::Urn(sf1470::party_urn_cvr("29189846")),
+            ),
+            rel(
+                "Ansvarlig",
+                "OrganisationsEnhed",
+                Reference::Uuid("ccd2953d-116e-4a2b-a439-eaa221463c3d".into()),
+            ),
+            rel(
+                "Primær behandler",
+                "Bruger",
+                Reference::Uuid("e086c3cd-c29b-4283-abcb-5c18dd1e2bb7".into()),
+            ),
+            rel(
+                "Primær part",
+                "Person",
+                Reference::Urn(sf1470::party_urn_cpr(cpr)),
+            ),
+            rel(
+                "Primær klasse",
+                "Klasse",
+                Reference::Uuid(c.emne("27.35.04").unwrap().uuid.clone()),
+            ),
+            rel(
+                "Handlingsklasse",
+                "Klasse",
+                Reference::Uuid(c.facet("G01").unwrap().uuid.clone()),
+            ),
+            rel(
+                "IT-system master",
+                "IT-system",
+                Reference::Uuid("903c9e8b-9112-4e92-9860-3c82eae5d61e".into()),
+            ),
+        ],
+    }
+}
+
+/// Send one request to the mock's SF1470 responder as `scenario`; the payload it answers.
+pub fn call(
+    svc: &Sf1470,
+    p: &Platform,
+    scenario: &str,
+    op: &model::Operation,
+    payload: &str,
+) -> SoapAnswer {
+    let el = xml::parse(payload.as_bytes()).expect("request is XML");
+    svc.handle(
+        p,
+        &SoapCall {
+            action: op.action,
+            payload: &el,
+            caller: Caller {
+                subject_cn: Some("sp-contract testsystem (FOCES)".into()),
+                sha256: None,
+            },
+            scenario: scenario.into(),
+        },
+    )
+}
