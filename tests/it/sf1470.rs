@@ -8,16 +8,12 @@ use crate::support::sf1470_calls::{call, catalogue, ctx, platform, sag};
 
 use crate::support::xsd;
 use run_support::{certs, repo, run_suite, run_suite_against_unreachable_exttest, suite};
-use sp_contract::core::klassifikation::Catalogue;
-use sp_contract::core::soap::{self, InvocationContext};
+use sp_contract::core::soap;
 use sp_contract::core::xml;
-use sp_contract::platform::data::{Caller, Platform};
-use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
+use sp_contract::platform::endpoint::SoapAnswer;
 use sp_contract::services::sagdok::StandardRetur;
 use sp_contract::services::sf1470::mock::Sf1470;
-use sp_contract::services::sf1470::{
-    self, model, Fremsoeg, Liste, Reference, Relation, Response, Sag,
-};
+use sp_contract::services::sf1470::{self, model, Fremsoeg, Liste, Reference, Response};
 
 const FAR: &str = "1503801015";
 const UNKNOWN_KLASSE: &str = "daabc515-703d-4077-921a-3688daf6b79f";
