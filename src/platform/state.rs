@@ -34,13 +34,17 @@ struct Scenario {
 /// Something the mock let go of before the scenario that made it had ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evicted {
-    /// The service whose state it was (`SF1601`), or `mock` for all of a scenario's state.
+    /// The service whose state it was (`SF1601`), or [`ALL_SERVICES`] for all of a
+    /// scenario's state.
     pub service: &'static str,
     /// The scenario id (empty: the state shared by calls without the header).
     pub scenario: String,
     /// What went, and why.
     pub what: String,
 }
+
+/// [`Evicted::service`] when a scenario's whole state went.
+pub const ALL_SERVICES: &str = "all";
 
 impl std::fmt::Display for Evicted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,7 +56,11 @@ impl std::fmt::Display for Evicted {
                 crate::evidence::redact::mask_cpr(&self.scenario)
             )
         };
-        write!(f, "mock: {} of {scenario}: {}", self.service, self.what)
+        write!(
+            f,
+            "mock: {} state of {scenario}: {}",
+            self.service, self.what
+        )
     }
 }
 
@@ -163,7 +171,7 @@ impl ScenarioStates {
         drop(all);
         for (scenario, why) in gone {
             self.evicted(Evicted {
-                service: "mock",
+                service: ALL_SERVICES,
                 scenario,
                 what: why.to_string(),
             });
@@ -228,12 +236,12 @@ impl std::fmt::Display for Gone {
         match self {
             Gone::Idle => write!(
                 f,
-                "all its state is forgotten: unused for {} minutes",
+                "forgotten, unused for {} minutes",
                 IDLE_EXPIRY.as_secs() / 60
             ),
             Gone::Full(max) => write!(
                 f,
-                "all its state is forgotten, the least recently used of {max} scenarios kept at once"
+                "forgotten, the least recently used of the {max} scenarios kept at once"
             ),
         }
     }
@@ -442,10 +450,14 @@ mod tests {
         s.get::<Vec<u32>>("d");
         let seen = seen.lock().unwrap().clone();
         assert_eq!(seen.len(), 1, "{seen:?}");
-        assert_eq!(seen[0].service, "mock");
+        assert_eq!(seen[0].service, ALL_SERVICES);
+        assert_eq!(
+            seen[0].to_string(),
+            "mock: all state of scenario 'a': forgotten, the least recently used of the 2 scenarios kept at once"
+        );
         assert_eq!(seen[0].scenario, "a");
         assert!(
-            seen[0].to_string().contains("least recently used of 2"),
+            seen[0].to_string().contains("least recently used of the 2"),
             "{}",
             seen[0]
         );
@@ -483,7 +495,7 @@ mod tests {
         assert!(
             seen[0]
                 .to_string()
-                .starts_with("mock: SF1601 of the calls without a scenario header"),
+                .starts_with("mock: SF1601 state of the calls without a scenario header"),
             "{}",
             seen[0]
         );

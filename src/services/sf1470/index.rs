@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Cases one scenario's index holds.
 pub const MAX_SAGER: usize = 100_000;
-/// Cases all scenarios' indexes hold together (about 60 MB).
+/// Cases all scenarios' indexes hold together (about 130 MB, at some 650 bytes a case).
 pub const MAX_SAGER_MOCK: usize = 200_000;
 
 /// The cases held by all indexes of one mock together.
