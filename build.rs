@@ -24,8 +24,8 @@ fn main() {
         ));
     }
     out.push(']');
-    let dest = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("schemas.rs");
+    let dest =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("schemas.rs");
     std::fs::write(&dest, out).expect("write the schema list");
 }
 

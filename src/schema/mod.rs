@@ -30,3 +30,27 @@ pub struct Operation {
     pub request: Root,
     pub response: Root,
 }
+
+impl Operation {
+    /// An operation whose request and answer are elements of one namespace in one schema.
+    pub const fn new(
+        action: &'static str,
+        schema: &'static str,
+        ns: &'static str,
+        (request, response): (&'static str, &'static str),
+    ) -> Operation {
+        Operation {
+            action,
+            request: Root {
+                schema,
+                ns,
+                element: request,
+            },
+            response: Root {
+                schema,
+                ns,
+                element: response,
+            },
+        }
+    }
+}

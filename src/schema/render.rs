@@ -22,7 +22,9 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}:{}: ", self.line, self.column)?;
+        if self.line > 0 {
+            write!(f, "line {}:{}: ", self.line, self.column)?;
+        }
         if !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
         }
@@ -272,15 +274,24 @@ mod tests {
         ];
         let p = problems(DOC, &errors, 2, 10);
         assert_eq!(p[0].path, "/P/Q");
-        assert_eq!(p[1].to_string(), "line 12:4: /P/Q: not expected here; expected one of: X, Y");
+        assert_eq!(
+            p[1].to_string(),
+            "line 12:4: /P/Q: not expected here; expected one of: X, Y"
+        );
         let p = problems(DOC, &errors[1..], 2, 0);
-        assert_eq!(p[0].path, "/P/Q", "the first on the line when nothing came before");
+        assert_eq!(
+            p[0].path, "/P/Q",
+            "the first on the line when nothing came before"
+        );
     }
 
     #[test]
     fn attributes_enumerations_and_type_echoes() {
         assert_eq!(
-            one(2, "Element 'A', attribute 'foo': The attribute 'foo' is not allowed."),
+            one(
+                2,
+                "Element 'A', attribute 'foo': The attribute 'foo' is not allowed."
+            ),
             "line 2:12: /P/A/@foo: attribute 'foo' is not allowed"
         );
         let errors = vec![

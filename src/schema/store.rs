@@ -28,7 +28,11 @@ pub fn directory() -> Result<&'static Path, String> {
 
 /// Where the copy goes: `$XDG_CACHE_HOME`, else `~/.cache`, else the temp dir.
 fn cache_base() -> PathBuf {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     env("XDG_CACHE_HOME")
         .or_else(|| env("HOME").map(|h| h.join(".cache")))
         .unwrap_or_else(std::env::temp_dir)
@@ -45,7 +49,10 @@ pub fn content_hash() -> String {
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(bytes);
     }
-    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Write the files below `base/<hash>` unless that directory is already there; falls back to
@@ -92,7 +99,10 @@ fn write_into(base: &Path, hash: &str) -> Result<PathBuf, String> {
         Ok(dir)
     } else {
         let _ = std::fs::remove_dir_all(&tmp);
-        Err(format!("cannot move the shipped XSDs into {}", dir.display()))
+        Err(format!(
+            "cannot move the shipped XSDs into {}",
+            dir.display()
+        ))
     }
 }
 

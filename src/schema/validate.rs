@@ -54,38 +54,48 @@ thread_local! {
 /// Check the element at `target` in `doc` (a whole document, e.g. a SOAP envelope) against
 /// `root`: it must be `root`'s element, valid against `root`'s schema. Lines are the
 /// document's plus `line_offset`; paths start at the checked element.
-pub fn check(doc: &[u8], target: Target<'_>, root: Root, line_offset: usize) -> Result<(), Invalid> {
+pub fn check(
+    doc: &[u8],
+    target: Target<'_>,
+    root: Root,
+    line_offset: usize,
+) -> Result<(), Invalid> {
     let unavailable = |reason: String| Invalid::Unavailable {
         schema: root.schema.to_string(),
         reason,
     };
     let compiled = compiled(root.schema).map_err(unavailable)?;
     let text = String::from_utf8_lossy(doc);
-    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<(Option<usize>, String)>, Problem> {
-        let parsed = parse(doc)?;
-        let element = locate(&parsed, target)?;
-        let ns = element.get_namespace().map(|n| n.get_href()).unwrap_or_default();
-        if element.get_name() != root.element || ns != root.ns {
-            return Err(problem(format!(
-                "expected <{}> in namespace {}, got <{}> in namespace {}",
-                root.element,
-                root.ns,
-                element.get_name(),
-                if ns.is_empty() { "(none)" } else { &ns }
-            )));
-        }
-        let mut ctx = compiled.borrow_mut();
-        Ok(match ctx.validate_node(&element) {
-            Ok(()) => Vec::new(),
-            Err(errors) => errors
-                .into_iter()
-                .map(|e| {
-                    let line = e.line.and_then(|l| usize::try_from(l).ok());
-                    (line, e.message.unwrap_or_default())
-                })
-                .collect(),
-        })
-    }));
+    let outcome = catch_unwind(AssertUnwindSafe(
+        || -> Result<Vec<(Option<usize>, String)>, Problem> {
+            let parsed = parse(doc)?;
+            let element = locate(&parsed, target)?;
+            let ns = element
+                .get_namespace()
+                .map(|n| n.get_href())
+                .unwrap_or_default();
+            if element.get_name() != root.element || ns != root.ns {
+                return Err(problem(format!(
+                    "expected <{}> in namespace {}, got <{}> in namespace {}",
+                    root.element,
+                    root.ns,
+                    element.get_name(),
+                    if ns.is_empty() { "(none)" } else { &ns }
+                )));
+            }
+            let mut ctx = compiled.borrow_mut();
+            Ok(match ctx.validate_node(&element) {
+                Ok(()) => Vec::new(),
+                Err(errors) => errors
+                    .into_iter()
+                    .map(|e| {
+                        let line = e.line.and_then(|l| usize::try_from(l).ok());
+                        (line, e.message.unwrap_or_default())
+                    })
+                    .collect(),
+            })
+        },
+    ));
     let errors = match outcome {
         Ok(Ok(errors)) => errors,
         Ok(Err(p)) => return Err(Invalid::Problems(vec![offset(p, line_offset)])),
@@ -98,9 +108,16 @@ pub fn check(doc: &[u8], target: Target<'_>, root: Root, line_offset: usize) -> 
     if errors.is_empty() {
         return Ok(());
     }
-    let mut problems = render::problems(&text, &errors, target.0.len().saturating_sub(1), line_offset);
+    let mut problems = render::problems(
+        &text,
+        &errors,
+        target.0.len().saturating_sub(1),
+        line_offset,
+    );
     if problems.is_empty() {
-        problems.push(problem("libxml2 refused the element without a reason".into()));
+        problems.push(problem(
+            "libxml2 refused the element without a reason".into(),
+        ));
     }
     Err(Invalid::Problems(problems))
 }
@@ -147,14 +164,19 @@ fn locate(doc: &Document, target: Target<'_>) -> Result<Node, Problem> {
     let mut steps = target.0.iter();
     if let Some(first) = steps.next() {
         if *first != "*" && node.get_name() != *first {
-            return Err(problem(format!("expected <{first}>, got <{}>", node.get_name())));
+            return Err(problem(format!(
+                "expected <{first}>, got <{}>",
+                node.get_name()
+            )));
         }
     }
     for step in steps {
         let child = if *step == "*" {
             node.get_first_element_child()
         } else {
-            node.get_child_elements().into_iter().find(|c| c.get_name() == *step)
+            node.get_child_elements()
+                .into_iter()
+                .find(|c| c.get_name() == *step)
         };
         node = child.ok_or_else(|| problem(format!("<{}> has no <{step}>", node.get_name())))?;
     }
@@ -225,7 +247,12 @@ mod tests {
         check(envelope("0101011234").as_bytes(), PAYLOAD, SF1520, 0).unwrap();
         let e = check(envelope("01010112345").as_bytes(), PAYLOAD, SF1520, 0).unwrap_err();
         let text = e.to_string();
-        assert!(text.starts_with("line 3:3: /PersonLookupRequest/PNR: length 11 exceeds the maximum length 10"), "{text}");
+        assert!(
+            text.starts_with(
+                "line 3:3: /PersonLookupRequest/PNR: length 11 exceeds the maximum length 10"
+            ),
+            "{text}"
+        );
         assert!(!text.contains('{') || text.contains("{10}"), "{text}");
     }
 
@@ -233,7 +260,10 @@ mod tests {
     fn the_wrong_element_and_bad_input_are_problems_not_panics() {
         let wrong = envelope("x").replace("PersonLookupRequest", "PersonLookupResponse");
         let e = check(wrong.as_bytes(), PAYLOAD, SF1520, 0).unwrap_err();
-        assert!(e.to_string().contains("expected <PersonLookupRequest>"), "{e}");
+        assert!(
+            e.to_string().contains("expected <PersonLookupRequest>"),
+            "{e}"
+        );
         for bad in ["", "<a", "<a/>", "\u{0}"] {
             assert!(matches!(
                 check(bad.as_bytes(), PAYLOAD, SF1520, 0),
