@@ -82,6 +82,21 @@ pub fn problems(
     out
 }
 
+/// A problem of the element `local` at depth `depth` (0: the root), found by a scan: for when
+/// the checked element itself is the wrong one.
+pub fn at_element(text: &str, depth: usize, local: &str, rule: String) -> Problem {
+    let tags = scan(text);
+    let tag = tags
+        .iter()
+        .find(|t| t.path.len() == depth + 1 && t.local == local);
+    Problem {
+        line: tag.map_or(0, |t| t.first_line),
+        column: tag.map_or(0, |t| t.column),
+        path: format!("/{local}"),
+        rule,
+    }
+}
+
 fn find<'t>(tags: &'t [Tag], line: usize, local: &str, cursor: &mut usize) -> Option<&'t Tag> {
     let hit = |t: &Tag| t.local == local && (t.first_line..=t.last_line).contains(&line);
     let i = tags[*cursor..]
@@ -188,20 +203,20 @@ fn rule(rest: &str) -> String {
             ),
             (
                 r"^This element is not expected\. Expected is one of \( (.*) \)\.$",
-                "not expected here; expected one of: $1",
+                "not expected here, expected one of: $1",
             ),
             (
                 r"^This element is not expected\. Expected is \( (.*) \)\.$",
-                "not expected here; expected $1",
+                "not expected here, expected $1",
             ),
             (r"^This element is not expected\.$", "not expected here"),
             (
                 r"^Missing child element\(s\)\. Expected is one of \( (.*) \)\.$",
-                "a child element is missing; expected one of: $1",
+                "a child element is missing, expected one of: $1",
             ),
             (
                 r"^Missing child element\(s\)\. Expected is \( (.*) \)\.$",
-                "a child element is missing; expected $1",
+                "a child element is missing, expected $1",
             ),
             (
                 r"^The attribute '(.*)' is not allowed\.$",
@@ -276,7 +291,7 @@ mod tests {
         assert_eq!(p[0].path, "/P/Q");
         assert_eq!(
             p[1].to_string(),
-            "line 12:4: /P/Q: not expected here; expected one of: X, Y"
+            "line 12:4: /P/Q: not expected here, expected one of: X, Y"
         );
         let p = problems(DOC, &errors[1..], 2, 0);
         assert_eq!(

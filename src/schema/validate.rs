@@ -66,6 +66,7 @@ pub fn check(
     };
     let compiled = compiled(root.schema).map_err(unavailable)?;
     let text = String::from_utf8_lossy(doc);
+    let depth = target.0.len().saturating_sub(1);
     let outcome = catch_unwind(AssertUnwindSafe(
         || -> Result<Vec<(Option<usize>, String)>, Problem> {
             let parsed = parse(doc)?;
@@ -74,14 +75,15 @@ pub fn check(
                 .get_namespace()
                 .map(|n| n.get_href())
                 .unwrap_or_default();
-            if element.get_name() != root.element || ns != root.ns {
-                return Err(problem(format!(
-                    "expected <{}> in namespace {}, got <{}> in namespace {}",
+            let name = element.get_name();
+            if name != root.element || ns != root.ns {
+                let rule = format!(
+                    "expected <{}> in namespace {}, got <{name}> in namespace {}",
                     root.element,
                     root.ns,
-                    element.get_name(),
                     if ns.is_empty() { "(none)" } else { &ns }
-                )));
+                );
+                return Err(render::at_element(&text, depth, &name, rule));
             }
             let mut ctx = compiled.borrow_mut();
             Ok(match ctx.validate_node(&element) {
@@ -108,12 +110,7 @@ pub fn check(
     if errors.is_empty() {
         return Ok(());
     }
-    let mut problems = render::problems(
-        &text,
-        &errors,
-        target.0.len().saturating_sub(1),
-        line_offset,
-    );
+    let mut problems = render::problems(&text, &errors, depth, line_offset);
     if problems.is_empty() {
         problems.push(problem(
             "libxml2 refused the element without a reason".into(),

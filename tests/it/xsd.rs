@@ -108,7 +108,7 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
 /// OIO namespace that includes all of that namespace's files, and every import points at the
 /// hub. `StandardRetur.xsd`, which imports its own namespace and is not used by Print, stays
 /// out of the hubs. `shared/contracts` is never written.
-mod sf1600 {
+pub mod sf1600 {
     use super::{xml, xsd};
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
