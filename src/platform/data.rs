@@ -302,6 +302,7 @@ impl Platform {
                     let p = dir.join(rel);
                     let text = read(&p)?;
                     let el = xml::parse(text.as_bytes()).map_err(|e| invalid(&p, e.to_string()))?;
+                    check_citizen_schema(text.as_bytes()).map_err(|m| invalid(&p, m))?;
                     let pnr: xml::Path = "persondata/personnummer".parse().expect("static");
                     let found = el.select(&pnr).first().map(|e| e.text());
                     if found.as_deref() != Some(entry.cpr.as_str()) {
@@ -485,6 +486,31 @@ impl Platform {
             sts_url: None,
             access_token_url: None,
         }
+    }
+}
+
+/// What a citizen's SF1520 file is: the answer to a PersonLookup, so it validates against
+/// the PersonLookupResponse of KOMBIT's schema (shipped in `schemas/`).
+const CITIZEN_ROOT: crate::schema::Root = crate::schema::Root {
+    schema: "SF1520-PersonBaseDataExtended-v4/PersonBaseDataExtendedServiceMsg.xsd",
+    ns: "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/",
+    element: "PersonLookupResponse",
+};
+
+/// A citizen file the mock would answer with must be a valid PersonLookupResponse: refuse it
+/// at start, naming line, element and rule, rather than serve a broken answer.
+fn check_citizen_schema(xml: &[u8]) -> Result<(), String> {
+    use crate::schema::Invalid;
+    match crate::schema::check_xml(xml, CITIZEN_ROOT, 0) {
+        Ok(()) => Ok(()),
+        Err(Invalid::Problems(problems)) => {
+            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            Err(format!(
+                "it does not validate against SF1520's PersonLookupResponse (KOMBIT's XSD): {}. Fix the element named; mocks/sf1520/far.xml shows the shape",
+                list.join("; ")
+            ))
+        }
+        Err(e @ Invalid::Unavailable { .. }) => Err(e.to_string()),
     }
 }
 
