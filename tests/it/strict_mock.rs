@@ -366,3 +366,56 @@ async fn the_valid_corpus_and_legal_variations_are_answered() {
             .await,
     );
 }
+
+/// The validator reads the schemas the binary carries: a run with an empty cache folder and no
+/// contract packages writes them there, byte for byte the repository's `schemas/`, and still
+/// refuses a MeMo that breaks the XSD.
+#[test]
+fn the_schemas_come_from_the_binary() {
+    use crate::support::run::{certs, pki, repo, run_with, tmp};
+    pki();
+    let cache = tmp();
+    let features = repo().join("tests/data/bad/feature/refused-memo-breaks-xsd-dry/features");
+    let (f, c) = (
+        features.display().to_string(),
+        certs().display().to_string(),
+    );
+    let cache_dir = cache.path().display().to_string();
+    let (code, out) = run_with(
+        &["run", "--dry-run", "--features", &f, "--certs", &c],
+        &[
+            ("XDG_CACHE_HOME", &cache_dir),
+            ("SP_CONTRACTS_DIR", "/nonexistent"),
+        ],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("/Message/MessageHeader/Prioritet: not expected here"),
+        "{out}"
+    );
+    let written: Vec<PathBuf> = std::fs::read_dir(cache.path().join("sp-contract/schemas"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert_eq!(written.len(), 1, "one content-addressed copy: {written:?}");
+    let shipped = repo().join("schemas");
+    let mut compared = 0;
+    let mut stack = vec![shipped.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "xsd") {
+                let rel = path.strip_prefix(&shipped).unwrap();
+                let copy = std::fs::read(written[0].join(rel))
+                    .unwrap_or_else(|e| panic!("{} not written: {e}", rel.display()));
+                assert_eq!(copy, std::fs::read(&path).unwrap(), "{}", rel.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "{compared} schema files");
+}
