@@ -19,7 +19,6 @@ use sp_contract::services::post::{memo, sf1600 as print, sf1601};
 use sp_contract::services::{sf1520, sf2900};
 use sp_contract::targets::config::DEFAULT_IDENTITY;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/strict/invalid")
@@ -117,18 +116,7 @@ struct Env {
 }
 
 async fn env() -> Env {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
-    let pki = sp_contract::targets::pki::ensure(&certs).unwrap();
-    let mock = sp_contract::platform::start(
-        &repo.join("mocks"),
-        &pki,
-        "127.0.0.1:0".parse().unwrap(),
-        sp_contract::engine::catalog(),
-    )
-    .await
-    .unwrap();
-    let target = Arc::new(mock.platform.target(&pki, &mock.url));
+    let (mock, target) = crate::support::run::embedded_mock().await;
     Env {
         clients: Clients::new(target),
         tokens: TokenSession::default(),
