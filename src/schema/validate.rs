@@ -65,7 +65,8 @@ pub fn check(
         reason,
     };
     let compiled = compiled(root.schema).map_err(unavailable)?;
-    let text = String::from_utf8_lossy(doc);
+    // Only a refusal needs the text (to find the element's place).
+    let text = || String::from_utf8_lossy(doc);
     let depth = target.0.len().saturating_sub(1);
     let outcome = catch_unwind(AssertUnwindSafe(
         || -> Result<Vec<(Option<usize>, String)>, Problem> {
@@ -83,7 +84,7 @@ pub fn check(
                     root.ns,
                     if ns.is_empty() { "(none)" } else { &ns }
                 );
-                return Err(render::at_element(&text, depth, &name, rule));
+                return Err(render::at_element(&text(), depth, &name, rule));
             }
             let mut ctx = compiled.borrow_mut();
             Ok(match ctx.validate_node(&element) {
@@ -110,7 +111,7 @@ pub fn check(
     if errors.is_empty() {
         return Ok(());
     }
-    let mut problems = render::problems(&text, &errors, depth, line_offset);
+    let mut problems = render::problems(&text(), &errors, depth, line_offset);
     if problems.is_empty() {
         problems.push(problem(
             "libxml2 refused the element without a reason".into(),
