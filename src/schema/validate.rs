@@ -216,11 +216,6 @@ fn compile(schema: &'static str) -> Result<Compiled, String> {
     .map(|ctx| Rc::new(RefCell::new(ctx)))
 }
 
-/// Compile `schema` on this thread now (a start-up check, and the first request's latency).
-pub fn prepare(schema: &'static str) -> Result<(), String> {
-    compiled(schema).map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
