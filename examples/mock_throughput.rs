@@ -1,7 +1,7 @@
 //! Benchmark: the embedded mock over mutual TLS, on one keep-alive connection or several.
 //!
 //!     cargo run --release --example mock_throughput -- [REQUESTS] [--stub]
-//!         [--connections C] [--threads N]
+//!         [--connections C] [--threads N] [--no-validate]
 //!
 //! Starts the mock in-process on loopback, sends REQUESTS (default 20000) SF1520 lookups with
 //! the registered client certificate over C HTTP/1.1 keep-alive connections (default 1), each
@@ -16,6 +16,9 @@
 //! also loads the example mappings of `tests/data/mappings` (a priority-1 stub on SF1520's
 //! path matching method, path, two headers and two `matchesXPath` patterns, above a
 //! catch-all fault stub), so every lookup is answered by the stub from `__files/`.
+//!
+//! `--no-validate` switches the mock's XSD validation of requests off, to measure what it
+//! costs (a mock that serves users always validates).
 
 use sp_contract::client::transport::{Clients, HttpReply};
 use sp_contract::core::soap::{self, InvocationContext};
@@ -38,6 +41,7 @@ struct Opts {
     stub: bool,
     connections: usize,
     threads: usize,
+    validate: bool,
 }
 
 impl Opts {
@@ -47,6 +51,7 @@ impl Opts {
             stub: false,
             connections: 1,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            validate: true,
         };
         let mut args = std::env::args().skip(1);
         let number = |flag: &str, v: Option<String>, max: usize| -> usize {
@@ -57,6 +62,7 @@ impl Opts {
         while let Some(a) = args.next() {
             match a.as_str() {
                 "--stub" => o.stub = true,
+                "--no-validate" => o.validate = false,
                 "--connections" => o.connections = number(&a, args.next(), 256),
                 "--threads" => o.threads = number(&a, args.next(), 1024),
                 _ => o.requests = number("REQUESTS", Some(a), 1_000_000),
@@ -98,6 +104,7 @@ fn main() {
             sp_contract::engine::catalog(),
         ))
         .expect("mock starts (run from the repository root)");
+    mock.platform.set_validation(o.validate);
     let target = Arc::new(mock.platform.target(&pki, &mock.url));
     let client_rt = runtime(CLIENT_THREADS);
     let (first, wall, mut lat) = client_rt.block_on(drive(&o, target));
@@ -122,8 +129,9 @@ fn main() {
         1 => format!("sequential {what} on one keep-alive mTLS connection"),
         c => format!("{what} over {c} keep-alive mTLS connections at once"),
     };
+    let validation = if o.validate { "on" } else { "off" };
     println!(
-        "{n} {over}: {:.2} s, {:.0} req/s (mock on {} worker thread(s), client on {CLIENT_THREADS})",
+        "{n} {over}: {:.2} s, {:.0} req/s (mock on {} worker thread(s), client on {CLIENT_THREADS}; schema validation {validation})",
         wall.as_secs_f64(),
         n as f64 / wall.as_secs_f64(),
         o.threads

@@ -2,6 +2,7 @@
 //!
 //! An engine library with a thin CLI (`src/main.rs` → [`cli`] → [`commands`]). Cut by what changes:
 //! - [`core`]: values and wire primitives (XML, SOAP, CPR, KLE, service facts), no I/O;
+//! - [`schema`]: XSD validation against the schemas shipped in the binary (imports only `core`);
 //! - [`targets`]: configuration, the target and the test PKI (not `target/`, which tools take for build output); [`client`]: the calls;
 //! - [`platform`]: the embedded mock's shared parts; [`runner`]: features to results;
 //! - [`evidence`]: snapshots, normalising, masking, fingerprints; [`report`]: the writers;
@@ -23,5 +24,6 @@ pub mod gherkin;
 pub mod platform;
 pub mod report;
 pub mod runner;
+pub mod schema;
 pub mod services;
 pub mod targets;

@@ -7,7 +7,7 @@
 //! faults the real platform returns for these cases are not public (serviceplatform.md §3,
 //! §7.1): `mocks/faults.json` holds our modelled wording, marked as such.
 
-use crate::core::service::{Fidelity, Known, ServiceInfo};
+use crate::core::service::{Fidelity, Known};
 use crate::core::soap::FaultError;
 use crate::core::xml::{self, Element};
 use crate::targets::config::DEFAULT_IDENTITY;
@@ -192,6 +192,8 @@ pub struct Platform {
     pub services: super::service_data::ServiceData,
     /// The services the platform knows (from the catalog): agreements must name one.
     pub known: Known,
+    /// Whether requests are checked against the XSDs: on, except to measure what it costs.
+    validation: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// A refusal, ready to be rendered as a SOAP fault.
@@ -300,6 +302,7 @@ impl Platform {
                     let p = dir.join(rel);
                     let text = read(&p)?;
                     let el = xml::parse(text.as_bytes()).map_err(|e| invalid(&p, e.to_string()))?;
+                    check_citizen_schema(text.as_bytes()).map_err(|m| invalid(&p, m))?;
                     let pnr: xml::Path = "persondata/personnummer".parse().expect("static");
                     let found = el.select(&pnr).first().map(|e| e.text());
                     if found.as_deref() != Some(entry.cpr.as_str()) {
@@ -342,6 +345,7 @@ impl Platform {
             state: Default::default(),
             services: Default::default(),
             known: known.clone(),
+            validation: std::sync::Arc::new(true.into()),
         };
         for required in [
             "missing_security_context",
@@ -363,6 +367,17 @@ impl Platform {
             }
         }
         Ok(p)
+    }
+
+    /// Turn schema validation of requests off or on: for measuring its cost only (the
+    /// throughput example's `--no-validate`); a mock that serves users always validates.
+    pub fn set_validation(&self, on: bool) {
+        self.validation
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn validates(&self) -> bool {
+        self.validation.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn citizen_by_cpr(&self, cpr: &str) -> Option<&Citizen> {
@@ -409,161 +424,6 @@ impl Platform {
                 errors: vec![],
             },
         }
-    }
-
-    /// The platform's access check for the context security model: the agreement exists,
-    /// belongs to this service and to the calling system, is approved, and the certificate is
-    /// registered on that system.
-    pub fn authorize_invocation(
-        &self,
-        service: &ServiceInfo,
-        ic: &InvocationFields,
-        caller: &Caller,
-    ) -> Result<&Agreement, MockFault> {
-        if let Some(expected) = service.service_uuid {
-            if ic.service_uuid != expected {
-                return Err(self.fault(
-                    "wrong_service_uuid",
-                    &[
-                        ("service_uuid", &ic.service_uuid),
-                        ("expected", expected),
-                        ("service", service.id),
-                    ],
-                ));
-            }
-        }
-        let Some(agreement) = self
-            .platform
-            .agreements
-            .iter()
-            .find(|a| a.uuid == ic.service_agreement_uuid)
-        else {
-            return Err(self.fault(
-                "unknown_agreement",
-                &[("agreement", &ic.service_agreement_uuid)],
-            ));
-        };
-        if !agreement.service.eq_ignore_ascii_case(service.id)
-            || agreement.user_system != ic.user_system_uuid
-        {
-            return Err(self.fault(
-                "agreement_mismatch",
-                &[
-                    ("agreement", &agreement.uuid),
-                    ("service", service.id),
-                    ("user_system", &ic.user_system_uuid),
-                ],
-            ));
-        }
-        if agreement.status != AgreementStatus::Approved {
-            let status = match agreement.status {
-                AgreementStatus::Pending => "pending",
-                AgreementStatus::Rejected => "rejected",
-                AgreementStatus::Approved => "approved",
-            };
-            return Err(self.fault(
-                "agreement_not_approved",
-                &[("agreement", &agreement.uuid), ("status", status)],
-            ));
-        }
-        self.authorize_certificate(&agreement.user_system, caller)?;
-        Ok(agreement)
-    }
-
-    /// The platform's access check for the AuthorityContext security model (SF2900, SF1600):
-    /// the call names only the authority, so the certificate identifies the calling
-    /// it-system, which needs an approved serviceaftale for this service with that authority.
-    pub fn authorize_authority(
-        &self,
-        service: &ServiceInfo,
-        authority_cvr: &str,
-        caller: &Caller,
-    ) -> Result<&Agreement, MockFault> {
-        let systems: Vec<&UserSystem> = self
-            .platform
-            .user_systems
-            .iter()
-            .filter(|s| cert_registered(s, caller))
-            .collect();
-        if systems.is_empty() {
-            return Err(self.fault(
-                "certificate_unknown",
-                &[("subject", caller.subject_cn.as_deref().unwrap_or("(none)"))],
-            ));
-        }
-        let agreements: Vec<&Agreement> = self
-            .platform
-            .agreements
-            .iter()
-            .filter(|a| {
-                a.service.eq_ignore_ascii_case(service.id)
-                    && a.authority_cvr == authority_cvr
-                    && systems.iter().any(|s| s.uuid == a.user_system)
-            })
-            .collect();
-        if let Some(a) = agreements
-            .iter()
-            .find(|a| a.status == AgreementStatus::Approved)
-        {
-            return Ok(a);
-        }
-        match agreements.first() {
-            Some(a) => Err(self.fault(
-                "agreement_not_approved",
-                &[
-                    ("agreement", &a.uuid),
-                    (
-                        "status",
-                        match a.status {
-                            AgreementStatus::Pending => "pending",
-                            _ => "rejected",
-                        },
-                    ),
-                ],
-            )),
-            None => Err(self.fault(
-                "authority_agreement_missing",
-                &[
-                    ("user_system", &systems[0].uuid),
-                    ("service", service.id),
-                    ("authority", authority_cvr),
-                ],
-            )),
-        }
-    }
-
-    /// The calling certificate must be registered on the user system.
-    pub fn authorize_certificate(
-        &self,
-        user_system: &str,
-        caller: &Caller,
-    ) -> Result<(), MockFault> {
-        let system = self
-            .platform
-            .user_systems
-            .iter()
-            .find(|u| u.uuid == user_system);
-        let registered = system.is_some_and(|s| cert_registered(s, caller));
-        if registered {
-            Ok(())
-        } else {
-            Err(self.fault(
-                "certificate_not_registered",
-                &[
-                    ("subject", caller.subject_cn.as_deref().unwrap_or("(none)")),
-                    ("user_system", user_system),
-                ],
-            ))
-        }
-    }
-
-    /// The user system the calling certificate is registered on (token model: the STS finds
-    /// the system from the certificate, not from an InvocationContext).
-    pub fn user_system_for(&self, caller: &Caller) -> Option<&UserSystem> {
-        self.platform
-            .user_systems
-            .iter()
-            .find(|s| self.authorize_certificate(&s.uuid, caller).is_ok())
     }
 
     /// The built-in `mock` target: identities from the test PKI, agreements and citizens from
@@ -629,13 +489,29 @@ impl Platform {
     }
 }
 
-/// The InvocationContext fields the mock checks.
-#[derive(Debug, Clone, Default)]
-pub struct InvocationFields {
-    pub service_agreement_uuid: String,
-    pub user_system_uuid: String,
-    pub user_uuid: String,
-    pub service_uuid: String,
+/// What a citizen's SF1520 file is: the answer to a PersonLookup, so it validates against
+/// the PersonLookupResponse of KOMBIT's schema (shipped in `schemas/`).
+const CITIZEN_ROOT: crate::schema::Root = crate::schema::Root {
+    schema: "SF1520-PersonBaseDataExtended-v4/PersonBaseDataExtendedServiceMsg.xsd",
+    ns: "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/",
+    element: "PersonLookupResponse",
+};
+
+/// A citizen file the mock would answer with must be a valid PersonLookupResponse: refuse it
+/// at start, naming line, element and rule, rather than serve a broken answer.
+fn check_citizen_schema(xml: &[u8]) -> Result<(), String> {
+    use crate::schema::Invalid;
+    match crate::schema::check_xml(xml, CITIZEN_ROOT, 0) {
+        Ok(()) => Ok(()),
+        Err(Invalid::Problems(problems)) => {
+            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            Err(format!(
+                "it does not validate against SF1520's PersonLookupResponse (KOMBIT's XSD): {}. Fix the element named; mocks/sf1520/far.xml shows the shape",
+                list.join("; ")
+            ))
+        }
+        Err(e @ Invalid::Unavailable { .. }) => Err(e.to_string()),
+    }
 }
 
 /// An HTTP status a fault may carry: a real status code, 100–599.
@@ -659,25 +535,6 @@ fn strip_declaration(text: &str) -> &str {
         Some(rest) => rest.trim(),
         None => t,
     }
-}
-
-/// Is the caller's certificate one of those registered on the system.
-fn cert_registered(system: &UserSystem, caller: &Caller) -> bool {
-    system.certificates.iter().any(|c| {
-        let cn_ok = c.subject_cn.is_some() && c.subject_cn == caller.subject_cn;
-        let fp_ok = match (&c.sha256, &caller.sha256) {
-            (Some(a), Some(b)) => normalise_fp(a) == normalise_fp(b),
-            _ => false,
-        };
-        cn_ok || fp_ok
-    })
-}
-
-fn normalise_fp(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_hexdigit())
-        .collect::<String>()
-        .to_ascii_uppercase()
 }
 
 pub fn now_iso() -> String {

@@ -1,12 +1,15 @@
 //! The common SOAP pipeline of every mocked service: parse the envelope, check the
-//! SOAPAction, find the caller's certificate, and render answers and faults. Each service
-//! module only decides what to answer.
+//! SOAPAction, validate the Body's payload against the operation's XSD, find the caller's
+//! certificate, and render answers and faults. Each service module only declares its
+//! operations' schemas and decides what to answer; it never sees a schema-invalid request.
 
 use crate::core::service::ServiceInfo;
 use crate::core::soap::{self, INVCTX_NS, SOAP11_NS};
 use crate::core::xml::{self, Element};
-use crate::platform::data::{Caller, InvocationFields, MockFault, Platform};
+use crate::platform::access::InvocationFields;
+use crate::platform::data::{Caller, MockFault, Platform};
 use crate::platform::request::Request;
+use crate::schema::{self, Invalid, Operation, Target};
 use std::sync::Arc;
 
 pub const SOAP_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
@@ -17,6 +20,8 @@ pub const CLIENT_SHA256_HEADER: &str = "x-sp-mock-client-cert-sha256";
 /// One parsed call as a service sees it.
 pub struct SoapCall<'a> {
     pub action: &'a str,
+    /// The operation the SOAPAction names; the payload is valid against its request schema.
+    pub operation: &'static Operation,
     pub payload: &'a Element,
     pub caller: Caller,
     /// The calling scenario's id (embedded mock runs only); key for per-scenario state.
@@ -38,8 +43,8 @@ pub enum SoapAnswer {
 
 pub trait SoapService: Send + Sync + 'static {
     fn info(&self) -> &'static ServiceInfo;
-    /// The SOAPAction values of the service's operations.
-    fn actions(&self) -> &'static [&'static str];
+    /// The service's operations: SOAPAction, and the schema and element of request and answer.
+    fn operations(&self) -> &'static [Operation];
     fn handle(&self, platform: &Platform, call: &SoapCall<'_>) -> SoapAnswer;
 }
 
@@ -74,15 +79,23 @@ impl<S: SoapService> SoapEndpoint<S> {
         let Some(payload) = root.child("Body").and_then(|b| b.elements().next()) else {
             return schema("the SOAP Body is empty".into());
         };
-        if !self.service.actions().contains(&action.as_str()) {
+        let Some(operation) = operation(&self.service, &action) else {
+            let actions: Vec<&str> = self.service.operations().iter().map(|o| o.action).collect();
             return schema(format!(
                 "SOAPAction '{action}' is not an operation of {}; expected one of: {}",
                 self.service.info().id,
-                self.service.actions().join(", ")
+                actions.join(", ")
             ));
+        };
+        if p.validates() {
+            let verdict = schema::check(&req.body, PAYLOAD, operation.request, 0);
+            if let Err(refusal) = refusal(p, self.service.info(), verdict) {
+                return refusal;
+            }
         }
         let call = SoapCall {
             action: &action,
+            operation,
             payload,
             caller: caller(req),
             scenario: scenario(req),
@@ -90,6 +103,49 @@ impl<S: SoapService> SoapEndpoint<S> {
         self.service.handle(p, &call)
     }
 }
+
+/// A schema verdict as the platform answers it: the `schema_validation` fault naming each
+/// problem, or (the tool's fault, not the caller's) a server fault when it cannot validate.
+fn refusal(
+    p: &Platform,
+    info: &ServiceInfo,
+    verdict: Result<(), Invalid>,
+) -> Result<(), SoapAnswer> {
+    match verdict {
+        Ok(()) => Ok(()),
+        Err(Invalid::Problems(problems)) => {
+            let reasons: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            let reason = reasons.join("; ");
+            Err(SoapAnswer::Fault(
+                p.fault("schema_validation", &[("reason", &reason)]),
+            ))
+        }
+        Err(e @ Invalid::Unavailable { .. }) => Err(missing_data_fault(info.id, &e.to_string())),
+    }
+}
+
+/// What the pipeline does after parsing, for a payload already read (tests call a service
+/// this way): validate it against the operation's request schema, then let the service answer.
+pub fn handle_payload<S: SoapService + ?Sized>(
+    service: &S,
+    p: &Platform,
+    call: &SoapCall<'_>,
+) -> SoapAnswer {
+    let doc = xml::to_xml(call.payload);
+    let verdict = schema::check_xml(doc.as_bytes(), call.operation.request, 0);
+    match refusal(p, service.info(), verdict) {
+        Ok(()) => service.handle(p, call),
+        Err(answer) => answer,
+    }
+}
+
+/// The operation of `service` that `action` names.
+pub fn operation<S: SoapService + ?Sized>(service: &S, action: &str) -> Option<&'static Operation> {
+    service.operations().iter().find(|o| o.action == action)
+}
+
+/// Where a SOAP request's payload is: the first element in the Body.
+const PAYLOAD: Target<'static> = Target(&["Envelope", "Body", "*"]);
 
 /// An answer of a built-in service.
 #[derive(Debug, Clone)]
@@ -163,30 +219,18 @@ fn render_parts(answer: SoapAnswer) -> (u16, String) {
     }
 }
 
-/// Read the InvocationContext from a request payload. `None`: absent. `Some(Err)`: present
-/// but not valid against the schema (missing element, upper-case UUID).
+/// Read the InvocationContext from a request payload. `None`: absent. `Some(Err)`: a field
+/// is missing (the pipeline's schema validation refuses that first; this is for when it is
+/// switched off to measure it).
 pub fn invocation_fields(payload: &Element) -> Option<Result<InvocationFields, String>> {
     let ic = payload
         .elements()
         .find(|e| e.local == "InvocationContext" && e.ns.as_deref() == Some(INVCTX_NS))?;
     let get = |name: &str| -> Result<String, String> {
-        let v = ic
-            .elements()
+        ic.elements()
             .find(|e| e.local == name && e.ns.as_deref() == Some(INVCTX_NS))
             .map(|e| e.text())
-            .ok_or_else(|| format!("InvocationContext lacks {name}"))?;
-        let ok = v.len() == 36
-            && v.chars().enumerate().all(|(i, c)| match i {
-                8 | 13 | 18 | 23 => c == '-',
-                _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
-            });
-        if ok {
-            Ok(v)
-        } else {
-            Err(format!(
-                "InvocationContext/{name} '{v}' does not match the UUID pattern (lower-case hex only)"
-            ))
-        }
+            .ok_or_else(|| format!("InvocationContext lacks {name}"))
     };
     Some((|| {
         Ok(InvocationFields {
@@ -224,26 +268,6 @@ pub fn require_invocation(
     p.authorize_invocation(service, &ic, caller)
         .map_err(SoapAnswer::Fault)?;
     Ok(ic)
-}
-
-/// Check that the payload's children appear in the XSD sequence order given (each optional).
-/// Stubs are strict (serviceplatform.md §7.7): the snapshot diff tells if exttest is lenient.
-pub fn check_order(payload: &Element, order: &[&str]) -> Result<(), String> {
-    let mut pos = 0;
-    for child in payload.elements() {
-        match order[pos..].iter().position(|n| *n == child.local) {
-            Some(i) => pos += i + 1,
-            None => {
-                return Err(format!(
-                    "<{}> is unexpected here in <{}>; expected order: {}",
-                    child.local,
-                    payload.local,
-                    order.join(", ")
-                ))
-            }
-        }
-    }
-    Ok(())
 }
 
 /// A SOAP service as the front answers it: the common pipeline around `service`.

@@ -2,6 +2,7 @@
 //! service shares, the platform's data (it-systems, certificates, serviceaftaler, citizens,
 //! fault wording), per-scenario state and the WireMock-format stubs. What each
 //! service answers lives with the service (`src/services/<service>/mock.rs`).
+pub mod access;
 pub mod backend;
 pub mod data;
 pub mod endpoint;

@@ -131,6 +131,7 @@ async fn run_scenario(sc: &PlannedScenario, ctx_steps: &Steps, ctx: Arc<RunCtx>)
                     caps,
                     docstring: st.docstring.clone(),
                     table: st.table.clone(),
+                    line: st.line,
                 };
                 match (def.run)(&mut world, args).await {
                     Ok(()) => result.status = Status::Passed,
@@ -237,6 +238,7 @@ pub fn check_plan(
                         caps,
                         docstring: st.docstring.clone(),
                         table: st.table.clone(),
+                        line: st.line,
                     };
                     let setup = def.check.and_then(|check| check(&cx, &args).err());
                     setup.or_else(|| match def.precheck.map(|p| p(&cx, &args)) {

@@ -25,5 +25,6 @@ mod selection;
 mod sf1470;
 mod sf2900;
 mod snapshot;
+mod strict_mock;
 mod wire;
 mod xsd;

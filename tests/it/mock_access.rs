@@ -15,18 +15,7 @@ struct Env {
 }
 
 async fn env() -> Env {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
-    let pki = sp_contract::targets::pki::ensure(&certs).unwrap();
-    let mock = sp_contract::platform::start(
-        &repo.join("mocks"),
-        &pki,
-        "127.0.0.1:0".parse().unwrap(),
-        sp_contract::engine::catalog(),
-    )
-    .await
-    .unwrap();
-    let target = Arc::new(mock.platform.target(&pki, &mock.url));
+    let (mock, target) = crate::support::run::embedded_mock().await;
     Env {
         clients: Clients::new(target.clone()),
         target,

@@ -585,7 +585,7 @@ type FaultCase = (
 
 /// Each template with its error code and the placeholders the Rust code gives it
 /// (src/platform/data.rs and endpoint.rs, the services' mock.rs).
-const FAULTS: [FaultCase; 10] = [
+const FAULTS: [FaultCase; 11] = [
     (
         "missing_security_context",
         "SecurityModelNotProvided",
@@ -640,6 +640,14 @@ const FAULTS: [FaultCase; 10] = [
         "certificate_unknown",
         "CertificateNotRegistered",
         &[("subject", "someone else <&>")],
+    ),
+    (
+        "unknown_user",
+        "UserNotFound",
+        &[
+            ("user", "00000000-0000-4000-8000-0000000000ff"),
+            ("user_system", "00000000-0000-4000-8000-000000000002"),
+        ],
     ),
     (
         "authority_agreement_missing",

@@ -11,10 +11,8 @@ use sp_contract::platform::{self, RunningMock};
 use sp_contract::services::post::memo;
 use sp_contract::services::post::{sf1600, sf1601};
 use sp_contract::targets::pki;
-use sp_contract::targets::target::Target;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -174,16 +172,7 @@ struct Env {
 
 impl Env {
     async fn start() -> Env {
-        let pki = pki::ensure(&certs()).unwrap();
-        let mock = platform::start(
-            &repo().join("mocks"),
-            &pki,
-            "127.0.0.1:0".parse().unwrap(),
-            sp_contract::engine::catalog(),
-        )
-        .await
-        .unwrap();
-        let target: Arc<Target> = Arc::new(mock.platform.target(&pki, &mock.url));
+        let (mock, target) = crate::support::run::embedded_mock().await;
         Env {
             clients: Clients::new(target),
             mock,

@@ -77,6 +77,9 @@ pub struct Args {
     pub caps: Vec<String>,
     pub docstring: Option<String>,
     pub table: Option<Vec<Vec<String>>>,
+    /// The step's line in its feature file: a problem in the docstring (its first line is two
+    /// lines below) can name the file's line.
+    pub line: usize,
 }
 
 impl Args {

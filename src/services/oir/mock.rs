@@ -11,7 +11,7 @@ use crate::core::service::ServiceInfo;
 use crate::core::xml::Element;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
-    check_order, missing_data_fault, require_invocation, soap, SoapAnswer, SoapCall, SoapService,
+    missing_data_fault, require_invocation, soap, SoapAnswer, SoapCall, SoapService,
 };
 use crate::services::oir::{
     self, format_date, model, parse_beloeb, parse_date, Kvittering, OirError, Postering,
@@ -330,27 +330,34 @@ struct Admitted<'d, T> {
     data: &'d Sortimenter,
 }
 
-/// One operation's request as the schema has it: the service, the wrapper element and the
-/// fields after the contexts, in order.
+/// One operation: the service it belongs to and what its request and answer validate
+/// against (the project's modelled XSDs in `schemas/oir/`).
 struct Operation {
     info: &'static ServiceInfo,
-    ns: &'static str,
-    request: &'static str,
-    fields: [&'static str; 2],
+    schema: [crate::schema::Operation; 1],
 }
 
 const SORTIMENT_HENT: Operation = Operation {
     info: &oir::SORTIMENT_INFO,
-    ns: model::SORTIMENT_NS,
-    request: model::SORTIMENT_HENT_REQUEST,
-    fields: [model::SORTIMENT_NAVN, model::GAELDENDE_DATO],
+    schema: [crate::schema::Operation::new(
+        model::SORTIMENT_HENT_ACTION,
+        "oir/SortimentServiceMsg.xsd",
+        model::SORTIMENT_NS,
+        (
+            model::SORTIMENT_HENT_REQUEST,
+            model::SORTIMENT_HENT_RESPONSE,
+        ),
+    )],
 };
 
 const AFSEND: Operation = Operation {
     info: &oir::POSTERING_INFO,
-    ns: model::POSTERING_NS,
-    request: model::AFSEND_REQUEST,
-    fields: [model::SORTIMENT_NAVN, model::POSTERING_LISTE],
+    schema: [crate::schema::Operation::new(
+        model::AFSEND_ACTION,
+        "oir/OekonomiposteringServiceMsg.xsd",
+        model::POSTERING_NS,
+        (model::AFSEND_REQUEST, model::AFSEND_RESPONSE),
+    )],
 };
 
 /// The pipeline up to the access check, then the request read (a schema fault when it
@@ -362,19 +369,11 @@ fn admit<'d, T>(
     op: &Operation,
     read: impl FnOnce(&Element) -> Result<T, OirError>,
 ) -> Result<Admitted<'d, T>, SoapAnswer> {
-    let (info, ns, request) = (op.info, op.ns, op.request);
+    let info = op.info;
     let schema =
         |reason: String| SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]));
+    // The pipeline validated the payload against the project's XSD.
     let payload = call.payload;
-    if payload.local != request || payload.ns.as_deref() != Some(ns) {
-        return Err(schema(format!(
-            "expected {request} in namespace {ns}, got <{}>",
-            payload.local
-        )));
-    }
-    let mut order = vec!["CallContext", "AuthorityContext", "InvocationContext"];
-    order.extend_from_slice(&op.fields);
-    check_order(payload, &order).map_err(schema)?;
     let ic = require_invocation(p, info, payload, &call.caller)?;
     let request = read(payload).map_err(|e| schema(e.to_string()))?;
     let data = data
@@ -392,8 +391,8 @@ impl SoapService for SortimentService {
         &oir::SORTIMENT_INFO
     }
 
-    fn actions(&self) -> &'static [&'static str] {
-        &[model::SORTIMENT_HENT_ACTION]
+    fn operations(&self) -> &'static [crate::schema::Operation] {
+        &SORTIMENT_HENT.schema
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
@@ -444,8 +443,8 @@ impl SoapService for PosteringService {
         &oir::POSTERING_INFO
     }
 
-    fn actions(&self) -> &'static [&'static str] {
-        &[model::AFSEND_ACTION]
+    fn operations(&self) -> &'static [crate::schema::Operation] {
+        &AFSEND.schema
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {

@@ -24,6 +24,29 @@ pub const ACTION_AFSEND: &str =
 pub const ACTION_TILMELDING: &str =
     "http://serviceplatformen.dk/xml/wsdl/soap11/Print/Print/2/spoergTilmelding";
 
+/// The message schema in `schemas/` (KOMBIT's package, its OIO imports through one hub per
+/// namespace for libxml2).
+pub const SCHEMA: &str = "SF1600-Print-v2/PrintServiceMsg.xsd";
+
+/// What the mock validates each operation's request against (and tests its answers).
+pub const OPERATIONS: &[crate::schema::Operation] = &[
+    crate::schema::Operation::new(
+        ACTION_AFSEND,
+        SCHEMA,
+        NS,
+        ("PrintAfsendBrevRequest", "PrintAfsendBrevResponse"),
+    ),
+    crate::schema::Operation::new(
+        ACTION_TILMELDING,
+        SCHEMA,
+        NS,
+        (
+            "PrintSpoergTilmeldingRequest",
+            "PrintSpoergTilmeldingResponse",
+        ),
+    ),
+];
+
 pub const FJERNPRINT_NS: &str = "urn:oio:fjernprint:1.0.0";
 pub const DKAL_NS: &str = "urn:oio:dkal:1.0.0";
 pub const ADIR_NS: &str = "urn:oio:adir:dagpenge:2009.07.01";

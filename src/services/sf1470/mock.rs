@@ -15,8 +15,7 @@ use crate::core::klassifikation::{Catalogue, Facet, KlassifikationError, Referen
 use crate::core::service::ServiceInfo;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::endpoint::{
-    absent, check_order, missing_data_fault, require_invocation, soap, SoapAnswer, SoapCall,
-    SoapService,
+    absent, missing_data_fault, require_invocation, soap, SoapAnswer, SoapCall, SoapService,
 };
 use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUND};
 use crate::services::sf1470::index::{Budget, Criterion, Index, Place};
@@ -359,13 +358,28 @@ fn overall(total: usize, refused: &[(i64, String)], done: &str) -> StandardRetur
     StandardRetur::error(code, crate::evidence::redact::mask_cpr(&text))
 }
 
+/// The project's modelled XSD in `schemas/` (KOMBIT publishes none for the wrappers).
+const SCHEMA: &str = "sf1470/SagDokumentIndeksServiceMsg.xsd";
+
+const fn operation(op: model::Operation) -> crate::schema::Operation {
+    crate::schema::Operation::new(op.action, SCHEMA, model::WSDL_NS, (op.request, op.response))
+}
+
+/// What the mock validates each operation's request against (and tests its answers).
+pub const OPERATIONS: &[crate::schema::Operation] = &[
+    operation(model::IMPORTER),
+    operation(model::OPDATER),
+    operation(model::FJERN),
+    operation(model::FREMSOEG),
+];
+
 impl SoapService for Sf1470 {
     fn info(&self) -> &'static ServiceInfo {
         &sf1470::INFO
     }
 
-    fn actions(&self) -> &'static [&'static str] {
-        model::ACTIONS
+    fn operations(&self) -> &'static [crate::schema::Operation] {
+        OPERATIONS
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
@@ -378,19 +392,8 @@ impl SoapService for Sf1470 {
                 call.action
             ));
         };
+        // The pipeline validated the payload against the project's SF1470 XSD.
         let payload = call.payload;
-        if payload.local != op.request || payload.ns.as_deref() != Some(model::WSDL_NS) {
-            return schema(format!(
-                "SOAPAction {} expects {} in namespace {}, got <{}>",
-                op.name,
-                op.request,
-                model::WSDL_NS,
-                payload.local
-            ));
-        }
-        if let Err(e) = check_order(payload, &sf1470::request_order(op)) {
-            return schema(e);
-        }
         if let Err(refusal) = require_invocation(p, &sf1470::INFO, payload, &call.caller) {
             return refusal;
         }

@@ -23,7 +23,7 @@ pub mod steps;
 
 pub use request::{
     fjern_request, fremsoeg_request, importer_request, opdater_request, operation_by_action,
-    parse_request, request_order, Fremsoeg, Opdatering, Request,
+    parse_request, Fremsoeg, Opdatering, Request,
 };
 pub use response::{
     fremsoeg_output_xml, multiple_output_xml, parse_response, FremsoegOutput, MultipleOutput,

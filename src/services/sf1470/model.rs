@@ -67,12 +67,6 @@ pub const FREMSOEG: Operation = Operation {
     output: "FremsoegSagDokumentIndeksOutput",
 };
 pub const OPERATIONS: [Operation; 4] = [IMPORTER, OPDATER, FJERN, FREMSOEG];
-pub const ACTIONS: &[&str] = &[
-    IMPORTER.action,
-    OPDATER.action,
-    FJERN.action,
-    FREMSOEG.action,
-];
 
 // In SDI_NS.
 /// A case in an import (Java: `withDokumentIndeksOrSagIndeks`).

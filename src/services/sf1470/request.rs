@@ -131,16 +131,6 @@ pub fn operation_by_action(action: &str) -> Option<&'static Operation> {
     model::OPERATIONS.iter().find(|op| op.action == action)
 }
 
-/// The children a request wrapper may have, in schema order.
-pub fn request_order(op: &Operation) -> [&'static str; 4] {
-    [
-        "CallContext",
-        "AuthorityContext",
-        "InvocationContext",
-        op.input,
-    ]
-}
-
 /// Read a request wrapper (`ImporterRequest`, ...) of `op`. The contexts are the pipeline's
 /// business; this reads the input.
 pub fn parse_request(op: &Operation, payload: &Element) -> Result<Request, Sf1470Error> {

@@ -6,9 +6,7 @@
 use crate::core::service::ServiceInfo;
 use crate::platform::data::Platform;
 use crate::platform::endpoint::soap;
-use crate::platform::endpoint::{
-    check_order, require_invocation, SoapAnswer, SoapCall, SoapService,
-};
+use crate::platform::endpoint::{require_invocation, SoapAnswer, SoapCall, SoapService};
 use crate::services::sf1520;
 use std::sync::Arc;
 
@@ -19,33 +17,17 @@ impl SoapService for Sf1520 {
         &sf1520::INFO
     }
 
-    fn actions(&self) -> &'static [&'static str] {
-        &[sf1520::SOAP_ACTION]
+    fn operations(&self) -> &'static [crate::schema::Operation] {
+        sf1520::OPERATIONS
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
         let schema = |reason: String| {
             SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
         };
+        // The pipeline validated the payload against the schema: only the access check and
+        // the answer are left.
         let payload = call.payload;
-        if payload.local != "PersonLookupRequest" || payload.ns.as_deref() != Some(sf1520::NS) {
-            return schema(format!(
-                "expected PersonLookupRequest in namespace {}, got <{}>",
-                sf1520::NS,
-                payload.local
-            ));
-        }
-        if let Err(e) = check_order(
-            payload,
-            &[
-                "CallContext",
-                "AuthorityContext",
-                "InvocationContext",
-                "PNR",
-            ],
-        ) {
-            return schema(e);
-        }
         if let Err(refusal) = require_invocation(p, &sf1520::INFO, payload, &call.caller) {
             return refusal;
         }
@@ -56,9 +38,6 @@ impl SoapService for Sf1520 {
             return schema("PersonLookupRequest lacks PNR".into());
         };
         let pnr = pnr.text();
-        if pnr.chars().count() > 10 {
-            return schema("PNR is longer than 10 characters".into());
-        }
         match p.citizen_by_cpr(&pnr).and_then(|c| c.sf1520_xml.clone()) {
             Some(xml) => SoapAnswer::Payload(xml),
             None => SoapAnswer::Fault(

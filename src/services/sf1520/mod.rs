@@ -34,6 +34,16 @@ pub const NS: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBase
 pub const PNR_NS: &str = "http://serviceplatformen.dk/xml/schemas/cpr/PNR/1/";
 pub const SOAP_ACTION: &str =
     "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/PersonLookup";
+/// The message schema in `schemas/` (KOMBIT's package, with the PNR import libxml2 needs).
+pub const SCHEMA: &str = "SF1520-PersonBaseDataExtended-v4/PersonBaseDataExtendedServiceMsg.xsd";
+
+/// What the mock validates each operation's request against (and tests its answers).
+pub const OPERATIONS: &[crate::schema::Operation] = &[crate::schema::Operation::new(
+    SOAP_ACTION,
+    SCHEMA,
+    NS,
+    ("PersonLookupRequest", "PersonLookupResponse"),
+)];
 
 /// The `PersonLookupRequest` payload. `ctx = None` leaves out the security context (used by
 /// scenarios that check the platform refuses such calls).

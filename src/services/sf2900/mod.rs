@@ -29,6 +29,7 @@ use crate::core::kle::{Emne, Facet, KleError};
 use crate::core::service::ServiceInfo;
 use crate::core::soap::{AUTCTX_NS, CALLCTX_NS};
 use crate::core::xml::{self, Element};
+use crate::schema::Operation;
 use base64::Engine as _;
 
 pub const INFO: ServiceInfo = ServiceInfo {
@@ -55,6 +56,44 @@ pub const ACTION_KVITTERING: &str = "http://serviceplatformen.dk/xml/wsdl/soap11
 pub const ACTION_LIST: &str =
     "http://serviceplatformen.dk/xml/wsdl/soap11/DistributionService/3/port/FordelingsmodtagerList";
 pub const ACTION_VALIDER: &str = "http://serviceplatformen.dk/xml/wsdl/soap11/DistributionService/3/port/FordelingsmodtagerValider";
+/// The message schema in `schemas/` (KOMBIT's package as published).
+pub const SCHEMA: &str = "SF2900-Fordelingskomponent-v3/DistributionServiceMsg.xsd";
+
+const fn operation(action: &'static str, names: (&'static str, &'static str)) -> Operation {
+    Operation::new(action, SCHEMA, TYPES_NS, names)
+}
+
+/// What the mock validates each operation's request against (and tests its answers).
+pub const OPERATIONS: &[Operation] = &[
+    operation(
+        ACTION_AFSEND,
+        (
+            "FordelingsobjektAfsendRequest",
+            "FordelingsobjektAfsendResponse",
+        ),
+    ),
+    operation(
+        ACTION_KVITTERING,
+        (
+            "FordelingskvitteringModtagRequest",
+            "FordelingskvitteringModtagResponse",
+        ),
+    ),
+    operation(
+        ACTION_LIST,
+        (
+            "FordelingsmodtagerListRequest",
+            "FordelingsmodtagerListResponse",
+        ),
+    ),
+    operation(
+        ACTION_VALIDER,
+        (
+            "FordelingsmodtagerValiderRequest",
+            "FordelingsmodtagerValiderResponse",
+        ),
+    ),
+];
 
 /// What our own checks refuse before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -16,6 +16,25 @@ use std::time::Duration;
 pub const BIN: &str = env!("CARGO_BIN_EXE_sp-contract");
 pub const PW_ENV: &str = "SPC_TEST_PW";
 
+/// The embedded mock with the repository's data on a free loopback port (call inside a Tokio
+/// runtime), and the built-in `mock` target that calls it.
+pub async fn embedded_mock() -> (
+    sp_contract::platform::RunningMock,
+    Arc<sp_contract::targets::target::Target>,
+) {
+    let pki = pki();
+    let mock = sp_contract::platform::start(
+        &repo().join("mocks"),
+        &pki,
+        "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
+    )
+    .await
+    .unwrap();
+    let target = Arc::new(mock.platform.target(&pki, &mock.url));
+    (mock, target)
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -7,7 +7,7 @@ use sp_contract::core::klassifikation::Catalogue;
 use sp_contract::core::soap::InvocationContext;
 use sp_contract::core::xml;
 use sp_contract::platform::data::{Caller, Platform};
-use sp_contract::platform::endpoint::{SoapAnswer, SoapCall, SoapService};
+use sp_contract::platform::endpoint::{self, SoapAnswer, SoapCall};
 use sp_contract::services::sf1470::mock::Sf1470;
 use sp_contract::services::sf1470::{self, model, Liste, Reference, Relation, Sag};
 use std::path::PathBuf;
@@ -115,10 +115,12 @@ pub fn call(
     payload: &str,
 ) -> SoapAnswer {
     let el = xml::parse(payload.as_bytes()).expect("request is XML");
-    svc.handle(
+    endpoint::handle_payload(
+        svc,
         p,
         &SoapCall {
             action: op.action,
+            operation: endpoint::operation(svc, op.action).expect("an operation of the service"),
             payload: &el,
             caller: Caller {
                 subject_cn: Some("sp-contract testsystem (FOCES)".into()),

@@ -1,11 +1,13 @@
 //! MeMo (`https://DigitalPost.dk/MeMo-1`), the message format of Digital Post: checking a
 //! message before it is sent, and building the letters the Post scenarios send.
 //!
-//! No MeMo XSD is part of the contract packages, so the rules are written out here from the
-//! public record (serviceplatform.md §4 SF1601): the required header and body elements,
+//! Two layers: Digitaliseringsstyrelsen's MeMo XSDs (1.1 and 1.2, shipped in `schemas/`),
+//! which [`check_schema`] applies by the message's `memoVersion`, and the rules the XSD does
+//! not express, written out here from the public record (serviceplatform.md §4 SF1601):
 //! messageUUID, the recipient's id type, the file name rules and absolute https action URLs
 //! that Digital Post enforces since November 2024, and memoVersion. Each problem names the
-//! field, so a vendor sees what to fix. The mock runs the same checks on what it receives.
+//! field, so a vendor sees what to fix. The mock runs the same checks on what it receives:
+//! the XSD synchronously, the rules as a later "Fejlet" status.
 //! The rules for single values are in `rules.rs`; the letter the scenarios build in `letter.rs`.
 
 mod letter;
@@ -20,6 +22,32 @@ use crate::core::xml::{self, Element, XmlError};
 use std::fmt;
 
 pub const MEMO_NS: &str = "https://DigitalPost.dk/MeMo-1";
+
+/// The shipped MeMo schema for a `memoVersion`: 1.1's for 1.1, else 1.2's (the agency's
+/// current version; another version number is a content rule, reported by [`validate_element`]).
+pub fn schema_root(memo_version: Option<&str>) -> crate::schema::Root {
+    let v11 = memo_version.is_some_and(|v| v.trim().parse::<f64>() == Ok(1.1));
+    crate::schema::Root {
+        schema: if v11 {
+            "MeMo-1.1/MeMo_core.xsd"
+        } else {
+            "MeMo-1.2/MeMo_core.xsd"
+        },
+        ns: MEMO_NS,
+        element: "Message",
+    }
+}
+
+/// Check the `Message` at `at` in `doc` against the MeMo XSD of its `memoVersion`. Lines are
+/// the document's plus `line_offset` (a docstring's place in its feature file).
+pub fn check_schema(
+    doc: &[u8],
+    at: crate::schema::Target<'_>,
+    memo_version: Option<&str>,
+    line_offset: usize,
+) -> Result<(), crate::schema::Invalid> {
+    crate::schema::check(doc, at, schema_root(memo_version), line_offset)
+}
 
 /// Largest total of decoded file content in one message. Modelled: Digital Post documents a
 /// size limit, but the exact figure for SF1601 is not in the public record.

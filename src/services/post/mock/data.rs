@@ -144,6 +144,23 @@ impl PostData {
             }),
         )
     }
+
+    /// A request that breaks an XSD (the MeMo's, ForsendelseI's): the `schema_validation`
+    /// wording, in KOMBIT's REST error shape `HovedoplysningerSvarREST[{SvarReaktion:{Fejl}}]`
+    /// beside the fields every REST refusal of the mock carries.
+    pub fn schema_fault(&self, reason: &str, transaction: &str) -> DirectResponse {
+        let mut answer = self.rest_fault("schema_validation", &[("reason", reason)], transaction);
+        if let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&answer.body) {
+            let fejl = serde_json::json!([{ "SvarReaktion": { "Fejl": {
+                "FejlId": body["errorCode"].clone(),
+                "FejlTekst": body["errorMessage"].clone(),
+                "KildeId": "sp-contract mock",
+            } } }]);
+            body["HovedoplysningerSvarREST"] = fejl;
+            answer.body = body.to_string();
+        }
+        answer
+    }
 }
 
 #[derive(Clone)]

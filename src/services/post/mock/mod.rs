@@ -294,6 +294,11 @@ impl KombiPostAfsend {
                 "kombi_request has neither a MeMo Message nor a ForsendelseISamling".into(),
             );
         }
+        if ctx.platform.validates() {
+            if let Err(refusal) = check_schemas(ctx, req, memo_el, print.is_some(), &tx) {
+                return refusal;
+            }
+        }
         let memo_recipient = memo_el.and_then(|m| {
             m.descendant("Recipient")
                 .and_then(|r| r.child("recipientID"))
@@ -401,6 +406,52 @@ impl KombiPostAfsend {
         )
     }
 }
+
+/// The MeMo against the XSD of its `memoVersion` and the print part against SF1600's
+/// ForsendelseI: what breaks them is refused now, in KOMBIT's `SvarReaktion/Fejl` shape
+/// (content rules the XSDs do not cover come later, as a "Fejlet" status).
+fn check_schemas(
+    ctx: &PostCtx,
+    req: &Request,
+    memo_el: Option<&Element>,
+    print: bool,
+    tx: &str,
+) -> Result<(), DirectResponse> {
+    use crate::schema::{Invalid, Target};
+    let mut verdicts = Vec::new();
+    if let Some(m) = memo_el {
+        let at = Target(&["kombi_request", "Message"]);
+        verdicts.push(memo::check_schema(&req.body, at, m.attr("memoVersion"), 0));
+    }
+    if print {
+        let at = Target(&["kombi_request", "ForsendelseISamling", "ForsendelseI"]);
+        verdicts.push(crate::schema::check(&req.body, at, FORSENDELSE_I, 0));
+    }
+    let mut reasons = Vec::new();
+    for verdict in verdicts {
+        match verdict {
+            Ok(()) => {}
+            Err(Invalid::Problems(p)) => reasons.extend(p.iter().map(|p| p.to_string())),
+            Err(e @ Invalid::Unavailable { .. }) => {
+                return Err(DirectResponse::json(
+                    500,
+                    serde_json::json!({ "errorCode": "MockError", "errorMessage": e.to_string(), "TransaktionsId": tx }),
+                ))
+            }
+        }
+    }
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    Err(ctx.data.schema_fault(&reasons.join("; "), tx))
+}
+
+/// SF1601's print part: SF1600's ForsendelseI, through the shipped package's fjernprint hub.
+const FORSENDELSE_I: crate::schema::Root = crate::schema::Root {
+    schema: "SF1600-Print-v2/SF1600_EP_SP1-2/xsd/oio/_hub-urn-oio-fjernprint-1-0-0.xsd",
+    ns: FJERNPRINT_NS,
+    element: "ForsendelseI",
+};
 
 struct PostForespoerg(PostCtx, sf1601::Register);
 

@@ -10,9 +10,7 @@
 use crate::core::service::ServiceInfo;
 use crate::core::xml::{self, Element};
 use crate::platform::data::Platform;
-use crate::platform::endpoint::{
-    check_order, require_invocation, SoapAnswer, SoapCall, SoapService,
-};
+use crate::platform::endpoint::{require_invocation, SoapAnswer, SoapCall, SoapService};
 use crate::services::post::mock::{enrolled, record_letter, Channel, LetterRecord, PostData};
 use crate::services::post::{sf1600, sf1601::Register};
 use std::sync::Arc;
@@ -21,54 +19,28 @@ pub struct Sf1600 {
     pub data: Arc<PostData>,
 }
 
-const FORSENDELSE_ORDER: &[&str] = &[
-    "AfsendelseIdentifikator",
-    "ForsendelseTypeIdentifikator",
-    "ForsendelseModtager",
-    "FilformatNavn",
-    "MeddelelseIndholdData",
-    "TransaktionsParametreI",
-    "DokumentParametre",
-    "KanalUafhaengigeParametreI",
-    "PrintParametre",
-    "DigitalPostParametre",
-    "PostParametre",
-    "BilagSamling",
-];
-
 impl SoapService for Sf1600 {
     fn info(&self) -> &'static ServiceInfo {
         &sf1600::INFO
     }
 
-    fn actions(&self) -> &'static [&'static str] {
-        &[sf1600::ACTION_AFSEND, sf1600::ACTION_TILMELDING]
+    fn operations(&self) -> &'static [crate::schema::Operation] {
+        sf1600::OPERATIONS
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
         let schema = |reason: String| {
             SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
         };
+        // The pipeline validated the payload against the schema (element order, Kanalvalg,
+        // Prioritet, ForsendelseI's shape and lengths): only the access check and the answer
+        // are left.
         let payload = call.payload;
-        let (element, body) = if call.action == sf1600::ACTION_AFSEND {
-            ("PrintAfsendBrevRequest", "BrevSPBody")
+        let body = if call.action == sf1600::ACTION_AFSEND {
+            "BrevSPBody"
         } else {
-            ("PrintSpoergTilmeldingRequest", "TilmeldingRequest")
+            "TilmeldingRequest"
         };
-        if payload.local != element || payload.ns.as_deref() != Some(sf1600::NS) {
-            return schema(format!(
-                "expected {element} in namespace {}, got <{}>",
-                sf1600::NS,
-                payload.local
-            ));
-        }
-        // SF1600's sequence puts the InvocationContext first (unlike SF1520).
-        if let Err(e) = check_order(
-            payload,
-            &["InvocationContext", "AuthorityContext", "CallContext", body],
-        ) {
-            return schema(e);
-        }
         if let Err(refusal) = require_invocation(p, &sf1600::INFO, payload, &call.caller) {
             return refusal;
         }
@@ -76,7 +48,7 @@ impl SoapService for Sf1600 {
             .elements()
             .find(|e| e.local == body && e.ns.as_deref() == Some(sf1600::NS))
         else {
-            return schema(format!("{element} lacks {body}"));
+            return schema(format!("{} lacks {body}", payload.local));
         };
         let result = if call.action == sf1600::ACTION_AFSEND {
             self.afsend(p, call, body_el)
@@ -111,13 +83,7 @@ impl Sf1600 {
         call: &SoapCall<'_>,
         body: &Element,
     ) -> Result<SoapAnswer, String> {
-        check_order(body, &["Kanalvalg", "Prioritet", "ForsendelseI"])?;
         let kanal = text_of(body, "Kanalvalg").ok_or("BrevSPBody lacks Kanalvalg")?;
-        sf1600::check_kanalvalg(&kanal).map_err(|e| e.to_string())?;
-        let prioritet = text_of(body, "Prioritet").ok_or("BrevSPBody lacks Prioritet")?;
-        if prioritet != "D" && prioritet != "M" {
-            return Err(format!("Prioritet '{prioritet}' is not D or M"));
-        }
         let f = body
             .elements()
             // A local element of BrevSPBodyType: in the Print namespace, its content in
@@ -129,19 +95,8 @@ impl Sf1600 {
                     sf1600::NS
                 )
             })?;
-        check_order(f, FORSENDELSE_ORDER)?;
         let afsendelse = text_of(f, "AfsendelseIdentifikator")
             .ok_or("ForsendelseI lacks AfsendelseIdentifikator")?;
-        if afsendelse.is_empty() || afsendelse.chars().count() > 38 {
-            return Err("AfsendelseIdentifikator must be 1–38 characters".into());
-        }
-        let content = text_of(f, "MeddelelseIndholdData")
-            .ok_or("ForsendelseI lacks MeddelelseIndholdData")?;
-        crate::services::post::memo::decode_base64(&content)
-            .map_err(|e| format!("MeddelelseIndholdData: {e}"))?;
-        if f.child("DokumentParametre").is_none() {
-            return Err("ForsendelseI lacks DokumentParametre".into());
-        }
         let recipient = f
             .descendant("AfsendelseModtager")
             .and_then(|m| m.elements().next())

@@ -73,19 +73,46 @@ pub(super) fn send_sf1601(w: &mut World, a: Args) -> StepFuture<'_> {
 pub(super) fn send_raw_memo(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let valg = KombiValg::parse(a.get(0)).map_err(input)?;
-        let doc = raw_memo(w.target(), &a)?;
-        kombi(w, valg, doc, None, true).await
+        let filled = docstring_memo(w.target(), &a)?;
+        let doc = without_declaration(filled.clone());
+        // The MeMo rules first (their messages name the field), then the XSD.
+        let checked = memo::validate(doc.as_bytes())
+            .map_err(|e| e.to_string())
+            .and_then(|_| check_memo_schema(&filled, &a));
+        if let Err(e) = checked {
+            return w.refuse(e);
+        }
+        kombi(w, valg, doc, None, false).await
     })
 }
 
-/// The MeMo of the docstring as it is sent: placeholders filled, no XML declaration.
-fn raw_memo(t: &Target, a: &Args) -> Result<String, StepFailure> {
+/// The docstring with its placeholders filled, line for line as written.
+fn docstring_memo(t: &Target, a: &Args) -> Result<String, StepFailure> {
     let doc = a
         .docstring
         .clone()
         .ok_or_else(|| input("this step needs the MeMo Message as a docstring (\"\"\")"))?;
-    let doc = fill_placeholders(t, &doc)?;
-    // An XML declaration cannot stand inside kombi_request.
+    fill_placeholders(t, &doc)
+}
+
+/// The docstring's MeMo against the MeMo XSD of its memoVersion (what the platform checks
+/// first), each problem at its line in the feature file.
+fn check_memo_schema(filled: &str, a: &Args) -> Result<(), String> {
+    let version = crate::core::xml::parse(filled.as_bytes())
+        .ok()
+        .and_then(|m| m.attr("memoVersion").map(str::to_string));
+    let target = crate::schema::Target::ROOT;
+    // The docstring's first line is two lines below the step.
+    memo::check_schema(filled.as_bytes(), target, version.as_deref(), a.line + 1).map_err(|e| {
+        format!(
+            "the MeMo in the docstring does not validate against {}: {e}",
+            memo::schema_root(version.as_deref()).schema
+        )
+    })
+}
+
+/// An XML declaration cannot stand inside kombi_request.
+fn without_declaration(doc: String) -> String {
     let doc = match doc.trim_start().strip_prefix("<?xml") {
         Some(rest) => rest
             .split_once("?>")
@@ -93,15 +120,15 @@ fn raw_memo(t: &Target, a: &Args) -> Result<String, StepFailure> {
             .unwrap_or_default(),
         None => doc,
     };
-    Ok(doc.trim().to_string())
+    doc.trim().to_string()
 }
 
 /// The docstring's MeMo passes the same check `kombi` makes before sending.
 pub(super) fn precheck_raw_memo(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Finding> {
-    let doc = raw_memo(cx.target, a).map_err(|f| Finding::Input(f.message))?;
-    memo::validate(doc.as_bytes())
-        .map(|_| ())
-        .map_err(|e| Finding::Refusal(e.to_string()))
+    let filled = docstring_memo(cx.target, a).map_err(|f| Finding::Input(f.message))?;
+    let doc = without_declaration(filled.clone());
+    memo::validate(doc.as_bytes()).map_err(|e| Finding::Refusal(e.to_string()))?;
+    check_memo_schema(&filled, a).map_err(Finding::Refusal)
 }
 
 /// `{{cpr:alias}}` → the citizen's CPR number on this target; `{{uuid}}` → a fresh UUID.

@@ -64,13 +64,8 @@ impl SoapService for Sf2900 {
         &svc::INFO
     }
 
-    fn actions(&self) -> &'static [&'static str] {
-        &[
-            svc::ACTION_AFSEND,
-            svc::ACTION_KVITTERING,
-            svc::ACTION_LIST,
-            svc::ACTION_VALIDER,
-        ]
+    fn operations(&self) -> &'static [crate::schema::Operation] {
+        svc::OPERATIONS
     }
 
     fn handle(&self, p: &Platform, call: &SoapCall<'_>) -> SoapAnswer {
@@ -85,16 +80,9 @@ impl SoapService for Sf2900 {
         let envelope_fault = |reason: String| {
             SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
         };
+        // The pipeline validated the payload against the operation's schema.
         let op = call.action.rsplit('/').next().unwrap_or_default();
-        let expected = format!("{op}Request");
         let payload = call.payload;
-        if payload.local != expected || payload.ns.as_deref() != Some(TYPES_NS) {
-            return envelope_fault(format!(
-                "SOAPAction {op} expects {expected} in namespace {TYPES_NS}, got <{}> in namespace {}",
-                payload.local,
-                payload.ns.as_deref().unwrap_or("(none)")
-            ));
-        }
         // The security model first: the platform checks it before the service sees the call.
         let Some(ac) = payload
             .elements()
