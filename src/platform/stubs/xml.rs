@@ -6,14 +6,17 @@
 //! parser and evaluator recurse per element and per bracket), and every sxd evaluation runs
 //! under `catch_unwind` (the crates were last released in 2018/2019). `sxd_xpath::XPath` and
 //! `sxd_document::Package` are neither `Send` nor `Sync`, so matchers keep the expression
-//! text (validated at load time) and compile it per request; a request's body is parsed once
-//! for all the matchers that look at it (`matcher::Body`).
+//! text (validated at load time) and each worker thread compiles it once, with its context,
+//! into a bounded cache of its own ([`COMPILED`]); a request's body is parsed once for all
+//! the matchers that look at it (`matcher::Body`).
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sxd_document::{parser, Package};
-use sxd_xpath::{Context, Factory, Value};
+use sxd_xpath::{Context, Factory, Value, XPath};
 
 use crate::core::xml::{self, Element, Node, XmlError};
 
@@ -108,8 +111,29 @@ impl CanonicalElement {
 /// A validated `matchesXPath` expression with its namespace bindings.
 #[derive(Debug, Clone)]
 pub(crate) struct XPathExpr {
+    /// Names this expression in the worker threads' caches; clones share it.
+    id: u64,
     expression: String,
     namespaces: Vec<(String, String)>,
+}
+
+/// Hands out [`XPathExpr::id`]s.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// Expressions a worker thread keeps compiled; beyond this the cache starts over, so stubs
+/// replaced at run time cannot grow it without bound.
+const MAX_COMPILED: usize = 1024;
+
+/// An expression compiled, with the context it is evaluated in (the core functions and the
+/// namespaces, which sxd builds into hash maps: too dear to build per request).
+struct Compiled {
+    xpath: XPath,
+    context: Context<'static>,
+}
+
+thread_local! {
+    /// This thread's compiled expressions, by [`XPathExpr::id`].
+    static COMPILED: RefCell<HashMap<u64, Compiled>> = RefCell::new(HashMap::new());
 }
 
 impl XPathExpr {
@@ -134,6 +158,7 @@ impl XPathExpr {
             }
         }
         let xpath = XPathExpr {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             expression: expression.to_owned(),
             namespaces,
         };
@@ -157,7 +182,8 @@ impl XPathExpr {
         }
     }
 
-    fn evaluate<'d>(&self, node: sxd_document::dom::Root<'d>) -> Result<Value<'d>, String> {
+    /// The expression compiled with its context; validated at load time, so it builds.
+    fn compile(&self) -> Result<Compiled, String> {
         let xpath = Factory::new()
             .build(&self.expression)
             .map_err(|e| e.to_string())?
@@ -167,11 +193,25 @@ impl XPathExpr {
         for (prefix, uri) in &self.namespaces {
             context.set_namespace(prefix, uri);
         }
-        // Unbound prefixes are rejected at load time; the guard keeps any
-        // other panic inside sxd-xpath from taking the mock server down.
-        catch_unwind(AssertUnwindSafe(|| xpath.evaluate(&context, node)))
-            .map_err(|_| "XPath evaluation panicked".to_string())?
-            .map_err(|e| e.to_string())
+        Ok(Compiled { xpath, context })
+    }
+
+    fn evaluate<'d>(&self, node: sxd_document::dom::Root<'d>) -> Result<Value<'d>, String> {
+        COMPILED.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if !cache.contains_key(&self.id) {
+                if cache.len() >= MAX_COMPILED {
+                    cache.clear();
+                }
+                cache.insert(self.id, self.compile()?);
+            }
+            let Compiled { xpath, context } = &cache[&self.id];
+            // Unbound prefixes are rejected at load time; the guard keeps any
+            // other panic inside sxd-xpath from taking the mock server down.
+            catch_unwind(AssertUnwindSafe(|| xpath.evaluate(context, node)))
+                .map_err(|_| "XPath evaluation panicked".to_string())?
+                .map_err(|e| e.to_string())
+        })
     }
 
     /// The string values of the selected nodes, in document order, or `None` when the
