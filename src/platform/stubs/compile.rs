@@ -35,7 +35,7 @@ pub(super) fn parse_file(
         return Err(root.invalid(format!("expected a JSON object, found {}", kind(&value))));
     };
     let shape = |e| MappingError::shape(file, &value, e);
-    if object.contains_key("mappings") {
+    let mut mappings = if object.contains_key("mappings") {
         let export: format::Export = de::read(&value).map_err(shape)?;
         let list = root.key("mappings");
         export
@@ -44,11 +44,21 @@ pub(super) fn parse_file(
             .into_iter()
             .enumerate()
             .map(|(i, m)| mapping(&list.index(i), Some(i), m, files_dir))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?
     } else {
         let single: format::Mapping = de::read(&value).map_err(shape)?;
-        Ok(vec![mapping(&root, None, single, files_dir)?])
+        vec![mapping(&root, None, single, files_dir)?]
+    };
+    // `jsonBody` is sent with its keys in the order written, as WireMock sends it.
+    if text.contains("jsonBody") {
+        let bodies = format::json_bodies(text).map_err(|e| MappingError::json(file, &e))?;
+        for (m, body) in mappings.iter_mut().zip(bodies) {
+            if let Some(body) = body {
+                m.response.body = Bytes::from(body);
+            }
+        }
     }
+    Ok(mappings)
 }
 
 fn mapping(

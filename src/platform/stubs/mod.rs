@@ -37,8 +37,9 @@
 //!     attribute values, trimmed text and the order of same-named siblings do;
 //!   - `{"matchesXPath": "expr"}` (matches when it selects at least one node)
 //!     or `{"matchesXPath": {"expression": "expr", "equalTo" | "contains" |
-//!     "matches": "..."}}` (matches when the string value of any selected node
-//!     satisfies the sub-matcher), both with optional `"xPathNamespaces":
+//!     "matches": "..."}}` (matches when the value of any selected node satisfies
+//!     the sub-matcher: a text node's text, an attribute's value, an element's XML
+//!     as WireMock prints it, so select `/text()` to compare text), both with optional `"xPathNamespaces":
 //!     {"prefix": "uri"}`. XPath 1.0 via `sxd-xpath`: `local-name()`,
 //!     predicates, `text()`, `//`, prefixed steps. Every prefix must be
 //!     declared in `xPathNamespaces`, and the expression must select nodes.
