@@ -11,7 +11,7 @@ use http::{HeaderName, Method};
 use regex::Regex;
 use sxd_document::Package;
 
-use super::xml::{self, CanonicalElement, XPathExpr};
+use super::xml::{self, CanonicalElement, FastSelected, Tree, XPathExpr};
 use crate::platform::request::Request;
 
 #[derive(Debug, Clone)]
@@ -55,11 +55,13 @@ pub(crate) enum BodyMatcher {
 }
 
 /// A request body as the body matchers see it, each view made on first use and kept for
-/// the other stubs: the text (lossy UTF-8), its canonical XML, its sxd document.
+/// the other stubs: the text (lossy UTF-8), its canonical XML, the fast path's tree, its
+/// sxd document (only for expressions outside the fast path).
 pub(crate) struct Body<'r> {
     raw: &'r [u8],
     text: OnceCell<Cow<'r, str>>,
     canonical: OnceCell<Option<CanonicalElement>>,
+    tree: OnceCell<Option<Tree>>,
     document: OnceCell<Option<Package>>,
 }
 
@@ -69,6 +71,7 @@ impl<'r> Body<'r> {
             raw,
             text: OnceCell::new(),
             canonical: OnceCell::new(),
+            tree: OnceCell::new(),
             document: OnceCell::new(),
         }
     }
@@ -81,6 +84,13 @@ impl<'r> Body<'r> {
     fn canonical(&self) -> Option<&CanonicalElement> {
         self.canonical
             .get_or_init(|| CanonicalElement::parse(self.text()).ok())
+            .as_ref()
+    }
+
+    /// `None`: the body is not XML.
+    fn tree(&self) -> Option<&Tree> {
+        self.tree
+            .get_or_init(|| xml::light_tree(self.text()))
             .as_ref()
     }
 
@@ -153,6 +163,18 @@ impl BodyMatcher {
             BodyMatcher::Matches(regex) => regex.is_match(body.text()),
             BodyMatcher::EqualToXml(expected) => body.canonical() == Some(expected),
             BodyMatcher::XPath { xpath, value } => {
+                // The fast path answers existence, and the values of text nodes.
+                let fast = xpath.fast().filter(|f| value.is_none() || f.selects_text());
+                if let Some(fast) = fast {
+                    let Some(tree) = body.tree() else {
+                        return false;
+                    };
+                    return match (fast.select(tree), value) {
+                        (FastSelected::Elements(n), _) => n > 0,
+                        (FastSelected::Texts(t), None) => !t.is_empty(),
+                        (FastSelected::Texts(t), Some(m)) => t.iter().any(|x| m.matches(x)),
+                    };
+                }
                 let Some(nodes) = body.document().and_then(|d| xpath.select(d)) else {
                     return false;
                 };

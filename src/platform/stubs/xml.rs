@@ -21,7 +21,9 @@ use sxd_xpath::{Context, Factory, Value, XPath};
 
 use crate::core::xml::{self, Element, Node, XmlError};
 
+mod fast;
 mod print;
+pub(crate) use fast::{FastPath, Selected as FastSelected, Tree};
 use print::wiremock_print;
 
 /// The `xml` prefix is bound in every XPath context, as in Java's XPath API.
@@ -30,6 +32,13 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// A byte-order mark and leading whitespace are not part of the document.
 fn document(text: &str) -> &str {
     text.trim_start_matches('\u{feff}').trim_start()
+}
+
+/// `text` as the fast path's tree, or `None` when it is not XML or nests too deep.
+pub(crate) fn light_tree(text: &str) -> Option<Tree> {
+    let text = document(text);
+    xml::check_depth(text).ok()?;
+    Tree::parse(text)
 }
 
 /// `text` as an sxd document, or `None` when it is not XML or nests deeper than every XML
@@ -119,6 +128,8 @@ pub(crate) struct XPathExpr {
     id: u64,
     expression: String,
     namespaces: Vec<(String, String)>,
+    /// The same selection without sxd, when the expression is in its subset.
+    fast: Option<FastPath>,
 }
 
 /// Hands out [`XPathExpr::id`]s.
@@ -164,6 +175,7 @@ impl XPathExpr {
         let xpath = XPathExpr {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             expression: expression.to_owned(),
+            fast: FastPath::compile(expression, &namespaces),
             namespaces,
         };
         // The result type of an XPath 1.0 expression does not depend on the
@@ -184,6 +196,11 @@ impl XPathExpr {
             )),
             Err(e) => Err(format!("the XPath expression cannot be evaluated: {e}")),
         }
+    }
+
+    /// The fast path, when the expression is in its subset.
+    pub(crate) fn fast(&self) -> Option<&FastPath> {
+        self.fast.as_ref()
     }
 
     /// The expression compiled with its context; validated at load time, so it builds.
