@@ -31,6 +31,7 @@ use sp_contract::services::{sf1470, sf1520};
 use sp_contract::targets::config::DEFAULT_IDENTITY;
 use sp_contract::targets::target::Target;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,9 @@ const CLIENT_THREADS: usize = 2;
 
 /// An SF1470 `importer` request with `{uuid}` and `{n}` for the case's UUID and number.
 const IMPORTER: &str = include_str!("bench/sf1470-importer.xml");
+
+/// `importer` calls the mock answered with a refusal (a `FejlbeskedTekst`), not a new case.
+static REFUSED: AtomicUsize = AtomicUsize::new(0);
 
 /// What the command line asks for.
 struct Opts {
@@ -170,6 +174,12 @@ fn main() {
         pct(0.99).as_secs_f64() * 1e6,
         lat[lat.len() - 1].as_secs_f64() * 1e6
     );
+    if o.importer {
+        println!(
+            "importer calls refused (no new case): {}",
+            REFUSED.load(Ordering::Relaxed)
+        );
+    }
     let whose = if o.against.is_some() {
         "client"
     } else {
@@ -274,6 +284,10 @@ impl Work {
             .await
             .expect("request");
         assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        if matches!(self, Work::Importer) && String::from_utf8_lossy(&r.body).contains("Fejlbesked")
+        {
+            REFUSED.fetch_add(1, Ordering::Relaxed);
+        }
         r
     }
 }
