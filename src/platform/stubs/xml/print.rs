@@ -25,6 +25,9 @@ pub(super) fn wiremock_print(element: dom::Element<'_>, aware: bool) -> String {
 /// Namespace bindings (prefix, `""` for the default, and URI) the printed ancestors declare.
 type Scope<'d> = Vec<(String, &'d str)>;
 
+/// An attribute as printed, with the namespace binding (prefix, URI) its name needs.
+type Attribute<'d> = (String, &'d str, Option<(String, &'d str)>);
+
 fn print_element<'d>(
     element: dom::Element<'d>,
     depth: usize,
@@ -34,7 +37,7 @@ fn print_element<'d>(
     let name = qualified(element.preferred_prefix(), element.name().local_part());
     out.push('<');
     out.push_str(&name);
-    let mut attributes: Vec<(String, &str, Option<(String, &str)>)> = element
+    let mut attributes: Vec<Attribute<'d>> = element
         .attributes()
         .iter()
         .map(|a| {
