@@ -12,14 +12,14 @@
 //! server's own diagnostic and is not compared. Anything else that differs is a bug in
 //! `src/platform/stubs/`.
 //!
-//! WireMock's JVM takes a second or two to start: it starts first, in a thread of its own,
-//! while the embedded mock starts and answers.
+//! WireMock's JVM takes a second or two to start: it starts first, and the embedded mock
+//! starts and answers meanwhile.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use sp_contract::client::transport::Clients;
@@ -346,8 +346,12 @@ fn compared_headers(mappings: &[serde_json::Value]) -> Vec<String> {
 /// WireMock standalone, killed when dropped.
 struct WireMock {
     child: Child,
-    port: u16,
+    /// Its port, once it has started and said so.
+    port: mpsc::Receiver<Option<u16>>,
 }
+
+/// How long WireMock may take to start (about 2 s here).
+const WIREMOCK_START: Duration = Duration::from_secs(120);
 
 impl Drop for WireMock {
     fn drop(&mut self) {
@@ -357,7 +361,8 @@ impl Drop for WireMock {
 }
 
 /// Starts WireMock on loopback with `root` as its root directory (its `mappings/` and
-/// `__files/`); panics naming the install command when Java or WireMock is missing.
+/// `__files/`), without waiting for it ([`WireMock::port`] does); panics naming the install
+/// command when Java or WireMock is missing.
 fn start_wiremock(root: &Path) -> WireMock {
     let jar = repo().join(WIREMOCK_JAR);
     assert!(
@@ -384,17 +389,26 @@ fn start_wiremock(root: &Path) -> WireMock {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start java: {e}; {INSTALL}"));
     let stdout = child.stdout.take().unwrap();
-    let mut server = WireMock { child, port: 0 };
-    // It prints its settings once started, `port:` among them.
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap_or_default();
-        if let Some(port) = line.strip_prefix("port:") {
-            server.port = port.trim().parse().expect("WireMock's port");
-            break;
+    let (tx, port) = mpsc::channel();
+    // It prints its settings once started, `port:` among them; the rest is read and dropped
+    // so that it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        let found = lines.find_map(|l| l.strip_prefix("port:").and_then(|p| p.trim().parse().ok()));
+        let _ = tx.send(found);
+        lines.for_each(drop);
+    });
+    WireMock { child, port }
+}
+
+impl WireMock {
+    fn port(&self) -> u16 {
+        match self.port.recv_timeout(WIREMOCK_START) {
+            Ok(Some(port)) => port,
+            Ok(None) => panic!("WireMock standalone exited without starting: {INSTALL}"),
+            Err(_) => panic!("WireMock standalone did not start within {WIREMOCK_START:?}"),
         }
     }
-    assert_ne!(server.port, 0, "WireMock standalone did not start");
-    server
 }
 
 /// The embedded mock's folder: the repository's `mocks/` with the parity mappings and files.
@@ -414,10 +428,7 @@ fn describe(c: &Case) -> String {
 #[test]
 fn mappings_answer_as_in_wiremock() {
     let parity = repo().join("tests/data/parity");
-    let wiremock = {
-        let root = parity.clone();
-        std::thread::spawn(move || start_wiremock(&root))
-    };
+    let wiremock = start_wiremock(&parity);
     let cases = cases();
     let mappings = mappings_in(&parity.join("mappings"));
     let compared = compared_headers(&mappings);
@@ -445,12 +456,9 @@ fn mappings_answer_as_in_wiremock() {
         }
         mock.shutdown();
 
-        let wiremock = tokio::task::spawn_blocking(move || wiremock.join())
-            .await
-            .unwrap()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let port = tokio::task::block_in_place(|| wiremock.port());
         let plain = reqwest::Client::builder().http1_only().build().unwrap();
-        let base = format!("http://127.0.0.1:{}", wiremock.port);
+        let base = format!("http://127.0.0.1:{port}");
         let mut theirs = Vec::new();
         for c in &cases {
             theirs.push(send(&plain, &base, c, &compared).await);
