@@ -196,6 +196,34 @@ fn cases() -> Vec<Case> {
         ]
         .map(|b| post("/parity/xml", &b)),
     );
+    // equalTo and equalToJson; a request without a body matches no body pattern.
+    let text = |b: &str| case("POST", "/parity/text", &[("Content-Type", "text/plain")], b);
+    let json =
+        |path: &str, body: &str| case("POST", path, &[("Content-Type", "application/json")], body);
+    cases.extend([
+        text("exactly this"),
+        text("exactly this "),
+        text("EXACTLY THIS"),
+        text("any case"),
+        text("ANY CASE"),
+        json(
+            "/parity/json-equal",
+            r#"{"meta":{"urgent":false},"weight":20.0,"to":["far","mor"],"kind":"letter"}"#,
+        ),
+        json(
+            "/parity/json-equal",
+            r#"{"kind": "letter", "to": ["mor", "far"], "weight": 20, "meta": {"urgent": false}}"#,
+        ),
+        json(
+            "/parity/json-equal",
+            r#"{"kind": "letter", "to": ["far", "mor"], "weight": 20, "meta": {"urgent": false}, "x": null}"#,
+        ),
+        json("/parity/json-equal", r#"{"weight": 1.50, "kind": "parcel"}"#),
+        json("/parity/json-equal", r#"{"kind": "parcel", "weight": "1.5"}"#),
+        json("/parity/json-equal", "kind=parcel"),
+        post("/parity/any-body", "x"),
+        post("/parity/any-body", ""),
+    ]);
     // matchesXPath.
     let pnr = "<c:PNR>0101011234</c:PNR>";
     cases.extend(
@@ -240,8 +268,6 @@ fn cases() -> Vec<Case> {
     );
     // Responses: body file, base64, delay, fault, no response, jsonBody.
     let fault = |action: &str| case("POST", "/parity/fault", &[("SOAPAction", action)], "<x/>");
-    let json =
-        |path: &str, body: &str| case("POST", path, &[("Content-Type", "application/json")], body);
     cases.extend([
         get("/parity/file"),
         get("/parity/base64"),

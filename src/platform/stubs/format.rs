@@ -80,10 +80,17 @@ string_matcher!(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BodyPattern {
+    #[serde(default, rename = "equalTo")]
+    pub equal_to: Given<String>,
+    #[serde(rename = "caseInsensitive")]
+    pub case_insensitive: Option<bool>,
     #[serde(default)]
     pub contains: Given<String>,
     #[serde(default)]
     pub matches: Given<String>,
+    /// The expected JSON, as a string holding it or as the JSON itself.
+    #[serde(default, rename = "equalToJson")]
+    pub equal_to_json: Given<Value>,
     #[serde(default, rename = "equalToXml")]
     pub equal_to_xml: Given<String>,
     #[serde(default, rename = "matchesXPath")]
@@ -370,13 +377,10 @@ const OBJECTS: &[(&[&str], &[&str])] = &[
     (
         BODY_PATTERN,
         &[
-            "equalTo",
-            "caseInsensitive",
             "binaryEqualTo",
             "doesNotContain",
             "doesNotMatch",
             "absent",
-            "equalToJson",
             "ignoreArrayOrder",
             "ignoreExtraElements",
             "matchesJsonPath",
@@ -440,13 +444,23 @@ const STRING_MATCHERS_WIREMOCK: &[&str] = &[
 
 /// The keys of a body pattern, and its operators (one per pattern).
 const BODY_PATTERN: &[&str] = &[
+    "equalTo",
+    "caseInsensitive",
     "contains",
     "matches",
+    "equalToJson",
     "equalToXml",
     "matchesXPath",
     "xPathNamespaces",
 ];
-const BODY_OPERATORS: &[&str] = &["contains", "matches", "equalToXml", "matchesXPath"];
+pub(super) const BODY_OPERATORS: &[&str] = &[
+    "equalTo",
+    "contains",
+    "matches",
+    "equalToJson",
+    "equalToXml",
+    "matchesXPath",
+];
 
 /// Why `key` is refused in an object that has the keys `present`; `object` is the object as
 /// written, when known.
@@ -469,6 +483,7 @@ pub(super) fn unknown_key(
             .collect();
         match set.as_slice() {
             ["matchesXPath"] => "matchesXPath, xPathNamespaces".to_owned(),
+            ["equalTo"] => "equalTo, caseInsensitive".to_owned(),
             [op] => (*op).to_owned(),
             _ => BODY_OPERATORS.join(", "),
         }

@@ -9,6 +9,7 @@ use std::cell::OnceCell;
 
 use http::{HeaderName, Method};
 use regex::Regex;
+use serde_json::Value;
 use sxd_document::Package;
 
 use super::xml::{self, CanonicalElement, FastSelected, Tree, XPathExpr};
@@ -45,8 +46,10 @@ pub(crate) enum StringMatcher {
 
 #[derive(Debug, Clone)]
 pub(crate) enum BodyMatcher {
-    Contains(String),
-    Matches(Regex),
+    /// `equalTo`, `contains`, `matches` on the body's text.
+    Text(StringMatcher),
+    /// Equal as JSON: objects in any key order, numbers by value.
+    EqualToJson(Value),
     EqualToXml(CanonicalElement),
     XPath {
         xpath: XPathExpr,
@@ -55,12 +58,13 @@ pub(crate) enum BodyMatcher {
 }
 
 /// A request body as the body matchers see it, each view made on first use and kept for
-/// the other stubs: the text (lossy UTF-8), its canonical XML, the fast path's tree, its
-/// sxd document (only for expressions outside the fast path).
+/// the other stubs: the text (lossy UTF-8), its JSON, its canonical XML, the fast path's
+/// tree, its sxd document (only for expressions outside the fast path).
 pub(crate) struct Body<'r> {
     raw: &'r [u8],
     text: OnceCell<Cow<'r, str>>,
     canonical: OnceCell<Option<CanonicalElement>>,
+    json: OnceCell<Option<Value>>,
     tree: OnceCell<Option<Tree>>,
     document: OnceCell<Option<Package>>,
 }
@@ -71,6 +75,7 @@ impl<'r> Body<'r> {
             raw,
             text: OnceCell::new(),
             canonical: OnceCell::new(),
+            json: OnceCell::new(),
             tree: OnceCell::new(),
             document: OnceCell::new(),
         }
@@ -84,6 +89,13 @@ impl<'r> Body<'r> {
     fn canonical(&self) -> Option<&CanonicalElement> {
         self.canonical
             .get_or_init(|| CanonicalElement::parse(self.text()).ok())
+            .as_ref()
+    }
+
+    /// `None`: the body is not JSON.
+    fn json(&self) -> Option<&Value> {
+        self.json
+            .get_or_init(|| serde_json::from_str(self.text()).ok())
             .as_ref()
     }
 
@@ -117,7 +129,13 @@ impl RequestPattern {
                 .iter()
                 .any(|v| matcher.matches(&String::from_utf8_lossy(v.as_bytes())))
         };
-        self.headers.iter().all(header_matches) && self.body.iter().all(|m| m.matches(body))
+        // As in WireMock, a request without a body matches no body pattern, not even
+        // `contains: ""`.
+        let body_matches = match self.body.is_empty() {
+            true => true,
+            false => !request.body.is_empty() && self.body.iter().all(|m| m.matches(body)),
+        };
+        self.headers.iter().all(header_matches) && body_matches
     }
 }
 
@@ -159,8 +177,10 @@ impl BodyMatcher {
     /// A body that is not XML matches neither `equalToXml` nor `matchesXPath`.
     fn matches(&self, body: &Body<'_>) -> bool {
         match self {
-            BodyMatcher::Contains(part) => body.text().contains(part.as_str()),
-            BodyMatcher::Matches(regex) => regex.is_match(body.text()),
+            BodyMatcher::Text(m) => m.matches(body.text()),
+            BodyMatcher::EqualToJson(expected) => {
+                body.json().is_some_and(|j| json_equal(expected, j))
+            }
             BodyMatcher::EqualToXml(expected) => body.canonical() == Some(expected),
             BodyMatcher::XPath { xpath, value } => {
                 // The fast path answers existence, and the values of text nodes.
@@ -184,5 +204,28 @@ impl BodyMatcher {
                 }
             }
         }
+    }
+}
+
+/// JSON equality as WireMock's `equalToJson` decides it: objects equal whatever their key
+/// order, arrays in order, numbers by value (`1` = `1.0` = `1e0`; integers exactly).
+fn json_equal(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Number(a), Value::Number(b)) => {
+            match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
+                (Some(x), Some(y), ..) => x == y,
+                (_, _, Some(x), Some(y)) => x == y,
+                _ => a.as_f64() == b.as_f64(),
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, x)| b.get(k).is_some_and(|y| json_equal(x, y)))
+        }
+        (a, b) => a == b,
     }
 }

@@ -29,8 +29,12 @@
 //! - `headers`: `{"Name": {"equalTo" | "contains" | "matches": "..."}}`, names
 //!   case-insensitive, `"caseInsensitive": true` allowed with `equalTo`. A
 //!   header sent several times matches if any value does.
-//! - `bodyPatterns` (all must match):
-//!   - `{"contains": "..."}`, `{"matches": "regex"}`;
+//! - `bodyPatterns` (all must match; a request without a body matches none, as in
+//!   WireMock):
+//!   - `{"equalTo": "..."}` (with `"caseInsensitive": true` allowed), `{"contains": "..."}`,
+//!     `{"matches": "regex"}`;
+//!   - `{"equalToJson": ...}` (the JSON, or a string holding it): equal as JSON, objects in
+//!     any key order, arrays in order, numbers by value; no JsonUnit placeholders;
 //!   - `{"equalToXml": "<...>"}`: semantic equality; prefixes, attribute
 //!     order, whitespace between elements, comments, processing instructions
 //!     and the order of differently named siblings do not matter; namespace URIs, local names,
@@ -44,7 +48,8 @@
 //!     predicates, `text()`, `//`, prefixed steps. Every prefix must be
 //!     declared in `xPathNamespaces`, and the expression must select nodes.
 //!
-//!   A body that is not XML matches neither `equalToXml` nor `matchesXPath`.
+//!   A body that is not XML matches neither `equalToXml` nor `matchesXPath`, one that is
+//!   not JSON no `equalToJson`.
 //!
 //! `response`: `status` (default 200), `headers` (string or list of strings),
 //! one of `body`, `jsonBody`, `base64Body`, `bodyFileName`, and
