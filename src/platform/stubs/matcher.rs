@@ -174,7 +174,8 @@ impl UrlMatcher {
 }
 
 impl BodyMatcher {
-    /// A body that is not XML matches neither `equalToXml` nor `matchesXPath`.
+    /// A body that is not XML matches neither `equalToXml` nor `matchesXPath`, one that is
+    /// not JSON no `equalToJson`.
     fn matches(&self, body: &Body<'_>) -> bool {
         match self {
             BodyMatcher::Text(m) => m.matches(body.text()),

@@ -12,7 +12,8 @@
 //!   `{"mappings": [ ... ], "meta": { ... }}` (`meta` is ignored).
 //! - Files are read recursively, sorted by `Path` (component by component,
 //!   so `a/z.json` comes before `a.json`). Among mappings of equal
-//!   priority the first loaded wins, as in WireMock.
+//!   priority the first loaded wins (in WireMock the most recently added: one of the two
+//!   documented differences, README "The mock and its data").
 //! - `bodyFileName` is relative to `<mocks>/__files/` and read at load time.
 //!
 //! # Supported subset
