@@ -9,6 +9,8 @@
 //! difference: text is one node across entity references, as in XPath's data model and in
 //! WireMock, where sxd splits it (`x&amp;y` is "x&y" here, "x", "&", "y" there).
 
+use std::collections::HashSet;
+
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -63,8 +65,8 @@ enum Child {
     Text(String),
 }
 
-/// What the fast path selects (the matchers ask whether any node matches, so neither
-/// document order nor duplicates are kept).
+/// What the fast path selects (the matchers ask whether any node matches, so document
+/// order is not kept).
 pub(crate) enum Selected<'t> {
     /// Elements: their number (the fast path answers existence only).
     Elements(usize),
@@ -118,21 +120,24 @@ impl FastPath {
         let mut context: Vec<&Element> = vec![&tree.document];
         for step in &self.steps {
             let mut next: Vec<&Element> = Vec::new();
-            for node in &context {
-                if step.descendant {
-                    descendants(node, &mut |e| {
-                        if step.accepts(e) {
-                            next.push(e)
-                        }
-                    });
-                } else {
-                    next.extend(children(node).filter(|e| step.accepts(e)));
+            let mut accept = |e| {
+                if step.accepts(e) {
+                    next.push(e)
                 }
-            }
-            // Nested `//` steps can reach a node twice.
-            if step.descendant && context.len() > 1 {
-                let mut seen = std::collections::HashSet::new();
-                next.retain(|e| seen.insert(*e as *const Element));
+            };
+            if step.descendant {
+                // One walk, however many context nodes: each node is looked at once.
+                match context.as_slice() {
+                    [one] => descendants(one, true, &HashSet::new(), &mut accept),
+                    many => {
+                        let under = many.iter().map(|e| *e as *const Element).collect();
+                        descendants(&tree.document, false, &under, &mut accept)
+                    }
+                }
+            } else {
+                for node in &context {
+                    children(node).for_each(&mut accept);
+                }
             }
             context = next;
         }
@@ -171,11 +176,20 @@ fn texts(e: &Element) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Every element below `e`, in document order.
-fn descendants<'t>(e: &'t Element, found: &mut impl FnMut(&'t Element)) {
+/// Every element below `e` that has an ancestor in `context` (`inside`: `e` or one of its
+/// ancestors is), in document order.
+fn descendants<'t>(
+    e: &'t Element,
+    inside: bool,
+    context: &HashSet<*const Element>,
+    found: &mut impl FnMut(&'t Element),
+) {
+    let inside = inside || context.contains(&(e as *const Element));
     for child in children(e) {
-        found(child);
-        descendants(child, found);
+        if inside {
+            found(child);
+        }
+        descendants(child, inside, context, found);
     }
 }
 
@@ -387,6 +401,16 @@ mod tests {
                     Selected::Elements(n) => assert_eq!(n, sxd.len(), "{expression} on {doc}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn nested_descendant_steps_select_each_node_once() {
+        let deep = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        let fast = FastPath::compile("//a//a//a//a//a//a//a//a", &[]).unwrap();
+        match fast.select(&Tree::parse(&deep).unwrap()) {
+            Selected::Elements(n) => assert_eq!(n, 193),
+            Selected::Texts(_) => panic!("selects elements"),
         }
     }
 
