@@ -1,7 +1,8 @@
 //! Benchmark: the embedded mock over mutual TLS, on one keep-alive connection or several.
 //!
 //!     cargo run --release --example mock_throughput -- [REQUESTS] [--stub]
-//!         [--connections C] [--threads N] [--no-validate]
+//!         [--connections C] [--threads N] [--no-validate] [--against URL] [--certs DIR]
+//!         [--sf1470-importer]
 //!
 //! Starts the mock in-process on loopback, sends REQUESTS (default 20000) SF1520 lookups with
 //! the registered client certificate over C HTTP/1.1 keep-alive connections (default 1), each
@@ -19,13 +20,21 @@
 //!
 //! `--no-validate` switches the mock's XSD validation of requests off, to measure what it
 //! costs (a mock that serves users always validates).
+//! `--against URL` sends the same requests to a server already running there instead (the
+//! in-process mock only lends its target settings): `http://` for WireMock standalone serving
+//! `tests/data/mappings` (with `--stub`: the same mapping files, the same client), `https://`
+//! for `sp-contract mock serve --certs DIR` (give the bench the same `--certs DIR`).
+//! `--sf1470-importer` sends SF1470 `importer` calls instead, each a new case
+//! (`examples/bench/sf1470-importer.xml`), to see how the mock's state grows.
+//! `scripts/bench` runs them all and prints the README's performance table.
 
 use sp_contract::client::transport::{Clients, HttpReply};
 use sp_contract::core::soap::{self, InvocationContext};
-use sp_contract::services::sf1520;
+use sp_contract::services::{sf1470, sf1520};
 use sp_contract::targets::config::DEFAULT_IDENTITY;
 use sp_contract::targets::target::Target;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,6 +44,12 @@ const STUB_PNR: &str = "0101011234";
 /// The client's worker threads, the same whatever the mock gets.
 const CLIENT_THREADS: usize = 2;
 
+/// An SF1470 `importer` request with `{uuid}` and `{n}` for the case's UUID and number.
+const IMPORTER: &str = include_str!("bench/sf1470-importer.xml");
+
+/// `importer` calls the mock answered with a refusal (a `FejlbeskedTekst`), not a new case.
+static REFUSED: AtomicUsize = AtomicUsize::new(0);
+
 /// What the command line asks for.
 struct Opts {
     requests: usize,
@@ -42,6 +57,9 @@ struct Opts {
     connections: usize,
     threads: usize,
     validate: bool,
+    against: Option<String>,
+    certs: Option<String>,
+    importer: bool,
 }
 
 impl Opts {
@@ -52,6 +70,9 @@ impl Opts {
             connections: 1,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             validate: true,
+            against: None,
+            certs: None,
+            importer: false,
         };
         let mut args = std::env::args().skip(1);
         let number = |flag: &str, v: Option<String>, max: usize| -> usize {
@@ -65,6 +86,9 @@ impl Opts {
                 "--no-validate" => o.validate = false,
                 "--connections" => o.connections = number(&a, args.next(), 256),
                 "--threads" => o.threads = number(&a, args.next(), 1024),
+                "--against" => o.against = Some(args.next().expect("--against takes a URL")),
+                "--certs" => o.certs = Some(args.next().expect("--certs takes a folder")),
+                "--sf1470-importer" => o.importer = true,
                 _ => o.requests = number("REQUESTS", Some(a), 1_000_000),
             }
         }
@@ -83,7 +107,10 @@ fn runtime(workers: usize) -> tokio::runtime::Runtime {
 
 fn main() {
     let o = Opts::parse();
-    let certs = std::env::temp_dir().join("sp-contract-bench-certs");
+    let certs = o.certs.as_ref().map_or_else(
+        || std::env::temp_dir().join("sp-contract-bench-certs"),
+        std::path::PathBuf::from,
+    );
     let pki = sp_contract::targets::pki::ensure(&certs).expect("test PKI");
     // With --stub: the built-in mocks plus the example mappings, in a folder of their own.
     let merged = tempfile::tempdir().expect("a temporary folder");
@@ -105,7 +132,8 @@ fn main() {
         ))
         .expect("mock starts (run from the repository root)");
     mock.platform.set_validation(o.validate);
-    let target = Arc::new(mock.platform.target(&pki, &mock.url));
+    let url = o.against.as_deref().unwrap_or(&mock.url);
+    let target = Arc::new(mock.platform.target(&pki, url));
     let client_rt = runtime(CLIENT_THREADS);
     let (first, wall, mut lat) = client_rt.block_on(drive(&o, target));
 
@@ -124,17 +152,32 @@ fn main() {
         "first request incl. TLS handshake: {:.1} ms",
         first.as_secs_f64() * 1e3
     );
-    let what = if o.stub { "stub answers" } else { "requests" };
-    let over = match o.connections {
-        1 => format!("sequential {what} on one keep-alive mTLS connection"),
-        c => format!("{what} over {c} keep-alive mTLS connections at once"),
+    let what = match (o.importer, o.stub) {
+        (true, _) => "SF1470 importer calls",
+        (false, true) => "stub answers",
+        (false, false) => "requests",
     };
-    let validation = if o.validate { "on" } else { "off" };
+    let tls = if url.starts_with("https:") {
+        "mTLS "
+    } else {
+        ""
+    };
+    let over = match o.connections {
+        1 => format!("sequential {what} on one keep-alive {tls}connection to {url}"),
+        c => format!("{what} over {c} keep-alive {tls}connections at once to {url}"),
+    };
+    let mock_threads = match o.against {
+        Some(_) => String::new(),
+        None => format!(
+            "mock on {} worker thread(s), schema validation {}, ",
+            o.threads,
+            if o.validate { "on" } else { "off" }
+        ),
+    };
     println!(
-        "{n} {over}: {:.2} s, {:.0} req/s (mock on {} worker thread(s), client on {CLIENT_THREADS}; schema validation {validation})",
+        "{n} {over}: {:.2} s, {:.0} req/s ({mock_threads}client on {CLIENT_THREADS})",
         wall.as_secs_f64(),
         n as f64 / wall.as_secs_f64(),
-        o.threads
     );
     println!(
         "latency p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
@@ -142,7 +185,18 @@ fn main() {
         pct(0.99).as_secs_f64() * 1e6,
         lat[lat.len() - 1].as_secs_f64() * 1e6
     );
-    println!("peak RSS (client + mock in one process): {peak_kb} kB");
+    if o.importer {
+        println!(
+            "importer calls refused (no new case): {}",
+            REFUSED.load(Ordering::Relaxed)
+        );
+    }
+    let whose = if o.against.is_some() {
+        "client"
+    } else {
+        "client + mock in one process"
+    };
+    println!("peak RSS ({whose}): {peak_kb} kB");
     mock.shutdown();
 }
 
@@ -163,7 +217,10 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
         call_id: "bench".into(),
     };
     let body = soap::envelope(&sf1520::lookup_request(Some(&ctx), &cpr));
-    let headers: Arc<Headers> = Arc::new([("SOAPAction", format!("\"{}\"", sf1520::SOAP_ACTION))]);
+    let work = Arc::new(match o.importer {
+        true => Work::Importer,
+        false => Work::Lookup(body),
+    });
     let connections: Vec<Clients> = (0..o.connections)
         .map(|_| Clients::new(target.clone()))
         .collect();
@@ -171,7 +228,7 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
     // Warm-up: the TLS handshakes and the first request on each connection.
     let first = Instant::now();
     for c in &connections {
-        let r = lookup(c, &headers, &body).await;
+        let r = work.send(c, usize::MAX).await;
         if o.stub {
             let text = String::from_utf8_lossy(&r.body);
             assert!(text.contains("Testperson Eksempel"), "not the stub: {text}");
@@ -184,14 +241,14 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let (headers, body) = (headers.clone(), body.clone());
+            let work = work.clone();
             // The first connections take one more when the count does not divide evenly.
             let share = o.requests / o.connections + usize::from(i < o.requests % o.connections);
             tokio::spawn(async move {
                 let mut lat = Vec::with_capacity(share);
-                for _ in 0..share {
+                for n in 0..share {
                     let t = Instant::now();
-                    lookup(&c, &headers, &body).await;
+                    work.send(&c, i * share + n).await;
                     lat.push(t.elapsed());
                 }
                 lat
@@ -205,23 +262,45 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
     (first, t0.elapsed(), lat)
 }
 
-/// The headers of an SF1520 lookup.
-type Headers = [(&'static str, String); 1];
+/// What each request is.
+enum Work {
+    /// This SF1520 lookup.
+    Lookup(String),
+    /// An SF1470 `importer` call for a new case.
+    Importer,
+}
 
-/// One SF1520 lookup over `clients`, which must answer 200.
-async fn lookup(clients: &Clients, headers: &Headers, body: &str) -> HttpReply {
-    let r = clients
-        .post(
-            DEFAULT_IDENTITY,
-            sf1520::INFO.path,
-            headers,
-            "text/xml; charset=utf-8",
-            body.to_string(),
-        )
-        .await
-        .expect("request");
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    r
+impl Work {
+    /// Request number `n` over `clients`, which must answer 200.
+    async fn send(&self, clients: &Clients, n: usize) -> HttpReply {
+        let (path, action, body) = match self {
+            Work::Lookup(body) => (sf1520::INFO.path, sf1520::SOAP_ACTION, body.clone()),
+            Work::Importer => (
+                sf1470::model::PATH,
+                sf1470::model::IMPORTER.action,
+                IMPORTER
+                    .replace("{uuid}", &uuid::Uuid::new_v4().to_string())
+                    .replace("{n}", &n.to_string()),
+            ),
+        };
+        let headers = [("SOAPAction", format!("\"{action}\""))];
+        let r = clients
+            .post(
+                DEFAULT_IDENTITY,
+                path,
+                &headers,
+                "text/xml; charset=utf-8",
+                body,
+            )
+            .await
+            .expect("request");
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        if matches!(self, Work::Importer) && String::from_utf8_lossy(&r.body).contains("Fejlbesked")
+        {
+            REFUSED.fetch_add(1, Ordering::Relaxed);
+        }
+        r
+    }
 }
 
 /// Copy the files under `from` into `to`, keeping the layout (small trees only).

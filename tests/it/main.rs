@@ -15,6 +15,7 @@ mod mock_access;
 mod mock_data;
 mod mock_limits;
 mod oir;
+mod parity;
 mod pki;
 mod planning;
 mod post;

@@ -598,18 +598,18 @@ fn missing_mappings_folder_is_empty() {
 fn unsupported_matcher_is_an_error_naming_file_and_field() {
     let dir = mocks(&[(
         "mappings/sub/json-body.json",
-        r#"{"request": {"urlPath": "/x", "bodyPatterns": [{"contains": "a"}, {"equalToJson": "{}"}]}, "response": {}}"#,
+        r#"{"request": {"urlPath": "/x", "bodyPatterns": [{"contains": "a"}, {"matchesJsonPath": "$.a"}]}, "response": {}}"#,
     )]);
     let err = load_mappings(dir.path()).unwrap_err();
     assert!(matches!(err, MappingError::Unsupported { .. }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("mappings/sub/json-body.json"), "{message}");
     assert!(
-        message.contains("`request.bodyPatterns[1].equalToJson`"),
+        message.contains("`request.bodyPatterns[1].matchesJsonPath`"),
         "{message}"
     );
     assert!(
-        message.contains("contains, matches, equalToXml, matchesXPath"),
+        message.contains("equalTo, contains, matches, equalToJson, equalToXml, matchesXPath"),
         "{message}"
     );
 

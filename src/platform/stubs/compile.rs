@@ -35,7 +35,7 @@ pub(super) fn parse_file(
         return Err(root.invalid(format!("expected a JSON object, found {}", kind(&value))));
     };
     let shape = |e| MappingError::shape(file, &value, e);
-    if object.contains_key("mappings") {
+    let mut mappings = if object.contains_key("mappings") {
         let export: format::Export = de::read(&value).map_err(shape)?;
         let list = root.key("mappings");
         export
@@ -44,11 +44,21 @@ pub(super) fn parse_file(
             .into_iter()
             .enumerate()
             .map(|(i, m)| mapping(&list.index(i), Some(i), m, files_dir))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?
     } else {
         let single: format::Mapping = de::read(&value).map_err(shape)?;
-        Ok(vec![mapping(&root, None, single, files_dir)?])
+        vec![mapping(&root, None, single, files_dir)?]
+    };
+    // `jsonBody` is sent with its keys in the order written, as WireMock sends it.
+    if text.contains("jsonBody") {
+        let bodies = format::json_bodies(text).map_err(|e| MappingError::json(file, &e))?;
+        for (m, body) in mappings.iter_mut().zip(bodies) {
+            if let Some(body) = body {
+                m.response.body = Bytes::from(body);
+            }
+        }
     }
+    Ok(mappings)
 }
 
 fn mapping(
@@ -233,12 +243,14 @@ impl format::StringMatcher {
 
 fn body_pattern(loc: &Loc<'_>, p: format::BodyPattern) -> Result<BodyMatcher, MappingError> {
     let present = [
+        ("equalTo", p.equal_to.0.is_some()),
         ("contains", p.contains.0.is_some()),
         ("matches", p.matches.0.is_some()),
+        ("equalToJson", p.equal_to_json.0.is_some()),
         ("equalToXml", p.equal_to_xml.0.is_some()),
         ("matchesXPath", p.matches_xpath.0.is_some()),
     ];
-    at_most_one(loc, &present, |found| {
+    let operator = at_most_one(loc, &present, |found| {
         format!(
             "use one matcher per body pattern (found {found}); add another entry to \
              bodyPatterns instead"
@@ -249,16 +261,26 @@ fn body_pattern(loc: &Loc<'_>, p: format::BodyPattern) -> Result<BodyMatcher, Ma
             .key("xPathNamespaces")
             .invalid("goes with matchesXPath only; remove it or match with matchesXPath"));
     }
+    if p.case_insensitive.is_some() && p.equal_to.0.is_none() {
+        return Err(loc
+            .key("caseInsensitive")
+            .unsupported("`caseInsensitive` is supported with `equalTo` only"));
+    }
     let xpath = match (
-        p.contains.0,
-        p.matches.0,
+        operator,
+        p.equal_to_json.0,
         p.equal_to_xml.0,
         p.matches_xpath.0,
     ) {
-        (Some(part), ..) => return Ok(BodyMatcher::Contains(part)),
-        (_, Some(pattern), ..) => {
-            let regex = compile_regex(&loc.key("matches"), &pattern)?;
-            return Ok(BodyMatcher::Matches(regex));
+        (None, ..) => {
+            return Err(loc.invalid(format!(
+                "needs one of {}, e.g. {{\"contains\": \"PNR\"}}",
+                format::BODY_OPERATORS.join(", ")
+            )))
+        }
+        (_, Some(expected), ..) => {
+            let expected = expected_json(&loc.key("equalToJson"), expected)?;
+            return Ok(BodyMatcher::EqualToJson(expected));
         }
         (_, _, Some(expected), _) => {
             let expected = CanonicalElement::parse(&expected).map_err(|e| {
@@ -268,11 +290,14 @@ fn body_pattern(loc: &Loc<'_>, p: format::BodyPattern) -> Result<BodyMatcher, Ma
             return Ok(BodyMatcher::EqualToXml(expected));
         }
         (_, _, _, Some(xpath)) => xpath,
-        (None, None, None, None) => {
-            return Err(loc.invalid(
-                "needs one of contains, matches, equalToXml, matchesXPath, e.g. \
-                 {\"contains\": \"PNR\"}",
-            ))
+        (Some(_), None, None, None) => {
+            let text = format::StringMatcher {
+                equal_to: p.equal_to,
+                contains: p.contains,
+                matches: p.matches,
+                case_insensitive: p.case_insensitive,
+            };
+            return Ok(BodyMatcher::Text(text.compile(loc)?));
         }
     };
     let op_loc = loc.key("matchesXPath");
@@ -296,6 +321,37 @@ fn body_pattern(loc: &Loc<'_>, p: format::BodyPattern) -> Result<BodyMatcher, Ma
     };
     let xpath = XPathExpr::new(&expression, namespaces).map_err(|m| op_loc.invalid(m))?;
     Ok(BodyMatcher::XPath { xpath, value })
+}
+
+/// The JSON `equalToJson` expects: a string holding it, or the JSON itself. JsonUnit's
+/// placeholders (`${json-unit.any-number}` …), which WireMock honours, are refused rather
+/// than compared as text.
+fn expected_json(loc: &Loc<'_>, value: Value) -> Result<Value, MappingError> {
+    let expected = match value {
+        Value::String(text) => crate::core::strict_json::from_str(&text)
+            .map_err(|e| loc.invalid(format!("the expected JSON does not parse: {e}")))?,
+        Value::Null => {
+            return Err(loc.invalid(
+                "expected the JSON to compare with, as a string or as JSON, e.g. {\"a\": 1}",
+            ))
+        }
+        other => other,
+    };
+    fn placeholder(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.starts_with("${json-unit."),
+            Value::Array(items) => items.iter().any(placeholder),
+            Value::Object(map) => map.values().any(placeholder),
+            _ => false,
+        }
+    }
+    if placeholder(&expected) {
+        return Err(loc.unsupported(
+            "JsonUnit placeholders (`${json-unit...}`) are outside the supported subset; \
+             compare exact values, or match the body with `matches`",
+        ));
+    }
+    Ok(expected)
 }
 
 fn response(
@@ -420,14 +476,14 @@ mod tests {
     #[test]
     fn errors_name_file_and_json_path() {
         let e = err(
-            r#"{"request": {"urlPath": "/x", "bodyPatterns": [{"contains": "a"}, {"equalToJson": "{}"}]}}"#,
+            r#"{"request": {"urlPath": "/x", "bodyPatterns": [{"contains": "a"}, {"matchesJsonPath": "$.a"}]}}"#,
         );
         assert!(
-            e.starts_with("m.json: `request.bodyPatterns[1].equalToJson`"),
+            e.starts_with("m.json: `request.bodyPatterns[1].matchesJsonPath`"),
             "{e}"
         );
         assert!(
-            e.contains("contains, matches, equalToXml, matchesXPath"),
+            e.contains("equalTo, contains, matches, equalToJson, equalToXml, matchesXPath"),
             "{e}"
         );
 
@@ -524,6 +580,22 @@ mod tests {
             (
                 r#"{"request": {"bodyPatterns": [{"matchesXPath": {"expression": "//a", "equalToJson": "{}"}}]}}"#,
                 "equalToJson",
+            ),
+            (
+                r#"{"request": {"bodyPatterns": [{"equalToJson": {"a": "${json-unit.any-number}"}}]}}"#,
+                "placeholders",
+            ),
+            (
+                r#"{"request": {"bodyPatterns": [{"equalToJson": "{\"a\":"}]}}"#,
+                "does not parse",
+            ),
+            (
+                r#"{"request": {"bodyPatterns": [{"equalToJson": null}]}}"#,
+                "the JSON to compare with",
+            ),
+            (
+                r#"{"request": {"bodyPatterns": [{"contains": "a", "caseInsensitive": true}]}}"#,
+                "with `equalTo` only",
             ),
             (r#"{"response": {}}"#, "`request`"),
             (r#"[]"#, "expected a JSON object"),

@@ -80,10 +80,17 @@ string_matcher!(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BodyPattern {
+    #[serde(default, rename = "equalTo")]
+    pub equal_to: Given<String>,
+    #[serde(rename = "caseInsensitive")]
+    pub case_insensitive: Option<bool>,
     #[serde(default)]
     pub contains: Given<String>,
     #[serde(default)]
     pub matches: Given<String>,
+    /// The expected JSON, as a string holding it or as the JSON itself.
+    #[serde(default, rename = "equalToJson")]
+    pub equal_to_json: Given<Value>,
     #[serde(default, rename = "equalToXml")]
     pub equal_to_xml: Given<String>,
     #[serde(default, rename = "matchesXPath")]
@@ -227,6 +234,83 @@ impl<'de> Deserialize<'de> for HeaderValues {
     }
 }
 
+/// The `jsonBody` of each mapping of a file, printed compactly with its keys in the order
+/// written, as WireMock sends it (a `serde_json::Value` keeps them sorted). Read from the
+/// file's text once the file has been read into the format's types, so it cannot fail on a
+/// file that loaded; `None` where a mapping has no `jsonBody`.
+pub(super) fn json_bodies(text: &str) -> Result<Vec<Option<String>>, serde_json::Error> {
+    #[derive(Deserialize)]
+    struct File {
+        mappings: Option<Vec<One>>,
+        #[serde(flatten)]
+        single: One,
+    }
+    #[derive(Deserialize)]
+    struct One {
+        response: Option<JsonBodyOf>,
+    }
+    #[derive(Deserialize)]
+    struct JsonBodyOf {
+        #[serde(rename = "jsonBody")]
+        json_body: Option<InOrder>,
+    }
+    let body = |one: One| one.response.and_then(|r| r.json_body).map(|b| b.0);
+    let file: File = serde_json::from_str(text)?;
+    Ok(match file.mappings {
+        Some(list) => list.into_iter().map(body).collect(),
+        None => vec![body(file.single)],
+    })
+}
+
+/// A JSON value printed compactly as it is read, keys in their order.
+struct InOrder(String);
+
+impl<'de> Deserialize<'de> for InOrder {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Print;
+        impl<'de> Visitor<'de> for Print {
+            type Value = InOrder;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<InOrder, E> {
+                Ok(InOrder("null".into()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<InOrder, E> {
+                Ok(InOrder(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<InOrder, E> {
+                Ok(InOrder(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<InOrder, E> {
+                Ok(InOrder(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<InOrder, E> {
+                Ok(InOrder(Value::from(v).to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<InOrder, E> {
+                Ok(InOrder(Value::from(v).to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<InOrder, A::Error> {
+                let mut items = Vec::new();
+                while let Some(InOrder(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(InOrder(format!("[{}]", items.join(","))))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InOrder, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let InOrder(value) = map.next_value()?;
+                    entries.push(format!("{}:{value}", Value::from(key)));
+                }
+                Ok(InOrder(format!("{{{}}}", entries.join(","))))
+            }
+        }
+        d.deserialize_any(Print)
+    }
+}
+
 /// Each object of the format: the keys it has (serde's field list, in declaration order)
 /// and the WireMock keys it leaves out on purpose.
 const OBJECTS: &[(&[&str], &[&str])] = &[
@@ -293,13 +377,10 @@ const OBJECTS: &[(&[&str], &[&str])] = &[
     (
         BODY_PATTERN,
         &[
-            "equalTo",
-            "caseInsensitive",
             "binaryEqualTo",
             "doesNotContain",
             "doesNotMatch",
             "absent",
-            "equalToJson",
             "ignoreArrayOrder",
             "ignoreExtraElements",
             "matchesJsonPath",
@@ -363,13 +444,23 @@ const STRING_MATCHERS_WIREMOCK: &[&str] = &[
 
 /// The keys of a body pattern, and its operators (one per pattern).
 const BODY_PATTERN: &[&str] = &[
+    "equalTo",
+    "caseInsensitive",
     "contains",
     "matches",
+    "equalToJson",
     "equalToXml",
     "matchesXPath",
     "xPathNamespaces",
 ];
-const BODY_OPERATORS: &[&str] = &["contains", "matches", "equalToXml", "matchesXPath"];
+pub(super) const BODY_OPERATORS: &[&str] = &[
+    "equalTo",
+    "contains",
+    "matches",
+    "equalToJson",
+    "equalToXml",
+    "matchesXPath",
+];
 
 /// Why `key` is refused in an object that has the keys `present`; `object` is the object as
 /// written, when known.
@@ -392,6 +483,7 @@ pub(super) fn unknown_key(
             .collect();
         match set.as_slice() {
             ["matchesXPath"] => "matchesXPath, xPathNamespaces".to_owned(),
+            ["equalTo"] => "equalTo, caseInsensitive".to_owned(),
             [op] => (*op).to_owned(),
             _ => BODY_OPERATORS.join(", "),
         }

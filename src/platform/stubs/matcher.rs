@@ -9,9 +9,10 @@ use std::cell::OnceCell;
 
 use http::{HeaderName, Method};
 use regex::Regex;
+use serde_json::Value;
 use sxd_document::Package;
 
-use super::xml::{self, CanonicalElement, XPathExpr};
+use super::xml::{self, CanonicalElement, FastSelected, Tree, XPathExpr};
 use crate::platform::request::Request;
 
 #[derive(Debug, Clone)]
@@ -45,8 +46,10 @@ pub(crate) enum StringMatcher {
 
 #[derive(Debug, Clone)]
 pub(crate) enum BodyMatcher {
-    Contains(String),
-    Matches(Regex),
+    /// `equalTo`, `contains`, `matches` on the body's text.
+    Text(StringMatcher),
+    /// Equal as JSON: objects in any key order, numbers by value.
+    EqualToJson(Value),
     EqualToXml(CanonicalElement),
     XPath {
         xpath: XPathExpr,
@@ -55,11 +58,14 @@ pub(crate) enum BodyMatcher {
 }
 
 /// A request body as the body matchers see it, each view made on first use and kept for
-/// the other stubs: the text (lossy UTF-8), its canonical XML, its sxd document.
+/// the other stubs: the text (lossy UTF-8), its JSON, its canonical XML, the fast path's
+/// tree, its sxd document (only for expressions outside the fast path).
 pub(crate) struct Body<'r> {
     raw: &'r [u8],
     text: OnceCell<Cow<'r, str>>,
     canonical: OnceCell<Option<CanonicalElement>>,
+    json: OnceCell<Option<Value>>,
+    tree: OnceCell<Option<Tree>>,
     document: OnceCell<Option<Package>>,
 }
 
@@ -69,6 +75,8 @@ impl<'r> Body<'r> {
             raw,
             text: OnceCell::new(),
             canonical: OnceCell::new(),
+            json: OnceCell::new(),
+            tree: OnceCell::new(),
             document: OnceCell::new(),
         }
     }
@@ -81,6 +89,20 @@ impl<'r> Body<'r> {
     fn canonical(&self) -> Option<&CanonicalElement> {
         self.canonical
             .get_or_init(|| CanonicalElement::parse(self.text()).ok())
+            .as_ref()
+    }
+
+    /// `None`: the body is not JSON.
+    fn json(&self) -> Option<&Value> {
+        self.json
+            .get_or_init(|| serde_json::from_str(self.text()).ok())
+            .as_ref()
+    }
+
+    /// `None`: the body is not XML.
+    fn tree(&self) -> Option<&Tree> {
+        self.tree
+            .get_or_init(|| xml::light_tree(self.text()))
             .as_ref()
     }
 
@@ -107,7 +129,13 @@ impl RequestPattern {
                 .iter()
                 .any(|v| matcher.matches(&String::from_utf8_lossy(v.as_bytes())))
         };
-        self.headers.iter().all(header_matches) && self.body.iter().all(|m| m.matches(body))
+        // As in WireMock, a request without a body matches no body pattern, not even
+        // `contains: ""`.
+        let body_matches = match self.body.is_empty() {
+            true => true,
+            false => !request.body.is_empty() && self.body.iter().all(|m| m.matches(body)),
+        };
+        self.headers.iter().all(header_matches) && body_matches
     }
 }
 
@@ -146,13 +174,28 @@ impl UrlMatcher {
 }
 
 impl BodyMatcher {
-    /// A body that is not XML matches neither `equalToXml` nor `matchesXPath`.
+    /// A body that is not XML matches neither `equalToXml` nor `matchesXPath`, one that is
+    /// not JSON no `equalToJson`.
     fn matches(&self, body: &Body<'_>) -> bool {
         match self {
-            BodyMatcher::Contains(part) => body.text().contains(part.as_str()),
-            BodyMatcher::Matches(regex) => regex.is_match(body.text()),
+            BodyMatcher::Text(m) => m.matches(body.text()),
+            BodyMatcher::EqualToJson(expected) => {
+                body.json().is_some_and(|j| json_equal(expected, j))
+            }
             BodyMatcher::EqualToXml(expected) => body.canonical() == Some(expected),
             BodyMatcher::XPath { xpath, value } => {
+                // The fast path answers existence, and the values of text nodes.
+                let fast = xpath.fast().filter(|f| value.is_none() || f.selects_text());
+                if let Some(fast) = fast {
+                    let Some(tree) = body.tree() else {
+                        return false;
+                    };
+                    return match (fast.select(tree), value) {
+                        (FastSelected::Elements(n), _) => n > 0,
+                        (FastSelected::Texts(t), None) => !t.is_empty(),
+                        (FastSelected::Texts(t), Some(m)) => t.iter().any(|x| m.matches(x)),
+                    };
+                }
                 let Some(nodes) = body.document().and_then(|d| xpath.select(d)) else {
                     return false;
                 };
@@ -162,5 +205,28 @@ impl BodyMatcher {
                 }
             }
         }
+    }
+}
+
+/// JSON equality as WireMock's `equalToJson` decides it: objects equal whatever their key
+/// order, arrays in order, numbers by value (`1` = `1.0` = `1e0`; integers exactly).
+fn json_equal(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Number(a), Value::Number(b)) => {
+            match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
+                (Some(x), Some(y), ..) => x == y,
+                (_, _, Some(x), Some(y)) => x == y,
+                _ => a.as_f64() == b.as_f64(),
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, x)| b.get(k).is_some_and(|y| json_equal(x, y)))
+        }
+        (a, b) => a == b,
     }
 }

@@ -12,7 +12,8 @@
 //!   `{"mappings": [ ... ], "meta": { ... }}` (`meta` is ignored).
 //! - Files are read recursively, sorted by `Path` (component by component,
 //!   so `a/z.json` comes before `a.json`). Among mappings of equal
-//!   priority the first loaded wins, as in WireMock.
+//!   priority the first loaded wins (in WireMock the most recently added: one of the two
+//!   documented differences, README "The mock and its data").
 //! - `bodyFileName` is relative to `<mocks>/__files/` and read at load time.
 //!
 //! # Supported subset
@@ -29,21 +30,27 @@
 //! - `headers`: `{"Name": {"equalTo" | "contains" | "matches": "..."}}`, names
 //!   case-insensitive, `"caseInsensitive": true` allowed with `equalTo`. A
 //!   header sent several times matches if any value does.
-//! - `bodyPatterns` (all must match):
-//!   - `{"contains": "..."}`, `{"matches": "regex"}`;
+//! - `bodyPatterns` (all must match; a request without a body matches none, as in
+//!   WireMock):
+//!   - `{"equalTo": "..."}` (with `"caseInsensitive": true` allowed), `{"contains": "..."}`,
+//!     `{"matches": "regex"}`;
+//!   - `{"equalToJson": ...}` (the JSON, or a string holding it): equal as JSON, objects in
+//!     any key order, arrays in order, numbers by value; no JsonUnit placeholders;
 //!   - `{"equalToXml": "<...>"}`: semantic equality; prefixes, attribute
 //!     order, whitespace between elements, comments, processing instructions
 //!     and the order of differently named siblings do not matter; namespace URIs, local names,
 //!     attribute values, trimmed text and the order of same-named siblings do;
 //!   - `{"matchesXPath": "expr"}` (matches when it selects at least one node)
 //!     or `{"matchesXPath": {"expression": "expr", "equalTo" | "contains" |
-//!     "matches": "..."}}` (matches when the string value of any selected node
-//!     satisfies the sub-matcher), both with optional `"xPathNamespaces":
+//!     "matches": "..."}}` (matches when the value of any selected node satisfies
+//!     the sub-matcher: a text node's text, an attribute's value, an element's XML
+//!     as WireMock prints it, so select `/text()` to compare text), both with optional `"xPathNamespaces":
 //!     {"prefix": "uri"}`. XPath 1.0 via `sxd-xpath`: `local-name()`,
 //!     predicates, `text()`, `//`, prefixed steps. Every prefix must be
 //!     declared in `xPathNamespaces`, and the expression must select nodes.
 //!
-//!   A body that is not XML matches neither `equalToXml` nor `matchesXPath`.
+//!   A body that is not XML matches neither `equalToXml` nor `matchesXPath`, one that is
+//!   not JSON no `equalToJson`.
 //!
 //! `response`: `status` (default 200), `headers` (string or list of strings),
 //! one of `body`, `jsonBody`, `base64Body`, `bodyFileName`, and

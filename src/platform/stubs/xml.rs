@@ -6,16 +6,25 @@
 //! parser and evaluator recurse per element and per bracket), and every sxd evaluation runs
 //! under `catch_unwind` (the crates were last released in 2018/2019). `sxd_xpath::XPath` and
 //! `sxd_document::Package` are neither `Send` nor `Sync`, so matchers keep the expression
-//! text (validated at load time) and compile it per request; a request's body is parsed once
-//! for all the matchers that look at it (`matcher::Body`).
+//! text (validated at load time) and each worker thread compiles it once, with its context,
+//! into a bounded cache of its own ([`COMPILED`]); a request's body is parsed once for all
+//! the matchers that look at it (`matcher::Body`).
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sxd_document::{parser, Package};
-use sxd_xpath::{Context, Factory, Value};
+use sxd_xpath::nodeset::Node as Selected;
+use sxd_xpath::{Context, Factory, Value, XPath};
 
 use crate::core::xml::{self, Element, Node, XmlError};
+
+mod fast;
+mod print;
+pub(crate) use fast::{FastPath, Selected as FastSelected, Tree};
+use print::wiremock_print;
 
 /// The `xml` prefix is bound in every XPath context, as in Java's XPath API.
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -23,6 +32,13 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// A byte-order mark and leading whitespace are not part of the document.
 fn document(text: &str) -> &str {
     text.trim_start_matches('\u{feff}').trim_start()
+}
+
+/// `text` as the fast path's tree, or `None` when it is not XML or nests too deep.
+pub(crate) fn light_tree(text: &str) -> Option<Tree> {
+    let text = document(text);
+    xml::check_depth(text).ok()?;
+    Tree::parse(text)
 }
 
 /// `text` as an sxd document, or `None` when it is not XML or nests deeper than every XML
@@ -108,8 +124,31 @@ impl CanonicalElement {
 /// A validated `matchesXPath` expression with its namespace bindings.
 #[derive(Debug, Clone)]
 pub(crate) struct XPathExpr {
+    /// Names this expression in the worker threads' caches; clones share it.
+    id: u64,
     expression: String,
     namespaces: Vec<(String, String)>,
+    /// The same selection without sxd, when the expression is in its subset.
+    fast: Option<FastPath>,
+}
+
+/// Hands out [`XPathExpr::id`]s.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// Expressions a worker thread keeps compiled; beyond this the cache starts over, so stubs
+/// replaced at run time cannot grow it without bound.
+const MAX_COMPILED: usize = 1024;
+
+/// An expression compiled, with the context it is evaluated in (the core functions and the
+/// namespaces, which sxd builds into hash maps: too dear to build per request).
+struct Compiled {
+    xpath: XPath,
+    context: Context<'static>,
+}
+
+thread_local! {
+    /// This thread's compiled expressions, by [`XPathExpr::id`].
+    static COMPILED: RefCell<HashMap<u64, Compiled>> = RefCell::new(HashMap::new());
 }
 
 impl XPathExpr {
@@ -134,7 +173,9 @@ impl XPathExpr {
             }
         }
         let xpath = XPathExpr {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             expression: expression.to_owned(),
+            fast: FastPath::compile(expression, &namespaces),
             namespaces,
         };
         // The result type of an XPath 1.0 expression does not depend on the
@@ -157,7 +198,13 @@ impl XPathExpr {
         }
     }
 
-    fn evaluate<'d>(&self, node: sxd_document::dom::Root<'d>) -> Result<Value<'d>, String> {
+    /// The fast path, when the expression is in its subset.
+    pub(crate) fn fast(&self) -> Option<&FastPath> {
+        self.fast.as_ref()
+    }
+
+    /// The expression compiled with its context; validated at load time, so it builds.
+    fn compile(&self) -> Result<Compiled, String> {
         let xpath = Factory::new()
             .build(&self.expression)
             .map_err(|e| e.to_string())?
@@ -167,15 +214,31 @@ impl XPathExpr {
         for (prefix, uri) in &self.namespaces {
             context.set_namespace(prefix, uri);
         }
-        // Unbound prefixes are rejected at load time; the guard keeps any
-        // other panic inside sxd-xpath from taking the mock server down.
-        catch_unwind(AssertUnwindSafe(|| xpath.evaluate(&context, node)))
-            .map_err(|_| "XPath evaluation panicked".to_string())?
-            .map_err(|e| e.to_string())
+        Ok(Compiled { xpath, context })
     }
 
-    /// The string values of the selected nodes, in document order, or `None` when the
-    /// expression fails on this document.
+    fn evaluate<'d>(&self, node: sxd_document::dom::Root<'d>) -> Result<Value<'d>, String> {
+        COMPILED.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if !cache.contains_key(&self.id) {
+                if cache.len() >= MAX_COMPILED {
+                    cache.clear();
+                }
+                cache.insert(self.id, self.compile()?);
+            }
+            let Compiled { xpath, context } = &cache[&self.id];
+            // Unbound prefixes are rejected at load time; the guard keeps any
+            // other panic inside sxd-xpath from taking the mock server down.
+            catch_unwind(AssertUnwindSafe(|| xpath.evaluate(context, node)))
+                .map_err(|_| "XPath evaluation panicked".to_string())?
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// The values of the selected nodes as WireMock compares them, in document order, or
+    /// `None` when the expression fails on this document: an element's XML as
+    /// [`wiremock_print`] writes it, any other node's string value (a text node's text, an
+    /// attribute's value).
     pub(crate) fn select(&self, package: &Package) -> Option<Vec<String>> {
         let document = package.as_document();
         match self.evaluate(document.root()).ok()? {
@@ -183,7 +246,10 @@ impl XPathExpr {
                 nodes
                     .document_order()
                     .into_iter()
-                    .map(|n| n.string_value())
+                    .map(|n| match n {
+                        Selected::Element(e) => wiremock_print(e, !self.namespaces.is_empty()),
+                        other => other.string_value(),
+                    })
                     .collect(),
             ),
             _ => None,

@@ -48,6 +48,25 @@ pub fn pki() -> TestPki {
     sp_contract::targets::pki::ensure(&certs()).expect("test PKI")
 }
 
+/// A plain HTTP client that presents the test PKI's registered client certificate and trusts
+/// its CA: for tests that look at what the front sends back (headers included), which the
+/// tool's own transport does not hand on.
+pub fn mtls_http(pki: &TestPki) -> reqwest::Client {
+    let read = |p: &Path| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let identity =
+        reqwest::Identity::from_pkcs8_pem(&read(&pki.client_pem), &read(&pki.client_key_pem))
+            .expect("the test client certificate and key load");
+    let ca = reqwest::Certificate::from_pem(&read(&pki.ca_pem)).expect("the test CA loads");
+    reqwest::Client::builder()
+        .http1_only()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(ca)
+        .identity(identity)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an mTLS test client")
+}
+
 pub fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }

@@ -1,0 +1,466 @@
+//! The fast path of `matchesXPath`: the expressions SOAP stubs are made of (`/` and `//`
+//! steps of element names, `*` or `p:*`, `[local-name()='x']` and `[text()='x']`
+//! predicates, a final `/text()`), evaluated on a light tree of the body instead of an sxd
+//! document and an sxd evaluation, which cost several times more per request.
+//!
+//! The rule: the same nodes as sxd-xpath selects, or no fast path. An expression outside the
+//! subset compiles to `None` and goes to sxd; the tree keeps XPath's text nodes (whitespace
+//! between elements included, split by comments). `tests` compares the two. One deliberate
+//! difference: text is one node across entity references, as in XPath's data model and in
+//! WireMock, where sxd splits it (`x&amp;y` is "x&y" here, "x", "&", "y" there).
+
+use std::collections::HashSet;
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// An expression of the subset.
+#[derive(Debug, Clone)]
+pub(crate) struct FastPath {
+    steps: Vec<Step>,
+    /// Ends in `/text()`: selects the text nodes of the last step's elements.
+    text: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    /// `//` before the step (descendants), else `/` (children).
+    descendant: bool,
+    test: NameTest,
+    predicates: Vec<Predicate>,
+}
+
+#[derive(Debug, Clone)]
+enum NameTest {
+    Any,
+    AnyIn(String),
+    /// Namespace URI (`None`: no namespace, as an unprefixed name means in XPath 1.0).
+    Name(Option<String>, String),
+}
+
+#[derive(Debug, Clone)]
+enum Predicate {
+    LocalName(String),
+    Text(String),
+}
+
+/// A body as the fast path sees it: elements and text nodes.
+#[derive(Debug)]
+pub(crate) struct Tree {
+    /// The document node: its one element child is the document element.
+    document: Element,
+}
+
+#[derive(Debug, Default)]
+struct Element {
+    ns: Option<String>,
+    local: String,
+    children: Vec<Child>,
+}
+
+#[derive(Debug)]
+enum Child {
+    Element(Element),
+    Text(String),
+}
+
+/// What the fast path selects (the matchers ask whether any node matches, so document
+/// order is not kept).
+pub(crate) enum Selected<'t> {
+    /// Elements: their number (the fast path answers existence only).
+    Elements(usize),
+    Texts(Vec<&'t str>),
+}
+
+impl FastPath {
+    /// `expression` if it is in the subset, its prefixes bound in `namespaces`.
+    pub(crate) fn compile(expression: &str, namespaces: &[(String, String)]) -> Option<FastPath> {
+        let mut rest = expression;
+        let mut steps = Vec::new();
+        let mut text = false;
+        while !rest.is_empty() {
+            let descendant = if let Some(r) = rest.strip_prefix("//") {
+                rest = r;
+                true
+            } else {
+                rest = rest.strip_prefix('/')?;
+                false
+            };
+            if let Some(r) = rest.strip_prefix("text()") {
+                if descendant || !r.is_empty() || steps.is_empty() {
+                    return None;
+                }
+                text = true;
+                break;
+            }
+            let (test, r) = name_test(rest, namespaces)?;
+            rest = r;
+            let mut predicates = Vec::new();
+            while let Some(r) = rest.strip_prefix('[') {
+                let (predicate, r) = predicate(r)?;
+                predicates.push(predicate);
+                rest = r;
+            }
+            steps.push(Step {
+                descendant,
+                test,
+                predicates,
+            });
+        }
+        (!steps.is_empty()).then_some(FastPath { steps, text })
+    }
+
+    /// Whether it selects text nodes (else elements).
+    pub(crate) fn selects_text(&self) -> bool {
+        self.text
+    }
+
+    pub(crate) fn select<'t>(&self, tree: &'t Tree) -> Selected<'t> {
+        let mut context: Vec<&Element> = vec![&tree.document];
+        for step in &self.steps {
+            let mut next: Vec<&Element> = Vec::new();
+            let mut accept = |e| {
+                if step.accepts(e) {
+                    next.push(e)
+                }
+            };
+            if step.descendant {
+                // One walk, however many context nodes: each node is looked at once.
+                match context.as_slice() {
+                    [one] => descendants(one, true, &HashSet::new(), &mut accept),
+                    many => {
+                        let under = many.iter().map(|e| *e as *const Element).collect();
+                        descendants(&tree.document, false, &under, &mut accept)
+                    }
+                }
+            } else {
+                for node in &context {
+                    children(node).for_each(&mut accept);
+                }
+            }
+            context = next;
+        }
+        match self.text {
+            false => Selected::Elements(context.len()),
+            true => Selected::Texts(context.iter().flat_map(|e| texts(e)).collect()),
+        }
+    }
+}
+
+impl Step {
+    fn accepts(&self, e: &Element) -> bool {
+        let name = match &self.test {
+            NameTest::Any => true,
+            NameTest::AnyIn(ns) => e.ns.as_deref() == Some(ns),
+            NameTest::Name(ns, local) => e.local == *local && e.ns == *ns,
+        };
+        name && self.predicates.iter().all(|p| match p {
+            Predicate::LocalName(l) => e.local == *l,
+            Predicate::Text(t) => texts(e).any(|x| x == t),
+        })
+    }
+}
+
+fn children(e: &Element) -> impl Iterator<Item = &Element> {
+    e.children.iter().filter_map(|c| match c {
+        Child::Element(e) => Some(e),
+        Child::Text(_) => None,
+    })
+}
+
+fn texts(e: &Element) -> impl Iterator<Item = &str> {
+    e.children.iter().filter_map(|c| match c {
+        Child::Text(t) => Some(t.as_str()),
+        Child::Element(_) => None,
+    })
+}
+
+/// Every element below `e` that has an ancestor in `context` (`inside`: `e` or one of its
+/// ancestors is), in document order.
+fn descendants<'t>(
+    e: &'t Element,
+    inside: bool,
+    context: &HashSet<*const Element>,
+    found: &mut impl FnMut(&'t Element),
+) {
+    let inside = inside || context.contains(&(e as *const Element));
+    for child in children(e) {
+        if inside {
+            found(child);
+        }
+        descendants(child, inside, context, found);
+    }
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// An NCName at the start of `s`, and what follows.
+fn ncname(s: &str) -> Option<(&str, &str)> {
+    let end = s.find(|c: char| !is_name_char(c)).unwrap_or(s.len());
+    let starts_well = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    starts_well.then(|| s.split_at(end))
+}
+
+fn name_test<'e>(s: &'e str, namespaces: &[(String, String)]) -> Option<(NameTest, &'e str)> {
+    if let Some(rest) = s.strip_prefix('*') {
+        return Some((NameTest::Any, rest));
+    }
+    let (first, rest) = ncname(s)?;
+    let Some(after_colon) = rest.strip_prefix(':') else {
+        // A function call or an axis is not a name test.
+        if rest.starts_with('(') {
+            return None;
+        }
+        return Some((NameTest::Name(None, first.to_owned()), rest));
+    };
+    if after_colon.starts_with(':') {
+        return None;
+    }
+    let uri = namespaces.iter().find(|(p, _)| p == first)?.1.clone();
+    if let Some(rest) = after_colon.strip_prefix('*') {
+        return Some((NameTest::AnyIn(uri), rest));
+    }
+    let (local, rest) = ncname(after_colon)?;
+    if rest.starts_with('(') {
+        return None;
+    }
+    Some((NameTest::Name(Some(uri), local.to_owned()), rest))
+}
+
+/// `local-name()='x'` or `text()='x'` and the closing `]`, after the `[`.
+fn predicate(s: &str) -> Option<(Predicate, &str)> {
+    let s = s.trim_start();
+    let (make, s): (fn(String) -> Predicate, &str) = if let Some(r) = s.strip_prefix("local-name()")
+    {
+        (Predicate::LocalName, r)
+    } else {
+        (Predicate::Text, s.strip_prefix("text()")?)
+    };
+    let s = s.trim_start().strip_prefix('=')?.trim_start();
+    let quote = s.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let (literal, s) = s[1..].split_once(quote)?;
+    let s = s.trim_start().strip_prefix(']')?;
+    Some((make(literal.to_owned()), s))
+}
+
+impl Tree {
+    /// `text` as a tree, or `None` when it is not namespace-well-formed XML (the caller has
+    /// checked its depth).
+    pub(crate) fn parse(text: &str) -> Option<Tree> {
+        let mut reader = NsReader::from_str(text);
+        let mut stack = vec![Element::default()];
+        // Text since the last element, comment or processing instruction.
+        let mut pending: Option<String> = None;
+        loop {
+            let (resolved, event) = reader.read_resolved_event().ok()?;
+            let is_text = matches!(
+                event,
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)
+            );
+            if !is_text {
+                if let Some(t) = pending.take() {
+                    // Outside the document element only whitespace is allowed.
+                    if stack.len() == 1 && !t.trim().is_empty() {
+                        return None;
+                    }
+                    if stack.len() > 1 {
+                        stack.last_mut()?.children.push(Child::Text(t));
+                    }
+                }
+            }
+            match event {
+                Event::Start(ref start) | Event::Empty(ref start) => {
+                    let ns = match resolved {
+                        ResolveResult::Bound(ns) => {
+                            Some(String::from_utf8(ns.as_ref().to_vec()).ok()?)
+                        }
+                        ResolveResult::Unbound => None,
+                        ResolveResult::Unknown(_) => return None,
+                    };
+                    let local = std::str::from_utf8(start.local_name().as_ref())
+                        .ok()?
+                        .to_owned();
+                    for attr in start.attributes() {
+                        attr.ok()?;
+                    }
+                    let element = Element {
+                        ns,
+                        local,
+                        children: Vec::new(),
+                    };
+                    if matches!(event, Event::Empty(_)) {
+                        attach(&mut stack, element)?;
+                    } else {
+                        stack.push(element);
+                    }
+                }
+                Event::End(_) => {
+                    let element = stack.pop()?;
+                    attach(&mut stack, element)?;
+                }
+                Event::Text(t) => pending
+                    .get_or_insert_with(String::new)
+                    .push_str(&t.decode().ok()?),
+                Event::CData(c) => pending
+                    .get_or_insert_with(String::new)
+                    .push_str(std::str::from_utf8(&c).ok()?),
+                Event::GeneralRef(r) => {
+                    let name = r.decode().ok()?;
+                    let reference = format!("&{name};");
+                    let resolved = quick_xml::escape::unescape(&reference).ok()?;
+                    pending.get_or_insert_with(String::new).push_str(&resolved);
+                }
+                Event::DocType(_) => return None,
+                Event::Eof => break,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            }
+        }
+        let document = stack.pop()?;
+        (stack.is_empty() && children(&document).count() == 1).then_some(Tree { document })
+    }
+}
+
+fn attach(stack: &mut [Element], element: Element) -> Option<()> {
+    let top = stack.len() == 1;
+    let parent = stack.last_mut()?;
+    if top && children(parent).next().is_some() {
+        return None;
+    }
+    parent.children.push(Child::Element(element));
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{sxd_document, XPathExpr};
+    use super::*;
+
+    const DOCS: &[&str] = &[
+        "<s:Envelope xmlns:s='urn:s'><s:Header/><s:Body><c:Lookup xmlns:c='urn:c'>\
+         <ctx:InvocationContext xmlns:ctx='urn:ctx'><ctx:ServiceAgreementUUID>u</ctx:ServiceAgreementUUID>\
+         </ctx:InvocationContext><c:PNR>0101011234</c:PNR><Code>A1</Code></c:Lookup></s:Body></s:Envelope>",
+        "<?xml version='1.0'?>\n<s:Envelope xmlns:s='urn:s'>\n  <s:Body>\n    <Request xmlns='urn:c'>\n      \
+         <PNR> 0101011234 </PNR>\n      <Code>A<!-- c -->1</Code>\n      <Code>B7</Code>\n    \
+         </Request>\n  </s:Body>\n</s:Envelope>\n",
+        "<a><a><b>1</b><a><b>2</b></a></a><b>3</b><c/></a>",
+        "<r><Flag/><Note>this is urgent</Note><x:Flag xmlns:x='urn:x'>y</x:Flag></r>",
+    ];
+
+    const EXPRESSIONS: &[&str] = &[
+        "//*[local-name()='PNR']/text()",
+        "//*[local-name()='PNR']",
+        "//*[local-name()='InvocationContext']/*[local-name()='ServiceAgreementUUID']",
+        "/s:Envelope/s:Body/c:Lookup/c:PNR",
+        "/s:Envelope/s:Body/*/text()",
+        "//c:PNR/text()",
+        "//c:*",
+        "//PNR",
+        "//Code/text()",
+        "//*[local-name()='Code']/text()",
+        "//*[local-name() = \"Code\"][text()='A1']",
+        "//a//b/text()",
+        "//a/a/b",
+        "/a/b/text()",
+        "//*",
+        "//*/text()",
+        "//Flag",
+        "//x:Flag/text()",
+        "//*[text()='this is urgent']",
+    ];
+
+    fn namespaces() -> Vec<(String, String)> {
+        [("s", "urn:s"), ("c", "urn:c"), ("x", "urn:x")]
+            .iter()
+            .map(|(p, u)| (p.to_string(), u.to_string()))
+            .collect()
+    }
+
+    /// The fast path selects what sxd-xpath selects: the same texts, as many elements (in
+    /// any order: the matchers ask whether any node matches).
+    #[test]
+    fn selects_what_sxd_selects() {
+        for expression in EXPRESSIONS {
+            let fast = FastPath::compile(expression, &namespaces())
+                .unwrap_or_else(|| panic!("not in the subset: {expression}"));
+            let slow = XPathExpr::new(expression, namespaces()).unwrap();
+            for doc in DOCS {
+                let tree = Tree::parse(doc).unwrap();
+                let mut sxd = slow.select(&sxd_document(doc).unwrap()).unwrap();
+                sxd.sort();
+                match fast.select(&tree) {
+                    Selected::Texts(mut t) => {
+                        t.sort();
+                        assert_eq!(t, sxd, "{expression} on {doc}")
+                    }
+                    Selected::Elements(n) => assert_eq!(n, sxd.len(), "{expression} on {doc}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nested_descendant_steps_select_each_node_once() {
+        let deep = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        let fast = FastPath::compile("//a//a//a//a//a//a//a//a", &[]).unwrap();
+        match fast.select(&Tree::parse(&deep).unwrap()) {
+            Selected::Elements(n) => assert_eq!(n, 193),
+            Selected::Texts(_) => panic!("selects elements"),
+        }
+    }
+
+    #[test]
+    fn text_is_one_node_across_entity_references() {
+        let fast = FastPath::compile("//D/text()", &[]).unwrap();
+        let tree = Tree::parse("<r><D>x&amp;y&#65;</D></r>").unwrap();
+        match fast.select(&tree) {
+            Selected::Texts(t) => assert_eq!(t, ["x&yA"]),
+            Selected::Elements(_) => panic!("selects text"),
+        }
+    }
+
+    #[test]
+    fn outside_the_subset_goes_to_sxd() {
+        for expression in [
+            "//a[1]",
+            "//@a",
+            "//a[@b='c']",
+            "count(//a)",
+            "//a | //b",
+            "//text()",
+            "child::a",
+            "//a[contains(., 'x')]",
+            "//u:a",
+            "/a/text()/b",
+            "//a[local-name()='b'",
+        ] {
+            assert!(
+                FastPath::compile(expression, &namespaces()).is_none(),
+                "{expression}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_bodies_are_not_xml() {
+        for body in [
+            "",
+            "not xml",
+            "<a>",
+            "<a></b>",
+            "<a/><b/>",
+            "<u:a/>",
+            "x<a/>",
+            "<!DOCTYPE a><a/>",
+            "<a>&nope;</a>",
+        ] {
+            assert!(Tree::parse(body).is_none(), "{body}");
+            assert!(sxd_document(body).is_none(), "sxd too: {body}");
+        }
+    }
+}
