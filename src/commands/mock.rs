@@ -1,6 +1,6 @@
 //! `mock serve`: the embedded mock on its own, for a vendor's system to call, and what it
 //! prints so that system can be set up: the certificates, the identities, and per service
-//! where to call it and what its security model needs.
+//! where to call it and what its security model needs; then one journal line per request.
 
 use super::{runtime, say};
 use crate::engine::{self, SuitePaths};
@@ -10,11 +10,13 @@ use std::path::PathBuf;
 
 /// `mock serve`: prints the mock's URL, the CA to trust, the client certificate (PEM and
 /// PKCS#12), the authority's CVR, the user system and user UUIDs and
-/// [`serve_service_lines`]; then serves until Ctrl-C (or SIGTERM) and says it stopped.
+/// [`serve_service_lines`]; then serves until Ctrl-C (or SIGTERM), printing each request's
+/// journal line (see `platform::journal`), keeping the last `journal`, and says it stopped.
 pub fn serve(
     addr: std::net::SocketAddr,
     mocks: PathBuf,
     certs: PathBuf,
+    journal: usize,
     threads: Option<NonZeroUsize>,
 ) -> Result<ExitCode, Fatal> {
     let paths = SuitePaths {
@@ -25,7 +27,20 @@ pub fn serve(
     let rt = runtime(threads)?;
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
-        let running = crate::platform::start(&paths.mocks, &pki, addr, engine::catalog()).await?;
+        let (lines, printer) = line_printer();
+        let options = crate::platform::MockOptions {
+            journal,
+            printer: Some(printer),
+            ..Default::default()
+        };
+        let running = crate::platform::start_with_options(
+            &paths.mocks,
+            &pki,
+            addr,
+            engine::catalog(),
+            options,
+        )
+        .await?;
         let t = running.platform.target(&pki, &running.url);
         say!(
             "sp-contract mock of Serviceplatformen on {} (mutual TLS)",
@@ -50,7 +65,9 @@ pub fn serve(
         for line in serve_service_lines(&t) {
             say!("{line}");
         }
-        say!("Press Ctrl-C to stop.");
+        say!("Press Ctrl-C to stop. One line per request: time (UTC), client certificate, service, operation, verdict.");
+        // The journal's lines only once the set-up is printed.
+        lines.start();
         shutdown_signal().await;
         running.shutdown();
         say!("mock stopped");
@@ -111,6 +128,33 @@ fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
         }
     }
     out
+}
+
+/// The journal's lines go through a channel to a thread of their own: a stdout that blocks
+/// (a full pipe) must not hold up the requests being answered. The channel is bounded;
+/// lines beyond it are dropped (the journal itself still keeps the requests).
+const LINES_QUEUED: usize = 10_000;
+
+struct Lines {
+    rx: std::sync::mpsc::Receiver<String>,
+}
+
+impl Lines {
+    fn start(self) {
+        std::thread::spawn(move || {
+            for line in self.rx {
+                say!("{line}");
+            }
+        });
+    }
+}
+
+fn line_printer() -> (Lines, crate::platform::journal::Printer) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<String>(LINES_QUEUED);
+    let printer = Box::new(move |line: String| {
+        let _ = tx.try_send(line);
+    });
+    (Lines { rx }, printer)
 }
 
 async fn shutdown_signal() {
