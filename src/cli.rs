@@ -242,6 +242,11 @@ pub struct RunArgs {
     /// Write a short Markdown summary (for CI job pages).
     #[arg(long, value_name = "FILE")]
     pub report_md: Option<PathBuf>,
+    /// Write every exchanged message (request and answer, with headers) to DIR, one file per
+    /// exchange, numbered per scenario: DIR/<feature>/<scenario>/001-SF1520-PersonLookup.txt.
+    /// Secrets and CPR numbers are masked as in the reports.
+    #[arg(long, value_name = "DIR")]
+    pub trace: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -257,6 +262,7 @@ impl RunArgs {
         req.concurrency = self.concurrency as usize;
         req.update_snapshots = self.update_snapshots;
         req.allow_production_writes = self.allow_production_writes;
+        req.trace = self.trace.clone();
         Ok(req)
     }
 
