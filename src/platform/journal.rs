@@ -168,7 +168,7 @@ impl Journal {
     pub fn refused_connection(&self, why: &str) {
         if let Some(print) = &self.printer {
             print(format!(
-                "{}  CN=-  - -  refused: {}",
+                "{} CN=-  - -  refused: {}",
                 clock(OffsetDateTime::now_utc()),
                 one_line(&crate::evidence::redact::text(why))
             ));
@@ -200,7 +200,7 @@ fn clock(at: OffsetDateTime) -> String {
 /// The line `mock serve` prints for an entry (see the module's documentation).
 pub fn line(e: &Entry) -> String {
     format!(
-        "{}  CN={}  {} {}  {}",
+        "{} CN={}  {} {}  {}",
         clock(e.at),
         one_line(e.cn.as_deref().unwrap_or("-")),
         e.service.unwrap_or("-"),

@@ -4,11 +4,13 @@
 
 mod support;
 
+mod admin;
 mod bad_inputs;
 mod catalog;
 mod cli;
 mod doctor;
 mod goldens;
+mod journal;
 mod leaks;
 mod mappings;
 mod mock_access;
@@ -25,5 +27,6 @@ mod selection;
 mod sf1470;
 mod sf2900;
 mod snapshot;
+mod trace;
 mod wire;
 mod xsd;
