@@ -7,12 +7,15 @@
 //! verdict: `answered`, `refused: <why>` or `matched stub <name>`).
 //!
 //! The rule: nothing personal leaves the process, so an entry is masked when it is made
-//! (CPR numbers and secrets, as every report masks them) and bodies are kept bounded; the
-//! ring never holds more than its capacity.
+//! (CPR numbers and secrets, as every report masks them), on the journal's own thread, off
+//! the request's path, before anyone can read it; bodies are kept bounded, and the ring never
+//! holds more than its capacity.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use bytes::Bytes;
 use http::HeaderMap;
 use time::OffsetDateTime;
 
@@ -27,8 +30,10 @@ pub const DEFAULT_CAPACITY: usize = 1000;
 /// The most of a body an entry keeps (masked first, then cut).
 pub const BODY_KEPT: usize = 16 * 1024;
 
-/// Bodies larger than this are not kept at all: masking them would cost every request.
-const BODY_MASKED: usize = 1024 * 1024;
+/// How much of a body the request path takes for the journal (copied when the body is
+/// larger, so a large body is not held): masked, then cut at [`BODY_KEPT`]. The margin keeps
+/// a secret that straddles [`BODY_KEPT`] whole for the masking.
+const BODY_TAKEN: usize = 4 * BODY_KEPT;
 
 /// The most of a refusal's reason a journal line shows.
 const REASON_SHOWN: usize = 300;
@@ -86,16 +91,48 @@ pub struct Entry {
 /// Where `mock serve` sends each line.
 pub type Printer = Box<dyn Fn(String) + Send + Sync>;
 
-/// The last entries, at most `capacity`.
+/// Requests waiting for the journal's thread; at this many the request that adds one keeps
+/// them all itself (never dropped, and the raw bodies waiting stay bounded).
+const QUEUED: usize = 256;
+
+/// How often the journal's thread keeps what waits (and `mock serve` prints it).
+const EVERY: Duration = Duration::from_millis(20);
+
+/// The last entries, at most `capacity`. Masking a request and its answer costs more than
+/// answering a stub, so the request path only queues the raw parts (reference-counted
+/// bodies) and a thread of the journal's own masks and keeps them every [`EVERY`], without
+/// being woken per request. A reader keeps what waits first, so it sees every request
+/// answered so far.
 pub struct Journal {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
     capacity: usize,
+    waiting: Mutex<Vec<Raw>>,
+    /// Held while entries are made from what waited, so they go in in order.
+    keeping: Mutex<()>,
     ring: Mutex<VecDeque<Arc<Entry>>>,
     printer: Option<Printer>,
 }
 
+/// A request and its answer as the request path hands them over, not yet masked.
+struct Raw {
+    at: OffsetDateTime,
+    request: Request,
+    known: Known,
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+    /// The bodies' sizes on the wire (only [`BODY_TAKEN`] bytes of each are taken).
+    sizes: (usize, usize),
+    stub: Option<Arc<Stub>>,
+    near_misses: Vec<NearMiss>,
+}
+
 impl std::fmt::Debug for Journal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Journal(capacity {})", self.capacity)
+        write!(f, "Journal(capacity {})", self.shared.capacity)
     }
 }
 
@@ -103,70 +140,88 @@ impl std::fmt::Debug for Journal {
 pub struct Answer<'a> {
     pub status: u16,
     pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
+    pub body: &'a Bytes,
     pub stub: Option<Arc<Stub>>,
     pub near_misses: Vec<NearMiss>,
+}
+
+/// The start of `body` the journal needs (see [`BODY_TAKEN`]).
+fn taken(body: &Bytes) -> Bytes {
+    if body.len() > BODY_TAKEN {
+        Bytes::copy_from_slice(&body[..BODY_TAKEN])
+    } else {
+        body.clone()
+    }
 }
 
 impl Journal {
     /// `capacity` 0 keeps nothing (lines are still printed).
     pub fn new(capacity: usize, printer: Option<Printer>) -> Journal {
-        Journal {
+        let shared = Arc::new(Shared {
             capacity,
+            waiting: Mutex::new(Vec::new()),
+            keeping: Mutex::new(()),
             ring: Mutex::new(VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY))),
             printer,
+        });
+        if shared.active() {
+            let weak = Arc::downgrade(&shared);
+            // Ends with the journal. Without the thread, requests and readers keep entries.
+            let _ = std::thread::Builder::new()
+                .name("sp-contract-journal".into())
+                .spawn(move || loop {
+                    std::thread::sleep(EVERY);
+                    match weak.upgrade() {
+                        Some(shared) => shared.keep_waiting(),
+                        None => break,
+                    }
+                });
         }
+        Journal { shared }
     }
 
     pub fn capacity(&self) -> usize {
-        self.capacity
+        self.shared.capacity
     }
 
     /// Keep (and print) what became of `req`.
     pub fn record(&self, req: &Request, known: &Known, answer: Answer<'_>) {
-        if self.capacity == 0 && self.printer.is_none() {
+        if !self.shared.active() {
             return;
         }
-        let verdict = match &answer.stub {
-            Some(stub) => Verdict::Matched(one_line(&stub.label())),
-            None => verdict(answer.status, answer.body),
-        };
-        let path = req.url.path();
-        let service = known.iter().find(|s| s.path == path).map(|s| s.id);
-        let url = match req.url.query() {
-            Some(q) => format!("{path}?{q}"),
-            None => path.to_string(),
-        };
-        let entry = Entry {
-            id: uuid::Uuid::new_v4().to_string(),
+        let raw = Raw {
             at: OffsetDateTime::now_utc(),
-            cn: crate::platform::endpoint::header(req, CLIENT_CN_HEADER),
-            service,
-            operation: operation(req),
-            verdict,
-            method: req.method.to_string(),
-            url: crate::evidence::redact::text(&url),
-            request: kept(&req.headers, &req.body),
+            request: Request {
+                url: req.url.clone(),
+                method: req.method.clone(),
+                headers: req.headers.clone(),
+                body: taken(&req.body),
+            },
+            known: known.clone(),
             status: answer.status,
-            response: kept(answer.headers, answer.body),
+            headers: answer.headers.clone(),
+            body: taken(answer.body),
+            sizes: (req.body.len(), answer.body.len()),
             stub: answer.stub,
             near_misses: answer.near_misses,
         };
-        if let Some(print) = &self.printer {
-            print(line(&entry));
-        }
-        if self.capacity > 0 {
-            let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
-            if ring.len() == self.capacity {
-                ring.pop_front();
-            }
-            ring.push_back(Arc::new(entry));
+        let full = {
+            let mut waiting = self
+                .shared
+                .waiting
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            waiting.push(raw);
+            waiting.len() >= QUEUED
+        };
+        if full {
+            self.shared.keep_waiting();
         }
     }
 
     /// A refusal that has no request to keep (a TLS handshake that failed): printed only.
     pub fn refused_connection(&self, why: &str) {
-        if let Some(print) = &self.printer {
+        if let Some(print) = &self.shared.printer {
             print(format!(
                 "{} CN=-  - -  refused: {}",
                 clock(OffsetDateTime::now_utc()),
@@ -175,14 +230,83 @@ impl Journal {
         }
     }
 
-    /// The entries kept, newest first (as WireMock lists them).
+    /// The entries kept, newest first (as WireMock lists them), every request answered so
+    /// far included.
     pub fn entries(&self) -> Vec<Arc<Entry>> {
-        let ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+        self.shared.keep_waiting();
+        let ring = self.shared.ring.lock().unwrap_or_else(|e| e.into_inner());
         ring.iter().rev().cloned().collect()
     }
 
     pub fn clear(&self) {
-        self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.shared.keep_waiting();
+        let mut ring = self.shared.ring.lock().unwrap_or_else(|e| e.into_inner());
+        ring.clear();
+    }
+}
+
+impl Shared {
+    fn active(&self) -> bool {
+        self.capacity > 0 || self.printer.is_some()
+    }
+
+    /// Mask what waits into entries, print their lines and keep them, in order.
+    fn keep_waiting(&self) {
+        let _order = self.keeping.lock().unwrap_or_else(|e| e.into_inner());
+        let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+        for raw in waiting {
+            let entry = entry(raw);
+            if let Some(print) = &self.printer {
+                print(line(&entry));
+            }
+            if self.capacity > 0 {
+                let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+                if ring.len() == self.capacity {
+                    ring.pop_front();
+                }
+                ring.push_back(Arc::new(entry));
+            }
+        }
+    }
+}
+
+/// The entry for a request and its answer: masked, bodies bounded.
+fn entry(raw: Raw) -> Entry {
+    let req = &raw.request;
+    let verdict = match &raw.stub {
+        Some(stub) => Verdict::Matched(one_line(&stub.label())),
+        None => verdict(raw.status, &raw.body),
+    };
+    let path = req.url.path();
+    let service = raw.known.iter().find(|s| s.path == path).map(|s| s.id);
+    let url = match req.url.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    Entry {
+        id: uuid::Uuid::new_v4().to_string(),
+        at: raw.at,
+        cn: crate::platform::endpoint::header(req, CLIENT_CN_HEADER),
+        service,
+        operation: operation(req),
+        verdict,
+        method: req.method.to_string(),
+        url: crate::evidence::redact::text(&url),
+        request: kept(&req.headers, &req.body, raw.sizes.0),
+        status: raw.status,
+        response: match &raw.stub {
+            // A stub's body is the same every time: masked once.
+            Some(stub) => Kept {
+                headers: masked_headers(&raw.headers),
+                body: stub
+                    .journal_body(|b| masked_body(b, raw.sizes.1))
+                    .to_string(),
+                size: raw.sizes.1,
+            },
+            None => kept(&raw.headers, &raw.body, raw.sizes.1),
+        },
+        stub: raw.stub,
+        near_misses: raw.near_misses,
     }
 }
 
@@ -277,27 +401,43 @@ fn one_line(s: &str) -> String {
     out
 }
 
-/// Headers and body, masked; the body cut at [`BODY_KEPT`] bytes.
-fn kept(headers: &HeaderMap, body: &[u8]) -> Kept {
-    let headers = headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                crate::evidence::redact::text(&String::from_utf8_lossy(v.as_bytes())),
-            )
-        })
-        .collect();
-    let text = if body.len() > BODY_MASKED {
-        format!("[a body of {} bytes, not kept]", body.len())
-    } else {
-        crate::evidence::redact::snippet(body, BODY_KEPT)
-    };
+/// Headers and body, masked; the body cut at [`BODY_KEPT`] bytes. `size`: the body's size
+/// on the wire.
+fn kept(headers: &HeaderMap, body: &[u8], size: usize) -> Kept {
     Kept {
-        headers,
-        body: text,
-        size: body.len(),
+        headers: masked_headers(headers),
+        body: masked_body(body, size),
+        size,
     }
+}
+
+fn masked_body(body: &[u8], size: usize) -> String {
+    let mut kept = crate::evidence::redact::snippet(body, BODY_KEPT);
+    if size > BODY_KEPT {
+        kept.push_str(&format!("\n[… {size} bytes in all]"));
+    }
+    kept
+}
+
+/// Masked as one text (one pass of the masking instead of one per header); values are one
+/// line each, so the lines come apart again.
+fn masked_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    let mut joined = String::new();
+    for v in headers.values() {
+        joined.push_str(&String::from_utf8_lossy(v.as_bytes()).replace('\n', " "));
+        joined.push('\n');
+    }
+    let masked = crate::evidence::redact::text(&joined);
+    headers
+        .keys()
+        .flat_map(|k| {
+            headers
+                .get_all(k)
+                .iter()
+                .map(move |_| k.as_str().to_string())
+        })
+        .zip(masked.split('\n').map(str::to_string))
+        .collect()
 }
 
 #[cfg(test)]
@@ -326,14 +466,14 @@ mod tests {
         let known = Known::new(Vec::new());
         for i in 0..3 {
             let req = request(Some(&format!("\"urn:x/Op{i}\"")), "/p?cpr=0101801234", None);
-            let body = b"<Fault>0101801234</Fault>";
+            let body = Bytes::from_static(b"<Fault>0101801234</Fault>");
             j.record(
                 &req,
                 &known,
                 Answer {
                     status: 200,
                     headers: &HeaderMap::new(),
-                    body,
+                    body: &body,
                     stub: None,
                     near_misses: Vec::new(),
                 },
@@ -381,14 +521,14 @@ mod tests {
             Answer {
                 status: 200,
                 headers: &HeaderMap::new(),
-                body: b"",
+                body: &Bytes::new(),
                 stub: None,
                 near_misses: Vec::new(),
             },
         );
         let l = line(&j.entries()[0]);
         assert!(
-            l.ends_with("  CN=Fagsystem X  - POST /rest/x  answered"),
+            l.ends_with(" CN=Fagsystem X  - POST /rest/x  answered"),
             "{l}"
         );
         assert_eq!(l.as_bytes()[2], b':');

@@ -172,6 +172,21 @@ async fn our_client_drives_the_admin_api() {
     let gone = env.call("POST", "/rt", &op("Op"), "yes").await;
     assert_eq!(gone.0, 404, "a deleted stub no longer answers");
 
+    // A run-time stub of the same priority wins over the file's, until it is deleted.
+    let over = json!({"id": "0d4c1a54-3f2e-4b8e-9c61-7a0b5e2f9d10",
+                      "request": {"method": "GET", "urlPath": "/file/stub"},
+                      "response": {"status": 200, "body": "from the admin API"}});
+    let (status, _) = env
+        .json("POST", "/__admin/mappings", &over.to_string())
+        .await;
+    assert_eq!(status, 201);
+    let file = env.call("GET", "/file/stub", &[], "").await;
+    assert_eq!(file, (200, "from the admin API".to_string()));
+    let over_id = "/__admin/mappings/0d4c1a54-3f2e-4b8e-9c61-7a0b5e2f9d10";
+    assert_eq!(env.json("DELETE", over_id, "").await.0, 200);
+    let file = env.call("GET", "/file/stub", &[], "").await;
+    assert_eq!(file, (200, "from the file".to_string()));
+
     let (status, err) = env
         .json(
             "POST",
@@ -193,6 +208,8 @@ async fn our_client_drives_the_admin_api() {
     assert_eq!(status, 200);
     let (_, requests) = env.json("GET", "/__admin/requests", "").await;
     assert_eq!(requests["meta"]["total"], json!(0));
+    let (status, _) = env.call("GET", "/__admin/recordings/status", &[], "").await;
+    assert_eq!(status, 404, "what is not served says so");
 
     // Reset: run-time stubs gone, deleted file stubs back, journal empty.
     env.json("POST", "/__admin/mappings", &stub.to_string())

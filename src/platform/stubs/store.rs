@@ -6,7 +6,7 @@
 //! current set (an `Arc` clone under a read lock) and matches against it undisturbed.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde_json::Value;
 
@@ -32,6 +32,8 @@ pub struct Stub {
     pub origin: Origin,
     /// Each matcher on its own, for near misses.
     pub(super) parts: near::Parts,
+    /// Its response body as the journal keeps it, masked once: it never changes.
+    journal_body: OnceLock<String>,
 }
 
 impl Stub {
@@ -63,7 +65,14 @@ impl Stub {
             json: Value::Object(json),
             origin,
             parts,
+            journal_body: OnceLock::new(),
         }
+    }
+
+    /// The response body as the journal keeps it; `mask` makes it, once.
+    pub fn journal_body(&self, mask: impl FnOnce(&[u8]) -> String) -> &str {
+        self.journal_body
+            .get_or_init(|| mask(&self.mapping.response().body))
     }
 
     /// The `name` if set, else the id, as the journal names a matched stub.
