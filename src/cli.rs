@@ -242,9 +242,8 @@ pub struct RunArgs {
     /// Write a short Markdown summary (for CI job pages).
     #[arg(long, value_name = "FILE")]
     pub report_md: Option<PathBuf>,
-    /// Write every exchanged message (request and answer, with headers) to DIR, one file per
-    /// exchange, numbered per scenario: DIR/<feature>/<scenario>/001-SF1520-PersonLookup.txt.
-    /// Secrets and CPR numbers are masked as in the reports.
+    /// Write every exchanged message (request and answer, headers) to DIR, one masked file per
+    /// exchange, numbered per scenario (DIR/<feature>/<scenario>/001-SF1520-PersonLookup.txt).
     #[arg(long, value_name = "DIR")]
     pub trace: Option<PathBuf>,
 }
