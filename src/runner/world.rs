@@ -308,6 +308,7 @@ impl World {
             raw: out.raw,
         })
     }
+
     /// Write the exchange to the run's trace folder, if it has one.
     fn trace(&self, exchange: &crate::evidence::trace::Exchange<'_>) {
         if let Some(t) = &self.ctx.trace {
