@@ -99,7 +99,12 @@ async fn our_client_drives_the_admin_api() {
     assert_eq!(created["request"], stub["request"]);
 
     let op = |a: &str| vec![("SOAPAction", a.to_string())];
-    let hit = env.call("POST", "/rt", &op("Op"), "yes 0101801234").await;
+    let mut with_token = op("Op");
+    with_token.push((
+        "Authorization",
+        "Holder-of-key c2VjcmV0LXRva2VuLXZhbHVl".into(),
+    ));
+    let hit = env.call("POST", "/rt", &with_token, "yes 0101801234").await;
     assert_eq!(hit, (202, "rt".to_string()));
     let miss = env.call("POST", "/rt", &op("Other"), "no").await;
     assert_eq!(miss.0, 404, "{}", miss.1);
@@ -124,6 +129,11 @@ async fn our_client_drives_the_admin_api() {
         "masked"
     );
     assert!(!requests.to_string().contains("0101801234"));
+    assert_eq!(
+        oldest["request"]["headers"]["authorization"],
+        json!("Holder-of-key [redacted]")
+    );
+    assert!(!requests.to_string().contains("c2VjcmV0LXRva2VuLXZhbHVl"));
     assert_eq!(oldest["spContract"]["verdict"], json!("matched stub rt"));
 
     let (_, unmatched) = env.json("GET", "/__admin/requests/unmatched", "").await;
