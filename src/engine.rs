@@ -225,11 +225,17 @@ pub struct LiveTarget {
 pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, Fatal> {
     if name == MOCK_TARGET {
         let pki = ensure_pki(paths)?;
-        let running = platform::start(
+        // Nobody reads the journal of a run's own mock: keep none, mask nothing.
+        let options = platform::MockOptions {
+            journal: 0,
+            ..Default::default()
+        };
+        let running = platform::start_with_options(
             &paths.mocks,
             &pki,
             "127.0.0.1:0".parse().expect("static addr"),
             catalog(),
+            options,
         )
         .await?;
         let target = running.platform.target(&pki, &running.url);
