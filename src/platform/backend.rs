@@ -11,7 +11,7 @@ use crate::core::service::Known;
 use crate::platform::endpoint::DirectResponder;
 use crate::platform::journal::{self, Journal};
 use crate::platform::request::Request;
-use crate::platform::stubs::{Lookup, NearMiss, Stub, StubStore, Stubs};
+use crate::platform::stubs::{Lookup, Stub, StubStore, Stubs};
 use bytes::Bytes;
 use http::HeaderMap;
 use http_body_util::Full;
@@ -95,27 +95,30 @@ impl Backend {
         if crate::platform::admin::is_admin(req) {
             return crate::platform::admin::answer(self, req).into_response();
         }
-        let (answer, stub, near) = match self.stubs.current().lookup(req) {
+        let stubs = self.stubs.current();
+        let (answer, stub) = match stubs.lookup(req) {
             Lookup::Matched(stub) => {
                 let response = stub.mapping.response();
                 if let Some(delay) = response.delay {
                     tokio::time::sleep(delay).await;
                 }
-                (stub_answer(&stub), Some(stub), Vec::new())
+                (stub_answer(&stub), Some(stub))
             }
-            Lookup::Unmatched(near) => (self.built_in(req), None, near),
+            Lookup::Unmatched => (self.built_in(req), None),
         };
-        self.record(req, &answer, stub, near);
+        let unmatched = (stub.is_none() && !stubs.is_empty()).then_some(stubs);
+        self.record(req, &answer, stub, unmatched);
         answer.into_response()
     }
 
-    /// Keep what became of `req` in the journal.
+    /// Keep what became of `req` in the journal. `unmatched`: the stubs that did not match
+    /// it, for the journal to find the near misses among.
     pub fn record(
         &self,
         req: &Request,
         answer: &Answer,
         stub: Option<Arc<Stub>>,
-        near: Vec<NearMiss>,
+        unmatched: Option<Arc<Stubs>>,
     ) {
         self.journal.record(
             req,
@@ -125,7 +128,7 @@ impl Backend {
                 headers: &answer.headers,
                 body: &answer.body,
                 stub,
-                near_misses: near,
+                unmatched,
             },
         );
     }

@@ -312,7 +312,7 @@ async fn forward(
     match refusal {
         Some(answer) => {
             if !crate::platform::admin::is_admin(&request) {
-                backend.record(&request, &answer, None, Vec::new());
+                backend.record(&request, &answer, None, None);
             }
             Ok(answer.into_response())
         }

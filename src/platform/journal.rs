@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 use crate::core::service::Known;
 use crate::platform::endpoint::CLIENT_CN_HEADER;
 use crate::platform::request::Request;
-use crate::platform::stubs::{NearMiss, Stub};
+use crate::platform::stubs::{NearMiss, Stub, Stubs};
 
 /// Entries kept when `mock serve --journal` is not given.
 pub const DEFAULT_CAPACITY: usize = 1000;
@@ -127,7 +127,7 @@ struct Raw {
     /// The bodies' sizes on the wire (only [`BODY_TAKEN`] bytes of each are taken).
     sizes: (usize, usize),
     stub: Option<Arc<Stub>>,
-    near_misses: Vec<NearMiss>,
+    unmatched: Option<Arc<Stubs>>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -142,7 +142,8 @@ pub struct Answer<'a> {
     pub headers: &'a HeaderMap,
     pub body: &'a Bytes,
     pub stub: Option<Arc<Stub>>,
-    pub near_misses: Vec<NearMiss>,
+    /// No stub matched: the stubs served then, among which the near misses are found.
+    pub unmatched: Option<Arc<Stubs>>,
 }
 
 /// The start of `body` the journal needs (see [`BODY_TAKEN`]).
@@ -203,7 +204,7 @@ impl Journal {
             body: taken(answer.body),
             sizes: (req.body.len(), answer.body.len()),
             stub: answer.stub,
-            near_misses: answer.near_misses,
+            unmatched: answer.unmatched,
         };
         let full = {
             let mut waiting = self
@@ -255,7 +256,7 @@ impl Shared {
         let _order = self.keeping.lock().unwrap_or_else(|e| e.into_inner());
         let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
         for raw in waiting {
-            let entry = entry(raw);
+            let entry = entry(raw, self.capacity > 0);
             if let Some(print) = &self.printer {
                 print(line(&entry));
             }
@@ -270,8 +271,10 @@ impl Shared {
     }
 }
 
-/// The entry for a request and its answer: masked, bodies bounded.
-fn entry(raw: Raw) -> Entry {
+/// The entry for a request and its answer: masked, bodies bounded; with `near_misses` (for
+/// the admin API), the stubs that came closest, judged on the request as taken (its body's
+/// first [`BODY_TAKEN`] bytes).
+fn entry(raw: Raw, near_misses: bool) -> Entry {
     let req = &raw.request;
     let verdict = match &raw.stub {
         Some(stub) => Verdict::Matched(one_line(&stub.label())),
@@ -305,8 +308,11 @@ fn entry(raw: Raw) -> Entry {
             },
             None => kept(&raw.headers, &raw.body, raw.sizes.1),
         },
+        near_misses: match &raw.unmatched {
+            Some(stubs) if near_misses => stubs.near_misses(req),
+            _ => Vec::new(),
+        },
         stub: raw.stub,
-        near_misses: raw.near_misses,
     }
 }
 
@@ -475,7 +481,7 @@ mod tests {
                     headers: &HeaderMap::new(),
                     body: &body,
                     stub: None,
-                    near_misses: Vec::new(),
+                    unmatched: None,
                 },
             );
         }
@@ -523,7 +529,7 @@ mod tests {
                 headers: &HeaderMap::new(),
                 body: &Bytes::new(),
                 stub: None,
-                near_misses: Vec::new(),
+                unmatched: None,
             },
         );
         let l = line(&j.entries()[0]);

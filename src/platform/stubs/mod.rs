@@ -1,7 +1,8 @@
 //! Stubs for the embedded Serviceplatformen mock, read from `<mocks>/mappings/**/*.json` in
 //! WireMock's JSON mapping format (or added at run time, `store.rs`), and the engine that
 //! finds the stub answering a request: in priority order, the first that matches, matched
-//! once per request (`Stubs::lookup`); when none does, the near misses (`near.rs`).
+//! once per request (`Stubs::lookup`); when none does, the journal asks for the near misses
+//! (`Stubs::near_misses`, `near.rs`).
 //!
 //! Only a documented subset of WireMock is accepted. Anything outside it is a
 //! load error naming the file and the JSON path: a matcher that was silently
@@ -145,8 +146,7 @@ pub struct Stubs {
 /// What the stubs make of one request.
 pub enum Lookup {
     Matched(Arc<Stub>),
-    /// No stub matched: the closest ones, closest first (none when there are no stubs).
-    Unmatched(Vec<NearMiss>),
+    Unmatched,
 }
 
 /// How many near misses are kept per unmatched request, as in WireMock.
@@ -186,8 +186,7 @@ impl Stubs {
         self.ordered.is_empty()
     }
 
-    /// The stub that answers `request`: the first that matches, each looked at once; if none
-    /// does, the [`NEAR_MISSES`] closest, judged on the same parsed body.
+    /// The stub that answers `request`: the first that matches, each looked at once.
     pub fn lookup(&self, request: &Request) -> Lookup {
         let body = Body::new(&request.body);
         match self
@@ -196,8 +195,15 @@ impl Stubs {
             .find(|s| s.mapping.request.matches(request, &body))
         {
             Some(stub) => Lookup::Matched(stub.clone()),
-            None => Lookup::Unmatched(near::closest(&self.ordered, request, &body, NEAR_MISSES)),
+            None => Lookup::Unmatched,
         }
+    }
+
+    /// For a request none of them matched, the [`NEAR_MISSES`] closest, closest first (the
+    /// journal asks, off the request's path).
+    pub fn near_misses(&self, request: &Request) -> Vec<NearMiss> {
+        let body = Body::new(&request.body);
+        near::closest(&self.ordered, request, &body, NEAR_MISSES)
     }
 }
 
