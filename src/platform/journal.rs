@@ -59,7 +59,7 @@ impl std::fmt::Display for Verdict {
 }
 
 /// A message as the journal keeps it: masked, its body bounded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Kept {
     pub headers: Vec<(String, String)>,
     pub body: String,
@@ -271,10 +271,11 @@ impl Shared {
     }
 }
 
-/// The entry for a request and its answer: masked, bodies bounded; with `near_misses` (for
-/// the admin API), the stubs that came closest, judged on the request as taken (its body's
-/// first [`BODY_TAKEN`] bytes).
-fn entry(raw: Raw, near_misses: bool) -> Entry {
+/// The entry for a request and its answer: masked, bodies bounded. With `whole` (for the
+/// admin API: a journal that keeps entries) the messages too, and the stubs that came
+/// closest, judged on the request as taken (its body's first [`BODY_TAKEN`] bytes);
+/// without, only what the line shows.
+fn entry(raw: Raw, whole: bool) -> Entry {
     let req = &raw.request;
     let verdict = match &raw.stub {
         Some(stub) => Verdict::Matched(one_line(&stub.label())),
@@ -295,9 +296,14 @@ fn entry(raw: Raw, near_misses: bool) -> Entry {
         verdict,
         method: req.method.to_string(),
         url: crate::evidence::redact::text(&url),
-        request: kept(&req.headers, &req.body, raw.sizes.0),
+        request: if whole {
+            kept(&req.headers, &req.body, raw.sizes.0)
+        } else {
+            Kept::default()
+        },
         status: raw.status,
         response: match &raw.stub {
+            _ if !whole => Kept::default(),
             // A stub's body is the same every time: masked once.
             Some(stub) => Kept {
                 headers: masked_headers(&raw.headers),
@@ -309,7 +315,7 @@ fn entry(raw: Raw, near_misses: bool) -> Entry {
             None => kept(&raw.headers, &raw.body, raw.sizes.1),
         },
         near_misses: match &raw.unmatched {
-            Some(stubs) if near_misses => stubs.near_misses(req),
+            Some(stubs) if whole => stubs.near_misses(req),
             _ => Vec::new(),
         },
         stub: raw.stub,
