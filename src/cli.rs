@@ -242,6 +242,10 @@ pub struct RunArgs {
     /// Write a short Markdown summary (for CI job pages).
     #[arg(long, value_name = "FILE")]
     pub report_md: Option<PathBuf>,
+    /// Write every exchanged message (request and answer, headers) to DIR, one masked file per
+    /// exchange, numbered per scenario (DIR/<feature>/<scenario>/001-SF1520-PersonLookup.txt).
+    #[arg(long, value_name = "DIR")]
+    pub trace: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -257,6 +261,7 @@ impl RunArgs {
         req.concurrency = self.concurrency as usize;
         req.update_snapshots = self.update_snapshots;
         req.allow_production_writes = self.allow_production_writes;
+        req.trace = self.trace.clone();
         Ok(req)
     }
 
@@ -289,7 +294,21 @@ pub enum MockCommand {
         mocks: PathBuf,
         #[arg(long, default_value = "certs", value_name = "DIR")]
         certs: PathBuf,
+        /// Requests kept in the journal (the admin API's GET /__admin/requests); the oldest
+        /// go first. 0 keeps none (each request is still printed).
+        #[arg(long, default_value_t = crate::platform::journal::DEFAULT_CAPACITY, value_name = "N", value_parser = parse_journal)]
+        journal: usize,
     },
+}
+
+/// The most journal entries `--journal` takes: each keeps up to two bounded bodies.
+const MAX_JOURNAL: usize = 100_000;
+
+fn parse_journal(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|n| *n <= MAX_JOURNAL)
+        .ok_or_else(|| format!("the journal size must be a whole number from 0 to {MAX_JOURNAL}"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -349,9 +368,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::List(args) => commands::list(args.features, &args.scenarios.selection()?),
         Command::Steps { markdown } => commands::steps(markdown),
-        Command::Mock(MockCommand::Serve { addr, mocks, certs }) => {
-            commands::serve(addr, mocks, certs, threads)
-        }
+        Command::Mock(MockCommand::Serve {
+            addr,
+            mocks,
+            certs,
+            journal,
+        }) => commands::serve(addr, mocks, certs, journal, threads),
         Command::Doctor(args) => {
             let paths = args.suite.paths();
             commands::doctor(&paths, &args.target, args.select.services()?, threads)

@@ -69,6 +69,8 @@ pub struct RunRequest {
     pub update_snapshots: bool,
     pub allow_production_writes: bool,
     pub observer: Option<Arc<Observer>>,
+    /// `--trace DIR`: write every exchanged message there, masked.
+    pub trace: Option<PathBuf>,
 }
 
 impl RunRequest {
@@ -85,6 +87,7 @@ impl RunRequest {
             update_snapshots: false,
             allow_production_writes: false,
             observer: None,
+            trace: None,
         }
     }
 
@@ -222,11 +225,17 @@ pub struct LiveTarget {
 pub async fn start_target(paths: &SuitePaths, name: &str) -> Result<LiveTarget, Fatal> {
     if name == MOCK_TARGET {
         let pki = ensure_pki(paths)?;
-        let running = platform::start(
+        // Nobody reads the journal of a run's own mock: keep none, mask nothing.
+        let options = platform::MockOptions {
+            journal: 0,
+            ..Default::default()
+        };
+        let running = platform::start_with_options(
             &paths.mocks,
             &pki,
             "127.0.0.1:0".parse().expect("static addr"),
             catalog(),
+            options,
         )
         .await?;
         let target = running.platform.target(&pki, &running.url);
@@ -271,6 +280,11 @@ pub async fn run(
     req: RunRequest,
     on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
 ) -> Result<RunOutcome, Fatal> {
+    // An unwritable trace folder is refused before anything runs.
+    let trace = match &req.trace {
+        Some(dir) => Some(Arc::new(crate::evidence::trace::Trace::create(dir)?)),
+        None => None,
+    };
     let sel = req.selection();
     let plan = plan(&req.paths, &sel)?;
     // Guard before anything is started or connected, over the whole selection rather than
@@ -304,6 +318,7 @@ pub async fn run(
         clients: Clients::new(live.target.clone()),
         snapshots: SnapshotStore::new(req.paths.snapshots.join(&req.target), req.update_snapshots),
         observer: req.observer.clone(),
+        trace: trace.clone(),
     });
     // A certificate that does not load fails every scenario the same way: say it once.
     if let Err(e) = ctx.clients.get(config::DEFAULT_IDENTITY).await {
@@ -321,6 +336,10 @@ pub async fn run(
     .await;
     if let Some(m) = &live.mock {
         m.shutdown();
+    }
+    // A trace that could not be written in full is not the evidence it claims to be.
+    if let Some(e) = trace.as_ref().and_then(|t| t.failure()) {
+        return Err(e.into());
     }
     let mut features: Vec<FeatureResult> = plan
         .loaded

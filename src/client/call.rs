@@ -11,10 +11,45 @@ use crate::core::soap::{self, Reply};
 pub struct SoapOutcome {
     /// The envelope as sent.
     pub sent: String,
+    /// Where and with which headers it went (for `run --trace`).
+    pub wire: Wire,
     pub http_status: u16,
+    pub content_type: Option<String>,
     pub raw: Vec<u8>,
     /// The answer read as SOAP, or why it is not SOAP.
     pub reply: Result<Reply, String>,
+}
+
+/// How a request went out, besides its body: what `run --trace` shows.
+pub struct Wire {
+    pub method: String,
+    pub url: String,
+    /// The headers sp-contract set, Content-Type included (the HTTP client adds Host,
+    /// Content-Length and the like).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Wire {
+    fn new(
+        clients: &Clients,
+        method: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        content_type: Option<&str>,
+    ) -> Wire {
+        let mut list: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        if let Some(ct) = content_type {
+            list.push(("Content-Type".into(), ct.into()));
+        }
+        Wire {
+            method: method.to_string(),
+            url: format!("{}{path}", clients.target().base_url),
+            headers: list,
+        }
+    }
 }
 
 /// POST a SOAP 1.1 request (`payload`: the request element, serialised) to `service` with
@@ -27,22 +62,20 @@ pub async fn soap(
     payload: &str,
     extra: &[(&'static str, String)],
 ) -> Result<SoapOutcome, TransportError> {
+    const CONTENT_TYPE: &str = "text/xml; charset=utf-8";
     let sent = soap::envelope(payload);
     let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
     headers.extend(extra.iter().cloned());
+    let wire = Wire::new(clients, "POST", service.path, &headers, Some(CONTENT_TYPE));
     let http = clients
-        .post(
-            identity,
-            service.path,
-            &headers,
-            "text/xml; charset=utf-8",
-            sent.clone(),
-        )
+        .post(identity, service.path, &headers, CONTENT_TYPE, sent.clone())
         .await?;
     let reply = soap::parse_reply(&http.body).map_err(|e| e.to_string());
     Ok(SoapOutcome {
         sent,
+        wire,
         http_status: http.status,
+        content_type: http.content_type,
         raw: http.body,
         reply,
     })
@@ -58,7 +91,11 @@ pub enum RestOutcome {
         body: Vec<u8>,
     },
     /// The service answered; `sent` is the body sent (empty for none).
-    Answered { http: HttpReply, sent: String },
+    Answered {
+        http: HttpReply,
+        sent: String,
+        wire: Wire,
+    },
 }
 
 /// Why a REST call has no outcome.
@@ -113,9 +150,11 @@ pub async fn rest(
         .clone()
         .unwrap_or_else(|| identity.to_string());
     let sent = body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+    let content_type = body.as_ref().map(|(ct, _)| *ct);
+    let wire = Wire::new(clients, method.as_str(), path, &headers, content_type);
     let http = clients
         .request(&present, method, path, &headers, body)
         .await
         .map_err(CallError::Transport)?;
-    Ok(RestOutcome::Answered { http, sent })
+    Ok(RestOutcome::Answered { http, sent, wire })
 }

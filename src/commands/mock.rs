@@ -1,6 +1,6 @@
 //! `mock serve`: the embedded mock on its own, for a vendor's system to call, and what it
 //! prints so that system can be set up: the certificates, the identities, and per service
-//! where to call it and what its security model needs.
+//! where to call it and what its security model needs; then one journal line per request.
 
 use super::{runtime, say};
 use crate::engine::{self, SuitePaths};
@@ -10,11 +10,13 @@ use std::path::PathBuf;
 
 /// `mock serve`: prints the mock's URL, the CA to trust, the client certificate (PEM and
 /// PKCS#12), the authority's CVR, the user system and user UUIDs and
-/// [`serve_service_lines`]; then serves until Ctrl-C (or SIGTERM) and says it stopped.
+/// [`serve_service_lines`]; then serves until Ctrl-C (or SIGTERM), printing each request's
+/// journal line (see `platform::journal`), keeping the last `journal`, and says it stopped.
 pub fn serve(
     addr: std::net::SocketAddr,
     mocks: PathBuf,
     certs: PathBuf,
+    journal: usize,
     threads: Option<NonZeroUsize>,
 ) -> Result<ExitCode, Fatal> {
     let paths = SuitePaths {
@@ -25,8 +27,27 @@ pub fn serve(
     let rt = runtime(threads)?;
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
-        let running = crate::platform::start(&paths.mocks, &pki, addr, engine::catalog()).await?;
-        running.platform.state.on_evict(|e| eprintln!("{e}"));
+        let (lines, tx) = line_channel();
+        let printer = line_sink(tx.clone());
+        let options = crate::platform::MockOptions {
+            journal,
+            printer: Some(printer),
+            ..Default::default()
+        };
+        let running = crate::platform::start_with_options(
+            &paths.mocks,
+            &pki,
+            addr,
+            engine::catalog(),
+            options,
+        )
+        .await?;
+        // What the mock evicts is told among the request lines, in their order.
+        let evicted = line_sink(tx);
+        running
+            .platform
+            .state
+            .on_evict(move |e| evicted(crate::platform::journal::note(&e.to_string())));
         let t = running.platform.target(&pki, &running.url);
         say!(
             "sp-contract mock of Serviceplatformen on {} (mutual TLS)",
@@ -51,7 +72,9 @@ pub fn serve(
         for line in serve_service_lines(&t) {
             say!("{line}");
         }
-        say!("Press Ctrl-C to stop.");
+        say!("Press Ctrl-C to stop. One line per request: time (UTC), client certificate, service, operation, verdict.");
+        // The journal's lines only once the set-up is printed.
+        lines.start();
         shutdown_signal().await;
         running.shutdown();
         say!("mock stopped");
@@ -112,6 +135,36 @@ fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
         }
     }
     out
+}
+
+/// The journal's lines go through a channel to a thread of their own: a stdout that blocks
+/// (a full pipe) must not hold up the requests being answered. The channel is bounded;
+/// lines beyond it are dropped (the journal itself still keeps the requests).
+const LINES_QUEUED: usize = 10_000;
+
+struct Lines {
+    rx: std::sync::mpsc::Receiver<String>,
+}
+
+impl Lines {
+    fn start(self) {
+        std::thread::spawn(move || {
+            for line in self.rx {
+                say!("{line}");
+            }
+        });
+    }
+}
+
+fn line_channel() -> (Lines, std::sync::mpsc::SyncSender<String>) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<String>(LINES_QUEUED);
+    (Lines { rx }, tx)
+}
+
+fn line_sink(tx: std::sync::mpsc::SyncSender<String>) -> crate::platform::journal::Printer {
+    Box::new(move |line: String| {
+        let _ = tx.try_send(line);
+    })
 }
 
 async fn shutdown_signal() {

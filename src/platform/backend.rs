@@ -1,45 +1,140 @@
 //! Behind the front: the one answer the mock gives to each request. A WireMock-format stub
 //! that matches wins (a user's stub overrides built-in behaviour, as its priority promises),
 //! else the built-in service at that path and method, else a 404 naming what this mock
-//! serves.
+//! serves. Requests under `/__admin/` go to WireMock's admin API (`admin.rs`) instead.
 //!
 //! The rule: each request is answered here, in the front's task, and matched once: the
-//! stubs are tried in priority order until one matches, and only then the services.
+//! stubs are tried in priority order until one matches, and only then the services. Every
+//! answer to service traffic goes into the journal; admin requests do not.
 
 use crate::core::service::Known;
 use crate::platform::endpoint::DirectResponder;
+use crate::platform::journal::{self, Journal};
 use crate::platform::request::Request;
-use crate::platform::stubs::{StubResponse, Stubs};
+use crate::platform::stubs::{Lookup, Stub, StubStore, Stubs};
 use bytes::Bytes;
+use http::HeaderMap;
 use http_body_util::Full;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Response, StatusCode};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub struct Backend {
-    stubs: Stubs,
+    stubs: StubStore,
     direct: Vec<Arc<dyn DirectResponder>>,
     known: Known,
+    journal: Arc<Journal>,
+    /// `<mocks>/__files/`, where a run-time stub's `bodyFileName` is read.
+    files_dir: Option<PathBuf>,
+}
+
+/// An answer before it becomes a response: the journal reads it first.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn new(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Answer {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        Answer {
+            status,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    pub fn into_response(self) -> Response<Full<Bytes>> {
+        let mut r = Response::new(Full::new(self.body));
+        *r.status_mut() = self.status;
+        *r.headers_mut() = self.headers;
+        r
+    }
 }
 
 impl Backend {
+    /// With a journal of [`journal::DEFAULT_CAPACITY`] entries that prints nothing.
     pub fn new(stubs: Stubs, direct: Vec<Arc<dyn DirectResponder>>, known: Known) -> Backend {
         Backend {
-            stubs,
+            stubs: StubStore::new(stubs),
             direct,
             known,
+            journal: Arc::new(Journal::new(journal::DEFAULT_CAPACITY, None)),
+            files_dir: None,
         }
+    }
+
+    pub fn with_journal(mut self, journal: Arc<Journal>) -> Backend {
+        self.journal = journal;
+        self
+    }
+
+    /// Where run-time stubs read `bodyFileName` (without it they cannot name one).
+    pub fn with_files_dir(mut self, dir: PathBuf) -> Backend {
+        self.files_dir = Some(dir);
+        self
+    }
+
+    pub fn journal(&self) -> &Arc<Journal> {
+        &self.journal
+    }
+
+    pub fn stubs(&self) -> &StubStore {
+        &self.stubs
+    }
+
+    pub fn files_dir(&self) -> Option<&Path> {
+        self.files_dir.as_deref()
     }
 
     /// The answer to `req`; a stub's `fixedDelayMilliseconds` is waited out first.
     pub async fn answer(&self, req: &Request) -> Response<Full<Bytes>> {
-        if let Some(stub) = self.stubs.find(req) {
-            let stub = stub.response();
-            if let Some(delay) = stub.delay {
-                tokio::time::sleep(delay).await;
-            }
-            return stub_response(stub);
+        if crate::platform::admin::is_admin(req) {
+            return crate::platform::admin::answer(self, req).into_response();
         }
+        let stubs = self.stubs.current();
+        let (answer, stub) = match stubs.lookup(req) {
+            Lookup::Matched(stub) => {
+                let response = stub.mapping.response();
+                if let Some(delay) = response.delay {
+                    tokio::time::sleep(delay).await;
+                }
+                (stub_answer(&stub), Some(stub))
+            }
+            Lookup::Unmatched => (self.built_in(req), None),
+        };
+        let unmatched = (stub.is_none() && !stubs.is_empty()).then_some(stubs);
+        self.record(req, &answer, stub, unmatched);
+        answer.into_response()
+    }
+
+    /// Keep what became of `req` in the journal. `unmatched`: the stubs that did not match
+    /// it, for the journal to find the near misses among.
+    pub fn record(
+        &self,
+        req: &Request,
+        answer: &Answer,
+        stub: Option<Arc<Stub>>,
+        unmatched: Option<Arc<Stubs>>,
+    ) {
+        self.journal.record(
+            req,
+            &self.known,
+            journal::Answer {
+                status: answer.status.as_u16(),
+                headers: &answer.headers,
+                body: &answer.body,
+                stub,
+                unmatched,
+            },
+        );
+    }
+
+    /// The built-in service at the request's path and method, or the 404.
+    fn built_in(&self, req: &Request) -> Answer {
         let path = req.url.path();
         let direct = self
             .direct
@@ -50,15 +145,14 @@ impl Backend {
                 let answer = direct.respond_direct(req);
                 let status = StatusCode::from_u16(answer.status)
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let content_type = HeaderValue::from_static(answer.content_type);
-                with(status, content_type, Bytes::from(answer.body))
+                Answer::new(status, answer.content_type, answer.body)
             }
             None => self.no_such_service(req),
         }
     }
 
     /// What the mock says for a path no service or mapping serves: name the known paths.
-    fn no_such_service(&self, req: &Request) -> Response<Full<Bytes>> {
+    fn no_such_service(&self, req: &Request) -> Answer {
         let known: Vec<String> = self
             .known
             .iter()
@@ -70,24 +164,20 @@ impl Backend {
             req.url.path(),
             known.join("\n")
         );
-        let plain = HeaderValue::from_static("text/plain");
-        with(StatusCode::NOT_FOUND, plain, Bytes::from(text))
+        Answer::new(StatusCode::NOT_FOUND, "text/plain", text)
     }
 }
 
-fn with(status: StatusCode, content_type: HeaderValue, body: Bytes) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(body));
-    *r.status_mut() = status;
-    r.headers_mut().insert(CONTENT_TYPE, content_type);
-    r
-}
-
-fn stub_response(stub: &StubResponse) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(stub.body.clone()));
-    // Checked at load (100..=599).
-    *r.status_mut() = StatusCode::from_u16(stub.status).unwrap_or(StatusCode::OK);
-    for (name, value) in &stub.headers {
-        r.headers_mut().append(name.clone(), value.clone());
+fn stub_answer(stub: &Stub) -> Answer {
+    let response = stub.mapping.response();
+    let mut headers = HeaderMap::new();
+    for (name, value) in &response.headers {
+        headers.append(name.clone(), value.clone());
     }
-    r
+    Answer {
+        // Checked at load (100..=599).
+        status: StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK),
+        headers,
+        body: response.body.clone(),
+    }
 }

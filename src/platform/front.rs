@@ -5,7 +5,7 @@
 //! of those names coming from the client are dropped, so a caller cannot claim another
 //! identity.
 
-use crate::platform::backend::Backend;
+use crate::platform::backend::{Answer, Backend};
 use crate::platform::endpoint::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -184,7 +184,19 @@ async fn accept_loop(
             // A client that never finishes its handshake must not hold a task forever.
             match tokio::time::timeout(limits.handshake, handshake).await {
                 Ok(Ok(())) => {}
-                _ => return,
+                Ok(Err(e)) => {
+                    backend
+                        .journal()
+                        .refused_connection(&format!("TLS handshake failed: {}", tls_cause(&e)));
+                    return;
+                }
+                Err(_) => {
+                    backend.journal().refused_connection(&format!(
+                        "TLS handshake not finished within {} s",
+                        limits.handshake.as_secs()
+                    ));
+                    return;
+                }
             }
             let (cn, sha) = match tls.ssl().peer_certificate() {
                 Some(cert) => {
@@ -245,42 +257,6 @@ async fn forward(
     limits: Limits,
 ) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
-    let body = match collect(body, &limits).await {
-        Ok(b) => b,
-        Err(Collect::Failed(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            return Ok(plain_owned(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "sp-contract mock: the request body is larger than {} (the mock's limit)\n",
-                    human(limits.max_body)
-                ),
-            ))
-        }
-        Err(Collect::Failed(_)) => {
-            return Ok(plain(StatusCode::BAD_REQUEST, "request body broken off"))
-        }
-        Err(Collect::Stalled) => {
-            return Ok(plain_owned(
-                StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "sp-contract mock: the request body stopped arriving for {} s (the mock's body timeout)\n",
-                    limits.body.as_secs()
-                ),
-            ))
-        }
-        Err(Collect::TooSlow) => {
-            return Ok(plain_owned(
-                StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "sp-contract mock: the request body arrives slower than {}/s (the mock's body timeout)\n",
-                    human(limits.min_body_rate)
-                ),
-            ))
-        }
-    };
-    if let Some(refusal) = too_deep(&body) {
-        return Ok(refusal);
-    }
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     // The caller's identity comes from the TLS session only: drop any claim in the headers.
     let mut headers = parts.headers;
@@ -294,15 +270,66 @@ async fn forward(
         headers.insert(CLIENT_SHA256_HEADER, sha);
     }
     let Ok(url) = reqwest::Url::parse(&format!("http://localhost{path}")) else {
-        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path"));
+        return Ok(plain(StatusCode::BAD_REQUEST, "bad request path".into()).into_response());
     };
-    let request = crate::platform::request::Request {
+    let mut request = crate::platform::request::Request {
         url,
         method: parts.method,
         headers,
-        body,
+        body: Bytes::new(),
     };
-    Ok(backend.answer(&request).await)
+    let refusal = match collect(body, &limits).await {
+        Ok(b) => {
+            request.body = b;
+            too_deep(&request.body)
+        }
+        Err(Collect::Failed(e)) if e.is::<http_body_util::LengthLimitError>() => Some(plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "sp-contract mock: the request body is larger than {} (the mock's limit)\n",
+                human(limits.max_body)
+            ),
+        )),
+        Err(Collect::Failed(_)) => Some(plain(
+            StatusCode::BAD_REQUEST,
+            "request body broken off".into(),
+        )),
+        Err(Collect::Stalled) => Some(plain(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "sp-contract mock: the request body stopped arriving for {} s (the mock's body timeout)\n",
+                limits.body.as_secs()
+            ),
+        )),
+        Err(Collect::TooSlow) => Some(plain(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "sp-contract mock: the request body arrives slower than {}/s (the mock's body timeout)\n",
+                human(limits.min_body_rate)
+            ),
+        )),
+    };
+    match refusal {
+        Some(answer) => {
+            if !crate::platform::admin::is_admin(&request) {
+                backend.record(&request, &answer, None, None);
+            }
+            Ok(answer.into_response())
+        }
+        None => Ok(backend.answer(&request).await),
+    }
+}
+
+/// Why a handshake failed, in OpenSSL's words (e.g. `peer did not return a certificate`), or
+/// that the client went away.
+fn tls_cause(e: &openssl::ssl::Error) -> String {
+    let reason = e.ssl_error().and_then(|stack| {
+        stack
+            .errors()
+            .iter()
+            .find_map(|err| err.reason().map(str::to_string))
+    });
+    reason.unwrap_or_else(|| "the client closed the connection".to_string())
 }
 
 enum Collect {
@@ -343,20 +370,19 @@ fn human(bytes: usize) -> String {
     }
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
-    plain_owned(status, text.to_string())
-}
-
-fn plain_owned(status: StatusCode, text: String) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(text)));
-    *r.status_mut() = status;
-    r
+/// The front's own refusals are plain text (no content type, as before).
+fn plain(status: StatusCode, text: String) -> Answer {
+    Answer {
+        status,
+        headers: http::HeaderMap::new(),
+        body: Bytes::from(text),
+    }
 }
 
 /// A body that looks like XML and nests deeper than every XML walk of sp-contract allows
 /// is refused here, once, with a SOAP fault naming the limit: no mapping matcher or
 /// service gets to recurse into it.
-fn too_deep(body: &[u8]) -> Option<Response<Full<Bytes>>> {
+fn too_deep(body: &[u8]) -> Option<Answer> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
     if body[start] != b'<' {
@@ -369,17 +395,11 @@ fn too_deep(body: &[u8]) -> Option<Response<Full<Bytes>>> {
                 "the request nests XML elements deeper than {} levels, the limit of the sp-contract mock; no SOAP message needs that",
                 crate::core::xml::MAX_DEPTH
             );
-            let mut r = Response::new(Full::new(Bytes::from(crate::core::soap::fault_envelope(
-                "soapenv:Client",
-                &reason,
-                &[],
-            ))));
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            r.headers_mut().insert(
-                hyper::header::CONTENT_TYPE,
-                HeaderValue::from_static(crate::platform::endpoint::SOAP_CONTENT_TYPE),
-            );
-            Some(r)
+            Some(Answer::new(
+                StatusCode::BAD_REQUEST,
+                crate::platform::endpoint::SOAP_CONTENT_TYPE,
+                crate::core::soap::fault_envelope("soapenv:Client", &reason, &[]),
+            ))
         }
         _ => None,
     }

@@ -1,12 +1,15 @@
 //! The embedded mock of Serviceplatformen: the mutual-TLS front, the SOAP pipeline every
 //! service shares, the platform's data (it-systems, certificates, serviceaftaler, citizens,
-//! fault wording), per-scenario state and the WireMock-format stubs. What each
-//! service answers lives with the service (`src/services/<service>/mock.rs`).
+//! fault wording), per-scenario state, the WireMock-format stubs, the journal of requests and
+//! WireMock's admin API. What each service answers lives with the service
+//! (`src/services/<service>/mock.rs`).
 pub mod access;
+pub mod admin;
 pub mod backend;
 pub mod data;
 pub mod endpoint;
 pub mod front;
+pub mod journal;
 pub mod request;
 pub mod server;
 pub mod service_data;
@@ -14,7 +17,7 @@ pub mod state;
 pub mod stubs;
 
 pub use front::Limits;
-pub use server::{start, start_with, MockError, RunningMock};
+pub use server::{start, start_with, start_with_options, MockError, MockOptions, RunningMock};
 pub use state::SCENARIO_HEADER;
 
 use crate::core::service::Known;

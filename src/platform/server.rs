@@ -4,7 +4,8 @@
 use crate::platform::backend::Backend;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::front::{self, Front, FrontError};
-use crate::platform::stubs::{self, MappingError, Stubs};
+use crate::platform::journal::{self, Journal, Printer};
+use crate::platform::stubs::{self, MappingError};
 use crate::targets::pki::TestPki;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -32,7 +33,28 @@ pub struct RunningMock {
     pub url: String,
     pub addr: SocketAddr,
     pub platform: Arc<Platform>,
+    /// The requests it answered (the last [`MockOptions::journal`]).
+    pub journal: Arc<Journal>,
     front: Front,
+}
+
+/// How a mock is started besides its data and address.
+pub struct MockOptions {
+    pub limits: front::Limits,
+    /// Journal entries kept ([`journal::DEFAULT_CAPACITY`] by default).
+    pub journal: usize,
+    /// Where each journal line goes (`mock serve` prints them).
+    pub printer: Option<Printer>,
+}
+
+impl Default for MockOptions {
+    fn default() -> Self {
+        MockOptions {
+            limits: front::Limits::default(),
+            journal: journal::DEFAULT_CAPACITY,
+            printer: None,
+        }
+    }
 }
 
 impl RunningMock {
@@ -59,22 +81,41 @@ pub async fn start_with(
     services: &dyn super::Services,
     limits: front::Limits,
 ) -> Result<RunningMock, MockError> {
+    let options = MockOptions {
+        limits,
+        ..MockOptions::default()
+    };
+    start_with_options(mocks_dir, pki, addr, services, options).await
+}
+
+/// [`start`] with every option.
+pub async fn start_with_options(
+    mocks_dir: &Path,
+    pki: &TestPki,
+    addr: SocketAddr,
+    services: &dyn super::Services,
+    options: MockOptions,
+) -> Result<RunningMock, MockError> {
     let platform = Arc::new(Platform::load(mocks_dir, &services.known())?);
-    let stubs = Stubs::new(stubs::load_mappings(mocks_dir)?);
+    let stubs = stubs::load_stubs(mocks_dir)?;
     let acceptor = front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)?;
     // Built-in services: what the catalog's services answer.
     let direct = services.responders(&platform)?;
-    let backend = Arc::new(Backend::new(stubs, direct, platform.known.clone()));
+    let journal = Arc::new(Journal::new(options.journal, options.printer));
+    let backend = Backend::new(stubs, direct, platform.known.clone())
+        .with_journal(journal.clone())
+        .with_files_dir(mocks_dir.join("__files"));
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| MockError::Bind { addr, source })?;
-    let front = front::start(listener, acceptor, backend, limits);
+    let front = front::start(listener, acceptor, Arc::new(backend), options.limits);
     let addr = front.addr;
     Ok(RunningMock {
         url: format!("https://{addr}"),
         addr,
         platform,
+        journal,
         front,
     })
 }

@@ -26,6 +26,8 @@ pub struct RunCtx {
     pub clients: Clients,
     pub snapshots: SnapshotStore,
     pub observer: Option<Arc<Observer>>,
+    /// `run --trace DIR`: every exchange written there, masked.
+    pub trace: Option<Arc<crate::evidence::trace::Trace>>,
 }
 
 /// Which serviceaftale a scenario calls with.
@@ -269,6 +271,17 @@ impl World {
         if let Some(obs) = &self.ctx.observer {
             obs(service.id, &out.sent, &out.raw);
         }
+        self.trace(&crate::evidence::trace::Exchange {
+            service: service.id,
+            action,
+            method: &out.wire.method,
+            url: &out.wire.url,
+            headers: &out.wire.headers,
+            body: &out.sent,
+            status: out.http_status,
+            content_type: out.content_type.as_deref(),
+            answer: &out.raw,
+        });
         let reply = match out.reply {
             Ok(r) => r,
             Err(e) => {
@@ -295,6 +308,14 @@ impl World {
             raw: out.raw,
         })
     }
+
+    /// Write the exchange to the run's trace folder, if it has one.
+    fn trace(&self, exchange: &crate::evidence::trace::Exchange<'_>) {
+        if let Some(t) = &self.ctx.trace {
+            t.record(&self.feature_rel, &self.scenario, exchange);
+        }
+    }
+
     /// Headers only the embedded mock gets: the scenario id for its per-scenario state.
     pub fn mock_headers(&self) -> Option<(&'static str, String)> {
         self.ctx
@@ -409,10 +430,21 @@ impl World {
                 content_type,
                 body,
             }) => rest_last(hop.name(), status, content_type.as_deref(), body)?,
-            Ok(RestOutcome::Answered { http, sent }) => {
+            Ok(RestOutcome::Answered { http, sent, wire }) => {
                 if let Some(obs) = &self.ctx.observer {
                     obs(service.id, &sent, &http.body);
                 }
+                self.trace(&crate::evidence::trace::Exchange {
+                    service: service.id,
+                    action: "",
+                    method: &wire.method,
+                    url: &wire.url,
+                    headers: &wire.headers,
+                    body: &sent,
+                    status: http.status,
+                    content_type: http.content_type.as_deref(),
+                    answer: &http.body,
+                });
                 rest_last(
                     service.id,
                     http.status,

@@ -1,8 +1,8 @@
 //! Nothing secret or personal leaves the process, even when the target echoes everything.
 //!
-//! The Post suite (token flow), the CPR suite, `doctor` and `report merge` run against a
-//! hostile target: a TLS proxy in front of an in-process mock that records every request and
-//! answers some of them with an echo of what it was sent. The service call answers 401 with
+//! The Post suite (token flow) and the CPR suite (both with `--trace`), `doctor` and `report
+//! merge` run against a hostile target: a TLS proxy in front of an in-process mock that
+//! records every request and answers some of them with an echo of what it was sent. The service call answers 401 with
 //! the bare access token and the request head; AccessTokenService answers 400 with the
 //! assertion (as sent and percent-decoded); SOAP calls answer 500 with their envelope (PNR).
 //! Then stdout, stderr and every file the runs wrote are searched for the certificate
@@ -272,6 +272,8 @@ fn nothing_secret_or_personal_leaves_the_process_when_the_target_echoes_it() {
             o(&format!("{tag}/report.html")),
             "--report-md".into(),
             o(&format!("{tag}/report.md")),
+            "--trace".into(),
+            o(&format!("{tag}/trace")),
         ];
         if update {
             args.push("--update-snapshots".into());
@@ -344,7 +346,16 @@ fn nothing_secret_or_personal_leaves_the_process_when_the_target_echoes_it() {
             .any(|f| f.to_string_lossy().ends_with(".snap.new")),
         "snapshots written"
     );
+    let traces: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains("/trace/"))
+        .collect();
+    assert!(traces.len() > 10, "every exchange traced: {traces:?}");
     let mut texts = outputs;
+    // A trace's file names are output too.
+    for f in traces {
+        texts.push(("a trace's file name".into(), f.display().to_string()));
+    }
     for f in &files {
         // The approved snapshots copied in are input, unless a run rewrote them.
         let original = approved.contains(f).then(|| {

@@ -4,11 +4,13 @@
 
 mod support;
 
+mod admin;
 mod bad_inputs;
 mod catalog;
 mod cli;
 mod doctor;
 mod goldens;
+mod journal;
 mod leaks;
 mod mappings;
 mod mock_access;
@@ -27,5 +29,6 @@ mod sf1470;
 mod sf2900;
 mod snapshot;
 mod strict_mock;
+mod trace;
 mod wire;
 mod xsd;

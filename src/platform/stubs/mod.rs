@@ -1,7 +1,8 @@
-//! Static stubs for the embedded Serviceplatformen mock, read from
-//! `<mocks>/mappings/**/*.json` in WireMock's JSON mapping format, and the engine that
+//! Stubs for the embedded Serviceplatformen mock, read from `<mocks>/mappings/**/*.json` in
+//! WireMock's JSON mapping format (or added at run time, `store.rs`), and the engine that
 //! finds the stub answering a request: in priority order, the first that matches, matched
-//! once per request (`Stubs::find`).
+//! once per request (`Stubs::lookup`); when none does, the journal asks for the near misses
+//! (`Stubs::near_misses`, `near.rs`).
 //!
 //! Only a documented subset of WireMock is accepted. Anything outside it is a
 //! load error naming the file and the JSON path: a matcher that was silently
@@ -65,10 +66,13 @@ mod de;
 mod error;
 mod format;
 mod matcher;
+mod near;
+mod store;
 mod xml;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -76,6 +80,8 @@ use http::{HeaderName, HeaderValue};
 
 pub use self::error::MappingError;
 use self::matcher::{Body, RequestPattern};
+pub use self::near::NearMiss;
+pub use self::store::{parse_runtime, Origin, Stub, StubStore};
 use crate::platform::request::Request;
 
 /// WireMock's priority for a mapping that names none.
@@ -136,31 +142,94 @@ impl Mapping {
 }
 
 /// The stubs a mock serves, in the order they are tried: by priority (1 first), then in
-/// load order.
+/// the order given.
 #[derive(Debug)]
 pub struct Stubs {
-    ordered: Vec<Mapping>,
+    ordered: Vec<Arc<Stub>>,
+    /// In the order given (for a store: the file stubs, in load order).
+    loaded: Vec<Arc<Stub>>,
 }
 
+/// What the stubs make of one request.
+pub enum Lookup {
+    Matched(Arc<Stub>),
+    Unmatched,
+}
+
+/// How many near misses are kept per unmatched request, as in WireMock.
+pub const NEAR_MISSES: usize = 3;
+
 impl Stubs {
-    pub fn new(mut mappings: Vec<Mapping>) -> Stubs {
-        // A stable sort keeps load order among equal priorities.
-        mappings.sort_by_key(|m| m.priority.unwrap_or(DEFAULT_PRIORITY));
-        Stubs { ordered: mappings }
+    /// File stubs without their JSON (tests build a backend from mappings alone).
+    pub fn new(mappings: Vec<Mapping>) -> Stubs {
+        Stubs::from_stubs(
+            mappings
+                .into_iter()
+                .map(|m| Arc::new(Stub::new(m, None, Origin::File)))
+                .collect(),
+        )
+    }
+
+    pub fn from_stubs(stubs: Vec<Arc<Stub>>) -> Stubs {
+        let mut ordered = stubs.clone();
+        // A stable sort keeps the given order among equal priorities.
+        ordered.sort_by_key(|s| s.mapping.priority.unwrap_or(DEFAULT_PRIORITY));
+        Stubs {
+            ordered,
+            loaded: stubs,
+        }
+    }
+
+    /// In the order they are tried.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Stub>> {
+        self.ordered.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ordered.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ordered.is_empty()
     }
 
     /// The stub that answers `request`: the first that matches, each looked at once.
-    pub fn find(&self, request: &Request) -> Option<&Mapping> {
+    pub fn lookup(&self, request: &Request) -> Lookup {
         let body = Body::new(&request.body);
-        self.ordered
+        match self
+            .ordered
             .iter()
-            .find(|m| m.request.matches(request, &body))
+            .find(|s| s.mapping.request.matches(request, &body))
+        {
+            Some(stub) => Lookup::Matched(stub.clone()),
+            None => Lookup::Unmatched,
+        }
+    }
+
+    /// For a request none of them matched, the [`NEAR_MISSES`] closest, closest first (the
+    /// journal asks, off the request's path).
+    pub fn near_misses(&self, request: &Request) -> Vec<NearMiss> {
+        let body = Body::new(&request.body);
+        near::closest(&self.ordered, request, &body, NEAR_MISSES)
     }
 }
 
 /// Reads every `*.json` under `<mocks_dir>/mappings/` (recursively, sorted by
 /// path). A missing `mappings/` folder yields no mappings.
 pub fn load_mappings(mocks_dir: &Path) -> Result<Vec<Mapping>, MappingError> {
+    Ok(load(mocks_dir)?.into_iter().map(|(m, _)| m).collect())
+}
+
+/// [`load_mappings`] as the stubs a mock serves, each with its JSON for the admin API.
+pub fn load_stubs(mocks_dir: &Path) -> Result<Stubs, MappingError> {
+    let stubs = load(mocks_dir)?
+        .into_iter()
+        .map(|(m, json)| Arc::new(Stub::new(m, json, Origin::File)))
+        .collect();
+    Ok(Stubs::from_stubs(stubs))
+}
+
+fn load(mocks_dir: &Path) -> Result<Vec<(Mapping, Option<serde_json::Value>)>, MappingError> {
     let root = mocks_dir.join("mappings");
     let files_dir = mocks_dir.join("__files");
     match std::fs::metadata(&root) {
@@ -186,7 +255,10 @@ pub fn load_mappings(mocks_dir: &Path) -> Result<Vec<Mapping>, MappingError> {
             crate::fsio::ReadError::Io { path, source } => MappingError::Io { path, source },
             other => MappingError::File(other),
         })?;
-        mappings.extend(compile::parse_file(&file, &text, &files_dir)?);
+        let mut json = store::file_json(&text).into_iter();
+        for m in compile::parse_file(&file, &text, &files_dir)? {
+            mappings.push((m, json.next()));
+        }
     }
     Ok(mappings)
 }

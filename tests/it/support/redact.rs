@@ -82,6 +82,9 @@ fn rules() -> &'static [(Regex, &'static str)] {
                 r"\b\d{2}[.-]\d{2}[.-]\d{4},?( kl\.)? \d{2}[:.]\d{2}([:.]\d{2})?\b".into(),
                 "[date]",
             ),
+            // A time of day with milliseconds: the mock's journal lines (a time alone, without
+            // them, may be content).
+            (r"\b\d{2}:\d{2}:\d{2}\.\d{3}\b".into(), "[time]"),
             // Measured durations: JUnit's `time="0.156"`, decimals with a unit, and whole
             // numbers in parentheses (`(64 ms)`). A whole number outside parentheses (`700 ms`,
             // `30 s`) is a configured time-out and stays.

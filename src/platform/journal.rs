@@ -1,0 +1,554 @@
+//! The mock's journal: one entry per request it answered (admin requests excepted), the last
+//! N kept in memory, and one line per request for `mock serve` to print:
+//!
+//! `08:41:07.123 CN=Fagsystem X  SF1520 PersonLookup  answered`
+//!
+//! (time of day in UTC, the client certificate's CN, the service and operation, the
+//! verdict: `answered`, `refused: <why>` or `matched stub <name>`).
+//!
+//! The rule: nothing personal leaves the process, so an entry is masked when it is made
+//! (CPR numbers and secrets, as every report masks them), on the journal's own thread, off
+//! the request's path, before anyone can read it; bodies are kept bounded, and the ring never
+//! holds more than its capacity.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::HeaderMap;
+use time::OffsetDateTime;
+
+use crate::core::service::Known;
+use crate::platform::endpoint::CLIENT_CN_HEADER;
+use crate::platform::request::Request;
+use crate::platform::stubs::{NearMiss, Stub, Stubs};
+
+/// Entries kept when `mock serve --journal` is not given.
+pub const DEFAULT_CAPACITY: usize = 1000;
+
+/// The most of a body an entry keeps (masked first, then cut).
+pub const BODY_KEPT: usize = 16 * 1024;
+
+/// How much of a body the request path takes for the journal (copied when the body is
+/// larger, so a large body is not held): masked, then cut at [`BODY_KEPT`]. The margin keeps
+/// a secret that straddles [`BODY_KEPT`] whole for the masking.
+const BODY_TAKEN: usize = 4 * BODY_KEPT;
+
+/// The most of a refusal's reason a journal line shows.
+const REASON_SHOWN: usize = 300;
+
+/// What became of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Answered,
+    /// A SOAP fault (its faultstring), a REST error (its message), or the front's refusal.
+    Refused(String),
+    /// A WireMock-format stub answered (its name, else its id or file).
+    Matched(String),
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verdict::Answered => f.write_str("answered"),
+            Verdict::Refused(why) => write!(f, "refused: {why}"),
+            Verdict::Matched(name) => write!(f, "matched stub {name}"),
+        }
+    }
+}
+
+/// A message as the journal keeps it: masked, its body bounded.
+#[derive(Debug, Clone, Default)]
+pub struct Kept {
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// The body's size on the wire.
+    pub size: usize,
+}
+
+/// One request and what the mock made of it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub at: OffsetDateTime,
+    pub cn: Option<String>,
+    pub service: Option<&'static str>,
+    pub operation: String,
+    pub verdict: Verdict,
+    pub method: String,
+    /// Path and query, masked.
+    pub url: String,
+    pub request: Kept,
+    pub status: u16,
+    pub response: Kept,
+    /// The stub that answered.
+    pub stub: Option<Arc<Stub>>,
+    /// No stub answered: the closest, as the stubs were when the request came.
+    pub near_misses: Vec<NearMiss>,
+}
+
+/// Where `mock serve` sends each line.
+pub type Printer = Box<dyn Fn(String) + Send + Sync>;
+
+/// Requests waiting for the journal's thread; at this many the request that adds one keeps
+/// them all itself (never dropped, and the raw bodies waiting stay bounded).
+const QUEUED: usize = 256;
+
+/// How often the journal's thread keeps what waits (and `mock serve` prints it).
+const EVERY: Duration = Duration::from_millis(20);
+
+/// The last entries, at most `capacity`. Masking a request and its answer costs more than
+/// answering a stub, so the request path only queues the raw parts (reference-counted
+/// bodies) and a thread of the journal's own masks and keeps them every [`EVERY`], without
+/// being woken per request. A reader keeps what waits first, so it sees every request
+/// answered so far.
+pub struct Journal {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    capacity: usize,
+    waiting: Mutex<Vec<Raw>>,
+    /// Held while entries are made from what waited, so they go in in order.
+    keeping: Mutex<()>,
+    ring: Mutex<VecDeque<Arc<Entry>>>,
+    printer: Option<Printer>,
+}
+
+/// A request and its answer as the request path hands them over, not yet masked.
+struct Raw {
+    at: OffsetDateTime,
+    request: Request,
+    known: Known,
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+    /// The bodies' sizes on the wire (only [`BODY_TAKEN`] bytes of each are taken).
+    sizes: (usize, usize),
+    stub: Option<Arc<Stub>>,
+    unmatched: Option<Arc<Stubs>>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Journal(capacity {})", self.shared.capacity)
+    }
+}
+
+/// How an answer went out, as the backend hands it to [`Journal::record`].
+pub struct Answer<'a> {
+    pub status: u16,
+    pub headers: &'a HeaderMap,
+    pub body: &'a Bytes,
+    pub stub: Option<Arc<Stub>>,
+    /// No stub matched: the stubs served then, among which the near misses are found.
+    pub unmatched: Option<Arc<Stubs>>,
+}
+
+/// The start of `body` the journal needs (see [`BODY_TAKEN`]).
+fn taken(body: &Bytes) -> Bytes {
+    if body.len() > BODY_TAKEN {
+        Bytes::copy_from_slice(&body[..BODY_TAKEN])
+    } else {
+        body.clone()
+    }
+}
+
+impl Journal {
+    /// `capacity` 0 keeps nothing (lines are still printed).
+    pub fn new(capacity: usize, printer: Option<Printer>) -> Journal {
+        let shared = Arc::new(Shared {
+            capacity,
+            waiting: Mutex::new(Vec::new()),
+            keeping: Mutex::new(()),
+            ring: Mutex::new(VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY))),
+            printer,
+        });
+        if shared.active() {
+            let weak = Arc::downgrade(&shared);
+            // Ends with the journal. Without the thread, requests and readers keep entries.
+            let _ = std::thread::Builder::new()
+                .name("sp-contract-journal".into())
+                .spawn(move || loop {
+                    std::thread::sleep(EVERY);
+                    match weak.upgrade() {
+                        Some(shared) => shared.keep_waiting(),
+                        None => break,
+                    }
+                });
+        }
+        Journal { shared }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.shared.capacity
+    }
+
+    /// Keep (and print) what became of `req`.
+    pub fn record(&self, req: &Request, known: &Known, answer: Answer<'_>) {
+        if !self.shared.active() {
+            return;
+        }
+        let raw = Raw {
+            at: OffsetDateTime::now_utc(),
+            request: Request {
+                url: req.url.clone(),
+                method: req.method.clone(),
+                headers: req.headers.clone(),
+                body: taken(&req.body),
+            },
+            known: known.clone(),
+            status: answer.status,
+            headers: answer.headers.clone(),
+            body: taken(answer.body),
+            sizes: (req.body.len(), answer.body.len()),
+            stub: answer.stub,
+            unmatched: answer.unmatched,
+        };
+        let full = {
+            let mut waiting = self
+                .shared
+                .waiting
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            waiting.push(raw);
+            waiting.len() >= QUEUED
+        };
+        if full {
+            self.shared.keep_waiting();
+        }
+    }
+
+    /// A refusal that has no request to keep (a TLS handshake that failed): printed only.
+    pub fn refused_connection(&self, why: &str) {
+        if let Some(print) = &self.shared.printer {
+            print(format!(
+                "{} CN=-  - -  refused: {}",
+                clock(OffsetDateTime::now_utc()),
+                one_line(&crate::evidence::redact::text(why))
+            ));
+        }
+    }
+
+    /// The entries kept, newest first (as WireMock lists them), every request answered so
+    /// far included.
+    pub fn entries(&self) -> Vec<Arc<Entry>> {
+        self.shared.keep_waiting();
+        let ring = self.shared.ring.lock().unwrap_or_else(|e| e.into_inner());
+        ring.iter().rev().cloned().collect()
+    }
+
+    pub fn clear(&self) {
+        self.shared.keep_waiting();
+        let mut ring = self.shared.ring.lock().unwrap_or_else(|e| e.into_inner());
+        ring.clear();
+    }
+}
+
+impl Shared {
+    fn active(&self) -> bool {
+        self.capacity > 0 || self.printer.is_some()
+    }
+
+    /// Mask what waits into entries, print their lines and keep them, in order.
+    fn keep_waiting(&self) {
+        let _order = self.keeping.lock().unwrap_or_else(|e| e.into_inner());
+        let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+        for raw in waiting {
+            let entry = entry(raw, self.capacity > 0);
+            if let Some(print) = &self.printer {
+                print(line(&entry));
+            }
+            if self.capacity > 0 {
+                let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+                if ring.len() == self.capacity {
+                    ring.pop_front();
+                }
+                ring.push_back(Arc::new(entry));
+            }
+        }
+    }
+}
+
+/// The entry for a request and its answer: masked, bodies bounded. With `whole` (for the
+/// admin API: a journal that keeps entries) the messages too, and the stubs that came
+/// closest, judged on the request as taken (its body's first [`BODY_TAKEN`] bytes);
+/// without, only what the line shows.
+fn entry(raw: Raw, whole: bool) -> Entry {
+    let req = &raw.request;
+    let verdict = match &raw.stub {
+        Some(stub) => Verdict::Matched(one_line(&stub.label())),
+        None => verdict(raw.status, &raw.body),
+    };
+    let path = req.url.path();
+    let service = raw.known.iter().find(|s| s.path == path).map(|s| s.id);
+    let url = match req.url.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    Entry {
+        id: uuid::Uuid::new_v4().to_string(),
+        at: raw.at,
+        cn: crate::platform::endpoint::header(req, CLIENT_CN_HEADER),
+        service,
+        operation: operation(req),
+        verdict,
+        method: req.method.to_string(),
+        url: crate::evidence::redact::text(&url),
+        request: if whole {
+            kept(&req.headers, &req.body, raw.sizes.0)
+        } else {
+            Kept::default()
+        },
+        status: raw.status,
+        response: match &raw.stub {
+            _ if !whole => Kept::default(),
+            // A stub's body is the same every time: masked once.
+            Some(stub) => Kept {
+                headers: masked_headers(&raw.headers),
+                body: stub
+                    .journal_body(|b| masked_body(b, raw.sizes.1))
+                    .to_string(),
+                size: raw.sizes.1,
+            },
+            None => kept(&raw.headers, &raw.body, raw.sizes.1),
+        },
+        near_misses: match &raw.unmatched {
+            Some(stubs) if whole => stubs.near_misses(req),
+            _ => Vec::new(),
+        },
+        stub: raw.stub,
+    }
+}
+
+/// `HH:MM:SS.mmm`, UTC.
+fn clock(at: OffsetDateTime) -> String {
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
+}
+
+/// A line that is not a request (something the mock did of its own accord, e.g. state it
+/// evicted), with the time as the request lines have it.
+pub fn note(text: &str) -> String {
+    format!("{} {}", clock(OffsetDateTime::now_utc()), one_line(text))
+}
+
+/// The line `mock serve` prints for an entry (see the module's documentation).
+pub fn line(e: &Entry) -> String {
+    format!(
+        "{} CN={}  {} {}  {}",
+        clock(e.at),
+        one_line(e.cn.as_deref().unwrap_or("-")),
+        e.service.unwrap_or("-"),
+        one_line(&e.operation),
+        e.verdict
+    )
+}
+
+/// The SOAPAction's last segment, else the method and path (a REST call).
+fn operation(req: &Request) -> String {
+    let action = crate::platform::endpoint::header(req, "soapaction").unwrap_or_default();
+    let action = action.trim().trim_matches('"');
+    match action.rsplit(['/', '#', ':']).next() {
+        Some(last) if !last.is_empty() => crate::evidence::redact::text(last),
+        _ => format!("{} {}", req.method, req.url.path()),
+    }
+}
+
+/// The verdict an answer carries: 2xx and 3xx answered; otherwise refused, naming the SOAP
+/// faultstring, the REST error's message, or the first line of a plain answer.
+fn verdict(status: u16, body: &[u8]) -> Verdict {
+    if status < 400 {
+        return Verdict::Answered;
+    }
+    let why = match crate::core::soap::parse_reply(body) {
+        Ok(crate::core::soap::Reply::Fault(f)) if !f.string.is_empty() => f.string,
+        _ => error_message(body).unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(body);
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            format!("HTTP {status} {}", first.trim())
+        }),
+    };
+    Verdict::Refused(one_line(&crate::evidence::redact::text(&why)))
+}
+
+/// The message of a REST error: the JSON keys the platform and OAuth use, or an XML
+/// `FejlTekst` (SF1601's `SvarReaktion/Fejl`).
+fn error_message(body: &[u8]) -> Option<String> {
+    const KEYS: [&str; 5] = [
+        "errorMessage",
+        "error_description",
+        "message",
+        "FejlTekst",
+        "fejlTekst",
+    ];
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        return find_json(&v, &KEYS, 0);
+    }
+    let root = crate::core::xml::parse(body).ok()?;
+    let path: crate::core::xml::Path = "//FejlTekst".parse().ok()?;
+    root.select(&path).first().map(|e| e.text())
+}
+
+fn find_json(v: &serde_json::Value, keys: &[&str], depth: usize) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    match v {
+        serde_json::Value::Object(o) => keys
+            .iter()
+            .find_map(|k| o.get(*k).and_then(|m| m.as_str()).map(str::to_string))
+            .or_else(|| o.values().find_map(|c| find_json(c, keys, depth + 1))),
+        serde_json::Value::Array(a) => a.iter().find_map(|c| find_json(c, keys, depth + 1)),
+        _ => None,
+    }
+}
+
+/// Whitespace runs as one space, cut at [`REASON_SHOWN`] characters.
+fn one_line(s: &str) -> String {
+    let mut out = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.chars().count() > REASON_SHOWN {
+        out = out.chars().take(REASON_SHOWN).collect::<String>() + "…";
+    }
+    out
+}
+
+/// Headers and body, masked; the body cut at [`BODY_KEPT`] bytes. `size`: the body's size
+/// on the wire.
+fn kept(headers: &HeaderMap, body: &[u8], size: usize) -> Kept {
+    Kept {
+        headers: masked_headers(headers),
+        body: masked_body(body, size),
+        size,
+    }
+}
+
+fn masked_body(body: &[u8], size: usize) -> String {
+    let mut kept = crate::evidence::redact::snippet(body, BODY_KEPT);
+    if size > BODY_KEPT {
+        kept.push_str(&format!("\n[… {size} bytes in all]"));
+    }
+    kept
+}
+
+/// Masked as one text (one pass of the masking instead of one per header); values are one
+/// line each, so the lines come apart again.
+fn masked_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    let mut joined = String::new();
+    for v in headers.values() {
+        joined.push_str(&String::from_utf8_lossy(v.as_bytes()).replace('\n', " "));
+        joined.push('\n');
+    }
+    let masked = crate::evidence::redact::text(&joined);
+    headers
+        .keys()
+        .flat_map(|k| {
+            headers
+                .get_all(k)
+                .iter()
+                .map(move |_| k.as_str().to_string())
+        })
+        .zip(masked.split('\n').map(str::to_string))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(action: Option<&str>, path: &str, cn: Option<&str>) -> Request {
+        let mut headers = HeaderMap::new();
+        if let Some(a) = action {
+            headers.insert("soapaction", a.parse().unwrap());
+        }
+        if let Some(cn) = cn {
+            headers.insert(CLIENT_CN_HEADER, cn.parse().unwrap());
+        }
+        Request {
+            url: reqwest::Url::parse(&format!("http://localhost{path}")).unwrap(),
+            method: http::Method::POST,
+            headers,
+            body: bytes::Bytes::from_static(b"<x>0101801234</x>"),
+        }
+    }
+
+    #[test]
+    fn the_ring_keeps_the_last_n_newest_first_and_masks() {
+        let j = Journal::new(2, None);
+        let known = Known::new(Vec::new());
+        for i in 0..3 {
+            let req = request(Some(&format!("\"urn:x/Op{i}\"")), "/p?cpr=0101801234", None);
+            let body = Bytes::from_static(b"<Fault>0101801234</Fault>");
+            j.record(
+                &req,
+                &known,
+                Answer {
+                    status: 200,
+                    headers: &HeaderMap::new(),
+                    body: &body,
+                    stub: None,
+                    unmatched: None,
+                },
+            );
+        }
+        let e = j.entries();
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            (e[0].operation.as_str(), e[1].operation.as_str()),
+            ("Op2", "Op1")
+        );
+        assert_eq!(e[0].url, "/p?cpr=010180-xxxx");
+        assert_eq!(e[0].request.body, "<x>010180-xxxx</x>");
+        assert!(!e[0].response.body.contains("1234"));
+        j.clear();
+        assert!(j.entries().is_empty());
+    }
+
+    #[test]
+    fn verdicts_come_from_the_answer() {
+        let fault =
+            crate::core::soap::fault_envelope("soapenv:Client", "bad\n  PNR 0101801234", &[]);
+        assert_eq!(
+            verdict(500, fault.as_bytes()),
+            Verdict::Refused("bad PNR 010180-xxxx".into())
+        );
+        assert_eq!(
+            verdict(400, br#"{"errorCode":"x","errorMessage":"no token"}"#),
+            Verdict::Refused("no token".into())
+        );
+        assert_eq!(
+            verdict(404, b"sp-contract mock: nothing answers GET /x\nServices"),
+            Verdict::Refused("HTTP 404 sp-contract mock: nothing answers GET /x".into())
+        );
+        assert_eq!(verdict(200, fault.as_bytes()), Verdict::Answered);
+    }
+
+    #[test]
+    fn the_line_names_caller_service_operation_and_verdict() {
+        let j = Journal::new(1, None);
+        let req = request(None, "/rest/x", Some("Fagsystem X"));
+        j.record(
+            &req,
+            &Known::new(Vec::new()),
+            Answer {
+                status: 200,
+                headers: &HeaderMap::new(),
+                body: &Bytes::new(),
+                stub: None,
+                unmatched: None,
+            },
+        );
+        let l = line(&j.entries()[0]);
+        assert!(
+            l.ends_with(" CN=Fagsystem X  - POST /rest/x  answered"),
+            "{l}"
+        );
+        assert_eq!(l.as_bytes()[2], b':');
+    }
+}

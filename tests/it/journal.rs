@@ -1,0 +1,171 @@
+//! The mock's journal: the line `mock serve` prints per request (golden, its format is
+//! stable), masked, and the bounded ring the admin API reads.
+
+use crate::support::golden::golden;
+use crate::support::run::{certs, copy_dir, pki, repo, sp};
+use sp_contract::client::transport::Clients;
+use sp_contract::core::soap::{self, InvocationContext};
+use sp_contract::services::sf1520;
+use sp_contract::targets::config::DEFAULT_IDENTITY;
+use sp_contract::targets::target::Target;
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+const STUB: &str = r#"{"name": "journal-stub", "request": {"method": "POST", "urlPath": "/journal/stub"},
+  "response": {"status": 200, "body": "ok"}}"#;
+
+/// A ServiceAgreementUUID no platform knows.
+const UNKNOWN_AGREEMENT: &str = "5b1c7a52-6d1e-4f0b-9a51-2f7e1c0d9e11";
+
+fn mocks_with_stub() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("mocks"), dir.path());
+    std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
+    std::fs::write(dir.path().join("mappings/journal.json"), STUB).unwrap();
+    dir
+}
+
+fn ctx(t: &Target, agreement: &str) -> InvocationContext {
+    InvocationContext {
+        service_agreement_uuid: agreement.to_string(),
+        user_system_uuid: t.user_system_uuid.clone(),
+        user_uuid: t.user_uuid.clone(),
+        service_uuid: sf1520::INFO.service_uuid.unwrap().to_string(),
+        call_id: "journal".into(),
+    }
+}
+
+/// Service traffic of every verdict, then an admin call (not journalled); returns the total
+/// the admin API reports.
+async fn traffic(mocks: &Path, url: &str) -> u64 {
+    let platform =
+        sp_contract::platform::data::Platform::load(mocks, sp_contract::engine::catalog().known())
+            .unwrap();
+    let t = Arc::new(platform.target(&pki(), url));
+    let clients = Clients::new(t.clone());
+    let lookup = |agreement: &str, pnr: &str| {
+        soap::envelope(&sf1520::lookup_request(Some(&ctx(&t, agreement)), pnr))
+    };
+    let approved = t.agreement_for("SF1520").unwrap().to_string();
+    let far = t.citizen("far").unwrap().to_string();
+    let action = vec![("SOAPAction", format!("\"{}\"", sf1520::SOAP_ACTION))];
+    for body in [
+        lookup(&approved, &far),
+        lookup(UNKNOWN_AGREEMENT, &far),
+        lookup(&approved, "0101801234"),
+    ] {
+        let post = clients.post(
+            DEFAULT_IDENTITY,
+            sf1520::INFO.path,
+            &action,
+            "text/xml; charset=utf-8",
+            body,
+        );
+        post.await.unwrap();
+    }
+    let get = |path: &'static str| {
+        clients.request(DEFAULT_IDENTITY, reqwest::Method::GET, path, &[], None)
+    };
+    let stub = clients.post(
+        DEFAULT_IDENTITY,
+        "/journal/stub",
+        &[],
+        "text/plain",
+        "x".into(),
+    );
+    assert_eq!(stub.await.unwrap().status, 200);
+    assert_eq!(get("/nowhere?cpr=0101801234").await.unwrap().status, 404);
+    let admin = get("/__admin/requests").await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&admin.body).unwrap();
+    v["meta"]["total"].as_u64().unwrap()
+}
+
+/// A TLS client without a certificate: refused in the handshake.
+async fn anonymous(url: &str) {
+    let ca = std::fs::read(pki().ca_pem).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .build()
+        .unwrap();
+    assert!(client.get(url).send().await.is_err());
+}
+
+#[test]
+fn mock_serve_prints_one_line_per_request() {
+    let mocks = mocks_with_stub();
+    pki();
+    let mut child = sp(&["mock", "serve", "--addr", "127.0.0.1:0", "--journal", "3"])
+        .arg("--certs")
+        .arg(certs())
+        .arg("--mocks")
+        .arg(mocks.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start mock serve");
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let next = || rx.recv_timeout(Duration::from_secs(20)).expect("a line");
+    let url = next()
+        .split_whitespace()
+        .find(|w| w.starts_with("https://"))
+        .expect("the URL first")
+        .to_string();
+    while !next().starts_with("Press Ctrl-C") {}
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let total = rt.block_on(async {
+        let total = traffic(mocks.path(), &url).await;
+        anonymous(&url).await;
+        total
+    });
+    let lines: Vec<String> = (0..6).map(|_| next()).collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        total, 3,
+        "the last 3 (--journal 3), admin calls not counted"
+    );
+    let text = lines.join("\n") + "\n";
+    assert!(!text.contains("0101801234"), "{text}");
+    golden("mock_serve_journal", &text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_journal_keeps_the_last_n_and_prints_each() {
+    let mocks = mocks_with_stub();
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let sink = printed.clone();
+    let options = sp_contract::platform::MockOptions {
+        journal: 2,
+        printer: Some(Box::new(move |l| sink.lock().unwrap().push(l))),
+        ..Default::default()
+    };
+    let mock = sp_contract::platform::start_with_options(
+        mocks.path(),
+        &pki(),
+        "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
+        options,
+    )
+    .await
+    .unwrap();
+    assert_eq!(traffic(mocks.path(), &mock.url).await, 2);
+    let kept = mock.journal.entries();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(
+        kept[0].url, "/nowhere?cpr=010180-xxxx",
+        "newest first, masked"
+    );
+    assert_eq!(kept[1].verdict.to_string(), "matched stub journal-stub");
+    assert_eq!(printed.lock().unwrap().len(), 5, "every request printed");
+    mock.shutdown();
+}
