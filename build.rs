@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    // Read when the script runs, not when it was compiled: a build script's binary may be
+    // reused for another checkout of the same crate (a shared or copied target folder).
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("schemas");
     println!("cargo:rerun-if-changed=schemas");
     let mut files = Vec::new();
     collect(&root, &mut files);

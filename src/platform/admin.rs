@@ -52,7 +52,7 @@ pub fn answer(backend: &Backend, req: &Request) -> Answer {
                 .entries()
                 .iter()
                 .filter(|e| e.stub.is_none())
-                .flat_map(|e| e.near_misses.iter().map(|n| near_miss(e, n)))
+                .flat_map(|e| e.detail().near_misses.iter().map(|n| near_miss(e, n)))
                 .collect();
             ok(json!({ "nearMisses": near }))
         }
@@ -176,9 +176,9 @@ fn serve_event(e: &Entry) -> Value {
         "responseDefinition": response_definition(e),
         "response": {
             "status": e.status,
-            "headers": headers(&e.response.headers),
-            "body": e.response.body,
-            "bodyAsBase64": base64(&e.response.body),
+            "headers": headers(&e.detail().response.headers),
+            "body": e.detail().response.body,
+            "bodyAsBase64": base64(&e.detail().response.body),
         },
         "wasMatched": e.stub.is_some(),
         "spContract": {
@@ -214,13 +214,13 @@ fn logged_request(e: &Entry) -> Value {
     json!({
         "url": e.url,
         "method": e.method,
-        "headers": headers(&e.request.headers),
+        "headers": headers(&e.detail().request.headers),
         "cookies": {},
         "browserProxyRequest": false,
         "loggedDate": logged_ms,
         "loggedDateString": date,
-        "body": e.request.body,
-        "bodyAsBase64": base64(&e.request.body),
+        "body": e.detail().request.body,
+        "bodyAsBase64": base64(&e.detail().request.body),
         "protocol": "HTTP/1.1",
         "scheme": "https",
         "queryParams": query_params(&e.url),

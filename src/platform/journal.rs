@@ -6,13 +6,15 @@
 //! (time of day in UTC, the client certificate's CN, the service and operation, the
 //! verdict: `answered`, `refused: <why>` or `matched stub <name>`).
 //!
-//! The rule: nothing personal leaves the process, so an entry is masked when it is made
-//! (CPR numbers and secrets, as every report masks them), on the journal's own thread, off
-//! the request's path, before anyone can read it; bodies are kept bounded, and the ring never
-//! holds more than its capacity.
+//! The rule: nothing personal leaves the process, so what an entry shows is masked (CPR
+//! numbers and secrets, as every report masks them) before anyone can read it: the line's
+//! parts when the entry is made, on the journal's own thread, off the request's path; the
+//! messages and near misses only when the admin API first asks for them (most entries are
+//! never read, and masking every answer cost a fifth of the mock's rate). Bodies are kept
+//! bounded, and the ring never holds more than its capacity.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -68,7 +70,7 @@ pub struct Kept {
 }
 
 /// One request and what the mock made of it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Entry {
     pub id: String,
     pub at: OffsetDateTime,
@@ -79,13 +81,49 @@ pub struct Entry {
     pub method: String,
     /// Path and query, masked.
     pub url: String,
-    pub request: Kept,
     pub status: u16,
-    pub response: Kept,
     /// The stub that answered.
     pub stub: Option<Arc<Stub>>,
+    /// The messages as taken, until [`Entry::detail`] first masks them.
+    raw: Mutex<Option<Messages>>,
+    detail: OnceLock<Detail>,
+}
+
+/// What the admin API shows of an entry beyond its line: masked, bounded.
+#[derive(Debug, Default)]
+pub struct Detail {
+    pub request: Kept,
+    pub response: Kept,
     /// No stub answered: the closest, as the stubs were when the request came.
     pub near_misses: Vec<NearMiss>,
+}
+
+/// A request and its answer as taken (unmasked: never shown as they are).
+struct Messages {
+    request: Request,
+    headers: HeaderMap,
+    body: Bytes,
+    sizes: (usize, usize),
+    unmatched: Option<Arc<Stubs>>,
+}
+
+impl std::fmt::Debug for Messages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<messages, {} + {} bytes>", self.sizes.0, self.sizes.1)
+    }
+}
+
+impl Entry {
+    /// The messages and near misses, masked on the first call.
+    pub fn detail(&self) -> &Detail {
+        self.detail.get_or_init(|| {
+            let raw = self.raw.lock().unwrap_or_else(|e| e.into_inner()).take();
+            match raw {
+                Some(m) => detail(m, self.stub.as_ref()),
+                None => Detail::default(),
+            }
+        })
+    }
 }
 
 /// Where `mock serve` sends each line.
@@ -271,10 +309,9 @@ impl Shared {
     }
 }
 
-/// The entry for a request and its answer: masked, bodies bounded. With `whole` (for the
-/// admin API: a journal that keeps entries) the messages too, and the stubs that came
-/// closest, judged on the request as taken (its body's first [`BODY_TAKEN`] bytes);
-/// without, only what the line shows.
+/// The entry for a request and its answer: the line's parts masked. With `whole` (a journal
+/// that keeps entries, for the admin API) the messages are kept too, to be masked when first
+/// read; without, only what the line shows.
 fn entry(raw: Raw, whole: bool) -> Entry {
     let req = &raw.request;
     let verdict = match &raw.stub {
@@ -287,38 +324,48 @@ fn entry(raw: Raw, whole: bool) -> Entry {
         Some(q) => format!("{path}?{q}"),
         None => path.to_string(),
     };
+    let cn = crate::platform::endpoint::header(req, CLIENT_CN_HEADER);
+    let operation = operation(req);
     Entry {
         id: uuid::Uuid::new_v4().to_string(),
         at: raw.at,
-        cn: crate::platform::endpoint::header(req, CLIENT_CN_HEADER),
+        cn,
         service,
-        operation: operation(req),
+        operation,
         verdict,
         method: req.method.to_string(),
         url: crate::evidence::redact::text(&url),
-        request: if whole {
-            kept(&req.headers, &req.body, raw.sizes.0)
-        } else {
-            Kept::default()
-        },
         status: raw.status,
-        response: match &raw.stub {
-            _ if !whole => Kept::default(),
+        raw: Mutex::new(whole.then_some(Messages {
+            request: raw.request,
+            headers: raw.headers,
+            body: raw.body,
+            sizes: raw.sizes,
+            unmatched: raw.unmatched,
+        })),
+        detail: OnceLock::new(),
+        stub: raw.stub,
+    }
+}
+
+/// The messages masked and bounded, and the stubs that came closest, judged on the request
+/// as taken (its body's first [`BODY_TAKEN`] bytes).
+fn detail(m: Messages, stub: Option<&Arc<Stub>>) -> Detail {
+    Detail {
+        request: kept(&m.request.headers, &m.request.body, m.sizes.0),
+        response: match stub {
             // A stub's body is the same every time: masked once.
             Some(stub) => Kept {
-                headers: masked_headers(&raw.headers),
-                body: stub
-                    .journal_body(|b| masked_body(b, raw.sizes.1))
-                    .to_string(),
-                size: raw.sizes.1,
+                headers: masked_headers(&m.headers),
+                body: stub.journal_body(|b| masked_body(b, m.sizes.1)).to_string(),
+                size: m.sizes.1,
             },
-            None => kept(&raw.headers, &raw.body, raw.sizes.1),
+            None => kept(&m.headers, &m.body, m.sizes.1),
         },
-        near_misses: match &raw.unmatched {
-            Some(stubs) if whole => stubs.near_misses(req),
-            _ => Vec::new(),
+        near_misses: match &m.unmatched {
+            Some(stubs) => stubs.near_misses(&m.request),
+            None => Vec::new(),
         },
-        stub: raw.stub,
     }
 }
 
@@ -504,8 +551,8 @@ mod tests {
             ("Op2", "Op1")
         );
         assert_eq!(e[0].url, "/p?cpr=010180-xxxx");
-        assert_eq!(e[0].request.body, "<x>010180-xxxx</x>");
-        assert!(!e[0].response.body.contains("1234"));
+        assert_eq!(e[0].detail().request.body, "<x>010180-xxxx</x>");
+        assert!(!e[0].detail().response.body.contains("1234"));
         j.clear();
         assert!(j.entries().is_empty());
     }
