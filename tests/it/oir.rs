@@ -73,7 +73,7 @@ fn text(a: SoapAnswer) -> String {
 }
 
 fn hent(svc: &SortimentService, p: &Platform, navn: &str, dato: Option<&str>) -> SortimentSvar {
-    let c = ctx(p, "SF7001", model::SORTIMENT_SERVICE_UUID);
+    let c = ctx(p, "SF7002", model::SORTIMENT_SERVICE_UUID);
     let req = oir::sortiment_hent_request(Some(&c), navn, dato);
     let ans = text(call(svc, p, model::SORTIMENT_HENT_ACTION, &req));
     oir::parse_sortiment_hent_response(&xml::parse(ans.as_bytes()).unwrap()).unwrap()
@@ -324,7 +324,7 @@ fn messages_validate_against_the_projects_xsds_and_kombits_standard_retur() {
     xsd::require_xmllint();
     let p = platform();
     let (srt, pst) = services();
-    let cs = ctx(&p, "SF7001", model::SORTIMENT_SERVICE_UUID);
+    let cs = ctx(&p, "SF7002", model::SORTIMENT_SERVICE_UUID);
     let cp = ctx(&p, "SF1590A", model::POSTERING_SERVICE_UUID);
     let official = modelled::official_standard_retur_schema();
     let check_standard_returs = |ans: &str| {
@@ -501,7 +501,7 @@ fn real_targets_are_refused_before_anything_is_sent() {
     );
     assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains("ØiR (SF7001, SF1590A) is modelled") && out.contains("Nothing was sent"),
+        out.contains("ØiR (SF7002, SF1590A) is modelled") && out.contains("Nothing was sent"),
         "{out}"
     );
     assert_eq!(dry_code, 2, "{dry_out}");
