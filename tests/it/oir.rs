@@ -538,3 +538,26 @@ fn a_mocks_folder_without_sortiments_still_starts_and_names_the_missing_file() {
         "{out}"
     );
 }
+
+/// The sortiment was SF7001 before FK-ØKO's names were public. Tags are not checked against
+/// the known services; a step or a mocks file naming SF7001 stops as an input error.
+#[test]
+fn the_old_sortiment_id_is_an_input_error_naming_the_known_ones() {
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
+    let old = "# language: da\n@SF7001\nEgenskab: x\n  Scenarie: y\n    Givet en godkendt serviceaftale for SF7001\n";
+    let dir = suite(old, None);
+    let (code, out) = run_suite(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("unknown service 'SF7001'") && out.contains("SF7002"),
+        "{out}"
+    );
+
+    let dir = suite(SORTIMENT_FEATURE, None);
+    let agreements = dir.path().join("mocks/platform.json");
+    let text = std::fs::read_to_string(&agreements).unwrap();
+    std::fs::write(&agreements, text.replace("\"SF7002\"", "\"SF7001\"")).unwrap();
+    let (code, out) = run_suite(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("names unknown service SF7001"), "{out}");
+}
