@@ -6,8 +6,9 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
   siger hvilken konto eller dimension, der ikke er i sortimentet. Posteringen kontrolleres
   mod den version, der gælder på posteringsdatoen.
 
-  Meddelelsesformatet er modelleret (ØiR's snitflader er ikke offentlige): scenarierne kører
-  kun mod sp-contracts egen mock.
+  Posteringerne sendes med SF1590_A til Serviceplatformens "ØiR ModtagFinansbilag v2"
+  (adresse og entityID er offentlige). Meddelelsesformatet er modelleret (FK-ØKO's
+  snitflader er ikke offentlige): scenarierne kører kun mod sp-contracts egen mock.
 
   Baggrund:
     Givet systemet bogfører efter sortimentet "KY-ydelser"
@@ -39,7 +40,7 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
     Så økonomiposteringen afvises med begrundelsen "Posteringsdato 2024-12-31 is outside the validity of sortiment KY-ydelser"
     Og svaret matcher det godkendte snapshot
 
-  @SF7001
+  @SF7002
   Scenarie: En ny version af sortimentet tages i brug på sin ikrafttrædelsesdato
     Når jeg henter sortimentet "KY-ydelser" gældende "2025-12-31"
     Så sortimentet har version 1

@@ -1,16 +1,17 @@
 # language: da
-@OiR @SF7001 @modelled
+@OiR @SF7002 @modelled
 Egenskab: Fagsystemets sortiment i Fælleskommunalt Klassifikationssystem (ØiR)
   Hvad et fagsystem må sende til kommunens økonomisystem, er afgrænset af dets sortiment:
   den delmængde af konti og dimensioner, der er fastlagt centralt til netop den brug. Et
   sortiment har versioner med gyldighedsperioder. Snapshottet af sortimentet gør en ændring
   synlig som en forskel i de natlige kørsler.
 
-  Meddelelsesformatet er modelleret (ØiR's snitflader er ikke offentlige): scenarierne kører
-  kun mod sp-contracts egen mock.
+  Sortimentet overføres med SF7002 (Overfør Sortiment til Abonnent). Meddelelsesformatet er
+  modelleret (FK-ØKO's snitflader er ikke offentlige): scenarierne kører kun mod
+  sp-contracts egen mock.
 
   Baggrund:
-    Givet en godkendt serviceaftale for SF7001
+    Givet en godkendt serviceaftale for SF7002
 
   Scenarie: Sortimentet indeholder de forventede konti og dimensioner
     Når jeg henter sortimentet "KY-ydelser" gældende "2026-03-01"

@@ -73,7 +73,7 @@ fn text(a: SoapAnswer) -> String {
 }
 
 fn hent(svc: &SortimentService, p: &Platform, navn: &str, dato: Option<&str>) -> SortimentSvar {
-    let c = ctx(p, "SF7001", model::SORTIMENT_SERVICE_UUID);
+    let c = ctx(p, "SF7002", model::SORTIMENT_SERVICE_UUID);
     let req = oir::sortiment_hent_request(Some(&c), navn, dato);
     let ans = text(call(svc, p, model::SORTIMENT_HENT_ACTION, &req));
     oir::parse_sortiment_hent_response(&xml::parse(ans.as_bytes()).unwrap()).unwrap()
@@ -324,7 +324,7 @@ fn messages_validate_against_the_projects_xsds_and_kombits_standard_retur() {
     xsd::require_xmllint();
     let p = platform();
     let (srt, pst) = services();
-    let cs = ctx(&p, "SF7001", model::SORTIMENT_SERVICE_UUID);
+    let cs = ctx(&p, "SF7002", model::SORTIMENT_SERVICE_UUID);
     let cp = ctx(&p, "SF1590A", model::POSTERING_SERVICE_UUID);
     let official = modelled::official_standard_retur_schema();
     let check_standard_returs = |ans: &str| {
@@ -501,7 +501,7 @@ fn real_targets_are_refused_before_anything_is_sent() {
     );
     assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains("ØiR (SF7001, SF1590A) is modelled") && out.contains("Nothing was sent"),
+        out.contains("ØiR (SF7002, SF1590A) is modelled") && out.contains("Nothing was sent"),
         "{out}"
     );
     assert_eq!(dry_code, 2, "{dry_out}");
@@ -537,4 +537,27 @@ fn a_mocks_folder_without_sortiments_still_starts_and_names_the_missing_file() {
         out.contains("SF1590A cannot answer") && out.contains("add oir/sortimenter.json"),
         "{out}"
     );
+}
+
+/// The sortiment was SF7001 before FK-ØKO's names were public. Tags are not checked against
+/// the known services; a step or a mocks file naming SF7001 stops as an input error.
+#[test]
+fn the_old_sortiment_id_is_an_input_error_naming_the_known_ones() {
+    sp_contract::targets::pki::ensure(&certs()).unwrap();
+    let old = "# language: da\n@SF7001\nEgenskab: x\n  Scenarie: y\n    Givet en godkendt serviceaftale for SF7001\n";
+    let dir = suite(old, None);
+    let (code, out) = run_suite(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("unknown service 'SF7001'") && out.contains("SF7002"),
+        "{out}"
+    );
+
+    let dir = suite(SORTIMENT_FEATURE, None);
+    let agreements = dir.path().join("mocks/platform.json");
+    let text = std::fs::read_to_string(&agreements).unwrap();
+    std::fs::write(&agreements, text.replace("\"SF7002\"", "\"SF7001\"")).unwrap();
+    let (code, out) = run_suite(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("names unknown service SF7001"), "{out}");
 }

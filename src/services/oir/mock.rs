@@ -1,5 +1,5 @@
 //! ØiR on the mock: sortiments with versions and validity from `mocks/oir/sortimenter.json`,
-//! retrieved by SF7001 `SortimentHent`, and SF1590A `OekonomiposteringAfsend` postings checked
+//! retrieved by SF7002 `SortimentHent`, and SF1590A `OekonomiposteringAfsend` postings checked
 //! against the version in force on each posting's date: a positive amount, the account and
 //! every dimension in that version, the date inside a version's validity. A refused posting is
 //! a `StandardRetur` with StatusKode 40 naming the item (modelled); a request that breaks the
@@ -290,7 +290,7 @@ pub fn check_postering(def: &SortimentDef, x: &Postering) -> (Option<u32>, Vec<S
 /// The sortiments, or why the mocks folder has none (every call then gets a fault saying so).
 type Data = Result<Arc<Sortimenter>, String>;
 
-/// SF7001 `SortimentHent`.
+/// SF7002 `SortimentHent`.
 pub struct SortimentService {
     data: Data,
 }

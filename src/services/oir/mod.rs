@@ -1,13 +1,15 @@
-//! ØiR (Økonomi i Rammearkitekturen) and its sortiment: retrieve a system's sortiment
-//! (SF7001/SF7002-style: its items, version and validity) and send økonomiposteringer
-//! (SF1590A-style) that must lie inside the sortiment in force.
+//! ØiR, now FK-ØKO (Fælleskommunale Økonomiintegrationer), and its sortiment: retrieve a
+//! system's sortiment (SF7002: its items, version and validity) and send økonomiposteringer
+//! (SF1590_A, SP's "ØiR ModtagFinansbilag v2") that must lie inside the sortiment in force.
 //!
-//! **Modelled.** ØiR's namespaces, operations, payloads and transport are not public
-//! (serviceplatform.md §4 ØiR, §7.4). The messages here follow the platform's conventions (SOAP
-//! 1.1 via SP, the context model, OIO sagdok `StandardRetur`), and every element name,
-//! namespace, path and SOAPAction is in [`model`], so it can be corrected in one place when
-//! KOMBIT's documentation package is at hand. Until then [`model::CHECKED_AGAINST_CONTRACT`]
-//! is false and the steps send these calls only to sp-contract's own mock.
+//! **Partly public, partly modelled.** SF1590_A's path and entityID follow what KOMBIT has
+//! published; ØiR's namespaces, operations, payloads and the sortiment's transport are not
+//! public (serviceplatform.md "ØiR, now FK-ØKO", §7.4). Those follow the platform's
+//! conventions (SOAP 1.1 via SP, the context model, OIO sagdok `StandardRetur`). Every id,
+//! element name, namespace, path and SOAPAction is in [`model`], each modelled one marked
+//! there, so it can be corrected in one place when KOMBIT's documentation package is at hand.
+//! Until then [`model::CHECKED_AGAINST_CONTRACT`] is false and the steps send these calls
+//! only to sp-contract's own mock.
 
 pub mod mock;
 pub mod model;
@@ -32,8 +34,8 @@ use crate::services::sagdok::{
 };
 
 pub const SORTIMENT_INFO: ServiceInfo = ServiceInfo {
-    id: "SF7001",
-    name: "ØiR Klassifikation og Sortiment, hent sortiment (modelled)",
+    id: model::SORTIMENT_SERVICE_ID,
+    name: model::SORTIMENT_TITLE,
     path: model::SORTIMENT_PATH,
     entity_id: model::SORTIMENT_ENTITY_ID,
     service_uuid: Some(model::SORTIMENT_SERVICE_UUID),
@@ -42,8 +44,8 @@ pub const SORTIMENT_INFO: ServiceInfo = ServiceInfo {
 };
 
 pub const POSTERING_INFO: ServiceInfo = ServiceInfo {
-    id: "SF1590A",
-    name: "ØiR Afsend økonomiposteringer (modelled)",
+    id: model::POSTERING_SERVICE_ID,
+    name: model::POSTERING_TITLE,
     path: model::POSTERING_PATH,
     entity_id: model::POSTERING_ENTITY_ID,
     service_uuid: Some(model::POSTERING_SERVICE_UUID),
@@ -496,6 +498,35 @@ mod tests {
     }
 
     #[test]
+    fn namespaces_follow_the_sp_convention_on_the_path_and_public_names_are_kept() {
+        for (path, ns) in [
+            (model::SORTIMENT_PATH, model::SORTIMENT_NS),
+            (model::POSTERING_PATH, model::POSTERING_NS),
+        ] {
+            let below = path.strip_prefix("/service/").unwrap();
+            assert_eq!(
+                ns,
+                format!("http://serviceplatformen.dk/xml/wsdl/soap11/{below}/")
+            );
+        }
+        // The FK-ØKO patterns: /service/OIR/<ServiceName>/<major> and
+        // http://oir.serviceplatformen.dk/service/<lowercasename>/<major>.
+        let (name, major) = ("ModtagFinansbilag", 2);
+        assert_eq!(
+            model::POSTERING_PATH,
+            format!("/service/OIR/{name}/{major}")
+        );
+        assert_eq!(
+            model::POSTERING_ENTITY_ID,
+            format!(
+                "http://oir.serviceplatformen.dk/service/{}/{major}",
+                name.to_lowercase()
+            )
+        );
+        assert_eq!(SORTIMENT_INFO.id, "SF7002");
+    }
+
+    #[test]
     fn amounts() {
         assert_eq!(parse_beloeb("1250.00"), Ok(125000));
         assert_eq!(parse_beloeb("0.5"), Ok(50));
@@ -606,7 +637,7 @@ mod tests {
             parse_afsend_response(&parse(&afsend_response_xml(&svar))).unwrap(),
             svar
         );
-        let e = parse_afsend_response(&parse("<pst:OekonomiposteringAfsendResponse xmlns:pst=\"http://serviceplatformen.dk/xml/wsdl/soap11/OIR/Oekonomipostering/1/\"/>"))
+        let e = parse_afsend_response(&parse("<pst:OekonomiposteringAfsendResponse xmlns:pst=\"http://serviceplatformen.dk/xml/wsdl/soap11/OIR/ModtagFinansbilag/2/\"/>"))
             .unwrap_err()
             .to_string();
         assert!(e.contains("StandardRetur"), "{e}");

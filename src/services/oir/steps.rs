@@ -1,7 +1,7 @@
-//! ØiR steps: retrieve the system's sortiment (SF7001) and send økonomiposteringer (SF1590A)
-//! that the receiver checks against the sortiment in force.
+//! ØiR (FK-ØKO) steps: retrieve the system's sortiment (SF7002) and send økonomiposteringer
+//! (SF1590A) that the receiver checks against the sortiment in force.
 //!
-//! The wire format is modelled (`src/services/oir/model.rs`); until it is checked against
+//! The payloads are modelled (`src/services/oir/model.rs`); until it is checked against
 //! KOMBIT's documentation these calls go only to sp-contract's own mock.
 
 use crate::core::service::ServiceInfo;
@@ -16,7 +16,7 @@ use crate::services::oir::{
 use crate::services::sagdok::StandardRetur;
 use crate::targets::target::Target;
 
-const G: &str = "ØiR (SF7001, SF1590A)";
+const G: &str = "ØiR / FK-ØKO (SF7002, SF1590A)";
 
 #[derive(Debug, Default)]
 struct OirState {
@@ -40,7 +40,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#"jeg henter sortimentet "([^"]+)"(?: gældende "([^"]+)")?"#,
             r#"jeg henter sortimentet "KY-ydelser" gældende "2026-03-01""#,
-            "SF7001 SortimentHent: the version in force on the date (YYYY-MM-DD; today without 'gældende'), with its items and validity. Modelled: sent only to sp-contract's own mock.",
+            "SF7002 SortimentHent: the version in force on the date (YYYY-MM-DD; today without 'gældende'), with its items and validity. Modelled: sent only to sp-contract's own mock.",
             hent,
         )
         .with_check(check_sortiment),
@@ -139,7 +139,7 @@ fn guard(t: &Target) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "ØiR (SF7001, SF1590A) is modelled: its wire format is not public, so sp-contract sends it only to its own mock, not to target '{}'. Nothing was sent. Correct the names in src/services/oir/model.rs against KOMBIT's contract package and set model::CHECKED_AGAINST_CONTRACT, or leave these scenarios out with --tags \"not @OiR\"",
+            "ØiR (SF7002, SF1590A) is modelled: its payloads are not public (only SF1590A's path and entityID are), so sp-contract sends it only to its own mock, not to target '{}'. Nothing was sent. Correct the names in src/services/oir/model.rs against KOMBIT's contract package and set model::CHECKED_AGAINST_CONTRACT, or leave these scenarios out with --tags \"not @OiR\"",
             t.name
         ))
     }
@@ -213,7 +213,7 @@ fn date_or_input(s: &str) -> Result<String, StepFailure> {
 fn sortiment_svar(w: &World) -> Result<SortimentSvar, StepFailure> {
     oir::parse_sortiment_hent_response(w.payload()?).map_err(|e| {
         contract(format!(
-            "the SF7001 answer does not follow the (modelled) contract: {e}"
+            "the SF7002 answer does not follow the (modelled) contract: {e}"
         ))
     })
 }

@@ -28,7 +28,7 @@ pub fn postering_schema() -> PathBuf {
 pub fn schema_for(service: &str) -> Option<PathBuf> {
     match service {
         "SF1470" => Some(sf1470_schema()),
-        "SF7001" => Some(sortiment_schema()),
+        "SF7002" => Some(sortiment_schema()),
         "SF1590A" => Some(postering_schema()),
         _ => None,
     }
