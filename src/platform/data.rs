@@ -520,7 +520,7 @@ pub fn check_http_status(status: u16) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "http_status {status} is not an HTTP status code; use a status from 100 to 599 (100–599), e.g. 400 or 500"
+            "http_status {status} is not an HTTP status code; use a status from 100 to 599, e.g. 400 or 500"
         ))
     }
 }
