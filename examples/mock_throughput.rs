@@ -221,9 +221,7 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
         true => Work::Importer,
         false => Work::Lookup(body),
     });
-    let connections: Vec<Clients> = (0..o.connections)
-        .map(|_| Clients::new(target.clone()))
-        .collect();
+    let connections: Vec<Conn> = (0..o.connections).map(|_| Conn::new(&target)).collect();
 
     // Warm-up: the TLS handshakes and the first request on each connection.
     let first = Instant::now();
@@ -262,6 +260,63 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
     (first, t0.elapsed(), lat)
 }
 
+/// One keep-alive connection: the tool's own mutual-TLS client, or (WireMock standalone
+/// over `http://`, which the tool's transport refuses to speak) a plain HTTP/1.1 client.
+enum Conn {
+    Mtls(Clients),
+    Plain(reqwest::Client, String),
+}
+
+impl Conn {
+    fn new(target: &Arc<Target>) -> Conn {
+        if target.base_url.starts_with("http://") {
+            let plain = reqwest::Client::builder()
+                .http1_only()
+                .pool_max_idle_per_host(1)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("a plain HTTP client");
+            Conn::Plain(plain, target.base_url.clone())
+        } else {
+            Conn::Mtls(Clients::new(target.clone()))
+        }
+    }
+
+    async fn post(&self, path: &str, headers: &[(&str, String)], body: String) -> HttpReply {
+        const XML: &str = "text/xml; charset=utf-8";
+        match self {
+            Conn::Mtls(clients) => clients
+                .post(DEFAULT_IDENTITY, path, headers, XML, body)
+                .await
+                .expect("request"),
+            Conn::Plain(client, base) => {
+                let t = Instant::now();
+                let mut req = client
+                    .post(format!("{base}{path}"))
+                    .header("content-type", XML)
+                    .body(body);
+                for (k, v) in headers {
+                    req = req.header(*k, v);
+                }
+                let resp = req.send().await.expect("request");
+                let status = resp.status().as_u16();
+                let content_type = resp
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let body = resp.bytes().await.expect("an answer's body").to_vec();
+                HttpReply {
+                    status,
+                    content_type,
+                    body,
+                    elapsed: t.elapsed(),
+                }
+            }
+        }
+    }
+}
+
 /// What each request is.
 enum Work {
     /// This SF1520 lookup.
@@ -272,7 +327,7 @@ enum Work {
 
 impl Work {
     /// Request number `n` over `clients`, which must answer 200.
-    async fn send(&self, clients: &Clients, n: usize) -> HttpReply {
+    async fn send(&self, conn: &Conn, n: usize) -> HttpReply {
         let (path, action, body) = match self {
             Work::Lookup(body) => (sf1520::INFO.path, sf1520::SOAP_ACTION, body.clone()),
             Work::Importer => (
@@ -284,16 +339,7 @@ impl Work {
             ),
         };
         let headers = [("SOAPAction", format!("\"{action}\""))];
-        let r = clients
-            .post(
-                DEFAULT_IDENTITY,
-                path,
-                &headers,
-                "text/xml; charset=utf-8",
-                body,
-            )
-            .await
-            .expect("request");
+        let r = conn.post(path, &headers, body).await;
         assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
         if matches!(self, Work::Importer) && String::from_utf8_lossy(&r.body).contains("Fejlbesked")
         {
