@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod doctor;
 mod goldens;
+mod idws;
 mod leaks;
 mod mappings;
 mod mock_access;
