@@ -87,6 +87,6 @@ mod tests {
         );
         // Dropped: not even an earlier clock brings it back.
         assert_eq!(cache.get(&key("urn:x"), expires - Duration::hours(1)), None);
-        assert_eq!(format!("{cache:?}").contains("cached assertion"), false);
+        assert!(!format!("{cache:?}").contains("cached assertion"));
     }
 }

@@ -2,10 +2,59 @@
 //! can name it: the WS-Addressing headers (Action, MessageID, To, ReplyTo anonymous) and the
 //! `wsu:Timestamp` (Created now, Expires + 5 min). Callers declare `wsa` and `wsu`.
 
-use super::signature::{Reference, Transform};
+use super::signature::{sign, Reference, Template, Transform};
 use super::xml::escape;
 use super::{ns, time_fmt, TIMESTAMP_LIFETIME};
+use super::{IdwsError, Signed};
+use openssl::pkey::{PKey, Private};
 use time::OffsetDateTime;
+
+/// What every signed request starts from: a fresh MessageID, the wsa headers and the
+/// Timestamp (as XML), the Body's id, and the references to all of them.
+pub struct Request {
+    pub message_id: String,
+    pub wsa: String,
+    pub timestamp: String,
+    pub body_id: String,
+    pub refs: Vec<Reference>,
+}
+
+impl Request {
+    pub fn new(action: &str, to: &str, now: OffsetDateTime) -> Request {
+        let message_id = super::message_id();
+        let (wsa, mut refs) = addressing(action, &message_id, to);
+        let (timestamp, ts_ref) = timestamp(now);
+        let body_id = super::new_id("BODY");
+        refs.extend([ts_ref, Reference::new(&body_id, Transform::Exclusive)]);
+        Request {
+            message_id,
+            wsa,
+            timestamp,
+            body_id,
+            refs,
+        }
+    }
+
+    /// Sign the message: `before` is the Envelope up to the inside of `wsse:Security` (the
+    /// signature closes it), `body` the Body's content.
+    pub fn sign(
+        self,
+        before: String,
+        body: &str,
+        key_info: &str,
+        key: &PKey<Private>,
+    ) -> Result<Signed, IdwsError> {
+        let after = format!(
+            "</wsse:Security></s:Header><s:Body wsu:Id=\"{}\">{body}</s:Body></s:Envelope>",
+            self.body_id
+        );
+        let xml = sign(&Template { before, after }, &self.refs, key_info, key)?;
+        Ok(Signed {
+            xml,
+            message_id: self.message_id,
+        })
+    }
+}
 
 /// The four WS-Addressing headers with ids, and their references.
 pub fn addressing(action: &str, message_id: &str, to: &str) -> (String, Vec<Reference>) {

@@ -5,8 +5,8 @@
 //! certificate's key whose references include the STR through the STR-Transform
 //! (serviceplatform.md "OIO IDWS token model", step 2). SOAP 1.1 or 1.2 as the service says.
 
-use super::parts::{addressing, envelope_start, timestamp};
-use super::signature::{sign, Reference, Template, Transform};
+use super::parts::{envelope_start, Request};
+use super::signature::{Reference, Transform};
 use super::{ns, Assertion, IdwsError, Signed, SoapVersion};
 use crate::targets::pki::Identity;
 use time::OffsetDateTime;
@@ -35,19 +35,12 @@ pub fn build(
     identity: &Identity,
     now: OffsetDateTime,
 ) -> Result<Signed, IdwsError> {
-    let message_id = super::message_id();
-    let (wsa, mut refs) = addressing(call.action, &message_id, call.to);
-    let (ts, ts_ref) = timestamp(now);
+    let mut r = Request::new(call.action, call.to, now);
     let str_id = super::new_id("STR");
-    let body_id = super::new_id("BODY");
-    refs.extend([
-        ts_ref,
-        Reference::new(&str_id, Transform::Str),
-        Reference::new(&body_id, Transform::Exclusive),
-    ]);
+    r.refs.push(Reference::new(&str_id, Transform::Str));
     let framework = if call.framework {
         let id = super::new_id("SBF");
-        refs.push(Reference::new(&id, Transform::Exclusive));
+        r.refs.push(Reference::new(&id, Transform::Exclusive));
         format!(
             "<sbf:Framework wsu:Id=\"{id}\" version=\"2.0\" sbfprofile:profile=\"{}\"/>",
             ns::LIBERTY_BASIC
@@ -65,19 +58,16 @@ pub fn build(
         ns::SBF_PROFILE
     );
     let before = format!(
-        "{}<s:Header>{framework}{wsa}{}<wsse:Security s:mustUnderstand=\"{must_understand}\">{ts}{}{}",
+        "{}<s:Header>{framework}{}{}<wsse:Security s:mustUnderstand=\"{must_understand}\">{}{}{}",
         envelope_start(call.soap.namespace(), &extra),
+        r.wsa,
         call.service_headers,
+        r.timestamp,
         assertion.expose(),
         saml_reference(assertion.id(), Some(&str_id)),
     );
-    let after = format!(
-        "</wsse:Security></s:Header><s:Body wsu:Id=\"{body_id}\">{}</s:Body></s:Envelope>",
-        call.body
-    );
     let key_info = saml_reference(assertion.id(), None);
-    let xml = sign(&Template { before, after }, &refs, &key_info, &identity.key)?;
-    Ok(Signed { xml, message_id })
+    r.sign(before, call.body, &key_info, &identity.key)
 }
 
 /// A SecurityTokenReference to the assertion by its ID (SAMLID), with an optional `wsu:Id`.

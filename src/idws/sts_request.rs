@@ -3,8 +3,8 @@
 //! signed with that certificate's key over Action, MessageID, To, ReplyTo, Timestamp, the
 //! BinarySecurityToken and the Body (serviceplatform.md "OIO IDWS token model", step 1).
 
-use super::parts::{addressing, binary_security_token, bst_key_info, envelope_start, timestamp};
-use super::signature::{sign, Reference, Template, Transform};
+use super::parts::{binary_security_token, bst_key_info, envelope_start, Request};
+use super::signature::{Reference, Transform};
 use super::xml::escape;
 use super::{ns, IdwsError, Signed};
 use crate::targets::pki::Identity;
@@ -42,28 +42,18 @@ pub fn build(
         });
     }
     let der = certificate_b64(identity)?;
-    let message_id = super::message_id();
-    let (wsa, mut refs) = addressing(ns::ISSUE_ACTION, &message_id, req.sts_url);
-    let (ts, ts_ref) = timestamp(now);
+    let mut r = Request::new(ns::ISSUE_ACTION, req.sts_url, now);
     let bst_id = super::new_id("X509");
-    let body_id = super::new_id("BODY");
-    refs.extend([
-        ts_ref,
-        Reference::new(&bst_id, Transform::Exclusive),
-        Reference::new(&body_id, Transform::Exclusive),
-    ]);
+    r.refs.push(Reference::new(&bst_id, Transform::Exclusive));
     let before = format!(
-        "{}<s:Header>{wsa}<wsse:Security s:mustUnderstand=\"true\">{ts}{}",
+        "{}<s:Header>{}<wsse:Security s:mustUnderstand=\"true\">{}{}",
         envelope_start(ns::SOAP12, ""),
+        r.wsa,
+        r.timestamp,
         binary_security_token(&der, Some(&bst_id)),
     );
-    let after = format!(
-        "</wsse:Security></s:Header><s:Body wsu:Id=\"{body_id}\">{}</s:Body></s:Envelope>",
-        rst(req, &der)
-    );
     let key_info = bst_key_info(&bst_id);
-    let xml = sign(&Template { before, after }, &refs, &key_info, &identity.key)?;
-    Ok(Signed { xml, message_id })
+    r.sign(before, &rst(req, &der), &key_info, &identity.key)
 }
 
 fn rst(req: &StsRequest<'_>, der: &str) -> String {

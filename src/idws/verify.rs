@@ -10,7 +10,7 @@ use super::xml::{child, envelope, is, need, need_text};
 use super::{ns, time_fmt, VerifyError};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use libxml::tree::Node;
+use libxml::tree::{Document, Node};
 use openssl::x509::{X509Ref, X509};
 use time::{Duration, OffsetDateTime};
 
@@ -53,15 +53,11 @@ pub struct ServiceCallFacts {
 /// Action, MessageID, To, Timestamp, the token and the Body; the timestamp; `UseKey` is that
 /// same certificate.
 pub fn sts_request(xml: &str, now: OffsetDateTime) -> Result<StsRequestFacts, VerifyError> {
-    let doc = parse(xml)?;
-    let root = doc
-        .get_root_element()
-        .ok_or_else(|| VerifyError::NotXml("empty".into()))?;
-    let (header, body) = envelope(&root)?;
-    let security = need(&header, ns::WSSE, "Security", "Header")?;
-    timestamp(&security, now)?;
-    let signature = need(&security, ns::DS, "Signature", "Security")?;
-    let bst = key_info_token(&doc, &signature)?;
+    let m = secured(xml)?;
+    let (header, body, security) = (&m.header, &m.body, &m.security);
+    timestamp(security, now)?;
+    let signature = need(security, ns::DS, "Signature", "Security")?;
+    let bst = key_info_token(&m.doc, &signature)?;
     let signer = certificate(&bst.get_content(), "BinarySecurityToken")?;
     let key = public_key(&signer, "BinarySecurityToken")?;
     let covered = check(
@@ -71,19 +67,19 @@ pub fn sts_request(xml: &str, now: OffsetDateTime) -> Result<StsRequestFacts, Ve
         "certificate in the BinarySecurityToken",
     )?;
     for (local, part) in [
-        ("Action", need(&header, ns::WSA, "Action", "Header")?),
-        ("MessageID", need(&header, ns::WSA, "MessageID", "Header")?),
-        ("To", need(&header, ns::WSA, "To", "Header")?),
+        ("Action", need(header, ns::WSA, "Action", "Header")?),
+        ("MessageID", need(header, ns::WSA, "MessageID", "Header")?),
+        ("To", need(header, ns::WSA, "To", "Header")?),
         (
             "Timestamp",
-            need(&security, ns::WSU, "Timestamp", "Security")?,
+            need(security, ns::WSU, "Timestamp", "Security")?,
         ),
         ("BinarySecurityToken", bst.clone()),
         ("Body", body.clone()),
     ] {
         require(&covered, &part, local)?;
     }
-    let rst = need(&body, ns::WST, "RequestSecurityToken", "Body")?;
+    let rst = need(body, ns::WST, "RequestSecurityToken", "Body")?;
     let applies = need(&rst, ns::WSP, "AppliesTo", "RequestSecurityToken")?;
     let epr = need(&applies, ns::WSA, "EndpointReference", "AppliesTo")?;
     let claim = need(&rst, ns::WST, "Claims", "RequestSecurityToken")?
@@ -100,8 +96,8 @@ pub fn sts_request(xml: &str, now: OffsetDateTime) -> Result<StsRequestFacts, Ve
         return Err(VerifyError::NotHolderOfKey);
     }
     Ok(StsRequestFacts {
-        message_id: need_text(&header, ns::WSA, "MessageID", "Header")?,
-        to: need_text(&header, ns::WSA, "To", "Header")?,
+        message_id: need_text(header, ns::WSA, "MessageID", "Header")?,
+        to: need_text(header, ns::WSA, "To", "Header")?,
         audience: need_text(&epr, ns::WSA, "Address", "EndpointReference")?,
         cvr: need_text(&claim, ns::AUTH, "Value", "ClaimType")?,
         certificate: signer,
@@ -117,9 +113,7 @@ pub fn assertion(
     now: OffsetDateTime,
 ) -> Result<AssertionFacts, VerifyError> {
     let doc = parse(xml)?;
-    let root = doc
-        .get_root_element()
-        .ok_or_else(|| VerifyError::NotXml("empty".into()))?;
+    let root = root(&doc)?;
     if !is(&root, ns::SAML, "Assertion") {
         return Err(VerifyError::Missing("saml:Assertion".into()));
     }
@@ -136,15 +130,11 @@ pub fn service_call(
     audience: &str,
     now: OffsetDateTime,
 ) -> Result<ServiceCallFacts, VerifyError> {
-    let doc = parse(xml)?;
-    let root = doc
-        .get_root_element()
-        .ok_or_else(|| VerifyError::NotXml("empty".into()))?;
-    let (header, body) = envelope(&root)?;
-    let security = need(&header, ns::WSSE, "Security", "Header")?;
-    let embedded = need(&security, ns::SAML, "Assertion", "Security")?;
+    let m = secured(xml)?;
+    let (header, body, security) = (&m.header, &m.body, &m.security);
+    let embedded = need(security, ns::SAML, "Assertion", "Security")?;
     let facts = assertion_node(xml, &embedded, issuer, audience, now)?;
-    let signature = need(&security, ns::DS, "Signature", "Security")?;
+    let signature = need(security, ns::DS, "Signature", "Security")?;
     // The key must be the assertion's: KeyInfo names it by SAMLID.
     let named = need(&signature, ns::DS, "KeyInfo", "Signature")
         .and_then(|k| need(&k, ns::WSSE, "SecurityTokenReference", "KeyInfo"))
@@ -162,46 +152,67 @@ pub fn service_call(
     let mut parts = vec![
         (
             "Timestamp",
-            need(&security, ns::WSU, "Timestamp", "Security")?,
+            need(security, ns::WSU, "Timestamp", "Security")?,
         ),
         ("Assertion (through the STR-Transform)", embedded),
-        ("Body", body),
+        ("Body", body.clone()),
     ];
     for local in ["Action", "MessageID", "To", "ReplyTo"] {
-        parts.push((local, need(&header, ns::WSA, local, "Header")?));
+        parts.push((local, need(header, ns::WSA, local, "Header")?));
     }
-    if let Some(framework) = child(&header, ns::SBF, "Framework") {
+    if let Some(framework) = child(header, ns::SBF, "Framework") {
         parts.push(("Framework", framework));
     }
     for (what, part) in &parts {
         require(&covered, part, what)?;
     }
-    timestamp(&security, now)?;
+    timestamp(security, now)?;
     Ok(ServiceCallFacts {
-        action: need_text(&header, ns::WSA, "Action", "Header")?,
-        message_id: need_text(&header, ns::WSA, "MessageID", "Header")?,
+        action: need_text(header, ns::WSA, "Action", "Header")?,
+        message_id: need_text(header, ns::WSA, "MessageID", "Header")?,
         assertion: facts,
     })
 }
 
 /// Check the signed answer of an STS with its certificate: Action, RelatesTo and Body signed.
 pub fn sts_answer(xml: &str, sts: &X509Ref, now: OffsetDateTime) -> Result<(), VerifyError> {
-    let doc = parse(xml)?;
-    let root = doc
-        .get_root_element()
-        .ok_or_else(|| VerifyError::NotXml("empty".into()))?;
-    let (header, body) = envelope(&root)?;
-    let security = need(&header, ns::WSSE, "Security", "Header")?;
-    let signature = need(&security, ns::DS, "Signature", "Security")?;
+    let m = secured(xml)?;
+    let (header, body, security) = (&m.header, &m.body, &m.security);
+    let signature = need(security, ns::DS, "Signature", "Security")?;
     let key = public_key(sts, "STS")?;
     let covered = check(xml, &signature, &key, "STS's certificate")?;
     require(
         &covered,
-        &need(&header, ns::WSA, "RelatesTo", "Header")?,
+        &need(header, ns::WSA, "RelatesTo", "Header")?,
         "RelatesTo",
     )?;
-    require(&covered, &body, "Body")?;
-    timestamp(&security, now)
+    require(&covered, body, "Body")?;
+    timestamp(security, now)
+}
+
+/// A parsed SOAP message with its Header, Body and `wsse:Security` header.
+struct Secured {
+    doc: Document,
+    header: Node,
+    body: Node,
+    security: Node,
+}
+
+fn secured(xml: &str) -> Result<Secured, VerifyError> {
+    let doc = parse(xml)?;
+    let (header, body) = envelope(&root(&doc)?)?;
+    let security = need(&header, ns::WSSE, "Security", "Header")?;
+    Ok(Secured {
+        doc,
+        header,
+        body,
+        security,
+    })
+}
+
+fn root(doc: &Document) -> Result<Node, VerifyError> {
+    doc.get_root_element()
+        .ok_or_else(|| VerifyError::NotXml("no root element".into()))
 }
 
 /// The assertion at `node` of the document `xml`.
@@ -221,22 +232,11 @@ fn assertion_node(
     require(&covered, node, "Assertion")?;
     let conditions = need(node, ns::SAML, "Conditions", "Assertion")?;
     let not_on_or_after = instant(&conditions, "NotOnOrAfter", "Conditions")?;
-    if let Some(before) = conditions.get_attribute_no_ns("NotBefore") {
-        let before = time_fmt::parse(&before)
-            .ok_or_else(|| VerifyError::Missing("a valid Conditions/@NotBefore".into()))?;
-        if before > now + CLOCK_SKEW {
-            return Err(VerifyError::NotYetValid {
-                what: "assertion",
-                at: time_fmt::format(before),
-            });
-        }
-    }
-    if not_on_or_after <= now {
-        return Err(VerifyError::Expired {
-            what: "assertion",
-            at: time_fmt::format(not_on_or_after),
-        });
-    }
+    let not_before = match conditions.get_attribute_no_ns("NotBefore") {
+        Some(_) => Some(instant(&conditions, "NotBefore", "Conditions")?),
+        None => None,
+    };
+    window("assertion", not_before, not_on_or_after, now)?;
     let got = need(&conditions, ns::SAML, "AudienceRestriction", "Conditions")
         .and_then(|r| need_text(&r, ns::SAML, "Audience", "AudienceRestriction"))?;
     if got != audience {
@@ -291,16 +291,26 @@ pub fn timestamp(security: &Node, now: OffsetDateTime) -> Result<(), VerifyError
     let ts = need(security, ns::WSU, "Timestamp", "Security")?;
     let created = instant_text(&ts, "Created")?;
     let expires = instant_text(&ts, "Expires")?;
-    if created > now + CLOCK_SKEW {
+    window("message's Timestamp", Some(created), expires, now)
+}
+
+/// `now` lies between `from` (less the sender's clock skew) and `until`.
+fn window(
+    what: &'static str,
+    from: Option<OffsetDateTime>,
+    until: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<(), VerifyError> {
+    if let Some(from) = from.filter(|f| *f > now + CLOCK_SKEW) {
         return Err(VerifyError::NotYetValid {
-            what: "message's Timestamp",
-            at: time_fmt::format(created),
+            what,
+            at: time_fmt::format(from),
         });
     }
-    if expires <= now {
+    if until <= now {
         return Err(VerifyError::Expired {
-            what: "message's Timestamp",
-            at: time_fmt::format(expires),
+            what,
+            at: time_fmt::format(until),
         });
     }
     Ok(())
@@ -327,7 +337,7 @@ fn require(covered: &[Covered], part: &Node, what: &str) -> Result<(), VerifyErr
 }
 
 /// The BinarySecurityToken the signature's KeyInfo names by reference.
-fn key_info_token(doc: &libxml::tree::Document, signature: &Node) -> Result<Node, VerifyError> {
+fn key_info_token(doc: &Document, signature: &Node) -> Result<Node, VerifyError> {
     let uri = need(signature, ns::DS, "KeyInfo", "Signature")
         .and_then(|k| need(&k, ns::WSSE, "SecurityTokenReference", "KeyInfo"))
         .and_then(|s| need(&s, ns::WSSE, "Reference", "SecurityTokenReference"))?

@@ -416,7 +416,31 @@ fn the_verifier_refuses_each_broken_service_call_naming_what_is_wrong() {
         .contains("http://www.w3.org/2003/05/soap-envelope"));
     assert!(!signed.xml.contains("Framework"));
     verify::service_call(&signed.xml, &sts_cert, AUDIENCE, now).unwrap();
-    assert!(good.xml.contains(&format!("<wsa:Action wsu:Id=")) && good.xml.contains(WSA));
+    // The headers in KOMBIT's order: Framework, wsa, the service's own header, Security.
+    let at = |needle: &str| {
+        good.xml
+            .find(needle)
+            .unwrap_or_else(|| panic!("no {needle}"))
+    };
+    let order = [
+        "<sbf:Framework",
+        "<wsa:Action",
+        "<wsa:MessageID",
+        "<wsa:To",
+        "<wsa:ReplyTo",
+        "<rh:RequestHeader",
+        "<wsse:Security",
+        "<wsu:Timestamp",
+        "<saml:Assertion",
+        "<wsse:SecurityTokenReference",
+    ];
+    assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{order:?}");
+    // The message's signature last (the first one is the assertion's own).
+    assert!(good.xml.rfind("<ds:Signature").unwrap() > at("<wsse:SecurityTokenReference"));
+    assert!(good
+        .xml
+        .contains("version=\"2.0\" sbfprofile:profile=\"urn:liberty:sb:profile:basic\""));
+    assert!(good.xml.contains(&format!("xmlns:wsa=\"{WSA}\"")));
 }
 
 #[test]
