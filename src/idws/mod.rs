@@ -181,3 +181,53 @@ pub(crate) fn message_id() -> String {
 pub(crate) fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4())
 }
+
+/// An RSA key and its self-signed certificate, made once per test process.
+#[cfg(test)]
+pub(crate) fn test_key() -> &'static (
+    openssl::pkey::PKey<openssl::pkey::Private>,
+    openssl::x509::X509,
+) {
+    use openssl::{asn1::Asn1Time, hash::MessageDigest, pkey::PKey, rsa::Rsa, x509};
+    static KEY: std::sync::OnceLock<(PKey<openssl::pkey::Private>, x509::X509)> =
+        std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        let mut name = x509::X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", "idws unit test").unwrap();
+        let name = name.build();
+        let mut b = x509::X509Builder::new().unwrap();
+        b.set_version(2).unwrap();
+        b.set_subject_name(&name).unwrap();
+        b.set_issuer_name(&name).unwrap();
+        b.set_pubkey(&key).unwrap();
+        b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        b.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+            .unwrap();
+        b.sign(&key, MessageDigest::sha256()).unwrap();
+        (key, b.build())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_assertion_prints_only_its_length_and_is_masked_by_value() {
+        let xml = "<saml:Assertion ID=\"a\">secret holder-of-key material</saml:Assertion>";
+        let a = Assertion::new(xml.into(), "a".into(), OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(
+            format!("{a:?}"),
+            format!("<assertion, {} bytes>", xml.len())
+        );
+        let signed = Signed {
+            xml: format!("<x>{xml}</x>"),
+            message_id: "urn:uuid:1".into(),
+        };
+        assert!(!format!("{signed:?}").contains("secret"));
+        let shown = crate::evidence::redact::text(&format!("got {xml} back"));
+        assert!(!shown.contains("secret holder-of-key"), "{shown}");
+    }
+}

@@ -292,3 +292,90 @@ fn transforms(reference: &Node) -> Result<(Transform, Vec<String>), VerifyError>
     };
     Ok((transform, prefixes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WSU: &str =
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+
+    fn signed() -> String {
+        let (key, _) = super::super::test_key();
+        let before =
+            format!("<r xmlns:wsu=\"{WSU}\"><a wsu:Id=\"a1\">  one\n</a><b ID=\"b1\">two</b>");
+        let doc = Template {
+            before,
+            after: "</r>".into(),
+        };
+        let refs = [
+            Reference::new("a1", Transform::Exclusive),
+            Reference::new("b1", Transform::Exclusive),
+        ];
+        sign(&doc, &refs, "", key).unwrap()
+    }
+
+    fn check_text(text: &str) -> Result<Vec<Covered>, VerifyError> {
+        let (_, cert) = super::super::test_key();
+        let doc = parse(text).unwrap();
+        let root = doc.get_root_element().unwrap();
+        let sig = child(&root, ns::DS, "Signature").unwrap();
+        check(text, &sig, &cert.public_key().unwrap(), "test key")
+    }
+
+    #[test]
+    fn what_is_signed_checks_and_names_what_it_covers() {
+        let covered = check_text(&signed()).unwrap();
+        let ids: Vec<&str> = covered.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["a1", "b1"]);
+    }
+
+    #[test]
+    fn an_altered_element_a_duplicated_id_and_a_weaker_algorithm_are_refused() {
+        let text = signed();
+        assert_eq!(
+            check_text(&text.replace("two", "twO")),
+            Err(VerifyError::Digest {
+                id: "b1".into(),
+                element: "b".into()
+            })
+        );
+        // Wrapping: a second element with the signed id.
+        let wrapped = text.replace("</r>", "<b ID=\"b1\">two</b></r>");
+        assert_eq!(
+            check_text(&wrapped),
+            Err(VerifyError::DuplicateId("b1".into()))
+        );
+        let sha1 = text.replace(ns::RSA_SHA256, "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
+        assert!(matches!(
+            check_text(&sha1),
+            Err(VerifyError::Unsupported {
+                what: "SignatureMethod",
+                ..
+            })
+        ));
+        // The signed text is fine, the value is not.
+        let start = text.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len();
+        let mut bytes = text.into_bytes();
+        bytes[start] = if bytes[start] == b'A' { b'B' } else { b'A' };
+        assert_eq!(
+            check_text(&String::from_utf8(bytes).unwrap()),
+            Err(VerifyError::SignatureValue { key: "test key" })
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_not_rsa_signs_nothing() {
+        let ec = openssl::ec::EcKey::generate(
+            &openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap(),
+        )
+        .unwrap();
+        let key = PKey::from_ec_key(ec).unwrap();
+        let doc = Template {
+            before: "<r ID=\"x\">".into(),
+            after: "</r>".into(),
+        };
+        let e = sign(&doc, &[Reference::new("x", Transform::Enveloped)], "", &key).unwrap_err();
+        assert!(matches!(e, IdwsError::Certificate { .. }), "{e}");
+    }
+}

@@ -79,6 +79,13 @@ pub fn sts_request(xml: &str, now: OffsetDateTime) -> Result<StsRequestFacts, Ve
     ] {
         require(&covered, &part, local)?;
     }
+    let action = need_text(header, ns::WSA, "Action", "Header")?;
+    if action != ns::ISSUE_ACTION {
+        return Err(VerifyError::Unsupported {
+            what: "wsa:Action",
+            detail: format!("{action:?}, expected {:?}", ns::ISSUE_ACTION),
+        });
+    }
     let rst = need(body, ns::WST, "RequestSecurityToken", "Body")?;
     let applies = need(&rst, ns::WSP, "AppliesTo", "RequestSecurityToken")?;
     let epr = need(&applies, ns::WSA, "EndpointReference", "AppliesTo")?;
@@ -373,4 +380,99 @@ fn public_key(
         what,
         detail: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::idws::parts::{binary_security_token, bst_key_info, envelope_start, Request};
+    use crate::idws::signature::{Reference, Transform};
+    use crate::idws::{sts_issue, sts_request};
+    use crate::targets::pki::{CertInfo, Identity};
+
+    fn identity() -> Identity {
+        let (key, cert) = crate::idws::test_key();
+        Identity {
+            cert: cert.clone(),
+            key: key.clone(),
+            chain: Vec::new(),
+            info: CertInfo::from_x509(cert).unwrap(),
+        }
+    }
+
+    fn der() -> String {
+        B64.encode(identity().cert.to_der().unwrap())
+    }
+
+    #[test]
+    fn a_request_whose_signature_leaves_out_the_body_is_refused() {
+        let now = OffsetDateTime::now_utc();
+        let mut r = Request::new(ns::ISSUE_ACTION, "https://sts.test/", now);
+        let body_id = r.body_id.clone();
+        r.refs.retain(|x| x.id != body_id);
+        let before = format!(
+            "{}<s:Header>{}<wsse:Security>{}{}",
+            envelope_start(ns::SOAP12, ""),
+            r.wsa,
+            r.timestamp,
+            binary_security_token(&der(), Some("X1"))
+        );
+        let id = identity();
+        r.refs.push(Reference::new("X1", Transform::Exclusive));
+        let signed = r
+            .sign(before, "<x/>", &bst_key_info("X1"), &id.key)
+            .unwrap();
+        assert_eq!(
+            sts_request(&signed.xml, now).unwrap_err(),
+            VerifyError::NotCovered("Body".into())
+        );
+    }
+
+    #[test]
+    fn a_request_for_another_action_and_one_too_old_are_refused() {
+        let now = OffsetDateTime::now_utc();
+        let req = sts_request::StsRequest {
+            sts_url: "https://sts.test/",
+            audience: "urn:service",
+            cvr: "29189846",
+        };
+        let signed = sts_request::build(&req, &identity(), now).unwrap();
+        let late = sts_request(&signed.xml, now + Duration::minutes(6)).unwrap_err();
+        assert!(matches!(late, VerifyError::Expired { .. }), "{late}");
+        let early = sts_request(&signed.xml, now - Duration::minutes(6)).unwrap_err();
+        assert!(matches!(early, VerifyError::NotYetValid { .. }), "{early}");
+        // A changed Action breaks its digest first: the signature covers it.
+        let other = signed.xml.replace("RST/Issue", "RST/Cancel");
+        assert!(matches!(
+            sts_request(&other, now),
+            Err(VerifyError::Digest { element, .. }) if element == "Action"
+        ));
+    }
+
+    #[test]
+    fn an_assertion_past_its_8_hours_is_expired() {
+        // To the millisecond, as the assertion writes it.
+        let now = time_fmt::parse(&time_fmt::format(OffsetDateTime::now_utc())).unwrap();
+        let id = identity();
+        let issue = sts_issue::Issue {
+            issuer: "https://sts.test/",
+            audience: "urn:service",
+            cvr: "29189846",
+            holder_der_b64: &der(),
+            holder_subject: "CN=x",
+        };
+        let xml = sts_issue::assertion(&issue, &id, now).unwrap();
+        let facts = assertion(&xml, &id.cert, "urn:service", now).unwrap();
+        assert_eq!(facts.not_on_or_after, now + crate::idws::ASSERTION_LIFETIME);
+        let e = assertion(&xml, &id.cert, "urn:service", now + Duration::hours(8)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the assertion expired at {}",
+                time_fmt::format(facts.not_on_or_after)
+            )
+        );
+        let e = assertion(&xml, &id.cert, "urn:other", now).unwrap_err();
+        assert!(matches!(e, VerifyError::Audience { .. }), "{e}");
+    }
 }
