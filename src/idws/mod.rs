@@ -93,14 +93,6 @@ impl SoapVersion {
             SoapVersion::Soap12 => ns::SOAP12,
         }
     }
-
-    /// The `Content-Type` of a call (1.1 carries the action in the `SOAPAction` header).
-    pub fn content_type(self) -> &'static str {
-        match self {
-            SoapVersion::Soap11 => "text/xml; charset=utf-8",
-            SoapVersion::Soap12 => "application/soap+xml; charset=utf-8",
-        }
-    }
 }
 
 /// A SAML assertion exactly as the STS issued it (byte for byte), with what the client needs
@@ -136,14 +128,6 @@ impl Assertion {
     /// When the assertion stops being valid (`Conditions/@NotOnOrAfter`).
     pub fn not_on_or_after(&self) -> OffsetDateTime {
         self.not_on_or_after
-    }
-
-    pub fn len(&self) -> usize {
-        self.xml.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.xml.is_empty()
     }
 }
 

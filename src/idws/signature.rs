@@ -56,7 +56,8 @@ pub struct Template {
     pub after: String,
 }
 
-/// Sign `refs` of the document with `key`; `key_info` is the content of `ds:KeyInfo`.
+/// Sign `refs` of the document with `key`; `key_info` is the content of `ds:KeyInfo` (empty:
+/// no KeyInfo).
 /// Returns the whole document with the signature in its place.
 pub fn sign(
     doc: &Template,
@@ -81,10 +82,16 @@ pub fn sign(
         ns::RSA_SHA256
     );
     let sig_id = super::new_id("SIG");
+    // KeyInfo must not be empty when present: none when the verifier knows the key.
+    let key_info = if key_info.is_empty() {
+        String::new()
+    } else {
+        format!("<ds:KeyInfo>{key_info}</ds:KeyInfo>")
+    };
     let render = |value: &str| {
         format!(
             "<ds:Signature xmlns:ds=\"{}\" Id=\"{sig_id}\">{signed_info}\
-             <ds:SignatureValue>{value}</ds:SignatureValue><ds:KeyInfo>{key_info}</ds:KeyInfo></ds:Signature>",
+             <ds:SignatureValue>{value}</ds:SignatureValue>{key_info}</ds:Signature>",
             ns::DS
         )
     };

@@ -98,17 +98,27 @@ fn fault_reason(fault: &libxml::tree::Node) -> String {
     }
 }
 
-/// Where the first `saml:Assertion` element stands in `text`, start tag to end tag.
+/// Where the `saml:Assertion` that is the child of `wst:RequestedSecurityToken` stands in
+/// `text`, start tag to end tag (an assertion anywhere else is not the token).
 fn assertion_span(text: &str) -> Result<Range<usize>, String> {
     if text.len() > MAX_XML {
         return Err(format!("more than {MAX_XML} bytes"));
     }
     let mut reader = NsReader::from_str(text);
+    // Per open element: is it RequestedSecurityToken?
+    let mut open: Vec<bool> = Vec::new();
     loop {
         let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        match reader.read_resolved_event() {
-            Ok((ResolveResult::Bound(Namespace(n)), Event::Start(e)))
-                if n == ns::SAML.as_bytes() && e.local_name().as_ref() == b"Assertion" =>
+        let (resolved, event) = reader
+            .read_resolved_event()
+            .map_err(|e| format!("not well-formed XML: {e}"))?;
+        let in_ns =
+            |n: &str| matches!(resolved, ResolveResult::Bound(Namespace(b)) if b == n.as_bytes());
+        match event {
+            Event::Start(e)
+                if in_ns(ns::SAML)
+                    && e.local_name().as_ref() == b"Assertion"
+                    && open.last() == Some(&true) =>
             {
                 reader
                     .read_to_end(e.name())
@@ -119,9 +129,16 @@ fn assertion_span(text: &str) -> Result<Range<usize>, String> {
                     .map(|_| start..end)
                     .ok_or_else(|| "the assertion's place is not on a character boundary".into());
             }
-            Ok((_, Event::Eof)) => return Err("it holds no saml:Assertion".into()),
-            Err(e) => return Err(format!("not well-formed XML: {e}")),
-            Ok(_) => {}
+            Event::Start(e) => {
+                open.push(in_ns(ns::WST) && e.local_name().as_ref() == b"RequestedSecurityToken")
+            }
+            Event::End(_) => {
+                open.pop();
+            }
+            Event::Eof => {
+                return Err("it holds no saml:Assertion in wst:RequestedSecurityToken".into())
+            }
+            _ => {}
         }
     }
 }
@@ -132,13 +149,16 @@ mod tests {
 
     #[test]
     fn the_span_is_the_element_with_its_bytes() {
-        let text = "<r xmlns:s='urn:oasis:names:tc:SAML:2.0:assertion'>\n  <s:Assertion  ID='x' >\n\t<s:Issuer>i</s:Issuer>  </s:Assertion >\n</r>";
+        let text = "<r xmlns:s='urn:oasis:names:tc:SAML:2.0:assertion' xmlns:t='http://docs.oasis-open.org/ws-sx/ws-trust/200512'>\
+                    <s:Assertion ID='elsewhere'><s:Issuer>not this</s:Issuer></s:Assertion><t:RequestedSecurityToken>\n  \
+                    <s:Assertion  ID='x' >\n\t<s:Issuer>i</s:Issuer>  </s:Assertion ></t:RequestedSecurityToken>\n</r>";
         let span = assertion_span(text).unwrap();
         assert_eq!(
             &text[span],
             "<s:Assertion  ID='x' >\n\t<s:Issuer>i</s:Issuer>  </s:Assertion >"
         );
         assert!(assertion_span("<r/>").is_err());
+        assert!(assertion_span("<r><a>").is_err());
     }
 
     #[test]
@@ -160,8 +180,9 @@ mod tests {
     fn an_unsigned_assertion_breaks_the_contract() {
         let answer = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope' xmlns:a='http://www.w3.org/2005/08/addressing'>\
                       <s:Header><a:RelatesTo>urn:uuid:1</a:RelatesTo></s:Header><s:Body>\
+                      <t:RequestedSecurityToken xmlns:t='http://docs.oasis-open.org/ws-sx/ws-trust/200512'>\
                       <saml:Assertion xmlns:saml='urn:oasis:names:tc:SAML:2.0:assertion' ID='x'>\
-                      <saml:Conditions NotOnOrAfter='2099-01-01T00:00:00Z'/></saml:Assertion></s:Body></s:Envelope>";
+                      <saml:Conditions NotOnOrAfter='2099-01-01T00:00:00Z'/></saml:Assertion></t:RequestedSecurityToken></s:Body></s:Envelope>";
         let e = read(answer, "urn:uuid:1", None, OffsetDateTime::now_utc()).unwrap_err();
         assert!(matches!(e, IdwsError::Unsigned(_)), "{e:?}");
         assert_eq!(
