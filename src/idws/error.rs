@@ -27,9 +27,10 @@ pub enum IdwsError {
     )]
     RelatesTo { expected: String, got: String },
 
-    /// The STS's answer or assertion carries no signature, or one that does not verify.
-    #[error("the STS's answer is not properly signed: {0}")]
-    Unsigned(#[source] VerifyError),
+    /// The STS's answer or assertion carries no signature, or fails a check (signature,
+    /// timestamp, audience).
+    #[error("the STS's answer does not verify: {0}")]
+    Unverified(#[source] VerifyError),
 
     /// The STS refused to issue a token (a SOAP fault).
     #[error("the STS refused to issue a token: {reason} — check the serviceaftale for this CVR and service, and that the certificate is registered on the it-system")]
@@ -40,9 +41,9 @@ impl Classified for IdwsError {
     fn exit_code(&self) -> ExitCode {
         match self {
             IdwsError::Certificate { .. } | IdwsError::Build { .. } => ExitCode::Usage,
-            IdwsError::Malformed { .. } | IdwsError::RelatesTo { .. } | IdwsError::Unsigned(_) => {
-                ExitCode::ContractFailed
-            }
+            IdwsError::Malformed { .. }
+            | IdwsError::RelatesTo { .. }
+            | IdwsError::Unverified(_) => ExitCode::ContractFailed,
             IdwsError::Refused { .. } => ExitCode::Unreachable,
         }
     }

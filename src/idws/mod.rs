@@ -11,7 +11,12 @@
 //! `RequestSecurityToken`), [`sts_answer`] (reading the RSTR), [`sts_issue`] (what an STS
 //! answers: the signed holder-of-key assertion, for the mock and tests), [`cache`] (tokens
 //! per audience, CVR and certificate), [`service_call`] (the signed service call),
-//! [`verify`] (the checks), [`error`] (typed errors with their exit class).
+//! [`verify`] (the checks), [`error`] (typed errors with their exit class); inside, `parts`
+//! (the wsa headers, Timestamp and token elements every signed request shares), `xml` and
+//! `time_fmt`.
+//!
+//! Not wired yet: no command, target or mock uses it; the client and the mock will (`client/`
+//! may import it; it imports `targets` for the certificate and nothing above).
 
 pub mod c14n;
 pub mod cache;

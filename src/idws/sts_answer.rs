@@ -59,7 +59,7 @@ pub fn read(
         .filter(|n| is(n, ns::SAML, "Assertion"))
         .ok_or_else(|| malformed(VerifyError::Missing("saml:Assertion".into())))?;
     if child(&node, ns::DS, "Signature").is_none() {
-        return Err(IdwsError::Unsigned(VerifyError::Missing(
+        return Err(IdwsError::Unverified(VerifyError::Missing(
             "Assertion/Signature".into(),
         )));
     }
@@ -76,11 +76,14 @@ pub fn read(
             ))
         })?;
     if let Some((cert, audience)) = sts {
-        verify::sts_answer(answer, cert, now).map_err(IdwsError::Unsigned)?;
-        verify::assertion(&xml, cert, audience, now).map_err(IdwsError::Unsigned)?;
+        verify::sts_answer(answer, cert, now).map_err(IdwsError::Unverified)?;
+        verify::assertion(&xml, cert, audience, now).map_err(IdwsError::Unverified)?;
     }
     Ok(Assertion::new(xml, id, expiry))
 }
+
+/// How many characters of a fault's reason are kept.
+const MAX_REASON: usize = 300;
 
 /// The fault's reason (SOAP 1.1 `faultstring`, SOAP 1.2 `Reason/Text`), on one line.
 fn fault_reason(fault: &libxml::tree::Node) -> String {
@@ -90,7 +93,12 @@ fn fault_reason(fault: &libxml::tree::Node) -> String {
         .find(|c| c.get_name() == "faultstring" || c.get_name() == "Reason")
         .map(|c| c.get_content())
         .unwrap_or_default();
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A reason is a sentence, not a page.
+    if let Some((cut, _)) = one_line.char_indices().nth(MAX_REASON) {
+        one_line.truncate(cut);
+        one_line.push('…');
+    }
     if one_line.is_empty() {
         "a SOAP fault without a reason".into()
     } else {
@@ -184,7 +192,7 @@ mod tests {
                       <saml:Assertion xmlns:saml='urn:oasis:names:tc:SAML:2.0:assertion' ID='x'>\
                       <saml:Conditions NotOnOrAfter='2099-01-01T00:00:00Z'/></saml:Assertion></t:RequestedSecurityToken></s:Body></s:Envelope>";
         let e = read(answer, "urn:uuid:1", None, OffsetDateTime::now_utc()).unwrap_err();
-        assert!(matches!(e, IdwsError::Unsigned(_)), "{e:?}");
+        assert!(matches!(e, IdwsError::Unverified(_)), "{e:?}");
         assert_eq!(
             crate::error::Classified::exit_code(&e),
             crate::error::ExitCode::ContractFailed

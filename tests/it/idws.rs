@@ -330,7 +330,7 @@ fn the_cache_hands_out_the_same_assertion_until_five_minutes_before_expiry() {
 }
 
 #[test]
-fn an_answer_for_another_request_is_refused_as_a_broken_contract() {
+fn an_answer_for_another_request_or_from_another_sts_is_a_broken_contract() {
     let pki = pki();
     let now = OffsetDateTime::now_utc();
     let answer = sts_issue::answer(
@@ -345,6 +345,24 @@ fn an_answer_for_another_request_is_refused_as_a_broken_contract() {
     assert!(matches!(&e, IdwsError::RelatesTo { got, .. } if got == "urn:uuid:someone-else"));
     assert_eq!(e.exit_code(), ExitCode::ContractFailed);
     assert!(!e.to_string().contains("Assertion"), "{e}");
+
+    // The right request, but signed by another STS than the one we trust.
+    let other = stranger(&pki).cert;
+    let e = sts_answer::read(
+        &answer,
+        "urn:uuid:someone-else",
+        Some((&other, AUDIENCE)),
+        now,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            IdwsError::Unverified(VerifyError::SignatureValue { .. })
+        ),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), ExitCode::ContractFailed);
 }
 
 #[test]
