@@ -69,10 +69,11 @@ pub fn read(
     let expiry = need(&node, ns::SAML, "Conditions", "Assertion")
         .ok()
         .and_then(|c| c.get_attribute_no_ns("NotOnOrAfter"))
+        .or_else(|| lifetime_expires(&body))
         .and_then(|t| time_fmt::parse(&t))
         .ok_or_else(|| {
             malformed(VerifyError::Missing(
-                "Assertion/Conditions/@NotOnOrAfter".into(),
+                "Assertion/Conditions/@NotOnOrAfter or RSTR Lifetime/Expires".into(),
             ))
         })?;
     if let Some((cert, audience)) = sts {
@@ -80,6 +81,16 @@ pub fn read(
         verify::assertion(&xml, cert, audience, now).map_err(IdwsError::Unverified)?;
     }
     Ok(Assertion::new(xml, id, expiry))
+}
+
+/// The RSTR's `Lifetime/Expires`, where the assertion does not say when it ends.
+fn lifetime_expires(body: &libxml::tree::Node) -> Option<String> {
+    let mut rstr = body.get_first_element_child()?;
+    if is(&rstr, ns::WST, "RequestSecurityTokenResponseCollection") {
+        rstr = child(&rstr, ns::WST, "RequestSecurityTokenResponse")?;
+    }
+    let lifetime = child(&rstr, ns::WST, "Lifetime")?;
+    Some(child(&lifetime, ns::WSU, "Expires")?.get_content())
 }
 
 /// How many characters of a fault's reason are kept.
@@ -188,9 +199,10 @@ mod tests {
     fn an_unsigned_assertion_breaks_the_contract() {
         let answer = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope' xmlns:a='http://www.w3.org/2005/08/addressing'>\
                       <s:Header><a:RelatesTo>urn:uuid:1</a:RelatesTo></s:Header><s:Body>\
-                      <t:RequestedSecurityToken xmlns:t='http://docs.oasis-open.org/ws-sx/ws-trust/200512'>\
+                      <t:RequestSecurityTokenResponse xmlns:t='http://docs.oasis-open.org/ws-sx/ws-trust/200512'><t:RequestedSecurityToken>\
                       <saml:Assertion xmlns:saml='urn:oasis:names:tc:SAML:2.0:assertion' ID='x'>\
-                      <saml:Conditions NotOnOrAfter='2099-01-01T00:00:00Z'/></saml:Assertion></t:RequestedSecurityToken></s:Body></s:Envelope>";
+                      <saml:Conditions NotOnOrAfter='2099-01-01T00:00:00Z'/></saml:Assertion></t:RequestedSecurityToken>\
+                      </t:RequestSecurityTokenResponse></s:Body></s:Envelope>";
         let e = read(answer, "urn:uuid:1", None, OffsetDateTime::now_utc()).unwrap_err();
         assert!(matches!(e, IdwsError::Unverified(_)), "{e:?}");
         assert_eq!(
@@ -199,6 +211,22 @@ mod tests {
         );
         let e = read(answer, "urn:uuid:2", None, OffsetDateTime::now_utc()).unwrap_err();
         assert!(matches!(e, IdwsError::RelatesTo { .. }), "{e:?}");
+        // Signed (as far as this reading goes), without NotOnOrAfter: the RSTR's Lifetime.
+        let lifetime = answer
+            .replace(
+                "<saml:Conditions NotOnOrAfter='2099-01-01T00:00:00Z'/>",
+                "<ds:Signature xmlns:ds='http://www.w3.org/2000/09/xmldsig#'/>",
+            )
+            .replace(
+                "</t:RequestedSecurityToken>",
+                "</t:RequestedSecurityToken><t:Lifetime><u:Expires xmlns:u='http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd'>\
+                 2099-02-01T00:00:00Z</u:Expires></t:Lifetime>",
+            );
+        let a = read(&lifetime, "urn:uuid:1", None, OffsetDateTime::now_utc()).unwrap();
+        assert_eq!(
+            a.not_on_or_after(),
+            time::macros::datetime!(2099-02-01 00:00 UTC)
+        );
         let e = read("<nope", "urn:uuid:2", None, OffsetDateTime::now_utc()).unwrap_err();
         assert!(matches!(e, IdwsError::Malformed { .. }), "{e:?}");
     }

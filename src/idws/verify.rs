@@ -46,6 +46,8 @@ pub struct AssertionFacts {
 pub struct ServiceCallFacts {
     pub action: String,
     pub message_id: String,
+    /// `wsa:To`: the endpoint the caller meant (the mock compares it with its own).
+    pub to: String,
     pub assertion: AssertionFacts,
 }
 
@@ -177,6 +179,7 @@ pub fn service_call(
     Ok(ServiceCallFacts {
         action: need_text(header, ns::WSA, "Action", "Header")?,
         message_id: need_text(header, ns::WSA, "MessageID", "Header")?,
+        to: need_text(header, ns::WSA, "To", "Header")?,
         assertion: facts,
     })
 }

@@ -248,6 +248,8 @@ fn the_str_transform_digest_equals_xmllints_exclusive_c14n_of_the_assertion() {
     let facts = verify::service_call(&signed.xml, &sts_cert, AUDIENCE, now).unwrap();
     assert_eq!(facts.message_id, signed.message_id);
     assert_eq!(facts.assertion.id, assertion.id());
+    assert_eq!(facts.action, call(BODY).action);
+    assert_eq!(facts.to, call(BODY).to);
 }
 
 #[test]
