@@ -488,3 +488,35 @@ fn a_certificate_without_an_rsa_key_is_our_input_to_fix() {
     let e = sts_request::build(&bad_cvr, &client(&pki), OffsetDateTime::now_utc()).unwrap_err();
     assert_eq!(e.exit_code(), ExitCode::Usage, "{e}");
 }
+
+#[test]
+fn truncated_or_garbled_messages_are_refused_without_a_panic() {
+    let pki = pki();
+    let now = OffsetDateTime::now_utc();
+    let sts_cert = sts(&pki).cert;
+    let assertion = token(&pki, AUDIENCE, now);
+    let good = service_call::build(&call(BODY), &assertion, &client(&pki), now).unwrap();
+    let mut cuts: Vec<usize> = (0..good.xml.len()).step_by(61).collect();
+    cuts.push(good.xml.len() - 1);
+    for cut in cuts {
+        let Some(part) = good.xml.get(..cut) else {
+            continue;
+        };
+        assert!(verify::service_call(part, &sts_cert, AUDIENCE, now).is_err());
+        assert!(verify::sts_request(part, now).is_err());
+        assert!(sts_answer::read(part, "urn:uuid:x", None, now).is_err());
+    }
+    for garbage in [
+        "",
+        "<",
+        "\u{0}",
+        "<a:b/>",
+        "<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>",
+    ] {
+        assert!(verify::service_call(garbage, &sts_cert, AUDIENCE, now).is_err());
+        assert!(verify::assertion(garbage, &sts_cert, AUDIENCE, now).is_err());
+    }
+    // Nested far deeper than any message: refused, not recursed into.
+    let deep = format!("{}{}", "<a>".repeat(5000), "</a>".repeat(5000));
+    assert!(verify::service_call(&deep, &sts_cert, AUDIENCE, now).is_err());
+}
