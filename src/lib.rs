@@ -4,6 +4,7 @@
 //! - [`core`]: values and wire primitives (XML, SOAP, CPR, KLE, service facts), no I/O;
 //! - [`schema`]: XSD validation against the schemas shipped in the binary (imports only `core`);
 //! - [`targets`]: configuration, the target and the test PKI (not `target/`, which tools take for build output); [`client`]: the calls;
+//! - [`idws`]: the OIO IDWS token model (STS request and answer, signed service calls, their checks);
 //! - [`platform`]: the embedded mock's shared parts; [`runner`]: features to results;
 //! - [`evidence`]: snapshots, normalising, masking, fingerprints; [`report`]: the writers;
 //! - [`doctor`]: diagnosing a target; [`services`]: one folder per service, listed in
@@ -21,6 +22,7 @@ pub mod error;
 pub mod evidence;
 pub mod fsio;
 pub mod gherkin;
+pub mod idws;
 pub mod platform;
 pub mod report;
 pub mod runner;

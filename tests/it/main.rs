@@ -10,6 +10,7 @@ mod catalog;
 mod cli;
 mod doctor;
 mod goldens;
+mod idws;
 mod journal;
 mod leaks;
 mod mappings;

@@ -1,0 +1,135 @@
+//! Exclusive XML canonicalisation (exc-c14n 1.0) through libxml2, and finding what a
+//! signature references by its id. No canonicalisation is written here: libxml2 does it, and
+//! the tests compare its output with `xmllint --exc-c14n`.
+//!
+//! Ids are `wsu:Id`, or `ID`/`Id` without a namespace (SAML, XML-DSig). An id that two elements
+//! carry is refused, never resolved to the first (signature wrapping).
+
+use super::VerifyError;
+use libxml::parser::{Parser, ParserOptions};
+use libxml::tree::c14n::{CanonicalizationMode, CanonicalizationOptions};
+use libxml::tree::{Document, Node};
+
+/// The largest message or assertion this module reads.
+pub const MAX_XML: usize = 4 * 1024 * 1024;
+/// How deep a walk for ids goes; deeper documents are refused.
+pub const MAX_DEPTH: usize = 64;
+
+/// Parse strictly: no recovery, no network, no entity loading; bounded in size.
+pub fn parse(xml: &str) -> Result<Document, VerifyError> {
+    if xml.len() > MAX_XML {
+        return Err(VerifyError::NotXml(format!(
+            "{} bytes, more than the {MAX_XML} this reads",
+            xml.len()
+        )));
+    }
+    let options = ParserOptions {
+        recover: false,
+        no_net: true,
+        no_error: true,
+        no_warning: true,
+        ..ParserOptions::default()
+    };
+    Parser::default()
+        .parse_string_with_options(xml, options)
+        .map_err(|e| VerifyError::NotXml(format!("{e:?}")))
+}
+
+/// The exclusive canonical form of `node` (without comments), in its document's context.
+pub fn exclusive(node: &mut Node, inclusive_prefixes: &[String]) -> Result<String, VerifyError> {
+    node.canonicalize(CanonicalizationOptions {
+        mode: CanonicalizationMode::ExclusiveCanonical1_0,
+        with_comments: false,
+        inclusive_ns_prefixes: inclusive_prefixes.to_vec(),
+    })
+    .map_err(|()| VerifyError::NotXml("libxml2 could not canonicalise it".into()))
+}
+
+/// The one element whose id is `id`.
+pub fn by_id(doc: &Document, id: &str) -> Result<Node, VerifyError> {
+    let root = doc
+        .get_root_element()
+        .ok_or_else(|| VerifyError::NotXml("no root element".into()))?;
+    let mut found = Vec::new();
+    collect_ids(&root, id, 0, &mut found)?;
+    match found.len() {
+        0 => Err(VerifyError::UnknownReference(id.to_string())),
+        1 => Ok(found.remove(0)),
+        _ => Err(VerifyError::DuplicateId(id.to_string())),
+    }
+}
+
+/// The id an element carries, if any.
+pub fn id_of(node: &Node) -> Option<String> {
+    node.get_attribute_ns("Id", super::ns::WSU)
+        .or_else(|| node.get_attribute_no_ns("ID"))
+        .or_else(|| node.get_attribute_no_ns("Id"))
+}
+
+fn collect_ids(
+    node: &Node,
+    id: &str,
+    depth: usize,
+    found: &mut Vec<Node>,
+) -> Result<(), VerifyError> {
+    if depth > MAX_DEPTH {
+        return Err(VerifyError::NotXml(format!(
+            "nested deeper than {MAX_DEPTH} elements"
+        )));
+    }
+    if id_of(node).as_deref() == Some(id) {
+        found.push(node.clone());
+    }
+    for child in node.get_child_elements() {
+        collect_ids(&child, id, depth + 1, found)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusive_c14n_renders_only_used_namespaces_and_keeps_whitespace() {
+        let doc = parse(
+            "<a:r xmlns:a='urn:a' xmlns:b='urn:b' xmlns:c='urn:c'><b:x wsu:Id='x1' \
+             xmlns:wsu='http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd' \
+             z='1'  a='2'>  t <c:y/></b:x></a:r>",
+        )
+        .unwrap();
+        let mut x = by_id(&doc, "x1").unwrap();
+        assert_eq!(
+            exclusive(&mut x, &[]).unwrap(),
+            "<b:x xmlns:b=\"urn:b\" xmlns:wsu=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd\" \
+             a=\"2\" z=\"1\" wsu:Id=\"x1\">  t <c:y xmlns:c=\"urn:c\"></c:y></b:x>"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_id_is_refused_and_an_unknown_one_named() {
+        let doc = parse("<r><a ID='i'/><b ID='i'/></r>").unwrap();
+        assert_eq!(
+            by_id(&doc, "i").unwrap_err(),
+            VerifyError::DuplicateId("i".into())
+        );
+        assert_eq!(
+            by_id(&doc, "j").unwrap_err(),
+            VerifyError::UnknownReference("j".into())
+        );
+    }
+
+    #[test]
+    fn entities_and_oversized_input_are_refused() {
+        assert!(
+            parse("<!DOCTYPE r [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><r>&e;</r>")
+                .map(|d| d.get_root_element().unwrap().get_content())
+                .map(|c| c.is_empty())
+                .unwrap_or(true)
+        );
+        assert!(matches!(
+            parse(&"x".repeat(MAX_XML + 1)),
+            Err(VerifyError::NotXml(_))
+        ));
+    }
+}
