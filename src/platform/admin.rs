@@ -6,13 +6,13 @@
 //! certificates the mock trusts in), its requests are not journalled as service traffic,
 //! and what it shows of a request is what the journal kept: masked and bounded.
 
-use crate::platform::backend::{Answer, Backend};
-use crate::platform::journal::Entry;
-use crate::platform::request::Request;
-use crate::platform::stubs::{self, MappingError, NearMiss, Stub};
+use crate::platform::journal::{Entry, Journal};
+use crate::platform::request::{Answer, Request};
+use crate::platform::stubs::{self, MappingError, NearMiss, Stub, StubStore};
 use base64::Engine as _;
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
+use std::path::Path;
 
 const PREFIX: &str = "/__admin";
 
@@ -22,12 +22,26 @@ pub fn is_admin(req: &Request) -> bool {
     path == PREFIX || path.starts_with("/__admin/")
 }
 
-/// The admin API's answer to `req`.
-pub fn answer(backend: &Backend, req: &Request) -> Answer {
+/// What the admin API reads and changes: the backend's journal and stubs.
+pub struct Admin<'a> {
+    pub journal: &'a Journal,
+    pub stubs: &'a StubStore,
+    /// `<mocks>/__files/`, where a run-time stub's `bodyFileName` is read.
+    pub files_dir: Option<&'a Path>,
+}
+
+impl Admin<'_> {
+    /// The admin API's answer to `req`.
+    pub fn answer(&self, req: &Request) -> Answer {
+        answer(self, req)
+    }
+}
+
+fn answer(backend: &Admin<'_>, req: &Request) -> Answer {
     let path = req.url.path()[PREFIX.len()..].trim_end_matches('/');
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let journal = backend.journal();
-    let store = backend.stubs();
+    let journal = backend.journal;
+    let store = backend.stubs;
     match (&req.method, segments.as_slice()) {
         (&Method::GET, ["requests"]) => {
             let entries = journal.entries();
@@ -122,15 +136,15 @@ fn not_found() -> Answer {
 }
 
 /// `POST /__admin/mappings`: 201 and the stub with its id, or 422 with WireMock's `errors`.
-fn add_mapping(backend: &Backend, req: &Request) -> Answer {
+fn add_mapping(backend: &Admin<'_>, req: &Request) -> Answer {
     let text = String::from_utf8_lossy(&req.body);
     let files = backend
-        .files_dir()
+        .files_dir
         .map(std::path::Path::to_path_buf)
         .unwrap_or_else(|| std::path::PathBuf::from("__files"));
     match stubs::parse_runtime(&text, &files) {
         Ok(stub) => {
-            let stub = backend.stubs().add(stub);
+            let stub = backend.stubs.add(stub);
             json_answer(StatusCode::CREATED, &stub.json)
         }
         Err(e) => json_answer(

@@ -10,14 +10,13 @@
 use crate::core::service::Known;
 use crate::platform::endpoint::DirectResponder;
 use crate::platform::journal::{self, Journal};
-use crate::platform::request::Request;
+use crate::platform::request::{Answer, Request};
 use crate::platform::stubs::{Lookup, Stub, StubStore, Stubs};
 use bytes::Bytes;
 use http::HeaderMap;
 use http_body_util::Full;
-use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Response, StatusCode};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub struct Backend {
@@ -27,32 +26,6 @@ pub struct Backend {
     journal: Arc<Journal>,
     /// `<mocks>/__files/`, where a run-time stub's `bodyFileName` is read.
     files_dir: Option<PathBuf>,
-}
-
-/// An answer before it becomes a response: the journal reads it first.
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl Answer {
-    pub fn new(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Answer {
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        Answer {
-            status,
-            headers,
-            body: body.into(),
-        }
-    }
-
-    pub fn into_response(self) -> Response<Full<Bytes>> {
-        let mut r = Response::new(Full::new(self.body));
-        *r.status_mut() = self.status;
-        *r.headers_mut() = self.headers;
-        r
-    }
 }
 
 impl Backend {
@@ -82,18 +55,15 @@ impl Backend {
         &self.journal
     }
 
-    pub fn stubs(&self) -> &StubStore {
-        &self.stubs
-    }
-
-    pub fn files_dir(&self) -> Option<&Path> {
-        self.files_dir.as_deref()
-    }
-
     /// The answer to `req`; a stub's `fixedDelayMilliseconds` is waited out first.
     pub async fn answer(&self, req: &Request) -> Response<Full<Bytes>> {
         if crate::platform::admin::is_admin(req) {
-            return crate::platform::admin::answer(self, req).into_response();
+            let admin = crate::platform::admin::Admin {
+                journal: &self.journal,
+                stubs: &self.stubs,
+                files_dir: self.files_dir.as_deref(),
+            };
+            return admin.answer(req).into_response();
         }
         let stubs = self.stubs.current();
         let (answer, stub) = match stubs.lookup(req) {

@@ -5,8 +5,9 @@
 //! of those names coming from the client are dropped, so a caller cannot claim another
 //! identity.
 
-use crate::platform::backend::{Answer, Backend};
+use crate::platform::backend::Backend;
 use crate::platform::endpoint::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
+use crate::platform::request::Answer;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
