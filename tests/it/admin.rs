@@ -2,12 +2,11 @@
 //! and by WireMock's npm client `wiremock-rest-client` (tests/tools/admin-client.js): the
 //! journal, unmatched requests and near misses, stubs added and removed at run time, reset.
 
-use crate::support::run::{copy_dir, pki, repo};
+use crate::support::run::{copy_dir, embedded_mock_of, pki, repo};
 use serde_json::{json, Value};
 use sp_contract::client::transport::Clients;
 use sp_contract::targets::config::DEFAULT_IDENTITY;
 use std::path::Path;
-use std::sync::Arc;
 
 /// A stub loaded from a file, there again after a reset.
 const FILE_STUB: &str = r#"{"name": "file-stub", "request": {"method": "GET", "urlPath": "/file/stub"},
@@ -24,16 +23,7 @@ async fn env() -> Env {
     copy_dir(&repo().join("mocks"), dir.path());
     std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
     std::fs::write(dir.path().join("mappings/file.json"), FILE_STUB).unwrap();
-    let pki = pki();
-    let mock = sp_contract::platform::start(
-        dir.path(),
-        &pki,
-        "127.0.0.1:0".parse().unwrap(),
-        sp_contract::engine::catalog(),
-    )
-    .await
-    .unwrap();
-    let target = Arc::new(mock.platform.target(&pki, &mock.url));
+    let (mock, target) = embedded_mock_of(dir.path()).await;
     Env {
         clients: Clients::new(target),
         mock,

@@ -215,17 +215,8 @@ async fn stubs_keep_answering_across_the_memory_recycle() {
         r#"{"request": {"method": "GET", "urlPath": "/stub/ping"}, "response": {"status": 200, "body": "pong"}}"#,
     )
     .unwrap();
-    let certs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-certs");
-    let pki = sp_contract::targets::pki::ensure(&certs).unwrap();
-    let mock = sp_contract::platform::start(
-        mocks.path(),
-        &pki,
-        "127.0.0.1:0".parse().unwrap(),
-        sp_contract::engine::catalog(),
-    )
-    .await
-    .unwrap();
-    let clients = Clients::new(Arc::new(mock.platform.target(&pki, &mock.url)));
+    let (_mock, target) = crate::support::run::embedded_mock_of(mocks.path()).await;
+    let clients = Clients::new(target);
     for i in 0..2_100 {
         let r = clients
             .request(

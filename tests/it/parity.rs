@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use sp_contract::core::soap::{self, InvocationContext};
 use sp_contract::services::sf1520;
 
-use crate::support::run::{copy_dir, mtls_http, pki, repo};
+use crate::support::run::{copy_dir, embedded_mock_of, mtls_http, pki, repo};
 
 const WIREMOCK_JAR: &str = "tests/tools/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar";
 const INSTALL: &str = "run `scripts/install-deps --test` (installs Java 17 and the pinned \
@@ -463,16 +463,8 @@ fn mappings_answer_as_in_wiremock() {
         .unwrap();
     let mocks = our_mocks(&parity);
     let (ours, theirs) = rt.block_on(async {
-        let pki = pki();
-        let mock = sp_contract::platform::start(
-            mocks.path(),
-            &pki,
-            "127.0.0.1:0".parse().unwrap(),
-            sp_contract::engine::catalog(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("the mock refuses the parity mappings: {e}"));
-        let client = mtls_http(&pki);
+        let (mock, _) = embedded_mock_of(mocks.path()).await;
+        let client = mtls_http(&pki());
         let mut ours = Vec::new();
         for c in &cases {
             ours.push(send(&client, &mock.url, c, &compared).await);

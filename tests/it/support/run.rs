@@ -22,15 +22,25 @@ pub async fn embedded_mock() -> (
     sp_contract::platform::RunningMock,
     Arc<sp_contract::targets::target::Target>,
 ) {
+    embedded_mock_of(&repo().join("mocks")).await
+}
+
+/// [`embedded_mock`] with the data of `mocks` (a test's own folder).
+pub async fn embedded_mock_of(
+    mocks: &Path,
+) -> (
+    sp_contract::platform::RunningMock,
+    Arc<sp_contract::targets::target::Target>,
+) {
     let pki = pki();
     let mock = sp_contract::platform::start(
-        &repo().join("mocks"),
+        mocks,
         &pki,
         "127.0.0.1:0".parse().unwrap(),
         sp_contract::engine::catalog(),
     )
     .await
-    .unwrap();
+    .unwrap_or_else(|e| panic!("the mock refuses {}: {e}", mocks.display()));
     let target = Arc::new(mock.platform.target(&pki, &mock.url));
     (mock, target)
 }
