@@ -69,9 +69,17 @@ fn write_once(base: &Path) -> Result<PathBuf, String> {
 }
 
 fn write_into(base: &Path, hash: &str) -> Result<PathBuf, String> {
-    let dir = base.join(hash);
+    let mut dir = base.join(hash);
     if complete(&dir) {
-        return Ok(dir);
+        if intact(&dir) {
+            return Ok(dir);
+        }
+        // Someone changed the copy (an edited schema would change verdicts): write a fresh
+        // one beside it rather than trust or delete what another process may be reading.
+        dir = base.join(format!("{hash}-{}", std::process::id()));
+        if intact(&dir) {
+            return Ok(dir);
+        }
     }
     let fail = |what: &str, p: &Path, e: std::io::Error| {
         format!("cannot {what} {} for the shipped XSDs: {e}", p.display())
@@ -91,11 +99,11 @@ fn write_into(base: &Path, hash: &str) -> Result<PathBuf, String> {
     }
     std::fs::write(tmp.join(COMPLETE), hash).map_err(|e| fail("write", &tmp, e))?;
     // Another process may have won the race: its copy is the same bytes, so use it.
-    if std::fs::rename(&tmp, &dir).is_err() && complete(&dir) {
+    if std::fs::rename(&tmp, &dir).is_err() && intact(&dir) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Ok(dir);
     }
-    if complete(&dir) {
+    if intact(&dir) {
         Ok(dir)
     } else {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -111,6 +119,14 @@ const COMPLETE: &str = ".complete";
 
 fn complete(dir: &Path) -> bool {
     dir.join(COMPLETE).is_file()
+}
+
+/// Complete, and every file is the embedded bytes (under 1 MB in all: read once per process).
+fn intact(dir: &Path) -> bool {
+    complete(dir)
+        && FILES
+            .iter()
+            .all(|(rel, bytes)| std::fs::read(dir.join(rel)).is_ok_and(|on_disk| on_disk == *bytes))
 }
 
 #[cfg(test)]
@@ -135,6 +151,18 @@ mod tests {
         let b = write_into(&base, "h").unwrap();
         assert_eq!(a, b);
         assert!(a.join("sp/InvocationContext_1.xsd").is_file());
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn an_edited_copy_is_not_used() {
+        let base = std::env::temp_dir().join(format!("sp-schemas-{}", uuid::Uuid::new_v4()));
+        let a = write_into(&base, "h").unwrap();
+        let edited = a.join("sp/InvocationContext_1.xsd");
+        std::fs::write(&edited, "<xsd:schema/>").unwrap();
+        let b = write_into(&base, "h").unwrap();
+        assert_ne!(a, b, "the edited copy was used");
+        assert!(intact(&b));
         let _ = std::fs::remove_dir_all(&base);
     }
 }
