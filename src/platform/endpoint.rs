@@ -87,12 +87,6 @@ impl<S: SoapService> SoapEndpoint<S> {
                 actions.join(", ")
             ));
         };
-        if p.validates() {
-            let verdict = schema::check(&req.body, PAYLOAD, operation.request, 0);
-            if let Err(refusal) = refusal(p, self.service.info(), verdict) {
-                return refusal;
-            }
-        }
         let call = SoapCall {
             action: &action,
             operation,
@@ -100,8 +94,27 @@ impl<S: SoapService> SoapEndpoint<S> {
             caller: caller(req),
             scenario: scenario(req),
         };
-        self.service.handle(p, &call)
+        // Validated as it came over the wire, so a refusal's line:column are the sender's.
+        validated_handle(&self.service, p, &call, || {
+            schema::check(&req.body, PAYLOAD, operation.request, 0)
+        })
     }
+}
+
+/// The pipeline's last two steps: validate the request against its operation's schema (when
+/// the platform validates), then let the service answer.
+fn validated_handle<S: SoapService + ?Sized>(
+    service: &S,
+    p: &Platform,
+    call: &SoapCall<'_>,
+    verdict: impl FnOnce() -> Result<(), Invalid>,
+) -> SoapAnswer {
+    if p.validates() {
+        if let Err(answer) = refusal(p, service.info(), verdict()) {
+            return answer;
+        }
+    }
+    service.handle(p, call)
 }
 
 /// A schema verdict as the platform answers it: the `schema_validation` fault naming each
@@ -131,12 +144,13 @@ pub fn handle_payload<S: SoapService + ?Sized>(
     p: &Platform,
     call: &SoapCall<'_>,
 ) -> SoapAnswer {
-    let doc = xml::to_xml(call.payload);
-    let verdict = schema::check_xml(doc.as_bytes(), call.operation.request, 0);
-    match refusal(p, service.info(), verdict) {
-        Ok(()) => service.handle(p, call),
-        Err(answer) => answer,
-    }
+    validated_handle(service, p, call, || {
+        schema::check_xml(
+            xml::to_xml(call.payload).as_bytes(),
+            call.operation.request,
+            0,
+        )
+    })
 }
 
 /// The operation of `service` that `action` names.
