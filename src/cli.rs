@@ -30,7 +30,8 @@ const EXIT_CODES: &str = "Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Worker threads for `run`, `doctor` and `mock serve` (default: the machine's cores).
+    /// Worker threads for `run`, `doctor` and `mock serve` (default: the machine's cores; `run`
+    /// uses no more than it has scenarios).
     #[arg(long, global = true, value_name = "N", value_parser = parse_threads, display_order = 20)]
     pub threads: Option<NonZeroUsize>,
 }

@@ -274,10 +274,12 @@ fn fingerprint_of(
     )?)
 }
 
-/// Run the selected scenarios against the target. `on_finished` is called as each scenario
-/// ends (in completion order).
+/// Run the planned scenarios against the target: `plan` is [`plan`] of the request's paths
+/// and selection, made by the caller (who sizes the runtime by it). `on_finished` is called
+/// as each scenario ends (in completion order).
 pub async fn run(
     req: RunRequest,
+    plan: Plan,
     on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
 ) -> Result<RunOutcome, Fatal> {
     // An unwritable trace folder is refused before anything runs.
@@ -285,8 +287,6 @@ pub async fn run(
         Some(dir) => Some(Arc::new(crate::evidence::trace::Trace::create(dir)?)),
         None => None,
     };
-    let sel = req.selection();
-    let plan = plan(&req.paths, &sel)?;
     // Guard before anything is started or connected, over the whole selection rather than
     // this shard, so every shard of a CI matrix refuses alike.
     // The embedded mock is never production; a remote target is resolved once, here.
@@ -379,7 +379,7 @@ pub async fn run(
             target: (*live.target).clone(),
             certificate,
             fingerprint,
-            selection: sel,
+            selection: req.selection(),
             uncovered: plan.uncovered,
             retries: req.retries,
         },

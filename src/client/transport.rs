@@ -122,16 +122,22 @@ impl Clients {
             let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             cache.entry(identity.to_string()).or_default().clone()
         };
-        // Built once per identity per run. Reading the certificate and key blocks, so it
-        // runs on the blocking pool: the async workers, which the embedded mock shares, keep
-        // serving other scenarios meanwhile, and those that want the same identity wait for
-        // the one build instead of starting their own.
+        // Built once per identity per run. Reading the certificate and key blocks, so on a
+        // runtime of several workers it runs on the blocking pool: the workers, which the
+        // embedded mock shares, keep serving other scenarios meanwhile, and those that want
+        // the same identity wait for the one build instead of starting their own. A runtime
+        // on one thread runs one scenario, which waits for this client anyway: it builds in
+        // place rather than pay a thread for it.
         let client = cell
             .get_or_try_init(|| {
                 let target = self.target.clone();
                 let trust = self.trust.clone();
                 let id = identity.to_string();
                 async move {
+                    use tokio::runtime::{Handle, RuntimeFlavor};
+                    if Handle::current().runtime_flavor() == RuntimeFlavor::CurrentThread {
+                        return build_client(&target, &trust, &id);
+                    }
                     tokio::task::spawn_blocking(move || build_client(&target, &trust, &id))
                         .await
                         .unwrap_or_else(|e| {

@@ -57,9 +57,28 @@ fn worker_threads(chosen: Option<NonZeroUsize>) -> usize {
 
 /// The async runtime a command that talks to a target runs on, with [`worker_threads`].
 fn runtime(threads: Option<NonZeroUsize>) -> Result<tokio::runtime::Runtime, Fatal> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(worker_threads(threads))
-        .enable_all()
+    build_runtime(worker_threads(threads))
+}
+
+/// The runtime of a run of `scenarios` scenarios: [`worker_threads`], but no more workers
+/// than scenarios. One is a runtime on this thread alone: a single call then crosses no
+/// thread on its way out and back, which is most of what a one-scenario run waits for.
+fn runtime_for(
+    threads: Option<NonZeroUsize>,
+    scenarios: usize,
+) -> Result<tokio::runtime::Runtime, Fatal> {
+    build_runtime(worker_threads(threads).min(scenarios.max(1)))
+}
+
+fn build_runtime(workers: usize) -> Result<tokio::runtime::Runtime, Fatal> {
+    let mut b = if workers == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(workers);
+        b
+    };
+    b.enable_all()
         .build()
         .map_err(|e| Fatal::usage(format!("cannot start the async runtime: {e}")))
 }
@@ -229,5 +248,24 @@ mod tests {
         assert_eq!(worker_threads(NonZeroUsize::new(5)), 5);
         let cores = std::thread::available_parallelism().map_or(2, NonZeroUsize::get);
         assert_eq!(worker_threads(None), cores);
+    }
+
+    #[test]
+    fn a_run_gets_no_more_workers_than_scenarios_and_one_runs_on_this_thread() {
+        use tokio::runtime::RuntimeFlavor;
+        let one = runtime_for(NonZeroUsize::new(4), 1).unwrap();
+        assert_eq!(one.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+        let none = runtime_for(NonZeroUsize::new(4), 0).unwrap();
+        assert_eq!(none.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+        let two = runtime_for(NonZeroUsize::new(4), 2).unwrap();
+        assert_eq!(two.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+        assert_eq!(two.metrics().num_workers(), 2);
+        let many = runtime_for(NonZeroUsize::new(3), 100).unwrap();
+        assert_eq!(many.metrics().num_workers(), 3);
+        let asked_one = runtime_for(NonZeroUsize::new(1), 100).unwrap();
+        assert_eq!(
+            asked_one.handle().runtime_flavor(),
+            RuntimeFlavor::CurrentThread
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! files; with `--dry-run` the plan and its problems instead, nothing sent.
 
 use super::reports::write_report;
-use super::{runtime, say, scenario_line, ReportFiles};
+use super::{runtime_for, say, scenario_line, ReportFiles};
 use crate::engine::{self, RunRequest};
 use crate::error::{ExitCode, Fatal};
 
@@ -30,16 +30,14 @@ pub fn run(
         env!("CARGO_PKG_VERSION"),
         crate::evidence::redact::text(&req.target)
     );
-    let rt = runtime(threads)?;
-    // The plan is made again inside the run; here it only sizes the progress display.
-    let total = engine::plan(&req.paths, &selection)
-        .map(|p| p.scenarios.len())
-        .unwrap_or(0);
+    let plan = engine::plan(&req.paths, &selection)?;
+    let total = plan.scenarios.len();
+    let rt = runtime_for(threads, total)?;
     if let Some(shard) = selection.shard {
         say!("shard {shard}: {total} scenario(s)");
     }
     let mut progress = crate::report::Progress::new(total, tty, color);
-    let outcome = rt.block_on(engine::run(req, |sc, r| {
+    let outcome = rt.block_on(engine::run(req, plan, |sc, r| {
         let feature = crate::report::FeatureRef {
             name: &sc.feature_name,
             path: std::path::Path::new(&sc.feature_rel),

@@ -42,7 +42,8 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
                 .push((svc.to_string(), request.to_string(), response.to_vec()));
         },
     ));
-    let outcome = engine::run(req, |_, _| {}).await.expect("run");
+    let plan = engine::plan(&req.paths, &req.selection()).expect("plan");
+    let outcome = engine::run(req, plan, |_, _| {}).await.expect("run");
     assert_eq!(outcome.exit.code(), 0);
 
     let seen = seen.lock().unwrap();
