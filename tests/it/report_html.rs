@@ -378,6 +378,7 @@ fn writes_and_the_embedded_mock_are_not_retried() {
                 message: "could not connect".into(),
                 diff: None,
             }),
+            argument: None,
         }],
         duration: Default::default(),
         earlier_attempts: vec![],

@@ -28,6 +28,7 @@ fn step(keyword: &str, text: &str, line: usize, status: Status, ms: u64) -> Step
         status,
         duration: Duration::from_millis(ms),
         failure: None,
+        argument: None,
     }
 }
 
