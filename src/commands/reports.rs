@@ -224,12 +224,15 @@ pub fn verify_report(
     let target = target.replace("&amp;", "&").replace("&quot;", "\"");
     let fp = crate::engine::fingerprint(paths, &target)?;
     say!("Contract fingerprint in the report: {recorded} (target '{target}')");
+    let folders: Vec<String> = fp
+        .parts
+        .iter()
+        .map(|p| format!("{} {}", p.name, p.folder.display()))
+        .collect();
     say!(
-        "Contract fingerprint of the checkout: sha256:{} (features {}, mocks {}, snapshots {})",
+        "Contract fingerprint of the checkout: sha256:{} ({})",
         fp.sha256,
-        paths.features.display(),
-        paths.mocks.display(),
-        paths.snapshots.join(&target).display()
+        folders.join(", ")
     );
     if recorded == format!("sha256:{}", fp.sha256) {
         say!("The checkout is the contract the report was made with.");

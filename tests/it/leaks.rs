@@ -488,6 +488,10 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
         context: &context,
         exit: sp_contract::error::ExitCode::ContractFailed,
         tool_version: "test",
+        about: &sp_contract::report::about::About {
+            vendor: Some(raw.clone()),
+            ..Default::default()
+        },
     };
     let mut written: Vec<(&str, Vec<u8>)> = Vec::new();
     let mut w = Vec::new();
