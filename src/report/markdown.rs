@@ -22,25 +22,7 @@ pub fn write_markdown(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result
     let w = ev.words();
     let total = run.scenarios().count();
     let (word, sentence) = verdict(ev.exit, total, w);
-    let flaky = match run.flaky() {
-        0 => String::new(),
-        k => n(w.flaky_count, k),
-    };
-    let bold = |k: usize| format!("**{k}**");
-    let counts = fill(
-        w.counts,
-        &[
-            ("total", &bold(total)),
-            ("passed", &bold(run.count(Status::Passed))),
-            (
-                "failed",
-                &bold(run.count(Status::Failed) + run.count(Status::Undefined)),
-            ),
-            ("skipped", &run.count(Status::Skipped).to_string()),
-            ("flaky", &flaky),
-            ("exit", &ev.exit.code().to_string()),
-        ],
-    );
+    let counts = ev.counts(|k| format!("**{k}**"));
 
     let mut m = String::new();
     m.push_str(&format!(

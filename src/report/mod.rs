@@ -90,6 +90,30 @@ impl Evidence<'_> {
         })
     }
 
+    /// The counts line: scenarios, passed, failed (undefined too), skipped, flaky, exit
+    /// code; `strong` marks the main numbers up in the writer's format.
+    pub fn counts(&self, strong: impl Fn(usize) -> String) -> String {
+        let (run, w) = (self.run, self.words());
+        let flaky = match run.flaky() {
+            0 => String::new(),
+            k => words::n(w.flaky_count, k),
+        };
+        words::fill(
+            w.counts,
+            &[
+                ("total", &strong(run.scenarios().count())),
+                ("passed", &strong(run.count(Status::Passed))),
+                (
+                    "failed",
+                    &strong(run.count(Status::Failed) + run.count(Status::Undefined)),
+                ),
+                ("skipped", &run.count(Status::Skipped).to_string()),
+                ("flaky", &flaky),
+                ("exit", &self.exit.code().to_string()),
+            ],
+        )
+    }
+
     /// The selection as given: the command line's, else "all scenarios".
     pub fn selection(&self) -> String {
         if self.about.given.trim().is_empty() {

@@ -90,6 +90,29 @@ fn an_exttest_like_run_is_signed_evidence_with_its_tables_banner_folders_and_nam
         "evidence_served_chromium_text",
         &rendered(&html).replace(&f, "[features]"),
     );
+    // Printed to PDF from the browser: the facts, then each service from a new page.
+    let pdf = dir.path().join("evidence.pdf");
+    let out = headless(
+        &html,
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = std::fs::read(&pdf).expect("a PDF");
+    let pages = regex::bytes::Regex::new(r"/Type\s*/Page[^s]")
+        .unwrap()
+        .find_iter(&pdf)
+        .count();
+    assert!(
+        pages >= 3,
+        "a page for the facts and one per service: {pages}"
+    );
     golden(
         "evidence_served_md",
         &std::fs::read_to_string(&md)

@@ -28,9 +28,8 @@ mod results;
 use std::io::Write;
 
 use crate::error::ExitCode;
-use crate::report::words::{fill, n};
+use crate::report::words::fill;
 use crate::report::{proves, strip_ansi, utc, verdict, Evidence};
-use crate::runner::model::Status;
 
 /// The page, with `{{name}}` placeholders.
 const PAGE: &str = include_str!("page.html");
@@ -55,25 +54,7 @@ pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()>
         (ExitCode::Unreachable, _) => "v-warn",
         _ => "v-fail",
     };
-    let flaky = match run.flaky() {
-        0 => String::new(),
-        k => n(w.flaky_count, k),
-    };
-    let strong = |k: usize| format!("<strong>{k}</strong>");
-    let counts = fill(
-        w.counts,
-        &[
-            ("total", &strong(total)),
-            ("passed", &strong(run.count(Status::Passed))),
-            (
-                "failed",
-                &strong(run.count(Status::Failed) + run.count(Status::Undefined)),
-            ),
-            ("skipped", &run.count(Status::Skipped).to_string()),
-            ("flaky", &esc(&flaky)),
-            ("exit", &ev.exit.code().to_string()),
-        ],
-    );
+    let counts = ev.counts(|k| format!("<strong>{k}</strong>"));
     let kind = match ctx.target.kind() {
         crate::targets::target::TargetKind::EmbeddedMock => "mock",
         crate::targets::target::TargetKind::LocalMock => "served",
