@@ -20,7 +20,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r"svaret er en succes",
             "svaret er en succes",
-            "The service answered with data (HTTP 200, no SOAP fault or REST error).",
+            "The service answered with data (HTTP 200, no SOAP fault).",
             success,
         ),
         StepDef::new(
@@ -68,7 +68,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r"svaret er en SOAP-fejl",
             "svaret er en SOAP-fejl",
-            "The service refused: a SOAP fault, or for a REST service (SF1601) an error answer.",
+            "The service answered with a SOAP fault.",
             is_fault,
         ),
         StepDef::new(
