@@ -58,7 +58,7 @@ pub fn write_markdown(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result
     }
     attention(&mut m, ev, w);
     for f in &run.features {
-        feature(&mut m, f);
+        feature(&mut m, f, w);
     }
     out.write_all(crate::evidence::redact::text(&m).as_bytes())?;
     out.flush()
@@ -213,7 +213,7 @@ fn attention(m: &mut String, ev: &Evidence<'_>, w: &Words) {
 }
 
 /// One feature, collapsed: each scenario with its steps, tables and docstrings in a fence.
-fn feature(m: &mut String, f: &FeatureResult) {
+fn feature(m: &mut String, f: &FeatureResult, w: &Words) {
     let mut text = String::new();
     for s in &f.scenarios {
         text.push_str(&format!("{} {}\n", mark(s.status()), s.name));
@@ -230,7 +230,10 @@ fn feature(m: &mut String, f: &FeatureResult) {
                     text.push_str(&format!("      {line}\n"));
                 }
                 if all.len() > SHOWN_LINES {
-                    text.push_str(&format!("      … {}\n", all.len() - SHOWN_LINES));
+                    text.push_str(&format!(
+                        "      {}\n",
+                        n(w.more_lines, all.len() - SHOWN_LINES)
+                    ));
                 }
             }
         }
