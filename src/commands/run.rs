@@ -89,7 +89,14 @@ pub fn run(
 /// What the evidence reports say besides the run: the flags, else the config's `[report]`;
 /// the host; the features folder's git commit; the selection as given.
 fn about(req: &RunRequest, reports: &ReportFiles) -> Result<About, Fatal> {
-    let cfg = crate::targets::config::load(&req.paths.config, req.paths.config_required)?;
+    // The embedded mock never needed the default config file: a broken one it did not ask
+    // for stays unread for the mock, as before; a config given or needed must load.
+    let needed = req.paths.config_required || req.target != crate::targets::config::MOCK_TARGET;
+    let cfg = match crate::targets::config::load(&req.paths.config, req.paths.config_required) {
+        Ok(cfg) => cfg,
+        Err(e) if needed => return Err(e.into()),
+        Err(_) => Default::default(),
+    };
     let pick = |flag: &Option<String>, key: &Option<String>| flag.clone().or_else(|| key.clone());
     let mut given = Vec::new();
     if req.paths.features != std::path::Path::new("features") {
