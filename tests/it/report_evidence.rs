@@ -303,3 +303,42 @@ fn a_real_remote_target_is_evidence_for_the_selected_services_serviceaftaler_onl
         golden_exact(&format!("evidence_remote_{name}_html_text"), &text);
     }
 }
+
+#[test]
+fn a_refusal_of_the_rest_service_is_not_called_a_soap_fault() {
+    let dir = tmp();
+    let features = dir.path().join("features");
+    std::fs::create_dir_all(&features).unwrap();
+    std::fs::write(
+        features.join("rest.feature"),
+        "# language: da\n@SF1601 @writes\nEgenskab: REST\n\n  Scenarie: afvist, men forventet en succes\n    Givet et brev til \"ikke-tilmeldt\" med titlen \"Afgørelse\"\n    Når jeg sender brevet med SF1601 som \"Digital Post\"\n    Så svaret er en succes\n\n  Scenarie: modtaget, men forventet en fejl\n    Givet et brev til \"far\" med titlen \"Partshøring\"\n    Når jeg sender brevet med SF1601 som \"Digital Post\"\n    Så svaret er en SOAP-fejl\n",
+    )
+    .unwrap();
+    let (certs, f) = (
+        certs().display().to_string(),
+        features.display().to_string(),
+    );
+    let (code, out) = run(sp(&["run", "--certs", &certs, "--features", &f]));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("SF1601 answered with a REST error answer, not data"),
+        "{out}"
+    );
+    assert!(
+        out.contains("expected a REST error answer, but SF1601 answered successfully"),
+        "{out}"
+    );
+    assert!(!out.contains("SOAP fault"), "{out}");
+}
+
+#[test]
+fn every_built_in_scenario_prints_a_name_of_its_own() {
+    let (code, out) = run(sp(&["list"]));
+    assert_eq!(code, 0, "{out}");
+    let mut seen = std::collections::HashSet::new();
+    for line in out.lines().filter(|l| l.contains(".feature:")) {
+        let name = line.split('\t').nth(1).unwrap_or(line);
+        assert!(seen.insert(name.to_string()), "printed twice: {name}");
+    }
+    assert!(seen.len() > 50, "{out}");
+}
