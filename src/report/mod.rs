@@ -1,4 +1,6 @@
-//! Report writers: JUnit XML, Cucumber JSON and the console.
+//! Report writers: JUnit XML, Cucumber JSON, the console, and the evidence reports (HTML,
+//! Markdown) with their words in Danish or English ([`words`]), the facts the command adds
+//! ([`about`]) and the signature ([`sign`]).
 //!
 //! All writers read the same [`RunResult`](crate::runner::model::RunResult) and agree on
 //! how a scenario is classified (see [`Outcome`]):
