@@ -56,7 +56,7 @@ fn parse_threads(s: &str) -> Result<NonZeroUsize, String> {
 pub enum Command {
     /// Run the scenarios against a target (default: the embedded mock).
     #[command(after_help = EXIT_CODES)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List the scenarios, their files and tags.
     List(ListArgs),
     /// The step vocabulary, with an example of each step.
@@ -167,7 +167,28 @@ pub enum ReportCommand {
         #[arg(required = true, value_name = "JUNIT")]
         inputs: Vec<PathBuf>,
     },
+    /// Check a signed evidence report (`run --report-html FILE --sign`): the signature, its
+    /// signer's certificate, and the contract fingerprint it records against a checkout.
+    #[command(after_help = VERIFY_EXIT_CODES)]
+    Verify {
+        /// The evidence report (HTML).
+        report: PathBuf,
+        /// Its signature (default: REPORT.p7s).
+        #[arg(long, value_name = "FILE")]
+        signature: Option<PathBuf>,
+        /// Check the signer's certificate chain against these CA certificates (PEM).
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// The checkout to compare the report's contract fingerprint with.
+        #[command(flatten)]
+        suite: SuiteArgs,
+    },
 }
+
+const VERIFY_EXIT_CODES: &str = "Exit codes:
+  0  the signature verifies and the checkout has the contract fingerprint the report records
+  1  the signature does not verify (the report or signature changed), or the fingerprints differ
+  2  bad input: no signature file, an unreadable report, not a signature";
 
 #[derive(Args, Debug, Clone)]
 pub struct SuiteArgs {
@@ -243,6 +264,25 @@ pub struct RunArgs {
     /// Write a short Markdown summary (for CI job pages).
     #[arg(long, value_name = "FILE")]
     pub report_md: Option<PathBuf>,
+    /// Sign the evidence report: a detached CMS signature made with the function
+    /// certificate that ran the suite, written beside --report-html as FILE.p7s (check it
+    /// with `sp-contract report verify FILE`).
+    #[arg(long)]
+    pub sign: bool,
+    /// Language of the evidence reports' headings and verdicts: da (Danish) or en.
+    #[arg(long, default_value = "da", value_name = "da|en")]
+    pub lang: crate::report::words::Lang,
+    /// The vendor of the system tested, named in the evidence reports (else `[report]
+    /// vendor` in the config).
+    #[arg(long, value_name = "NAME")]
+    pub vendor: Option<String>,
+    /// Who ran the suite, named in the evidence reports (else `[report] operator`).
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// The it-system's name, shown beside its UUID in the evidence reports (else `[report]
+    /// it_system`).
+    #[arg(long, value_name = "NAME")]
+    pub it_system: Option<String>,
     /// Write every exchanged message (request and answer, headers) to DIR, one masked file per
     /// exchange, numbered per scenario (DIR/<feature>/<scenario>/001-SF1520-PersonLookup.txt).
     #[arg(long, value_name = "DIR")]
@@ -272,6 +312,11 @@ impl RunArgs {
             cucumber_json: self.cucumber_json.clone(),
             html: self.report_html.clone(),
             markdown: self.report_md.clone(),
+            sign: self.sign,
+            lang: self.lang,
+            vendor: self.vendor.clone(),
+            operator: self.operator.clone(),
+            it_system: self.it_system.clone(),
         }
     }
 }
@@ -382,6 +427,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Report(ReportCommand::Merge { output, inputs }) => {
             commands::merge_junit(&output, &inputs)
         }
+        Command::Report(ReportCommand::Verify {
+            report,
+            signature,
+            ca,
+            suite,
+        }) => commands::verify_report(&report, signature.as_deref(), ca.as_deref(), &suite.paths()),
         Command::Fingerprint { suite, target } => commands::fingerprint(&suite.paths(), &target),
         Command::Certs(CertsCommand::Init { dir, force }) => commands::certs_init(&dir, force),
         Command::Certs(CertsCommand::Inspect { file, password_env }) => {

@@ -44,7 +44,7 @@ Egenskab: Indekset afviser sager, der mangler relationer eller ikke er klassific
     Når jeg indekserer sagen "mangelfuld"
     Så indekset afviser kaldet med begrundelsen "(G01), which is not a KLE emne"
 
-  Abstrakt Scenario: Et KLE-nummer, der ikke findes eller er skrevet forkert, afvises før afsendelse: <kle>
+  Abstrakt Scenario: Et KLE-nummer eller en handlingsfacet, der ikke findes eller er skrevet forkert, afvises før afsendelse: <kle> <facet>
     Givet en sag "forkert-kle" for borgeren "barn2" med KLE "<kle>" og handlingsfacet "<facet>"
     Når jeg indekserer sagen "forkert-kle"
     Så kaldet blev afvist før afsendelse med beskeden "<besked>"

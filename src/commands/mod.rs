@@ -10,7 +10,7 @@ mod reports;
 mod run;
 
 pub use mock::serve;
-pub use reports::{merge_junit, ReportFiles};
+pub use reports::{merge_junit, verify_report, ReportFiles};
 pub use run::run;
 
 use crate::engine::{self, SuitePaths};

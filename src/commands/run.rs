@@ -1,10 +1,11 @@
 //! `run`: the run's console output (progress, each scenario, the summary) and its report
 //! files; with `--dry-run` the plan and its problems instead, nothing sent.
 
-use super::reports::write_report;
+use super::reports::{write_report, write_signature};
 use super::{runtime_for, say, scenario_line, ReportFiles};
 use crate::engine::{self, RunRequest};
 use crate::error::{ExitCode, Fatal};
+use crate::report::about::About;
 
 /// `run`: prints the tool's version and the target, the shard's size, each scenario as it
 /// ends (over a progress line on a terminal), a note per named service no scenario covers,
@@ -20,6 +21,8 @@ pub fn run(
     if dry_run {
         return self::dry_run(&req);
     }
+    // Before anything is sent: a config that cannot be read fails here, not after the run.
+    let about = about(&req, reports)?;
     let selection = req.selection();
     use std::io::IsTerminal;
     let tty = std::io::stdout().is_terminal();
@@ -63,14 +66,57 @@ pub fn run(
         context: &outcome.context,
         exit: outcome.exit,
         tool_version: env!("CARGO_PKG_VERSION"),
+        about: &about,
     };
-    write_report(reports.html.as_ref(), |w| {
-        crate::report::write_html(&evidence, w)
-    })?;
+    // Made in memory first: the signature is over exactly the bytes written.
+    if let Some(path) = &reports.html {
+        let mut html = Vec::new();
+        crate::report::write_html(&evidence, &mut html)
+            .map_err(|e| Fatal::usage(format!("cannot write {}: {e}", path.display())))?;
+        write_report(Some(path), |w| w.write_all(&html))?;
+        if let Some(p7s) = reports.signature() {
+            write_signature(&p7s, &html, &outcome.context.target)?;
+        }
+    }
     write_report(reports.markdown.as_ref(), |w| {
         crate::report::write_markdown(&evidence, w)
     })?;
     Ok(outcome.exit)
+}
+
+/// What the evidence reports say besides the run: the flags, else the config's `[report]`;
+/// the host; the features folder's git commit; the selection as given.
+fn about(req: &RunRequest, reports: &ReportFiles) -> Result<About, Fatal> {
+    // The embedded mock never needed the default config file: a broken one it did not ask
+    // for stays unread for the mock, as before; a config given or needed must load.
+    let needed = req.paths.config_required || req.target != crate::targets::config::MOCK_TARGET;
+    let cfg = match crate::targets::config::load(&req.paths.config, req.paths.config_required) {
+        Ok(cfg) => cfg,
+        Err(e) if needed => return Err(e.into()),
+        Err(_) => Default::default(),
+    };
+    let pick = |flag: &Option<String>, key: &Option<String>| flag.clone().or_else(|| key.clone());
+    let mut given = Vec::new();
+    if req.paths.features != std::path::Path::new("features") {
+        given.push(format!("--features {}", req.paths.features.display()));
+    }
+    let selection = req.selection();
+    if selection.tags.is_some()
+        || selection.name.is_some()
+        || selection.services.is_some()
+        || selection.shard.is_some()
+    {
+        given.push(selection.describe());
+    }
+    Ok(About {
+        lang: reports.lang,
+        vendor: pick(&reports.vendor, &cfg.report.vendor),
+        operator: pick(&reports.operator, &cfg.report.operator),
+        it_system: pick(&reports.it_system, &cfg.report.it_system),
+        host: crate::report::about::host_name(),
+        commit: crate::report::about::SuiteCommit::of(&req.paths.features),
+        given: given.join(" "),
+    })
 }
 
 /// `run --dry-run`: prints the plan (each scenario with its warnings), a note per named

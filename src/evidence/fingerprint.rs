@@ -21,12 +21,22 @@
 //! 8-byte big-endian number, and the content's bytes. It is written as 64 lower-case hex
 //! digits. A missing folder contributes no entries (a target without snapshots yet).
 //!
+//! The build script computes each part's digest for the built-in suite (`features/`, `mocks/`,
+//! `snapshots/mock/` of the source tree), so a report can say whether a part is the built-in
+//! one ([`Part::is_built_in`]).
+//!
 //! The same files give the same fingerprint on any machine and in any folder; changing,
 //! adding, removing or renaming one file changes it. Contents are hashed as they are on
 //! disk: a checkout that rewrites line endings (Git's `autocrlf` on Windows) differs.
 
-use sha2::{Digest, Sha256};
+mod digest;
+
+use digest::digest;
 use std::path::{Path, PathBuf};
+
+/// Each part's digest in the built-in suite (`features/`, `mocks/`, `snapshots/mock/` of the
+/// source tree the tool was built from), computed by the build script by the same rule.
+const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_fingerprint.rs"));
 
 #[derive(Debug, thiserror::Error)]
 pub enum FingerprintError {
@@ -55,6 +65,16 @@ pub struct Fingerprint {
     /// SHA-256 over every part's entries (see the module docs).
     pub sha256: String,
     pub parts: Vec<Part>,
+}
+
+impl Part {
+    /// Whether this part holds exactly the built-in suite's files (the same names and
+    /// contents as the tool's own `features/`, `mocks/` or `snapshots/mock/`).
+    pub fn is_built_in(&self) -> bool {
+        BUILT_IN
+            .iter()
+            .any(|(name, sha)| *name == self.name && *sha == self.sha256)
+    }
 }
 
 impl Fingerprint {
@@ -143,17 +163,6 @@ fn read(path: &Path, limit: u64) -> Result<Vec<u8>, FingerprintError> {
     })
 }
 
-fn digest(entries: &[(String, Vec<u8>)]) -> String {
-    let mut h = Sha256::new();
-    for (name, content) in entries {
-        h.update(name.as_bytes());
-        h.update([0u8]);
-        h.update((content.len() as u64).to_be_bytes());
-        h.update(content);
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn walk(
     root: &Path,
     dir: &Path,
@@ -195,6 +204,7 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     /// The feature files below `root`, as the runner's walk names them (sorted, `/`).
     fn feature_files(root: &Path) -> Vec<(PathBuf, String)> {

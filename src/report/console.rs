@@ -18,10 +18,9 @@
 //! 1 passed, 1 failed
 //! ```
 //!
-//! The last line has exactly the form `N passed, N failed` (then `, N skipped` when some
-//! were skipped) and never carries colour codes: CI jobs read it. In that line `failed`
-//! counts every scenario that neither passed nor was skipped, so undefined steps count
-//! as failed there (the line above shows them separately).
+//! The last line has exactly the form `N passed, N failed` (then `, N undefined` and
+//! `, N skipped` when there are any) and never carries colour codes: CI jobs read it. It
+//! counts as the line above does: a scenario with an undefined step is `undefined` in both.
 
 use std::ffi::OsStr;
 use std::io::{self, Write};
@@ -282,9 +281,11 @@ impl<'w> ConsoleReporter<'w> {
             text.push_str(&format!("Of the {failed} failed: {}.\n", parts.join(", ")));
         }
 
-        // The machine-readable last line: plain, always.
-        let not_passed = failed + undefined;
-        text.push_str(&format!("{passed} passed, {not_passed} failed"));
+        // The machine-readable last line: plain, always, and counting as the line above.
+        text.push_str(&format!("{passed} passed, {failed} failed"));
+        if undefined > 0 {
+            text.push_str(&format!(", {undefined} undefined"));
+        }
         if skipped > 0 {
             text.push_str(&format!(", {skipped} skipped"));
         }

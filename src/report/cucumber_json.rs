@@ -15,7 +15,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::runner::model::{FeatureResult, RunResult, ScenarioResult, Status, StepResult};
+use crate::runner::model::{
+    FeatureResult, RunResult, ScenarioResult, Status, StepArgument, StepResult,
+};
 
 use crate::core::text::slug;
 use crate::report::path_str;
@@ -58,7 +60,22 @@ struct Step<'a> {
     keyword: &'a str,
     name: &'a str,
     line: usize,
+    /// Cucumber's `doc_string` and `rows`: what the step asserted below its line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    doc_string: Option<DocString<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<Vec<Row<'a>>>,
     result: StepOutcome,
+}
+
+#[derive(Serialize)]
+struct DocString<'a> {
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    cells: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -176,10 +193,19 @@ fn step(s: &StepResult) -> Step<'_> {
         (None, Status::Undefined) => Some(format!("No step definition matches: {}", s.text)),
         (None, _) => None,
     };
+    let (doc_string, rows) = match &s.argument {
+        Some(StepArgument::DocString(value)) => (Some(DocString { value }), None),
+        Some(StepArgument::Table(rows)) => {
+            (None, Some(rows.iter().map(|r| Row { cells: r }).collect()))
+        }
+        None => (None, None),
+    };
     Step {
         keyword: &s.keyword,
         name: &s.text,
         line: s.line,
+        doc_string,
+        rows,
         result: StepOutcome {
             status: s.status.as_str(),
             duration: u64::try_from(s.duration.as_nanos()).unwrap_or(u64::MAX),

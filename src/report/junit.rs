@@ -9,7 +9,7 @@
 //!     </properties>
 //!     <testcase classname="cpr.opslag" name="<scenario name>" time="0.123">
 //!       <failure message="first line" type="contract">step, message, diff</failure>
-//!       <system-out>every step with its status</system-out>
+//!       <system-out>every step with its status, table and docstring</system-out>
 //!     </testcase>
 //!   </testsuite>
 //! </testsuites>
@@ -198,6 +198,14 @@ fn feature_suite(
                 steps.push_str(&format!(" {} s", secs3(step.duration)));
             }
             steps.push('\n');
+            // What the step asserted, as written (masked like everything else).
+            for line in step
+                .argument
+                .iter()
+                .flat_map(crate::report::argument::lines)
+            {
+                steps.push_str(&format!("              {line}\n"));
+            }
         }
         for w in &scenario.warnings {
             steps.push_str(&format!("  warning: {w}\n"));

@@ -1,4 +1,6 @@
-//! Report writers: JUnit XML, Cucumber JSON and the console.
+//! Report writers: JUnit XML, Cucumber JSON, the console, and the evidence reports (HTML,
+//! Markdown) with their words in Danish or English ([`words`]), the facts the command adds
+//! ([`about`]) and the signature ([`sign`]).
 //!
 //! All writers read the same [`RunResult`](crate::runner::model::RunResult) and agree on
 //! how a scenario is classified (see [`Outcome`]):
@@ -20,12 +22,16 @@ use std::path::{Path, PathBuf};
 
 use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
 
+pub mod about;
+pub mod argument;
 pub mod console;
 pub mod cucumber_json;
 pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod progress;
+pub mod sign;
+pub mod words;
 
 pub use console::{color_wanted, ConsoleReporter, FeatureRef};
 pub use cucumber_json::write_cucumber_json;
@@ -45,6 +51,79 @@ pub struct Evidence<'a> {
     pub context: &'a RunContext,
     pub exit: ExitCode,
     pub tool_version: &'a str,
+    /// What the command knows besides the run: language, vendor, operator, host, commit.
+    pub about: &'a about::About,
+}
+
+impl Evidence<'_> {
+    pub fn words(&self) -> &'static words::Words {
+        self.about.lang.words()
+    }
+
+    /// The services the report is about: those of the scenarios that ran and those the
+    /// selection named (no row for scenarios without a service tag).
+    pub fn services(&self) -> Vec<String> {
+        let named = self.context.selection.services.clone().unwrap_or_default();
+        service_matrix(self.run, &named)
+            .into_iter()
+            .map(|r| r.service)
+            .filter(|s| s != NO_SERVICE)
+            .collect()
+    }
+
+    /// The configured serviceaftaler of [`Self::services`], as `(service, uuid)`.
+    pub fn agreements(&self) -> Vec<(&str, &str)> {
+        let services = self.services();
+        self.context
+            .target
+            .agreements
+            .iter()
+            .filter(|(svc, _)| services.iter().any(|s| s.eq_ignore_ascii_case(svc)))
+            .map(|(s, u)| (s.as_str(), u.as_str()))
+            .collect()
+    }
+
+    /// The authority: its CVR, with the municipality's name where the table knows it.
+    pub fn authority(&self) -> Option<String> {
+        let cvr = self.context.target.authority_cvr.as_deref()?;
+        Some(match about::municipality(cvr) {
+            Some(name) => format!("{name} (CVR {cvr})"),
+            None => format!("CVR {cvr}"),
+        })
+    }
+
+    /// The counts line: scenarios, passed, failed (undefined too), skipped, flaky, exit
+    /// code; `strong` marks the main numbers up in the writer's format.
+    pub fn counts(&self, strong: impl Fn(usize) -> String) -> String {
+        let (run, w) = (self.run, self.words());
+        let flaky = match run.flaky() {
+            0 => String::new(),
+            k => words::n(w.flaky_count, k),
+        };
+        words::fill(
+            w.counts,
+            &[
+                ("total", &strong(run.scenarios().count())),
+                ("passed", &strong(run.count(Status::Passed))),
+                (
+                    "failed",
+                    &strong(run.count(Status::Failed) + run.count(Status::Undefined)),
+                ),
+                ("skipped", &run.count(Status::Skipped).to_string()),
+                ("flaky", &flaky),
+                ("exit", &self.exit.code().to_string()),
+            ],
+        )
+    }
+
+    /// The selection as given: the command line's, else "all scenarios".
+    pub fn selection(&self) -> String {
+        if self.about.given.trim().is_empty() {
+            self.words().all_scenarios.to_string()
+        } else {
+            self.about.given.clone()
+        }
+    }
 }
 
 /// One row of the services × results matrix.
@@ -68,22 +147,45 @@ pub struct ServiceRow {
 /// The row label of scenarios without a service tag.
 pub const NO_SERVICE: &str = "(no service tag)";
 
+/// A service's result; the worst outcome wins, as for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowVerdict {
+    Passed,
+    Broken,
+    NotReached,
+    SuiteError,
+    Skipped,
+    NotTested,
+}
+
+impl RowVerdict {
+    /// The word in the report's language, upper case.
+    pub fn word(self, w: &words::Words) -> &'static str {
+        match self {
+            RowVerdict::Passed => w.r_passed,
+            RowVerdict::Broken => w.r_broken,
+            RowVerdict::NotReached => w.r_unreached,
+            RowVerdict::SuiteError => w.r_suite,
+            RowVerdict::Skipped => w.r_skipped,
+            RowVerdict::NotTested => w.r_untested,
+        }
+    }
+}
+
 impl ServiceRow {
-    /// A word for the row: `passed`, `broken`, `not reached`, `suite error`, `skipped`,
-    /// `not tested`; the worst outcome wins, as for the exit code.
-    pub fn verdict(&self) -> &'static str {
+    pub fn verdict(&self) -> RowVerdict {
         if self.total == 0 {
-            "not tested"
+            RowVerdict::NotTested
         } else if self.input > 0 {
-            "suite error"
+            RowVerdict::SuiteError
         } else if self.contract > 0 {
-            "broken"
+            RowVerdict::Broken
         } else if self.transport > 0 {
-            "not reached"
+            RowVerdict::NotReached
         } else if self.passed == 0 {
-            "skipped"
+            RowVerdict::Skipped
         } else {
-            "passed"
+            RowVerdict::Passed
         }
     }
 }
@@ -140,31 +242,46 @@ pub fn service_matrix(run: &RunResult, named: &[String]) -> Vec<ServiceRow> {
     rows
 }
 
-/// The run's verdict in words, from its exit code, for the evidence reports' headline.
-pub fn verdict(exit: ExitCode, scenarios: usize) -> (&'static str, &'static str) {
+/// The run's verdict in words (the word and a sentence), from its exit code, for the
+/// evidence reports' headline.
+pub fn verdict(exit: ExitCode, scenarios: usize, w: &words::Words) -> (&'static str, &'static str) {
     if scenarios == 0 {
-        return (
-            "NO SCENARIOS",
-            "This part of the run had no scenarios (an empty shard); nothing was tested here.",
-        );
+        return w.v_none;
     }
     match exit {
-        ExitCode::Passed => (
-            "PASSED",
-            "Every selected scenario ran and the target kept the contract.",
-        ),
-        ExitCode::ContractFailed => (
-            "CONTRACT BROKEN",
-            "The target answered, and at least one answer broke the contract.",
-        ),
-        ExitCode::Usage => (
-            "SUITE ERROR",
-            "The test suite or its configuration must be fixed before the contract can be judged.",
-        ),
-        ExitCode::Unreachable => (
-            "NOT JUDGED",
-            "The target could not be reached or refused the connection, so the contract could not be judged.",
-        ),
+        ExitCode::Passed => w.v_passed,
+        ExitCode::ContractFailed => w.v_broken,
+        ExitCode::Usage => w.v_suite,
+        ExitCode::Unreachable => w.v_unreached,
+    }
+}
+
+/// What a run against this kind of target proves, in the report's words (the banner).
+pub fn proves(ev: &Evidence<'_>) -> String {
+    use crate::targets::target::TargetKind;
+    let w = ev.words();
+    let t = &ev.context.target;
+    match t.kind() {
+        TargetKind::EmbeddedMock => w.proves_mock.to_string(),
+        TargetKind::LocalMock => words::fill(w.proves_served, &[("url", &t.base_url)]),
+        TargetKind::Remote => {
+            let agreements: Vec<&str> = ev.agreements().iter().map(|(s, _)| *s).collect();
+            if agreements.is_empty() {
+                words::fill(
+                    w.proves_remote_none,
+                    &[("target", &t.name), ("url", &t.base_url)],
+                )
+            } else {
+                words::fill(
+                    w.proves_remote,
+                    &[
+                        ("target", &t.name),
+                        ("url", &t.base_url),
+                        ("agreements", &agreements.join(", ")),
+                    ],
+                )
+            }
+        }
     }
 }
 

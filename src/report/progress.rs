@@ -109,6 +109,7 @@ mod tests {
                 status,
                 duration: Duration::ZERO,
                 failure: None,
+                argument: None,
             }],
             duration: Duration::ZERO,
             earlier_attempts: vec![],

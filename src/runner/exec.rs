@@ -1,7 +1,9 @@
 //! Running planned scenarios: concurrently, each in its own World, steps in order.
 
 use crate::runner::features::PlannedScenario;
-use crate::runner::model::{FailureKind, ScenarioResult, Status, StepFailure, StepResult};
+use crate::runner::model::{
+    FailureKind, ScenarioResult, Status, StepArgument, StepFailure, StepResult,
+};
 use crate::runner::steps::{self, Args, Match, Steps};
 use crate::runner::world::{RunCtx, World};
 use crate::targets::target::Target;
@@ -120,6 +122,7 @@ async fn run_scenario(sc: &PlannedScenario, ctx_steps: &Steps, ctx: Arc<RunCtx>)
             status: Status::Skipped,
             duration: std::time::Duration::ZERO,
             failure: None,
+            argument: StepArgument::of(st.docstring.as_deref(), st.table.as_deref()),
         };
         if stopped {
             results.push(result);

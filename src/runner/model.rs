@@ -59,6 +59,31 @@ pub struct StepResult {
     pub status: Status,
     pub duration: Duration,
     pub failure: Option<StepFailure>,
+    /// The step's docstring or data table as written (masked), so reports show what was
+    /// asserted, not only the step's first line.
+    pub argument: Option<StepArgument>,
+}
+
+/// What a step carries below its line: a docstring or a data table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepArgument {
+    DocString(String),
+    Table(Vec<Vec<String>>),
+}
+
+impl StepArgument {
+    /// The step's argument, masked (CPR numbers, registered secrets) cell by cell.
+    pub fn of(docstring: Option<&str>, table: Option<&[Vec<String>]>) -> Option<Self> {
+        let mask = crate::evidence::redact::text;
+        if let Some(t) = table {
+            return Some(StepArgument::Table(
+                t.iter()
+                    .map(|r| r.iter().map(|c| mask(c)).collect())
+                    .collect(),
+            ));
+        }
+        docstring.map(|d| StepArgument::DocString(mask(d)))
+    }
 }
 
 #[derive(Debug, Clone)]

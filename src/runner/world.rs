@@ -342,7 +342,8 @@ impl World {
                 service,
                 ..
             } => Err(contract(format!(
-                "{service} answered with a SOAP fault, not data: {}",
+                "{service} answered with {}, not data: {}",
+                self.fault_word(service),
                 f.summary()
             ))),
             Last::Reply {
@@ -362,11 +363,21 @@ impl World {
         match self.last()? {
             Last::Reply { reply: Reply::Fault(f), .. } => Ok(f),
             Last::Reply { service, http_status, .. } => Err(contract(format!(
-                "expected a SOAP fault, but {service} answered successfully (HTTP {http_status})"
+                "expected {}, but {service} answered successfully (HTTP {http_status})",
+                self.fault_word(service)
             ))),
             Last::RefusedLocally { reason } => Err(input(format!(
-                "not sent: input error: expected a SOAP fault from the platform, but the call was refused before sending ({reason})"
+                "not sent: input error: expected a refusal from the platform, but the call was refused before sending ({reason})"
             ))),
+        }
+    }
+
+    /// What a refusal of `service` is called: a REST service (the token model, SF1601)
+    /// answers with an error object, not a SOAP fault.
+    fn fault_word(&self, service: &str) -> &'static str {
+        match self.ctx.known.by_id(service).map(|i| i.security) {
+            Some(crate::core::service::SecurityModel::Token) => "a REST error answer",
+            _ => "a SOAP fault",
         }
     }
 

@@ -11,6 +11,8 @@
 //! SF1520 = "…"
 //! [targets.exttest.aliases.citizens]
 //! far = "…"
+//! [report]
+//! vendor = "…"        # the evidence reports' vendor, operator and it-system name
 //! ```
 //!
 //! The built-in target `mock` needs no configuration: it is assembled from `mocks/` and the
@@ -53,6 +55,20 @@ crate::input_error!(ConfigError);
 pub struct ConfigFile {
     #[serde(default)]
     pub targets: BTreeMap<String, TargetConfig>,
+    /// What the evidence reports name besides the run (`[report]`).
+    #[serde(default)]
+    pub report: ReportConfig,
+}
+
+/// `[report]`: who made the system and who runs the suite, for the evidence reports; the
+/// flags `--vendor`, `--operator` and `--it-system` win over these.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    pub vendor: Option<String>,
+    pub operator: Option<String>,
+    /// The it-system's name (the targets hold its UUID).
+    pub it_system: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -433,6 +433,9 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
         status,
         duration: Duration::from_millis(3),
         failure,
+        argument: Some(sp_contract::runner::model::StepArgument::Table(vec![vec![
+            raw.clone(),
+        ]])),
     };
     let failure = StepFailure {
         kind: FailureKind::Contract,
@@ -485,6 +488,10 @@ fn every_writer_masks_registered_secrets_at_its_entry() {
         context: &context,
         exit: sp_contract::error::ExitCode::ContractFailed,
         tool_version: "test",
+        about: &sp_contract::report::about::About {
+            vendor: Some(raw.clone()),
+            ..Default::default()
+        },
     };
     let mut written: Vec<(&str, Vec<u8>)> = Vec::new();
     let mut w = Vec::new();
@@ -592,6 +599,7 @@ fn cucumber_json_stays_json_when_a_duration_looks_like_a_cpr_number() {
                     status: Status::Passed,
                     duration: took,
                     failure: None,
+                    argument: None,
                 }],
                 duration: took,
                 earlier_attempts: Vec::new(),

@@ -23,6 +23,7 @@ mod pki;
 mod planning;
 mod post;
 mod refusals;
+mod report_evidence;
 mod report_html;
 mod reports;
 mod selection;

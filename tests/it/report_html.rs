@@ -127,7 +127,7 @@ fn chromium() -> PathBuf {
     panic!("headless Chromium is needed for this test: run `scripts/install-deps --test` (Debian package chromium), or set CHROMIUM to its path");
 }
 
-fn headless(html: &Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn headless(html: &Path, extra: &[&str]) -> std::process::Output {
     let profile = tmp();
     let mut cmd = std::process::Command::new(chromium());
     cmd.args([
@@ -186,9 +186,18 @@ fn chromium_renders_the_report() {
     // What the browser built from the file: the verdict, the matrix, the failing step.
     let root = dom.find("<h1 id=\"verdict\">").expect("verdict rendered");
     assert!(
-        dom[root..].starts_with("<h1 id=\"verdict\">CONTRACT BROKEN</h1>"),
+        dom[root..].starts_with("<h1 id=\"verdict\">KONTRAKTEN BRUDT</h1>"),
         "{dom}"
     );
+    // The banner says what a run against the embedded mock proves, and what it does not.
+    assert!(
+        dom.contains(
+            "<p id=\"proves\" class=\"proves proves-mock\">Kørt mod sp-contracts indbyggede mock"
+        ),
+        "{dom}"
+    );
+    // Tables are shown, long docstrings collapsed.
+    assert!(dom.contains("<table class=\"arg\">"), "{dom}");
     assert!(dom.contains("<section id=\"matrix\">"));
     assert!(dom.contains("id=\"fingerprint\""));
     assert!(dom.contains("differs from the approved snapshot"));
@@ -378,6 +387,7 @@ fn writes_and_the_embedded_mock_are_not_retried() {
                 message: "could not connect".into(),
                 diff: None,
             }),
+            argument: None,
         }],
         duration: Default::default(),
         earlier_attempts: vec![],

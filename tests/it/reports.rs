@@ -10,7 +10,8 @@ use sp_contract::report::{
     merge_junit, write_cucumber_json, write_junit, ConsoleReporter, ReportError,
 };
 use sp_contract::runner::model::{
-    FailureKind, FeatureResult, RunResult, ScenarioResult, Status, StepFailure, StepResult,
+    FailureKind, FeatureResult, RunResult, ScenarioResult, Status, StepArgument, StepFailure,
+    StepResult,
 };
 
 // ------------------------------------------------------------------------------------
@@ -28,7 +29,14 @@ fn step(keyword: &str, text: &str, line: usize, status: Status, ms: u64) -> Step
         status,
         duration: Duration::from_millis(ms),
         failure: None,
+        argument: None,
     }
+}
+
+/// The step with its docstring or table, as the runner carries it.
+fn with_argument(mut s: StepResult, argument: StepArgument) -> StepResult {
+    s.argument = Some(argument);
+    s
 }
 
 fn failed(mut s: StepResult, kind: FailureKind, message: &str, diff: Option<&str>) -> StepResult {
@@ -68,8 +76,17 @@ fn run() -> RunResult {
                 &["@cpr", "@smoke"],
                 vec![
                     step("Givet ", "en kendt borger med CPR 0101011234", 6, Passed, 2),
-                    step("Når ", "jeg slår borgeren op", 7, Passed, 120),
-                    step("Så ", "er svaret som det godkendte", 8, Passed, 3),
+                    with_argument(
+                        step("Når ", "jeg slår borgeren op med forespørgslen:", 7, Passed, 120),
+                        StepArgument::DocString("<Forespørgsel>\n  <cpr>0101011234</cpr> & \"x\"\n</Forespørgsel>".into()),
+                    ),
+                    with_argument(
+                        step("Så ", "svaret har felterne:", 8, Passed, 3),
+                        StepArgument::Table(vec![
+                            vec!["felt".into(), "værdi".into()],
+                            vec!["persondata/navn".into(), "Æble | <Ø>".into()],
+                        ]),
+                    ),
                 ],
             ),
             scenario(
@@ -618,8 +635,14 @@ fn cucumber_json_shape() {
     assert_eq!(tags, ["@cpr", "@smoke"]);
     let step = &first["steps"][1];
     assert_eq!(step["keyword"], "Når ");
-    assert_eq!(step["name"], "jeg slår borgeren op");
+    assert_eq!(step["name"], "jeg slår borgeren op med forespørgslen:");
     assert_eq!(step["line"], 7);
+    // What the step asserted: its docstring (masked), and the next step's table.
+    assert_eq!(
+        step["doc_string"]["value"],
+        "<Forespørgsel>\n  <cpr>010101-xxxx</cpr> & \"x\"\n</Forespørgsel>"
+    );
+    assert_eq!(first["steps"][2]["rows"][1]["cells"][1], "Æble | <Ø>");
     assert_eq!(step["result"]["status"], "passed");
     assert_eq!(step["result"]["duration"], 120_000_000u64, "nanoseconds");
     assert!(step["result"].get("error_message").is_none());
@@ -666,8 +689,8 @@ fn console_shows_failures_and_the_final_line() {
     golden_exact("reports_console", &text);
     let last = text.lines().last().unwrap();
     assert_eq!(
-        last, "3 passed, 4 failed, 1 skipped",
-        "undefined counts as failed"
+        last, "3 passed, 3 failed, 1 undefined, 1 skipped",
+        "counts as the line above: undefined on its own"
     );
     assert!(text.ends_with('\n'));
 }

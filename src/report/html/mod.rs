@@ -2,21 +2,25 @@
 //! archive as the record of what a system showed before its serviceaftale was approved.
 //!
 //! Self-contained means: inline CSS, no scripts, no fonts, images or style sheets from
-//! anywhere, no links that load anything. It opens the same in ten years, offline.
+//! anywhere, no links that load anything. It opens the same in ten years, offline, and
+//! prints to PDF from a browser (print CSS, each feature's scenarios from a new page).
 //!
-//! Contents, top to bottom: the verdict; what was tested (target, date, duration, tool
-//! version, selection, contract fingerprint); the certificate presented; the authority and
-//! the serviceaftaler; a services × results matrix; every scenario with its steps, and for a
-//! scenario that did not pass, the failure message and diff (or the platform's fault).
+//! Contents, top to bottom: the verdict and what a run against this kind of target proves;
+//! what was tested (target, date, duration, tool, host, vendor, operator, selection); the
+//! suite that ran (features, mocks and snapshots folders, each built-in or not, the git
+//! commit, the contract fingerprint); the certificate presented; the authority and the
+//! serviceaftaler of the selected services; a services × results matrix; every scenario
+//! with its steps, their tables and docstrings (collapsed when long), and for a scenario
+//! that did not pass, the failure message and diff (or the platform's fault).
 //!
-//! Every text passes through [`crate::evidence::redact::text`] (CPR numbers masked, tokens removed)
-//! and is HTML-escaped. Certificate passwords never reach this writer.
+//! Danish by default, English with `--lang en`: every word comes from
+//! [`crate::report::words`]. Every text passes through [`crate::evidence::redact::text`]
+//! (CPR numbers masked, tokens removed) and is HTML-escaped. Certificate passwords never
+//! reach this writer.
 //!
 //! The page is `page.html` with `{{name}}` placeholders, its style `report.css`: both are
-//! edited as files and built in with `include_str!`. The placeholders: `version`, `verdict`,
-//! `verdict_class` (`v-pass`, `v-fail`, `v-warn`), `sentence`, `target`, `date`, `css`, the
-//! counts (`total`, `passed`, `failed`, `skipped`, `flaky`, `exit_code`), the sections
-//! (`facts`, `matrix`, `scenarios`: HTML made in [`facts`] and [`results`]) and `mock_note`.
+//! edited as files and built in with `include_str!`. The contract fingerprint and the
+//! target's name are also in `<meta>` tags, where `report verify` reads them.
 
 mod facts;
 mod results;
@@ -24,91 +28,72 @@ mod results;
 use std::io::Write;
 
 use crate::error::ExitCode;
-use crate::report::{strip_ansi, utc, verdict, Evidence};
-use crate::runner::model::Status;
+use crate::report::words::fill;
+use crate::report::{proves, strip_ansi, utc, verdict, Evidence};
 
 /// The page, with `{{name}}` placeholders.
 const PAGE: &str = include_str!("page.html");
 /// The page's style, inlined into it.
 const CSS: &str = include_str!("report.css");
-/// The footer's note on a run against the embedded mock.
-const MOCK_NOTE: &str = "<p>This run was against the embedded mock. What the platform's faults say about access (missing or unapproved serviceaftale, unregistered certificate) is modelled there where the real wording is not public; a run against exttest shows the real answers.</p>\n";
+
+/// The `<meta>` tag that records the contract fingerprint (`sha256:HEX`).
+pub const FINGERPRINT_META: &str = "sp-contract-fingerprint";
+/// The `<meta>` tag that records the target's name.
+pub const TARGET_META: &str = "sp-contract-target";
 
 /// Writes the evidence report as one self-contained HTML document.
 pub fn write_html(ev: &Evidence<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let run = ev.run;
     let ctx = ev.context;
+    let w = ev.words();
     let total = run.scenarios().count();
-    let (word, sentence) = verdict(ev.exit, total);
+    let (word, sentence) = verdict(ev.exit, total, w);
     let class = match (ev.exit, total) {
         (_, 0) => "v-warn",
         (ExitCode::Passed, _) => "v-pass",
         (ExitCode::Unreachable, _) => "v-warn",
         _ => "v-fail",
     };
-    let flaky = run.flaky();
-    let flaky = if flaky > 0 {
-        format!(", {flaky} flaky (passed after a retry)")
-    } else {
-        String::new()
+    let counts = ev.counts(|k| format!("<strong>{k}</strong>"));
+    let kind = match ctx.target.kind() {
+        crate::targets::target::TargetKind::EmbeddedMock => "mock",
+        crate::targets::target::TargetKind::LocalMock => "served",
+        crate::targets::target::TargetKind::Remote => "remote",
     };
+    let date = utc(run.started_at);
+    let footer = fill(w.footer, &[("version", ev.tool_version), ("date", &date)]);
     let page = fill(
         PAGE,
         &[
+            ("lang", ev.about.lang.code()),
             ("version", &esc(ev.tool_version)),
+            ("fingerprint", &esc(&ctx.fingerprint.sha256)),
             ("verdict", &esc(word)),
             ("verdict_class", class),
+            ("kicker", &esc(w.kicker)),
             ("sentence", &esc(sentence)),
+            ("kind", kind),
+            ("proves", &esc(&proves(ev))),
+            ("counts", &counts),
             ("target", &esc(&ctx.target.name)),
-            ("date", &esc(&utc(run.started_at))),
+            ("date", &esc(&date)),
             ("css", CSS),
-            ("total", &total.to_string()),
-            ("passed", &run.count(Status::Passed).to_string()),
-            (
-                "failed",
-                &(run.count(Status::Failed) + run.count(Status::Undefined)).to_string(),
-            ),
-            ("skipped", &run.count(Status::Skipped).to_string()),
-            ("flaky", &flaky),
-            ("exit_code", &ev.exit.code().to_string()),
             ("facts", &facts::section(ev)),
-            ("matrix", &results::matrix(run, ctx)),
-            ("scenarios", &results::scenarios(run)),
-            (
-                "mock_note",
-                if ctx.target.kind() == crate::targets::target::TargetKind::EmbeddedMock {
-                    MOCK_NOTE
-                } else {
-                    ""
-                },
-            ),
+            ("matrix", &results::matrix(ev)),
+            ("scenarios", &results::scenarios(ev)),
+            ("footer", &esc(&footer)),
         ],
     );
     out.write_all(crate::evidence::redact::text(&page).as_bytes())?;
     out.flush()
 }
 
-/// `template` with each `{{name}}` replaced by its value, in one pass: a value is never
-/// read for placeholders (a scenario may be named `{{x}}`). A name without a value is a
-/// slip in `page.html` or here: debug builds (the tests) stop on it, others keep it as
-/// written.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out =
-        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        let name = &rest[start + 2..start + len];
-        out.push_str(&rest[..start]);
-        let value = values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
-        debug_assert!(value.is_some(), "no value for {{{{{name}}}}} in page.html");
-        out.push_str(value.unwrap_or(&rest[start..start + len + 2]));
-        rest = &rest[start + len + 2..];
-    }
-    out.push_str(rest);
-    out
+/// The value of `<meta name="NAME" content="…">` in a report this writer made.
+pub fn meta(html: &str, name: &str) -> Option<String> {
+    let needle = format!("<meta name=\"{name}\" content=\"");
+    let start = html.find(&needle)? + needle.len();
+    let len = html[start..].find('"')?;
+    Some(html[start..start + len].to_string())
 }
 
 /// One row of a facts table; `html_value` is HTML already.
@@ -149,14 +134,6 @@ fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fill_replaces_each_placeholder_once() {
-        assert_eq!(
-            fill("<{{a}}|{{b}}>{{", &[("a", "{{b}}"), ("b", "2")]),
-            "<{{b}}|2>{{"
-        );
-    }
 
     #[test]
     fn escapes_and_masks() {

@@ -1,24 +1,37 @@
-//! The report's results: the services × results matrix, and every scenario with its steps;
-//! for a scenario that did not pass, the failure message and diff (or the platform's fault).
+//! The report's results: the services × results matrix, and every scenario with its steps,
+//! their tables and docstrings (collapsed when long); for a scenario that did not pass, the
+//! failure message and diff (or the platform's fault). Each service's features start on a
+//! new page when printed.
 
 use super::{esc, num};
-use crate::report::{kind_str, path_str, secs3, service_matrix, strip_ansi, Outcome};
-use crate::runner::model::{
-    FailureKind, RunContext, RunResult, ScenarioResult, Status, StepFailure,
+use crate::report::argument::{line_count, SHOWN_LINES};
+use crate::report::words::{fill, n, Words};
+use crate::report::{
+    kind_str, path_str, secs3, service_matrix, strip_ansi, Evidence, Outcome, RowVerdict,
+    NO_SERVICE,
 };
+use crate::runner::model::{FailureKind, ScenarioResult, Status, StepArgument, StepFailure};
 
 /// The "Results by service" section.
-pub(super) fn matrix(run: &RunResult, ctx: &RunContext) -> String {
+pub(super) fn matrix(ev: &Evidence<'_>) -> String {
+    let (run, ctx, w) = (ev.run, ev.context, ev.words());
     let mut h = String::new();
     let named = ctx.selection.services.clone().unwrap_or_default();
     let rows = service_matrix(run, &named);
-    h.push_str("<section id=\"matrix\">\n<h2>Results by service</h2>\n<table class=\"matrix\">\n<thead><tr><th>Service</th><th>Result</th><th>Scenarios</th><th>Passed</th><th>Contract broken</th><th>Not reached</th><th>Suite error</th><th>Skipped</th><th>Flaky</th></tr></thead>\n<tbody>\n");
+    h.push_str(&format!(
+        "<section id=\"matrix\">\n<h2>{}</h2>\n<table class=\"matrix\">\n<thead><tr>",
+        esc(w.h_matrix)
+    ));
+    for head in w.matrix_head {
+        h.push_str(&format!("<th>{}</th>", esc(head)));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
     for r in &rows {
         let badge = match r.verdict() {
-            "passed" if r.flaky > 0 => "b-warn",
-            "passed" => "b-pass",
-            "not reached" | "not tested" => "b-warn",
-            "skipped" => "b-skip",
+            RowVerdict::Passed if r.flaky > 0 => "b-warn",
+            RowVerdict::Passed => "b-pass",
+            RowVerdict::NotReached | RowVerdict::NotTested => "b-warn",
+            RowVerdict::Skipped => "b-skip",
             _ => "b-fail",
         };
         let name = ctx
@@ -29,7 +42,7 @@ pub(super) fn matrix(run: &RunResult, ctx: &RunContext) -> String {
         h.push_str(&format!(
             "<tr><td><strong>{}</strong>{name}</td><td><span class=\"badge {badge}\">{}</span></td>{}{}{}{}{}{}{}</tr>\n",
             esc(&r.service),
-            esc(&r.verdict().to_uppercase()),
+            esc(r.verdict().word(w)),
             num(r.total),
             num(r.passed),
             num(r.contract),
@@ -42,30 +55,61 @@ pub(super) fn matrix(run: &RunResult, ctx: &RunContext) -> String {
     h.push_str("</tbody>\n</table>\n");
     if !ctx.uncovered.is_empty() {
         h.push_str(&format!(
-            "<p class=\"note\">Named in the selection but covered by no scenario, so <strong>not tested</strong>: {}.</p>\n",
-            esc(&ctx.uncovered.join(", "))
+            "<p class=\"note\">{}</p>\n",
+            esc(&fill(
+                w.uncovered,
+                &[("services", &ctx.uncovered.join(", "))]
+            ))
         ));
     }
     h.push_str("</section>\n");
     h
 }
 
-/// The "Scenarios" section: every feature that ran, with its scenarios.
-pub(super) fn scenarios(run: &RunResult) -> String {
-    let total = run.scenarios().count();
+/// The "Scenarios" section: every feature that ran, with its scenarios; a heading (and, in
+/// print, a new page) where the features' service changes.
+pub(super) fn scenarios(ev: &Evidence<'_>) -> String {
+    let (run, w) = (ev.run, ev.words());
     let mut h = String::new();
-    h.push_str("<section id=\"scenarios\">\n<h2>Scenarios</h2>\n");
-    if total == 0 {
-        h.push_str("<p>No scenario ran in this part of the run.</p>\n");
+    h.push_str(&format!(
+        "<section id=\"scenarios\">\n<h2>{}</h2>\n",
+        esc(w.h_scenarios)
+    ));
+    if run.features.is_empty() {
+        h.push_str(&format!("<p>{}</p>\n", esc(w.no_scenarios)));
     }
+    let mut current: Option<String> = None;
     for f in &run.features {
+        // A feature belongs to the service of its first scenario.
+        let service = f
+            .scenarios
+            .first()
+            .and_then(|s| {
+                crate::runner::selection::services_of(&s.tags)
+                    .into_iter()
+                    .next()
+            })
+            .unwrap_or_else(|| NO_SERVICE.to_string());
+        if current.as_deref() != Some(service.as_str()) {
+            let name = ev
+                .context
+                .known
+                .by_id(&service)
+                .map(|i| format!(" <span class=\"dur\">{}</span>", esc(i.name)))
+                .unwrap_or_default();
+            h.push_str(&format!(
+                "<h3 class=\"service\">{}{name}</h3>\n",
+                esc(&service)
+            ));
+            current = Some(service);
+        }
         h.push_str(&format!(
             "<div class=\"feature\">\n<h3>{} <span class=\"path\">{}</span></h3>\n",
             esc(&f.name),
             esc(&path_str(&f.path))
         ));
         for s in &f.scenarios {
-            scenario(&mut h, &path_str(&f.path), s);
+            scenario(&mut h, &path_str(&f.path), s, w);
         }
         h.push_str("</div>\n");
     }
@@ -73,12 +117,12 @@ pub(super) fn scenarios(run: &RunResult) -> String {
     h
 }
 
-fn scenario(h: &mut String, path: &str, s: &ScenarioResult) {
+fn scenario(h: &mut String, path: &str, s: &ScenarioResult, w: &Words) {
     let outcome = Outcome::of(s);
     let (class, badge, label) = match outcome {
-        Outcome::Passed if s.is_flaky() => ("s-warn", "b-warn", "FLAKY".to_string()),
-        Outcome::Passed => ("s-pass", "b-pass", "PASSED".to_string()),
-        Outcome::Skipped => ("s-skip", "b-skip", "SKIPPED".to_string()),
+        Outcome::Passed if s.is_flaky() => ("s-warn", "b-warn", w.r_flaky),
+        Outcome::Passed => ("s-pass", "b-pass", w.r_passed),
+        Outcome::Skipped => ("s-skip", "b-skip", w.r_skipped),
         Outcome::Failed { kind, .. } => (
             if kind == FailureKind::Transport {
                 "s-warn"
@@ -91,16 +135,16 @@ fn scenario(h: &mut String, path: &str, s: &ScenarioResult) {
                 "b-fail"
             },
             match kind {
-                FailureKind::Contract => "BROKEN".to_string(),
-                FailureKind::Transport => "NOT REACHED".to_string(),
-                FailureKind::Input => "SUITE ERROR".to_string(),
+                FailureKind::Contract => w.r_broken,
+                FailureKind::Transport => w.r_unreached,
+                FailureKind::Input => w.r_suite,
             },
         ),
-        Outcome::Undefined { .. } => ("s-fail", "b-fail", "UNDEFINED".to_string()),
+        Outcome::Undefined { .. } => ("s-fail", "b-fail", w.r_undefined),
     };
     h.push_str(&format!(
         "<article class=\"scenario {class}\">\n<h4><span class=\"badge {badge}\">{}</span>{} <span class=\"loc\">{}:{} · {}</span></h4>\n",
-        esc(&label),
+        esc(label),
         esc(&s.name),
         esc(path),
         s.line,
@@ -114,13 +158,14 @@ fn scenario(h: &mut String, path: &str, s: &ScenarioResult) {
     }
     if !s.earlier_attempts.is_empty() {
         let verdict = if s.is_flaky() {
-            format!("Passed on attempt {} of {}", s.attempts(), s.attempts())
+            n(w.passed_on, s.attempts())
         } else {
-            format!("Failed on all {} attempts", s.attempts())
+            n(w.failed_all, s.attempts())
         };
         h.push_str(&format!(
-            "<div class=\"note\"><strong>{}.</strong> Earlier attempts failed on a transient network problem (not the contract):<ol>",
-            esc(&verdict)
+            "<div class=\"note\"><strong>{}.</strong> {}<ol>",
+            esc(&verdict),
+            esc(w.earlier)
         ));
         for f in &s.earlier_attempts {
             h.push_str(&format!(
@@ -130,10 +175,11 @@ fn scenario(h: &mut String, path: &str, s: &ScenarioResult) {
         }
         h.push_str("</ol></div>\n");
     }
-    for w in &s.warnings {
+    for warning in &s.warnings {
         h.push_str(&format!(
-            "<div class=\"note\"><strong>Warning:</strong> {}</div>\n",
-            esc(w)
+            "<div class=\"note\"><strong>{}</strong> {}</div>\n",
+            esc(w.warning),
+            esc(warning)
         ));
     }
     h.push_str("<ol class=\"steps\">\n");
@@ -149,29 +195,58 @@ fn scenario(h: &mut String, path: &str, s: &ScenarioResult) {
             Status::Passed | Status::Failed => {
                 format!(" <span class=\"dur\">{} s</span>", secs3(st.duration))
             }
-            Status::Skipped => " <span class=\"dur\">(not run)</span>".to_string(),
-            Status::Undefined => " <span class=\"dur\">(no step definition)</span>".to_string(),
+            Status::Skipped => format!(" <span class=\"dur\">{}</span>", esc(w.not_run)),
+            Status::Undefined => format!(" <span class=\"dur\">{}</span>", esc(w.no_definition)),
         };
         h.push_str(&format!(
             "<li class=\"{cls}\"><span class=\"mark\">{mark}</span><span class=\"kw\">{}</span> {}{dur}",
             esc(keyword),
             esc(&st.text)
         ));
+        if let Some(arg) = &st.argument {
+            argument(h, arg, w);
+        }
         if let Some(f) = &st.failure {
-            failure(h, f);
+            failure(h, f, w);
         }
         h.push_str("</li>\n");
     }
     h.push_str("</ol>\n</article>\n");
 }
 
-fn failure(h: &mut String, f: &StepFailure) {
-    let why = match f.kind {
-        FailureKind::Contract => "The answer broke the contract.",
-        FailureKind::Transport => {
-            "No answer from the service: it could not be reached or refused the call (connection, certificate, time-out, redirect or gateway page)."
+/// A step's table or docstring; past [`SHOWN_LINES`] lines inside a closed `<details>`.
+fn argument(h: &mut String, arg: &StepArgument, w: &Words) {
+    let body = match arg {
+        StepArgument::DocString(text) => format!("<pre class=\"doc\">{}</pre>", esc(text)),
+        StepArgument::Table(rows) => {
+            let mut t = String::from("<table class=\"arg\">");
+            for row in rows {
+                t.push_str("<tr>");
+                for cell in row {
+                    t.push_str(&format!("<td>{}</td>", esc(cell)));
+                }
+                t.push_str("</tr>");
+            }
+            t.push_str("</table>");
+            t
         }
-        FailureKind::Input => "The test suite or its configuration needs to be fixed.",
+    };
+    let lines = line_count(arg);
+    if lines > SHOWN_LINES {
+        h.push_str(&format!(
+            "<details class=\"arg\"><summary>{}</summary>{body}</details>",
+            esc(&n(w.show_lines, lines))
+        ));
+    } else {
+        h.push_str(&body);
+    }
+}
+
+fn failure(h: &mut String, f: &StepFailure, w: &Words) {
+    let why = match f.kind {
+        FailureKind::Contract => w.why_contract,
+        FailureKind::Transport => w.why_transport,
+        FailureKind::Input => w.why_input,
     };
     h.push_str(&format!(
         "<div class=\"failure\" data-kind=\"{}\"><p><strong>{}</strong></p><p>{}</p>",

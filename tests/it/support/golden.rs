@@ -116,7 +116,9 @@ pub fn html_text(html: &str) -> String {
             }
             "br" | "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "li" | "ol"
             | "ul" | "table" | "thead" | "tbody" | "section" | "article" | "header" | "main"
-            | "footer" | "title" | "body" | "html" | "head" => newline(&mut out, &mut space),
+            | "footer" | "title" | "body" | "html" | "head" | "details" | "summary" => {
+                newline(&mut out, &mut space)
+            }
             _ => {}
         }
     }

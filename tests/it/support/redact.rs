@@ -96,11 +96,26 @@ fn rules() -> &'static [(Regex, &'static str)] {
             (r"\b[0-9A-F]{32,40}\b".into(), "[serial]"),
             (r"\b\d+ more days\b".into(), "[n] more days"),
             (r"\b\d+ day\(s\) (left|ago)\b".into(), "[n] day(s) $1"),
+            (r"\b\d+ dag\(e\) (tilbage|siden)".into(), "[n] dag(e) $1"),
             (r"\bdays left:( +)\d+\b".into(), "days left:$1[n]"),
             // The contract fingerprint hashes every byte of features/, mocks/ and snapshots/:
             // it changes with any data file (report_html.rs checks it against `fingerprint`).
             (r"\b[0-9a-f]{64}\b".into(), "[sha256]"),
-            (r"(file\(s\), (<code>)?)[0-9a-f]{16}\b".into(), "$1[hash]"),
+            (
+                r"((?:file\(s\)|fil\(er\)),? (?:· )?(?:<code>|`)?)[0-9a-f]{16}\b".into(),
+                "$1[hash]",
+            ),
+            // The suite's git commit, and whether the checkout has uncommitted changes, differ
+            // with every commit and working tree.
+            (
+                r"\b[0-9a-f]{40}\b(</code>)?( with \d+ uncommitted change\(s\) in the features folder| med \d+ ikke-committede ændring\(er\) i features-mappen)?".into(),
+                "[commit]$1",
+            ),
+            // The evidence reports' host row (a short host name is an ordinary word elsewhere).
+            (
+                r"\b(Host|Maskine)( \| |</th><td>)([^|<\n]*[^|<\n ])".into(),
+                "$1$2[host]",
+            ),
         ]
         .into_iter()
         .map(|(re, with)| (Regex::new(&re).unwrap(), with))
