@@ -181,6 +181,12 @@ impl World {
             .map_err(|e| input(format!("not sent: input error: {e}")))
     }
 
+    /// The text with every `{{cpr:alias}}` replaced by the citizen's CPR number on this
+    /// target, so expected values name citizens the same way on every target.
+    pub fn expand_aliases(&self, text: &str) -> Result<String, StepFailure> {
+        fill_cpr_aliases(self.target(), text).map_err(|e| input(format!("input error: {e}")))
+    }
+
     /// The authority calls are made on behalf of: a step's choice, else the target's
     /// `authority_cvr`.
     pub fn authority_cvr(&self) -> Result<String, StepFailure> {
@@ -465,6 +471,29 @@ impl World {
         });
         Ok(())
     }
+}
+
+/// `{{cpr:alias}}` → the citizen's CPR number on the target; the first unknown alias is the
+/// error.
+pub fn fill_cpr_aliases(
+    t: &Target,
+    text: &str,
+) -> Result<String, crate::targets::target::TargetError> {
+    if !text.contains("{{cpr:") {
+        return Ok(text.to_string());
+    }
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"\{\{cpr:([^}]+)\}\}").expect("static regex"));
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in re.captures_iter(text) {
+        let (all, alias) = (c.get(0).expect("whole match"), &c[1]);
+        out.push_str(&text[last..all.start()]);
+        out.push_str(t.citizen(alias)?);
+        last = all.end();
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
 }
 
 /// A REST answer as the steps see it ([`crate::client::rest::reply`]): XML or JSON payloads on 2xx, a

@@ -31,5 +31,6 @@ mod sf2900;
 mod snapshot;
 mod strict_mock;
 mod trace;
+mod vocabulary;
 mod wire;
 mod xsd;

@@ -94,6 +94,9 @@ pub struct StepDef {
     pub group: &'static str,
     pub pattern: &'static str,
     pub example: &'static str,
+    /// Runnable examples of the step's optional parts (`ikke`, `på N tegn`, plural forms),
+    /// one each, shown by `steps` under the example.
+    pub variants: &'static [&'static str],
     pub doc: &'static str,
     pub run: StepFn,
     pub check: Option<CheckFn>,
@@ -119,6 +122,7 @@ impl StepDef {
             group,
             pattern,
             example,
+            variants: &[],
             doc,
             run,
             check: None,
@@ -126,6 +130,11 @@ impl StepDef {
             asserts_refusal: false,
             regex: OnceLock::new(),
         }
+    }
+
+    pub const fn with_variants(mut self, variants: &'static [&'static str]) -> StepDef {
+        self.variants = variants;
+        self
     }
 
     pub const fn with_check(mut self, check: CheckFn) -> StepDef {

@@ -1,0 +1,131 @@
+//! The step vocabulary as a vendor meets it: every example and variant `steps` shows is a
+//! step of its own definition and no other; `steps --json` and the editor file list the
+//! same steps, and the editor file's expressions (JavaScript) match them too.
+
+use crate::support::run::{repo, run, sp};
+use sp_contract::runner::steps::Match;
+
+/// Every shown text of every definition, with the definition's pattern.
+fn shown() -> Vec<(&'static str, String)> {
+    let catalog = sp_contract::engine::catalog();
+    let mut out = Vec::new();
+    for d in catalog.steps().defs() {
+        out.push((d.pattern, d.example.to_string()));
+        for v in d.variants {
+            out.push((d.pattern, v.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_example_and_variant_is_a_step_of_its_own_definition() {
+    let catalog = sp_contract::engine::catalog();
+    let steps = catalog.steps();
+    for (pattern, text) in shown() {
+        match steps.find(&text) {
+            Match::Found(d, _) => assert_eq!(d.pattern, pattern, "{text}"),
+            Match::Undefined => panic!("{text}: undefined"),
+            Match::Ambiguous(ds) => panic!(
+                "{text}: ambiguous between {:?}",
+                ds.iter().map(|d| d.pattern).collect::<Vec<_>>()
+            ),
+        }
+    }
+}
+
+#[test]
+fn steps_json_lists_every_step_with_its_variants() {
+    let (code, out) = run(sp(&["steps", "--json"]));
+    assert_eq!(code, 0, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("steps --json is JSON");
+    let listed = json["steps"].as_array().expect("steps");
+    let steps = sp_contract::engine::catalog().steps();
+    let defs = steps.defs();
+    assert_eq!(listed.len(), defs.len());
+    for (j, d) in listed.iter().zip(defs) {
+        assert_eq!(j["example"], d.example);
+        assert_eq!(j["keyword"], d.kind.keyword());
+        assert_eq!(j["pattern"], format!("^{}$", d.pattern));
+        assert_eq!(j["variants"].as_array().map(Vec::len), Some(d.variants.len()));
+    }
+    let (code, out) = run(sp(&["steps", "--json", "--markdown"]));
+    assert_eq!(code, 2, "one form at a time: {out}");
+}
+
+#[test]
+fn the_editor_step_file_is_current_and_its_expressions_match_in_javascript() {
+    let path = repo().join("editor/sp-contract-steps.js");
+    let committed = std::fs::read_to_string(&path).expect("editor/sp-contract-steps.js");
+    assert!(
+        committed == sp_contract::commands::steps_cucumber_js(),
+        "editor/sp-contract-steps.js is stale: regenerate it with `sp-contract steps --cucumber-js > editor/sp-contract-steps.js`"
+    );
+    // The editor reads the file with JavaScript's regular expressions: load it with the step
+    // functions recording their expressions, and check every shown text against them.
+    let texts: Vec<String> = shown().into_iter().map(|(_, t)| t).collect();
+    let script = format!(
+        "const src = require('fs').readFileSync({path:?}, 'utf8')\
+           .replace(/^const Given.*$/m, '');\
+         const found = [];\
+         const Given = (re) => found.push(re), When = Given, Then = Given;\
+         eval(src);\
+         const texts = {texts};\
+         const bad = texts.filter(t => found.filter(re => re.test(t)).length !== 1);\
+         if (found.length === 0 || bad.length) {{ console.log(JSON.stringify(bad)); process.exit(1); }}\
+         console.log(found.length);",
+        path = path.display().to_string(),
+        texts = serde_json::to_string(&texts).unwrap(),
+    );
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs Node.js (`scripts/install-deps --test`): {e}"));
+    assert!(
+        out.status.success(),
+        "texts no expression (or more than one) matches in JavaScript: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert_eq!(n, sp_contract::engine::catalog().steps().defs().len());
+}
+
+/// The negations and the aliases in expected values judge the answer: a negation that does
+/// not hold breaks the contract (exit 1), an alias the target lacks is an input error (exit 2)
+/// that points at the mock's data, where the embedded mock's citizens live.
+#[test]
+fn negations_and_aliases_in_values_fail_honestly() {
+    use crate::support::run::{run_suite, suite};
+    let scenario = |steps: &str| {
+        format!(
+            "# language: da\n@SF1520\nEgenskab: x\n\n  Scenarie: y\n    Når jeg slår borgeren \"far\" op i CPR\n{steps}"
+        )
+    };
+    for (steps, code, says) in [
+        ("    Så svaret er ikke en succes\n", 1, "not to answer with data"),
+        (
+            "    Så feltet \"adresse/aktuelAdresse/vejnavn\" indeholder ikke \"Prinsens\"\n",
+            1,
+            "expected it not to contain",
+        ),
+        (
+            "    Så feltet \"relationer/aegtefaelle/personnummer\" har værdien \"{{cpr:far}}\"\n",
+            1,
+            "150380-xxxx",
+        ),
+        ("    Så borgerens mor er \"mor\"\n", 1, "relationer/mor/personnummer"),
+        (
+            "    Så feltet \"relationer/aegtefaelle/personnummer\" har værdien \"{{cpr:nabo}}\"\n",
+            2,
+            "mocks/sf1520/nabo.xml",
+        ),
+    ] {
+        let dir = suite(&scenario(steps), None);
+        let (got, out) = run_suite(dir.path(), &[]);
+        assert_eq!(got, code, "{steps}{out}");
+        assert!(out.contains(says), "{steps}: expected '{says}' in\n{out}");
+        assert!(!out.contains("1503801015"), "CPR numbers are masked: {out}");
+    }
+}
