@@ -21,6 +21,9 @@ Given(/^kaldet sendes uden sikkerhedskontekst$/, () => {});
 /** Calls present another client certificate, named in the target's data (mock: uregistreret, udløbet, fremmed). Example: Givet systemet bruger certifikatet "uregistreret" */
 Given(/^systemet bruger certifikatet "([^"]+)"$/, () => {});
 
+/** The target (or the token flow's first hop) ended the TLS handshake over the client certificate (expired, from a CA it does not trust): nothing was sent. The call before it keeps that refusal as its answer; any other failure to reach the target still fails the step (exit 3), and an answer breaks the contract. Example: Så platformen afviser certifikatet ved TLS-handshaket */
+Then(/^platformen afviser certifikatet ved TLS-handshaket$/, () => {});
+
 /** Calls with the AuthorityContext model (SF2900) name this authority (MunicipalityCVR, AfsendendeMyndighed) instead of the target's authority_cvr. Example: Givet kaldet sendes på vegne af myndigheden med CVR "11111111" */
 Given(/^kaldet sendes på vegne af myndigheden med CVR "([^"]*)"$/, () => {});
 

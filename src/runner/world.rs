@@ -52,6 +52,9 @@ pub enum Last {
     /// The call was refused by our own checks before anything was sent, and the scenario
     /// asserts that (see [`World::refuse`]).
     RefusedLocally { reason: String },
+    /// The target (or a token hop) ended the TLS handshake over our client certificate, and
+    /// the scenario asserts that (see [`World::transport_failed`]).
+    HandshakeRefused { hop: String, reason: String },
 }
 
 pub struct World {
@@ -76,6 +79,8 @@ pub struct World {
     /// A later step of the scenario asserts a refusal before sending
     /// (`kaldet blev afvist før afsendelse …`); set by the runner before each step.
     pub refusal_expected: bool,
+    /// A later step asserts that the target refused the TLS handshake; set by the runner.
+    pub handshake_refusal_expected: bool,
 }
 
 /// One SOAP exchange: what [`World::exchange_soap`] returns.
@@ -153,7 +158,26 @@ impl World {
             ext: Extensions::default(),
             authority_override: None,
             refusal_expected: false,
+            handshake_refusal_expected: false,
         }
+    }
+
+    /// A call failed on the way. A handshake the target ended over our client certificate
+    /// becomes the answer when a later step asserts it; anything else fails the step (not
+    /// reached: exit 3; our own set-up: exit 2).
+    pub fn transport_failed(&mut self, hop: &str, e: &TransportError) -> Result<(), StepFailure> {
+        if self.handshake_refusal_expected && e.refused_client_certificate() {
+            self.last = Some(Last::HandshakeRefused {
+                hop: hop.to_string(),
+                reason: crate::evidence::redact::text(&e.to_string()),
+            });
+            return Ok(());
+        }
+        let mut f = transport(e);
+        if hop != "" {
+            f.message = format!("{hop}: {}", f.message);
+        }
+        Err(f)
     }
 
     /// Our own checks refused the call before sending. When the scenario asserts that
@@ -245,7 +269,10 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<(), StepFailure> {
-        let ex = self.exchange_soap(service, action, payload).await?;
+        let ex = match self.send_soap(service, action, payload).await? {
+            Ok(ex) => ex,
+            Err(e) => return self.transport_failed("", &e),
+        };
         self.last = Some(Last::Reply {
             service: service.id,
             http_status: ex.http_status,
@@ -263,8 +290,21 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<Exchange, StepFailure> {
+        self.send_soap(service, action, payload)
+            .await?
+            .map_err(|e| transport(&e))
+    }
+
+    /// A SOAP exchange; the outer error is an answer that is not SOAP, the inner one a
+    /// call that did not get through.
+    async fn send_soap(
+        &self,
+        service: &'static ServiceInfo,
+        action: &str,
+        payload: &str,
+    ) -> Result<Result<Exchange, TransportError>, StepFailure> {
         let extra: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
-        let out = crate::client::call::soap(
+        let out = match crate::client::call::soap(
             &self.ctx.clients,
             &self.identity,
             service,
@@ -273,7 +313,10 @@ impl World {
             &extra,
         )
         .await
-        .map_err(|e| transport(&e))?;
+        {
+            Ok(out) => out,
+            Err(e) => return Ok(Err(e)),
+        };
         if let Some(obs) = &self.ctx.observer {
             obs(service.id, &out.sent, &out.raw);
         }
@@ -308,11 +351,11 @@ impl World {
                 });
             }
         };
-        Ok(Exchange {
+        Ok(Ok(Exchange {
             http_status: out.http_status,
             reply,
             raw: out.raw,
-        })
+        }))
     }
 
     /// Write the exchange to the run's trace folder, if it has one.
@@ -361,6 +404,7 @@ impl World {
             Last::RefusedLocally { reason } => Err(input(format!(
                 "not sent: input error: the call was refused before sending ({reason}), so there is no answer to read; this scenario asserts the refusal, so it cannot also check an answer"
             ))),
+            Last::HandshakeRefused { .. } => Err(no_answer_after_handshake()),
         }
     }
 
@@ -373,6 +417,7 @@ impl World {
             Last::RefusedLocally { reason } => Err(input(format!(
                 "not sent: input error: expected a SOAP fault from the platform, but the call was refused before sending ({reason})"
             ))),
+            Last::HandshakeRefused { .. } => Err(no_answer_after_handshake()),
         }
     }
 
@@ -397,6 +442,7 @@ impl World {
             Last::RefusedLocally { reason } => Err(input(format!(
                 "not sent: input error: nothing was sent, so there is no answer to compare ({reason})"
             ))),
+            Last::HandshakeRefused { .. } => Err(no_answer_after_handshake()),
         }
     }
 }
@@ -459,18 +505,21 @@ impl World {
                 )?
             }
             Err(CallError::Token(TokenError::Transport { hop, source })) => {
-                let mut f = transport(&source);
-                f.message = format!("{hop}: {}", f.message);
-                return Err(f);
+                return self.transport_failed(&hop.to_string(), &source);
             }
             Err(CallError::Token(e @ TokenError::Malformed { .. })) => {
                 return Err(contract(e.to_string()))
             }
             Err(CallError::Token(e)) => return Err(input(e.to_string())),
-            Err(CallError::Transport(e)) => return Err(transport(&e)),
+            Err(CallError::Transport(e)) => return self.transport_failed("", &e),
         });
         Ok(())
     }
+}
+
+/// A step that reads the answer after a handshake the scenario asserts was refused.
+pub fn no_answer_after_handshake() -> StepFailure {
+    input("the TLS handshake was refused, so there is no answer to read; this scenario asserts that refusal, so it cannot also check an answer")
 }
 
 /// `{{cpr:alias}}` → the citizen's CPR number on the target; the first unknown alias is the

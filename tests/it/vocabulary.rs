@@ -47,7 +47,10 @@ fn steps_json_lists_every_step_with_its_variants() {
         assert_eq!(j["example"], d.example);
         assert_eq!(j["keyword"], d.kind.keyword());
         assert_eq!(j["pattern"], format!("^{}$", d.pattern));
-        assert_eq!(j["variants"].as_array().map(Vec::len), Some(d.variants.len()));
+        assert_eq!(
+            j["variants"].as_array().map(Vec::len),
+            Some(d.variants.len())
+        );
     }
     let (code, out) = run(sp(&["steps", "--json", "--markdown"]));
     assert_eq!(code, 2, "one form at a time: {out}");
@@ -104,7 +107,11 @@ fn negations_and_aliases_in_values_fail_honestly() {
         )
     };
     for (steps, code, says) in [
-        ("    Så svaret er ikke en succes\n", 1, "not to answer with data"),
+        (
+            "    Så svaret er ikke en succes\n",
+            1,
+            "not to answer with data",
+        ),
         (
             "    Så feltet \"adresse/aktuelAdresse/vejnavn\" indeholder ikke \"Prinsens\"\n",
             1,
@@ -115,7 +122,11 @@ fn negations_and_aliases_in_values_fail_honestly() {
             1,
             "150380-xxxx",
         ),
-        ("    Så borgerens mor er \"mor\"\n", 1, "relationer/mor/personnummer"),
+        (
+            "    Så borgerens mor er \"mor\"\n",
+            1,
+            "relationer/mor/personnummer",
+        ),
         (
             "    Så feltet \"relationer/aegtefaelle/personnummer\" har værdien \"{{cpr:nabo}}\"\n",
             2,
@@ -128,4 +139,44 @@ fn negations_and_aliases_in_values_fail_honestly() {
         assert!(out.contains(says), "{steps}: expected '{says}' in\n{out}");
         assert!(!out.contains("1503801015"), "CPR numbers are masked: {out}");
     }
+}
+
+/// A refused TLS handshake is an answer a scenario can assert: with the Så-step the run passes
+/// (exit 0); when the handshake succeeds the contract is broken (exit 1); a target that cannot
+/// be reached at all is still not reached (exit 3), whatever the scenario expected.
+#[test]
+fn a_refused_handshake_can_be_asserted_and_other_transport_failures_stay_exit_3() {
+    use crate::support::run::{run_suite, run_suite_against_unreachable_exttest, suite};
+    let feature = |cert: &str| {
+        format!(
+            "# language: da\n@SF1520\nEgenskab: x\n\n  Scenarie: y\n    Givet systemet bruger certifikatet \"{cert}\"\n    Når jeg slår borgeren \"far\" op i CPR\n    Så platformen afviser certifikatet ved TLS-handshaket\n"
+        )
+    };
+    for (cert, code, says) in [
+        ("udløbet", 0, "1 passed, 0 failed"),
+        ("fremmed", 0, "1 passed, 0 failed"),
+        ("standard", 1, "the handshake succeeded and SF1520 answered"),
+    ] {
+        let dir = suite(&feature(cert), None);
+        let (got, out) = run_suite(dir.path(), &[]);
+        assert_eq!(got, code, "{cert}: {out}");
+        assert!(out.contains(says), "{cert}: expected '{says}' in\n{out}");
+    }
+    // Without the Så-step the refusal fails the call as before.
+    let dir = suite(
+        &feature("udløbet").replace(
+            "    Så platformen afviser certifikatet ved TLS-handshaket\n",
+            "",
+        ),
+        None,
+    );
+    let (got, out) = run_suite(dir.path(), &[]);
+    assert_eq!(got, 3, "{out}");
+    // Nothing answers: no handshake was refused, so the scenario could not reach the target.
+    let dir = suite(&feature("standard"), None);
+    let [(got, out), _] = run_suite_against_unreachable_exttest(
+        dir.path(),
+        "[targets.exttest.agreements]\nSF1520 = \"17a44431-0000-4000-8000-000000000000\"\n[targets.exttest.aliases.citizens]\nfar = \"1503801015\"\n",
+    );
+    assert_eq!(got, 3, "{out}");
 }

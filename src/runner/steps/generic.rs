@@ -9,7 +9,7 @@ use crate::core::xml::{Element, Path};
 use crate::evidence::snapshot::{snapshot_name, SnapshotError};
 use crate::runner::model::{FailureKind, StepFailure};
 use crate::runner::steps::{Args, Kind, StepDef, StepFuture};
-use crate::runner::world::{contract, input, Last, World};
+use crate::runner::world::{contract, input, no_answer_after_handshake, Last, World};
 
 const G: &str = "generic";
 
@@ -155,6 +155,7 @@ fn not_success(w: &World) -> Result<(), StepFailure> {
             "expected {service} not to answer with data, but it did (HTTP 200)"
         ))),
         Some(Last::Reply { .. }) => Ok(()),
+        Some(Last::HandshakeRefused { .. }) => Err(no_answer_after_handshake()),
         Some(Last::RefusedLocally { reason }) => Err(input(format!(
             "not sent: input error: the call was refused before sending ({reason}); to assert that, write 'Så kaldet blev afvist før afsendelse med beskeden \"…\"'"
         ))),
@@ -326,6 +327,9 @@ fn refused_locally(w: &mut World, a: Args) -> StepFuture<'_> {
                     _ => "answered".into(),
                 }
             ))),
+            Some(Last::HandshakeRefused { .. }) => Err(input(
+                "this scenario asserts both a refusal before sending and a refused TLS handshake; keep one",
+            )),
             None => Err(input("no call has been attempted in this scenario")),
         }
     })

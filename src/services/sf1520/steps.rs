@@ -3,9 +3,9 @@
 use crate::core::cpr::Cpr;
 use crate::core::soap::Reply;
 use crate::core::xml::{Element, Path};
-use crate::runner::steps::{truthy, Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
 use crate::runner::model::StepFailure;
-use crate::runner::world::{contract, input, Last, World};
+use crate::runner::steps::{truthy, Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
+use crate::runner::world::{contract, input, no_answer_after_handshake, Last, World};
 use crate::services::sf1520;
 
 const G: &str = "CPR (SF1520)";
@@ -269,12 +269,7 @@ fn civil_status(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
-fn flag(
-    w: &World,
-    path: &str,
-    negate: bool,
-    what: &str,
-) -> Result<(), StepFailure> {
+fn flag(w: &World, path: &str, negate: bool, what: &str) -> Result<(), StepFailure> {
     let p = w.payload()?;
     let got = field(p, path);
     let is_true = got.as_deref().and_then(truthy) == Some(true);
@@ -454,7 +449,12 @@ fn custody(w: &mut World, a: Args) -> StepFuture<'_> {
         let path: Path = "relationer/foraeldremyndighed/relationPersonnummer"
             .parse()
             .map_err(input)?;
-        let mut got: Vec<String> = w.payload()?.select(&path).iter().map(|e| e.text()).collect();
+        let mut got: Vec<String> = w
+            .payload()?
+            .select(&path)
+            .iter()
+            .map(|e| e.text())
+            .collect();
         got.sort();
         if got == want {
             Ok(())
@@ -462,7 +462,11 @@ fn custody(w: &mut World, a: Args) -> StepFuture<'_> {
             Err(contract(format!(
                 "expected custody (relationer/foraeldremyndighed) with {}, got {}",
                 want.join(" and "),
-                if got.is_empty() { "none".into() } else { got.join(" and ") }
+                if got.is_empty() {
+                    "none".into()
+                } else {
+                    got.join(" and ")
+                }
             )))
         }
     })
@@ -507,6 +511,7 @@ fn not_found(w: &mut World, _a: Args) -> StepFuture<'_> {
             Some(Last::RefusedLocally { reason }) => Err(input(format!(
                 "not sent: input error: the number was refused before sending ({reason}), so CPR never answered"
             ))),
+            Some(Last::HandshakeRefused { .. }) => Err(no_answer_after_handshake()),
             None => Err(input("no lookup has been made in this scenario")),
         }
     })
