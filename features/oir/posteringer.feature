@@ -1,5 +1,5 @@
 # language: da
-@OiR @SF1590A @modelled @writes
+@OiR @SF1590A @modelleret @writes
 Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
   Et fagsystem som KY sender økonomiposteringer til kommunens økonomisystem. En postering
   uden for sortimentet er forkerte data i kommunens regnskab: modtageren afviser den og

@@ -180,3 +180,28 @@ fn a_refused_handshake_can_be_asserted_and_other_transport_failures_stay_exit_3(
     );
     assert_eq!(got, 3, "{out}");
 }
+
+/// One tag marks modelled behaviour, `@modelleret`; an expression with the old `@modelled`
+/// that no scenario carries is refused with the new name, not run as if it selected nothing.
+#[test]
+fn the_old_modelled_tag_is_refused_with_the_new_one() {
+    use crate::support::run::{run_suite, suite};
+    let dir = suite(
+        "# language: da\n@SF1520 @modelleret\nEgenskab: x\n\n  Scenarie: y\n    Når jeg slår borgeren \"far\" op i CPR\n    Så svaret er en succes\n",
+        None,
+    );
+    for expr in ["not @modelled", "@SF1520 and not @Modelled"] {
+        let (code, out) = run_suite(dir.path(), &["--tags", expr]);
+        assert_eq!(code, 2, "{expr}: {out}");
+        assert!(
+            out.contains("no scenario carries the tag @modelled")
+                && out.contains("--tags \"not @modelleret\""),
+            "{out}"
+        );
+    }
+    let (code, out) = run_suite(dir.path(), &["--tags", "not @modelleret"]);
+    assert_eq!(code, 2, "selects nothing: {out}");
+    assert!(out.contains("no scenario matches"), "{out}");
+    let (code, out) = run_suite(dir.path(), &["--tags", "@modelleret"]);
+    assert_eq!(code, 0, "{out}");
+}
