@@ -82,6 +82,15 @@ Then(/^CPR svarer, at personen ikke findes$/, () => {});
 /** A letter to a citizen named in the target's data: a MeMo message (one PDF, brev.pdf) and print data (ForsendelseI) for Fjernprint. Sender is the target's authority. Example: Givet et brev til "far" med titlen "Afgørelse om boligstøtte" */
 Given(/^et brev til "([^"]+)" med titlen "([^"]+)"$/, () => {});
 
+/** A NemSMS to a citizen named in the target's data: a MeMo of messageType NEMSMS with the text as its notification, no documents and no print data. Send it with SF1601 as "NemSMS". Example: Givet en NemSMS til "mor" med teksten "Husk tandlægetid i morgen kl. 9.00" */
+Given(/^en NemSMS til "([^"]+)" med teksten "([^"]+)"$/, () => {});
+
+/** Sets the MeMo header's flag: mandatory (obligatorisk: the citizen cannot opt out) or legalNotification (juridisk meddelelse). Example: Givet brevet er obligatorisk */
+Given(/^brevet er (obligatorisk|en juridisk meddelelse)$/, () => {});
+
+/** The print data's recipient (ForsendelseI ModtagerAdresse): PersonName, optionally CoNavn ('c/o'), and the address as street, house number, comma, postcode (the town is optional and not sent). Without this step a letter prints to a fixed synthetic address. Example: Givet brevet printes til "Mette Testesen" på adressen "Prinsens Allé 5, 8800 Viborg" */
+Given(/^brevet printes til "([^"]+)"(?: c\/o "([^"]+)")? på adressen "([^"]+)"$/, () => {});
+
 /** The letter carries no ForsendelseI, so it cannot fall back to physical print. Example: Givet brevet har ingen printdata */
 Given(/^brevet har ingen printdata$/, () => {});
 
@@ -144,6 +153,12 @@ Then(/^platformen sender statusbeskeden "([^"]+)" for brevet$/, () => {});
 
 /** The letter's status message with this TransaktionsStatusKode carries FejlDetaljer/FejlKode. Example: Så statusbeskeden "Fejlet" har fejlkoden "memo.invalid" */
 Then(/^statusbeskeden "([^"]+)" har fejlkoden "([^"]+)"$/, () => {});
+
+/** The accepted letter went to print with this PersonName (and, with 'c/o', this CoNavn; without it, none). Mock only: the sp-contract mock shows what reached print beside the status messages (exclude @beskedfordeler on exttest). Example: Så printdataene har modtageren "Mette Testesen" */
+Then(/^printdataene har modtageren "([^"]+)"(?: c\/o "([^"]+)")?$/, () => {});
+
+/** The accepted letter went to print with this address: street, house number and postcode are compared (the town is not sent). Mock only, as above. Example: Så printdataene har modtageradressen "Prinsens Allé 5, 8800 Viborg" */
+Then(/^printdataene har modtageradressen "([^"]+)"$/, () => {});
 
 // Sags- og Dokumentindeks (SF1470)
 

@@ -205,3 +205,52 @@ fn the_old_modelled_tag_is_refused_with_the_new_one() {
     let (code, out) = run_suite(dir.path(), &["--tags", "@modelleret"]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// What reached print is judged: a letter that went to Digital Post reached no print, and an
+/// address or c/o other than the one printed breaks the contract.
+#[test]
+fn print_data_steps_judge_what_reached_print() {
+    use crate::support::run::{run_suite, suite};
+    let scenario = |to: &str, then: &str| {
+        format!(
+            "# language: da\n@SF1601\nEgenskab: x\n\n  Scenarie: y\n    Givet et brev til \"{to}\" med titlen \"t\"\n    Og brevet printes til \"Emil Testesen\" c/o \"Mette Testesen\" på adressen \"Prinsens Allé 5, 8800 Viborg\"\n    Når jeg sender brevet med SF1601 som \"Automatisk Valg\"\n    Så {then}\n"
+        )
+    };
+    for (to, then, code, says) in [
+        (
+            "barn1",
+            "printdataene har modtageradressen \"Prinsens Allé 5, 8800\"",
+            0,
+            "1 passed",
+        ),
+        (
+            "barn1",
+            "printdataene har modtageren \"Emil Testesen\"",
+            1,
+            "(no c/o)",
+        ),
+        (
+            "barn1",
+            "printdataene har modtageradressen \"Prinsens Allé 7, 8800\"",
+            1,
+            "got \"Prinsens Allé 5, 8800\"",
+        ),
+        (
+            "far",
+            "printdataene har modtageren \"Emil Testesen\" c/o \"Mette Testesen\"",
+            1,
+            "nothing of the accepted letter reached print",
+        ),
+        (
+            "barn1",
+            "printdataene har modtageradressen \"Prinsens Allé\"",
+            2,
+            "is not an address",
+        ),
+    ] {
+        let dir = suite(&scenario(to, then), None);
+        let (got, out) = run_suite(dir.path(), &[]);
+        assert_eq!(got, code, "{then}: {out}");
+        assert!(out.contains(says), "{then}: expected '{says}' in\n{out}");
+    }
+}

@@ -50,6 +50,35 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Given,
             G,
+            r#"en NemSMS til "([^"]+)" med teksten "([^"]+)""#,
+            r#"en NemSMS til "mor" med teksten "Husk tandlægetid i morgen kl. 9.00""#,
+            "A NemSMS to a citizen named in the target's data: a MeMo of messageType NEMSMS with the text as its notification, no documents and no print data. Send it with SF1601 as \"NemSMS\".",
+            given::new_sms,
+        )
+        .with_check(check_citizen),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r"brevet er (obligatorisk|en juridisk meddelelse)",
+            "brevet er obligatorisk",
+            "Sets the MeMo header's flag: mandatory (obligatorisk: the citizen cannot opt out) or legalNotification (juridisk meddelelse).",
+            given::flag,
+        )
+        .with_variants(&["brevet er en juridisk meddelelse"]),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r#"brevet printes til "([^"]+)"(?: c/o "([^"]+)")? på adressen "([^"]+)""#,
+            r#"brevet printes til "Mette Testesen" på adressen "Prinsens Allé 5, 8800 Viborg""#,
+            "The print data's recipient (ForsendelseI ModtagerAdresse): PersonName, optionally CoNavn ('c/o'), and the address as street, house number, comma, postcode (the town is optional and not sent). Without this step a letter prints to a fixed synthetic address.",
+            given::print_to,
+        )
+        .with_variants(&[
+            r#"brevet printes til "Barn Testesen" c/o "Mette Testesen" på adressen "Prinsens Allé 5, 8800 Viborg""#,
+        ]),
+        StepDef::new(
+            Kind::Given,
+            G,
             r"brevet har ingen printdata",
             "brevet har ingen printdata",
             "The letter carries no ForsendelseI, so it cannot fall back to physical print.",
@@ -221,6 +250,23 @@ pub fn steps() -> Vec<StepDef> {
             r#"statusbeskeden "Fejlet" har fejlkoden "memo.invalid""#,
             "The letter's status message with this TransaktionsStatusKode carries FejlDetaljer/FejlKode.",
             then::status_error,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"printdataene har modtageren "([^"]+)"(?: c/o "([^"]+)")?"#,
+            r#"printdataene har modtageren "Mette Testesen""#,
+            "The accepted letter went to print with this PersonName (and, with 'c/o', this CoNavn; without it, none). Mock only: the sp-contract mock shows what reached print beside the status messages (exclude @beskedfordeler on exttest).",
+            then::printed_to,
+        )
+        .with_variants(&[r#"printdataene har modtageren "Barn Testesen" c/o "Mette Testesen""#]),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"printdataene har modtageradressen "([^"]+)""#,
+            r#"printdataene har modtageradressen "Prinsens Allé 5, 8800 Viborg""#,
+            "The accepted letter went to print with this address: street, house number and postcode are compared (the town is not sent). Mock only, as above.",
+            then::printed_at,
         ),
     ]
 }
