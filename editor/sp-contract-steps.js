@@ -248,6 +248,9 @@ Then(/^økonomiposteringe(?:n|rne) afvises med begrundelsen "([^"]+)"$/, () => {
 /** Every posting's receipt names this sortiment version (the one in force on its date). Example: Så økonomiposteringen er kontrolleret mod sortimentets version 2 */
 Then(/^økonomiposteringe(?:n|rne) er kontrolleret mod sortimentets version (\d+)$/, () => {});
 
+/** The receipt (PosteringKvittering) of the batch's Nth posting, in the order sent: StatusKode 20, or (afvises) another, with 'med begrundelsen' a FejlbeskedTekst containing the text. The other postings' receipts do not matter. Example: Så posteringen nr. 1 accepteres */
+Then(/^posteringen nr\. (\d+) (accepteres|afvises)(?: med begrundelsen "([^"]+)")?$/, () => {});
+
 // Fordeling (SF2900)
 
 /** Precondition. The municipality's fordelingsregel routes the KLE emne (or wildcard NN.NN.*; 'med handlingsfacet' is optional) to the receiving system. Mock: set up for this scenario only. Real target: checked with FordelingsmodtagerList; fails if the target's rules say otherwise (the municipality configures them in the Fordelingskomponent's administration). Example: Givet en fordelingsregel sender KLE "32.30.04" med handlingsfacet "G01" for CVR "29189846" til "KSD" */
@@ -276,6 +279,12 @@ Then(/^kvitteringen er "([^"]+)"$/, () => {});
 
 /** The business receipt's Begrundelse (or a FejlTekst in it) contains the text. Example: Så kvitteringens begrundelse indeholder "ingen fordelingsregel" */
 Then(/^kvitteringens begrundelse indeholder "([^"]+)"$/, () => {});
+
+/** The business receipt's Kvitteringstype: Forretning (the receiving system's verdict) or Teknisk (the Fordelingskomponent's own, e.g. no fordelingsregel). Example: Så kvitteringstypen er "Forretning" */
+Then(/^kvitteringstypen er "([^"]+)"$/, () => {});
+
+/** The receiving system got the object sent last and its text contains this: a journalnotat's Notat, a formular's TitelTekst. Mock only (the simulated system's inbox): a real target's receiving systems are the municipality's, so the step fails as input there. Example: Så "KSD" har modtaget teksten "Borgeren har ringet" */
+Then(/^"([^"]+)" har modtaget teksten "([^"]*)"$/, () => {});
 
 /** The object sent last reached this receiving system. Mock: what the simulated system received. Real target: the target's routing for the object (FordelingsmodtagerList, or FordelingsmodtagerValider when sent directly) names the system. Example: Så objektet er leveret til "KSD" */
 Then(/^objektet er leveret til "([^"]+)"$/, () => {});

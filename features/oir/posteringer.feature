@@ -33,6 +33,8 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
       | 200,00 | 5.57.72 | 2026-03-15 | 9999            |
     Så økonomiposteringerne afvises med begrundelsen "Postering 2: Omkostningssted 9999 is not in sortiment KY-ydelser"
     Og ØiR svarer med statuskoden 40
+    Og posteringen nr. 1 accepteres
+    Og posteringen nr. 2 afvises med begrundelsen "Omkostningssted 9999"
     Og svaret matcher det godkendte snapshot
 
   Scenarie: En postering dateret uden for sortimentets gyldighed afvises

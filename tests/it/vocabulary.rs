@@ -254,3 +254,62 @@ fn print_data_steps_judge_what_reached_print() {
         assert!(out.contains(says), "{then}: expected '{says}' in\n{out}");
     }
 }
+
+/// The per-service Så-steps judge: one posting's receipt in a batch (ØiR), and the text and
+/// Kvitteringstype a receiving system got (SF2900).
+#[test]
+fn one_posting_and_what_the_receiving_system_got_are_judged() {
+    use crate::support::run::{run_suite, suite};
+    let oir = |then: &str| {
+        format!(
+            "# language: da\n@OiR @SF1590A\nEgenskab: x\n\n  Scenarie: y\n    Givet systemet bogfører efter sortimentet \"KY-ydelser\"\n    Når jeg sender økonomiposteringerne:\n      | beløb  | konto   | dato       | Omkostningssted |\n      | 100,00 | 5.57.72 | 2026-03-15 | 4100            |\n      | 200,00 | 5.57.72 | 2026-03-15 | 9999            |\n    Så {then}\n"
+        )
+    };
+    let sf2900 = |then: &str| {
+        format!(
+            "# language: da\n@SF2900\nEgenskab: x\n\n  Scenarie: y\n    Givet en fordelingsregel sender KLE \"32.30.04\" for CVR \"29189846\" til \"KSD\"\n    Når jeg sender et journalnotat med KLE \"32.30.04\"\n      \"\"\"\n      Notat om sygedagpenge.\n      \"\"\"\n    Så {then}\n"
+        )
+    };
+    for (feature, code, says) in [
+        (
+            oir("posteringen nr. 2 afvises med begrundelsen \"9999\""),
+            0,
+            "1 passed",
+        ),
+        (
+            oir("posteringen nr. 2 accepteres"),
+            1,
+            "expected posting nr. 2 to be accepted",
+        ),
+        (
+            oir("posteringen nr. 1 afvises"),
+            1,
+            "expected posting nr. 1 to be refused",
+        ),
+        (
+            oir("posteringen nr. 3 accepteres"),
+            2,
+            "the last batch sent had 2 posting(s)",
+        ),
+        (
+            sf2900("\"KSD\" har modtaget teksten \"sygedagpenge\""),
+            0,
+            "1 passed",
+        ),
+        (
+            sf2900("\"KSD\" har modtaget teksten \"boligstøtte\""),
+            1,
+            "its text does not contain",
+        ),
+        (
+            sf2900("kvitteringstypen er \"Teknisk\""),
+            1,
+            "expected Kvitteringstype Teknisk",
+        ),
+    ] {
+        let dir = suite(&feature, None);
+        let (got, out) = run_suite(dir.path(), &[]);
+        assert_eq!(got, code, "{feature}: {out}");
+        assert!(out.contains(says), "expected '{says}' in\n{out}");
+    }
+}

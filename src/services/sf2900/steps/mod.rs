@@ -120,6 +120,22 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Then,
             G,
+            r#"kvitteringstypen er "([^"]+)""#,
+            r#"kvitteringstypen er "Forretning""#,
+            "The business receipt's Kvitteringstype: Forretning (the receiving system's verdict) or Teknisk (the Fordelingskomponent's own, e.g. no fordelingsregel).",
+            then::receipt_type,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#""([^"]+)" har modtaget teksten "([^"]*)""#,
+            r#""KSD" har modtaget teksten "Borgeren har ringet""#,
+            "The receiving system got the object sent last and its text contains this: a journalnotat's Notat, a formular's TitelTekst. Mock only (the simulated system's inbox): a real target's receiving systems are the municipality's, so the step fails as input there.",
+            then::received_text,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
             r#"objektet er leveret til "([^"]+)""#,
             r#"objektet er leveret til "KSD""#,
             "The object sent last reached this receiving system. Mock: what the simulated system received. Real target: the target's routing for the object (FordelingsmodtagerList, or FordelingsmodtagerValider when sent directly) names the system.",

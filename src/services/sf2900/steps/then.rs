@@ -74,6 +74,62 @@ pub(super) fn receipt_reason(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
+pub(super) fn receipt_type(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let want = a.get(0).trim();
+        if !["Forretning", "Teknisk"]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(want))
+        {
+            return Err(input(format!(
+                "'{want}' is not a Kvitteringstype; write Forretning or Teknisk"
+            )));
+        }
+        let k = receipt(w)?;
+        if k.kvitteringstype.eq_ignore_ascii_case(want) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected Kvitteringstype {want}, got {}",
+                describe_receipt(&k)
+            )))
+        }
+    })
+}
+
+pub(super) fn received_text(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let (id, _) = last_sent(w)?;
+        let name = a.get(0).to_string();
+        let got = mock_receptions(w, &id).ok_or_else(|| {
+            input(format!(
+                "target '{}' does not show what a receiving system got: only the sp-contract mock simulates the receiving systems; on a real target check delivery with 'objektet er leveret til \"{name}\"'",
+                w.target().name
+            ))
+        })?;
+        let Some(m) = got.iter().find(|m| matches_system(m, &name)) else {
+            return Err(contract(format!(
+                "expected \"{name}\" to receive the object, but {}; {}",
+                if got.is_empty() {
+                    "no receiving system received it".to_string()
+                } else {
+                    format!("it was delivered to {}", receivers(&got))
+                },
+                answer_summary(w)
+            )));
+        };
+        if m.tekst.contains(a.get(1)) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "\"{name}\" received the object, but its text does not contain \"{}\"; it got: {}",
+                a.get(1),
+                crate::evidence::redact::snippet(m.tekst.as_bytes(), 200)
+            )))
+        }
+    })
+}
+
 fn last_sent(w: &mut World) -> Result<(String, Routing), StepFailure> {
     w.ext.get_mut::<State>().sent.clone().ok_or_else(|| {
         input("no object has been sent in this scenario: put a Når-step that sends one before this Så-step")
