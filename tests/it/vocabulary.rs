@@ -313,3 +313,42 @@ fn one_posting_and_what_the_receiving_system_got_are_judged() {
         assert!(out.contains(says), "expected '{says}' in\n{out}");
     }
 }
+
+/// The mock's KLE catalogue holds every emne the built-in features name, each with its main
+/// group (HH.00.00), with distinct UUIDs; titles only where the file's `kilde` cites a source.
+#[test]
+fn the_kle_catalogue_covers_the_built_in_features() {
+    use sp_contract::core::klassifikation::Catalogue;
+    let c = Catalogue::load(&repo().join("mocks")).expect("the catalogue loads");
+    let re = regex::Regex::new(r#"KLE "(\d\d\.\d\d\.\d\d)""#).unwrap();
+    let mut codes = std::collections::BTreeSet::new();
+    for dir in ["cpr", "post", "fordeling", "oir", "sdi"] {
+        for entry in std::fs::read_dir(repo().join("features").join(dir)).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            codes.extend(re.captures_iter(&text).map(|m| m[1].to_string()));
+        }
+    }
+    assert!(codes.len() >= 6, "{codes:?}");
+    for code in &codes {
+        c.emne(code).unwrap_or_else(|e| panic!("{code}: {e}"));
+        let main = format!("{}.00.00", &code[..2]);
+        c.emne(&main)
+            .unwrap_or_else(|e| panic!("{main} (main group of {code}): {e}"));
+    }
+    let raw: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("mocks/klassifikation/kle.json")).unwrap(),
+    )
+    .unwrap();
+    let kilde = raw["kilde"].as_str().unwrap();
+    let mut uuids = std::collections::BTreeSet::new();
+    for k in raw["klasser"].as_array().unwrap() {
+        assert!(uuids.insert(k["uuid"].as_str().unwrap().to_string()), "{k}");
+        if let Some(t) = k["titel"].as_str() {
+            assert!(
+                kilde.contains(t),
+                "the title of {} is not cited in kilde: {t}",
+                k["brugervendt_noegle"]
+            );
+        }
+    }
+}
