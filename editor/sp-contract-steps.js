@@ -283,7 +283,7 @@ Then(/^kvitteringens begrundelse indeholder "([^"]+)"$/, () => {});
 /** The business receipt's Kvitteringstype: Forretning (the receiving system's verdict) or Teknisk (the Fordelingskomponent's own, e.g. no fordelingsregel). Example: Så kvitteringstypen er "Forretning" */
 Then(/^kvitteringstypen er "([^"]+)"$/, () => {});
 
-/** The receiving system got the object sent last and its text contains this: a journalnotat's Notat, a formular's TitelTekst. Mock only (the simulated system's inbox): a real target's receiving systems are the municipality's, so the step fails as input there. Example: Så "KSD" har modtaget teksten "Borgeren har ringet" */
+/** The receiving system got the object sent last and its text contains this: a journalnotat's Notat, a formular's TitelTekst. sp-contract's mock only (its simulated systems' inbox, also under mock serve): a real target's receiving systems are the municipality's, so the step fails as input there. Example: Så "KSD" har modtaget teksten "Borgeren har ringet" */
 Then(/^"([^"]+)" har modtaget teksten "([^"]*)"$/, () => {});
 
 /** The object sent last reached this receiving system. Mock: what the simulated system received. Real target: the target's routing for the object (FordelingsmodtagerList, or FordelingsmodtagerValider when sent directly) names the system. Example: Så objektet er leveret til "KSD" */

@@ -30,13 +30,3 @@ Egenskab: Adgang til CPR-opslag kræver godkendt serviceaftale og registreret ce
     Når jeg slår borgeren "far" op i CPR
     Så svaret er en SOAP-fejl
     Og svaret matcher det godkendte snapshot
-
-  Scenarie: Udløbet certifikat afvises allerede ved TLS-handshaket
-    Givet systemet bruger certifikatet "udløbet"
-    Når jeg slår borgeren "far" op i CPR
-    Så platformen afviser certifikatet ved TLS-handshaket
-
-  Scenarie: Certifikat fra en CA, platformen ikke kender, afvises ved TLS-handshaket
-    Givet systemet bruger certifikatet "fremmed"
-    Når jeg slår borgeren "far" op i CPR
-    Så platformen afviser certifikatet ved TLS-handshaket

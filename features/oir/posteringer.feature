@@ -33,8 +33,6 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
       | 200,00 | 5.57.72 | 2026-03-15 | 9999            |
     Så økonomiposteringerne afvises med begrundelsen "Postering 2: Omkostningssted 9999 is not in sortiment KY-ydelser"
     Og ØiR svarer med statuskoden 40
-    Og posteringen nr. 1 accepteres
-    Og posteringen nr. 2 afvises med begrundelsen "Omkostningssted 9999"
     Og svaret matcher det godkendte snapshot
 
   Scenarie: En postering dateret uden for sortimentets gyldighed afvises
@@ -74,3 +72,12 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
       | 12,345 | has more than two decimals |
       | mange  | is not an amount           |
       | 1,2,3  | is not an amount           |
+
+  Scenarie: I en samling posteringer har hver postering sin egen kvittering
+    Når jeg sender økonomiposteringerne:
+      | beløb  | konto   | dato       | Omkostningssted |
+      | 100,00 | 5.57.72 | 2026-03-15 | 4100            |
+      | 200,00 | 5.57.72 | 2026-03-15 | 9999            |
+    Så ØiR svarer med statuskoden 40
+    Og posteringen nr. 1 accepteres
+    Og posteringen nr. 2 afvises med begrundelsen "Omkostningssted 9999"

@@ -130,7 +130,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#""([^"]+)" har modtaget teksten "([^"]*)""#,
             r#""KSD" har modtaget teksten "Borgeren har ringet""#,
-            "The receiving system got the object sent last and its text contains this: a journalnotat's Notat, a formular's TitelTekst. Mock only (the simulated system's inbox): a real target's receiving systems are the municipality's, so the step fails as input there.",
+            "The receiving system got the object sent last and its text contains this: a journalnotat's Notat, a formular's TitelTekst. sp-contract's mock only (its simulated systems' inbox, also under mock serve): a real target's receiving systems are the municipality's, so the step fails as input there.",
             then::received_text,
         ),
         StepDef::new(
