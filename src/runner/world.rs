@@ -174,7 +174,7 @@ impl World {
             return Ok(());
         }
         let mut f = transport(e);
-        if hop != "" {
+        if !hop.is_empty() {
             f.message = format!("{hop}: {}", f.message);
         }
         Err(f)
@@ -363,6 +363,22 @@ impl World {
         if let Some(t) = &self.ctx.trace {
             t.record(&self.feature_rel, &self.scenario, exchange);
         }
+    }
+
+    /// GET one of the paths only sp-contract's mock serves (what it shows of its simulated
+    /// parts: status messages, receiving systems) on the target: the body, or the HTTP status
+    /// of a target that does not serve it.
+    pub async fn mock_only_get(&self, path: &str) -> Result<Result<String, u16>, StepFailure> {
+        let http = self
+            .ctx
+            .clients
+            .request(&self.identity, reqwest::Method::GET, path, &[], None)
+            .await
+            .map_err(|e| transport(&e))?;
+        if http.status != 200 {
+            return Ok(Err(http.status));
+        }
+        Ok(Ok(String::from_utf8_lossy(&http.body).into_owned()))
     }
 
     /// Headers only the embedded mock gets: the scenario id for its per-scenario state.

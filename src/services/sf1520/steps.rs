@@ -284,27 +284,30 @@ fn flag(w: &World, path: &str, negate: bool, what: &str) -> Result<(), StepFailu
     }
 }
 
-fn digital_post(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        flag(
-            w,
-            "persondata/tilmeldtDigitalpost",
-            !a.get(0).is_empty(),
-            "to be enrolled in Digital Post",
-        )
-    })
+/// A Så-step on a true/false field of persondata (`ikke` in the first capture negates it).
+macro_rules! flag_step {
+    ($name:ident, $path:literal, $what:literal) => {
+        fn $name(w: &mut World, a: Args) -> StepFuture<'_> {
+            Box::pin(async move { flag(w, $path, !a.get(0).is_empty(), $what) })
+        }
+    };
 }
 
-fn protected(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        flag(
-            w,
-            "persondata/adressebeskyttelse/beskyttet",
-            !a.get(0).is_empty(),
-            "to have name and address protection",
-        )
-    })
-}
+flag_step!(
+    digital_post,
+    "persondata/tilmeldtDigitalpost",
+    "to be enrolled in Digital Post"
+);
+flag_step!(
+    protected,
+    "persondata/adressebeskyttelse/beskyttet",
+    "to have name and address protection"
+);
+flag_step!(
+    directory_protected,
+    "persondata/vejviserbeskyttelse/beskyttet",
+    "to have directory protection (vejviserbeskyttelse)"
+);
 
 /// The field at `path` equals `want` (a code); `what` names it, `shown` is what the step said.
 fn code_is(w: &World, path: &str, want: &str, what: &str, shown: &str) -> Result<(), StepFailure> {
@@ -388,17 +391,6 @@ fn status_is(w: &mut World, a: Args) -> StepFuture<'_> {
                 ))
             })?;
         code_is(w, "persondata/status/status", code, "status", a.get(0))
-    })
-}
-
-fn directory_protected(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        flag(
-            w,
-            "persondata/vejviserbeskyttelse/beskyttet",
-            !a.get(0).is_empty(),
-            "to have directory protection (vejviserbeskyttelse)",
-        )
     })
 }
 

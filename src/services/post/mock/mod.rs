@@ -19,7 +19,7 @@ pub mod sts;
 use crate::core::ids::Cvr;
 use crate::core::xml::{self, Element};
 use crate::platform::data::Platform;
-use crate::platform::endpoint::{header, scenario};
+use crate::platform::endpoint::{header, query, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
 use crate::platform::request::Request;
 use crate::services::post::memo;
@@ -576,12 +576,7 @@ impl DirectResponder for StatusEndpoint {
     }
 
     fn respond_direct(&self, req: &Request) -> DirectResponse {
-        let id = req
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "id")
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
+        let id = query(req, "id");
         DirectResponse::xml(200, status_list(&self.0.platform, &scenario(req), &id))
     }
 }

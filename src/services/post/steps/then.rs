@@ -116,19 +116,12 @@ async fn beskeder(w: &World) -> Result<Vec<Element>, StepFailure> {
         Some(mock) => crate::services::post::mock::status_list(mock, &w.scenario_id, &id),
         None => {
             let path = format!("{}?id={id}", crate::services::post::mock::STATUS_PATH);
-            let http = w
-                .ctx
-                .clients
-                .request(&w.identity, reqwest::Method::GET, &path, &[], None)
-                .await
-                .map_err(|e| crate::runner::world::transport(&e))?;
-            if http.status != 200 {
-                return Err(input(format!(
-                    "target '{}' does not expose PKO_PostStatus messages (HTTP {} from {path}). On a real platform they arrive through the Beskedfordeler (SF1461), which this tool does not read: exclude these scenarios with --tags \"not @beskedfordeler\"",
-                    w.target().name, http.status
-                )));
-            }
-            String::from_utf8_lossy(&http.body).into_owned()
+            w.mock_only_get(&path).await?.map_err(|status| {
+                input(format!(
+                    "target '{}' does not expose PKO_PostStatus messages (HTTP {status} from {path}). On a real platform they arrive through the Beskedfordeler (SF1461), which this tool does not read: exclude these scenarios with --tags \"not @beskedfordeler\"",
+                    w.target().name
+                ))
+            })?
         }
     };
     let list = crate::core::xml::parse(xml.as_bytes()).map_err(|e| contract(e.to_string()))?;

@@ -95,14 +95,9 @@ impl crate::platform::endpoint::DirectResponder for ReceivedEndpoint {
         &self,
         req: &crate::platform::request::Request,
     ) -> crate::platform::endpoint::DirectResponse {
-        let id = req
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "id")
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
-        let scenario = crate::platform::endpoint::scenario(req);
-        crate::platform::endpoint::DirectResponse::xml(200, received_list(&self.0, &scenario, &id))
+        use crate::platform::endpoint::{query, scenario, DirectResponse};
+        let list = received_list(&self.0, &scenario(req), &query(req, "id"));
+        DirectResponse::xml(200, list)
     }
 }
 

@@ -108,20 +108,12 @@ async fn received_by(
         Some(p) => mock::received_list(p, &w.scenario_id, id),
         None => {
             let path = format!("{}?id={id}", mock::RECEIVED_PATH);
-            let http = w
-                .ctx
-                .clients
-                .request(&w.identity, reqwest::Method::GET, &path, &[], None)
-                .await
-                .map_err(|e| crate::runner::world::transport(&e))?;
-            if http.status != 200 {
-                return Err(input(format!(
-                    "target '{}' does not show what a receiving system got (HTTP {} from {path}): only the sp-contract mock simulates the receiving systems; on a real target check delivery with 'objektet er leveret til \"{name}\"'",
-                    w.target().name,
-                    http.status
-                )));
-            }
-            String::from_utf8_lossy(&http.body).into_owned()
+            w.mock_only_get(&path).await?.map_err(|status| {
+                input(format!(
+                    "target '{}' does not show what a receiving system got (HTTP {status} from {path}): only the sp-contract mock simulates the receiving systems; on a real target check delivery with 'objektet er leveret til \"{name}\"'",
+                    w.target().name
+                ))
+            })?
         }
     };
     let list = crate::core::xml::parse(xml.as_bytes()).map_err(|e| contract(e.to_string()))?;
