@@ -110,7 +110,10 @@ pub fn steps() -> Vec<StepDef> {
             r#"svaret matcher det godkendte snapshot"#,
             "The normalised answer equals snapshots/<target>/<feature>__<scenario>[__<name>].snap. Prefixes, whitespace and attribute order don't matter; generated ids, timestamps and alder are redacted, CPR numbers masked. --update-snapshots writes it.",
             snapshot,
-        ),
+        )
+        .with_variants(&[
+            r#"svaret matcher det godkendte snapshot "efter opdatering""#,
+        ]),
     ]
 }
 

@@ -46,6 +46,9 @@ pub fn steps() -> Vec<StepDef> {
             "SF7002 SortimentHent: the version in force on the date (YYYY-MM-DD; today without 'gældende'), with its items and validity. Modelled: sent only to sp-contract's own mock.",
             hent,
         )
+        .with_variants(&[
+            r#"jeg henter sortimentet "KY-ydelser""#,
+        ])
         .with_check(check_sortiment),
         StepDef::new(
             Kind::When,
@@ -82,7 +85,10 @@ pub fn steps() -> Vec<StepDef> {
             r#"sortimentet er gyldigt fra "2026-01-01" indtil videre"#,
             "The retrieved version's GyldigFra, and GyldigTil (or, with 'indtil videre', none).",
             validity,
-        ),
+        )
+        .with_variants(&[
+            r#"sortimentet er gyldigt fra "2025-01-01" til "2025-12-31""#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -90,7 +96,12 @@ pub fn steps() -> Vec<StepDef> {
             r#"sortimentet indeholder kontoen "5.48.67""#,
             "The retrieved version has (or, with 'ikke', lacks) the item of that type (Konto, Art, Omkostningssted).",
             contains_item,
-        ),
+        )
+        .with_variants(&[
+            r#"sortimentet indeholder arten "5.2""#,
+            r#"sortimentet indeholder omkostningsstedet "4100""#,
+            r#"sortimentet indeholder ikke kontoen "5.22.07""#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -114,7 +125,10 @@ pub fn steps() -> Vec<StepDef> {
             "økonomiposteringen accepteres",
             "The overall StandardRetur and every posting's receipt have StatusKode 20.",
             receipts::accepted,
-        ),
+        )
+        .with_variants(&[
+            "økonomiposteringerne accepteres",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -122,7 +136,10 @@ pub fn steps() -> Vec<StepDef> {
             r#"økonomiposteringen afvises med begrundelsen "5.22.07""#,
             "The postings were refused (a StandardRetur other than 20, or a schema fault) and the reason contains the text, e.g. the item outside the sortiment.",
             receipts::rejected,
-        ),
+        )
+        .with_variants(&[
+            r#"økonomiposteringerne afvises med begrundelsen "9999""#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -130,7 +147,10 @@ pub fn steps() -> Vec<StepDef> {
             "økonomiposteringen er kontrolleret mod sortimentets version 2",
             "Every posting's receipt names this sortiment version (the one in force on its date).",
             receipts::checked_version,
-        ),
+        )
+        .with_variants(&[
+            "økonomiposteringerne er kontrolleret mod sortimentets version 2",
+        ]),
         StepDef::new(
             Kind::Then,
             G,

@@ -99,7 +99,11 @@ pub fn steps() -> Vec<StepDef> {
             r#"brevet har vedhæftningen "bilag.pdf""#,
             "Adds an attachment (AdditionalDocument) with a small PDF; 'på N MB' makes it N MB, 'med indholdet \"…\"' gives its base64 content as written.",
             given::attachment,
-        ),
+        )
+        .with_variants(&[
+            r#"brevet har vedhæftningen "bilag.pdf" på 2 MB"#,
+            r#"brevet har vedhæftningen "bilag.pdf" med indholdet "JVBERi0xLjQK""#,
+        ]),
         StepDef::new(
             Kind::Given,
             G,
@@ -131,7 +135,10 @@ pub fn steps() -> Vec<StepDef> {
             "der er gået 9 timer",
             "Moves this scenario's clock forward: cached tokens expire (assertion 8 h, access token expires_in). On the embedded mock the platform's clock moves too.",
             given::time_passes,
-        ),
+        )
+        .with_variants(&[
+            "der er gået 1 time",
+        ]),
         StepDef::new(
             Kind::Given,
             G,
@@ -177,6 +184,9 @@ pub fn steps() -> Vec<StepDef> {
             "PostForespoerg (digitalpost or nemsms) for a citizen named in the target's data, through the token flow.",
             when::ask_sf1601,
         )
+        .with_variants(&[
+            r#"jeg spørger SF1601, om "mor" er tilmeldt NemSMS"#,
+        ])
         .with_check(check_citizen_sf1601),
         StepDef::new(
             Kind::When,
@@ -210,7 +220,12 @@ pub fn steps() -> Vec<StepDef> {
             "afvisningen kommer fra STS",
             "The refusal came from this hop: the STS, AccessTokenService or the service itself.",
             then::refused_by,
-        ),
+        )
+        .with_variants(&[
+            "afvisningen kommer fra AccessTokenService",
+            "afvisningen kommer fra SF1601",
+            "afvisningen kommer fra SF1600",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -218,7 +233,10 @@ pub fn steps() -> Vec<StepDef> {
             "svaret siger, at borgeren er tilmeldt",
             "PostForespoerg's result (JSON) or spoergTilmelding's tilmeldt is true (or, with 'ikke', false).",
             then::says_enrolled,
-        ),
+        )
+        .with_variants(&[
+            "svaret siger, at borgeren ikke er tilmeldt",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -226,7 +244,10 @@ pub fn steps() -> Vec<StepDef> {
             "adgangstokenet blev fornyet",
             "The last call used a new access token (fornyet) or the same as the call before (genbrugt).",
             then::token_renewed,
-        ),
+        )
+        .with_variants(&[
+            "adgangstokenet blev genbrugt",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -234,7 +255,11 @@ pub fn steps() -> Vec<StepDef> {
             "brevet går til Digital Post",
             "The accepted letter's PKO_PostStatus messages name this KanalKode. Status messages come through the Beskedfordeler: the sp-contract mock exposes them; on exttest exclude @beskedfordeler.",
             then::goes_to,
-        ),
+        )
+        .with_variants(&[
+            "brevet går til Fysisk Post",
+            "brevet går til NemSMS",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
