@@ -22,6 +22,7 @@ mod parity;
 mod pki;
 mod planning;
 mod post;
+mod quick_start;
 mod refusals;
 mod report_html;
 mod reports;
