@@ -54,7 +54,7 @@ pub enum Last {
     RefusedLocally { reason: String },
     /// The target (or a token hop) ended the TLS handshake over our client certificate, and
     /// the scenario asserts that (see [`World::transport_failed`]).
-    HandshakeRefused { hop: String, reason: String },
+    HandshakeRefused { reason: String },
 }
 
 pub struct World {
@@ -166,16 +166,13 @@ impl World {
     /// becomes the answer when a later step asserts it; anything else fails the step (not
     /// reached: exit 3; our own set-up: exit 2).
     pub fn transport_failed(&mut self, hop: &str, e: &TransportError) -> Result<(), StepFailure> {
-        if self.handshake_refusal_expected && e.refused_client_certificate() {
-            self.last = Some(Last::HandshakeRefused {
-                hop: hop.to_string(),
-                reason: crate::evidence::redact::text(&e.to_string()),
-            });
-            return Ok(());
-        }
         let mut f = transport(e);
         if !hop.is_empty() {
             f.message = format!("{hop}: {}", f.message);
+        }
+        if self.handshake_refusal_expected && e.refused_client_certificate() {
+            self.last = Some(Last::HandshakeRefused { reason: f.message });
+            return Ok(());
         }
         Err(f)
     }

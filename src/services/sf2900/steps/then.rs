@@ -209,7 +209,7 @@ fn answer_summary(w: &World) -> String {
         Some(Last::RefusedLocally { reason }) => {
             format!("nothing was sent: the call was refused before sending ({reason})")
         }
-        Some(Last::HandshakeRefused { reason, .. }) => {
+        Some(Last::HandshakeRefused { reason }) => {
             format!("nothing was sent: the TLS handshake was refused ({reason})")
         }
         None => "nothing was sent".into(),
