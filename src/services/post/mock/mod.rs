@@ -599,6 +599,19 @@ mod tests {
         std::fs::write(dir.join("post/faults.json"), r#"{"rest": {}, "sf1600": {}, "statuses": {"digital_post": [], "nemsms": [], "fysisk_post": [], "failed": "x", "source": "x"}}"#).unwrap();
         let e = PostData::load(&dir).unwrap_err().to_string();
         assert!(e.contains("missing rest fault 'sts_bad_request'"), "{e}");
+        // An older copy without the print refusals gets the built-in wording.
+        let mut old: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(here.join("post/faults.json")).unwrap())
+                .unwrap();
+        for part in ["rest", "sf1600"] {
+            let m = old[part].as_object_mut().unwrap();
+            m.remove("recipient_deceased");
+            m.remove("recipient_not_in_cpr");
+        }
+        std::fs::write(dir.join("post/faults.json"), old.to_string()).unwrap();
+        let d = PostData::load(&dir).unwrap();
+        assert_eq!(d.rest["recipient_deceased"].code, "RecipientDeceased");
+        assert_eq!(d.sf1600["recipient_not_in_cpr"].fejl_kode, 4004);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
