@@ -352,3 +352,25 @@ fn the_kle_catalogue_covers_the_built_in_features() {
         }
     }
 }
+
+/// `--dry-run` finds a value the new steps cannot read (a date, a køn, a CPR status, an
+/// address) without sending anything.
+#[test]
+fn a_dry_run_finds_unreadable_values_in_the_new_steps() {
+    use crate::support::run::{run_suite, suite};
+    let dir = suite(
+        "# language: da\n@SF1520\nEgenskab: x\n\n  Scenarie: y\n    Når jeg slår borgeren \"far\" op i CPR\n    Så borgerens fødselsdato er \"15-03-1980\"\n    Og borgerens køn er \"x\"\n    Og borgerens status er \"flyttet\"\n\n  Scenarie: z\n    Givet et brev til \"far\" med titlen \"t\"\n    Og brevet printes til \"A\" på adressen \"Prinsens Allé\"\n    Når jeg sender brevet med SF1601 som \"Fysisk Post\"\n    Så printdataene har modtageradressen \"nowhere\"\n",
+        None,
+    );
+    let (code, out) = run_suite(dir.path(), &["--dry-run"]);
+    assert_eq!(code, 2, "{out}");
+    for says in [
+        "'15-03-1980' is not a date",
+        "'x' is not a køn",
+        "'flyttet' is not a CPR status",
+        "'Prinsens Allé' is not an address",
+        "'nowhere' is not an address",
+    ] {
+        assert!(out.contains(says), "expected '{says}' in\n{out}");
+    }
+}

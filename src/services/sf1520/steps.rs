@@ -87,7 +87,8 @@ pub fn steps() -> Vec<StepDef> {
             r#"borgerens fødselsdato er "1982-07-22""#,
             "persondata/foedselsdato/dato is this date (YYYY-MM-DD).",
             birth_date,
-        ),
+        )
+        .with_check(|_, a| date(a.get(0)).map(|_| ())),
         StepDef::new(
             Kind::Then,
             G,
@@ -95,7 +96,8 @@ pub fn steps() -> Vec<StepDef> {
             r#"borgerens køn er "kvinde""#,
             "persondata/koen is the code (K, M) or its word (kvinde, mand).",
             sex,
-        ),
+        )
+        .with_check(|_, a| sex_code(a.get(0)).map(|_| ())),
         StepDef::new(
             Kind::Then,
             G,
@@ -103,7 +105,8 @@ pub fn steps() -> Vec<StepDef> {
             r#"borgerens status er "udrejst""#,
             "persondata/status/status is the CPR status code (1, 3, 5, 7, 20, 30, 50, 60, 70, 80, 90) or its word: aktiv (1), aktiv med speciel vejkode (3), aktiv i Grønland (5), aktiv i Grønland med speciel vejkode (7), administrativt personnummer (20), annulleret (30), slettet (50), ændret (60), forsvundet (70), udrejst (80), død (90).",
             status_is,
-        ),
+        )
+        .with_check(|_, a| status_code(a.get(0)).map(|_| ())),
         StepDef::new(
             Kind::Then,
             G,
@@ -322,15 +325,28 @@ fn code_is(w: &World, path: &str, want: &str, what: &str, shown: &str) -> Result
     }
 }
 
+/// A date as the step writes it: YYYY-MM-DD.
+fn date(s: &str) -> Result<&str, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &fmt)
+        .map(|_| s)
+        .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, e.g. 1982-07-22"))
+}
+
+/// CPR's køn code for a code or word.
+fn sex_code(s: &str) -> Result<&'static str, String> {
+    match s.trim().to_lowercase().as_str() {
+        "k" | "kvinde" => Ok("K"),
+        "m" | "mand" => Ok("M"),
+        other => Err(format!(
+            "'{other}' is not a køn in CPR: write K or kvinde, M or mand"
+        )),
+    }
+}
+
 fn birth_date(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let want = a.get(0);
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        if time::Date::parse(want, &fmt).is_err() {
-            return Err(input(format!(
-                "'{want}' is not a date: write it as YYYY-MM-DD, e.g. 1982-07-22"
-            )));
-        }
+        let want = date(a.get(0)).map_err(input)?;
         // The date may come with a time of day and zone (xsd:dateTime): its date is compared.
         let got = field(w.payload()?, "persondata/foedselsdato/dato");
         match got.as_deref().and_then(|g| g.get(..10)) {
@@ -345,15 +361,7 @@ fn birth_date(w: &mut World, a: Args) -> StepFuture<'_> {
 
 fn sex(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let want = match a.get(0).trim().to_lowercase().as_str() {
-            "k" | "kvinde" => "K",
-            "m" | "mand" => "M",
-            other => {
-                return Err(input(format!(
-                    "'{other}' is not a køn in CPR: write K or kvinde, M or mand"
-                )))
-            }
-        };
+        let want = sex_code(a.get(0)).map_err(input)?;
         code_is(w, "persondata/koen", want, "køn", a.get(0))
     })
 }
@@ -373,23 +381,28 @@ const STATUSES: [(&str, &str); 11] = [
     ("90", "død"),
 ];
 
+/// CPR's status code for a code or word.
+fn status_code(s: &str) -> Result<&'static str, String> {
+    let said = s.trim().to_lowercase();
+    STATUSES
+        .iter()
+        .find(|(c, word)| *c == said.trim_start_matches('0') || *word == said)
+        .map(|(c, _)| *c)
+        .ok_or_else(|| {
+            format!(
+                "'{said}' is not a CPR status: write one of {}",
+                STATUSES
+                    .iter()
+                    .map(|(c, word)| format!("{c} ({word})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+}
+
 fn status_is(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
-        let said = a.get(0).trim().to_lowercase();
-        let code = STATUSES
-            .iter()
-            .find(|(c, word)| *c == said.trim_start_matches('0') || *word == said)
-            .map(|(c, _)| *c)
-            .ok_or_else(|| {
-                input(format!(
-                    "'{said}' is not a CPR status: write one of {}",
-                    STATUSES
-                        .iter()
-                        .map(|(c, word)| format!("{c} ({word})"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+        let code = status_code(a.get(0)).map_err(input)?;
         code_is(w, "persondata/status/status", code, "status", a.get(0))
     })
 }

@@ -73,6 +73,7 @@ pub fn steps() -> Vec<StepDef> {
             "The print data's recipient (ForsendelseI ModtagerAdresse): PersonName, optionally CoNavn ('c/o'), and the address as street, house number, comma, postcode (the town is optional and not sent). Without this step a letter prints to a fixed synthetic address.",
             given::print_to,
         )
+        .with_check(|_, a| a.get(2).parse::<sf1600::Address>().map(|_| ()))
         .with_variants(&[
             r#"brevet printes til "Barn Testesen" c/o "Mette Testesen" på adressen "Prinsens Allé 5, 8800 Viborg""#,
         ]),
@@ -292,7 +293,8 @@ pub fn steps() -> Vec<StepDef> {
             r#"printdataene har modtageradressen "Prinsens Allé 5, 8800 Viborg""#,
             "The accepted letter went to print with this address: street, house number and postcode are compared (the town is not sent). Mock only, as above.",
             then::printed_at,
-        ),
+        )
+        .with_check(|_, a| a.get(0).parse::<sf1600::Address>().map(|_| ())),
     ]
 }
 
