@@ -62,8 +62,15 @@ pub enum Command {
     /// The step vocabulary, with an example of each step.
     Steps {
         /// Print as a Markdown table (the README's step section is made with this).
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["json", "cucumber_js"])]
         markdown: bool,
+        /// Print as JSON (group, keyword, pattern, example, variants, meaning) for tools.
+        #[arg(long, conflicts_with = "cucumber_js")]
+        json: bool,
+        /// Print a step-definition file for VS Code's Cucumber extension ("cucumber.glue"):
+        /// completion and undefined-step marks while writing features.
+        #[arg(long)]
+        cucumber_js: bool,
     },
     /// The embedded mock on its own.
     #[command(subcommand)]
@@ -413,7 +420,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
             commands::run(req, &args.reports(), args.dry_run, threads)
         }
         Command::List(args) => commands::list(args.features, &args.scenarios.selection()?),
-        Command::Steps { markdown } => commands::steps(markdown),
+        Command::Steps {
+            markdown,
+            json,
+            cucumber_js,
+        } => commands::steps(match (markdown, json, cucumber_js) {
+            (true, _, _) => commands::StepsFormat::Markdown,
+            (_, true, _) => commands::StepsFormat::Json,
+            (_, _, true) => commands::StepsFormat::CucumberJs,
+            _ => commands::StepsFormat::Text,
+        }),
         Command::Mock(MockCommand::Serve {
             addr,
             mocks,

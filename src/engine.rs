@@ -117,6 +117,18 @@ pub fn plan(paths: &SuitePaths, sel: &Selection) -> Result<Plan, Fatal> {
     let filter = Filter::new(sel.tags.as_deref(), sel.name.as_deref())?;
     let loaded = features::load(&paths.features)?;
     let mut selected = features::plan(&loaded, &filter)?;
+    if let Some(op) = &filter.tags {
+        let carried = |tag: &str| {
+            let only = features::Filter {
+                tags: Some(crate::gherkin::tagexpr::TagOperation::Tag(tag.to_string())),
+                name: None,
+            };
+            features::plan(&loaded, &only).is_ok_and(|s| !s.is_empty())
+        };
+        if let Some(refusal) = selection::renamed_tag_refusal(&op.names(), carried) {
+            return Err(Fatal::usage(refusal));
+        }
+    }
     let mut uncovered = Vec::new();
     if let Some(services) = &sel.services {
         selected.retain(|s| selection::covers(&s.tags, services));

@@ -62,3 +62,21 @@ Egenskab: Journalnotater og formularer fordeles efter KLE (SF2900 Fordelingsobje
     Så svaret er en SOAP-fejl med fejlkoden "NotatForStort"
     Og transportkvitteringen er "FEJL"
     Og svaret matcher det godkendte snapshot
+
+  @writes @modelleret
+  Scenarie: Modtagersystemet får journalnotatets tekst med en forretningskvittering
+    Givet en fordelingsregel sender KLE "32.30.04" med handlingsfacet "G01" for CVR "29189846" til "KSD"
+    Når jeg sender et journalnotat med KLE "32.30.04" og handlingsfacet "G01"
+      """
+      Borgeren har ringet om udbetalingen af sygedagpenge for april. (Syntetisk testnotat.)
+      """
+    Så kvitteringen er "ACCEPTERET"
+    Og kvitteringstypen er "Forretning"
+    Og "KSD" har modtaget teksten "udbetalingen af sygedagpenge for april"
+
+  @writes @modelleret
+  Scenarie: Uden en fordelingsregel er kvitteringen en teknisk kvittering fra Fordelingskomponenten
+    Givet ingen fordelingsregel sender KLE "27.24.00" for CVR "29189846"
+    Når jeg sender et journalnotat med KLE "27.24.00"
+    Så kvitteringen er "AFVIST"
+    Og kvitteringstypen er "Teknisk"

@@ -1,5 +1,5 @@
 # language: da
-@OiR @SF1590A @modelled @writes
+@OiR @SF1590A @modelleret @writes
 Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
   Et fagsystem som KY sender økonomiposteringer til kommunens økonomisystem. En postering
   uden for sortimentet er forkerte data i kommunens regnskab: modtageren afviser den og
@@ -72,3 +72,12 @@ Egenskab: Økonomiposteringer skal ligge inden for sortimentet (ØiR)
       | 12,345 | has more than two decimals |
       | mange  | is not an amount           |
       | 1,2,3  | is not an amount           |
+
+  Scenarie: I en samling posteringer har hver postering sin egen kvittering
+    Når jeg sender økonomiposteringerne:
+      | beløb  | konto   | dato       | Omkostningssted |
+      | 100,00 | 5.57.72 | 2026-03-15 | 4100            |
+      | 200,00 | 5.57.72 | 2026-03-15 | 9999            |
+    Så ØiR svarer med statuskoden 40
+    Og posteringen nr. 1 accepteres
+    Og posteringen nr. 2 afvises med begrundelsen "Omkostningssted 9999"

@@ -1,5 +1,5 @@
 # language: da
-@OiR @SF7002 @modelled
+@OiR @SF7002 @modelleret
 Egenskab: Fagsystemets sortiment i Fælleskommunalt Klassifikationssystem (ØiR)
   Hvad et fagsystem må sende til kommunens økonomisystem, er afgrænset af dets sortiment:
   den delmængde af konti og dimensioner, der er fastlagt centralt til netop den brug. Et

@@ -67,3 +67,51 @@ Egenskab: Breve til borgere går til Digital Post, ellers til fysisk post (SF160
     Når jeg sender brevet med SF1601 som "Automatisk Valg"
     Så platformen har modtaget brevet
     Og brevet går til Digital Post
+
+  @writes @beskedfordeler
+  Scenarie: En NemSMS til en borger, der er tilmeldt NemSMS, går til NemSMS
+    Givet en NemSMS til "mor" med teksten "Husk tandlægetid i morgen kl. 9.00"
+    Når jeg sender brevet med SF1601 som "NemSMS"
+    Så platformen har modtaget brevet
+    Og brevet går til NemSMS
+    Og platformen sender statusbeskeden "Afleveret NemSMS" for brevet
+
+  @writes
+  Scenarie: En NemSMS til en borger, der ikke er tilmeldt NemSMS, afvises
+    Givet en NemSMS til "far" med teksten "Husk tandlægetid i morgen kl. 9.00"
+    Når jeg sender brevet med SF1601 som "NemSMS"
+    Så platformen afviser kaldet med fejlkoden "RecipientNotEnrolledNemSMS"
+
+  @writes @beskedfordeler
+  Scenarie: Et obligatorisk brev med juridisk virkning går til Digital Post
+    Givet et brev til "far" med titlen "Afgørelse om tilbagebetaling"
+    Og brevet er obligatorisk
+    Og brevet er en juridisk meddelelse
+    Når jeg sender brevet med SF1601 som "Digital Post"
+    Så platformen har modtaget brevet
+    Og brevet går til Digital Post
+
+  @writes @beskedfordeler
+  Scenarie: Printdataene bestemmer modtager og adresse på det fysiske brev
+    Givet et brev til "barn1" med titlen "Invitation til skolestart"
+    Og brevet printes til "Emil Testesen" c/o "Mette Testesen" på adressen "Prinsens Allé 5, 8800 Viborg"
+    Når jeg sender brevet med SF1601 som "Automatisk Valg"
+    Så platformen har modtaget brevet
+    Og brevet går til Fysisk Post
+    Og printdataene har modtageren "Emil Testesen" c/o "Mette Testesen"
+    Og printdataene har modtageradressen "Prinsens Allé 5, 8800 Viborg"
+
+  # Modelleret (se README, "What is modelled"): platformen slår modtageren op i CPR, før den printer.
+  @writes @modelleret
+  Scenarie: Fysisk post til en død borger afvises
+    Givet et brev til "død" med titlen "Afgørelse om boligstøtte"
+    Når jeg sender brevet med SF1601 som "Automatisk Valg"
+    Så platformen afviser kaldet med fejlkoden "RecipientDeceased"
+    Og svaret matcher det godkendte snapshot
+
+  @writes @modelleret
+  Scenarie: Fysisk post til et CPR-nummer, der ikke findes i CPR, afvises
+    Givet et brev til "ukendt" med titlen "Afgørelse om boligstøtte"
+    Når jeg sender brevet med SF1601 som "Fysisk Post"
+    Så platformen afviser kaldet med fejlkoden "RecipientNotFound"
+    Og svaret matcher det godkendte snapshot

@@ -36,3 +36,21 @@ Egenskab: Breve gennem Print (SF1600 afsendBrev) med kanalvalg
     Så svaret er en SOAP-fejl
     Og afvisningen kommer fra SF1600
     Og svaret matcher det godkendte snapshot
+
+  @writes @beskedfordeler
+  Scenarie: Kanalvalg F printer til den adresse, printdataene angiver
+    Givet et brev til "far" med titlen "Partshøring"
+    Og brevet printes til "Peter Testesen" på adressen "Prinsens Allé 5, 8800 Viborg"
+    Når jeg sender brevet med SF1600 med kanalvalg "F"
+    Så platformen har modtaget brevet
+    Og printdataene har modtageren "Peter Testesen"
+    Og printdataene har modtageradressen "Prinsens Allé 5, 8800"
+
+  # Modelleret (se README, "What is modelled").
+  @writes @modelleret
+  Scenarie: Kanalvalg F til en død borger afvises
+    Givet et brev til "død" med titlen "Partshøring"
+    Når jeg sender brevet med SF1600 med kanalvalg "F"
+    Så svaret er en SOAP-fejl med fejlkoden "4003"
+    Og afvisningen kommer fra SF1600
+    Og svaret matcher det godkendte snapshot

@@ -412,6 +412,9 @@ fn human(bytes: usize) -> String {
     format!("{} MiB", bytes / (1024 * 1024))
 }
 
+/// The hint of a handshake the server ended because of our client certificate.
+const CLIENT_CERTIFICATE_REFUSED: &str = "The server refused our client certificate. Check that the function certificate (FOCES/OCES3) is the one registered on the it-system, is not expired, and is issued by a CA the platform trusts.";
+
 /// Turn an error chain (the HTTP client's, with OpenSSL's reasons in it) into a cause a vendor
 /// can act on. `connect`: it happened while connecting; `timed_out`: connecting took too long.
 pub fn classify(url: &str, chain: &str, connect: bool, timed_out: bool) -> TransportError {
@@ -445,7 +448,7 @@ pub fn classify(url: &str, chain: &str, connect: bool, timed_out: bool) -> Trans
         || lower.contains("access denied")
         || lower.contains("handshake failure")
     {
-        return tls("The server refused our client certificate. Check that the function certificate (FOCES/OCES3) is the one registered on the it-system, is not expired, and is issued by a CA the platform trusts.");
+        return tls(CLIENT_CERTIFICATE_REFUSED);
     }
     if lower.contains("ssl") || lower.contains("tls") {
         return tls("Check the certificate, the CA and that the target speaks HTTPS on this port.");
@@ -492,6 +495,12 @@ impl TransportError {
     /// opposed to a broken setup on our side (exit 2).
     pub fn is_unreachable(&self) -> bool {
         !matches!(self, TransportError::Identity { .. })
+    }
+
+    /// Whether the server ended the TLS handshake because of our client certificate
+    /// (expired, from a CA it does not trust, not accepted): a refusal a scenario can assert.
+    pub fn refused_client_certificate(&self) -> bool {
+        matches!(self, TransportError::Tls { hint, .. } if *hint == CLIENT_CERTIFICATE_REFUSED)
     }
 }
 

@@ -8,10 +8,12 @@
 mod mock;
 mod reports;
 mod run;
+mod steps;
 
 pub use mock::serve;
 pub use reports::{merge_junit, verify_report, ReportFiles};
 pub use run::run;
+pub use steps::{steps, steps_cucumber_js, steps_json, steps_text, StepsFormat};
 
 use crate::engine::{self, SuitePaths};
 use crate::error::{ExitCode, Fatal};
@@ -109,51 +111,6 @@ pub fn list(features: PathBuf, selection: &Selection) -> Result<ExitCode, Fatal>
         tell!("note: no scenario covers {svc}");
     }
     Ok(ExitCode::Passed)
-}
-
-/// `steps`: prints the step vocabulary ([`steps_text`]).
-pub fn steps(markdown: bool) -> Result<ExitCode, Fatal> {
-    say_raw!("{}", steps_text(markdown));
-    Ok(ExitCode::Passed)
-}
-
-/// The step vocabulary, generated from the definitions: per group each step's keyword,
-/// example and meaning, as plain text or as Markdown tables (the README's step section).
-pub fn steps_text(markdown: bool) -> String {
-    let steps = engine::catalog().steps();
-    let registry = || steps.defs();
-    let mut out = String::new();
-    let mut groups: Vec<&str> = Vec::new();
-    for d in registry() {
-        if !groups.contains(&d.group) {
-            groups.push(d.group);
-        }
-    }
-    for g in groups {
-        if markdown {
-            out.push_str(&format!("\n#### {g}\n\n| step | meaning |\n|---|---|\n"));
-        } else {
-            out.push_str(&format!("\n{g}\n"));
-        }
-        for d in registry().iter().filter(|d| d.group == g) {
-            if markdown {
-                out.push_str(&format!(
-                    "| `{} {}` | {} |\n",
-                    d.kind.keyword(),
-                    d.example,
-                    d.doc.replace('|', "\\|")
-                ));
-            } else {
-                out.push_str(&format!(
-                    "  {} {}\n      {}\n",
-                    d.kind.keyword(),
-                    d.example,
-                    d.doc
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// `fingerprint`: prints the contract fingerprint, then one line per part (features, mocks,

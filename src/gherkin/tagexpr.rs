@@ -38,6 +38,19 @@ impl fmt::Display for TagExprError {
 impl std::error::Error for TagExprError {}
 
 impl TagOperation {
+    /// The tags the expression names (without '@').
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            TagOperation::And(a, b) | TagOperation::Or(a, b) => {
+                let mut n = a.names();
+                n.extend(b.names());
+                n
+            }
+            TagOperation::Not(a) => a.names(),
+            TagOperation::Tag(t) => vec![t.as_str()],
+        }
+    }
+
     /// Whether a scenario with `tags` (with or without '@') matches; tags compare as
     /// [`crate::runner::selection::Tag`]s, as everywhere in sp-contract.
     pub fn matches<S: AsRef<str>>(&self, tags: &[S]) -> bool {

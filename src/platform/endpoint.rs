@@ -327,3 +327,12 @@ pub fn caller(req: &Request) -> Caller {
 pub fn scenario(req: &Request) -> String {
     header(req, crate::platform::state::SCENARIO_HEADER).unwrap_or_default()
 }
+
+/// A query parameter of the request's URL (`?id=…`), empty when absent.
+pub fn query(req: &Request, name: &str) -> String {
+    req.url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}

@@ -112,8 +112,10 @@ async fn run_scenario(sc: &PlannedScenario, ctx_steps: &Steps, ctx: Arc<RunCtx>)
     let mut stopped = false;
     let texts: Vec<&str> = sc.steps.iter().map(|s| s.text.as_str()).collect();
     let expected = ctx_steps.refusal_expected(&texts);
-    for (st, refusal_expected) in sc.steps.iter().zip(expected) {
+    let handshake = ctx_steps.handshake_refusal_expected(&texts);
+    for ((st, refusal_expected), handshake) in sc.steps.iter().zip(expected).zip(handshake) {
         world.refusal_expected = refusal_expected;
+        world.handshake_refusal_expected = handshake;
         let t0 = Instant::now();
         let mut result = StepResult {
             keyword: st.keyword.clone(),

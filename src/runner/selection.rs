@@ -173,6 +173,23 @@ pub fn covers(tags: &[String], services: &[String]) -> bool {
         .any(|s| services.iter().any(|w| Tag::new(w) == Tag::new(s)))
 }
 
+/// Tags the built-in suite has renamed (old, new; without '@'): an expression naming the old
+/// one would silently select nothing (or exclude nothing) once no scenario carries it.
+pub const RENAMED_TAGS: &[(&str, &str)] = &[("modelled", "modelleret")];
+
+/// The refusal for a `--tags` expression that names a renamed tag no scenario carries
+/// (`carried` says whether some scenario of the suite has a tag).
+pub fn renamed_tag_refusal(named: &[&str], carried: impl Fn(&str) -> bool) -> Option<String> {
+    RENAMED_TAGS.iter().find_map(|(old, new)| {
+        let named_old = named.iter().any(|n| Tag::new(n) == Tag::new(old));
+        (named_old && !carried(old)).then(|| {
+            format!(
+                "no scenario carries the tag @{old}: the suite marks modelled behaviour with @{new} now; write @{new} in --tags (e.g. --tags \"not @{new}\")"
+            )
+        })
+    })
+}
+
 /// One part of a run split for a CI matrix: `--shard 2/4` is index 2 of 4 (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {

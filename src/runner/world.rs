@@ -52,6 +52,9 @@ pub enum Last {
     /// The call was refused by our own checks before anything was sent, and the scenario
     /// asserts that (see [`World::refuse`]).
     RefusedLocally { reason: String },
+    /// The target (or a token hop) ended the TLS handshake over our client certificate, and
+    /// the scenario asserts that (see [`World::transport_failed`]).
+    HandshakeRefused { reason: String },
 }
 
 pub struct World {
@@ -76,6 +79,8 @@ pub struct World {
     /// A later step of the scenario asserts a refusal before sending
     /// (`kaldet blev afvist før afsendelse …`); set by the runner before each step.
     pub refusal_expected: bool,
+    /// A later step asserts that the target refused the TLS handshake; set by the runner.
+    pub handshake_refusal_expected: bool,
 }
 
 /// One SOAP exchange: what [`World::exchange_soap`] returns.
@@ -153,7 +158,23 @@ impl World {
             ext: Extensions::default(),
             authority_override: None,
             refusal_expected: false,
+            handshake_refusal_expected: false,
         }
+    }
+
+    /// A call failed on the way. A handshake the target ended over our client certificate
+    /// becomes the answer when a later step asserts it; anything else fails the step (not
+    /// reached: exit 3; our own set-up: exit 2).
+    pub fn transport_failed(&mut self, hop: &str, e: &TransportError) -> Result<(), StepFailure> {
+        let mut f = transport(e);
+        if !hop.is_empty() {
+            f.message = format!("{hop}: {}", f.message);
+        }
+        if self.handshake_refusal_expected && e.refused_client_certificate() {
+            self.last = Some(Last::HandshakeRefused { reason: f.message });
+            return Ok(());
+        }
+        Err(f)
     }
 
     /// Our own checks refused the call before sending. When the scenario asserts that
@@ -179,6 +200,12 @@ impl World {
             .citizen(alias)
             .map(str::to_string)
             .map_err(|e| input(format!("not sent: input error: {e}")))
+    }
+
+    /// The text with every `{{cpr:alias}}` replaced by the citizen's CPR number on this
+    /// target, so expected values name citizens the same way on every target.
+    pub fn expand_aliases(&self, text: &str) -> Result<String, StepFailure> {
+        fill_cpr_aliases(self.target(), text).map_err(|e| input(format!("input error: {e}")))
     }
 
     /// The authority calls are made on behalf of: a step's choice, else the target's
@@ -239,7 +266,10 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<(), StepFailure> {
-        let ex = self.exchange_soap(service, action, payload).await?;
+        let ex = match self.send_soap(service, action, payload).await? {
+            Ok(ex) => ex,
+            Err(e) => return self.transport_failed("", &e),
+        };
         self.last = Some(Last::Reply {
             service: service.id,
             http_status: ex.http_status,
@@ -257,8 +287,21 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<Exchange, StepFailure> {
+        self.send_soap(service, action, payload)
+            .await?
+            .map_err(|e| transport(&e))
+    }
+
+    /// A SOAP exchange; the outer error is an answer that is not SOAP, the inner one a
+    /// call that did not get through.
+    async fn send_soap(
+        &self,
+        service: &'static ServiceInfo,
+        action: &str,
+        payload: &str,
+    ) -> Result<Result<Exchange, TransportError>, StepFailure> {
         let extra: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
-        let out = crate::client::call::soap(
+        let out = match crate::client::call::soap(
             &self.ctx.clients,
             &self.identity,
             service,
@@ -267,7 +310,10 @@ impl World {
             &extra,
         )
         .await
-        .map_err(|e| transport(&e))?;
+        {
+            Ok(out) => out,
+            Err(e) => return Ok(Err(e)),
+        };
         if let Some(obs) = &self.ctx.observer {
             obs(service.id, &out.sent, &out.raw);
         }
@@ -302,11 +348,11 @@ impl World {
                 });
             }
         };
-        Ok(Exchange {
+        Ok(Ok(Exchange {
             http_status: out.http_status,
             reply,
             raw: out.raw,
-        })
+        }))
     }
 
     /// Write the exchange to the run's trace folder, if it has one.
@@ -314,6 +360,22 @@ impl World {
         if let Some(t) = &self.ctx.trace {
             t.record(&self.feature_rel, &self.scenario, exchange);
         }
+    }
+
+    /// GET one of the paths only sp-contract's mock serves (what it shows of its simulated
+    /// parts: status messages, receiving systems) on the target: the body, or the HTTP status
+    /// of a target that does not serve it.
+    pub async fn mock_only_get(&self, path: &str) -> Result<Result<String, u16>, StepFailure> {
+        let http = self
+            .ctx
+            .clients
+            .request(&self.identity, reqwest::Method::GET, path, &[], None)
+            .await
+            .map_err(|e| transport(&e))?;
+        if http.status != 200 {
+            return Ok(Err(http.status));
+        }
+        Ok(Ok(String::from_utf8_lossy(&http.body).into_owned()))
     }
 
     /// Headers only the embedded mock gets: the scenario id for its per-scenario state.
@@ -356,6 +418,7 @@ impl World {
             Last::RefusedLocally { reason } => Err(input(format!(
                 "not sent: input error: the call was refused before sending ({reason}), so there is no answer to read; this scenario asserts the refusal, so it cannot also check an answer"
             ))),
+            Last::HandshakeRefused { .. } => Err(no_answer_after_handshake()),
         }
     }
 
@@ -369,6 +432,7 @@ impl World {
             Last::RefusedLocally { reason } => Err(input(format!(
                 "not sent: input error: expected a refusal from the platform, but the call was refused before sending ({reason})"
             ))),
+            Last::HandshakeRefused { .. } => Err(no_answer_after_handshake()),
         }
     }
 
@@ -402,6 +466,7 @@ impl World {
             Last::RefusedLocally { reason } => Err(input(format!(
                 "not sent: input error: nothing was sent, so there is no answer to compare ({reason})"
             ))),
+            Last::HandshakeRefused { .. } => Err(no_answer_after_handshake()),
         }
     }
 }
@@ -464,18 +529,44 @@ impl World {
                 )?
             }
             Err(CallError::Token(TokenError::Transport { hop, source })) => {
-                let mut f = transport(&source);
-                f.message = format!("{hop}: {}", f.message);
-                return Err(f);
+                return self.transport_failed(&hop.to_string(), &source);
             }
             Err(CallError::Token(e @ TokenError::Malformed { .. })) => {
                 return Err(contract(e.to_string()))
             }
             Err(CallError::Token(e)) => return Err(input(e.to_string())),
-            Err(CallError::Transport(e)) => return Err(transport(&e)),
+            Err(CallError::Transport(e)) => return self.transport_failed("", &e),
         });
         Ok(())
     }
+}
+
+/// A step that reads the answer after a handshake the scenario asserts was refused.
+pub fn no_answer_after_handshake() -> StepFailure {
+    input("the TLS handshake was refused, so there is no answer to read; this scenario asserts that refusal, so it cannot also check an answer")
+}
+
+/// `{{cpr:alias}}` → the citizen's CPR number on the target; the first unknown alias is the
+/// error.
+pub fn fill_cpr_aliases(
+    t: &Target,
+    text: &str,
+) -> Result<String, crate::targets::target::TargetError> {
+    if !text.contains("{{cpr:") {
+        return Ok(text.to_string());
+    }
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"\{\{cpr:([^}]+)\}\}").expect("static regex"));
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in re.captures_iter(text) {
+        let (all, alias) = (c.get(0).expect("whole match"), &c[1]);
+        out.push_str(&text[last..all.start()]);
+        out.push_str(t.citizen(alias)?);
+        last = all.end();
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
 }
 
 /// A REST answer as the steps see it ([`crate::client::rest::reply`]): XML or JSON payloads on 2xx, a

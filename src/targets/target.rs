@@ -58,11 +58,13 @@ pub enum TargetError {
         alias: String,
         key: String,
     },
-    #[error("target '{target}' has no citizen named '{alias}' (known: {}); add `\"{alias}\" = \"<cpr>\"` under [targets.{target}.aliases.citizens]", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    #[error("target '{target}' has no citizen named '{alias}' (known: {}); {}", if known.is_empty() { "none".to_string() } else { known.join(", ") }, if *in_mock_data { format!("add {{\"alias\": \"{alias}\", \"cpr\": \"<cpr>\", \"sf1520\": \"sf1520/{alias}.xml\"}} to mocks/citizens.json and the lookup's answer to mocks/sf1520/{alias}.xml (in your --mocks folder)") } else { format!("add `\"{alias}\" = \"<cpr>\"` under [targets.{target}.aliases.citizens]") })]
     NoCitizen {
         target: String,
         alias: String,
         known: Vec<String>,
+        /// The embedded mock takes its citizens from its data, not from the config.
+        in_mock_data: bool,
     },
     #[error("citizen '{alias}' of target '{target}' is not a valid CPR number: {reason}; {}", if *in_mock_data { format!("correct the cpr of '{alias}' in mocks/citizens.json") } else { format!("set a test citizen's real CPR number at [targets.{target}.aliases.citizens] {alias} (the example config's placeholder is not one)") })]
     NotACpr {
@@ -159,6 +161,7 @@ impl Target {
                 target: self.name.clone(),
                 alias: alias.to_string(),
                 known: self.citizens.keys().cloned().collect(),
+                in_mock_data: self.kind() == TargetKind::EmbeddedMock,
             })?;
         cpr.as_ref()
             .map(Cpr::as_str)

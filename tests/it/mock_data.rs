@@ -502,11 +502,19 @@ fn special_citizens() {
     assert_eq!(field(&p, "død", "adresse/aktuelAdresse"), None);
     assert!(!citizen(&p, "død").digital_post());
 
-    // Everyone else who is found is alive.
+    // Emigrated: status 80, no current address, the foreign one in udrejseoplysninger.
+    assert_eq!(
+        field(&p, "udrejst", "persondata/status/status").as_deref(),
+        Some("80")
+    );
+    assert_eq!(field(&p, "udrejst", "adresse/aktuelAdresse"), None);
+    assert!(field(&p, "udrejst", "adresse/udrejseoplysninger/udlandsadresse1").is_some());
+
+    // Everyone else who is found lives in Denmark.
     for c in p
         .citizens
         .iter()
-        .filter(|c| c.sf1520.is_some() && c.entry.alias != "død")
+        .filter(|c| c.sf1520.is_some() && !["død", "udrejst"].contains(&c.entry.alias.as_str()))
     {
         assert_eq!(
             c.field("persondata/status/status").as_deref(),

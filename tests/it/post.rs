@@ -625,6 +625,7 @@ async fn kombi_post_afsend_follows_the_modelled_channel_rules_and_records_status
         afsendelse_id: "a-1".into(),
         cpr: "2809522019".into(),
         name: "Ib Eksempelsen".into(),
+        co: None,
         street: "Prinsens Allé".into(),
         building: "5".into(),
         postcode: "8800".into(),

@@ -9,7 +9,7 @@ use crate::core::xml::{Element, Path};
 use crate::evidence::snapshot::{snapshot_name, SnapshotError};
 use crate::runner::model::{FailureKind, StepFailure};
 use crate::runner::steps::{Args, Kind, StepDef, StepFuture};
-use crate::runner::world::{contract, input, Last, World};
+use crate::runner::world::{contract, input, no_answer_after_handshake, Last, World};
 
 const G: &str = "generic";
 
@@ -18,35 +18,42 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Then,
             G,
-            r"svaret er en succes",
+            r"svaret er( ikke)? en succes",
             "svaret er en succes",
-            "The service answered with data (HTTP 200, no SOAP fault).",
+            "The service answered with data (HTTP 200, no SOAP fault); with 'ikke', it answered with a fault or without data.",
             success,
-        ),
+        )
+        .with_variants(&["svaret er ikke en succes"]),
         StepDef::new(
             Kind::Then,
             G,
-            r#"feltet "([^"]+)" har værdien "([^"]*)""#,
+            r#"feltet "([^"]+)" har( ikke)? værdien "([^"]*)""#,
             r#"feltet "persondata/navn/fornavn" har værdien "Peter""#,
-            "The first element at the path has exactly this text.",
+            "The first element at the path has exactly this text (with 'ikke', it exists and has another). {{cpr:alias}} in the value is the citizen's CPR number on the target.",
             field_equals,
-        ),
+        )
+        .with_variants(&[
+            r#"feltet "relationer/aegtefaelle/personnummer" har værdien "{{cpr:mor}}""#,
+            r#"feltet "persondata/navn/fornavn" har ikke værdien "Mette""#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,
-            r#"feltet "([^"]+)" indeholder "([^"]*)""#,
+            r#"feltet "([^"]+)" indeholder( ikke)? "([^"]*)""#,
             r#"feltet "adresse/aktuelAdresse/vejnavn" indeholder "Allé""#,
-            "The first element at the path contains this text.",
+            "The first element at the path contains this text (with 'ikke', it exists and does not). {{cpr:alias}} works as in 'har værdien'.",
             field_contains,
-        ),
+        )
+        .with_variants(&[r#"feltet "adresse/aktuelAdresse/vejnavn" indeholder ikke "Gade""#]),
         StepDef::new(
             Kind::Then,
             G,
             r#"feltet "([^"]+)" findes( ikke)?"#,
-            r#"feltet "adresse/aktuelAdresse" findes ikke"#,
+            r#"feltet "persondata/personnummer" findes"#,
             "An element exists at the path (or, with 'ikke', none does).",
             field_exists,
-        ),
+        )
+        .with_variants(&[r#"feltet "adresse/aktuelAdresse" findes ikke"#]),
         StepDef::new(
             Kind::Then,
             G,
@@ -60,7 +67,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r"svaret har felterne:",
             "svaret har felterne:",
-            "Every row of the table below (| felt | værdi |) holds: the field has that text. All mismatches are listed together.",
+            "Every row of the table below (| felt | værdi |) holds: the field has that text ({{cpr:alias}} is the citizen's CPR number). All mismatches are listed together.",
             fields_table,
         ),
         StepDef::new(
@@ -103,7 +110,10 @@ pub fn steps() -> Vec<StepDef> {
             r#"svaret matcher det godkendte snapshot"#,
             "The normalised answer equals snapshots/<target>/<feature>__<scenario>[__<name>].snap. Prefixes, whitespace and attribute order don't matter; generated ids, timestamps and alder are redacted, CPR numbers masked. --update-snapshots writes it.",
             snapshot,
-        ),
+        )
+        .with_variants(&[
+            r#"svaret matcher det godkendte snapshot "efter opdatering""#,
+        ]),
     ]
 }
 
@@ -116,8 +126,11 @@ fn first_text(el: &Element, p: &str) -> Result<Option<String>, StepFailure> {
     Ok(el.select(&path).first().map(|e| e.text()))
 }
 
-fn success(w: &mut World, _a: Args) -> StepFuture<'_> {
+fn success(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
+        if !a.get(0).is_empty() {
+            return not_success(w);
+        }
         w.payload()?;
         match &w.last {
             Some(Last::Reply {
@@ -132,38 +145,60 @@ fn success(w: &mut World, _a: Args) -> StepFuture<'_> {
     })
 }
 
+/// The answer was not a success: a fault, an empty Body or data with an HTTP status other
+/// than 200. A call refused before sending has no answer to judge.
+fn not_success(w: &World) -> Result<(), StepFailure> {
+    match &w.last {
+        Some(Last::Reply {
+            reply: Reply::Payload(_),
+            http_status: 200,
+            service,
+            ..
+        }) => Err(contract(format!(
+            "expected {service} not to answer with data, but it did (HTTP 200)"
+        ))),
+        Some(Last::Reply { .. }) => Ok(()),
+        Some(Last::HandshakeRefused { .. }) => Err(no_answer_after_handshake()),
+        Some(Last::RefusedLocally { reason }) => Err(input(format!(
+            "not sent: input error: the call was refused before sending ({reason}); to assert that, write 'Så kaldet blev afvist før afsendelse med beskeden \"…\"'"
+        ))),
+        None => Err(input(
+            "no call has been made yet in this scenario: put a Når-step before this Så-step",
+        )),
+    }
+}
+
+/// Compares the first element at a path with an expected text (`{{cpr:alias}}` expanded):
+/// `holds` says whether the value satisfies it, `what` words the expectation.
+fn field_check(
+    w: &World,
+    a: &Args,
+    holds: fn(&str, &str) -> bool,
+    what: &str,
+) -> Result<(), StepFailure> {
+    let negate = !a.get(1).is_empty();
+    let want = w.expand_aliases(a.get(2))?;
+    let p = w.payload()?;
+    let not = if negate { "not " } else { "" };
+    match first_text(p, a.get(0))? {
+        Some(v) if holds(&v, &want) != negate => Ok(()),
+        Some(v) => Err(contract(format!(
+            "field {}: expected it {not}{what} \"{want}\", got \"{v}\"",
+            a.get(0)
+        ))),
+        None => Err(contract(format!(
+            "field {} is not in the answer (expected it {not}{what} \"{want}\")",
+            a.get(0)
+        ))),
+    }
+}
+
 fn field_equals(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        let p = w.payload()?;
-        match first_text(p, a.get(0))? {
-            Some(v) if v == a.get(1) => Ok(()),
-            Some(v) => Err(contract(format!(
-                "field {}: expected \"{}\", got \"{v}\"",
-                a.get(0),
-                a.get(1)
-            ))),
-            None => Err(contract(format!(
-                "field {} is not in the answer (expected \"{}\")",
-                a.get(0),
-                a.get(1)
-            ))),
-        }
-    })
+    Box::pin(async move { field_check(w, &a, |v, want| v == want, "to be") })
 }
 
 fn field_contains(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        let p = w.payload()?;
-        match first_text(p, a.get(0))? {
-            Some(v) if v.contains(a.get(1)) => Ok(()),
-            Some(v) => Err(contract(format!(
-                "field {}: expected it to contain \"{}\", got \"{v}\"",
-                a.get(0),
-                a.get(1)
-            ))),
-            None => Err(contract(format!("field {} is not in the answer", a.get(0)))),
-        }
-    })
+    Box::pin(async move { field_check(w, &a, |v, want| v.contains(want), "to contain") })
 }
 
 fn field_exists(w: &mut World, a: Args) -> StepFuture<'_> {
@@ -218,11 +253,11 @@ fn fields_table(w: &mut World, a: Args) -> StepFuture<'_> {
                 return Err(input("every table row needs two cells: | felt | værdi |"));
             }
             let got = first_text(p, &row[0])?;
-            if got.as_deref() != Some(row[1].as_str()) {
+            let want = w.expand_aliases(&row[1])?;
+            if got.as_deref() != Some(want.as_str()) {
                 diff.push_str(&format!(
-                    "  {}: expected \"{}\", got {}\n",
+                    "  {}: expected \"{want}\", got {}\n",
                     row[0],
-                    row[1],
                     got.map(|g| format!("\"{g}\""))
                         .unwrap_or_else(|| "nothing".into())
                 ));
@@ -295,6 +330,9 @@ fn refused_locally(w: &mut World, a: Args) -> StepFuture<'_> {
                     _ => "answered".into(),
                 }
             ))),
+            Some(Last::HandshakeRefused { .. }) => Err(input(
+                "this scenario asserts both a refusal before sending and a refused TLS handshake; keep one",
+            )),
             None => Err(input("no call has been attempted in this scenario")),
         }
     })

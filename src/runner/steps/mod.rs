@@ -94,6 +94,9 @@ pub struct StepDef {
     pub group: &'static str,
     pub pattern: &'static str,
     pub example: &'static str,
+    /// Runnable examples of the step's optional parts (`ikke`, `på N tegn`, plural forms),
+    /// one each, shown by `steps` under the example.
+    pub variants: &'static [&'static str],
     pub doc: &'static str,
     pub run: StepFn,
     pub check: Option<CheckFn>,
@@ -102,6 +105,9 @@ pub struct StepDef {
     /// (`kaldet blev afvist før afsendelse …`): a scenario with such a step after a sending
     /// step expects the refusal, so the sending step records it instead of failing.
     pub asserts_refusal: bool,
+    /// The step asserts that the target refused the TLS handshake over our client
+    /// certificate: a sending step before it keeps that refusal as its answer.
+    pub asserts_handshake_refusal: bool,
     regex: OnceLock<Regex>,
 }
 
@@ -119,13 +125,20 @@ impl StepDef {
             group,
             pattern,
             example,
+            variants: &[],
             doc,
             run,
             check: None,
             precheck: None,
             asserts_refusal: false,
+            asserts_handshake_refusal: false,
             regex: OnceLock::new(),
         }
+    }
+
+    pub const fn with_variants(mut self, variants: &'static [&'static str]) -> StepDef {
+        self.variants = variants;
+        self
     }
 
     pub const fn with_check(mut self, check: CheckFn) -> StepDef {
@@ -140,6 +153,11 @@ impl StepDef {
 
     pub const fn asserting_refusal(mut self) -> StepDef {
         self.asserts_refusal = true;
+        self
+    }
+
+    pub const fn asserting_handshake_refusal(mut self) -> StepDef {
+        self.asserts_handshake_refusal = true;
         self
     }
 
@@ -233,15 +251,22 @@ impl Steps {
         }
     }
 
-    /// Whether the step's text is a step that asserts a local refusal.
-    pub fn asserts_refusal(&self, text: &str) -> bool {
-        matches!(self.find(text), Match::Found(d, _) if d.asserts_refusal)
-    }
-
     /// For each step of a scenario: whether a later step asserts a local refusal, i.e. a
     /// refusal before sending at this step is what the scenario expects.
     pub fn refusal_expected(&self, texts: &[&str]) -> Vec<bool> {
-        let last = texts.iter().rposition(|t| self.asserts_refusal(t));
+        self.asserted_later(texts, |d| d.asserts_refusal)
+    }
+
+    /// For each step of a scenario: whether a later step asserts that the target refused
+    /// the TLS handshake (so such a refusal at this step is the answer, not a failure).
+    pub fn handshake_refusal_expected(&self, texts: &[&str]) -> Vec<bool> {
+        self.asserted_later(texts, |d| d.asserts_handshake_refusal)
+    }
+
+    fn asserted_later(&self, texts: &[&str], asserts: fn(&StepDef) -> bool) -> Vec<bool> {
+        let last = texts
+            .iter()
+            .rposition(|t| matches!(self.find(t), Match::Found(d, _) if asserts(d)));
         (0..texts.len())
             .map(|i| last.is_some_and(|j| j > i))
             .collect()

@@ -1,9 +1,9 @@
 //! Steps about the platform set-up a call is made under: serviceaftale, security context,
-//! certificate.
+//! certificate, and the refusal of a certificate at the TLS handshake.
 
 use crate::core::service::ServiceInfo;
 use crate::runner::steps::{Args, CheckCtx, Kind, StepDef, StepFuture};
-use crate::runner::world::{input, AgreementChoice, World};
+use crate::runner::world::{contract, input, AgreementChoice, Last, World};
 
 const G: &str = "platform";
 
@@ -56,7 +56,38 @@ pub fn steps() -> Vec<StepDef> {
             certificate,
         )
         .with_check(check_certificate),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r"platformen afviser certifikatet ved TLS-handshaket",
+            "platformen afviser certifikatet ved TLS-handshaket",
+            "The target (or the token flow's first hop) ended the TLS handshake over the client certificate (expired, from a CA it does not trust): nothing was sent. The call before it keeps that refusal as its answer; any other failure to reach the target still fails the step (exit 3), and an answer breaks the contract.",
+            handshake_refused,
+        )
+        .asserting_handshake_refusal(),
     ]
+}
+
+fn handshake_refused(w: &mut World, _a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        match &w.last {
+            Some(Last::HandshakeRefused { .. }) => Ok(()),
+            Some(Last::Reply {
+                service,
+                http_status,
+                ..
+            }) => Err(contract(format!(
+                "expected the target to refuse the TLS handshake over certificate '{}', but the handshake succeeded and {service} answered (HTTP {http_status})",
+                w.identity
+            ))),
+            Some(Last::RefusedLocally { reason }) => Err(input(format!(
+                "not sent: input error: the call was refused before sending ({reason}), so no handshake was made"
+            ))),
+            None => Err(input(
+                "no call has been made yet in this scenario: put a Når-step before this Så-step",
+            )),
+        }
+    })
 }
 
 fn service(w: &World, id: &str) -> Result<&'static ServiceInfo, crate::runner::model::StepFailure> {

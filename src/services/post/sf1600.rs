@@ -79,6 +79,8 @@ pub struct PrintLetter {
     pub afsendelse_id: String,
     pub cpr: String,
     pub name: String,
+    /// CoNavn: the person the letter goes care of.
+    pub co: Option<String>,
     pub street: String,
     /// House number as DKCC wants it (`5`, `12A`).
     pub building: String,
@@ -88,6 +90,44 @@ pub struct PrintLetter {
     pub title: String,
     /// KanalUafhaengigeParametreI/BrugerNavn (required there): who in the authority sends.
     pub bruger_navn: String,
+}
+
+/// A Danish address as a scenario writes it, `Prinsens Allé 5, 8800 Viborg`: street, house
+/// number (1–999 and an optional capital letter) and postcode; the town after the postcode
+/// is optional and not sent (the postcode names it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub street: String,
+    pub building: String,
+    pub postcode: String,
+}
+
+impl std::str::FromStr for Address {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Address, String> {
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = RE.get_or_init(|| {
+            regex::Regex::new(
+                r"^\s*(\S.*?)\s+([1-9][0-9]{0,2}[A-Z]?)\s*,\s*([0-9]{4})(?:\s+\S.*)?$",
+            )
+            .expect("static regex")
+        });
+        let c = re.captures(s).ok_or_else(|| {
+            format!("'{s}' is not an address as 'Prinsens Allé 5, 8800 Viborg' (street, house number, comma, postcode, town optional)")
+        })?;
+        Ok(Address {
+            street: c[1].to_string(),
+            building: c[2].to_string(),
+            postcode: c[3].to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}, {}", self.street, self.building, self.postcode)
+    }
 }
 
 /// Problems with a letter found before sending (field named).
@@ -102,6 +142,12 @@ pub fn check_print(l: &PrintLetter) -> Result<(), String> {
         return Err(
             "ForsendelseModtager/ModtagerAdresse/PersonName must be 1–130 characters".into(),
         );
+    }
+    if l.co
+        .as_ref()
+        .is_some_and(|c| !(1..=130).contains(&c.chars().count()))
+    {
+        return Err("ModtagerAdresse/CoNavn must be 1–130 characters".into());
     }
     if !(1..=40).contains(&l.street.chars().count()) {
         return Err("ModtagerAdresse/StreetName must be 1–40 characters".into());
@@ -142,7 +188,7 @@ fn forsendelse_element(qname: &str, l: &PrintLetter) -> String {
 <dkal:AfsendelseModtager><adir:CPRnummerIdentifikator>{}</adir:CPRnummerIdentifikator></dkal:AfsendelseModtager>\
 <fjernprint:ModtagerAdresse>\
 <itst:PersonName>{}</itst:PersonName>\
-<dkcc1:StreetName>{}</dkcc1:StreetName>\
+{}<dkcc1:StreetName>{}</dkcc1:StreetName>\
 <dkcc2:StreetBuildingIdentifier>{}</dkcc2:StreetBuildingIdentifier>\
 <dkcc1:PostCodeIdentifier>{}</dkcc1:PostCodeIdentifier>\
 <dkcc2:CountryIdentificationCode scheme=\"iso3166-alpha2\">DK</dkcc2:CountryIdentificationCode>\
@@ -156,6 +202,9 @@ fn forsendelse_element(qname: &str, l: &PrintLetter) -> String {
         e(&l.afsendelse_id),
         e(&l.cpr),
         e(&l.name),
+        l.co.as_ref()
+            .map(|c| format!("<fjernprint:CoNavn>{}</fjernprint:CoNavn>", e(c)))
+            .unwrap_or_default(),
         e(&l.street),
         e(&l.building),
         e(&l.postcode),
@@ -204,6 +253,7 @@ mod tests {
             afsendelse_id: "a".repeat(38),
             cpr: "1503801015".into(),
             name: "Peter Testesen".into(),
+            co: Some("Mette Testesen".into()),
             street: "Prinsens Allé".into(),
             building: "5".into(),
             postcode: "8800".into(),
@@ -257,10 +307,35 @@ mod tests {
         assert!(check_print(&bad)
             .unwrap_err()
             .contains("StreetBuildingIdentifier"));
+        let mut bad = l.clone();
+        bad.co = Some(String::new());
+        assert!(check_print(&bad).unwrap_err().contains("CoNavn"));
         let mut bad = l;
         bad.content_b64 = "not base64!".into();
         assert!(check_print(&bad)
             .unwrap_err()
             .contains("MeddelelseIndholdData"));
+    }
+
+    #[test]
+    fn addresses_read_as_a_scenario_writes_them() {
+        let a: Address = "Prinsens Allé 5, 8800 Viborg".parse().unwrap();
+        assert_eq!(
+            (a.street.as_str(), a.building.as_str(), a.postcode.as_str()),
+            ("Prinsens Allé", "5", "8800")
+        );
+        assert_eq!(a.to_string(), "Prinsens Allé 5, 8800");
+        assert_eq!(
+            "Store Torv 12A,8000".parse::<Address>().unwrap().building,
+            "12A"
+        );
+        for bad in [
+            "Prinsens Allé, 8800",
+            "Prinsens Allé 5 8800",
+            "5, 8800",
+            "Vej 5, 880",
+        ] {
+            assert!(bad.parse::<Address>().is_err(), "{bad}");
+        }
     }
 }

@@ -101,6 +101,8 @@ fn rules() -> &'static [(Regex, &'static str)] {
             // The contract fingerprint hashes every byte of features/, mocks/ and snapshots/:
             // it changes with any data file (report_html.rs checks it against `fingerprint`).
             (r"\b[0-9a-f]{64}\b".into(), "[sha256]"),
+            // How many files the built-in suite has changes with every scenario added.
+            (r"\b\d+ (file\(s\)|fil\(er\))".into(), "[n] $1"),
             (
                 r"((?:file\(s\)|fil\(er\)),? (?:· )?(?:<code>|`)?)[0-9a-f]{16}\b".into(),
                 "$1[hash]",
@@ -108,7 +110,7 @@ fn rules() -> &'static [(Regex, &'static str)] {
             // The suite's git commit, and whether the checkout has uncommitted changes, differ
             // with every commit and working tree.
             (
-                r"\b[0-9a-f]{40}\b(</code>)?( with \d+ uncommitted change\(s\) in the features folder| med \d+ ikke-committede ændring\(er\) i features-mappen)?".into(),
+                r"\b[0-9a-f]{40}\b(</code>|`)?( with \d+ uncommitted change\(s\) in the features folder| med \d+ ikke-committede ændring\(er\) i features-mappen)?".into(),
                 "[commit]$1",
             ),
             // The evidence reports' host row (a short host name is an ordinary word elsewhere).
@@ -224,7 +226,7 @@ mod tests {
              SHA-256    [cert-sha256]\n\
              Serial [serial]\n\
              valid for [n] more days ([n] day(s) left), days left:   [n], expired ([n] day(s) ago)\n\
-             sha256:[sha256], features: 17 file(s), [hash]\n"
+             sha256:[sha256], features: [n] file(s), [hash]\n"
         );
     }
 

@@ -250,10 +250,16 @@ pub fn remote_config(dir: &Path, url: &str, opt: Remote<'_>) -> PathBuf {
     for (a, uuid) in &t.agreement_aliases {
         cfg.push_str(&format!("\"{a}\" = \"{uuid}\"\n"));
     }
-    cfg.push_str(&format!(
-        "[targets.local.aliases.identities.uregistreret]\npkcs12 = \"{}\"\npassword_env = \"{pw_env}\"\n",
-        pki.unregistered_p12.display()
-    ));
+    for (name, p12) in [
+        ("uregistreret", &pki.unregistered_p12),
+        ("udløbet", &pki.expired_p12),
+        ("fremmed", &pki.foreign_p12),
+    ] {
+        cfg.push_str(&format!(
+            "[targets.local.aliases.identities.\"{name}\"]\npkcs12 = \"{}\"\npassword_env = \"{pw_env}\"\n",
+            p12.display()
+        ));
+    }
     let path = dir.join("sp-contract.toml");
     std::fs::write(&path, cfg).unwrap();
     path

@@ -1,5 +1,5 @@
-//! A Digital Post letter as the Post scenarios build it, and the MeMo 1.2 `Message` it is
-//! sent as.
+//! A Digital Post letter or a NemSMS as the Post scenarios build it, and the MeMo 1.2
+//! `Message` it is sent as (a NemSMS: the text in `notification`, no MessageBody).
 
 use super::MEMO_NS;
 use crate::core::xml;
@@ -24,6 +24,12 @@ pub struct MemoAction {
 /// A Digital Post letter as the scenarios build it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Letter {
+    /// The SMS text of a NemSMS (messageType NEMSMS); None: a Digital Post letter.
+    pub sms: Option<String>,
+    /// MessageHeader/mandatory: the citizen cannot opt out of receiving it.
+    pub mandatory: bool,
+    /// MessageHeader/legalNotification: a juridisk meddelelse (legal effect on delivery).
+    pub legal_notification: bool,
     pub message_uuid: String,
     pub label: String,
     pub sender_cvr: String,
@@ -70,30 +76,48 @@ pub fn to_xml(l: &Letter) -> String {
             )
         })
         .collect();
-    format!(
-        "<memo:Message xmlns:memo=\"{MEMO_NS}\" memoVersion=\"1.2\">\
-<memo:MessageHeader>\
-<memo:messageType>DIGITALPOST</memo:messageType>\
-<memo:messageUUID>{}</memo:messageUUID>\
-<memo:label>{}</memo:label>\
-<memo:mandatory>false</memo:mandatory>\
-<memo:legalNotification>false</memo:legalNotification>\
-<memo:Sender><memo:senderID>{}</memo:senderID><memo:idType>CVR</memo:idType><memo:label>{}</memo:label></memo:Sender>\
-<memo:Recipient><memo:recipientID>{}</memo:recipientID><memo:idType>CPR</memo:idType></memo:Recipient>\
-</memo:MessageHeader>\
-<memo:MessageBody>\
+    // A NemSMS is its text; a letter has a body with its documents.
+    let (message_type, notification, body) = match &l.sms {
+        Some(text) => (
+            "NEMSMS",
+            format!("<memo:notification>{}</memo:notification>", e(text)),
+            String::new(),
+        ),
+        None => (
+            "DIGITALPOST",
+            String::new(),
+            format!(
+                "<memo:MessageBody>\
 <memo:createdDateTime>{}</memo:createdDateTime>\
 <memo:MainDocument><memo:label>{}</memo:label>{}{actions}</memo:MainDocument>\
 {attachments}\
-</memo:MessageBody>\
+</memo:MessageBody>",
+                e(&l.created),
+                e(&l.label),
+                file(&l.main),
+            ),
+        ),
+    };
+    format!(
+        "<memo:Message xmlns:memo=\"{MEMO_NS}\" memoVersion=\"1.2\">\
+<memo:MessageHeader>\
+<memo:messageType>{message_type}</memo:messageType>\
+<memo:messageUUID>{}</memo:messageUUID>\
+<memo:label>{}</memo:label>\
+{notification}\
+<memo:mandatory>{}</memo:mandatory>\
+<memo:legalNotification>{}</memo:legalNotification>\
+<memo:Sender><memo:senderID>{}</memo:senderID><memo:idType>CVR</memo:idType><memo:label>{}</memo:label></memo:Sender>\
+<memo:Recipient><memo:recipientID>{}</memo:recipientID><memo:idType>CPR</memo:idType></memo:Recipient>\
+</memo:MessageHeader>\
+{body}\
 </memo:Message>",
         e(&l.message_uuid),
         e(&l.label),
+        l.mandatory,
+        l.legal_notification,
         e(&l.sender_cvr),
         e(&l.sender_label),
         e(&l.recipient_cpr),
-        e(&l.created),
-        e(&l.label),
-        file(&l.main),
     )
 }

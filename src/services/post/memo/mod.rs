@@ -413,6 +413,9 @@ mod tests {
 
     fn letter() -> Letter {
         Letter {
+            sms: None,
+            mandatory: false,
+            legal_notification: false,
             message_uuid: "3f0c9d8e-2b7a-4c1d-9e5f-6a7b8c9d0e1f".into(),
             label: "Afgørelse".into(),
             sender_cvr: "29189846".into(),
@@ -445,6 +448,27 @@ mod tests {
         assert_eq!(s.recipient_id_type, "CPR");
         assert_eq!(s.files, 1);
         assert_eq!(s.content_bytes, 9);
+    }
+
+    #[test]
+    fn a_nemsms_is_its_text_and_the_flags_reach_the_header() {
+        let mut l = letter();
+        l.sms = Some("Husk tandlægetid i morgen".into());
+        l.mandatory = true;
+        l.legal_notification = true;
+        let x = to_xml(&l);
+        let s = validate(x.as_bytes()).unwrap();
+        assert_eq!((s.message_type.as_str(), s.files), ("NEMSMS", 0));
+        let el = crate::core::xml::parse(x.as_bytes()).unwrap();
+        let h = el.child("MessageHeader").unwrap();
+        let text = |n: &str| h.child(n).map(|e| e.text());
+        assert_eq!(
+            text("notification").as_deref(),
+            Some("Husk tandlægetid i morgen")
+        );
+        assert_eq!(text("mandatory").as_deref(), Some("true"));
+        assert_eq!(text("legalNotification").as_deref(), Some("true"));
+        assert!(el.child("MessageBody").is_none());
     }
 
     #[test]

@@ -101,7 +101,14 @@ impl PostData {
                 return Err(invalid(format!("missing rest fault '{r}'")));
             }
         }
-        for r in ["not_enrolled_digital_post", "not_enrolled_nemsms"] {
+        let mut d = d;
+        d.add_missing_print_refusals();
+        for r in [
+            "not_enrolled_digital_post",
+            "not_enrolled_nemsms",
+            "recipient_deceased",
+            "recipient_not_in_cpr",
+        ] {
             match d.sf1600.get(r) {
                 None => return Err(invalid(format!("missing sf1600 fault '{r}'"))),
                 // dkal:FejlKode is an integer 1000–9999 in the contract.
@@ -112,6 +119,26 @@ impl PostData {
             }
         }
         Ok(d)
+    }
+
+    /// The print refusals came after vendors copied this file: a copy without them gets the
+    /// built-in wording, so physical post to a dead or unknown citizen is refused alike.
+    fn add_missing_print_refusals(&mut self) {
+        let Ok(built_in) = crate::core::strict_json::from_str::<PostData>(BUILT_IN) else {
+            return;
+        };
+        for name in ["recipient_deceased", "recipient_not_in_cpr"] {
+            if let Some(f) = built_in.rest.get(name) {
+                self.rest
+                    .entry(name.to_string())
+                    .or_insert_with(|| f.clone());
+            }
+            if let Some(f) = built_in.sf1600.get(name) {
+                self.sf1600
+                    .entry(name.to_string())
+                    .or_insert_with(|| f.clone());
+            }
+        }
     }
 
     /// A REST refusal as JSON: `{"errorCode", "errorMessage", "TransaktionsId"}` (modelled).

@@ -19,7 +19,7 @@ pub mod sts;
 use crate::core::ids::Cvr;
 use crate::core::xml::{self, Element};
 use crate::platform::data::Platform;
-use crate::platform::endpoint::{header, scenario};
+use crate::platform::endpoint::{header, query, scenario};
 use crate::platform::endpoint::{DirectResponder, DirectResponse};
 use crate::platform::request::Request;
 use crate::services::post::memo;
@@ -93,6 +93,55 @@ pub struct LetterRecord {
     pub message_uuid: Option<String>,
     pub channel: Channel,
     pub statuses: Vec<StatusMessage>,
+    /// What went to print (physical post only).
+    pub printed: Option<Printed>,
+}
+
+/// The recipient as a printed letter addresses it: from the ForsendelseI the platform
+/// passed to Fjernprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    pub name: String,
+    pub co: Option<String>,
+    /// `Street 5, 8800`.
+    pub address: String,
+}
+
+impl Printed {
+    /// The recipient part of a physical letter's ForsendelseI, when it has one.
+    pub fn of(channel: Channel, forsendelse: Option<&Element>) -> Option<Printed> {
+        let a = forsendelse?.descendant("ModtagerAdresse")?;
+        if channel != Channel::FysiskPost {
+            return None;
+        }
+        let text = |local: &str| a.child(local).map(|e| e.text());
+        Some(Printed {
+            name: text("PersonName").unwrap_or_default(),
+            co: text("CoNavn"),
+            address: format!(
+                "{} {}, {}",
+                text("StreetName").unwrap_or_default(),
+                text("StreetBuildingIdentifier").unwrap_or_default(),
+                text("PostCodeIdentifier").unwrap_or_default()
+            ),
+        })
+    }
+}
+
+/// Physical post to a recipient who cannot receive it (modelled, the fault in
+/// `mocks/post/faults.json`): a CPR number not in CPR, or a dead citizen. Print data carries
+/// an address, but the platform checks the recipient against CPR before printing.
+pub fn print_refusal(p: &Platform, recipient: &str) -> Option<&'static str> {
+    if recipient.len() != 10 {
+        return None;
+    }
+    match p.citizen_by_cpr(recipient).filter(|c| c.sf1520.is_some()) {
+        None => Some("recipient_not_in_cpr"),
+        Some(c) if c.field("persondata/status/status").as_deref() == Some("90") => {
+            Some("recipient_deceased")
+        }
+        Some(_) => None,
+    }
 }
 
 /// Per-scenario log of letters (see `platform::state`).
@@ -157,6 +206,18 @@ pub fn status_list(platform: &Platform, scenario: &str, id: &str) -> String {
     {
         for s in &l.statuses {
             out.push_str(&pko_post_status(l, s));
+        }
+        // Not a Beskedfordeler message: the mock's view of what reached print.
+        if let Some(p) = &l.printed {
+            let e = xml::escape;
+            out.push_str(&format!(
+                "<Printdata><Navn>{}</Navn>{}<Adresse>{}</Adresse></Printdata>",
+                e(&p.name),
+                p.co.as_ref()
+                    .map(|c| format!("<CoNavn>{}</CoNavn>", e(c)))
+                    .unwrap_or_default(),
+                e(&p.address)
+            ));
         }
     }
     out.push_str("</PostStatusBeskeder>");
@@ -357,6 +418,11 @@ impl KombiPostAfsend {
                 }
             }
         };
+        if channel == Channel::FysiskPost {
+            if let Some(refusal) = print_refusal(&ctx.platform, &recipient) {
+                return ctx.data.rest_fault(refusal, &[], &tx);
+            }
+        }
         // The platform checks the content after accepting it (modelled): problems come back
         // as a "Fejlet" status.
         let failure = match channel {
@@ -394,6 +460,7 @@ impl KombiPostAfsend {
                     .map(|e| e.text()),
                 channel,
                 statuses: vec![],
+                printed: Printed::of(channel, print),
             },
             failure,
         );
@@ -509,12 +576,7 @@ impl DirectResponder for StatusEndpoint {
     }
 
     fn respond_direct(&self, req: &Request) -> DirectResponse {
-        let id = req
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "id")
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
+        let id = query(req, "id");
         DirectResponse::xml(200, status_list(&self.0.platform, &scenario(req), &id))
     }
 }
@@ -537,6 +599,19 @@ mod tests {
         std::fs::write(dir.join("post/faults.json"), r#"{"rest": {}, "sf1600": {}, "statuses": {"digital_post": [], "nemsms": [], "fysisk_post": [], "failed": "x", "source": "x"}}"#).unwrap();
         let e = PostData::load(&dir).unwrap_err().to_string();
         assert!(e.contains("missing rest fault 'sts_bad_request'"), "{e}");
+        // An older copy without the print refusals gets the built-in wording.
+        let mut old: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(here.join("post/faults.json")).unwrap())
+                .unwrap();
+        for part in ["rest", "sf1600"] {
+            let m = old[part].as_object_mut().unwrap();
+            m.remove("recipient_deceased");
+            m.remove("recipient_not_in_cpr");
+        }
+        std::fs::write(dir.join("post/faults.json"), old.to_string()).unwrap();
+        let d = PostData::load(&dir).unwrap();
+        assert_eq!(d.rest["recipient_deceased"].code, "RecipientDeceased");
+        assert_eq!(d.sf1600["recipient_not_in_cpr"].fejl_kode, 4004);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

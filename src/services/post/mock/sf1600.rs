@@ -4,14 +4,17 @@
 //! Kanalvalg (modelled, like SF1601's "Automatisk Valg", see `mock/mod.rs`): A and P go to
 //! Digital Post when the recipient is enrolled, else to print; D requires enrollment in
 //! Digital Post and S in NemSMS, else a `dkal:Fejl` fault (codes in `mocks/post/faults.json`);
-//! F always prints. Accepted letters produce PKO_PostStatus messages keyed by their
-//! AfsendelseIdentifikator.
+//! F always prints; print to a CPR number not in CPR or to a dead citizen is refused
+//! (modelled, see `print_refusal`). Accepted letters produce PKO_PostStatus messages keyed by
+//! their AfsendelseIdentifikator.
 
 use crate::core::service::ServiceInfo;
 use crate::core::xml::{self, Element};
 use crate::platform::data::Platform;
 use crate::platform::endpoint::{require_invocation, SoapAnswer, SoapCall, SoapService};
-use crate::services::post::mock::{enrolled, record_letter, Channel, LetterRecord, PostData};
+use crate::services::post::mock::{
+    enrolled, print_refusal, record_letter, Channel, LetterRecord, PostData, Printed,
+};
 use crate::services::post::{sf1600, sf1601::Register};
 use std::sync::Arc;
 
@@ -114,6 +117,11 @@ impl Sf1600 {
             _ if dp => Channel::DigitalPost,
             _ => Channel::FysiskPost,
         };
+        if channel == Channel::FysiskPost {
+            if let Some(refusal) = print_refusal(p, &recipient) {
+                return Ok(self.fejl(p, refusal));
+            }
+        }
         record_letter(
             p,
             &self.data,
@@ -124,6 +132,7 @@ impl Sf1600 {
                 message_uuid: None,
                 channel,
                 statuses: vec![],
+                printed: Printed::of(channel, Some(f)),
             },
             None,
         );

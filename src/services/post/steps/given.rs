@@ -7,7 +7,7 @@ use crate::core::ids::Cvr;
 use crate::runner::steps::{Args, StepFuture};
 use crate::runner::world::{input, World};
 use crate::services::post::memo::{self, MemoAction, MemoFile};
-use crate::services::post::sf1600::PrintLetter;
+use crate::services::post::sf1600::{Address, PrintLetter};
 use base64::Engine as _;
 
 /// A small document that is a PDF by its header; the content of every test letter.
@@ -29,6 +29,9 @@ pub(super) fn new_letter(w: &mut World, a: Args) -> StepFuture<'_> {
         let content = test_pdf(&title);
         w.ext.get_mut::<PostScenario>().draft = Some(Draft {
             memo: memo::Letter {
+                sms: None,
+                mandatory: false,
+                legal_notification: false,
                 message_uuid: uuid::Uuid::new_v4().to_string(),
                 label: title.clone(),
                 sender_cvr: sender,
@@ -50,6 +53,7 @@ pub(super) fn new_letter(w: &mut World, a: Args) -> StepFuture<'_> {
                 afsendelse_id: uuid::Uuid::new_v4().to_string(),
                 cpr,
                 name: "Modtager Testesen".into(),
+                co: None,
                 street: "Prinsens Allé".into(),
                 building: "5".into(),
                 postcode: "8800".into(),
@@ -59,6 +63,54 @@ pub(super) fn new_letter(w: &mut World, a: Args) -> StepFuture<'_> {
             }),
             skip_check: false,
         });
+        Ok(())
+    })
+}
+
+/// A NemSMS to a citizen: a MeMo of messageType NEMSMS with the text as its notification,
+/// no documents and no print data.
+pub(super) fn new_sms(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        new_letter(
+            w,
+            Args {
+                caps: vec![a.get(0).to_string(), "NemSMS".into()],
+                ..Args::default()
+            },
+        )
+        .await?;
+        let d = draft(w)?;
+        d.memo.sms = Some(a.get(1).to_string());
+        d.print = None;
+        Ok(())
+    })
+}
+
+/// `brevet er obligatorisk` / `brevet er en juridisk meddelelse`: the MeMo header's flags.
+pub(super) fn flag(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let memo = &mut draft(w)?.memo;
+        if a.get(0) == "obligatorisk" {
+            memo.mandatory = true;
+        } else {
+            memo.legal_notification = true;
+        }
+        Ok(())
+    })
+}
+
+/// The print data's recipient: name, c/o and address (`Prinsens Allé 5, 8800 Viborg`).
+pub(super) fn print_to(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let address: Address = a.get(2).parse().map_err(input)?;
+        let print = draft(w)?.print.as_mut().ok_or_else(|| {
+            input("this letter has no print data ('brevet har ingen printdata' or a NemSMS): it cannot be printed")
+        })?;
+        print.name = a.get(0).to_string();
+        print.co = Some(a.get(1)).filter(|c| !c.is_empty()).map(str::to_string);
+        print.street = address.street;
+        print.building = address.building;
+        print.postcode = address.postcode;
         Ok(())
     })
 }

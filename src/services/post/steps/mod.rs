@@ -50,6 +50,36 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Given,
             G,
+            r#"en NemSMS til "([^"]+)" med teksten "([^"]+)""#,
+            r#"en NemSMS til "mor" med teksten "Husk tandlægetid i morgen kl. 9.00""#,
+            "A NemSMS to a citizen named in the target's data: a MeMo of messageType NEMSMS with the text as its notification, no documents and no print data. Send it with SF1601 as \"NemSMS\".",
+            given::new_sms,
+        )
+        .with_check(check_citizen),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r"brevet er (obligatorisk|en juridisk meddelelse)",
+            "brevet er obligatorisk",
+            "Sets the MeMo header's flag: mandatory (obligatorisk: the citizen cannot opt out) or legalNotification (juridisk meddelelse).",
+            given::flag,
+        )
+        .with_variants(&["brevet er en juridisk meddelelse"]),
+        StepDef::new(
+            Kind::Given,
+            G,
+            r#"brevet printes til "([^"]+)"(?: c/o "([^"]+)")? på adressen "([^"]+)""#,
+            r#"brevet printes til "Mette Testesen" på adressen "Prinsens Allé 5, 8800 Viborg""#,
+            "The print data's recipient (ForsendelseI ModtagerAdresse): PersonName, optionally CoNavn ('c/o'), and the address as street, house number, comma, postcode (the town is optional and not sent). Without this step a letter prints to a fixed synthetic address.",
+            given::print_to,
+        )
+        .with_check(|_, a| a.get(2).parse::<sf1600::Address>().map(|_| ()))
+        .with_variants(&[
+            r#"brevet printes til "Barn Testesen" c/o "Mette Testesen" på adressen "Prinsens Allé 5, 8800 Viborg""#,
+        ]),
+        StepDef::new(
+            Kind::Given,
+            G,
             r"brevet har ingen printdata",
             "brevet har ingen printdata",
             "The letter carries no ForsendelseI, so it cannot fall back to physical print.",
@@ -70,7 +100,11 @@ pub fn steps() -> Vec<StepDef> {
             r#"brevet har vedhæftningen "bilag.pdf""#,
             "Adds an attachment (AdditionalDocument) with a small PDF; 'på N MB' makes it N MB, 'med indholdet \"…\"' gives its base64 content as written.",
             given::attachment,
-        ),
+        )
+        .with_variants(&[
+            r#"brevet har vedhæftningen "bilag.pdf" på 2 MB"#,
+            r#"brevet har vedhæftningen "bilag.pdf" med indholdet "JVBERi0xLjQK""#,
+        ]),
         StepDef::new(
             Kind::Given,
             G,
@@ -102,7 +136,10 @@ pub fn steps() -> Vec<StepDef> {
             "der er gået 9 timer",
             "Moves this scenario's clock forward: cached tokens expire (assertion 8 h, access token expires_in). On the embedded mock the platform's clock moves too.",
             given::time_passes,
-        ),
+        )
+        .with_variants(&[
+            "der er gået 1 time",
+        ]),
         StepDef::new(
             Kind::Given,
             G,
@@ -148,6 +185,9 @@ pub fn steps() -> Vec<StepDef> {
             "PostForespoerg (digitalpost or nemsms) for a citizen named in the target's data, through the token flow.",
             when::ask_sf1601,
         )
+        .with_variants(&[
+            r#"jeg spørger SF1601, om "mor" er tilmeldt NemSMS"#,
+        ])
         .with_check(check_citizen_sf1601),
         StepDef::new(
             Kind::When,
@@ -181,7 +221,12 @@ pub fn steps() -> Vec<StepDef> {
             "afvisningen kommer fra STS",
             "The refusal came from this hop: the STS, AccessTokenService or the service itself.",
             then::refused_by,
-        ),
+        )
+        .with_variants(&[
+            "afvisningen kommer fra AccessTokenService",
+            "afvisningen kommer fra SF1601",
+            "afvisningen kommer fra SF1600",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -189,7 +234,10 @@ pub fn steps() -> Vec<StepDef> {
             "svaret siger, at borgeren er tilmeldt",
             "PostForespoerg's result (JSON) or spoergTilmelding's tilmeldt is true (or, with 'ikke', false).",
             then::says_enrolled,
-        ),
+        )
+        .with_variants(&[
+            "svaret siger, at borgeren ikke er tilmeldt",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -197,7 +245,10 @@ pub fn steps() -> Vec<StepDef> {
             "adgangstokenet blev fornyet",
             "The last call used a new access token (fornyet) or the same as the call before (genbrugt).",
             then::token_renewed,
-        ),
+        )
+        .with_variants(&[
+            "adgangstokenet blev genbrugt",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -205,7 +256,11 @@ pub fn steps() -> Vec<StepDef> {
             "brevet går til Digital Post",
             "The accepted letter's PKO_PostStatus messages name this KanalKode. Status messages come through the Beskedfordeler: the sp-contract mock exposes them; on exttest exclude @beskedfordeler.",
             then::goes_to,
-        ),
+        )
+        .with_variants(&[
+            "brevet går til Fysisk Post",
+            "brevet går til NemSMS",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -222,6 +277,24 @@ pub fn steps() -> Vec<StepDef> {
             "The letter's status message with this TransaktionsStatusKode carries FejlDetaljer/FejlKode.",
             then::status_error,
         ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"printdataene har modtageren "([^"]+)"(?: c/o "([^"]+)")?"#,
+            r#"printdataene har modtageren "Mette Testesen""#,
+            "The accepted letter went to print with this PersonName (and, with 'c/o', this CoNavn; without it, none). Mock only: the sp-contract mock shows what reached print beside the status messages (exclude @beskedfordeler on exttest).",
+            then::printed_to,
+        )
+        .with_variants(&[r#"printdataene har modtageren "Barn Testesen" c/o "Mette Testesen""#]),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"printdataene har modtageradressen "([^"]+)""#,
+            r#"printdataene har modtageradressen "Prinsens Allé 5, 8800 Viborg""#,
+            "The accepted letter went to print with this address: street, house number and postcode are compared (the town is not sent). Mock only, as above.",
+            then::printed_at,
+        )
+        .with_check(|_, a| a.get(0).parse::<sf1600::Address>().map(|_| ())),
     ]
 }
 

@@ -7,6 +7,7 @@ use crate::core::xml::Element;
 use crate::runner::model::StepFailure;
 use crate::runner::steps::{Args, StepFuture};
 use crate::runner::world::{contract, input, Last, World};
+use crate::services::post::sf1600::Address;
 
 pub(super) fn accepted(w: &mut World, _a: Args) -> StepFuture<'_> {
     Box::pin(async move {
@@ -99,9 +100,9 @@ pub(super) fn token_renewed(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
-/// The PKO_PostStatus messages of the accepted letter: from the embedded mock's state, or
-/// over HTTP from a served mock.
-async fn statuses(w: &World) -> Result<Vec<Element>, StepFailure> {
+/// What the mock lists for the accepted letter: its PKO_PostStatus messages and what reached
+/// print, from the embedded mock's state, or over HTTP from a served mock.
+async fn beskeder(w: &World) -> Result<Vec<Element>, StepFailure> {
     let id = w
         .ext
         .get::<PostScenario>()
@@ -115,23 +116,72 @@ async fn statuses(w: &World) -> Result<Vec<Element>, StepFailure> {
         Some(mock) => crate::services::post::mock::status_list(mock, &w.scenario_id, &id),
         None => {
             let path = format!("{}?id={id}", crate::services::post::mock::STATUS_PATH);
-            let http = w
-                .ctx
-                .clients
-                .request(&w.identity, reqwest::Method::GET, &path, &[], None)
-                .await
-                .map_err(|e| crate::runner::world::transport(&e))?;
-            if http.status != 200 {
-                return Err(input(format!(
-                    "target '{}' does not expose PKO_PostStatus messages (HTTP {} from {path}). On a real platform they arrive through the Beskedfordeler (SF1461), which this tool does not read: exclude these scenarios with --tags \"not @beskedfordeler\"",
-                    w.target().name, http.status
-                )));
-            }
-            String::from_utf8_lossy(&http.body).into_owned()
+            w.mock_only_get(&path).await?.map_err(|status| {
+                input(format!(
+                    "target '{}' does not expose PKO_PostStatus messages (HTTP {status} from {path}). On a real platform they arrive through the Beskedfordeler (SF1461), which this tool does not read: exclude these scenarios with --tags \"not @beskedfordeler\"",
+                    w.target().name
+                ))
+            })?
         }
     };
     let list = crate::core::xml::parse(xml.as_bytes()).map_err(|e| contract(e.to_string()))?;
     Ok(list.elements().cloned().collect())
+}
+
+/// The PKO_PostStatus messages of the accepted letter.
+async fn statuses(w: &World) -> Result<Vec<Element>, StepFailure> {
+    let mut list = beskeder(w).await?;
+    list.retain(|e| e.local == "PKO_PostStatus");
+    Ok(list)
+}
+
+/// What reached print for the accepted letter (the mock's `Printdata` beside its statuses).
+async fn printdata(w: &World) -> Result<Element, StepFailure> {
+    beskeder(w)
+        .await?
+        .into_iter()
+        .find(|e| e.local == "Printdata")
+        .ok_or_else(|| {
+            contract("nothing of the accepted letter reached print (it went by another channel)")
+        })
+}
+
+pub(super) fn printed_to(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let p = printdata(w).await?;
+        let got = (field(&p, "Navn"), p.child("CoNavn").map(|c| c.text()));
+        let want = (
+            a.get(0).to_string(),
+            Some(a.get(1)).filter(|c| !c.is_empty()).map(str::to_string),
+        );
+        if got == want {
+            return Ok(());
+        }
+        let show = |(n, co): &(String, Option<String>)| match co {
+            Some(c) => format!("\"{n}\" c/o \"{c}\""),
+            None => format!("\"{n}\" (no c/o)"),
+        };
+        Err(contract(format!(
+            "expected the print data's recipient {}, got {}",
+            show(&want),
+            show(&got)
+        )))
+    })
+}
+
+pub(super) fn printed_at(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let want: Address = a.get(0).parse().map_err(input)?;
+        let p = printdata(w).await?;
+        let got = field(&p, "Adresse");
+        if got == want.to_string() {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected the print data's address \"{want}\", got \"{got}\""
+            )))
+        }
+    })
 }
 
 fn field(e: &Element, local: &str) -> String {

@@ -133,22 +133,15 @@ pub(super) fn precheck_raw_memo(cx: &CheckCtx<'_>, a: &Args) -> Result<(), Findi
 
 /// `{{cpr:alias}}` → the citizen's CPR number on this target; `{{uuid}}` → a fresh UUID.
 fn fill_placeholders(t: &Target, doc: &str) -> Result<String, StepFailure> {
-    let re = regex::Regex::new(r"\{\{(cpr:([^}]+)|uuid)\}\}").expect("static regex");
-    let mut err = None;
-    let out = re.replace_all(doc, |c: &regex::Captures<'_>| match c.get(2) {
-        Some(alias) => t
-            .citizen(alias.as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|e| {
-                err = Some(e);
-                String::new()
-            }),
-        None => uuid::Uuid::new_v4().to_string(),
-    });
-    match err {
-        Some(e) => Err(input(e)),
-        None => Ok(out.into_owned()),
+    let doc = crate::runner::world::fill_cpr_aliases(t, doc).map_err(input)?;
+    // Each {{uuid}} gets its own.
+    let mut parts = doc.split("{{uuid}}");
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        out.push_str(&uuid::Uuid::new_v4().to_string());
+        out.push_str(part);
     }
+    Ok(out)
 }
 
 pub(super) fn send_sf1600(w: &mut World, a: Args) -> StepFuture<'_> {

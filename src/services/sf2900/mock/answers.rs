@@ -105,6 +105,7 @@ pub(super) fn afsend(
         facet: obj.facet.as_ref().map(|f| f.to_string()),
         kode: kode.to_string(),
         begrundelse: verdict.clone(),
+        tekst: obj.tekst.clone(),
     });
     if let Some(d) = dropped {
         let service = crate::services::sf2900::INFO.id;

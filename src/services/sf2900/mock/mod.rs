@@ -53,7 +53,52 @@ fn loaded(p: &Platform) -> Arc<Fordeling> {
 
 pub fn responders(p: &Arc<Platform>) -> crate::platform::Responders {
     fordeling(p)?;
-    Ok(vec![soap(p, Sf2900)])
+    Ok(vec![soap(p, Sf2900), Arc::new(ReceivedEndpoint(p.clone()))])
+}
+
+/// The mock-only path where what the simulated receiving systems got can be read (`?id=` the
+/// object's ID): sp-contract's own view, which no real platform offers.
+pub const RECEIVED_PATH: &str = "/sp-contract-mock/fordeling/modtaget";
+pub const RECEIVED_NS: &str = "urn:sp-contract:mock:fordeling";
+
+/// What the receiving systems got of the object `id` in this scenario, as XML: a
+/// `Modtagelse` (Modtager, ModtagerUUID, Tekst) per system.
+pub fn received_list(p: &Platform, scenario: &str, id: &str) -> String {
+    let e = xml::escape;
+    let items: String = received(p, scenario)
+        .iter()
+        .filter(|m| m.objekt_id == id)
+        .map(|m| {
+            format!(
+                "<Modtagelse><Modtager>{}</Modtager><ModtagerUUID>{}</ModtagerUUID><Tekst>{}</Tekst></Modtagelse>",
+                e(&m.modtager),
+                e(&m.modtager_uuid),
+                e(&m.tekst)
+            )
+        })
+        .collect();
+    format!("<Modtagelser xmlns=\"{RECEIVED_NS}\">{items}</Modtagelser>")
+}
+
+struct ReceivedEndpoint(Arc<Platform>);
+
+impl crate::platform::endpoint::DirectResponder for ReceivedEndpoint {
+    fn path(&self) -> &'static str {
+        RECEIVED_PATH
+    }
+
+    fn method(&self) -> &'static str {
+        "GET"
+    }
+
+    fn respond_direct(
+        &self,
+        req: &crate::platform::request::Request,
+    ) -> crate::platform::endpoint::DirectResponse {
+        use crate::platform::endpoint::{query, scenario, DirectResponse};
+        let list = received_list(&self.0, &scenario(req), &query(req, "id"));
+        DirectResponse::xml(200, list)
+    }
 }
 
 /// The SF2900 endpoint on the mock.

@@ -78,17 +78,21 @@ pub(super) struct Objekt {
     pub id: String,
     pub emne: Emne,
     pub facet: Option<Facet>,
+    /// The text a receiving system reads: the journal notes (one per line) or the form's
+    /// title.
+    pub tekst: String,
 }
 
 impl Objekt {
     /// The id and KLE marking both object types carry first (`ID`, `KLEEmneForslag`,
     /// `HandlingFacetForslag`).
-    fn marked(objekt_type: &'static str, c: &Children<'_>) -> Result<Objekt, Fejl> {
+    fn marked(objekt_type: &'static str, c: &Children<'_>, tekst: String) -> Result<Objekt, Fejl> {
         Ok(Objekt {
             objekt_type,
             id: uuid_of(one(c, "ID"))?,
             emne: emne_of(one(c, "KLEEmneForslag"))?,
             facet: facet_of(opt(c, "HandlingFacetForslag"))?,
+            tekst,
         })
     }
 }
@@ -215,6 +219,7 @@ fn journalpost(el: &Element, max_notat: usize) -> Result<Objekt, Fejl> {
     one_of(one(&r, "LivscyklusKode"), &["Oprettet"])?;
     uuid_urn(one(&r, "RegistreringItSystem"))?;
     let rel = seq(one(&r, "RelationListe"), &[("JournalPost", V2_NS, MANY)])?;
+    let mut notes = Vec::new();
     for jp in &rel["JournalPost"] {
         let p = seq(
             jp,
@@ -246,8 +251,9 @@ fn journalpost(el: &Element, max_notat: usize) -> Result<Objekt, Fejl> {
                 ),
             ));
         }
+        notes.push(notat);
     }
-    Objekt::marked("JOURNALPOST", &j)
+    Objekt::marked("JOURNALPOST", &j, notes.join("\n"))
 }
 
 fn formular(el: &Element) -> Result<Objekt, Fejl> {
@@ -286,5 +292,6 @@ fn formular(el: &Element) -> Result<Objekt, Fejl> {
     if one(&form, "FormularXML").elements().count() != 1 {
         return Err(schema("<FormularXML> holds exactly one element"));
     }
-    Objekt::marked("FORMULAR", &f)
+    let titel = leaf(one(&form, "TitelTekst"))?;
+    Objekt::marked("FORMULAR", &f, titel)
 }

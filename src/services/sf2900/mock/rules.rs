@@ -74,6 +74,8 @@ pub struct Modtaget {
     /// ACCEPTERET or AFVIST.
     pub kode: String,
     pub begrundelse: Option<String>,
+    /// What the system got to read: the journal notes or the form's title.
+    pub tekst: String,
 }
 
 /// Add a rule for one scenario (a Givet-step on the embedded mock). The receiving system

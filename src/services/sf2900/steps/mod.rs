@@ -32,6 +32,9 @@ pub fn steps() -> Vec<StepDef> {
             "Precondition. The municipality's fordelingsregel routes the KLE emne (or wildcard NN.NN.*; 'med handlingsfacet' is optional) to the receiving system. Mock: set up for this scenario only. Real target: checked with FordelingsmodtagerList; fails if the target's rules say otherwise (the municipality configures them in the Fordelingskomponent's administration).",
             given::rule_exists,
         )
+        .with_variants(&[
+            r#"en fordelingsregel sender KLE "32.30.*" for CVR "29189846" til "KSD""#,
+        ])
         .with_check(given::check_rule),
         StepDef::new(
             Kind::Given,
@@ -59,6 +62,10 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsobjektAfsend of a JournalPost (journalnotat) routed by KLE; the docstring below is the note (default: a synthetic line), 'på N tegn' makes one of N characters; 'for CVR' routes with another authority's rules. KLE, facet, CVR and an empty note are checked before sending.",
             when::send_note,
         )
+        .with_variants(&[
+            r#"jeg sender et journalnotat på 100001 tegn med KLE "32.30.04""#,
+            r#"jeg sender et journalnotat med KLE "32.30.04" for CVR "11111111""#,
+        ])
         .with_check(check_authority)
         .with_precheck(when::precheck_note),
         StepDef::new(
@@ -69,6 +76,9 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsobjektAfsend of a Formular routed by KLE; the docstring is the form's XML (FormularXML, one element; default: a synthetic form).",
             when::send_form,
         )
+        .with_variants(&[
+            r#"jeg sender en formular med KLE "32.30.04" og handlingsfacet "G01" for CVR "29189846""#,
+        ])
         .with_check(check_authority)
         .with_precheck(when::precheck_form),
         StepDef::new(
@@ -89,6 +99,9 @@ pub fn steps() -> Vec<StepDef> {
             "FordelingsmodtagerList: which receiving system the authority's fordelingsregler name for the KLE (default authority: the target's).",
             when::lookup,
         )
+        .with_variants(&[
+            r#"jeg slår modtageren op for KLE "32.30.04" for CVR "29189846""#,
+        ])
         .with_check(check_authority)
         .with_precheck(when::precheck_lookup),
         StepDef::new(
@@ -116,6 +129,22 @@ pub fn steps() -> Vec<StepDef> {
             r#"kvitteringens begrundelse indeholder "ingen fordelingsregel""#,
             "The business receipt's Begrundelse (or a FejlTekst in it) contains the text.",
             then::receipt_reason,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"kvitteringstypen er "([^"]+)""#,
+            r#"kvitteringstypen er "Forretning""#,
+            "The business receipt's Kvitteringstype: Forretning (the receiving system's verdict) or Teknisk (the Fordelingskomponent's own, e.g. no fordelingsregel).",
+            then::receipt_type,
+        ),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#""([^"]+)" har modtaget teksten "([^"]*)""#,
+            r#""KSD" har modtaget teksten "Borgeren har ringet""#,
+            "The receiving system got the object sent last and its text contains this: a journalnotat's Notat, a formular's TitelTekst. sp-contract's mock only (its simulated systems' inbox, also under mock serve): a real target's receiving systems are the municipality's, so the step fails as input there.",
+            then::received_text,
         ),
         StepDef::new(
             Kind::Then,
@@ -156,7 +185,10 @@ pub fn steps() -> Vec<StepDef> {
             r#""KSD" kan modtage"#,
             "The FordelingsmodtagerValider answer says KanModtage true for the system (or, with 'ikke', false).",
             then::can_receive,
-        ),
+        )
+        .with_variants(&[
+            r#""KSD" kan ikke modtage"#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,

@@ -74,6 +74,95 @@ pub(super) fn receipt_reason(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
+pub(super) fn receipt_type(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let want = a.get(0).trim();
+        if !["Forretning", "Teknisk"]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(want))
+        {
+            return Err(input(format!(
+                "'{want}' is not a Kvitteringstype; write Forretning or Teknisk"
+            )));
+        }
+        let k = receipt(w)?;
+        if k.kvitteringstype.eq_ignore_ascii_case(want) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "expected Kvitteringstype {want}, got {}",
+                describe_receipt(&k)
+            )))
+        }
+    })
+}
+
+/// What the receiving systems got of the object `id`: (system, UUID, text) each, from the
+/// embedded mock's state or from a served mock's own path; a real target shows nothing.
+async fn received_by(
+    w: &World,
+    id: &str,
+    name: &str,
+) -> Result<Vec<(String, String, String)>, StepFailure> {
+    let xml = match &w.ctx.mock {
+        Some(p) => mock::received_list(p, &w.scenario_id, id),
+        None => {
+            let path = format!("{}?id={id}", mock::RECEIVED_PATH);
+            w.mock_only_get(&path).await?.map_err(|status| {
+                input(format!(
+                    "target '{}' does not show what a receiving system got (HTTP {status} from {path}): only the sp-contract mock simulates the receiving systems; on a real target check delivery with 'objektet er leveret til \"{name}\"'",
+                    w.target().name
+                ))
+            })?
+        }
+    };
+    let list = crate::core::xml::parse(xml.as_bytes()).map_err(|e| contract(e.to_string()))?;
+    let text = |m: &Element, n: &str| m.child(n).map(|e| e.text()).unwrap_or_default();
+    Ok(list
+        .elements()
+        .map(|m| {
+            (
+                text(m, "Modtager"),
+                text(m, "ModtagerUUID"),
+                text(m, "Tekst"),
+            )
+        })
+        .collect())
+}
+
+pub(super) fn received_text(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let (id, _) = last_sent(w)?;
+        let name = a.get(0).to_string();
+        let got = received_by(w, &id, &name).await?;
+        let n = name.trim().to_lowercase();
+        let Some((_, _, tekst)) = got
+            .iter()
+            .find(|(m, u, _)| m.to_lowercase() == n || u.to_lowercase() == n)
+        else {
+            let names: Vec<&str> = got.iter().map(|(m, _, _)| m.as_str()).collect();
+            return Err(contract(format!(
+                "expected \"{name}\" to receive the object, but {}; {}",
+                if names.is_empty() {
+                    "no receiving system received it".to_string()
+                } else {
+                    format!("it was delivered to {}", names.join(", "))
+                },
+                answer_summary(w)
+            )));
+        };
+        if tekst.contains(a.get(1)) {
+            Ok(())
+        } else {
+            Err(contract(format!(
+                "\"{name}\" received the object, but its text does not contain \"{}\"; it got: {}",
+                a.get(1),
+                crate::evidence::redact::snippet(tekst.as_bytes(), 200)
+            )))
+        }
+    })
+}
+
 fn last_sent(w: &mut World) -> Result<(String, Routing), StepFailure> {
     w.ext.get_mut::<State>().sent.clone().ok_or_else(|| {
         input("no object has been sent in this scenario: put a Når-step that sends one before this Så-step")
@@ -119,6 +208,9 @@ fn answer_summary(w: &World) -> String {
         Some(Last::Reply { .. }) => "the platform answered with an empty Body".into(),
         Some(Last::RefusedLocally { reason }) => {
             format!("nothing was sent: the call was refused before sending ({reason})")
+        }
+        Some(Last::HandshakeRefused { reason }) => {
+            format!("nothing was sent: the TLS handshake was refused ({reason})")
         }
         None => "nothing was sent".into(),
     }

@@ -5,10 +5,9 @@
 //! KOMBIT's documentation these calls go only to sp-contract's own mock.
 
 use crate::core::service::ServiceInfo;
-use crate::core::soap::Reply;
 use crate::runner::model::{FailureKind, StepFailure};
 use crate::runner::steps::{Args, CheckCtx, Finding, Kind, StepDef, StepFuture};
-use crate::runner::world::{contract, input, Last, World};
+use crate::runner::world::{contract, input, World};
 use crate::services::oir::{
     self, amount_for_wire, model, parse_beloeb, parse_date, Postering, PosteringSvar, Sortiment,
     SortimentSvar,
@@ -16,12 +15,16 @@ use crate::services::oir::{
 use crate::services::sagdok::StandardRetur;
 use crate::targets::target::Target;
 
+mod receipts;
+
 const G: &str = "ØiR / FK-ØKO (SF7002, SF1590A)";
 
 #[derive(Debug, Default)]
 struct OirState {
     /// The sortiment postings are booked under.
     sortiment: Option<String>,
+    /// The ids of the postings sent last, in order (their receipts name them).
+    sent: Vec<String>,
 }
 
 pub fn steps() -> Vec<StepDef> {
@@ -43,6 +46,9 @@ pub fn steps() -> Vec<StepDef> {
             "SF7002 SortimentHent: the version in force on the date (YYYY-MM-DD; today without 'gældende'), with its items and validity. Modelled: sent only to sp-contract's own mock.",
             hent,
         )
+        .with_variants(&[
+            r#"jeg henter sortimentet "KY-ydelser""#,
+        ])
         .with_check(check_sortiment),
         StepDef::new(
             Kind::When,
@@ -79,7 +85,10 @@ pub fn steps() -> Vec<StepDef> {
             r#"sortimentet er gyldigt fra "2026-01-01" indtil videre"#,
             "The retrieved version's GyldigFra, and GyldigTil (or, with 'indtil videre', none).",
             validity,
-        ),
+        )
+        .with_variants(&[
+            r#"sortimentet er gyldigt fra "2025-01-01" til "2025-12-31""#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -87,7 +96,12 @@ pub fn steps() -> Vec<StepDef> {
             r#"sortimentet indeholder kontoen "5.48.67""#,
             "The retrieved version has (or, with 'ikke', lacks) the item of that type (Konto, Art, Omkostningssted).",
             contains_item,
-        ),
+        )
+        .with_variants(&[
+            r#"sortimentet indeholder arten "5.2""#,
+            r#"sortimentet indeholder omkostningsstedet "4100""#,
+            r#"sortimentet indeholder ikke kontoen "5.22.07""#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,
@@ -110,24 +124,44 @@ pub fn steps() -> Vec<StepDef> {
             r"økonomiposteringe(?:n|rne) accepteres",
             "økonomiposteringen accepteres",
             "The overall StandardRetur and every posting's receipt have StatusKode 20.",
-            accepted,
-        ),
+            receipts::accepted,
+        )
+        .with_variants(&[
+            "økonomiposteringerne accepteres",
+        ]),
         StepDef::new(
             Kind::Then,
             G,
             r#"økonomiposteringe(?:n|rne) afvises med begrundelsen "([^"]+)""#,
             r#"økonomiposteringen afvises med begrundelsen "5.22.07""#,
             "The postings were refused (a StandardRetur other than 20, or a schema fault) and the reason contains the text, e.g. the item outside the sortiment.",
-            rejected,
-        ),
+            receipts::rejected,
+        )
+        .with_variants(&[
+            r#"økonomiposteringerne afvises med begrundelsen "9999""#,
+        ]),
         StepDef::new(
             Kind::Then,
             G,
             r"økonomiposteringe(?:n|rne) er kontrolleret mod sortimentets version (\d+)",
             "økonomiposteringen er kontrolleret mod sortimentets version 2",
             "Every posting's receipt names this sortiment version (the one in force on its date).",
-            checked_version,
-        ),
+            receipts::checked_version,
+        )
+        .with_variants(&[
+            "økonomiposteringerne er kontrolleret mod sortimentets version 2",
+        ]),
+        StepDef::new(
+            Kind::Then,
+            G,
+            r#"posteringen nr\. (\d+) (accepteres|afvises)(?: med begrundelsen "([^"]+)")?"#,
+            "posteringen nr. 1 accepteres",
+            "The receipt (PosteringKvittering) of the batch's Nth posting, in the order sent: StatusKode 20, or (afvises) another, with 'med begrundelsen' a FejlbeskedTekst containing the text. The other postings' receipts do not matter.",
+            receipts::one,
+        )
+        .with_variants(&[
+            r#"posteringen nr. 2 afvises med begrundelsen "Omkostningssted 9999""#,
+        ]),
     ]
 }
 
@@ -231,7 +265,7 @@ fn sortiment(w: &World) -> Result<Sortiment, StepFailure> {
         .ok_or_else(|| contract("the answer says StatusKode 20 but holds no Sortiment"))
 }
 
-fn postering_svar(w: &World) -> Result<PosteringSvar, StepFailure> {
+pub(super) fn postering_svar(w: &World) -> Result<PosteringSvar, StepFailure> {
     oir::parse_afsend_response(w.payload()?).map_err(|e| {
         contract(format!(
             "the SF1590A answer does not follow the (modelled) contract: {e}"
@@ -259,6 +293,7 @@ async fn send_postings(w: &mut World, posteringer: Vec<Postering>) -> Result<(),
         })?;
     let ctx = w.invocation_context(&oir::POSTERING_INFO)?;
     let body = oir::afsend_request(ctx.as_ref(), &navn, &posteringer);
+    w.ext.get_mut::<OirState>().sent = posteringer.iter().map(|p| p.id.clone()).collect();
     w.call_soap(&oir::POSTERING_INFO, model::AFSEND_ACTION, &body)
         .await
 }
@@ -407,7 +442,7 @@ fn table_postings(a: &Args) -> Result<Result<Vec<Postering>, String>, StepFailur
 // Så.
 
 /// The sortiment version a Så-step names.
-fn version(a: &Args) -> Result<u32, StepFailure> {
+pub(super) fn version(a: &Args) -> Result<u32, StepFailure> {
     a.get(0)
         .parse()
         .map_err(|_| input("version must be a number"))
@@ -565,97 +600,6 @@ fn answers_code(w: &mut World, a: Args) -> StepFuture<'_> {
             Err(contract(format!(
                 "expected StatusKode {want}, got {}",
                 sr.summary()
-            )))
-        }
-    })
-}
-
-fn accepted(w: &mut World, _a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        let svar = postering_svar(w)?;
-        let mut bad: Vec<String> = Vec::new();
-        if !svar.standard.is_ok() {
-            bad.push(svar.standard.summary());
-        }
-        for k in &svar.kvitteringer {
-            if !k.retur.is_ok() && !bad.contains(&k.retur.summary()) {
-                bad.push(k.retur.summary());
-            }
-        }
-        if svar.kvitteringer.is_empty() && bad.is_empty() {
-            bad.push("the answer holds no PosteringKvittering".into());
-        }
-        if bad.is_empty() {
-            Ok(())
-        } else {
-            Err(contract(format!(
-                "the postings were not accepted: {}",
-                bad.join(" | ")
-            )))
-        }
-    })
-}
-
-fn rejected(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        let want = a.get(0);
-        // A posting the schema refuses (an amount with three decimals) comes back as the
-        // platform's fault; one outside the sortiment as a StandardRetur.
-        let texts: Vec<String> = match &w.last {
-            Some(Last::Reply {
-                reply: Reply::Fault(f),
-                ..
-            }) => f.texts(),
-            _ => {
-                let svar = postering_svar(w)?;
-                let mut t: Vec<String> = Vec::new();
-                if !svar.standard.is_ok() {
-                    t.extend(svar.standard.fejlbesked.clone());
-                }
-                for k in svar.kvitteringer.iter().filter(|k| !k.retur.is_ok()) {
-                    t.extend(k.retur.fejlbesked.clone());
-                }
-                if t.is_empty() && svar.standard.is_ok() {
-                    return Err(contract(
-                        "expected the postings to be refused, but they were accepted (StatusKode 20)",
-                    ));
-                }
-                t
-            }
-        };
-        if texts.iter().any(|t| t.contains(want)) {
-            Ok(())
-        } else {
-            Err(contract(format!(
-                "the postings were refused, but no reason contains \"{want}\": {}",
-                texts.join(" | ")
-            )))
-        }
-    })
-}
-
-fn checked_version(w: &mut World, a: Args) -> StepFuture<'_> {
-    Box::pin(async move {
-        let want = version(&a)?;
-        let svar = postering_svar(w)?;
-        if svar.kvitteringer.is_empty() {
-            return Err(contract("the answer holds no PosteringKvittering"));
-        }
-        let got: Vec<String> = svar
-            .kvitteringer
-            .iter()
-            .map(|k| {
-                k.sortiment_version
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "none".into())
-            })
-            .collect();
-        if got.iter().all(|v| *v == want.to_string()) {
-            Ok(())
-        } else {
-            Err(contract(format!(
-                "expected every posting checked against sortiment version {want}, the receipts say: {}",
-                got.join(", ")
             )))
         }
     })
