@@ -189,6 +189,7 @@ async fn accept_loop(
                     backend
                         .journal()
                         .refused_connection(&format!("TLS handshake failed: {}", tls_cause(&e)));
+                    linger(tls.get_mut()).await;
                     return;
                 }
                 Err(_) => {
@@ -248,6 +249,31 @@ async fn accept_loop(
             }
         });
     }
+}
+
+/// How long, and for how many bytes, a refused connection is read before it is closed.
+const LINGER: Duration = Duration::from_millis(500);
+const LINGER_BYTES: usize = 64 * 1024;
+
+/// Close a connection whose handshake was refused the way a careful server does: the alert
+/// has gone out; shut our side, then read and drop what the client still sends (in TLS 1.3
+/// its first request, sent before it learns of the refusal), bounded by [`LINGER`] and
+/// [`LINGER_BYTES`]. Closing with that request unread makes the kernel send a reset, which
+/// can overtake the alert: the client would see "connection reset", not the refusal.
+async fn linger(tcp: &mut tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = tcp.shutdown().await;
+    let mut buf = [0u8; 4096];
+    let mut read = 0;
+    let _ = tokio::time::timeout(LINGER, async {
+        while read < LINGER_BYTES {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n,
+            }
+        }
+    })
+    .await;
 }
 
 async fn forward(
