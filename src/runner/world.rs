@@ -239,7 +239,19 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<(), StepFailure> {
-        let ex = self.exchange_soap(service, action, payload).await?;
+        self.call_soap_with_header(service, action, None, payload)
+            .await
+    }
+
+    /// [`World::call_soap`] with a SOAP Header (a contract's own header element, serialised).
+    pub async fn call_soap_with_header(
+        &mut self,
+        service: &'static ServiceInfo,
+        action: &str,
+        header: Option<&str>,
+        payload: &str,
+    ) -> Result<(), StepFailure> {
+        let ex = self.exchange(service, action, header, payload).await?;
         self.last = Some(Last::Reply {
             service: service.id,
             http_status: ex.http_status,
@@ -257,12 +269,23 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<Exchange, StepFailure> {
+        self.exchange(service, action, None, payload).await
+    }
+
+    async fn exchange(
+        &self,
+        service: &'static ServiceInfo,
+        action: &str,
+        header: Option<&str>,
+        payload: &str,
+    ) -> Result<Exchange, StepFailure> {
         let extra: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
         let out = crate::client::call::soap(
             &self.ctx.clients,
             &self.identity,
             service,
             action,
+            header,
             payload,
             &extra,
         )
