@@ -108,8 +108,16 @@ fn service_data_is_loaded_only_where_needed() {
 fn an_agreements_modelled_flag_follows_the_services_fidelity() {
     // A modelled service marked official, and SF1470 (official since v6) marked modelled.
     for (service, flag, says) in [
-        ("SF7002", false, "for SF7002: set \"modelled\": true (SF7002's contract is modelled)"),
-        ("SF1470", true, "for SF1470: set \"modelled\": false (SF1470's contract is KOMBIT's own)"),
+        (
+            "SF7002",
+            false,
+            "for SF7002: set \"modelled\": true (SF7002's contract is modelled)",
+        ),
+        (
+            "SF1470",
+            true,
+            "for SF1470: set \"modelled\": false (SF1470's contract is KOMBIT's own)",
+        ),
     ] {
         let dir = tmp();
         copy_dir(&repo().join("mocks"), dir.path());
@@ -122,9 +130,10 @@ fn an_agreements_modelled_flag_follows_the_services_fidelity() {
             }
         }
         std::fs::write(&path, v.to_string()).unwrap();
-        let e = sp_contract::platform::data::Platform::load(dir.path(), Catalog::built_in().known())
-            .unwrap_err()
-            .to_string();
+        let e =
+            sp_contract::platform::data::Platform::load(dir.path(), Catalog::built_in().known())
+                .unwrap_err()
+                .to_string();
         assert!(e.contains(says), "{e}");
     }
 }

@@ -9,11 +9,12 @@ use crate::support::xsd;
 use run_support::{certs, repo, run_suite, run_suite_against_unreachable_exttest, suite};
 use sp_contract::core::soap;
 use sp_contract::core::xml;
+use sp_contract::platform::data::Platform;
 use sp_contract::platform::endpoint::SoapAnswer;
 use sp_contract::services::sf1470::mock::Sf1470;
 use sp_contract::services::sf1470::{
-    self, model, Aktoer, Fremsoeg, Led, Liste, Reference, Response, SoegSag, SoegUdtryk,
-    Sortering, Tilstand,
+    self, model, Aktoer, Fremsoeg, FremsoegOutput, Led, Liste, Reference, Response, SoegSag,
+    SoegUdtryk, Sortering, Tilstand,
 };
 
 const FAR: &str = "1503801015";
@@ -47,6 +48,20 @@ fn hits(r: Response) -> Vec<String> {
             assert!(f.standard.is_ok(), "{:?}", f.standard);
             f.sager.into_iter().map(|s| s.uuid).collect()
         }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A search's answer, which must be one.
+fn search(svc: &Sf1470, p: &Platform, scenario: &str, q: &Fremsoeg) -> FremsoegOutput {
+    match answer(call(
+        svc,
+        p,
+        scenario,
+        &model::FREMSOEG,
+        &sf1470::fremsoeg_request(q),
+    )) {
+        Response::Fremsoeg(f) => f,
         other => panic!("{other:?}"),
     }
 }
@@ -88,18 +103,30 @@ fn the_index_is_per_scenario_and_import_update_remove_search_work() {
     assert!(r.returs().iter().all(|(_, sr)| sr.is_ok()), "{r:?}");
 
     let q = sf1470::fremsoeg_request(&by_part(FAR));
-    assert_eq!(hits(answer(call(&svc, &p, "s1", &model::FREMSOEG, &q))), [A]);
+    assert_eq!(
+        hits(answer(call(&svc, &p, "s1", &model::FREMSOEG, &q))),
+        [A]
+    );
     // Another scenario has its own, empty index; so has a vendor without the header.
     assert!(hits(answer(call(&svc, &p, "s2", &model::FREMSOEG, &q))).is_empty());
     assert!(hits(answer(call(&svc, &p, "", &model::FREMSOEG, &q))).is_empty());
 
     let qk = sf1470::fremsoeg_request(&by_kle("27.35.04"));
-    assert_eq!(hits(answer(call(&svc, &p, "s1", &model::FREMSOEG, &qk))).len(), 2);
+    assert_eq!(
+        hits(answer(call(&svc, &p, "s1", &model::FREMSOEG, &qk))).len(),
+        2
+    );
     let by_uuid = sf1470::fremsoeg_request(&Fremsoeg::uuids(vec![B.into(), C.into()]));
-    assert_eq!(hits(answer(call(&svc, &p, "s1", &model::FREMSOEG, &by_uuid))), [B]);
+    assert_eq!(
+        hits(answer(call(&svc, &p, "s1", &model::FREMSOEG, &by_uuid))),
+        [B]
+    );
 
     let up = sf1470::opdater_request(&[opdatering(A, "Afgjort")]);
-    assert_eq!(only_code(&answer(call(&svc, &p, "s1", &model::OPDATER, &up))).0, 20);
+    assert_eq!(
+        only_code(&answer(call(&svc, &p, "s1", &model::OPDATER, &up))).0,
+        20
+    );
     match answer(call(&svc, &p, "s1", &model::FREMSOEG, &q)) {
         Response::Fremsoeg(f) => {
             assert_eq!(f.sager[0].status(), "Afgjort");
@@ -109,7 +136,10 @@ fn the_index_is_per_scenario_and_import_update_remove_search_work() {
     }
 
     let rm = sf1470::fjern_request(&[A.to_string()]);
-    assert_eq!(only_code(&answer(call(&svc, &p, "s1", &model::FJERN, &rm))).0, 20);
+    assert_eq!(
+        only_code(&answer(call(&svc, &p, "s1", &model::FJERN, &rm))).0,
+        20
+    );
     assert!(hits(answer(call(&svc, &p, "s1", &model::FREMSOEG, &q))).is_empty());
     // Removing or updating what is not there: 44, named.
     let again = answer(call(&svc, &p, "s1", &model::FJERN, &rm));
@@ -161,8 +191,14 @@ fn soeg_udtryk_joins_with_and_or_not_and_the_answer_is_filtered_and_sorted() {
         led: vec![Led::Sag(SoegSag::status("Afsluttet"))],
     });
     assert_eq!(ask(&udtryk(true, vec![part(FAR), part(MOR)])), [A, B, C]);
-    assert_eq!(ask(&udtryk(false, vec![part(FAR), part(MOR)])), Vec::<String>::new());
-    assert_eq!(ask(&udtryk(false, vec![part(FAR), not_afsluttet.clone()])), [A]);
+    assert_eq!(
+        ask(&udtryk(false, vec![part(FAR), part(MOR)])),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ask(&udtryk(false, vec![part(FAR), not_afsluttet.clone()])),
+        [A]
+    );
     assert_eq!(ask(&udtryk(false, vec![not_afsluttet])), [A, C]);
     let nested = Led::Udtryk(SoegUdtryk {
         eller: true,
@@ -177,15 +213,7 @@ fn soeg_udtryk_joins_with_and_or_not_and_the_answer_is_filtered_and_sorted() {
         prioritet: 1,
     }];
     q.filter = Some(vec!["egenskaber".into()]);
-    let Response::Fremsoeg(f) = answer(call(
-        &svc,
-        &p,
-        "q",
-        &model::FREMSOEG,
-        &sf1470::fremsoeg_request(&q),
-    )) else {
-        panic!()
-    };
+    let f = search(&svc, &p, "q", &q);
     let got: Vec<(&str, &str)> = f
         .sager
         .iter()
@@ -195,20 +223,18 @@ fn soeg_udtryk_joins_with_and_or_not_and_the_answer_is_filtered_and_sorted() {
     assert!(f.sager.iter().all(|s| s.relationer.is_empty()));
     q.sortering[0].faldende = true;
     q.filter = None;
-    let Response::Fremsoeg(f) = answer(call(
+    let f = search(&svc, &p, "q", &q);
+    assert_eq!(f.sager[0].titel, "Bolig");
+    assert_eq!(f.sager[1].status(), "Afsluttet");
+    // What the mock cannot answer is refused with its reason, not ignored.
+    q.sortering[0].element = "Foelsomhed".into();
+    let r = answer(call(
         &svc,
         &p,
         "q",
         &model::FREMSOEG,
         &sf1470::fremsoeg_request(&q),
-    )) else {
-        panic!()
-    };
-    assert_eq!(f.sager[0].titel, "Bolig");
-    assert_eq!(f.sager[1].status(), "Afsluttet");
-    // What the mock cannot answer is refused with its reason, not ignored.
-    q.sortering[0].element = "Foelsomhed".into();
-    let r = answer(call(&svc, &p, "q", &model::FREMSOEG, &sf1470::fremsoeg_request(&q)));
+    ));
     let (code, text) = only_code(&r);
     assert_eq!(code, 40);
     assert!(text.contains("not by Foelsomhed"), "{text}");
@@ -247,7 +273,10 @@ fn the_mock_refuses_by_the_same_anvisninger_the_client_checks() {
     let t = returs[2].1.fejlbesked.as_deref().unwrap();
     assert!(t.contains("anvisning 'tilstandsforløb'"), "{t}");
     let q = sf1470::fremsoeg_request(&by_part(FAR));
-    assert_eq!(hits(answer(call(&svc, &p, "rules", &model::FREMSOEG, &q))), [B]);
+    assert_eq!(
+        hits(answer(call(&svc, &p, "rules", &model::FREMSOEG, &q))),
+        [B]
+    );
     // An update by an actor type the anvisning rules out.
     let mut o = opdatering(B, "Oplyst");
     o.aktoer.type_kode = "Organisation".into();
@@ -421,7 +450,10 @@ fn requests_and_answers_validate_against_kombits_v6_xsds() {
             sf1470::opdater_request(&[opdatering(A, "Afsluttet")]),
         ),
         (&model::FREMSOEG, sf1470::fremsoeg_request(&by_part(FAR))),
-        (&model::FREMSOEG, sf1470::fremsoeg_request(&by_kle("27.35.04"))),
+        (
+            &model::FREMSOEG,
+            sf1470::fremsoeg_request(&by_kle("27.35.04")),
+        ),
         (&model::FREMSOEG, sf1470::fremsoeg_request(&full)),
         (
             &model::FREMSOEG,

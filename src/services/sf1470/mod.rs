@@ -240,7 +240,10 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!((got.sager[0].titel.as_str(), got.sager[0].status()), ("", "Afsluttet"));
+        assert_eq!(
+            (got.sager[0].titel.as_str(), got.sager[0].status()),
+            ("", "Afsluttet")
+        );
         assert!(got.sager[0].relationer.is_empty());
         let none: [String; 0] = [];
         let text = fremsoeg_output_xml(&f, Vis::Only(&none));

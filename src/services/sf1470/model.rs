@@ -28,7 +28,8 @@ pub const REQUEST_HEADER: &str = "RequestHeader";
 pub const TRANSACTION_UUID: &str = "TransactionUUID";
 
 /// The schema file (below `schemas/`) the Body's elements are declared in.
-pub const SCHEMA: &str = "SF1470-SagDokumentIndeks-v6/xsd/6.0.STS-0/SagDokumentIndeksOperationer.xsd";
+pub const SCHEMA: &str =
+    "SF1470-SagDokumentIndeks-v6/xsd/6.0.STS-0/SagDokumentIndeksOperationer.xsd";
 /// The schema of the SOAP header.
 pub const HEADER_SCHEMA: &str = "SF1470-SagDokumentIndeks-v6/xsd/common/RequestHeader.xsd";
 

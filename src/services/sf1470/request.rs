@@ -77,7 +77,11 @@ pub fn opdater_request(opdateringer: &[Opdatering]) -> String {
 pub fn fjern_request(uuids: &[String]) -> String {
     message(model::FJERN.input, |w| {
         for u in uuids {
-            write_unik_id(w, &w_name("sdi", model::SAG_UUID), &Reference::Uuid(u.clone()));
+            write_unik_id(
+                w,
+                &w_name("sdi", model::SAG_UUID),
+                &Reference::Uuid(u.clone()),
+            );
         }
     })
 }

@@ -147,7 +147,8 @@ fn parse_multiple(output: &Element) -> Result<MultipleOutput, Sf1470Error> {
 fn antal_sager(output: &Element) -> Option<String> {
     children_ns(output, model::SDI_NS, model::ANTAL)
         .find(|a| {
-            child_ns(a, model::SDI_NS, model::ELEMENT).is_some_and(|e| e.text() == model::ANTAL_SAGER)
+            child_ns(a, model::SDI_NS, model::ELEMENT)
+                .is_some_and(|e| e.text() == model::ANTAL_SAGER)
         })
         .and_then(|a| child_ns(a, model::SDI_NS, model::ANTAL))
         .map(|n| n.text())

@@ -34,14 +34,46 @@ struct RoleRule {
 
 /// The anvisning's roles with "Forekomster: 1" (required) or "0..1".
 const ROLES: [RoleRule; 8] = [
-    RoleRule { role: "Ejer", required: true, types: &["Organisation"] },
-    RoleRule { role: "Ansvarlig", required: true, types: &["OrganisationsEnhed"] },
-    RoleRule { role: "Primær behandler", required: false, types: &["OrganisationsEnhed", "Bruger"] },
-    RoleRule { role: "Primær part", required: false, types: &["Person", "Virksomhed"] },
-    RoleRule { role: "Primær klasse", required: true, types: &["Klasse"] },
-    RoleRule { role: "Handlingsklasse", required: true, types: &["Klasse"] },
-    RoleRule { role: "IT-system master", required: true, types: &["IT-system"] },
-    RoleRule { role: "Afsender", required: true, types: &["IT-system"] },
+    RoleRule {
+        role: "Ejer",
+        required: true,
+        types: &["Organisation"],
+    },
+    RoleRule {
+        role: "Ansvarlig",
+        required: true,
+        types: &["OrganisationsEnhed"],
+    },
+    RoleRule {
+        role: "Primær behandler",
+        required: false,
+        types: &["OrganisationsEnhed", "Bruger"],
+    },
+    RoleRule {
+        role: "Primær part",
+        required: false,
+        types: &["Person", "Virksomhed"],
+    },
+    RoleRule {
+        role: "Primær klasse",
+        required: true,
+        types: &["Klasse"],
+    },
+    RoleRule {
+        role: "Handlingsklasse",
+        required: true,
+        types: &["Klasse"],
+    },
+    RoleRule {
+        role: "IT-system master",
+        required: true,
+        types: &["IT-system"],
+    },
+    RoleRule {
+        role: "Afsender",
+        required: true,
+        types: &["IT-system"],
+    },
 ];
 
 /// The roles a case must have, by the catalogue's names.
@@ -72,7 +104,8 @@ pub fn check(op: &Operation, input: &Element, cat: &Catalogue) -> Vec<Breach> {
     match op.name {
         "importer" => {
             for s in children_ns(input, model::SDI_NS, model::SAG_INDEKS) {
-                let uuid = child_ns(s, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR).map(|e| e.text());
+                let uuid =
+                    child_ns(s, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR).map(|e| e.text());
                 let mut add = |rule, text| {
                     out.push(Breach {
                         rule,
@@ -91,7 +124,8 @@ pub fn check(op: &Operation, input: &Element, cat: &Catalogue) -> Vec<Breach> {
         }
         "opdater" => {
             for o in children_ns(input, model::SDI_NS, model::OPDATER_SAG_INDEKS) {
-                let uuid = child_ns(o, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR).map(|e| e.text());
+                let uuid =
+                    child_ns(o, model::SAGDOK_NS, model::UUID_IDENTIFIKATOR).map(|e| e.text());
                 aktoerer(o, &mut |rule, text| {
                     out.push(Breach {
                         rule,
@@ -155,7 +189,9 @@ fn tilstande(reg: &Element, add: &mut impl FnMut(&'static str, String)) {
         if from.is_none() {
             add(
                 RULE_TILSTAND,
-                format!("the Fremdrift '{code}' needs Virkning/FraTidspunkt with a time (not infinity)"),
+                format!(
+                    "the Fremdrift '{code}' needs Virkning/FraTidspunkt with a time (not infinity)"
+                ),
             );
         }
     }
@@ -172,7 +208,10 @@ fn tilstande(reg: &Element, add: &mut impl FnMut(&'static str, String)) {
         }
         if let (Some(x), Some(y)) = (af, bf) {
             if !before(x, y) {
-                add(RULE_TILSTAND, format!("'{b}' begins {y}, not after '{a}' ({x})"));
+                add(
+                    RULE_TILSTAND,
+                    format!("'{b}' begins {y}, not after '{a}' ({x})"),
+                );
             }
         }
     }
@@ -214,14 +253,23 @@ fn aktoerer(el: &Element, add: &mut impl FnMut(&'static str, String)) {
 
 fn egenskaber(reg: &Element, add: &mut impl FnMut(&'static str, String)) {
     if child_ns(reg, model::SAGDOK_NS, model::TIDSPUNKT).is_none() {
-        add(RULE_EGENSKABER, "Registrering/Tidspunkt is required at import".into());
+        add(
+            RULE_EGENSKABER,
+            "Registrering/Tidspunkt is required at import".into(),
+        );
     }
     let eg = child_ns(reg, model::SAG_NS, model::ATTRIBUT_LISTE)
         .and_then(|al| child_ns(al, model::SAG_NS, model::EGENSKABER));
-    let value = |name: &str| eg.and_then(|e| child_ns(e, model::SAG_NS, name)).map(|e| e.text());
+    let value = |name: &str| {
+        eg.and_then(|e| child_ns(e, model::SAG_NS, name))
+            .map(|e| e.text())
+    };
     for name in [model::BRUGERVENDT_NOEGLE, model::SAGSNUMMER, model::TITEL] {
         match value(name) {
-            None => add(RULE_EGENSKABER, format!("Egenskaber/{name} is required at import")),
+            None => add(
+                RULE_EGENSKABER,
+                format!("Egenskaber/{name} is required at import"),
+            ),
             Some(v) if v.contains(['\r', '\n', '\t']) => add(
                 RULE_EGENSKABER,
                 format!("{name} is written on one line, without line breaks or tabs"),
@@ -245,19 +293,31 @@ fn relationer(reg: &Element, cat: &Catalogue, add: &mut impl FnMut(&'static str,
         .unwrap_or_default();
     for rule in &ROLES {
         let Ok(role) = cat.role(rule.role) else {
-            add(RULE_RELATION, format!("the role '{}' is not in {}", rule.role, cat.source));
+            add(
+                RULE_RELATION,
+                format!("the role '{}' is not in {}", rule.role, cat.source),
+            );
             continue;
         };
-        let with_role: Vec<_> = rels.iter().filter(|r| r.rolle.eq_ignore_ascii_case(&role.uuid)).collect();
+        let with_role: Vec<_> = rels
+            .iter()
+            .filter(|r| r.rolle.eq_ignore_ascii_case(&role.uuid))
+            .collect();
         match with_role.len() {
             0 if rule.required => add(
                 RULE_RELATION,
-                format!("the required relation '{}' (Rolle {}) is missing", role.navn, role.uuid),
+                format!(
+                    "the required relation '{}' (Rolle {}) is missing",
+                    role.navn, role.uuid
+                ),
             ),
             0 | 1 => {}
             n => add(
                 RULE_RELATION,
-                format!("the relation '{}' appears {n} times; a case has at most one", role.navn),
+                format!(
+                    "the relation '{}' appears {n} times; a case has at most one",
+                    role.navn
+                ),
             ),
         }
         let allowed: Vec<&str> = rule.types.iter().filter_map(|t| cat.type_uuid(t)).collect();
@@ -282,20 +342,14 @@ mod tests {
     use super::*;
     use crate::core::xml;
     use crate::services::sf1470::{
-        importer_request, opdater_request, party_urn_cpr, party_urn_cvr, Aktoer, Liste,
-        Opdatering, Reference, Relation, Sag, Tilstand,
+        importer_request, opdater_request, party_urn_cpr, party_urn_cvr, Aktoer, Opdatering,
+        Reference, Relation, Sag, Tilstand,
     };
 
     fn sag() -> Sag {
         let c = Catalogue::builtin();
         let rel = |role: &str, typ: &str, reference: Reference| {
-            let r = c.role(role).unwrap();
-            Relation {
-                liste: Liste::named(&r.liste).unwrap(),
-                rolle: r.uuid.clone(),
-                type_uuid: c.type_uuid(typ).unwrap().into(),
-                reference,
-            }
+            Relation::of_role(&c, role, typ, reference).unwrap()
         };
         let it = || Reference::Uuid("903c9e8b-9112-4e92-9860-3c82eae5d61e".into());
         let klasse = || Reference::Uuid("a2f31e8c-5d4f-4b1a-9c7e-1d2b3c4d5e6f".into());
@@ -314,9 +368,17 @@ mod tests {
                 type_kode: "Bruger".into(),
             }),
             relationer: vec![
-                rel("Ejer", "Organisation", Reference::Urn(party_urn_cvr("29189846"))),
+                rel(
+                    "Ejer",
+                    "Organisation",
+                    Reference::Urn(party_urn_cvr("29189846")),
+                ),
                 rel("Ansvarlig", "OrganisationsEnhed", it()),
-                rel("Primær part", "Person", Reference::Urn(party_urn_cpr("1503801015"))),
+                rel(
+                    "Primær part",
+                    "Person",
+                    Reference::Urn(party_urn_cpr("1503801015")),
+                ),
                 rel("Primær klasse", "Klasse", klasse()),
                 rel("Handlingsklasse", "Klasse", klasse()),
                 rel("IT-system master", "IT-system", it()),
@@ -336,7 +398,11 @@ mod tests {
         assert_eq!(b.len(), 1, "{b:?}");
         assert_eq!(b[0].rule, rule);
         assert!(b[0].to_string().contains(says), "{}", b[0]);
-        assert!(b[0].to_string().contains(&s.uuid), "names the case: {}", b[0]);
+        assert!(
+            b[0].to_string().contains(&s.uuid),
+            "names the case: {}",
+            b[0]
+        );
     }
 
     fn states(list: &[(&str, &str)]) -> Vec<Tilstand> {
@@ -367,7 +433,11 @@ mod tests {
     fn the_states_begin_with_opstaaet_and_go_forward() {
         let mut s = sag();
         s.tilstande = states(&[("Afsluttet", "2024-01-02T08:00:00Z")]);
-        only(&s, RULE_TILSTAND, "the first Fremdrift is Opstaaet, not 'Afsluttet'");
+        only(
+            &s,
+            RULE_TILSTAND,
+            "the first Fremdrift is Opstaaet, not 'Afsluttet'",
+        );
         s.tilstande = states(&[
             ("Opstaaet", "2024-01-02T08:00:00Z"),
             ("Afgjort", "2024-01-03T08:00:00Z"),
@@ -380,7 +450,11 @@ mod tests {
         ]);
         only(&s, RULE_TILSTAND, "not after 'Opstaaet'");
         s.tilstande.clear();
-        only(&s, RULE_TILSTAND, "must give the case's FremdriftStatusKode");
+        only(
+            &s,
+            RULE_TILSTAND,
+            "must give the case's FremdriftStatusKode",
+        );
     }
 
     #[test]
@@ -388,11 +462,17 @@ mod tests {
         let mut s = sag();
         s.aktoer.as_mut().unwrap().type_kode = "Organisation".into();
         let b = breaches(&s);
-        assert!(!b.is_empty() && b.iter().all(|b| b.rule == RULE_AKTOER), "{b:?}");
+        assert!(
+            !b.is_empty() && b.iter().all(|b| b.rule == RULE_AKTOER),
+            "{b:?}"
+        );
         assert!(b[0].text.contains("only Bruger or ItSystem"), "{}", b[0]);
         s.aktoer = None;
         let b = breaches(&s);
-        assert!(b.iter().any(|b| b.text.contains("has no AktoerTypeKode")), "{b:?}");
+        assert!(
+            b.iter().any(|b| b.text.contains("has no AktoerTypeKode")),
+            "{b:?}"
+        );
 
         let o = Opdatering {
             uuid: s.uuid.clone(),

@@ -4,6 +4,7 @@
 //! judges the shape and [`super::rules`] the anvisninger; this only takes out what is there.
 
 use super::{model, w_name};
+use crate::core::klassifikation::Catalogue;
 use crate::core::xml::Element;
 use crate::services::sagdok::{child_ns, children_ns, Writer};
 
@@ -55,6 +56,30 @@ pub struct Relation {
     pub reference: Reference,
 }
 
+impl Relation {
+    /// A relation in the catalogue's role `role` (its list and UUID) of the type `type_navn`,
+    /// pointing at `reference`; Err names what the catalogue lacks.
+    pub fn of_role(
+        cat: &Catalogue,
+        role: &str,
+        type_navn: &str,
+        reference: Reference,
+    ) -> Result<Relation, String> {
+        let r = cat.role(role).map_err(|e| e.to_string())?;
+        let liste = Liste::named(&r.liste)
+            .ok_or_else(|| format!("role '{role}' sits in unknown list '{}'", r.liste))?;
+        let type_uuid = cat
+            .type_uuid(type_navn)
+            .ok_or_else(|| format!("the relation type '{type_navn}' is not in {}", cat.source))?;
+        Ok(Relation {
+            liste,
+            rolle: r.uuid.clone(),
+            type_uuid: type_uuid.to_string(),
+            reference,
+        })
+    }
+}
+
 /// One state of the case (`Fremdrift`) and when it began; it lasts until the next one begins,
 /// the last one until further notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +117,10 @@ pub struct Sag {
 impl Sag {
     /// The current `FremdriftStatusKode` (the last state), "" when the case has none.
     pub fn status(&self) -> &str {
-        self.tilstande.last().map(|t| t.status.as_str()).unwrap_or("")
+        self.tilstande
+            .last()
+            .map(|t| t.status.as_str())
+            .unwrap_or("")
     }
 
     pub fn relations_with_role<'a>(&'a self, rolle: &'a str) -> impl Iterator<Item = &'a Relation> {
@@ -212,8 +240,16 @@ fn vis_of(liste: Liste) -> &'static str {
 fn write_relation(w: &mut Writer, element: &str, r: &Relation, fra: &str, a: Option<&Aktoer>) {
     w.open(element);
     write_virkning(w, &w_name("gd", model::VIRKNING), fra, None, a);
-    write_unik_id(w, &w_name("gd", model::ROLLE), &Reference::Uuid(r.rolle.clone()));
-    write_unik_id(w, &w_name("gd", model::TYPE), &Reference::Uuid(r.type_uuid.clone()));
+    write_unik_id(
+        w,
+        &w_name("gd", model::ROLLE),
+        &Reference::Uuid(r.rolle.clone()),
+    );
+    write_unik_id(
+        w,
+        &w_name("gd", model::TYPE),
+        &Reference::Uuid(r.type_uuid.clone()),
+    );
     write_unik_id(w, &w_name("gd", model::REFERENCE_ID), &r.reference);
     w.close(element);
 }
@@ -238,7 +274,10 @@ fn write_registrering(w: &mut Writer, s: &Sag, vis: Vis<'_>) {
         let eg = w_name("sag", model::EGENSKABER);
         w.open(&eg);
         write_virkning(w, &w_name("sag", model::VIRKNING), fra, None, a);
-        w.leaf(&w_name("sag", model::BRUGERVENDT_NOEGLE), &s.brugervendt_noegle);
+        w.leaf(
+            &w_name("sag", model::BRUGERVENDT_NOEGLE),
+            &s.brugervendt_noegle,
+        );
         w.leaf(&w_name("sag", model::SAGSNUMMER), &s.sagsnummer);
         w.leaf(&w_name("sag", model::TITEL), &s.titel);
         w.close(&eg);

@@ -140,7 +140,11 @@ fn write_soeg_sag(w: &mut Writer, s: &SoegSag) {
         let name = w_name("sag", r.liste);
         w.open(&name);
         if let Some(rolle) = &r.rolle {
-            write_unik_id(w, &w_name("gd", model::ROLLE), &Reference::Uuid(rolle.clone()));
+            write_unik_id(
+                w,
+                &w_name("gd", model::ROLLE),
+                &Reference::Uuid(rolle.clone()),
+            );
         }
         write_unik_id(w, &w_name("gd", model::REFERENCE_ID), &r.reference);
         w.close(&name);
@@ -230,7 +234,8 @@ fn read_soeg_sag(el: &Element) -> SoegSag {
 /// A `SoegUdtryk` (or `NOT`); parts the mock does not search by (documents) are left out.
 /// The XML parser bounds the nesting.
 pub(super) fn read_udtryk(el: &Element) -> SoegUdtryk {
-    let eller = child_ns(el, model::SDI_NS, model::SOEG_OPERATION).is_some_and(|o| o.text() == "OR");
+    let eller =
+        child_ns(el, model::SDI_NS, model::SOEG_OPERATION).is_some_and(|o| o.text() == "OR");
     let led = el
         .elements()
         .filter(|c| c.ns.as_deref() == Some(model::SDI_NS))

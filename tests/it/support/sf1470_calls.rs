@@ -8,9 +8,7 @@ use sp_contract::core::xml;
 use sp_contract::platform::data::{Caller, Platform};
 use sp_contract::platform::endpoint::{self, SoapAnswer, SoapCall};
 use sp_contract::services::sf1470::mock::Sf1470;
-use sp_contract::services::sf1470::{
-    self, model, Aktoer, Liste, Reference, Relation, Sag, Tilstand,
-};
+use sp_contract::services::sf1470::{self, model, Aktoer, Reference, Relation, Sag, Tilstand};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -39,13 +37,7 @@ pub const IT_SYSTEM: &str = "903c9e8b-9112-4e92-9860-3c82eae5d61e";
 pub fn sag(uuid: &str, cpr: &str) -> Sag {
     let c = catalogue();
     let rel = |role: &str, typ: &str, reference: Reference| {
-        let r = c.role(role).unwrap();
-        Relation {
-            liste: Liste::named(&r.liste).unwrap(),
-            rolle: r.uuid.clone(),
-            type_uuid: c.type_uuid(typ).unwrap().into(),
-            reference,
-        }
+        Relation::of_role(&c, role, typ, reference).expect("the catalogue has the role and type")
     };
     Sag {
         uuid: uuid.into(),

@@ -118,7 +118,8 @@ pub fn sf1520_schema() -> PathBuf {
 /// SF1470 v6's schema of the Body's elements, in KOMBIT's package as shipped in
 /// `shared/contracts` (libxml2 takes it unchanged).
 pub fn sf1470_schema() -> PathBuf {
-    contracts_dir().join("SF1470-SagDokumentIndeks-v6/wsdl/xsd/6.0.STS-0/SagDokumentIndeksOperationer.xsd")
+    contracts_dir()
+        .join("SF1470-SagDokumentIndeks-v6/wsdl/xsd/6.0.STS-0/SagDokumentIndeksOperationer.xsd")
 }
 
 /// SF1470 v6's schema of the SOAP header `RequestHeader`.

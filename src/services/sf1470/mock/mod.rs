@@ -185,7 +185,9 @@ impl Checker {
     ) -> MultipleOutput {
         let mut unik = Vec::new();
         for s in sager {
-            let mut reasons = breaches.remove(&s.uuid.to_ascii_lowercase()).unwrap_or_default();
+            let mut reasons = breaches
+                .remove(&s.uuid.to_ascii_lowercase())
+                .unwrap_or_default();
             reasons.extend(self.check_sag(&s));
             if reasons.is_empty() {
                 // Importing a case that is already there replaces it.
@@ -218,11 +220,15 @@ impl Checker {
         let mut unik = Vec::new();
         for o in list {
             let retur = match breaches.remove(&o.uuid.to_ascii_lowercase()) {
-                Some(reasons) => {
-                    refusal(STATUS_INPUT_ERROR, &format!("Sag {}: {}", o.uuid, reasons.join("; ")))
-                }
+                Some(reasons) => refusal(
+                    STATUS_INPUT_ERROR,
+                    &format!("Sag {}: {}", o.uuid, reasons.join("; ")),
+                ),
                 None if index.update(&o.uuid, &o.tilstand) => StandardRetur::ok(),
-                None => refusal(STATUS_NOT_FOUND, &format!("Sag {} is not in the index", o.uuid)),
+                None => refusal(
+                    STATUS_NOT_FOUND,
+                    &format!("Sag {} is not in the index", o.uuid),
+                ),
             };
             unik.push(UnikRetur {
                 uuid: o.uuid,
@@ -262,7 +268,12 @@ pub const OPERATIONS: &[crate::schema::Operation] = &[
 ];
 
 const fn operation(op: model::Operation) -> crate::schema::Operation {
-    crate::schema::Operation::new(op.action, model::SCHEMA, model::SDI_NS, (op.input, op.output))
+    crate::schema::Operation::new(
+        op.action,
+        model::SCHEMA,
+        model::SDI_NS,
+        (op.input, op.output),
+    )
 }
 
 impl SoapService for Sf1470 {

@@ -148,24 +148,27 @@ impl Checker {
                 _ => {}
             }
             roles.push(r.rolle.as_deref().map(|x| x.to_ascii_lowercase()));
-            lists.push(r.liste().ok_or_else(|| format!("no relation list {}", r.liste))?);
+            lists.push(
+                r.liste()
+                    .ok_or_else(|| format!("no relation list {}", r.liste))?,
+            );
         }
-        let role_refs: Vec<Option<[&str; 1]>> = roles
-            .iter()
-            .map(|r| r.as_deref().map(|x| [x]))
-            .collect();
+        let role_refs: Vec<Option<[&str; 1]>> =
+            roles.iter().map(|r| r.as_deref().map(|x| [x])).collect();
         let criteria: Vec<Criterion<'_>> = s
             .relationer
             .iter()
             .zip(&role_refs)
             .zip(&lists)
-            .map(|((r, role), liste): ((_, &Option<[&str; 1]>), &Liste)| Criterion {
-                reference: &r.reference,
-                place: match role {
-                    Some(one) => Place::Role(one),
-                    None => Place::List(*liste),
+            .map(
+                |((r, role), liste): ((_, &Option<[&str; 1]>), &Liste)| Criterion {
+                    reference: &r.reference,
+                    place: match role {
+                        Some(one) => Place::Role(one),
+                        None => Place::List(*liste),
+                    },
                 },
-            })
+            )
             .collect();
         let base = if criteria.is_empty() {
             index.with_status(s.status.as_deref().unwrap_or_default())

@@ -137,18 +137,11 @@ pub(super) fn build(
         if d.uden.iter().any(|u| u == navn) {
             continue;
         }
-        let role = cat.role(navn).map_err(|e| input(e.to_string()))?;
         let type_navn = if navn == "Primær part" && d.part_is_company {
             "Virksomhed"
         } else {
             type_navn
         };
-        let type_uuid = cat.type_uuid(type_navn).ok_or_else(|| {
-            input(format!(
-                "the relation type '{type_navn}' is not in {}",
-                cat.source
-            ))
-        })?;
         let reference = match navn {
             "Ejer" => Reference::Urn(sf1470::party_urn_cvr(cvr)),
             "Ansvarlig" => Reference::Uuid(TEST_ENHED.to_string()),
@@ -158,18 +151,7 @@ pub(super) fn build(
             "Handlingsklasse" => Reference::Uuid(facet.clone()),
             _ => Reference::Uuid(t.user_system_uuid.to_ascii_lowercase()),
         };
-        let liste = sf1470::Liste::named(&role.liste).ok_or_else(|| {
-            input(format!(
-                "role '{navn}' sits in unknown list '{}'",
-                role.liste
-            ))
-        })?;
-        relationer.push(Relation {
-            liste,
-            rolle: role.uuid.clone(),
-            type_uuid: type_uuid.to_string(),
-            reference,
-        });
+        relationer.push(Relation::of_role(cat, navn, type_navn, reference).map_err(input)?);
     }
     let tilstande = d
         .tilstande

@@ -33,7 +33,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#"en sag "([^"]+)" for (borgeren|virksomheden) "([^"]+)" med KLE "([^"]*)" og handlingsfacet "([^"]*)""#,
             r#"en sag "boligstøtte" for borgeren "far" med KLE "27.35.04" og handlingsfacet "G01""#,
-            "Builds a case (nothing is sent) with every relation the index requires: Ejer (the authority), Ansvarlig, Primær behandler (the target's user), Primær part (a citizen alias, or a CVR number with 'virksomheden'), Primær klasse and Handlingsklasse (KLE codes, resolved to Klasse UUIDs through mocks/klassifikation/kle.json), IT-system master (the target's it-system). Status Opstaaet.",
+            "Builds a case (nothing is sent) by KOMBIT's anvisninger: Ejer (the authority), Ansvarlig, Primær behandler (the target's user), Primær part (a citizen alias, or a CVR number with 'virksomheden'), Primær klasse and Handlingsklasse (KLE codes, resolved to Klasse UUIDs through mocks/klassifikation/kle.json), IT-system master and Afsender (the target's it-system); state Opstaaet; every virkning registered by the target's user as Bruger.",
             given::new_case,
         )
         .with_check(given::check_new_case)

@@ -13,8 +13,11 @@ use crate::services::sf1470::{self, Response, Sag};
 /// The last answer read as SF1470's v6 contract says.
 fn response(w: &World) -> Result<Response, StepFailure> {
     let p = w.payload()?;
-    sf1470::parse_response(p)
-        .map_err(|e| contract(format!("the SF1470 answer does not follow the v6 contract: {e}")))
+    sf1470::parse_response(p).map_err(|e| {
+        contract(format!(
+            "the SF1470 answer does not follow the v6 contract: {e}"
+        ))
+    })
 }
 
 fn search_hits(w: &World) -> Result<Vec<Sag>, StepFailure> {

@@ -10,13 +10,16 @@ use crate::runner::model::StepFailure;
 use crate::runner::steps::{Args, CheckCtx, Finding, StepFuture};
 use crate::runner::world::{input, World};
 use crate::services::sf1470::{
-    self, model, rules, Aktoer, Fremsoeg, Led, Opdatering, Reference, SoegSag, SoegUdtryk,
-    Tilstand,
+    self, model, rules, Aktoer, Fremsoeg, Led, Opdatering, Reference, SoegSag, SoegUdtryk, Tilstand,
 };
 
 /// Check `body` against the anvisninger (imports and updates), then send it with a fresh
 /// `TransactionUUID`.
-async fn send(w: &mut World, op: &'static model::Operation, body: String) -> Result<(), StepFailure> {
+async fn send(
+    w: &mut World,
+    op: &'static model::Operation,
+    body: String,
+) -> Result<(), StepFailure> {
     guard(w.target()).map_err(input)?;
     if !w.ext.get_mut::<SdiState>().unchecked {
         let cat = catalogue(w)?;
