@@ -28,9 +28,10 @@ Egenskab: Sager, der bryder KOMBITs anvisninger eller ikke er klassificeret med 
       | Afsender         |
 
   Scenarie: En sag uden primær part og primær behandler kan indekseres
-    Givet sagen "mangelfuld" mangler relationen "Primær part"
-    Og sagen "mangelfuld" mangler relationen "Primær behandler"
-    Når jeg indekserer sagen "mangelfuld"
+    Givet en sag "uden-part" for borgeren "barn2" med KLE "32.03.04" og handlingsfacet "G01"
+    Og sagen "uden-part" mangler relationen "Primær part"
+    Og sagen "uden-part" mangler relationen "Primær behandler"
+    Når jeg indekserer sagen "uden-part"
     Så indekset svarer OK
 
   Scenarie: Indekset afviser selv en sag uden Ejer, og den kommer ikke i indekset

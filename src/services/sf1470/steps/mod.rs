@@ -142,7 +142,7 @@ pub fn steps() -> Vec<StepDef> {
             Kind::When,
             G,
             r#"jeg søger i indekset efter sager for (borgeren|virksomheden) "([^"]+)"(?: som ikke har status "([^"]+)")?"#,
-            r#"jeg søger i indekset efter sager for borgeren "far" som ikke har status "Afsluttet""#,
+            r#"jeg søger i indekset efter sager for borgeren "far""#,
             "SF1470 fremsoeg (SoegUdtryk/SoegSag) of the cases where the party (urn:oio:cpr-nr:… of a citizen alias, or urn:oio:cvr-nr:… of a CVR number) is a Sagspart; with 'som ikke har status', AND NOT those in that state.",
             when::search_party,
         )
