@@ -25,6 +25,7 @@ Egenskab: Sager i Sags- og Dokumentindekset (SF1470)
     Når jeg søger i indekset efter sager for borgeren "far"
     Så søgningen finder sagen "boligstøtte"
     Og i søgeresultatet har sagen "boligstøtte" titlen "Ansøgning om boligstøtte"
+    Og i søgeresultatet har sagen "boligstøtte" parten borgeren "far"
     Og der er 1 forekomster af "//SagFiltreretOejebliksbillede"
     Og svaret matcher det godkendte snapshot "part"
     Når jeg søger i indekset efter sager med KLE "27.35.04"
@@ -38,6 +39,7 @@ Egenskab: Sager i Sags- og Dokumentindekset (SF1470)
     Så indekset svarer OK
     Når jeg søger i indekset efter sager for virksomheden "12345674"
     Så søgningen finder sagen "byggetilladelse"
+    Og i søgeresultatet har sagen "byggetilladelse" parten virksomheden "12345674"
     Og svaret matcher det godkendte snapshot
 
   @writes

@@ -233,6 +233,15 @@ pub fn steps() -> Vec<StepDef> {
         StepDef::new(
             Kind::Then,
             G,
+            r#"i søgeresultatet har sagen "([^"]+)" parten (borgeren|virksomheden) "([^"]+)""#,
+            r#"i søgeresultatet har sagen "boligstøtte" parten borgeren "far""#,
+            "The case is among the hits with this party (a citizen alias, or a CVR number with 'virksomheden') in Sagspart.",
+            then::hit_party,
+        )
+        .with_check(check_hit_party),
+        StepDef::new(
+            Kind::Then,
+            G,
             r#"søgningen finder sagerne "(.+)" i den rækkefølge"#,
             r#"søgningen finder sagerne "a", "b" i den rækkefølge"#,
             "The hits are exactly these cases (names, comma-separated), in this order.",
@@ -325,6 +334,10 @@ fn check_send(cx: &CheckCtx<'_>, _a: &Args) -> Result<(), String> {
     t.agreement_for(sf1470::INFO.id)
         .map(|_| ())
         .map_err(String::from)
+}
+
+fn check_hit_party(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
+    party(cx.target, a.get(1), a.get(2)).map(|_| ())
 }
 
 fn check_search_party(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {

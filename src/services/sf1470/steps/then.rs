@@ -260,3 +260,33 @@ pub(super) fn hits_in_order(w: &mut World, a: Args) -> StepFuture<'_> {
         }
     })
 }
+
+/// The case is among the hits with this party (borgeren or virksomheden) as a Sagspart.
+pub(super) fn hit_party(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let alias = a.get(0);
+        let (urn, _) = super::party(w.target(), a.get(1), a.get(2)).map_err(input)?;
+        let uuid = uuid_of(w, alias)?;
+        let hits = search_hits(w)?;
+        let Some(s) = hits.iter().find(|s| s.uuid == uuid) else {
+            return Err(contract(format!(
+                "the search did not find the case \"{alias}\" ({uuid}); it found: {}",
+                describe(&hits)
+            )));
+        };
+        let parts: Vec<&str> = s
+            .relationer
+            .iter()
+            .filter(|r| r.liste.name() == "Sagspart")
+            .map(|r| r.reference.value())
+            .collect();
+        if parts.contains(&urn.as_str()) {
+            Ok(())
+        } else {
+            Err(contract(crate::evidence::redact::mask_cpr(&format!(
+                "the case \"{alias}\" in the search's answer has the parties [{}], not {urn}",
+                parts.join(", ")
+            ))))
+        }
+    })
+}
