@@ -116,6 +116,7 @@ pub const ITSYSTEM_LIST: &str = "Sagsitsystem";
 pub const ROLLE: &str = "Rolle";
 pub const TYPE: &str = "Type";
 pub const REFERENCE_ID: &str = "ReferenceID";
+pub const INDEKS: &str = "Indeks";
 pub const LOKAL_UDVIDELSE_LISTE: &str = "LokalUdvidelseListe";
 // In SI_NS.
 pub const SAGSITSYSTEM_RELATION: &str = "SagsitsystemRelation";

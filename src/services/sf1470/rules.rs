@@ -19,8 +19,9 @@ pub const RULE_AKTOER: &str = "AktoerTypeKode";
 /// BrugervendtNoegle, Sagsnummer and Titel are given at import ([OB1]), on one line, and the
 /// BrugervendtNoegle is the Sagsnummer; Registrering/Tidspunkt is given ([OB2]).
 pub const RULE_EGENSKABER: &str = "sagsegenskaber";
-/// The relations a case must have exactly once, those it may have at most once, and the
-/// object types each role takes (Relation: Sagsaktør, Sagspart, Sagsklasse, IT-system).
+/// The relations a case must have exactly once, those it may have at most once, the object
+/// types each role takes, and no `Indeks` on them, since there is one of each (Relation:
+/// Sagsaktør, Sagspart, Sagsklasse, IT-system: "MÅ IKKE UDFYLDES").
 pub const RULE_RELATION: &str = "relationer";
 /// Every rule, for documentation and tests.
 pub const RULES: [&str; 4] = [RULE_TILSTAND, RULE_AKTOER, RULE_EGENSKABER, RULE_RELATION];
@@ -288,9 +289,37 @@ fn egenskaber(reg: &Element, add: &mut impl FnMut(&'static str, String)) {
 }
 
 fn relationer(reg: &Element, cat: &Catalogue, add: &mut impl FnMut(&'static str, String)) {
-    let rels: Vec<super::sag::Relation> = child_ns(reg, model::SAG_NS, model::RELATION_LISTE)
-        .map(super::sag::read_relationer)
-        .unwrap_or_default();
+    let Some(rl) = child_ns(reg, model::SAG_NS, model::RELATION_LISTE) else {
+        return add(
+            RULE_RELATION,
+            "an import must give the case's RelationListe".into(),
+        );
+    };
+    let rels = super::sag::read_relationer(rl);
+    let single: Vec<&str> = ROLES
+        .iter()
+        .filter_map(|r| cat.role(r.role).ok())
+        .map(|r| r.uuid.as_str())
+        .collect();
+    for (_, r) in super::sag::relation_elements(rl) {
+        let indeks = child_ns(r, model::GD_NS, model::INDEKS).map(|e| e.text());
+        let rolle = child_ns(r, model::GD_NS, model::ROLLE)
+            .and_then(super::sag::read_unik_id)
+            .map(|u| u.value().to_ascii_lowercase());
+        if let (Some(i), Some(rolle)) = (indeks, rolle) {
+            if single.contains(&rolle.as_str()) {
+                let navn = cat
+                    .role_by_uuid(&rolle)
+                    .map_or(rolle.as_str(), |r| r.navn.as_str());
+                add(
+                    RULE_RELATION,
+                    format!(
+                        "the relation '{navn}' has Indeks '{i}'; a role a case has once takes none"
+                    ),
+                );
+            }
+        }
+    }
     for rule in &ROLES {
         let Ok(role) = cat.role(rule.role) else {
             add(
@@ -518,5 +547,15 @@ mod tests {
         let mut s = sag();
         s.relationer[0].type_uuid = c.type_uuid("Person").unwrap().into();
         only(&s, RULE_RELATION, "it takes Organisation");
+        // An Indeks on a relation of which a case has one.
+        let s = sag();
+        let text = importer_request(std::slice::from_ref(&s)).replacen(
+            "</gd:Type><gd:ReferenceID>",
+            "</gd:Type><gd:Indeks>1</gd:Indeks><gd:ReferenceID>",
+            1,
+        );
+        let b = check(&model::IMPORTER, &xml::parse(text.as_bytes()).unwrap(), &c);
+        assert_eq!(b.len(), 1, "{b:?}");
+        assert!(b[0].text.contains("'Ejer' has Indeks '1'"), "{}", b[0]);
     }
 }

@@ -399,25 +399,33 @@ fn read_relation(liste: Liste, r: &Element) -> Option<Relation> {
     })
 }
 
-/// The relations of a `RelationListe`, IT-systems included; a relation without a reference
-/// is left out (the rules name it).
-pub(super) fn read_relationer(rl: &Element) -> Vec<Relation> {
+/// The relation elements of a `RelationListe` with their list: the lists' own, then the
+/// IT-systems in its `LokalUdvidelseListe`.
+pub(super) fn relation_elements(rl: &Element) -> Vec<(Liste, &Element)> {
     let mut out = Vec::new();
     for r in rl.elements() {
         if r.ns.as_deref() == Some(model::SAG_NS) {
             if let Some(l) = Liste::named(&r.local) {
-                out.extend(read_relation(l, r));
+                out.push((l, r));
             }
         } else if r.ns.as_deref() == Some(model::GD_NS) && r.local == model::LOKAL_UDVIDELSE_LISTE {
-            let Some(l) = Liste::named(model::ITSYSTEM_LIST) else {
-                continue;
-            };
-            for s in children_ns(r, model::SI_NS, model::SAGSITSYSTEM_RELATION) {
-                out.extend(read_relation(l, s));
+            if let Some(l) = Liste::named(model::ITSYSTEM_LIST) {
+                out.extend(
+                    children_ns(r, model::SI_NS, model::SAGSITSYSTEM_RELATION).map(|s| (l, s)),
+                );
             }
         }
     }
     out
+}
+
+/// The relations of a `RelationListe`, IT-systems included; a relation without a reference
+/// is left out (the rules name it).
+pub(super) fn read_relationer(rl: &Element) -> Vec<Relation> {
+    relation_elements(rl)
+        .into_iter()
+        .filter_map(|(l, r)| read_relation(l, r))
+        .collect()
 }
 
 /// Read a case: `SagIndeks` (the UUID first) or `SagFiltreretOejebliksbillede` (the UUID in
