@@ -34,6 +34,14 @@ fn answer(a: SoapAnswer) -> Response {
     }
 }
 
+/// The answer, which must validate against KOMBIT's v6 XSD.
+fn valid_answer(a: SoapAnswer) -> Response {
+    if let SoapAnswer::Payload(x) = &a {
+        xsd::assert_valid(x, &xsd::sf1470_schema(), "the mock's answer");
+    }
+    answer(a)
+}
+
 /// The one StatusKode of the answer (one case, or the search).
 fn only_code(r: &Response) -> (i64, String) {
     let returs = r.returs();
@@ -289,6 +297,53 @@ fn the_mock_refuses_by_the_same_anvisninger_the_client_checks() {
     )));
     assert_eq!(code, 40);
     assert!(text.contains("anvisning 'AktoerTypeKode'"), "{text}");
+}
+
+#[test]
+fn what_the_mock_does_not_hold_is_refused_never_ignored() {
+    xsd::require_xmllint();
+    let p = platform();
+    let svc = Sf1470::load(&repo().join("mocks")).unwrap();
+    let dokument = format!(
+        "<sdi:DokumentIndeks><sd:UUIDIdentifikator>{C}</sd:UUIDIdentifikator><di:Registrering xmlns:di=\"urn:oio:sts:sagdok:dokumentindeks:6\"><di:AttributListe/><di:TilstandListe/><di:RelationListe/></di:Registrering></sdi:DokumentIndeks>"
+    );
+    let imp = sf1470::importer_request(&[sag(A, FAR)]).replacen(
+        "<sdi:SagIndeks>",
+        &format!("{dokument}<sdi:SagIndeks>"),
+        1,
+    );
+    let r = valid_answer(call(&svc, &p, "dok", &model::IMPORTER, &imp));
+    let returs = r.returs();
+    assert_eq!(returs.len(), 2, "{r:?}");
+    assert_eq!((returs[0].0, returs[0].1.status_kode), (Some(A), 20));
+    assert_eq!((returs[1].0, returs[1].1.status_kode), (Some(C), 40));
+    let t = returs[1].1.fejlbesked.as_deref().unwrap();
+    assert!(t.contains("does not answer DokumentIndeks"), "{t}");
+    // A search that names a document, a fjern by search: refused as a whole.
+    let q = sf1470::fremsoeg_request(&by_part(FAR)).replacen(
+        "<sdi:SoegUdtryk>",
+        &format!("<sdi:DokumentUuid>{C}</sdi:DokumentUuid><sdi:SoegUdtryk>"),
+        1,
+    );
+    let (code, t) = only_code(&valid_answer(call(&svc, &p, "dok", &model::FREMSOEG, &q)));
+    assert_eq!(code, 40);
+    assert!(t.contains("DokumentUuid"), "{t}");
+    let soeg = sf1470::fremsoeg_request(&by_part(FAR));
+    let udtryk = &soeg[soeg.find("<sdi:SoegUdtryk>").unwrap()
+        ..soeg.find("</sdi:FremsoegSagDokumentIndeksInput>").unwrap()];
+    let fjern = sf1470::fjern_request(&[]).replacen(
+        "</sdi:FjernSagDokumentIndeksInput>",
+        &format!("{udtryk}</sdi:FjernSagDokumentIndeksInput>"),
+        1,
+    );
+    let (code, t) = only_code(&valid_answer(call(&svc, &p, "dok", &model::FJERN, &fjern)));
+    assert_eq!(code, 40);
+    assert!(t.contains("fjern removes by SagUuid"), "{t}");
+    // Nothing of it touched the index.
+    assert_eq!(
+        hits(answer(call(&svc, &p, "dok", &model::FREMSOEG, &soeg))),
+        [A]
+    );
 }
 
 #[test]

@@ -75,6 +75,14 @@ pub const SAG_INDEKS: &str = "SagIndeks";
 pub const OPDATER_SAG_INDEKS: &str = "OpdaterSagIndeks";
 pub const SAG_UUID: &str = "SagUuid";
 pub const SAG_RESULTAT: &str = "SagFiltreretOejebliksbillede";
+/// The Dokument half of the index, which the mock does not hold yet.
+pub const DOKUMENT_PARTS: [&str; 5] = [
+    "DokumentIndeks",
+    "OpdaterDokumentIndeks",
+    "DokumentUuid",
+    "SoegDokument",
+    "SoegSagsloeseDokumenter",
+];
 pub const SOEG_UDTRYK: &str = "SoegUdtryk";
 pub const SOEG_OPERATION: &str = "operation";
 pub const SOEG_SAG: &str = "SoegSag";

@@ -9,6 +9,8 @@
 //! parties are `urn:oio:cpr-nr:`/`cvr-nr:` URNs. A refusal is StatusKode 40 naming the rule
 //! or reason (the code is modelled: KOMBIT's contract has no list of codes); a case not in the
 //! index is 44 (modelled). The answer's SOAP header echoes the request's `TransactionUUID`.
+//! The Dokument half of the index (documents to index, change or search for) and a `fjern` by
+//! search are not modelled yet: such a request is refused with 40 saying so, never ignored.
 //! There is no security context in the payload: the OIO IDWS token is checked in front.
 
 mod search;
@@ -24,9 +26,10 @@ use crate::services::sagdok::{StandardRetur, STATUS_INPUT_ERROR, STATUS_NOT_FOUN
 use crate::services::sf1470::index::{Budget, Index};
 use crate::services::sf1470::rules::{self, Breach};
 use crate::services::sf1470::{
-    self, check_party_urn, model, MultipleOutput, Opdatering, Reference, Request, Sag, UnikRetur,
+    self, check_party_urn, model, FremsoegOutput, MultipleOutput, Opdatering, Reference, Request,
+    Sag, UnikRetur, Vis,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -254,6 +257,71 @@ impl Checker {
     }
 }
 
+/// A part of a request the mock does not hold or do: its element and the UUID it names.
+struct Beyond {
+    element: String,
+    uuid: Option<String>,
+}
+
+/// The Dokument half of the index in `input` (documents to index, change or search for), and
+/// a `fjern` by search: what this mock does not do yet, so it is refused, never ignored.
+fn beyond_the_mock(op: &model::Operation, input: &Element) -> Vec<Beyond> {
+    let mut out = Vec::new();
+    let mut stack = vec![input];
+    while let Some(e) = stack.pop() {
+        for c in e.elements() {
+            let sdi = c.ns.as_deref() == Some(model::SDI_NS);
+            if sdi && model::DOKUMENT_PARTS.contains(&c.local.as_str()) {
+                let uuid = crate::services::sagdok::child_ns(
+                    c,
+                    model::SAGDOK_NS,
+                    model::UUID_IDENTIFIKATOR,
+                )
+                .map(|u| u.text());
+                out.push(Beyond {
+                    element: c.local.clone(),
+                    uuid,
+                });
+            } else if sdi && c.local == model::SOEG_UDTRYK && op.name == model::FJERN.name {
+                out.push(Beyond {
+                    element: c.local.clone(),
+                    uuid: None,
+                });
+            } else if sdi {
+                stack.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn not_held(beyond: &[Beyond]) -> String {
+    let names: BTreeSet<&str> = beyond.iter().map(|b| b.element.as_str()).collect();
+    format!(
+        "the sp-contract mock does not answer {} yet: its index holds cases only, and fjern removes by SagUuid (modelled)",
+        names.into_iter().collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// An answer per case, and a refusal per document the call named.
+fn with_documents(out: MultipleOutput, beyond: &[Beyond]) -> MultipleOutput {
+    let MultipleOutput::Unik(mut unik) = out else {
+        return out;
+    };
+    for b in beyond {
+        if let Some(u) = &b.uuid {
+            unik.push(UnikRetur {
+                uuid: u.clone(),
+                retur: refusal(
+                    STATUS_INPUT_ERROR,
+                    &format!("Dokument {u}: {}", not_held(beyond)),
+                ),
+            });
+        }
+    }
+    MultipleOutput::Unik(unik)
+}
+
 /// A refusal's StandardRetur, CPR numbers masked.
 fn refusal(code: i64, text: &str) -> StandardRetur {
     StandardRetur::error(code, crate::evidence::redact::mask_cpr(text))
@@ -311,21 +379,34 @@ impl SoapService for Sf1470 {
             Err(m) => return missing_data_fault(sf1470::INFO.id, m),
         };
         let breaches = by_case(rules::check(op, call.payload, &c.catalogue));
+        let beyond = beyond_the_mock(op, call.payload);
         let state = p
             .state
             .get_or(&call.scenario, || Index::new(self.budget.clone()));
         let mut index = state.lock().unwrap_or_else(|e| e.into_inner());
-        let xml = match request {
-            Request::Importer(sager) => {
-                sf1470::multiple_output_xml(op, &c.importer(&mut index, sager, breaches))
+        let out = match request {
+            // A search it cannot answer whole is refused, not answered in part.
+            _ if op.name == model::FREMSOEG.name && !beyond.is_empty() => {
+                return SoapAnswer::Payload(sf1470::fremsoeg_output_xml(
+                    &FremsoegOutput {
+                        standard: refusal(STATUS_INPUT_ERROR, &not_held(&beyond)),
+                        sager: Vec::new(),
+                    },
+                    Vis::All,
+                ))
             }
-            Request::Opdater(list) => {
-                sf1470::multiple_output_xml(op, &c.opdater(&mut index, list, breaches))
+            _ if op.name == model::FJERN.name && !beyond.is_empty() => {
+                MultipleOutput::Standard(vec![refusal(STATUS_INPUT_ERROR, &not_held(&beyond))])
             }
-            Request::Fjern(uuids) => sf1470::multiple_output_xml(op, &c.fjern(&mut index, uuids)),
-            Request::Fremsoeg(q) => c.fremsoeg(&index, &q),
+            Request::Importer(sager) => c.importer(&mut index, sager, breaches),
+            Request::Opdater(list) => c.opdater(&mut index, list, breaches),
+            Request::Fjern(uuids) => c.fjern(&mut index, uuids),
+            Request::Fremsoeg(q) => return SoapAnswer::Payload(c.fremsoeg(&index, &q)),
         };
-        SoapAnswer::Payload(xml)
+        SoapAnswer::Payload(sf1470::multiple_output_xml(
+            op,
+            &with_documents(out, &beyond),
+        ))
     }
 }
 
