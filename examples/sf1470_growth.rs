@@ -11,10 +11,10 @@
 #[path = "../tests/it/support/sf1470_calls.rs"]
 mod sf1470_calls;
 
-use sf1470_calls::{call, ctx, mocks, platform, sag};
+use sf1470_calls::{call, mocks, platform, sag};
 use sp_contract::platform::endpoint::SoapAnswer;
 use sp_contract::services::sf1470::mock::Sf1470;
-use sp_contract::services::sf1470::{self, model, Fremsoeg, Sag};
+use sp_contract::services::sf1470::{self, model, Fremsoeg, Sag, SoegSag};
 use std::time::{Duration, Instant};
 
 /// Cases per party: a search by party finds this many.
@@ -37,7 +37,6 @@ fn main() {
     };
     let p = platform();
     let svc = Sf1470::load(&mocks()).expect("SF1470 loads");
-    let ctx = ctx(&p);
     // Every size in its own scenario, all held at once; then the searches take turns over
     // the sizes, batch by batch, so a busy machine slows them all alike.
     let mut imports = Vec::new();
@@ -49,7 +48,7 @@ fn main() {
             let sager: Vec<Sag> = (start..n.min(start + BATCH))
                 .map(|i| sag(&uuid::Uuid::new_v4().to_string(), &cpr(i / PER_PARTY)))
                 .collect();
-            let req = sf1470::importer_request(Some(&ctx), &sager);
+            let req = sf1470::importer_request(&sager);
             expect_payload(call(&svc, &p, &scenario, &model::IMPORTER, &req));
         }
         let growth = rss_kib().saturating_sub(before) * 1024 / n.max(1) as u64;
@@ -68,11 +67,8 @@ fn main() {
             for k in b * TURN..(b + 1) * TURN {
                 // Spread over the parties, the same ones each run.
                 let party = (k * 7919) % parties;
-                let q = Fremsoeg::Udtryk {
-                    part: Some(sf1470::party_urn_cpr(&cpr(party))),
-                    primaer_klasse: None,
-                };
-                let req = sf1470::fremsoeg_request(Some(&ctx), &q);
+                let q = Fremsoeg::sag(SoegSag::part(sf1470::party_urn_cpr(&cpr(party))));
+                let req = sf1470::fremsoeg_request(&q);
                 let t = Instant::now();
                 let answer = expect_payload(call(&svc, &p, &scenario, &model::FREMSOEG, &req));
                 wall[i].push(t.elapsed());

@@ -3,7 +3,7 @@
 shared/contracts into this folder: only the files reached by import/include from the message
 schemas, with the two fixes libxml2 needs (see PROVENANCE.md). Usage:
     python3 schemas/refresh.py ../shared/contracts
-Run from the repository root; the project's own XSDs (sf1470/, oir/, sp/) are not touched."""
+Run from the repository root; the project's own XSDs (oir/, sp/) are not touched."""
 import os
 import re
 import shutil
@@ -19,11 +19,18 @@ ROOTS = {
     "SF1520-PersonBaseDataExtended-v4": ["PersonBaseDataExtendedServiceMsg.xsd"],
     "SF1600-Print-v2": ["PrintServiceMsg.xsd"],
     "SF2900-Fordelingskomponent-v3": ["DistributionServiceMsg.xsd"],
+    # KOMBIT's .NET sample keeps the XSDs under wsdl/; copied without that folder level.
+    "SF1470-SagDokumentIndeks-v6": [
+        "xsd/6.0.STS-0/SagDokumentIndeksOperationer.xsd",
+        "xsd/common/RequestHeader.xsd",
+    ],
     "MeMo-1.1": ["MeMo_core.xsd"],
     "MeMo-1.2": ["MeMo_core.xsd"],
 }
 SF1600_OIO = "SF1600_EP_SP1-2/xsd/oio"
 SF1600_TYPES = "xsd/PrintServiceRequestTypes.xsd"
+# Packages whose XSDs sit one folder down in shared/contracts.
+SOURCE_DIR = {"SF1470-SagDokumentIndeks-v6": "wsdl"}
 
 
 def read(path):
@@ -66,7 +73,7 @@ def sf1600_hubs(src):
 
 def main(contracts):
     for package, roots in ROOTS.items():
-        src = os.path.join(contracts, package)
+        src = os.path.join(contracts, package, SOURCE_DIR.get(package, ""))
         dst = os.path.join(HERE, package)
         shutil.rmtree(dst, ignore_errors=True)
         hubs = sf1600_hubs(src) if package == "SF1600-Print-v2" else {}

@@ -52,18 +52,20 @@ impl Wire {
     }
 }
 
-/// POST a SOAP 1.1 request (`payload`: the request element, serialised) to `service` with
-/// `identity`'s certificate. `extra`: headers only the embedded mock gets.
+/// POST a SOAP 1.1 request (`payload`: the request element, serialised; `header`: what goes
+/// in the SOAP Header, if the contract declares one) to `service` with `identity`'s
+/// certificate. `extra`: headers only the embedded mock gets.
 pub async fn soap(
     clients: &Clients,
     identity: &str,
     service: &ServiceInfo,
     action: &str,
+    header: Option<&str>,
     payload: &str,
     extra: &[(&'static str, String)],
 ) -> Result<SoapOutcome, TransportError> {
     const CONTENT_TYPE: &str = "text/xml; charset=utf-8";
-    let sent = soap::envelope(payload);
+    let sent = soap::envelope_with_header(header, payload);
     let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
     headers.extend(extra.iter().cloned());
     let wire = Wire::new(clients, "POST", service.path, &headers, Some(CONTENT_TYPE));

@@ -1,7 +1,8 @@
 //! SOAP 1.1 envelopes: building requests and reading responses and faults.
 //!
 //! The context security models put InvocationContext / AuthorityContext inside the request
-//! payload, not in SOAP headers, so requests here carry no Header at all.
+//! payload, not in SOAP headers; a Header carries only what a contract declares there
+//! (SF1470's `RequestHeader`).
 
 use crate::core::xml::{self, Element, XmlError};
 
@@ -14,8 +15,16 @@ pub const CALLCTX_NS: &str = "http://serviceplatformen.dk/xml/schemas/CallContex
 
 /// Wrap a payload (one element, already serialised) in a SOAP 1.1 envelope.
 pub fn envelope(payload: &str) -> String {
+    envelope_with_header(None, payload)
+}
+
+/// A SOAP 1.1 envelope whose Header holds `header` (serialised elements), if given.
+pub fn envelope_with_header(header: Option<&str>, payload: &str) -> String {
+    let header = header
+        .map(|h| format!("<soapenv:Header>{h}</soapenv:Header>"))
+        .unwrap_or_default();
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenv=\"{SOAP11_NS}\"><soapenv:Body>{payload}</soapenv:Body></soapenv:Envelope>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenv=\"{SOAP11_NS}\">{header}<soapenv:Body>{payload}</soapenv:Body></soapenv:Envelope>"
     )
 }
 

@@ -132,11 +132,25 @@ impl ProbeCx {
         payload: &str,
         summarise: impl FnOnce(&crate::core::xml::Element) -> String,
     ) -> Result<Answer, ProbeError> {
+        self.soap_with_header(service, action, None, payload, summarise)
+            .await
+    }
+
+    /// [`ProbeCx::soap`] with a SOAP Header (a contract's own header element, serialised).
+    pub async fn soap_with_header(
+        &self,
+        service: &ServiceInfo,
+        action: &str,
+        header: Option<&str>,
+        payload: &str,
+        summarise: impl FnOnce(&crate::core::xml::Element) -> String,
+    ) -> Result<Answer, ProbeError> {
         let out = crate::client::call::soap(
             &self.clients,
             DEFAULT_IDENTITY,
             service,
             action,
+            header,
             payload,
             &self.mock_headers,
         )

@@ -46,6 +46,11 @@ pub trait SoapService: Send + Sync + 'static {
     /// The service's operations: SOAPAction, and the schema and element of request and answer.
     fn operations(&self) -> &'static [Operation];
     fn handle(&self, platform: &Platform, call: &SoapCall<'_>) -> SoapAnswer;
+    /// The SOAP Header of a payload answer, from the request's Header (SF1470 echoes its
+    /// `RequestHeader`); most contracts declare none.
+    fn answer_header(&self, _request_header: Option<&Element>) -> Option<String> {
+        None
+    }
 }
 
 pub struct SoapEndpoint<S: SoapService> {
@@ -54,10 +59,14 @@ pub struct SoapEndpoint<S: SoapService> {
 }
 
 impl<S: SoapService> SoapEndpoint<S> {
-    fn answer(&self, req: &Request) -> SoapAnswer {
+    /// The answer, and the SOAP Header a payload answer carries.
+    fn answer(&self, req: &Request) -> (SoapAnswer, Option<String>) {
         let p = &self.platform;
         let schema = |reason: String| {
-            SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)]))
+            (
+                SoapAnswer::Fault(p.fault("schema_validation", &[("reason", &reason)])),
+                None,
+            )
         };
         let action = req
             .headers
@@ -95,9 +104,10 @@ impl<S: SoapService> SoapEndpoint<S> {
             scenario: scenario(req),
         };
         // Validated as it came over the wire, so a refusal's line:column are the sender's.
-        validated_handle(&self.service, p, &call, || {
+        let answer = validated_handle(&self.service, p, &call, || {
             schema::check(&req.body, PAYLOAD, operation.request, 0)
-        })
+        });
+        (answer, self.service.answer_header(root.child("Header")))
     }
 }
 
@@ -205,7 +215,8 @@ impl<S: SoapService> DirectResponder for SoapEndpoint<S> {
     }
 
     fn respond_direct(&self, req: &Request) -> DirectResponse {
-        let (status, body) = render_parts(self.answer(req));
+        let (answer, header) = self.answer(req);
+        let (status, body) = render_parts(answer, header.as_deref());
         DirectResponse {
             status,
             content_type: SOAP_CONTENT_TYPE,
@@ -214,9 +225,9 @@ impl<S: SoapService> DirectResponder for SoapEndpoint<S> {
     }
 }
 
-fn render_parts(answer: SoapAnswer) -> (u16, String) {
+fn render_parts(answer: SoapAnswer, header: Option<&str>) -> (u16, String) {
     match answer {
-        SoapAnswer::Payload(xml) => (200, soap::envelope(&xml)),
+        SoapAnswer::Payload(xml) => (200, soap::envelope_with_header(header, &xml)),
         SoapAnswer::Fault(f) => (
             f.http_status,
             soap::fault_envelope(&f.code, &f.string, &f.errors),

@@ -266,7 +266,19 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<(), StepFailure> {
-        let ex = match self.send_soap(service, action, payload).await? {
+        self.call_soap_with_header(service, action, None, payload)
+            .await
+    }
+
+    /// [`World::call_soap`] with a SOAP Header (a contract's own header element, serialised).
+    pub async fn call_soap_with_header(
+        &mut self,
+        service: &'static ServiceInfo,
+        action: &str,
+        header: Option<&str>,
+        payload: &str,
+    ) -> Result<(), StepFailure> {
+        let ex = match self.send_soap(service, action, header, payload).await? {
             Ok(ex) => ex,
             Err(e) => return self.transport_failed("", &e),
         };
@@ -287,7 +299,7 @@ impl World {
         action: &str,
         payload: &str,
     ) -> Result<Exchange, StepFailure> {
-        self.send_soap(service, action, payload)
+        self.send_soap(service, action, None, payload)
             .await?
             .map_err(|e| transport(&e))
     }
@@ -298,6 +310,7 @@ impl World {
         &self,
         service: &'static ServiceInfo,
         action: &str,
+        header: Option<&str>,
         payload: &str,
     ) -> Result<Result<Exchange, TransportError>, StepFailure> {
         let extra: Vec<(&str, String)> = self.mock_headers().into_iter().collect();
@@ -306,6 +319,7 @@ impl World {
             &self.identity,
             service,
             action,
+            header,
             payload,
             &extra,
         )

@@ -1,6 +1,6 @@
-//! OIO sagdok 3.0.0 generics shared by the modelled services (SF1470, ØiR): `StandardRetur`,
-//! the shape errors and readers their messages share (a required child, only the children
-//! the schema allows), and a small writer for building them.
+//! OIO sagdok 3.0.0 generics shared by the OIO-style services (SF1470 v6, the modelled ØiR):
+//! `StandardRetur`, the shape errors and readers their messages share (a required child, only
+//! the children the schema allows), and a small writer for building them.
 //!
 //! `StandardRetur{StatusKode, FejlbeskedTekst?}` in `urn:oio:sagdok:3.0.0` is public (the SF1600
 //! contract package ships it; serviceplatform.md §3): StatusKode is an integer, 20 = OK.
@@ -29,7 +29,7 @@ pub enum SagdokError {
     BadStatusKode(String),
 }
 
-/// What is wrong with the shape of a modelled OIO message (SF1470, ØiR): one error type for
+/// What is wrong with the shape of an OIO message (SF1470, ØiR): one error type for
 /// the reading helpers both services share. Values are CPR-masked (a party URN carries one).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShapeError {
@@ -209,7 +209,7 @@ pub fn children_ns<'a>(
         .filter(move |e| e.local == local && e.ns.as_deref() == Some(ns))
 }
 
-/// A minimal XML writer: fixed prefixes, escaped text. The modelled services build their
+/// A minimal XML writer: fixed prefixes, escaped text. The OIO-style services build their
 /// messages with it so every element name comes from their `model` block.
 #[derive(Debug, Default)]
 pub struct Writer {

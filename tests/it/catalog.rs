@@ -106,22 +106,34 @@ fn service_data_is_loaded_only_where_needed() {
 /// nothing claims an official contract for a modelled one (or the reverse).
 #[test]
 fn an_agreements_modelled_flag_follows_the_services_fidelity() {
-    let dir = tmp();
-    copy_dir(&repo().join("mocks"), dir.path());
-    let path = dir.path().join("platform.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    for a in v["agreements"].as_array_mut().unwrap() {
-        if a["service"] == "SF1470" {
-            a["modelled"] = serde_json::Value::Bool(false);
+    // A modelled service marked official, and SF1470 (official since v6) marked modelled.
+    for (service, flag, says) in [
+        (
+            "SF7002",
+            false,
+            "for SF7002: set \"modelled\": true (SF7002's contract is modelled)",
+        ),
+        (
+            "SF1470",
+            true,
+            "for SF1470: set \"modelled\": false (SF1470's contract is KOMBIT's own)",
+        ),
+    ] {
+        let dir = tmp();
+        copy_dir(&repo().join("mocks"), dir.path());
+        let path = dir.path().join("platform.json");
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for a in v["agreements"].as_array_mut().unwrap() {
+            if a["service"] == service {
+                a["modelled"] = serde_json::Value::Bool(flag);
+            }
         }
+        std::fs::write(&path, v.to_string()).unwrap();
+        let e =
+            sp_contract::platform::data::Platform::load(dir.path(), Catalog::built_in().known())
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains(says), "{e}");
     }
-    std::fs::write(&path, v.to_string()).unwrap();
-    let e = sp_contract::platform::data::Platform::load(dir.path(), Catalog::built_in().known())
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("for SF1470: set \"modelled\": true (SF1470's contract is modelled)"),
-        "{e}"
-    );
 }

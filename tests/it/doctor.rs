@@ -306,7 +306,8 @@ fn services_without_agreement_or_probe_and_missing_data_are_reported() {
     assert_eq!(code, 2, "{out}");
     golden("doctor_sf2900_not_configured", &out);
 
-    // An agreement for a service the doctor has no read call for: said, not failed.
+    // SF1470 got its read call (a fremsoeg of one UUID) with v6; the golden keeps its name.
+    // Services the doctor has no read call for (ØiR) are said, not failed: see doctor_mock.
     let cfg = remote_config(
         dir.path(),
         &mock.url,
@@ -391,9 +392,10 @@ fn production_targets_get_read_calls_only() {
     let (code, out) = doctor(&cfg, &[]);
     let calls: std::collections::BTreeSet<String> =
         proxy.log.lock().unwrap().iter().map(call).collect();
-    // The probe, the token exchange, and one read per service (SF1470 has none).
+    // The probe, the token exchange, and one read per service (SF1470's a fremsoeg).
     let reads = [
         "HEAD /",
+        "POST /sagdokumentindeks/6 FremsoegSagDokumentIndeksInput",
         "POST /runtime/api/rest/wstrust/v1/issue",
         "POST /service/AccessTokenService_1/token",
         "POST /service/CPR/PersonBaseDataExtended/4 PersonLookupRequest",

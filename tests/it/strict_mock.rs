@@ -16,7 +16,7 @@ use sp_contract::core::soap::{self, Reply};
 use sp_contract::core::xml;
 use sp_contract::schema::Operation;
 use sp_contract::services::post::{memo, sf1600 as print, sf1601};
-use sp_contract::services::{sf1520, sf2900};
+use sp_contract::services::{sf1470, sf1520, sf2900};
 use sp_contract::targets::config::DEFAULT_IDENTITY;
 use std::path::{Path, PathBuf};
 
@@ -61,6 +61,11 @@ fn soap_service(folder: &str) -> (&'static str, &'static [Operation], PathBuf) {
             sf2900::INFO.path,
             sf2900::OPERATIONS,
             xsd::package_copy("SF2900-Fordelingskomponent-v3").join("DistributionServiceMsg.xsd"),
+        ),
+        "sf1470" => (
+            sf1470::INFO.path,
+            sf1470::mock::OPERATIONS,
+            xsd::sf1470_schema(),
         ),
         other => panic!("no service for the corpus folder {other}"),
     }
@@ -221,7 +226,7 @@ async fn every_schema_breach_is_refused_naming_the_element() {
     xsd::require_xmllint();
     let cases = cases();
     assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
-    for service in ["sf1520", "sf1600", "sf2900", "sf1601"] {
+    for service in ["sf1520", "sf1600", "sf2900", "sf1601", "sf1470"] {
         let n = cases.iter().filter(|(n, _)| n.starts_with(service)).count();
         assert!(n >= 5, "{service} has {n} cases");
     }
@@ -274,16 +279,32 @@ async fn the_valid_corpus_and_legal_variations_are_answered() {
     let lookup = valid("sf1520-lookup.xml");
     let afsend = valid("sf1600-afsend.xml");
     let journal = valid("sf2900-journalnotat.xml");
+    let importer = valid("sf1470-importer.xml");
+    let fremsoeg = valid("sf1470-fremsoeg.xml");
     for (folder, payload) in [
         ("sf1520", &lookup),
         ("sf1600", &afsend),
         ("sf2900", &journal),
+        ("sf1470", &importer),
+        ("sf1470", &fremsoeg),
     ] {
         answered(
             folder,
             e.soap(folder, payload, soap::envelope(payload), true).await,
         );
     }
+    // SF1470 with its RequestHeader, as the WSDL declares it.
+    let header = sf1470::request_header("4f7a0c5e-1111-4222-8333-444455556666");
+    answered(
+        "sf1470 with RequestHeader",
+        e.soap(
+            "sf1470",
+            &fremsoeg,
+            soap::envelope_with_header(Some(&header), &fremsoeg),
+            true,
+        )
+        .await,
+    );
     let (status, body, raw) = e.kombi(&valid("sf1601-memo.xml")).await;
     assert_eq!(status, 200, "{body}: {}", String::from_utf8_lossy(&raw));
 

@@ -50,6 +50,7 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
     assert!(seen.len() >= 10, "the suite made {} calls", seen.len());
     let mut faults = 0;
     let mut checked = 0;
+    let mut sf1470_headers = 0;
     let mut by_service: std::collections::BTreeMap<&str, usize> = Default::default();
     for (svc, request, response) in seen.iter() {
         *by_service.entry(svc.as_str()).or_default() += 1;
@@ -67,6 +68,21 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
         let payload = xsd::body_payload(request);
         xsd::validate(&payload, &schema)
             .unwrap_or_else(|e| panic!("{svc} request does not validate: {e}\n{payload}"));
+        if svc == "SF1470" {
+            // The v6 WSDL's header part, on the request and (echoed) on the answer.
+            let answer = String::from_utf8_lossy(response);
+            let mut docs = vec![("request", request.as_str())];
+            // A fault (the platform's, or the token check's) echoes nothing.
+            if !answer.contains(":Fault>") {
+                docs.push(("answer", &*answer));
+            }
+            for (what, doc) in docs {
+                let header = xsd::first_child_at(doc, &["Envelope", "Header"])
+                    .unwrap_or_else(|| panic!("SF1470 {what} without a RequestHeader:\n{doc}"));
+                xsd::assert_valid(&header, &xsd::sf1470_header_schema(), "RequestHeader");
+                sf1470_headers += 1;
+            }
+        }
         let declared = declared_operation(svc, request);
         if let Some(op) = declared {
             // The mock's own verdict (libxml2 in process, the shipped schemas) agrees.
@@ -119,6 +135,10 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
     assert!(
         by_service.get("SF2900").copied().unwrap_or(0) >= 15,
         "the SF2900 scenarios are exercised: {by_service:?}"
+    );
+    assert!(
+        sf1470_headers >= 20,
+        "SF1470's RequestHeader is checked on request and answer: {sf1470_headers}"
     );
 }
 

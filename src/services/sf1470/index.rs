@@ -10,7 +10,7 @@
 //! together (the shared [`Budget`]). An import beyond either is refused, never evicted: a
 //! case that silently vanished from an index would fail a vendor's test for no visible reason.
 
-use super::{Liste, Reference, Relation, Sag};
+use super::{Aktoer, Liste, Reference, Relation, Sag, Tilstand};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -107,8 +107,20 @@ struct Stored {
     brugervendt_noegle: Box<str>,
     sagsnummer: Box<str>,
     titel: Box<str>,
-    status: Sym,
+    /// (FremdriftStatusKode, FraTidspunkt), oldest first.
+    tilstande: Vec<(Sym, Box<str>)>,
+    /// (AktoerRef, is it a URN, AktoerTypeKode).
+    aktoer: Option<(Sym, bool, Sym)>,
     relationer: Box<[StoredRelation]>,
+}
+
+/// A reference from its text and whether it is a URN.
+fn reference(text: String, urn: bool) -> Reference {
+    if urn {
+        Reference::Urn(text)
+    } else {
+        Reference::Uuid(text)
+    }
 }
 
 impl Stored {
@@ -119,7 +131,20 @@ impl Stored {
             brugervendt_noegle: self.brugervendt_noegle.to_string(),
             sagsnummer: self.sagsnummer.to_string(),
             titel: self.titel.to_string(),
-            status: text(self.status),
+            // The index does not keep when the sender registered the case.
+            tidspunkt: None,
+            tilstande: self
+                .tilstande
+                .iter()
+                .map(|(s, fra)| Tilstand {
+                    status: text(*s),
+                    fra: fra.to_string(),
+                })
+                .collect(),
+            aktoer: self.aktoer.map(|(r, urn, t)| Aktoer {
+                reference: reference(text(r), urn),
+                type_kode: text(t),
+            }),
             relationer: self
                 .relationer
                 .iter()
@@ -127,22 +152,26 @@ impl Stored {
                     liste: r.liste,
                     rolle: text(r.rolle),
                     type_uuid: text(r.type_uuid),
-                    reference: if r.urn {
-                        Reference::Urn(text(r.reference))
-                    } else {
-                        Reference::Uuid(text(r.reference))
-                    },
+                    reference: reference(text(r.reference), r.urn),
                 })
                 .collect(),
         }
     }
 
+    /// The current state.
+    fn status(&self) -> Option<Sym> {
+        self.tilstande.last().map(|t| t.0)
+    }
+
     fn syms(&self) -> impl Iterator<Item = Sym> + '_ {
-        [self.uuid, self.status].into_iter().chain(
-            self.relationer
-                .iter()
-                .flat_map(|r| [r.rolle, r.type_uuid, r.reference]),
-        )
+        std::iter::once(self.uuid)
+            .chain(self.tilstande.iter().map(|t| t.0))
+            .chain(self.aktoer.iter().flat_map(|a| [a.0, a.2]))
+            .chain(
+                self.relationer
+                    .iter()
+                    .flat_map(|r| [r.rolle, r.type_uuid, r.reference]),
+            )
     }
 }
 
@@ -237,7 +266,18 @@ impl Index {
             brugervendt_noegle: s.brugervendt_noegle.as_str().into(),
             sagsnummer: s.sagsnummer.as_str().into(),
             titel: s.titel.as_str().into(),
-            status: st.intern(&s.status),
+            tilstande: s
+                .tilstande
+                .iter()
+                .map(|t| (st.intern(&t.status), t.fra.as_str().into()))
+                .collect(),
+            aktoer: s.aktoer.as_ref().map(|a| {
+                (
+                    st.intern(a.reference.value()),
+                    matches!(a.reference, Reference::Urn(_)),
+                    st.intern(&a.type_kode),
+                )
+            }),
             relationer: s
                 .relationer
                 .iter()
@@ -265,23 +305,39 @@ impl Index {
         Ok(())
     }
 
-    /// Change a case's title and state; false when it is not in the index.
-    pub fn update(&mut self, uuid: &str, titel: Option<String>, status: Option<&str>) -> bool {
+    /// A new state of a case, in force from `t.fra`; false when it is not in the index.
+    pub fn update(&mut self, uuid: &str, t: &Tilstand) -> bool {
         let Some(n) = self.number(uuid) else {
             return false;
         };
         let Some(case) = self.cases[n as usize].as_mut() else {
             return false;
         };
-        if let Some(t) = titel {
-            case.titel = t.into();
-        }
-        if let Some(s) = status {
-            let new = self.strings.intern(s);
-            self.strings.release(case.status);
-            case.status = new;
-        }
+        case.tilstande
+            .push((self.strings.intern(&t.status), t.fra.as_str().into()));
         true
+    }
+
+    /// Every case, in no particular order (a search by state alone, or with NOT).
+    pub fn all(&self) -> Vec<Sag> {
+        self.cases
+            .iter()
+            .flatten()
+            .map(|c| c.sag(&self.strings))
+            .collect()
+    }
+
+    /// The cases whose current state is `status`.
+    pub fn with_status(&self, status: &str) -> Vec<Sag> {
+        let Some(want) = self.strings.find(status) else {
+            return Vec::new();
+        };
+        self.cases
+            .iter()
+            .flatten()
+            .filter(|c| c.status() == Some(want))
+            .map(|c| c.sag(&self.strings))
+            .collect()
     }
 
     /// Remove a case; false when it is not in the index.
@@ -390,7 +446,15 @@ mod tests {
             brugervendt_noegle: uuid.into(),
             sagsnummer: format!("S-{uuid}"),
             titel: "Titel".into(),
-            status: "Opstaaet".into(),
+            tidspunkt: None,
+            tilstande: vec![Tilstand {
+                status: "Opstaaet".into(),
+                fra: "2024-01-02T08:00:00Z".into(),
+            }],
+            aktoer: Some(Aktoer {
+                reference: Reference::Uuid("u".into()),
+                type_kode: "Bruger".into(),
+            }),
             relationer: vec![
                 rel("Sagspart", "part", Reference::Urn(part.into())),
                 rel("Sagsklasse", "kle", Reference::Uuid(klasse.into())),
@@ -439,10 +503,18 @@ mod tests {
         };
         assert!(ix.search(&[wrong_role]).is_empty());
 
-        assert!(ix.update("a", Some("Ny".into()), Some("Afsluttet")));
+        let afsluttet = Tilstand {
+            status: "Afsluttet".into(),
+            fra: "2024-02-01T08:00:00Z".into(),
+        };
+        assert!(ix.update("a", &afsluttet));
         let a2 = ix.get("a").unwrap();
-        assert_eq!((a2.titel.as_str(), a2.status.as_str()), ("Ny", "Afsluttet"));
-        assert!(!ix.update("x", None, None));
+        assert_eq!(a2.status(), "Afsluttet");
+        assert_eq!(a2.tilstande.len(), 2);
+        assert_eq!(uuids(ix.with_status("Afsluttet")), ["a"]);
+        assert_eq!(uuids(ix.with_status("Opstaaet")), ["b", "c"]);
+        assert_eq!(ix.all().len(), 3);
+        assert!(!ix.update("x", &afsluttet));
 
         assert!(ix.remove("a"));
         assert!(!ix.remove("a"));
@@ -467,7 +539,8 @@ mod tests {
         assert!(ix.is_empty());
         assert!(ix.strings.ids.is_empty());
         assert!(ix.postings.is_empty());
-        assert!(ix.strings.texts.len() <= 8, "{}", ix.strings.texts.len());
+        // One case's strings at a time: its UUID, state, actor and type, references, roles, type.
+        assert!(ix.strings.texts.len() <= 10, "{}", ix.strings.texts.len());
     }
 
     #[test]

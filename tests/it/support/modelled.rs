@@ -1,7 +1,8 @@
-//! The project's own XSDs for the modelled services (SF1470 in `schemas/sf1470/`, ØiR in
-//! `schemas/oir/`), used by xmllint where they ship: they import the platform's context
-//! schemas from `schemas/sp/` (KOMBIT's, from the SF1520 package) and nothing outside
-//! `schemas/`. Include with `#[path = "support/modelled.rs"] mod modelled;` next to
+//! The project's own XSDs for the modelled services (ØiR in `schemas/oir/`), used by xmllint
+//! where they ship: they import the platform's context schemas from `schemas/sp/` (KOMBIT's,
+//! from the SF1520 package) and nothing outside `schemas/`; and, by service id, the schema of
+//! every service the suite validates that way (SF1470's is KOMBIT's own, see
+//! [`xsd::sf1470_schema`]). Include with `#[path = "support/modelled.rs"] mod modelled;` next to
 //! `mod support;`.
 #![allow(dead_code)]
 
@@ -12,10 +13,6 @@ fn schemas() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
 }
 
-pub fn sf1470_schema() -> PathBuf {
-    schemas().join("sf1470/SagDokumentIndeksServiceMsg.xsd")
-}
-
 pub fn sortiment_schema() -> PathBuf {
     schemas().join("oir/SortimentServiceMsg.xsd")
 }
@@ -24,10 +21,10 @@ pub fn postering_schema() -> PathBuf {
     schemas().join("oir/OekonomiposteringServiceMsg.xsd")
 }
 
-/// The schema of a modelled service's Body elements, by service id.
+/// The schema of a modelled service's Body elements (and SF1470's official one), by service id.
 pub fn schema_for(service: &str) -> Option<PathBuf> {
     match service {
-        "SF1470" => Some(sf1470_schema()),
+        "SF1470" => Some(xsd::sf1470_schema()),
         "SF7002" => Some(sortiment_schema()),
         "SF1590A" => Some(postering_schema()),
         _ => None,

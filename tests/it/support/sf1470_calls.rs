@@ -1,15 +1,14 @@
 //! Calls into the mock's SF1470 responder in process, as the TLS front hands it a parsed
-//! request, and the cases and context they carry. Shared by the SF1470 tests and
+//! request, and the cases they carry. Shared by the SF1470 tests and
 //! `examples/sf1470_growth.rs` (which includes this file by path), so it uses nothing else of
 //! the test support.
 
 use sp_contract::core::klassifikation::Catalogue;
-use sp_contract::core::soap::InvocationContext;
 use sp_contract::core::xml;
 use sp_contract::platform::data::{Caller, Platform};
 use sp_contract::platform::endpoint::{self, SoapAnswer, SoapCall};
 use sp_contract::services::sf1470::mock::Sf1470;
-use sp_contract::services::sf1470::{self, model, Liste, Reference, Relation, Sag};
+use sp_contract::services::sf1470::{self, model, Aktoer, Reference, Relation, Sag, Tilstand};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -30,42 +29,30 @@ pub fn catalogue() -> Arc<Catalogue> {
         .clone()
 }
 
-pub fn ctx(p: &Platform) -> InvocationContext {
-    let a = p
-        .platform
-        .agreements
-        .iter()
-        .find(|a| a.service == "SF1470" && a.alias.is_none())
-        .expect("an SF1470 agreement");
-    assert!(a.modelled, "the SF1470 agreement is marked modelled");
-    let us = &p.platform.user_systems[0];
-    InvocationContext {
-        service_agreement_uuid: a.uuid.clone(),
-        user_system_uuid: us.uuid.clone(),
-        user_uuid: us.user_uuid.clone(),
-        service_uuid: model::SERVICE_UUID.into(),
-        call_id: "test".into(),
-    }
-}
+/// The it-system the cases name as master, sender and actor.
+pub const IT_SYSTEM: &str = "903c9e8b-9112-4e92-9860-3c82eae5d61e";
 
-/// A case with every required relation, for `cpr` under KLE 27.35.04 / G01.
+/// A case by KOMBIT's anvisninger, for `cpr` under KLE 27.35.04 / G01: arisen 2 January 2024,
+/// registered by the it-system.
 pub fn sag(uuid: &str, cpr: &str) -> Sag {
     let c = catalogue();
     let rel = |role: &str, typ: &str, reference: Reference| {
-        let r = c.role(role).unwrap();
-        Relation {
-            liste: Liste::named(&r.liste).unwrap(),
-            rolle: r.uuid.clone(),
-            type_uuid: c.type_uuid(typ).unwrap().into(),
-            reference,
-        }
+        Relation::of_role(&c, role, typ, reference).expect("the catalogue has the role and type")
     };
     Sag {
         uuid: uuid.into(),
         brugervendt_noegle: format!("T-{}", &uuid[..4]),
         sagsnummer: format!("T-{}", &uuid[..4]),
         titel: "Testsag".into(),
-        status: "Opstaaet".into(),
+        tidspunkt: Some("2024-01-02T08:00:01Z".into()),
+        tilstande: vec![Tilstand {
+            status: "Opstaaet".into(),
+            fra: "2024-01-02T08:00:00Z".into(),
+        }],
+        aktoer: Some(Aktoer {
+            reference: Reference::Urn(format!("{}{IT_SYSTEM}", model::URN_ITSYSTEM)),
+            type_kode: "ItSystem".into(),
+        }),
         relationer: vec![
             rel(
                 "Ejer",
@@ -100,8 +87,9 @@ pub fn sag(uuid: &str, cpr: &str) -> Sag {
             rel(
                 "IT-system master",
                 "IT-system",
-                Reference::Uuid("903c9e8b-9112-4e92-9860-3c82eae5d61e".into()),
+                Reference::Uuid(IT_SYSTEM.into()),
             ),
+            rel("Afsender", "IT-system", Reference::Uuid(IT_SYSTEM.into())),
         ],
     }
 }

@@ -115,6 +115,18 @@ pub fn sf1520_schema() -> PathBuf {
         .clone()
 }
 
+/// SF1470 v6's schema of the Body's elements, in KOMBIT's package as shipped in
+/// `shared/contracts` (libxml2 takes it unchanged).
+pub fn sf1470_schema() -> PathBuf {
+    contracts_dir()
+        .join("SF1470-SagDokumentIndeks-v6/wsdl/xsd/6.0.STS-0/SagDokumentIndeksOperationer.xsd")
+}
+
+/// SF1470 v6's schema of the SOAP header `RequestHeader`.
+pub fn sf1470_header_schema() -> PathBuf {
+    contracts_dir().join("SF1470-SagDokumentIndeks-v6/wsdl/xsd/common/RequestHeader.xsd")
+}
+
 /// The ServiceplatformFault schema (`sp/ServiceplatformFault_1.xsd`), for validating the
 /// `ServiceplatformFault` element of a fault's detail. Taken from the SF1520 working copy
 /// (the schema has no imports; the three packages' copies differ only in line endings).

@@ -1,6 +1,7 @@
 //! SF1470's Givet-steps: a case built in the scenario (nothing is sent) with every relation
-//! the index requires, and what a scenario changes in it before indexing (title, status, a
-//! relation left out, another Primær klasse). Indexing builds the full case from the draft.
+//! the anvisninger require, and what a scenario changes in it before indexing (title, states,
+//! the actor type, a relation left out, another Primær klasse); and how the next search is
+//! sorted and filtered. Indexing builds the full case from the draft.
 
 use super::{catalogue, check_catalogue, party, status_or_input};
 use crate::core::ids::Uuid;
@@ -8,7 +9,7 @@ use crate::core::klassifikation::Catalogue;
 use crate::runner::model::StepFailure;
 use crate::runner::steps::{Args, CheckCtx, Finding, StepFuture};
 use crate::runner::world::{input, World};
-use crate::services::sf1470::{self, Reference, Relation, Sag};
+use crate::services::sf1470::{self, model, Aktoer, Reference, Relation, Sag, Sortering, Tilstand};
 use std::collections::BTreeMap;
 
 /// The organisational unit the test cases name as Ansvarlig. Modelled: a real system names an
@@ -17,7 +18,7 @@ pub const TEST_ENHED: &str = "ccd2953d-116e-4a2b-a439-eaa221463c3d";
 
 /// The relations a case is built with: role name (from the catalogue) and its type name.
 /// The party's type is Person or Virksomhed, chosen per case.
-const RELATIONS: [(&str, &str); 7] = [
+const RELATIONS: [(&str, &str); 8] = [
     ("Ejer", "Organisation"),
     ("Ansvarlig", "OrganisationsEnhed"),
     ("Primær behandler", "Bruger"),
@@ -25,6 +26,16 @@ const RELATIONS: [(&str, &str); 7] = [
     ("Primær klasse", "Klasse"),
     ("Handlingsklasse", "Klasse"),
     ("IT-system master", "IT-system"),
+    ("Afsender", "IT-system"),
+];
+
+/// When a test case's states began: fixed, so answers are the same on every run, and in the
+/// past, as the anvisning wants of a virkning.
+const TILSTAND_FRA: [&str; 4] = [
+    "2024-01-02T08:00:00Z",
+    "2024-01-09T08:00:00Z",
+    "2024-01-16T08:00:00Z",
+    "2024-01-23T08:00:00Z",
 ];
 
 /// A case as the Givet-steps describe it, before its codes are resolved.
@@ -33,7 +44,10 @@ pub(super) struct Draft {
     uuid: String,
     sagsnummer: String,
     titel: String,
-    status: String,
+    /// FremdriftStatusKode, oldest first.
+    tilstande: Vec<String>,
+    /// AktoerTypeKode of every virkning (the target's user registers the case).
+    aktoer_type: String,
     /// `urn:oio:cpr-nr:…` or `urn:oio:cvr-nr:…`
     part: String,
     part_is_company: bool,
@@ -45,10 +59,17 @@ pub(super) struct Draft {
     uden: Vec<String>,
 }
 
-/// The cases a scenario has built, by the name it gave them.
+/// The cases a scenario has built, by the name it gave them, and what it set for its calls.
 #[derive(Debug, Default)]
-struct SdiState {
+pub(super) struct SdiState {
     sager: BTreeMap<String, Draft>,
+    /// The next search's `SagVis` values and `SagSortering`s.
+    pub(super) filter: Option<Vec<String>>,
+    pub(super) sortering: Vec<Sortering>,
+    /// Send without the client's check of the anvisninger (to see the index's own verdict).
+    pub(super) unchecked: bool,
+    /// The `TransactionUUID` of the last call.
+    pub(super) transaction: Option<String>,
 }
 
 /// A stable UUID per (it-system, feature, scenario, case name).
@@ -116,18 +137,11 @@ pub(super) fn build(
         if d.uden.iter().any(|u| u == navn) {
             continue;
         }
-        let role = cat.role(navn).map_err(|e| input(e.to_string()))?;
         let type_navn = if navn == "Primær part" && d.part_is_company {
             "Virksomhed"
         } else {
             type_navn
         };
-        let type_uuid = cat.type_uuid(type_navn).ok_or_else(|| {
-            input(format!(
-                "the relation type '{type_navn}' is not in {}",
-                cat.source
-            ))
-        })?;
         let reference = match navn {
             "Ejer" => Reference::Urn(sf1470::party_urn_cvr(cvr)),
             "Ansvarlig" => Reference::Uuid(TEST_ENHED.to_string()),
@@ -137,25 +151,28 @@ pub(super) fn build(
             "Handlingsklasse" => Reference::Uuid(facet.clone()),
             _ => Reference::Uuid(t.user_system_uuid.to_ascii_lowercase()),
         };
-        let liste = sf1470::Liste::named(&role.liste).ok_or_else(|| {
-            input(format!(
-                "role '{navn}' sits in unknown list '{}'",
-                role.liste
-            ))
-        })?;
-        relationer.push(Relation {
-            liste,
-            rolle: role.uuid.clone(),
-            type_uuid: type_uuid.to_string(),
-            reference,
-        });
+        relationer.push(Relation::of_role(cat, navn, type_navn, reference).map_err(input)?);
     }
+    let tilstande = d
+        .tilstande
+        .iter()
+        .zip(TILSTAND_FRA)
+        .map(|(status, fra)| Tilstand {
+            status: status.clone(),
+            fra: fra.to_string(),
+        })
+        .collect();
     Ok(Ok(Sag {
         uuid: d.uuid.clone(),
         brugervendt_noegle: d.sagsnummer.clone(),
         sagsnummer: d.sagsnummer.clone(),
         titel: d.titel.clone(),
-        status: d.status.clone(),
+        tidspunkt: Some(super::now()),
+        tilstande,
+        aktoer: Some(Aktoer {
+            reference: Reference::Uuid(t.user_uuid.to_ascii_lowercase()),
+            type_kode: d.aktoer_type.clone(),
+        }),
         relationer,
     }))
 }
@@ -191,7 +208,8 @@ pub(super) fn new_case(w: &mut World, a: Args) -> StepFuture<'_> {
             sagsnummer: format!("SPC-{}", &uuid[..8]),
             uuid,
             titel: format!("Testsag {alias}"),
-            status: "Opstaaet".into(),
+            tilstande: vec![model::FREMDRIFT_STATUS[0].to_string()],
+            aktoer_type: "Bruger".into(),
             part,
             part_is_company,
             kle: a.get(3).to_string(),
@@ -211,10 +229,81 @@ pub(super) fn set_title(w: &mut World, a: Args) -> StepFuture<'_> {
     })
 }
 
+/// The case is in this state, having arisen (Opstaaet) before: an import carries the states
+/// from Opstaaet on (AM-01).
 pub(super) fn set_status(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let s = status_or_input(a.get(1))?;
-        draft(w, a.get(0))?.status = s.to_string();
+        let mut list = vec![model::FREMDRIFT_STATUS[0].to_string()];
+        if s != model::FREMDRIFT_STATUS[0] {
+            list.push(s.to_string());
+        }
+        draft(w, a.get(0))?.tilstande = list;
+        Ok(())
+    })
+}
+
+/// The states exactly as listed, oldest first (to send a history the anvisning refuses).
+pub(super) fn set_tilstande(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let list = a
+            .get(1)
+            .split(',')
+            .map(|s| status_or_input(s).map(str::to_string))
+            .collect::<Result<Vec<_>, _>>()?;
+        if list.is_empty() || list.len() > TILSTAND_FRA.len() {
+            return Err(input(format!(
+                "list 1 to {} states, separated by commas",
+                TILSTAND_FRA.len()
+            )));
+        }
+        draft(w, a.get(0))?.tilstande = list;
+        Ok(())
+    })
+}
+
+pub(super) fn set_aktoer_type(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        draft(w, a.get(0))?.aktoer_type = a.get(1).trim().to_string();
+        Ok(())
+    })
+}
+
+pub(super) fn unchecked(w: &mut World, _a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        w.ext.get_mut::<SdiState>().unchecked = true;
+        Ok(())
+    })
+}
+
+/// The next searches show only these parts of a case (`SagVis`; "" for none).
+pub(super) fn set_filter(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let mut vis = Vec::new();
+        for v in a.get(0).split(',').map(str::trim).filter(|v| !v.is_empty()) {
+            if !model::SAG_VIS_VALUES.contains(&v) {
+                return Err(input(format!(
+                    "'{v}' is not a SagVis value; write some of {}",
+                    model::SAG_VIS_VALUES.join(", ")
+                )));
+            }
+            vis.push(v.to_string());
+        }
+        w.ext.get_mut::<SdiState>().filter = Some(vis);
+        Ok(())
+    })
+}
+
+/// The next searches sort by this element (one more `SagSortering`, next in priority).
+pub(super) fn add_sortering(w: &mut World, a: Args) -> StepFuture<'_> {
+    Box::pin(async move {
+        let st = w.ext.get_mut::<SdiState>();
+        let prioritet = i64::try_from(st.sortering.len()).unwrap_or(i64::MAX) + 1;
+        st.sortering.push(Sortering {
+            element: a.get(0).to_string(),
+            faldende: a.get(1) == "faldende",
+            prioritet,
+        });
         Ok(())
     })
 }
