@@ -20,6 +20,9 @@ fn finds_agreement(model: SecurityModel) -> Option<&'static str> {
         SecurityModel::Token => Some(
             "token model: the STS finds the serviceaftale from the certificate's it-system and the authority's CVR",
         ),
+        SecurityModel::Idws(_) => Some(
+            "OIO IDWS: the STS finds the serviceaftale from the certificate's it-system and the authority's CVR, and the service checks the token it issued",
+        ),
     }
 }
 
@@ -333,6 +336,22 @@ pub(crate) fn judge(
                     ExitCode::ContractFailed,
                     what,
                 )))
+                .next(next),
+            );
+        }
+        Access::Other if super::idws::explain(&f).is_some() => {
+            let (what, next) = super::idws::explain(&f).unwrap_or_default();
+            out.push(known());
+            out.push(explain(Finding::ok(
+                Stage::Approved,
+                format!("{svc}: the STS issued a token, so {the_agreement} is approved"),
+            )));
+            out.push(
+                with(Finding::fail(
+                    Stage::CallsGoThrough,
+                    ExitCode::ContractFailed,
+                    format!("{svc}: the service refused {call}: {what}"),
+                ))
                 .next(next),
             );
         }

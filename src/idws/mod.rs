@@ -83,20 +83,13 @@ pub const ASSERTION_LIFETIME: time::Duration = time::Duration::hours(8);
 /// How long a message's `wsu:Timestamp` is valid (Created + 5 min).
 pub const TIMESTAMP_LIFETIME: time::Duration = time::Duration::minutes(5);
 
-/// The SOAP version of a call. The STS speaks 1.2; SF1470 1.1 (both KOMBIT samples).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SoapVersion {
-    #[default]
-    Soap11,
-    Soap12,
-}
+pub use crate::core::service::SoapVersion;
 
-impl SoapVersion {
-    pub fn namespace(self) -> &'static str {
-        match self {
-            SoapVersion::Soap11 => ns::SOAP11,
-            SoapVersion::Soap12 => ns::SOAP12,
-        }
+/// The envelope namespace of a SOAP version.
+pub fn soap_namespace(v: SoapVersion) -> &'static str {
+    match v {
+        SoapVersion::Soap11 => ns::SOAP11,
+        SoapVersion::Soap12 => ns::SOAP12,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod data;
 pub mod endpoint;
 pub mod front;
+pub mod idws;
 pub mod journal;
 pub mod request;
 pub mod server;

@@ -124,6 +124,24 @@ pub fn input(message: impl Into<String>) -> StepFailure {
     }
 }
 
+/// A SOAP call without an answer from the service: a transport failure, or the OIO IDWS
+/// token flow's (its exit class says whose: ours 2, the STS's refusal 3, a broken STS 1).
+pub fn soap_failure(e: &crate::client::call::SoapCallError) -> StepFailure {
+    use crate::error::{Classified, ExitCode};
+    match e {
+        crate::client::call::SoapCallError::Transport(t) => transport(t),
+        e => StepFailure {
+            kind: match e.exit_code() {
+                ExitCode::ContractFailed => FailureKind::Contract,
+                ExitCode::Unreachable => FailureKind::Transport,
+                _ => FailureKind::Input,
+            },
+            message: crate::evidence::redact::text(&e.to_string()),
+            diff: None,
+        },
+    }
+}
+
 pub fn transport(e: &TransportError) -> StepFailure {
     StepFailure {
         kind: if e.is_unreachable() {
@@ -267,9 +285,12 @@ impl World {
             &extra,
         )
         .await
-        .map_err(|e| transport(&e))?;
+        .map_err(|e| soap_failure(&e))?;
         if let Some(obs) = &self.ctx.observer {
             obs(service.id, &out.sent, &out.raw);
+        }
+        for hop in &out.hops {
+            self.trace_hop(hop);
         }
         self.trace(&crate::evidence::trace::Exchange {
             service: service.id,
@@ -307,6 +328,21 @@ impl World {
             reply,
             raw: out.raw,
         })
+    }
+
+    /// Write a token hop (the OIO IDWS STS) to the run's trace folder, if it has one.
+    pub fn trace_hop(&self, hop: &crate::client::idws::HopExchange) {
+        self.trace(&crate::evidence::trace::Exchange {
+            service: hop.name,
+            action: "",
+            method: &hop.wire.method,
+            url: &hop.wire.url,
+            headers: &hop.wire.headers,
+            body: &hop.sent,
+            status: hop.reply.status,
+            content_type: hop.reply.content_type.as_deref(),
+            answer: &hop.reply.body,
+        });
     }
 
     /// Write the exchange to the run's trace folder, if it has one.

@@ -3,7 +3,7 @@
 //! SF1470 needs the IDWS token model, which this tool does not implement yet.
 
 use super::given::{build, draft, uuid_of};
-use super::{catalogue, check_catalogue, guard, party, status_or_input};
+use super::{catalogue, check_catalogue, party, status_or_input};
 use crate::core::soap::InvocationContext;
 use crate::runner::model::StepFailure;
 use crate::runner::steps::{Args, CheckCtx, Finding, StepFuture};
@@ -15,7 +15,6 @@ async fn send(
     op: &'static model::Operation,
     payload: impl FnOnce(Option<&InvocationContext>) -> String,
 ) -> Result<(), StepFailure> {
-    guard(w.target()).map_err(input)?;
     let ctx = w.invocation_context(&sf1470::INFO)?;
     let body = payload(ctx.as_ref());
     w.call_soap(&sf1470::INFO, op.action, &body).await
