@@ -286,6 +286,16 @@ impl World {
         )
         .await
         .map_err(|e| soap_failure(&e))?;
+        self.received(service, action, out)
+    }
+
+    /// A SOAP outcome as the steps see it: observed, traced (its token hops first) and read.
+    pub fn received(
+        &self,
+        service: &'static ServiceInfo,
+        action: &str,
+        out: crate::client::call::SoapOutcome,
+    ) -> Result<Exchange, StepFailure> {
         if let Some(obs) = &self.ctx.observer {
             obs(service.id, &out.sent, &out.raw);
         }
