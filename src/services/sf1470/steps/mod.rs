@@ -74,7 +74,7 @@ pub fn steps() -> Vec<StepDef> {
             G,
             r#"jeg indekserer sagen "([^"]+)""#,
             r#"jeg indekserer sagen "boligstøtte""#,
-            "SF1470 importer of the case. A KLE code or handlingsfacet that is malformed or not in the catalogue is refused before sending. Real targets: refused before sending, SF1470 needs the IDWS token model (not implemented yet).",
+            "SF1470 importer of the case. A KLE code or handlingsfacet that is malformed or not in the catalogue is refused before sending.",
             when::importer,
         )
         .with_check(check_send),
