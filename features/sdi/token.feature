@@ -35,7 +35,7 @@ Egenskab: SF1470 kræver et OIO IDWS-token og et signeret kald
     Og fejlteksten indeholder "the assertion is for audience"
 
   Scenarie: En assertion, som ikke er udstedt af STS, afvises
-    Når jeg sender SF1470 et testkald med et token, som certifikatet "fremmed" har udstedt
+    Når jeg sender SF1470 et testkald med et token, som certifikatet "uregistreret" har udstedt
     Så svaret er en SOAP-fejl med fejlkoden "IdwsAssertionNotTrusted"
     Og fejlteksten indeholder "issuer's (STS's) certificate"
 

@@ -136,7 +136,13 @@ fn idws_routes(
             .any(|sc| sc.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))
         {
             let route = crate::targets::idws::route(target, s, &model);
-            out.push(format!("OIO IDWS {}: {}", s.id, route.describe()));
+            // The embedded mock's address is known only once it has started.
+            let on = if target.base_url.is_empty() {
+                " (paths on the embedded mock)"
+            } else {
+                ""
+            };
+            out.push(format!("OIO IDWS {}: {}{on}", s.id, route.describe()));
         }
     }
     out

@@ -72,6 +72,8 @@ pub enum Access {
     AgreementPending,
     /// The municipality rejected it (step 3).
     AgreementRejected,
+    /// The service refused the call's OIO IDWS token (step 4): what is wrong, and what to do.
+    Token(&'static str, &'static str),
     /// Some other refusal; its text is shown as it is.
     Other,
 }
@@ -87,6 +89,9 @@ pub fn classify_fault(f: &Fault) -> Access {
     let rejected = text.contains("rejected") || text.contains("afvist");
     if has("CertificateNotRegistered") {
         return Access::CertificateNotRegistered;
+    }
+    if let Some((what, next)) = super::idws::explain(f) {
+        return Access::Token(what, next);
     }
     // NoServiceAgreement: the mock's STS, when no serviceaftale covers the token request.
     if has("ServiceAgreementNotFound")
@@ -339,8 +344,7 @@ pub(crate) fn judge(
                 .next(next),
             );
         }
-        Access::Other if super::idws::explain(&f).is_some() => {
-            let (what, next) = super::idws::explain(&f).unwrap_or_default();
+        Access::Token(what, next) => {
             out.push(known());
             out.push(explain(Finding::ok(
                 Stage::Approved,

@@ -69,3 +69,69 @@ pub fn explain(f: &Fault) -> Option<(&'static str, &'static str)> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::soap::FaultError;
+    use crate::doctor::{classify_fault, Access};
+
+    fn fault(code: &str) -> Fault {
+        Fault {
+            code: "soapenv:Client".into(),
+            string: "refused".into(),
+            errors: vec![FaultError {
+                code: code.into(),
+                text: "x".into(),
+            }],
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn each_token_refusal_is_explained_on_step_four_and_others_are_not() {
+        for code in [
+            "IdwsTokenMissing",
+            "IdwsTimestampInvalid",
+            "IdwsSignatureInvalid",
+            "IdwsAudience",
+            "IdwsAssertionNotTrusted",
+            "IdwsAssertionExpired",
+            "IdwsNotHolderOfKey",
+        ] {
+            let (what, next) = explain(&fault(code)).expect(code);
+            assert!(!what.is_empty() && !next.is_empty());
+            assert!(matches!(classify_fault(&fault(code)), Access::Token(..)), "{code}");
+        }
+        assert_eq!(explain(&fault("ServiceAgreementNotFound")), None);
+        // The STS's refusals are the onboarding steps 1-3, as the platform's faults are.
+        assert_eq!(
+            classify_fault(&fault("NoServiceAgreement")),
+            Access::AgreementNotFound
+        );
+        assert_eq!(
+            classify_fault(&fault("CertificateNotRegistered")),
+            Access::CertificateNotRegistered
+        );
+    }
+
+    #[test]
+    fn an_sts_refusal_is_the_sts_answering_and_setup_errors_are_ours() {
+        let raw = br#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code><s:Reason><s:Text>no agreement</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>"#;
+        let refused = IdwsCallError::StsRefused {
+            url: "https://sts".into(),
+            status: 500,
+            reason: "no agreement".into(),
+            content_type: None,
+            raw: raw.to_vec(),
+        };
+        assert!(matches!(
+            answer(refused),
+            Ok(Answer::Refused { ref by, status: 500, .. }) if by == STS_HOP
+        ));
+        assert!(matches!(
+            answer(IdwsCallError::Setup("no authority_cvr".into())),
+            Err(ProbeError::Setup(_))
+        ));
+    }
+}

@@ -11,7 +11,8 @@ use crate::targets::target::Target;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Sees every exchange in full (unredacted). For tests that validate messages against the
+/// Sees every exchange in full (unredacted), except the OIO IDWS testkald (its Body is
+/// sp-contract's own, no contract message). For tests that validate messages against the
 /// official XSDs; never used by the CLI, so nothing here reaches disk or screen.
 pub type Observer = dyn Fn(&str, &str, &[u8]) + Send + Sync;
 
@@ -286,17 +287,20 @@ impl World {
         )
         .await
         .map_err(|e| soap_failure(&e))?;
-        self.received(service, action, out)
+        self.received(service, action, out, true)
     }
 
-    /// A SOAP outcome as the steps see it: observed, traced (its token hops first) and read.
+    /// A SOAP outcome as the steps see it: observed (unless `observe` is false: a message
+    /// that is no contract message, the OIO IDWS testkald), traced (its token hops first) and
+    /// read.
     pub fn received(
         &self,
         service: &'static ServiceInfo,
         action: &str,
         out: crate::client::call::SoapOutcome,
+        observe: bool,
     ) -> Result<Exchange, StepFailure> {
-        if let Some(obs) = &self.ctx.observer {
+        if let Some(obs) = self.ctx.observer.as_ref().filter(|_| observe) {
             obs(service.id, &out.sent, &out.raw);
         }
         for hop in &out.hops {

@@ -3,7 +3,7 @@
 //! with the assertion masked, and `--dry-run` says where the STS and the service are.
 
 use crate::support::run::{
-    remote_config, run, serve, snapshots_for_local, sp_local, tmp, Remote, PW_ENV,
+    remote_config, run, serve, snapshots_for_local, sp_local, tmp, Remote,
 };
 
 #[test]
@@ -11,14 +11,6 @@ fn the_sf1470_scenarios_pass_against_mock_serve_as_a_remote_target() {
     let served = serve();
     let dir = tmp();
     let cfg = remote_config(dir.path(), &served.url, Remote::default());
-    // The forged-assertion scenario names the foreign certificate.
-    let pki = crate::support::run::pki();
-    let mut text = std::fs::read_to_string(&cfg).unwrap();
-    text.push_str(&format!(
-        "[targets.local.aliases.identities.fremmed]\npkcs12 = \"{}\"\npassword_env = \"{PW_ENV}\"\n",
-        pki.foreign_p12.display()
-    ));
-    std::fs::write(&cfg, text).unwrap();
     let snaps = snapshots_for_local(dir.path());
     let trace = dir.path().join("trace");
     let (code, out) = run(sp_local(
@@ -64,6 +56,39 @@ fn the_sf1470_scenarios_pass_against_mock_serve_as_a_remote_target() {
         )),
         "{out}"
     );
+}
+
+/// Exit classes per hop: no authority CVR is ours (2, nothing sent); an STS that refuses (no
+/// serviceaftale for the CVR) is 3 and named; the service is not called.
+#[test]
+fn a_missing_cvr_is_exit_2_and_an_sts_refusal_is_exit_3_naming_the_sts() {
+    let served = serve();
+    let dir = tmp();
+    let args = ["--tags", "@SF1470", "--name", "En sag, der ikke er i indekset, kan ikke fjernes"];
+    let cfg = remote_config(
+        dir.path(),
+        &served.url,
+        Remote {
+            no_authority: true,
+            ..Remote::default()
+        },
+    );
+    let (code, out) = run(sp_local("run", &cfg, &args));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("has no authority_cvr"), "{out}");
+
+    let cfg = remote_config(dir.path(), &served.url, Remote::default());
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("authority_cvr = \"29189846\"", "authority_cvr = \"11111111\"")).unwrap();
+    let (code, out) = run(sp_local("run", &cfg, &args));
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains(&format!(
+            "the STS at {}/runtime/services/kombittrust/14/certificatemixed refused to issue a token"
+        , served.url)),
+        "{out}"
+    );
+    assert!(out.contains("no service agreement for SF1470"), "{out}");
 }
 
 #[test]

@@ -288,7 +288,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
-        assert_eq!(names.len(), 17, "16 files + lock file: {names:?}");
+        assert_eq!(names.len(), 20, "19 files + lock file: {names:?}");
     }
 
     #[test]
