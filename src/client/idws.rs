@@ -195,11 +195,9 @@ pub fn sign(
         body: parts.payload,
         framework: idws.framework,
     };
-    service_call::build(&call, assertion, signer, now).map_err(|source| {
-        IdwsCallError::Sts {
-            url: route.sts_url.clone(),
-            source,
-        }
+    service_call::build(&call, assertion, signer, now).map_err(|source| IdwsCallError::Sts {
+        url: route.sts_url.clone(),
+        source,
     })
 }
 

@@ -101,7 +101,10 @@ mod tests {
         ] {
             let (what, next) = explain(&fault(code)).expect(code);
             assert!(!what.is_empty() && !next.is_empty());
-            assert!(matches!(classify_fault(&fault(code)), Access::Token(..)), "{code}");
+            assert!(
+                matches!(classify_fault(&fault(code)), Access::Token(..)),
+                "{code}"
+            );
         }
         assert_eq!(explain(&fault("ServiceAgreementNotFound")), None);
         // The STS's refusals are the onboarding steps 1-3, as the platform's faults are.

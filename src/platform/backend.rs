@@ -123,7 +123,7 @@ impl Backend {
             Some(direct) => {
                 let checked = match self.idws_check(req) {
                     Ok(checked) => checked,
-                    Err(refusal) => return refusal,
+                    Err(refusal) => return *refusal,
                 };
                 let answer = direct.respond_direct(checked.as_ref().unwrap_or(req));
                 let status = StatusCode::from_u16(answer.status)
@@ -136,7 +136,7 @@ impl Backend {
 
     /// For a service of the OIO IDWS model: its token check (the request with the verified
     /// CVR, or the refusal). `Ok(None)`: no check is due.
-    fn idws_check(&self, req: &Request) -> Result<Option<Request>, Answer> {
+    fn idws_check(&self, req: &Request) -> Result<Option<Request>, Box<Answer>> {
         let service = self.known.iter().find(|s| s.path == req.url.path());
         match (service, &self.idws) {
             (Some(s), Some(idws)) => match s.security {

@@ -128,7 +128,11 @@ mod tests {
 
     #[test]
     fn defaults_are_kombits_for_exttest_and_prod_and_the_own_host_otherwise() {
-        let r = route(&target("https://exttest.serviceplatformen.dk/"), &SDI, &IDWS);
+        let r = route(
+            &target("https://exttest.serviceplatformen.dk/"),
+            &SDI,
+            &IDWS,
+        );
         assert_eq!(
             r.sts_url,
             "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/services/kombittrust/14/certificatemixed"

@@ -2,9 +2,7 @@
 //! target runs the SF1470 scenarios (the token refusals included), the STS hop is traced
 //! with the assertion masked, and `--dry-run` says where the STS and the service are.
 
-use crate::support::run::{
-    remote_config, run, serve, snapshots_for_local, sp_local, tmp, Remote,
-};
+use crate::support::run::{remote_config, run, serve, snapshots_for_local, sp_local, tmp, Remote};
 
 #[test]
 fn the_sf1470_scenarios_pass_against_mock_serve_as_a_remote_target() {
@@ -33,7 +31,11 @@ fn the_sf1470_scenarios_pass_against_mock_serve_as_a_remote_target() {
     let mut sts = 0;
     for f in walk(&trace) {
         let t = std::fs::read_to_string(&f).unwrap();
-        assert!(!t.contains("<saml:Assertion"), "{}: an assertion leaked", f.display());
+        assert!(
+            !t.contains("<saml:Assertion"),
+            "{}: an assertion leaked",
+            f.display()
+        );
         if f.to_string_lossy().contains("STS") {
             sts += 1;
             assert!(
@@ -64,7 +66,12 @@ fn the_sf1470_scenarios_pass_against_mock_serve_as_a_remote_target() {
 fn a_missing_cvr_is_exit_2_and_an_sts_refusal_is_exit_3_naming_the_sts() {
     let served = serve();
     let dir = tmp();
-    let args = ["--tags", "@SF1470", "--name", "En sag, der ikke er i indekset, kan ikke fjernes"];
+    let args = [
+        "--tags",
+        "@SF1470",
+        "--name",
+        "En sag, der ikke er i indekset, kan ikke fjernes",
+    ];
     let cfg = remote_config(
         dir.path(),
         &served.url,
@@ -79,7 +86,14 @@ fn a_missing_cvr_is_exit_2_and_an_sts_refusal_is_exit_3_naming_the_sts() {
 
     let cfg = remote_config(dir.path(), &served.url, Remote::default());
     let text = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(&cfg, text.replace("authority_cvr = \"29189846\"", "authority_cvr = \"11111111\"")).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "authority_cvr = \"29189846\"",
+            "authority_cvr = \"11111111\"",
+        ),
+    )
+    .unwrap();
     let (code, out) = run(sp_local("run", &cfg, &args));
     assert_eq!(code, 3, "{out}");
     assert!(
@@ -117,7 +131,10 @@ fn configured_idws_endpoints_are_what_dry_run_shows() {
     std::fs::write(&cfg, &text).unwrap();
     let (code, out) = run(sp_local("run", &cfg, &["--tags", "@SF1470", "--dry-run"]));
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("[targets.local.services.SF1470] endpoint"), "{out}");
+    assert!(
+        out.contains("[targets.local.services.SF1470] endpoint"),
+        "{out}"
+    );
     let text = text
         .replace("soap = \"1.2\"", "soap = \"2\"")
         .replace("endpoint = \"http://plain.example\"\n", "");

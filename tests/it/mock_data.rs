@@ -698,7 +698,10 @@ const FAULTS: [FaultCase; 24] = [
     (
         "idws_token_missing",
         "IdwsTokenMissing",
-        &[("service", "SF1470"), ("reason", "Header/Security is missing")],
+        &[
+            ("service", "SF1470"),
+            ("reason", "Header/Security is missing"),
+        ],
     ),
     (
         "idws_timestamp",

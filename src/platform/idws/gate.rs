@@ -45,19 +45,23 @@ pub fn template(e: &VerifyError) -> &'static str {
 
 impl Idws {
     /// Check the call `req` to `service` (speaking `soap`) at `now`. `Ok`: the request to
-    /// hand on, with the verified CVR; `Err`: the fault to answer.
+    /// hand on, with the verified CVR; `Err`: the fault to answer (boxed: the rare path).
     pub fn check(
         &self,
         req: &Request,
         service: &ServiceInfo,
         soap: SoapVersion,
         now: OffsetDateTime,
-    ) -> Result<Request, Answer> {
+    ) -> Result<Request, Box<Answer>> {
         let text = String::from_utf8_lossy(&req.body);
         let facts = verify::service_call(&text, self.sts.cert.as_ref(), service.entity_id, now)
             .map_err(|e| {
                 let reason = e.to_string();
-                self.fault(soap, template(&e), &[("reason", &reason), ("service", service.id)])
+                self.fault(
+                    soap,
+                    template(&e),
+                    &[("reason", &reason), ("service", service.id)],
+                )
             })?;
         let mut checked = req.clone();
         if let Some(cvr) = facts
@@ -79,9 +83,18 @@ mod tests {
     #[test]
     fn each_failure_has_its_template() {
         let cases = [
-            (VerifyError::Missing("Header/Security".into()), "idws_token_missing"),
-            (VerifyError::Missing("Security/Assertion".into()), "idws_token_missing"),
-            (VerifyError::Missing("Security/Signature".into()), "idws_signature"),
+            (
+                VerifyError::Missing("Header/Security".into()),
+                "idws_token_missing",
+            ),
+            (
+                VerifyError::Missing("Security/Assertion".into()),
+                "idws_token_missing",
+            ),
+            (
+                VerifyError::Missing("Security/Signature".into()),
+                "idws_signature",
+            ),
             (
                 VerifyError::Expired {
                     what: "message's Timestamp",

@@ -60,11 +60,17 @@ impl Idws {
             return fault("idws_sts_not_tls_certificate", &[]);
         }
         let Some(service) = p.known.by_entity_id(&facts.audience) else {
-            return fault("idws_sts_unknown_audience", &[("audience", &facts.audience)]);
+            return fault(
+                "idws_sts_unknown_audience",
+                &[("audience", &facts.audience)],
+            );
         };
         let Some(system) = p.user_system_for(&who) else {
             let subject = who.subject_cn.as_deref().unwrap_or("(none)");
-            return fault("idws_sts_certificate_not_registered", &[("subject", subject)]);
+            return fault(
+                "idws_sts_certificate_not_registered",
+                &[("subject", subject)],
+            );
         };
         let cvr = facts.cvr.as_str();
         let covering = p.platform.agreements.iter().filter(|a| {
@@ -112,7 +118,13 @@ impl Idws {
         let signed = sts_issue::assertion(&issue, &self.sts, now).and_then(|assertion| {
             // What it hands out is a secret in this process too (`mock serve` prints).
             crate::evidence::redact::register_assertion(&assertion);
-            sts_issue::answer(&assertion, &facts.audience, &facts.message_id, &self.sts, now)
+            sts_issue::answer(
+                &assertion,
+                &facts.audience,
+                &facts.message_id,
+                &self.sts,
+                now,
+            )
         });
         match signed {
             Ok(body) => Answer::new(http::StatusCode::OK, super::SOAP12_CONTENT_TYPE, body),

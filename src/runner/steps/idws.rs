@@ -195,17 +195,14 @@ async fn build(
     let now = OffsetDateTime::now_utc();
     if let Bad::NoToken = bad {
         let ns = crate::idws::soap_namespace(route.soap);
-        let xml = format!("<s:Envelope xmlns:s=\"{ns}\"><s:Header/><s:Body>{BODY}</s:Body></s:Envelope>");
+        let xml =
+            format!("<s:Envelope xmlns:s=\"{ns}\"><s:Header/><s:Body>{BODY}</s:Body></s:Envelope>");
         return Ok((xml, Vec::new()));
     }
     let cvr = idws::authority(clients)?;
     let audience = match bad {
         Bad::Audience(other) => {
-            let s = w
-                .ctx
-                .known
-                .parse(other)
-                .map_err(IdwsCallError::Setup)?;
+            let s = w.ctx.known.parse(other).map_err(IdwsCallError::Setup)?;
             s.entity_id
         }
         _ => service.entity_id,
@@ -323,5 +320,8 @@ fn check_two_services(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
 
 fn check_identity(cx: &CheckCtx<'_>, a: &Args) -> Result<(), String> {
     check_service(cx, a)?;
-    cx.target.identity(a.get(1)).map(|_| ()).map_err(String::from)
+    cx.target
+        .identity(a.get(1))
+        .map(|_| ())
+        .map_err(String::from)
 }
