@@ -35,6 +35,16 @@ pub enum SoapCallError {
     Idws(#[from] IdwsCallError),
 }
 
+impl SoapCallError {
+    /// The token hop that answered before the call stopped (see [`IdwsCallError::hop`]).
+    pub fn hop(&self) -> Option<&HopExchange> {
+        match self {
+            SoapCallError::Idws(e) => e.hop(),
+            SoapCallError::Transport(_) => None,
+        }
+    }
+}
+
 impl Classified for SoapCallError {
     fn exit_code(&self) -> ExitCode {
         match self {

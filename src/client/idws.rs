@@ -38,15 +38,12 @@ pub enum IdwsCallError {
         #[source]
         source: TransportError,
     },
-    /// The STS answered with a SOAP fault: no token. Its answer is kept, so a scenario can
-    /// assert the refusal.
-    #[error("the STS at {url} refused to issue a token (HTTP {status}): {reason} — check the serviceaftale for this CVR and service, and that the certificate is registered on the it-system")]
+    /// The STS answered with a SOAP fault: no token. The hop is kept, so a scenario can
+    /// assert the refusal and `run --trace` shows it.
+    #[error("the STS at {} refused to issue a token (HTTP {}): {reason} — check the serviceaftale for this CVR and service, and that the certificate is registered on the it-system", hop.wire.url, hop.reply.status)]
     StsRefused {
-        url: String,
-        status: u16,
         reason: String,
-        content_type: Option<String>,
-        raw: Vec<u8>,
+        hop: Box<HopExchange>,
     },
     /// The STS answered something unusable, or we could not build a message.
     #[error("STS at {url}: {source}")]
@@ -74,6 +71,27 @@ pub struct HopExchange {
     pub wire: Wire,
     pub sent: String,
     pub reply: HttpReply,
+}
+
+/// Where and what status only: the answer may hold an assertion.
+impl std::fmt::Debug for HopExchange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<{} hop to {}: HTTP {}>",
+            self.name, self.wire.url, self.reply.status
+        )
+    }
+}
+
+impl IdwsCallError {
+    /// The hop that answered before the flow stopped (the STS's refusal), for the trace.
+    pub fn hop(&self) -> Option<&HopExchange> {
+        match self {
+            IdwsCallError::StsRefused { hop, .. } => Some(hop),
+            _ => None,
+        }
+    }
 }
 
 /// The name of the STS hop in traces and messages.
@@ -156,11 +174,8 @@ pub async fn token(
         Ok(a) => a,
         Err(IdwsError::Refused { reason }) => {
             return Err(IdwsCallError::StsRefused {
-                url: sts_url.to_string(),
-                status: hop.reply.status,
                 reason,
-                content_type: hop.reply.content_type.clone(),
-                raw: hop.reply.body.clone(),
+                hop: Box::new(hop),
             })
         }
         Err(e) => return Err(sts(e)),

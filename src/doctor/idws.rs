@@ -13,16 +13,17 @@ use crate::error::{Classified, ExitCode};
 /// A token flow that stopped before the service answered, as the probe's answer or error.
 pub(super) fn answer(e: IdwsCallError) -> Result<Answer, ProbeError> {
     match e {
-        IdwsCallError::StsRefused {
-            status, ref raw, ..
-        } => Ok(match crate::core::soap::parse_reply(raw) {
-            Ok(Reply::Fault(fault)) => Answer::Refused {
-                by: STS_HOP.to_string(),
-                status,
-                fault,
-            },
-            _ => unexpected(status, raw, "the STS's SOAP answer"),
-        }),
+        IdwsCallError::StsRefused { hop, .. } => {
+            let (status, raw) = (hop.reply.status, &hop.reply.body);
+            Ok(match crate::core::soap::parse_reply(raw) {
+                Ok(Reply::Fault(fault)) => Answer::Refused {
+                    by: STS_HOP.to_string(),
+                    status,
+                    fault,
+                },
+                _ => unexpected(status, raw, "the STS's SOAP answer"),
+            })
+        }
         IdwsCallError::Transport { source, .. } => Err(ProbeError::Transport(source)),
         e if e.exit_code() == ExitCode::ContractFailed => Err(ProbeError::Contract(e.to_string())),
         e => Err(ProbeError::Setup(e.to_string())),
@@ -121,12 +122,20 @@ mod tests {
     #[test]
     fn an_sts_refusal_is_the_sts_answering_and_setup_errors_are_ours() {
         let raw = br#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code><s:Reason><s:Text>no agreement</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>"#;
+        let hop = crate::client::idws::HopExchange {
+            name: STS_HOP,
+            wire: crate::client::call::Wire::absolute("POST", "https://sts", &[], None),
+            sent: String::new(),
+            reply: crate::client::transport::HttpReply {
+                status: 500,
+                content_type: None,
+                body: raw.to_vec(),
+                elapsed: std::time::Duration::ZERO,
+            },
+        };
         let refused = IdwsCallError::StsRefused {
-            url: "https://sts".into(),
-            status: 500,
             reason: "no agreement".into(),
-            content_type: None,
-            raw: raw.to_vec(),
+            hop: Box::new(hop),
         };
         assert!(matches!(
             answer(refused),

@@ -286,7 +286,13 @@ impl World {
             &extra,
         )
         .await
-        .map_err(|e| soap_failure(&e))?;
+        .map_err(|e| {
+            // A hop that answered (the STS's refusal) is traced all the same.
+            if let Some(hop) = e.hop() {
+                self.trace_hop(hop);
+            }
+            soap_failure(&e)
+        })?;
         self.received(service, action, out, true)
     }
 

@@ -94,8 +94,19 @@ fn a_missing_cvr_is_exit_2_and_an_sts_refusal_is_exit_3_naming_the_sts() {
         ),
     )
     .unwrap();
-    let (code, out) = run(sp_local("run", &cfg, &args));
+    let trace = dir.path().join("trace");
+    let mut traced = args.to_vec();
+    traced.extend(["--trace", trace.to_str().unwrap()]);
+    let (code, out) = run(sp_local("run", &cfg, &traced));
     assert_eq!(code, 3, "{out}");
+    // The refusing STS hop is in the trace.
+    let hops: Vec<_> = walk(&trace)
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("STS"))
+        .collect();
+    assert_eq!(hops.len(), 1, "{hops:?}");
+    let text = std::fs::read_to_string(&hops[0]).unwrap();
+    assert!(text.contains("NoServiceAgreement"), "{text}");
     assert!(
         out.contains(&format!(
             "the STS at {}/runtime/services/kombittrust/14/certificatemixed refused to issue a token"

@@ -281,16 +281,16 @@ fn ask_sts(w: &mut World, a: Args) -> StepFuture<'_> {
             &extra,
         )
         .await;
-        let (status, raw) = match asked {
-            Ok((_, Some(hop))) => {
-                w.trace_hop(&hop);
-                (hop.reply.status, hop.reply.body)
-            }
-            // Served from the run's cache: the STS issued it earlier.
-            Ok((_, None)) => (200, Vec::new()),
-            Err(IdwsCallError::StsRefused { status, raw, .. }) => (status, raw),
+        let hop = match asked {
+            Ok((_, hop)) => hop,
+            Err(IdwsCallError::StsRefused { hop, .. }) => Some(*hop),
             Err(e) => return Err(failed(e)),
         };
+        if let Some(hop) = &hop {
+            w.trace_hop(hop);
+        }
+        // No hop: served from the run's cache, the STS issued it earlier.
+        let (status, raw) = hop.map_or((200, Vec::new()), |h| (h.reply.status, h.reply.body));
         let reply = crate::core::soap::parse_reply(&raw).unwrap_or(Reply::Empty);
         w.last = Some(Last::Reply {
             service: idws::STS_HOP,
