@@ -167,3 +167,53 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A test-only doctor probe for SF1470: a testkald through `ProbeCx::soap`, so through the
+/// OIO IDWS flow (the real probe, a `fremsoeg`, is the service folder's).
+struct TestkaldProbe;
+
+impl sp_contract::doctor::Probe for TestkaldProbe {
+    fn service(&self) -> &'static sp_contract::core::service::ServiceInfo {
+        &sp_contract::services::sf1470::INFO
+    }
+
+    fn describe(&self, _: &sp_contract::targets::target::Target) -> String {
+        "a testkald".into()
+    }
+
+    fn call<'a>(
+        &'a self,
+        cx: &'a sp_contract::doctor::ProbeCx,
+    ) -> sp_contract::doctor::ProbeFuture<'a> {
+        Box::pin(async move {
+            let body = "<tk:Testkald xmlns:tk=\"urn:sp-contract:testkald\"/>";
+            cx.soap(self.service(), "urn:sp-contract:testkald", body, |_| {
+                String::new()
+            })
+            .await
+        })
+    }
+}
+
+/// The doctor places the STS's refusal on KOMBIT's steps: no serviceaftale for the CVR is
+/// step 2, refused by the STS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_doctor_places_an_sts_refusal_on_the_onboarding_steps() {
+    let (_mock, target) = crate::support::run::embedded_mock().await;
+    let mut t = (*target).clone();
+    t.authority_cvr = Some("11111111".into());
+    let probes: Vec<Box<dyn sp_contract::doctor::Probe>> = vec![Box::new(TestkaldProbe)];
+    let report =
+        sp_contract::doctor::diagnose(std::sync::Arc::new(t), Some(vec!["SF1470".into()]), &probes)
+            .await;
+    let text = report.render(false);
+    assert_eq!(report.exit_code().code(), 1, "{text}");
+    for want in [
+        "SF1470: the platform has no serviceaftale for SF1470 between the it-system and the authority with CVR 11111111",
+        "refused by STS (HTTP 500)",
+        "NoServiceAgreement",
+        "OIO IDWS: the STS finds the serviceaftale",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+}
