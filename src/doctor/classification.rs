@@ -138,6 +138,17 @@ pub fn classify_fault(f: &Fault) -> Access {
     }
 }
 
+/// A call that got no answer: 3 when the other side was not reached, 2 when ours is wrong
+/// (a certificate that does not load).
+fn no_answer(e: &crate::client::transport::TransportError, what: String) -> Finding {
+    let exit = if e.is_unreachable() {
+        ExitCode::Unreachable
+    } else {
+        ExitCode::Usage
+    };
+    Finding::fail(Stage::CallsGoThrough, exit, what).detail(e.to_string())
+}
+
 /// Place one probe's answer on the steps.
 pub(crate) fn judge(
     target: &Target,
@@ -242,17 +253,19 @@ pub(crate) fn judge(
             .next("check base_url (the service path is appended to it) and whether a proxy or gateway stands between you and the platform")];
         }
         Err(ProbeError::Transport(e)) => {
-            let exit = if e.is_unreachable() {
-                ExitCode::Unreachable
-            } else {
-                ExitCode::Usage
-            };
-            return vec![Finding::fail(
-                Stage::CallsGoThrough,
-                exit,
+            return vec![no_answer(
+                &e,
                 format!("{svc}: {call} got no answer from the service"),
-            )
-            .detail(e.to_string())];
+            )]
+        }
+        Err(ProbeError::Hop { hop, source: e }) => {
+            let what = format!(
+                "{svc}: {call} got no token: the {hop} (the hop before the service) gave no answer"
+            );
+            return vec![no_answer(&e, what).next(format!(
+                "check idws_sts_url under [targets.{}] (or its default for this base_url, see `run --dry-run`) and that the {hop} is reachable from here",
+                target.name
+            ))];
         }
         Err(ProbeError::Setup(m)) => {
             return vec![Finding::fail(

@@ -24,6 +24,9 @@ pub(super) fn answer(e: IdwsCallError) -> Result<Answer, ProbeError> {
                 _ => unexpected(status, raw, "the STS's SOAP answer"),
             })
         }
+        IdwsCallError::Transport { hop, source } if hop == STS_HOP => {
+            Err(ProbeError::Hop { hop, source })
+        }
         IdwsCallError::Transport { source, .. } => Err(ProbeError::Transport(source)),
         e if e.exit_code() == ExitCode::ContractFailed => Err(ProbeError::Contract(e.to_string())),
         e => Err(ProbeError::Setup(e.to_string())),

@@ -94,6 +94,13 @@ pub enum Answer {
 pub enum ProbeError {
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// A token hop before the call (the OIO IDWS STS) gave no answer.
+    #[error("{hop}: {source}")]
+    Hop {
+        hop: &'static str,
+        #[source]
+        source: TransportError,
+    },
     /// The target lacks something the probe needs (exit 2).
     #[error("{0}")]
     Setup(String),

@@ -217,3 +217,23 @@ async fn the_doctor_places_an_sts_refusal_on_the_onboarding_steps() {
         assert!(text.contains(want), "{want:?} missing in:\n{text}");
     }
 }
+
+/// An STS that cannot be reached is exit 3, and the doctor names the STS, not the service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_doctor_names_an_unreachable_sts() {
+    let (_mock, target) = crate::support::run::embedded_mock().await;
+    let mut t = (*target).clone();
+    t.idws.sts_url =
+        Some("https://127.0.0.1:9/runtime/services/kombittrust/14/certificatemixed".into());
+    let probes: Vec<Box<dyn sp_contract::doctor::Probe>> = vec![Box::new(TestkaldProbe)];
+    let report =
+        sp_contract::doctor::diagnose(std::sync::Arc::new(t), Some(vec!["SF1470".into()]), &probes)
+            .await;
+    let text = report.render(false);
+    assert_eq!(report.exit_code().code(), 3, "{text}");
+    assert!(
+        text.contains("got no token: the STS (the hop before the service) gave no answer"),
+        "{text}"
+    );
+    assert!(text.contains("check idws_sts_url"), "{text}");
+}
