@@ -541,16 +541,17 @@ async fn what_the_wired_flow_sends_verifies_with_xmlsec1_and_xmllint() {
     let (_mock, target) = crate::support::run::embedded_mock().await;
     let clients = Clients::new(target);
     let sdi = &sp_contract::services::sf1470::INFO;
-    let out = call::soap(
-        &clients,
-        "standard",
-        sdi,
-        "urn:sp-contract:testkald",
-        BODY,
-        &[],
-    )
-    .await
-    .expect("the flow reaches the service");
+    let testkald = || {
+        call::soap(
+            &clients,
+            "standard",
+            sdi,
+            "urn:sp-contract:testkald",
+            BODY,
+            &[],
+        )
+    };
+    let out = testkald().await.expect("the flow reaches the service");
     assert_eq!(out.hops.len(), 1, "one STS hop");
     let hop = &out.hops[0];
     assert!(hop
@@ -606,16 +607,7 @@ async fn what_the_wired_flow_sends_verifies_with_xmlsec1_and_xmllint() {
     let answer = String::from_utf8_lossy(&out.raw);
     assert!(answer.contains("is not an operation of SF1470"), "{answer}");
 
-    let again = call::soap(
-        &clients,
-        "standard",
-        sdi,
-        "urn:sp-contract:testkald",
-        BODY,
-        &[],
-    )
-    .await
-    .unwrap();
+    let again = testkald().await.unwrap();
     assert!(again.hops.is_empty(), "the cached token is reused");
     assert_eq!(embedded_assertion(&again.sent), assertion);
 }

@@ -195,6 +195,14 @@ impl sp_contract::doctor::Probe for TestkaldProbe {
     }
 }
 
+/// `doctor --service SF1470` on `t` with the testkald probe: exit code and findings.
+async fn doctor_sf1470(t: sp_contract::targets::target::Target) -> (i32, String) {
+    let probes: Vec<Box<dyn sp_contract::doctor::Probe>> = vec![Box::new(TestkaldProbe)];
+    let services = Some(vec!["SF1470".into()]);
+    let report = sp_contract::doctor::diagnose(std::sync::Arc::new(t), services, &probes).await;
+    (report.exit_code().code(), report.render(false))
+}
+
 /// The doctor places the STS's refusal on KOMBIT's steps: no serviceaftale for the CVR is
 /// step 2, refused by the STS.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,12 +210,8 @@ async fn the_doctor_places_an_sts_refusal_on_the_onboarding_steps() {
     let (_mock, target) = crate::support::run::embedded_mock().await;
     let mut t = (*target).clone();
     t.authority_cvr = Some("11111111".into());
-    let probes: Vec<Box<dyn sp_contract::doctor::Probe>> = vec![Box::new(TestkaldProbe)];
-    let report =
-        sp_contract::doctor::diagnose(std::sync::Arc::new(t), Some(vec!["SF1470".into()]), &probes)
-            .await;
-    let text = report.render(false);
-    assert_eq!(report.exit_code().code(), 1, "{text}");
+    let (code, text) = doctor_sf1470(t).await;
+    assert_eq!(code, 1, "{text}");
     for want in [
         "SF1470: the platform has no serviceaftale for SF1470 between the it-system and the authority with CVR 11111111",
         "refused by STS (HTTP 500)",
@@ -225,12 +229,8 @@ async fn the_doctor_names_an_unreachable_sts() {
     let mut t = (*target).clone();
     t.idws.sts_url =
         Some("https://127.0.0.1:9/runtime/services/kombittrust/14/certificatemixed".into());
-    let probes: Vec<Box<dyn sp_contract::doctor::Probe>> = vec![Box::new(TestkaldProbe)];
-    let report =
-        sp_contract::doctor::diagnose(std::sync::Arc::new(t), Some(vec!["SF1470".into()]), &probes)
-            .await;
-    let text = report.render(false);
-    assert_eq!(report.exit_code().code(), 3, "{text}");
+    let (code, text) = doctor_sf1470(t).await;
+    assert_eq!(code, 3, "{text}");
     assert!(
         text.contains("got no token: the STS (the hop before the service) gave no answer"),
         "{text}"
