@@ -15,8 +15,8 @@
 //! (the wsa headers, Timestamp and token elements every signed request shares), `xml` and
 //! `time_fmt`.
 //!
-//! Not wired yet: no command, target or mock uses it; the client and the mock will (`client/`
-//! may import it; it imports `targets` for the certificate and nothing above).
+//! Used by the client's flow (`client/idws.rs`) and the mock's STS and token check
+//! (`platform/idws/`); it imports `targets` for the certificate and nothing above.
 
 pub mod c14n;
 pub mod cache;
