@@ -108,7 +108,8 @@ pub fn authority(clients: &Clients) -> Result<String, IdwsCallError> {
     })
 }
 
-/// The identity's certificate and key (loaded with its HTTP client).
+/// The identity's certificate and key (loaded with its HTTP client); one that does not load
+/// is ours to fix (2), whichever hop needed it.
 pub async fn identity(
     clients: &Clients,
     name: &str,
@@ -116,10 +117,7 @@ pub async fn identity(
     clients
         .identity(name)
         .await
-        .map_err(|source| IdwsCallError::Transport {
-            hop: STS_HOP,
-            source,
-        })
+        .map_err(|e| IdwsCallError::Setup(e.to_string()))
 }
 
 /// An assertion for `audience` and `cvr` bound to `identity`'s certificate: from the run's
