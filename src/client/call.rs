@@ -2,10 +2,12 @@
 //! the runner's scenarios and by the doctor. It sends and sorts what came back; each caller
 //! turns the outcome into its own verdict (a step failure, a doctor finding).
 
+use crate::client::idws::{CallParts, HopExchange, IdwsCallError};
 use crate::client::token::{Hop, TokenError, TokenSession};
 use crate::client::transport::{Clients, HttpReply, TransportError};
-use crate::core::service::ServiceInfo;
+use crate::core::service::{SecurityModel, ServiceInfo};
 use crate::core::soap::{self, Reply};
+use crate::error::{Classified, ExitCode};
 
 /// What a SOAP call came back with.
 pub struct SoapOutcome {
@@ -18,6 +20,38 @@ pub struct SoapOutcome {
     pub raw: Vec<u8>,
     /// The answer read as SOAP, or why it is not SOAP.
     pub reply: Result<Reply, String>,
+    /// The hops made before the call (the OIO IDWS STS, when no cached token served), for
+    /// `run --trace`.
+    pub hops: Vec<HopExchange>,
+}
+
+/// Why a SOAP call has no answer from the service.
+#[derive(Debug, thiserror::Error)]
+pub enum SoapCallError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The OIO IDWS token flow failed before the service answered.
+    #[error(transparent)]
+    Idws(#[from] IdwsCallError),
+}
+
+impl SoapCallError {
+    /// The token hop that answered before the call stopped (see [`IdwsCallError::hop`]).
+    pub fn hop(&self) -> Option<&HopExchange> {
+        match self {
+            SoapCallError::Idws(e) => e.hop(),
+            SoapCallError::Transport(_) => None,
+        }
+    }
+}
+
+impl Classified for SoapCallError {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            SoapCallError::Transport(e) => e.exit_code(),
+            SoapCallError::Idws(e) => e.exit_code(),
+        }
+    }
 }
 
 /// How a request went out, besides its body: what `run --trace` shows.
@@ -37,6 +71,17 @@ impl Wire {
         headers: &[(&str, String)],
         content_type: Option<&str>,
     ) -> Wire {
+        let url = format!("{}{path}", clients.target().base_url);
+        Wire::absolute(method, &url, headers, content_type)
+    }
+
+    /// A request to an absolute URL (the token hops and OIO IDWS services live on other hosts).
+    pub fn absolute(
+        method: &str,
+        url: &str,
+        headers: &[(&str, String)],
+        content_type: Option<&str>,
+    ) -> Wire {
         let mut list: Vec<(String, String)> = headers
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
@@ -46,7 +91,7 @@ impl Wire {
         }
         Wire {
             method: method.to_string(),
-            url: format!("{}{path}", clients.target().base_url),
+            url: url.to_string(),
             headers: list,
         }
     }
@@ -54,7 +99,8 @@ impl Wire {
 
 /// POST a SOAP 1.1 request (`payload`: the request element, serialised; `header`: what goes
 /// in the SOAP Header, if the contract declares one) to `service` with `identity`'s
-/// certificate. `extra`: headers only the embedded mock gets.
+/// certificate. `extra`: headers only the embedded mock gets. A service of the OIO IDWS
+/// model goes through its token flow (`client::idws`) instead.
 pub async fn soap(
     clients: &Clients,
     identity: &str,
@@ -63,7 +109,16 @@ pub async fn soap(
     header: Option<&str>,
     payload: &str,
     extra: &[(&'static str, String)],
-) -> Result<SoapOutcome, TransportError> {
+) -> Result<SoapOutcome, SoapCallError> {
+    if let SecurityModel::Idws(idws) = &service.security {
+        let parts = CallParts {
+            action,
+            payload,
+            header,
+        };
+        let out = crate::client::idws::call(clients, identity, service, idws, &parts, extra);
+        return Ok(out.await?);
+    }
     const CONTENT_TYPE: &str = "text/xml; charset=utf-8";
     let sent = soap::envelope_with_header(header, payload);
     let mut headers = vec![("SOAPAction", format!("\"{action}\""))];
@@ -80,6 +135,7 @@ pub async fn soap(
         content_type: http.content_type,
         raw: http.body,
         reply,
+        hops: Vec::new(),
     })
 }
 

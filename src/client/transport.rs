@@ -90,6 +90,8 @@ type Http = hyper_util::client::legacy::Client<Connector, Full<Bytes>>;
 pub struct Client {
     http: Http,
     presented: String,
+    /// The certificate and key it presents (OIO IDWS signs with the same key).
+    identity: Arc<pki::Identity>,
 }
 
 /// The run's trust context, built by the first identity that needs it (see [`TrustContext`]).
@@ -101,6 +103,8 @@ pub struct Clients {
     trust: SharedTrust,
     /// Per identity, a cell filled once; the map's lock is only held to find the cell.
     cache: Mutex<HashMap<String, Arc<OnceCell<Client>>>>,
+    /// The run's OIO IDWS assertions (per audience, CVR and certificate).
+    idws_tokens: crate::idws::cache::TokenCache,
 }
 
 impl Clients {
@@ -109,11 +113,22 @@ impl Clients {
             target,
             trust: Arc::default(),
             cache: Mutex::new(HashMap::new()),
+            idws_tokens: Default::default(),
         }
     }
 
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// The OIO IDWS assertions this run has been issued, for reuse.
+    pub fn idws_tokens(&self) -> &crate::idws::cache::TokenCache {
+        &self.idws_tokens
+    }
+
+    /// The identity's certificate and key, loaded once with its client.
+    pub async fn identity(&self, identity: &str) -> Result<Arc<pki::Identity>, TransportError> {
+        Ok(self.get(identity).await?.identity)
     }
 
     /// The identity's client, built on first use (or by an earlier call made ahead of need).
@@ -172,14 +187,19 @@ fn build_client(
         " (we presented certificate '{identity}': {}, SHA-256 {})",
         id.info.subject, id.info.sha256_fingerprint
     );
-    let connector = Connector::new(trust, Arc::new(id), target.timeouts.connect());
+    let id = Arc::new(id);
+    let connector = Connector::new(trust, id.clone(), target.timeouts.connect());
     // HTTP/1.1 only (the client is built without HTTP/2): stream resets have been seen
     // against SP over HTTP/2, and ITK forces HTTP/1.1.
     let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .pool_idle_timeout(Duration::from_secs(90))
         .pool_timer(TokioTimer::new())
         .build(connector);
-    Ok(Client { http, presented })
+    Ok(Client {
+        http,
+        presented,
+        identity: id,
+    })
 }
 
 impl Clients {

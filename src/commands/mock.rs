@@ -85,7 +85,7 @@ pub fn serve(
 /// What `mock serve` prints per service: where to call it, and what its security model needs.
 /// InvocationContext services get their ServiceAgreementUUID and ServiceUUID; SF2900
 /// (AuthorityContext) sends neither, only the authority's CVR; SF1601 gets a token from the
-/// mock's STS and AccessTokenService first.
+/// mock's STS and AccessTokenService first; SF1470 (OIO IDWS) a SOAP token from the mock's STS.
 fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
     use crate::core::service::SecurityModel;
     use crate::services::post::sf1601;
@@ -130,6 +130,14 @@ fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
                 out.push(format!(
                     "      2. POST {} with saml-token  3. the call with Authorization: Holder-of-key <token>, x-TransaktionsId, x-TransaktionsTid",
                     eps.access_token
+                ));
+            }
+            SecurityModel::Idws(idws) => {
+                let route = crate::targets::idws::route(t, info, &idws);
+                out.push(format!("  {svc}: POST {} (SOAP {})", route.endpoint, route.soap.label()));
+                out.push(format!(
+                    "      OIO IDWS, no serviceaftale UUID is sent: 1. POST {} (SOAP 1.2 WS-Trust, signed) with AppliesTo {}, the CVR claim {cvr} and the client certificate as UseKey  2. the call signed with that certificate, the assertion embedded",
+                    route.sts_url, info.entity_id
                 ));
             }
         }

@@ -141,6 +141,9 @@ fn dry_run(req: &RunRequest) -> Result<ExitCode, Fatal> {
     for svc in &plan.uncovered {
         say!("note: no selected scenario covers {svc}: it would not be tested");
     }
+    for line in idws_routes(&target, &plan.scenarios) {
+        say!("{line}");
+    }
     if problems.is_empty() {
         say!(
             "Every step has a definition, every alias resolves for '{}', and no value would be refused before sending.",
@@ -157,4 +160,34 @@ fn dry_run(req: &RunRequest) -> Result<ExitCode, Fatal> {
         say!("{}", crate::evidence::redact::text(&line));
     }
     Ok(ExitCode::Usage)
+}
+
+/// Where the OIO IDWS services the selection calls would go: STS, endpoint and SOAP version,
+/// each configured or a default (on the embedded mock, paths on its own address).
+fn idws_routes(
+    target: &crate::targets::target::Target,
+    scenarios: &[crate::runner::plan::PlannedScenario],
+) -> Vec<String> {
+    use crate::core::service::SecurityModel;
+    let mut out = Vec::new();
+    for s in engine::catalog().known().iter() {
+        let SecurityModel::Idws(model) = s.security else {
+            continue;
+        };
+        let tag = format!("@{}", s.id);
+        if scenarios
+            .iter()
+            .any(|sc| sc.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))
+        {
+            let route = crate::targets::idws::route(target, s, &model);
+            // The embedded mock's address is known only once it has started.
+            let on = if target.base_url.is_empty() {
+                " (paths on the embedded mock)"
+            } else {
+                ""
+            };
+            out.push(format!("OIO IDWS {}: {}{on}", s.id, route.describe()));
+        }
+    }
+    out
 }

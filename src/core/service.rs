@@ -46,6 +46,51 @@ pub enum SecurityModel {
     /// token; the STS finds the serviceaftale from the certificate and the authority's CVR
     /// (SF1601).
     Token,
+    /// The OIO IDWS token model, called directly at the støttesystem (not via
+    /// Serviceplatformen): a SOAP WS-Trust token (a holder-of-key SAML assertion) from the STS
+    /// for the service's entityID and the authority's CVR, then a call signed with the
+    /// certificate the assertion binds, the assertion embedded (SF1470 v6; later SF1500,
+    /// SF1510). The STS finds the serviceaftale from the certificate's it-system and the CVR.
+    Idws(Idws),
+}
+
+/// How a service of the OIO IDWS token model is called (its defaults; a target may override
+/// the endpoint and SOAP version per service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idws {
+    /// The støttesystem's host name below `eksterntest-stoettesystemerne.dk` (exttest) and
+    /// `stoettesystemerne.dk` (prod): `sagsogdokumentindeks` for SF1470.
+    pub host: &'static str,
+    /// The SOAP version the service speaks by default.
+    pub soap: SoapVersion,
+    /// Whether calls carry the Liberty `Framework` header (SF1470: yes).
+    pub framework: bool,
+}
+
+/// The SOAP version of a call. The STS speaks 1.2; SF1470 1.1 (both of KOMBIT's samples).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SoapVersion {
+    #[default]
+    Soap11,
+    Soap12,
+}
+
+impl SoapVersion {
+    /// As a config file writes it: `"1.1"` or `"1.2"`.
+    pub fn parse(s: &str) -> Option<SoapVersion> {
+        match s.trim() {
+            "1.1" => Some(SoapVersion::Soap11),
+            "1.2" => Some(SoapVersion::Soap12),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SoapVersion::Soap11 => "1.1",
+            SoapVersion::Soap12 => "1.2",
+        }
+    }
 }
 
 /// The services a run knows, in the catalog's order. Lower layers get it handed down and

@@ -20,6 +20,9 @@ fn finds_agreement(model: SecurityModel) -> Option<&'static str> {
         SecurityModel::Token => Some(
             "token model: the STS finds the serviceaftale from the certificate's it-system and the authority's CVR",
         ),
+        SecurityModel::Idws(_) => Some(
+            "OIO IDWS: the STS finds the serviceaftale from the certificate's it-system and the authority's CVR, and the service checks the token it issued",
+        ),
     }
 }
 
@@ -69,6 +72,8 @@ pub enum Access {
     AgreementPending,
     /// The municipality rejected it (step 3).
     AgreementRejected,
+    /// The service refused the call's OIO IDWS token (step 4): what is wrong, and what to do.
+    Token(&'static str, &'static str),
     /// Some other refusal; its text is shown as it is.
     Other,
 }
@@ -84,6 +89,9 @@ pub fn classify_fault(f: &Fault) -> Access {
     let rejected = text.contains("rejected") || text.contains("afvist");
     if has("CertificateNotRegistered") {
         return Access::CertificateNotRegistered;
+    }
+    if let Some((what, next)) = super::idws::explain(f) {
+        return Access::Token(what, next);
     }
     // NoServiceAgreement: the mock's STS, when no serviceaftale covers the token request.
     if has("ServiceAgreementNotFound")
@@ -128,6 +136,17 @@ pub fn classify_fault(f: &Fault) -> Access {
     } else {
         Access::Other
     }
+}
+
+/// A call that got no answer: 3 when the other side was not reached, 2 when ours is wrong
+/// (a certificate that does not load).
+fn no_answer(e: &crate::client::transport::TransportError, what: String) -> Finding {
+    let exit = if e.is_unreachable() {
+        ExitCode::Unreachable
+    } else {
+        ExitCode::Usage
+    };
+    Finding::fail(Stage::CallsGoThrough, exit, what).detail(e.to_string())
 }
 
 /// Place one probe's answer on the steps.
@@ -234,17 +253,19 @@ pub(crate) fn judge(
             .next("check base_url (the service path is appended to it) and whether a proxy or gateway stands between you and the platform")];
         }
         Err(ProbeError::Transport(e)) => {
-            let exit = if e.is_unreachable() {
-                ExitCode::Unreachable
-            } else {
-                ExitCode::Usage
-            };
-            return vec![Finding::fail(
-                Stage::CallsGoThrough,
-                exit,
+            return vec![no_answer(
+                &e,
                 format!("{svc}: {call} got no answer from the service"),
-            )
-            .detail(e.to_string())];
+            )]
+        }
+        Err(ProbeError::Hop { hop, source: e }) => {
+            let what = format!(
+                "{svc}: {call} got no token: the {hop} (the hop before the service) gave no answer"
+            );
+            return vec![no_answer(&e, what).next(format!(
+                "check idws_sts_url under [targets.{}] (or its default for this base_url, see `run --dry-run`) and that the {hop} is reachable from here",
+                target.name
+            ))];
         }
         Err(ProbeError::Setup(m)) => {
             return vec![Finding::fail(
@@ -333,6 +354,21 @@ pub(crate) fn judge(
                     ExitCode::ContractFailed,
                     what,
                 )))
+                .next(next),
+            );
+        }
+        Access::Token(what, next) => {
+            out.push(known());
+            out.push(explain(Finding::ok(
+                Stage::Approved,
+                format!("{svc}: the STS issued a token, so {the_agreement} is approved"),
+            )));
+            out.push(
+                with(Finding::fail(
+                    Stage::CallsGoThrough,
+                    ExitCode::ContractFailed,
+                    format!("{svc}: the service refused {call}: {what}"),
+                ))
                 .next(next),
             );
         }

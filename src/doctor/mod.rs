@@ -25,6 +25,7 @@
 pub mod certificate;
 pub mod classification;
 pub mod findings;
+pub mod idws;
 pub mod tls;
 
 pub use certificate::{certificate_findings, EXPIRY_WARNING_DAYS};
@@ -32,6 +33,7 @@ pub use classification::{classify_fault, Access};
 pub(crate) use classification::{judge, rest_answer};
 pub use findings::{DoctorReport, Finding, Level, Stage};
 
+use crate::client::call::SoapCallError;
 use crate::client::token::{TokenError, TokenSession};
 use crate::client::transport::{Clients, TransportError};
 pub use crate::core::service::SecurityModel;
@@ -92,6 +94,13 @@ pub enum Answer {
 pub enum ProbeError {
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// A token hop before the call (the OIO IDWS STS) gave no answer.
+    #[error("{hop}: {source}")]
+    Hop {
+        hop: &'static str,
+        #[source]
+        source: TransportError,
+    },
     /// The target lacks something the probe needs (exit 2).
     #[error("{0}")]
     Setup(String),
@@ -154,7 +163,12 @@ impl ProbeCx {
             payload,
             &self.mock_headers,
         )
-        .await?;
+        .await;
+        let out = match out {
+            Ok(out) => out,
+            Err(SoapCallError::Transport(e)) => return Err(ProbeError::Transport(e)),
+            Err(SoapCallError::Idws(e)) => return idws::answer(e),
+        };
         Ok(match out.reply {
             Ok(Reply::Fault(f)) => Answer::Fault(f),
             Ok(Reply::Payload(p)) => Answer::Data {

@@ -15,8 +15,8 @@
 //! (the wsa headers, Timestamp and token elements every signed request shares), `xml` and
 //! `time_fmt`.
 //!
-//! Not wired yet: no command, target or mock uses it; the client and the mock will (`client/`
-//! may import it; it imports `targets` for the certificate and nothing above).
+//! Used by the client's flow (`client/idws.rs`) and the mock's STS and token check
+//! (`platform/idws/`); it imports `targets` for the certificate and nothing above.
 
 pub mod c14n;
 pub mod cache;
@@ -83,20 +83,13 @@ pub const ASSERTION_LIFETIME: time::Duration = time::Duration::hours(8);
 /// How long a message's `wsu:Timestamp` is valid (Created + 5 min).
 pub const TIMESTAMP_LIFETIME: time::Duration = time::Duration::minutes(5);
 
-/// The SOAP version of a call. The STS speaks 1.2; SF1470 1.1 (both KOMBIT samples).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SoapVersion {
-    #[default]
-    Soap11,
-    Soap12,
-}
+pub use crate::core::service::SoapVersion;
 
-impl SoapVersion {
-    pub fn namespace(self) -> &'static str {
-        match self {
-            SoapVersion::Soap11 => ns::SOAP11,
-            SoapVersion::Soap12 => ns::SOAP12,
-        }
+/// The envelope namespace of a SOAP version.
+pub fn soap_namespace(v: SoapVersion) -> &'static str {
+    match v {
+        SoapVersion::Soap11 => ns::SOAP11,
+        SoapVersion::Soap12 => ns::SOAP12,
     }
 }
 

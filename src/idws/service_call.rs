@@ -59,7 +59,7 @@ pub fn build(
     );
     let before = format!(
         "{}<s:Header>{framework}{}{}<wsse:Security s:mustUnderstand=\"{must_understand}\">{}{}{}",
-        envelope_start(call.soap.namespace(), &extra),
+        envelope_start(super::soap_namespace(call.soap), &extra),
         r.wsa,
         call.service_headers,
         r.timestamp,

@@ -28,16 +28,19 @@ pub fn read(
     let root = doc
         .get_root_element()
         .ok_or_else(|| malformed(VerifyError::NotXml("empty".into())))?;
-    let (header, body) = envelope(&root).map_err(malformed)?;
-    if let Some(fault) = body
+    // A fault is a refusal even in an envelope without a Header.
+    if let Some(fault) = root
         .get_child_elements()
         .into_iter()
+        .filter(|c| c.get_name() == "Body")
+        .flat_map(|b| b.get_child_elements())
         .find(|c| c.get_name() == "Fault")
     {
         return Err(IdwsError::Refused {
             reason: fault_reason(&fault),
         });
     }
+    let (header, body) = envelope(&root).map_err(malformed)?;
     let relates = child(&header, ns::WSA, "RelatesTo")
         .map(|r| r.get_content().trim().to_string())
         .unwrap_or_default();
@@ -182,7 +185,7 @@ mod tests {
 
     #[test]
     fn a_fault_is_a_refusal_with_its_reason() {
-        let answer = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope'><s:Header/><s:Body><s:Fault>\
+        let answer = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope'><s:Body><s:Fault>\
                       <s:Code><s:Value>s:Sender</s:Value></s:Code><s:Reason><s:Text>No serviceaftale\n for CVR</s:Text></s:Reason>\
                       </s:Fault></s:Body></s:Envelope>";
         let e = read(answer, "urn:uuid:1", None, OffsetDateTime::now_utc()).unwrap_err();

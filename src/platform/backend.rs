@@ -23,6 +23,8 @@ pub struct Backend {
     stubs: StubStore,
     direct: Vec<Arc<dyn DirectResponder>>,
     known: Known,
+    /// The token check in front of OIO IDWS services (absent: they are answered unchecked).
+    idws: Option<Arc<crate::platform::idws::Idws>>,
     journal: Arc<Journal>,
     /// `<mocks>/__files/`, where a run-time stub's `bodyFileName` is read.
     files_dir: Option<PathBuf>,
@@ -35,6 +37,7 @@ impl Backend {
             stubs: StubStore::new(stubs),
             direct,
             known,
+            idws: None,
             journal: Arc::new(Journal::new(journal::DEFAULT_CAPACITY, None)),
             files_dir: None,
         }
@@ -42,6 +45,12 @@ impl Backend {
 
     pub fn with_journal(mut self, journal: Arc<Journal>) -> Backend {
         self.journal = journal;
+        self
+    }
+
+    /// Check the OIO IDWS token of calls to services of that model before they answer.
+    pub fn with_idws(mut self, idws: Arc<crate::platform::idws::Idws>) -> Backend {
+        self.idws = Some(idws);
         self
     }
 
@@ -112,12 +121,31 @@ impl Backend {
             .find(|d| d.path() == path && req.method.as_str() == d.method());
         match direct {
             Some(direct) => {
-                let answer = direct.respond_direct(req);
+                let checked = match self.idws_check(req) {
+                    Ok(checked) => checked,
+                    Err(refusal) => return *refusal,
+                };
+                let answer = direct.respond_direct(checked.as_ref().unwrap_or(req));
                 let status = StatusCode::from_u16(answer.status)
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 Answer::new(status, answer.content_type, answer.body)
             }
             None => self.no_such_service(req),
+        }
+    }
+
+    /// For a service of the OIO IDWS model: its token check (the request with the verified
+    /// CVR, or the refusal). `Ok(None)`: no check is due.
+    fn idws_check(&self, req: &Request) -> Result<Option<Request>, Box<Answer>> {
+        let service = self.known.iter().find(|s| s.path == req.url.path());
+        match (service, &self.idws) {
+            (Some(s), Some(idws)) => match s.security {
+                crate::core::service::SecurityModel::Idws(model) => idws
+                    .check(req, s, model.soap, time::OffsetDateTime::now_utc())
+                    .map(Some),
+                _ => Ok(None),
+            },
+            _ => Ok(None),
         }
     }
 

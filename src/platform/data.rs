@@ -485,6 +485,7 @@ impl Platform {
             // The mock serves the STS and AccessTokenService on its own host (the defaults).
             sts_url: None,
             access_token_url: None,
+            idws: Default::default(),
         }
     }
 }

@@ -289,6 +289,7 @@ async fn forward(
     let mut headers = parts.headers;
     headers.remove(CLIENT_CN_HEADER);
     headers.remove(CLIENT_SHA256_HEADER);
+    headers.remove(crate::platform::idws::IDWS_CVR_HEADER);
     headers.remove(hyper::header::HOST);
     if let Some(cn) = cn.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
         headers.insert(CLIENT_CN_HEADER, cn);

@@ -1,7 +1,8 @@
 //! The embedded mock of Serviceplatformen: the mutual-TLS front, the SOAP pipeline every
 //! service shares, the platform's data (it-systems, certificates, serviceaftaler, citizens,
-//! fault wording), per-scenario state, the WireMock-format stubs, the journal of requests and
-//! WireMock's admin API. What each service answers lives with the service
+//! fault wording), per-scenario state, the WireMock-format stubs, the journal of requests,
+//! WireMock's admin API, and the OIO IDWS STS with the token check in front of that model's
+//! services (`idws`). What each service answers lives with the service
 //! (`src/services/<service>/mock.rs`).
 pub mod access;
 pub mod admin;
@@ -9,6 +10,7 @@ pub mod backend;
 pub mod data;
 pub mod endpoint;
 pub mod front;
+pub mod idws;
 pub mod journal;
 pub mod request;
 pub mod server;

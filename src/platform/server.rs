@@ -4,6 +4,7 @@
 use crate::platform::backend::Backend;
 use crate::platform::data::{DataError, Platform};
 use crate::platform::front::{self, Front, FrontError};
+use crate::platform::idws::{sts::StsEndpoint, Idws};
 use crate::platform::journal::{self, Journal, Printer};
 use crate::platform::stubs::{self, MappingError};
 use crate::targets::pki::TestPki;
@@ -19,6 +20,9 @@ pub enum MockError {
     Mappings(#[from] MappingError),
     #[error(transparent)]
     Front(#[from] FrontError),
+    /// The mock STS's signing certificate is missing or unreadable.
+    #[error("{0}. Run `sp-contract certs init --force` to make the test PKI again")]
+    Sts(String),
     #[error("cannot listen on {addr}: {source}. Choose another --addr or stop what uses the port")]
     Bind {
         addr: SocketAddr,
@@ -100,9 +104,13 @@ pub async fn start_with_options(
     let stubs = stubs::load_stubs(mocks_dir)?;
     let acceptor = front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)?;
     // Built-in services: what the catalog's services answer.
-    let direct = services.responders(&platform)?;
+    let mut direct = services.responders(&platform)?;
+    // The OIO IDWS STS and the token check in front of that model's services.
+    let idws = Arc::new(Idws::load(platform.clone(), pki).map_err(MockError::Sts)?);
+    direct.push(Arc::new(StsEndpoint(idws.clone())));
     let journal = Arc::new(Journal::new(options.journal, options.printer));
     let backend = Backend::new(stubs, direct, platform.known.clone())
+        .with_idws(idws)
         .with_journal(journal.clone())
         .with_files_dir(mocks_dir.join("__files"));
 

@@ -11,7 +11,8 @@ use crate::targets::target::Target;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Sees every exchange in full (unredacted). For tests that validate messages against the
+/// Sees every exchange in full (unredacted), except the OIO IDWS testkald (its Body is
+/// sp-contract's own, no contract message). For tests that validate messages against the
 /// official XSDs; never used by the CLI, so nothing here reaches disk or screen.
 pub type Observer = dyn Fn(&str, &str, &[u8]) + Send + Sync;
 
@@ -126,6 +127,24 @@ pub fn input(message: impl Into<String>) -> StepFailure {
         kind: FailureKind::Input,
         message: crate::evidence::redact::text(&message.into()),
         diff: None,
+    }
+}
+
+/// A SOAP call without an answer from the service: a transport failure, or the OIO IDWS
+/// token flow's (its exit class says whose: ours 2, the STS's refusal 3, a broken STS 1).
+pub fn soap_failure(e: &crate::client::call::SoapCallError) -> StepFailure {
+    use crate::error::{Classified, ExitCode};
+    match e {
+        crate::client::call::SoapCallError::Transport(t) => transport(t),
+        e => StepFailure {
+            kind: match e.exit_code() {
+                ExitCode::ContractFailed => FailureKind::Contract,
+                ExitCode::Unreachable => FailureKind::Transport,
+                _ => FailureKind::Input,
+            },
+            message: crate::evidence::redact::text(&e.to_string()),
+            diff: None,
+        },
     }
 }
 
@@ -326,10 +345,34 @@ impl World {
         .await
         {
             Ok(out) => out,
-            Err(e) => return Ok(Err(e)),
+            // A refused handshake may be what the scenario expects: the caller decides.
+            Err(crate::client::call::SoapCallError::Transport(e)) => return Ok(Err(e)),
+            Err(e) => {
+                // A hop that answered (the STS's refusal) is traced all the same.
+                if let Some(hop) = e.hop() {
+                    self.trace_hop(hop);
+                }
+                return Err(soap_failure(&e));
+            }
         };
-        if let Some(obs) = &self.ctx.observer {
+        self.received(service, action, out, true).map(Ok)
+    }
+
+    /// A SOAP outcome as the steps see it: observed (unless `observe` is false: a message
+    /// that is no contract message, the OIO IDWS testkald), traced (its token hops first) and
+    /// read.
+    pub fn received(
+        &self,
+        service: &'static ServiceInfo,
+        action: &str,
+        out: crate::client::call::SoapOutcome,
+        observe: bool,
+    ) -> Result<Exchange, StepFailure> {
+        if let Some(obs) = self.ctx.observer.as_ref().filter(|_| observe) {
             obs(service.id, &out.sent, &out.raw);
+        }
+        for hop in &out.hops {
+            self.trace_hop(hop);
         }
         self.trace(&crate::evidence::trace::Exchange {
             service: service.id,
@@ -362,11 +405,26 @@ impl World {
                 });
             }
         };
-        Ok(Ok(Exchange {
+        Ok(Exchange {
             http_status: out.http_status,
             reply,
             raw: out.raw,
-        }))
+        })
+    }
+
+    /// Write a token hop (the OIO IDWS STS) to the run's trace folder, if it has one.
+    pub fn trace_hop(&self, hop: &crate::client::idws::HopExchange) {
+        self.trace(&crate::evidence::trace::Exchange {
+            service: hop.name,
+            action: "",
+            method: &hop.wire.method,
+            url: &hop.wire.url,
+            headers: &hop.wire.headers,
+            body: &hop.sent,
+            status: hop.reply.status,
+            content_type: hop.reply.content_type.as_deref(),
+            answer: &hop.reply.body,
+        });
     }
 
     /// Write the exchange to the run's trace folder, if it has one.

@@ -13,12 +13,16 @@
 //! far = "…"
 //! [report]
 //! vendor = "…"        # the evidence reports' vendor, operator and it-system name
+//! [targets.exttest.services.SF1470]   # OIO IDWS services: endpoint and SOAP version
+//! soap = "1.1"
 //! ```
 //!
 //! The built-in target `mock` needs no configuration: it is assembled from `mocks/` and the
 //! local test PKI when the run starts.
 
 use crate::core::cpr::Cpr;
+use crate::core::service::SoapVersion;
+use crate::targets::idws::{IdwsSettings, ServiceSettings};
 use crate::targets::pki::{IdentitySource, Secret};
 use crate::targets::target::{Target, Timeouts, Trust};
 use serde::Deserialize;
@@ -98,6 +102,21 @@ pub struct TargetConfig {
     pub sts_url: Option<String>,
     /// AccessTokenService. Default: `<base_url>/service/AccessTokenService_1/token`.
     pub access_token_url: Option<String>,
+    /// The STS's SOAP issue endpoint for the OIO IDWS token model (SF1470). Default: KOMBIT's
+    /// STS for exttest/prod base URLs, else the target's own host (the mock serves it there).
+    pub idws_sts_url: Option<String>,
+    /// Per service: `[targets.X.services.SF1470] endpoint = "https://…", soap = "1.1"`.
+    #[serde(default)]
+    pub services: BTreeMap<String, ServiceConfig>,
+}
+
+/// One service's endpoint and SOAP version on a target (OIO IDWS services, called directly).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub endpoint: Option<String>,
+    /// `"1.1"` or `"1.2"`.
+    pub soap: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -196,6 +215,7 @@ impl ConfigFile {
         for (label, u) in [
             ("sts_url", &tc.sts_url),
             ("access_token_url", &tc.access_token_url),
+            ("idws_sts_url", &tc.idws_sts_url),
         ] {
             if let Some(u) = u {
                 check_url(u, false)
@@ -237,8 +257,49 @@ impl ConfigFile {
             timeouts: tc.timeouts,
             sts_url: tc.sts_url.clone(),
             access_token_url: tc.access_token_url.clone(),
+            idws: IdwsSettings {
+                sts_url: tc.idws_sts_url.clone(),
+                services: service_settings(name, &tc.services)?,
+            },
         })
     }
+}
+
+/// `[targets.X.services.<SF>]`, checked: an https endpoint, SOAP "1.1" or "1.2".
+fn service_settings(
+    name: &str,
+    services: &BTreeMap<String, ServiceConfig>,
+) -> Result<BTreeMap<String, ServiceSettings>, ConfigError> {
+    let invalid = |message: String| ConfigError::Invalid {
+        target: name.to_string(),
+        message,
+    };
+    let mut out = BTreeMap::new();
+    for (svc, c) in services {
+        let key = format!("[targets.{name}.services.{svc}]");
+        if !crate::core::service::is_service_id(svc) {
+            return Err(invalid(format!(
+                "{key}: '{svc}' is not a service id; write it like SF1470"
+            )));
+        }
+        if let Some(u) = &c.endpoint {
+            check_url(u, false).map_err(|m| invalid(format!("{key} endpoint {m}")))?;
+        }
+        let soap = match c.soap.as_deref() {
+            None => None,
+            Some(v) => Some(SoapVersion::parse(v).ok_or_else(|| {
+                invalid(format!("{key} soap = \"{v}\" must be \"1.1\" or \"1.2\""))
+            })?),
+        };
+        out.insert(
+            svc.to_ascii_uppercase(),
+            ServiceSettings {
+                endpoint: c.endpoint.clone(),
+                soap,
+            },
+        );
+    }
+    Ok(out)
 }
 
 fn identity_source(

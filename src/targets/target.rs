@@ -43,6 +43,8 @@ pub struct Target {
     /// Token model endpoints when configured; `crate::client::token::endpoints` fills in defaults.
     pub sts_url: Option<String>,
     pub access_token_url: Option<String>,
+    /// OIO IDWS endpoints when configured; `crate::targets::idws::route` fills in defaults.
+    pub idws: crate::targets::idws::IdwsSettings,
 }
 
 /// Something a step, probe or run names that the target does not have: the user's to add to
@@ -218,12 +220,12 @@ impl Timeouts {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn only_https_on_a_loopback_host_is_a_local_mock() {
-        let mut t = Target {
+    /// A remote target with nothing configured.
+    pub(crate) fn blank() -> Target {
+        Target {
             name: "x".into(),
             base_url: String::new(),
             production: false,
@@ -242,7 +244,13 @@ mod tests {
             timeouts: Default::default(),
             sts_url: None,
             access_token_url: None,
-        };
+            idws: Default::default(),
+        }
+    }
+
+    #[test]
+    fn only_https_on_a_loopback_host_is_a_local_mock() {
+        let mut t = blank();
         for (url, kind) in [
             ("https://127.0.0.1:8443", TargetKind::LocalMock),
             ("https://localhost:8443/", TargetKind::LocalMock),

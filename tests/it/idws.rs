@@ -520,3 +520,95 @@ fn truncated_or_garbled_messages_are_refused_without_a_panic() {
     let deep = format!("{}{}", "<a>".repeat(5000), "</a>".repeat(5000));
     assert!(verify::service_call(&deep, &sts_cert, AUDIENCE, now).is_err());
 }
+
+/// The assertion as the wired flow embedded it in a service call, byte for byte.
+fn embedded_assertion(call: &str) -> &str {
+    let from = call.find("<saml:Assertion").expect("an embedded assertion");
+    let end = "</saml:Assertion>";
+    let to = from + call[from..].find(end).expect("the assertion ends") + end.len();
+    &call[from..to]
+}
+
+/// What the wired flow really sends (client::call::soap for SF1470, against the embedded
+/// mock's STS): the STS request and the STS's answer verify with xmlsec1, the embedded
+/// assertion verifies with xmlsec1 against the test PKI's `sts` certificate, and the call's
+/// STR-Transform digest is xmllint's exclusive c14n of that assertion. A second call reuses
+/// the token (no STS hop).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_wired_flow_sends_verifies_with_xmlsec1_and_xmllint() {
+    use sp_contract::client::{call, transport::Clients};
+    let pki = pki();
+    let (_mock, target) = crate::support::run::embedded_mock().await;
+    let clients = Clients::new(target);
+    let sdi = &sp_contract::services::sf1470::INFO;
+    let testkald = || {
+        call::soap(
+            &clients,
+            "standard",
+            sdi,
+            "urn:sp-contract:testkald",
+            None,
+            BODY,
+            &[],
+        )
+    };
+    let out = testkald().await.expect("the flow reaches the service");
+    assert_eq!(out.hops.len(), 1, "one STS hop");
+    let hop = &out.hops[0];
+    assert!(hop
+        .wire
+        .url
+        .ends_with("/runtime/services/kombittrust/14/certificatemixed"));
+    assert_eq!(hop.reply.status, 200);
+    let dir = tempfile::tempdir().unwrap();
+
+    let key = ["--pubkey-cert-pem", path(&pki.client_pem)];
+    let (ok, err) = xmlsec1(dir.path(), &hop.sent, &key, &id_attrs("Id", &WSU_PARTS));
+    assert!(ok, "xmlsec1 refuses the STS request sent: {err}");
+    assert!(err.contains("SignedInfo References (ok/all): 7/7"), "{err}");
+
+    let answer = String::from_utf8(hop.reply.body.clone()).unwrap();
+    let sts_key = [
+        "--pubkey-cert-pem",
+        path(&pki.sts_pem),
+        "--trusted-pem",
+        path(&pki.ca_pem),
+    ];
+    let answer_ids = id_attrs(
+        "Id",
+        &[
+            "http://www.w3.org/2005/08/addressing:Action",
+            "http://www.w3.org/2005/08/addressing:RelatesTo",
+            "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd:Timestamp",
+            "http://www.w3.org/2003/05/soap-envelope:Body",
+        ],
+    );
+    let (ok, err) = xmlsec1(dir.path(), &answer, &sts_key, &answer_ids);
+    assert!(ok, "xmlsec1 refuses the mock STS's answer: {err}");
+
+    let assertion = embedded_assertion(&out.sent);
+    let ids = id_attrs("ID", &["urn:oasis:names:tc:SAML:2.0:assertion:Assertion"]);
+    let (ok, err) = xmlsec1(dir.path(), assertion, &sts_key, &ids);
+    assert!(ok, "xmlsec1 refuses the assertion the call embeds: {err}");
+    assert!(answer.contains(assertion), "embedded byte for byte");
+
+    tool("xmllint");
+    let file = dir.path().join("embedded.xml");
+    std::fs::write(&file, assertion).unwrap();
+    let c14n = Command::new("xmllint")
+        .arg("--exc-c14n")
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run xmllint ({e}): {INSTALL}"));
+    use base64::Engine as _;
+    let expected =
+        base64::engine::general_purpose::STANDARD.encode(openssl::sha::sha256(&c14n.stdout));
+    assert_eq!(str_digest(&out.sent), expected);
+    // The mock's token check let it through: the answer is about the testkald's action.
+    let answer = String::from_utf8_lossy(&out.raw);
+    assert!(answer.contains("is not an operation of SF1470"), "{answer}");
+
+    let again = testkald().await.unwrap();
+    assert!(again.hops.is_empty(), "the cached token is reused");
+    assert_eq!(embedded_assertion(&again.sent), assertion);
+}

@@ -11,6 +11,7 @@ mod cli;
 mod doctor;
 mod goldens;
 mod idws;
+mod idws_served;
 mod journal;
 mod leaks;
 mod mappings;

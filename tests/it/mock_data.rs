@@ -593,7 +593,7 @@ type FaultCase = (
 
 /// Each template with its error code and the placeholders the Rust code gives it
 /// (src/platform/data.rs and endpoint.rs, the services' mock.rs).
-const FAULTS: [FaultCase; 11] = [
+const FAULTS: [FaultCase; 24] = [
     (
         "missing_security_context",
         "SecurityModelNotProvided",
@@ -665,6 +665,81 @@ const FAULTS: [FaultCase; 11] = [
             ("service", "SF2900"),
             ("authority", "11111111"),
         ],
+    ),
+    // The OIO IDWS STS and token check (src/platform/idws/).
+    (
+        "idws_sts_request_invalid",
+        "InvalidSecurity",
+        &[("reason", "the signature does not cover Body")],
+    ),
+    ("idws_sts_not_tls_certificate", "InvalidSecurity", &[]),
+    (
+        "idws_sts_unknown_audience",
+        "UnknownAudience",
+        &[("audience", "http://entityid.example/none")],
+    ),
+    (
+        "idws_sts_certificate_not_registered",
+        "CertificateNotRegistered",
+        &[("subject", "someone else <&>")],
+    ),
+    (
+        "idws_sts_no_agreement",
+        "NoServiceAgreement",
+        &[
+            ("user_system", "00000000-0000-4000-8000-000000000002"),
+            ("service", "SF1470"),
+            ("cvr", "11111111"),
+        ],
+    ),
+    (
+        "idws_sts_agreement_not_approved",
+        "ServiceAgreementNotApproved",
+        &[
+            ("agreement", "00000000-0000-4000-8000-000000000001"),
+            ("service", "SF1470"),
+            ("user_system", "00000000-0000-4000-8000-000000000002"),
+            ("cvr", "11111111"),
+            ("status", "pending"),
+        ],
+    ),
+    (
+        "idws_token_missing",
+        "IdwsTokenMissing",
+        &[
+            ("service", "SF1470"),
+            ("reason", "Header/Security is missing"),
+        ],
+    ),
+    (
+        "idws_timestamp",
+        "IdwsTimestampInvalid",
+        &[("service", "SF1470"), ("reason", "the Timestamp expired")],
+    ),
+    (
+        "idws_signature",
+        "IdwsSignatureInvalid",
+        &[("service", "SF1470"), ("reason", "the digest of Body")],
+    ),
+    (
+        "idws_audience",
+        "IdwsAudience",
+        &[("service", "SF1470"), ("reason", "another audience")],
+    ),
+    (
+        "idws_assertion_untrusted",
+        "IdwsAssertionNotTrusted",
+        &[("service", "SF1470"), ("reason", "not the STS")],
+    ),
+    (
+        "idws_assertion_expired",
+        "IdwsAssertionExpired",
+        &[("service", "SF1470"), ("reason", "expired at noon")],
+    ),
+    (
+        "idws_not_holder_of_key",
+        "IdwsNotHolderOfKey",
+        &[("service", "SF1470"), ("reason", "another key")],
     ),
 ];
 

@@ -648,17 +648,20 @@ fn concurrent_scenarios_never_see_each_others_cases() {
 }
 
 #[test]
-fn real_targets_are_refused_before_anything_is_sent() {
+fn real_targets_get_the_idws_flow_and_an_unreachable_sts_is_exit_3() {
     let dir = suite(IMPORT_FEATURE, None);
     let [(code, out), (dry_code, dry_out)] =
         run_suite_against_unreachable_exttest(dir.path(), &format!("[targets.exttest.agreements]\nSF1470 = \"c0b4a572-97b2-483f-9b6c-eb71d770d2b1\"\n[targets.exttest.aliases.citizens]\nfar = \"{FAR}\"\n"));
-    assert_eq!(code, 2, "{out}");
+    assert_eq!(code, 3, "{out}");
     assert!(
-        out.contains("IDWS (Liberty) token model") && out.contains("Nothing was sent"),
+        out.contains("STS: could not connect to https://0.0.0.0:9/runtime/services/kombittrust/14/certificatemixed"),
         "{out}"
     );
-    assert_eq!(dry_code, 2, "{dry_out}");
-    assert!(dry_out.contains("IDWS (Liberty) token model"), "{dry_out}");
+    assert_eq!(dry_code, 0, "{dry_out}");
+    assert!(
+        dry_out.contains("OIO IDWS SF1470: STS https://0.0.0.0:9/runtime/services/kombittrust/14/certificatemixed (default)"),
+        "{dry_out}"
+    );
 }
 
 #[test]

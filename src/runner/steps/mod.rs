@@ -2,6 +2,7 @@
 //! `sp-contract steps` (and the README section made from it) cannot drift from the code.
 
 pub(crate) mod generic;
+pub(crate) mod idws;
 pub(crate) mod platform;
 
 use crate::core::service::Known;
@@ -209,6 +210,7 @@ impl Steps {
     pub fn new(known: Known, service_steps: Vec<StepDef>) -> Steps {
         let mut defs = platform::steps();
         defs.extend(service_steps);
+        defs.extend(idws::steps());
         defs.extend(generic::steps());
         Steps { defs, known }
     }

@@ -52,8 +52,12 @@ pub const INFO: ServiceInfo = ServiceInfo {
     path: model::PATH,
     entity_id: model::ENTITY_ID,
     service_uuid: Some(model::SERVICE_UUID),
-    // What sp-contract sends to its own mock; a real SF1470 takes an IDWS token (not yet).
-    security: crate::core::service::SecurityModel::Invocation,
+    // OIO IDWS, called directly at the støttesystem (SOAP 1.1 + Framework, KOMBIT's samples).
+    security: crate::core::service::SecurityModel::Idws(crate::core::service::Idws {
+        host: "sagsogdokumentindeks",
+        soap: crate::core::service::SoapVersion::Soap11,
+        framework: true,
+    }),
     fidelity: crate::core::service::Fidelity::Official,
 };
 

@@ -49,6 +49,8 @@ pub const UNREGISTERED_CN: &str = "sp-contract uregistreret system";
 pub const EXPIRED_CN: &str = "sp-contract udloebet certifikat";
 /// Common name of the generated client certificate issued by a foreign CA.
 pub const FOREIGN_CN: &str = "sp-contract fremmed system";
+/// The mock STS, which signs the OIO IDWS assertions it issues.
+pub const STS_CN: &str = "sp-contract mock STS";
 
 /// A secret string, such as a certificate password.
 ///
@@ -421,6 +423,9 @@ pub struct TestPki {
     pub foreign_pem: PathBuf,
     pub foreign_key_pem: PathBuf,
     pub foreign_p12: PathBuf,
+    pub sts_pem: PathBuf,
+    pub sts_key_pem: PathBuf,
+    pub sts_p12: PathBuf,
 }
 
 impl TestPki {
@@ -445,11 +450,14 @@ impl TestPki {
             foreign_pem: f("foreign.pem"),
             foreign_key_pem: f("foreign-key.pem"),
             foreign_p12: f("foreign.p12"),
+            sts_pem: f("sts.pem"),
+            sts_key_pem: f("sts-key.pem"),
+            sts_p12: f("sts.p12"),
         }
     }
 
     /// Every file of the PKI.
-    pub fn files(&self) -> [&Path; 16] {
+    pub fn files(&self) -> [&Path; 19] {
         [
             &self.ca_pem,
             &self.ca_key_pem,
@@ -467,6 +475,9 @@ impl TestPki {
             &self.foreign_pem,
             &self.foreign_key_pem,
             &self.foreign_p12,
+            &self.sts_pem,
+            &self.sts_key_pem,
+            &self.sts_p12,
         ]
         .map(PathBuf::as_path)
     }
@@ -498,6 +509,11 @@ impl TestPki {
     /// The identity of the client certificate from a foreign CA.
     pub fn foreign_identity(&self) -> IdentitySource {
         self.p12_source(&self.foreign_p12)
+    }
+
+    /// The mock STS's signing identity (it signs the assertions it issues).
+    pub fn sts_identity(&self) -> IdentitySource {
+        self.p12_source(&self.sts_p12)
     }
 
     fn p12_source(&self, path: &Path) -> IdentitySource {

@@ -4,7 +4,7 @@
 //! refused before sending, naming the rule (unless the scenario turned that check off).
 
 use super::given::{build, draft, uuid_of, SdiState};
-use super::{catalogue, check_catalogue, guard, party, status_or_input};
+use super::{catalogue, check_catalogue, party, status_or_input};
 use crate::core::xml;
 use crate::runner::model::StepFailure;
 use crate::runner::steps::{Args, CheckCtx, Finding, StepFuture};
@@ -20,7 +20,6 @@ async fn send(
     op: &'static model::Operation,
     body: String,
 ) -> Result<(), StepFailure> {
-    guard(w.target()).map_err(input)?;
     if !w.ext.get_mut::<SdiState>().unchecked {
         let cat = catalogue(w)?;
         let el = xml::parse(body.as_bytes()).map_err(|e| input(e.to_string()))?;

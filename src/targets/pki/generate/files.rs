@@ -45,6 +45,8 @@ pub(super) enum Leaf {
     Unregistered,
     Expired,
     Foreign,
+    /// The mock STS's signing certificate (RSA: OIO IDWS signs with rsa-sha256).
+    Sts,
 }
 
 /// The files of a client identity.
@@ -95,6 +97,7 @@ fn target(pki: &TestPki, sel: PathSel) -> &Path {
                 ),
                 Leaf::Expired => (&pki.expired_pem, &pki.expired_key_pem, &pki.expired_p12),
                 Leaf::Foreign => (&pki.foreign_pem, &pki.foreign_key_pem, &pki.foreign_p12),
+                Leaf::Sts => (&pki.sts_pem, &pki.sts_key_pem, &pki.sts_p12),
             };
             match part {
                 Part::Pem => pem,

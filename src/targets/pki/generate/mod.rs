@@ -1,6 +1,6 @@
 //! Generation of the local test PKI: what it holds (a CA, the mock's server certificate,
-//! and four client identities: registered, unregistered, expired, and one from a foreign
-//! CA), and when it is made again: only when a file is missing or unreadable, or something
+//! four client identities: registered, unregistered, expired, and one from a foreign CA, and
+//! the mock STS's signing certificate), and when it is made again: only when a file is missing or unreadable, or something
 //! expires within a day or no longer chains to the CA. Issuing is in [`issue`], writing in
 //! [`files`], the folder's lock in [`lock`].
 
@@ -20,7 +20,7 @@ use openssl::x509::{X509Ref, X509StoreContext, X509};
 use time::OffsetDateTime;
 
 use crate::targets::pki::{
-    PkiError, TestPki, CA_CN, CLIENT_CN, EXPIRED_CN, FOREIGN_CN, TEST_CVR, UNREGISTERED_CN,
+    PkiError, TestPki, CA_CN, CLIENT_CN, EXPIRED_CN, FOREIGN_CN, STS_CN, TEST_CVR, UNREGISTERED_CN,
 };
 use files::{write_all, Files, Leaf, Part, PathSel};
 use issue::{new_key, p12, CertSpec, KeyKind, Profile};
@@ -102,7 +102,12 @@ fn stale_reason(pki: &TestPki) -> Option<String> {
     if !valid_tomorrow(&ca) {
         return Some("the CA expires".into());
     }
-    for path in [&pki.server_pem, &pki.client_pem, &pki.unregistered_pem] {
+    for path in [
+        &pki.server_pem,
+        &pki.client_pem,
+        &pki.unregistered_pem,
+        &pki.sts_pem,
+    ] {
         let Some(cert) = read(path) else {
             return Some(format!("{} is unreadable", path.display()));
         };
@@ -149,8 +154,9 @@ fn generate() -> Result<Files, PkiError> {
 /// Generate the whole PKI in memory with the given key algorithms.
 fn generate_with(infra: KeyKind, client: KeyKind) -> Result<Files, PkiError> {
     // Key generation is nearly all of the time (RSA above all): run it on
-    // all cores. The order: CA, server, foreign CA, then the four clients.
-    let kinds = [infra, infra, infra, client, client, client, client];
+    // all cores. The order: CA, server, foreign CA, the four clients, then the STS (RSA like
+    // the clients: it signs assertions with rsa-sha256).
+    let kinds = [infra, infra, infra, client, client, client, client, client];
     let keys: Vec<PKey<Private>> = std::thread::scope(|s| {
         let handles: Vec<_> = kinds
             .iter()
@@ -208,7 +214,7 @@ fn generate_with(infra: KeyKind, client: KeyKind) -> Result<Files, PkiError> {
     .issue(&foreign_ca_key, None, now)?;
 
     // (identity, CN, FID, valid from, valid to, issued by the foreign CA)
-    let clients: [(Leaf, &str, &str, i64, i64, bool); 4] = [
+    let clients: [(Leaf, &str, &str, i64, i64, bool); 5] = [
         (Leaf::Client, CLIENT_CN, "12345678", -hour, 730 * DAY, false),
         (
             Leaf::Unregistered,
@@ -234,6 +240,7 @@ fn generate_with(infra: KeyKind, client: KeyKind) -> Result<Files, PkiError> {
             730 * DAY,
             true,
         ),
+        (Leaf::Sts, STS_CN, "55667788", -hour, 730 * DAY, false),
     ];
     for (leaf, cn, fid, not_before, not_after, foreign) in clients {
         let serial_number = format!("CVR:{TEST_CVR}-FID:{fid}");
@@ -281,7 +288,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
-        assert_eq!(names.len(), 17, "16 files + lock file: {names:?}");
+        assert_eq!(names.len(), 20, "19 files + lock file: {names:?}");
     }
 
     #[test]
