@@ -45,6 +45,13 @@ pub enum IdwsCallError {
         reason: String,
         hop: Box<HopExchange>,
     },
+    /// Something other than the STS's SOAP answered (HTTP neither 200 nor 500, and not
+    /// SOAP): a gateway, a proxy or a login page, as the services' own calls judge it.
+    #[error("the STS at {} answered HTTP {} with a body that is not SOAP (first bytes: {snippet:?}): something in front of the STS answered, not the STS — check idws_sts_url and any proxy or gateway between you and the STS", hop.wire.url, hop.reply.status)]
+    StsNotSoap {
+        snippet: String,
+        hop: Box<HopExchange>,
+    },
     /// The STS answered something unusable, or we could not build a message.
     #[error("STS at {url}: {source}")]
     Sts {
@@ -59,7 +66,9 @@ impl Classified for IdwsCallError {
         match self {
             IdwsCallError::Setup(_) => ExitCode::Usage,
             IdwsCallError::Transport { source, .. } => source.exit_code(),
-            IdwsCallError::StsRefused { .. } => ExitCode::Unreachable,
+            IdwsCallError::StsRefused { .. } | IdwsCallError::StsNotSoap { .. } => {
+                ExitCode::Unreachable
+            }
             IdwsCallError::Sts { source, .. } => source.exit_code(),
         }
     }
@@ -88,7 +97,9 @@ impl IdwsCallError {
     /// The hop that answered before the flow stopped (the STS's refusal), for the trace.
     pub fn hop(&self) -> Option<&HopExchange> {
         match self {
-            IdwsCallError::StsRefused { hop, .. } => Some(hop),
+            IdwsCallError::StsRefused { hop, .. } | IdwsCallError::StsNotSoap { hop, .. } => {
+                Some(hop)
+            }
             _ => None,
         }
     }
@@ -173,6 +184,13 @@ pub async fn token(
         Err(IdwsError::Refused { reason }) => {
             return Err(IdwsCallError::StsRefused {
                 reason,
+                hop: Box::new(hop),
+            })
+        }
+        // Not SOAP, and not the status a SOAP service answers with: not the STS judging us.
+        Err(IdwsError::Malformed { .. }) if ![200, 500].contains(&hop.reply.status) => {
+            return Err(IdwsCallError::StsNotSoap {
+                snippet: crate::evidence::redact::snippet(&hop.reply.body, 200),
                 hop: Box::new(hop),
             })
         }

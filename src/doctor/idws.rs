@@ -13,7 +13,8 @@ use crate::error::{Classified, ExitCode};
 /// A token flow that stopped before the service answered, as the probe's answer or error.
 pub(super) fn answer(e: IdwsCallError) -> Result<Answer, ProbeError> {
     match e {
-        IdwsCallError::StsRefused { hop, .. } => {
+        // Refused, or something in front of the STS answered: judged as the services' answers.
+        IdwsCallError::StsRefused { hop, .. } | IdwsCallError::StsNotSoap { hop, .. } => {
             let (status, raw) = (hop.reply.status, &hop.reply.body);
             Ok(match crate::core::soap::parse_reply(raw) {
                 Ok(Reply::Fault(fault)) => Answer::Refused {
