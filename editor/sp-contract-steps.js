@@ -162,43 +162,64 @@ Then(/^printdataene har modtageradressen "([^"]+)"$/, () => {});
 
 // Sags- og Dokumentindeks (SF1470)
 
-/** Builds a case (nothing is sent) with every relation the index requires: Ejer (the authority), Ansvarlig, Primær behandler (the target's user), Primær part (a citizen alias, or a CVR number with 'virksomheden'), Primær klasse and Handlingsklasse (KLE codes, resolved to Klasse UUIDs through mocks/klassifikation/kle.json), IT-system master (the target's it-system). Status Opstaaet. Example: Givet en sag "boligstøtte" for borgeren "far" med KLE "27.35.04" og handlingsfacet "G01" */
+/** Builds a case (nothing is sent) by KOMBIT's anvisninger: Ejer (the authority), Ansvarlig, Primær behandler (the target's user), Primær part (a citizen alias, or a CVR number with 'virksomheden'), Primær klasse and Handlingsklasse (KLE codes, resolved to Klasse UUIDs through mocks/klassifikation/kle.json), IT-system master and Afsender (the target's it-system); state Opstaaet; every virkning registered by the target's user as Bruger. Example: Givet en sag "boligstøtte" for borgeren "far" med KLE "27.35.04" og handlingsfacet "G01" */
 Given(/^en sag "([^"]+)" for (borgeren|virksomheden) "([^"]+)" med KLE "([^"]*)" og handlingsfacet "([^"]*)"$/, () => {});
 
 /** Sets the case's title (Egenskaber/Titel). Example: Givet sagen "boligstøtte" har titlen "Ansøgning om boligstøtte" */
 Given(/^sagen "([^"]+)" har titlen "([^"]*)"$/, () => {});
 
-/** Sets the case's FremdriftStatusKode before it is indexed: Opstaaet, Oplyst, Afgjort, Bestilt, Udfoert or Afsluttet (æøå spellings accepted). Example: Givet sagen "boligstøtte" har status "Oplyst" */
+/** The case's FremdriftStatusKode before it is indexed: Opstaaet, Oplyst, Afgjort or Afsluttet (æøå spellings accepted). The import carries Opstaaet first and then this state (anvisning AM-01). Example: Givet sagen "boligstøtte" har status "Afsluttet" */
 Given(/^sagen "([^"]+)" har status "([^"]+)"$/, () => {});
 
-/** Leaves a relation out of the case (a role from mocks/klassifikation/sdi-relationer.json: Ejer, Ansvarlig, Primær behandler, Primær part, Primær klasse, Handlingsklasse, IT-system master). Example: Givet sagen "boligstøtte" mangler relationen "Primær part" */
+/** The case's states exactly as listed, oldest first (to send a history the anvisninger rule out, e.g. without Opstaaet). Example: Givet sagen "boligstøtte" har tilstandene "Opstaaet, Oplyst, Afgjort" */
+Given(/^sagen "([^"]+)" har tilstandene "([^"]+)"$/, () => {});
+
+/** The AktoerTypeKode of every virkning of the case (the anvisning allows Bruger and ItSystem; default Bruger). Example: Givet sagen "boligstøtte" registreres af aktørtypen "Organisation" */
+Given(/^sagen "([^"]+)" registreres af aktørtypen "([^"]+)"$/, () => {});
+
+/** Sends SF1470 calls without the client's check of KOMBIT's anvisninger, to see the index's own verdict on a case that breaks them. Example: Givet anvisningerne kontrolleres ikke før afsendelse */
+Given(/^anvisningerne kontrolleres ikke før afsendelse$/, () => {});
+
+/** The next searches send a Filter with these SagVis values (comma-separated; "" for none: the hits' UUIDs only). Example: Givet søgningen viser kun "egenskaber, fremdrift" */
+Given(/^søgningen viser kun "([^"]*)"$/, () => {});
+
+/** The next searches send a SagSortering by this element (the schema's SagSorteringFilterType; the mock sorts by BrugervendtNoegle, Titel and Fremdrift), each step next in priority. Example: Givet søgningen sorteres efter "Titel" faldende */
+Given(/^søgningen sorteres efter "([^"]+)" (stigende|faldende)$/, () => {});
+
+/** Leaves a relation out of the case (a role from mocks/klassifikation/sdi-relationer.json: Ejer, Ansvarlig, Primær behandler, Primær part, Primær klasse, Handlingsklasse, IT-system master, Afsender). Example: Givet sagen "boligstøtte" mangler relationen "Primær part" */
 Given(/^sagen "([^"]+)" mangler relationen "([^"]+)"$/, () => {});
 
 /** Sends this Klasse UUID as Primær klasse instead of the KLE code's (to see the index refuse a Klasse it does not know). Example: Givet sagen "boligstøtte" har den primære klasse "daabc515-703d-4077-921a-3688daf6b79f" */
 Given(/^sagen "([^"]+)" har den primære klasse "([^"]+)"$/, () => {});
 
-/** SF1470 importer of the case. A KLE code or handlingsfacet that is malformed or not in the catalogue is refused before sending. Real targets: refused before sending, SF1470 needs the IDWS token model (not implemented yet). Example: Når jeg indekserer sagen "boligstøtte" */
+/** SF1470 importer of the case, with a fresh TransactionUUID. A KLE code or handlingsfacet that is malformed or not in the catalogue, or a case that breaks KOMBIT's anvisninger (states, AktoerTypeKode, properties, required relations), is refused before sending, naming the rule. Example: Når jeg indekserer sagen "boligstøtte" */
 When(/^jeg indekserer sagen "([^"]+)"$/, () => {});
 
-/** SF1470 opdater: sets the indexed case's FremdriftStatusKode. Example: Når jeg opdaterer sagen "boligstøtte" til status "Afsluttet" */
+/** SF1470 opdater: the indexed case is in this FremdriftStatusKode from now on. Example: Når jeg opdaterer sagen "boligstøtte" til status "Afsluttet" */
 When(/^jeg opdaterer sagen "([^"]+)" til status "([^"]+)"$/, () => {});
 
 /** SF1470 fjern of the case. Example: Når jeg fjerner sagen "boligstøtte" fra indekset */
 When(/^jeg fjerner sagen "([^"]+)" fra indekset$/, () => {});
 
-/** SF1470 fremsoeg of the cases where the party (urn:oio:cpr-nr:… of a citizen alias, or urn:oio:cvr-nr:… of a CVR number) is a Sagspart. Example: Når jeg søger i indekset efter sager for borgeren "far" */
-When(/^jeg søger i indekset efter sager for (borgeren|virksomheden) "([^"]+)"$/, () => {});
+/** SF1470 fremsoeg (SoegUdtryk/SoegSag) of the cases where the party (urn:oio:cpr-nr:… of a citizen alias, or urn:oio:cvr-nr:… of a CVR number) is a Sagspart; with 'som ikke har status', AND NOT those in that state. Example: Når jeg søger i indekset efter sager for borgeren "far" */
+When(/^jeg søger i indekset efter sager for (borgeren|virksomheden) "([^"]+)"(?: som ikke har status "([^"]+)")?$/, () => {});
 
-/** SF1470 fremsoeg of the cases whose Primær klasse is the KLE emne's Klasse (the code is resolved through the catalogue first). Example: Når jeg søger i indekset efter sager med KLE "27.35.04" */
+/** SF1470 fremsoeg of the cases where either citizen is a Sagspart (SoegUdtryk with operation OR). Example: Når jeg søger i indekset efter sager for borgerne "far" eller "mor" */
+When(/^jeg søger i indekset efter sager for borgerne "([^"]+)" eller "([^"]+)"$/, () => {});
+
+/** SF1470 fremsoeg of the cases with a Sagsklasse of role Primær klasse to the KLE emne's Klasse (the code is resolved through the catalogue first). Example: Når jeg søger i indekset efter sager med KLE "27.35.04" */
 When(/^jeg søger i indekset efter sager med KLE "([^"]+)"$/, () => {});
 
-/** Every StandardRetur in the answer (overall and per case) has StatusKode 20. Example: Så indekset svarer OK */
+/** Every StatusKode in the answer (UnikRetur per case, or StandardRetur) is 20. Example: Så indekset svarer OK */
 Then(/^indekset svarer OK$/, () => {});
 
-/** The answer's overall StandardRetur has this StatusKode (20 OK; modelled: 40 refused input, 44 not found). Example: Så indekset svarer med statuskoden 44 */
+/** The answer's SOAP header RequestHeader/TransactionUUID is the one the call was sent with. Example: Så indekset svarer med kaldets TransactionUUID */
+Then(/^indekset svarer med kaldets TransactionUUID$/, () => {});
+
+/** Every StatusKode in the answer is this one (20 OK; the mock's refusals, modelled: 40 refused input, 44 not found). Example: Så indekset svarer med statuskoden 44 */
 Then(/^indekset svarer med statuskoden (\d+)$/, () => {});
 
-/** A StandardRetur has a StatusKode other than 20 and a FejlbeskedTekst containing the text. Example: Så indekset afviser kaldet med begrundelsen "Primær part" */
+/** A UnikRetur or StandardRetur has a StatusKode other than 20 and a FejlbeskedTekst containing the text. Example: Så indekset afviser kaldet med begrundelsen "Primær part" */
 Then(/^indekset afviser kaldet med begrundelsen "([^"]+)"$/, () => {});
 
 /** The search answered OK and the case (by its UUID) is among the hits (or, with 'ikke', is not). Example: Så søgningen finder sagen "boligstøtte" */
@@ -209,6 +230,15 @@ Then(/^søgningen finder ingen sager$/, () => {});
 
 /** The case is among the hits with this FremdriftStatusKode. Example: Så i søgeresultatet har sagen "boligstøtte" status "Afsluttet" */
 Then(/^i søgeresultatet har sagen "([^"]+)" status "([^"]+)"$/, () => {});
+
+/** The case is among the hits with this Titel. Example: Så i søgeresultatet har sagen "boligstøtte" titlen "Ansøgning om boligstøtte" */
+Then(/^i søgeresultatet har sagen "([^"]+)" titlen "([^"]*)"$/, () => {});
+
+/** The case is among the hits with this party (a citizen alias, or a CVR number with 'virksomheden') in Sagspart. Example: Så i søgeresultatet har sagen "boligstøtte" parten borgeren "far" */
+Then(/^i søgeresultatet har sagen "([^"]+)" parten (borgeren|virksomheden) "([^"]+)"$/, () => {});
+
+/** The hits are exactly these cases (names, comma-separated), in this order. Example: Så søgningen finder sagerne "a", "b" i den rækkefølge */
+Then(/^søgningen finder sagerne "(.+)" i den rækkefølge$/, () => {});
 
 // ØiR / FK-ØKO (SF7002, SF1590A)
 
@@ -303,6 +333,32 @@ Then(/^"([^"]+)" kan( ikke)? modtage$/, () => {});
 
 /** The call was refused with the TransportKvittering fault and its TransportValideringsKode is this (OK, ADVARSEL, FEJL). Example: Så transportkvitteringen er "FEJL" */
 Then(/^transportkvitteringen er "([^"]+)"$/, () => {});
+
+// OIO IDWS
+
+/** Sends an OIO IDWS service a testkald (a probe Body of sp-contract's own) with a proper token: the token check lets it through, and the service then judges the probe. Example: Når jeg sender SF1470 et korrekt signeret testkald */
+When(/^jeg sender (SF\d+[A-Z]?) et korrekt signeret testkald$/, () => {});
+
+/** Sends an OIO IDWS service a testkald without wsse:Security (no assertion, no signature). Example: Når jeg sender SF1470 et testkald uden token */
+When(/^jeg sender (SF\d+[A-Z]?) et testkald uden token$/, () => {});
+
+/** Sends a testkald with a proper token, signed with a wsu:Timestamp that expired 5 minutes ago. Example: Når jeg sender SF1470 et testkald med et udløbet tidsstempel */
+When(/^jeg sender (SF\d+[A-Z]?) et testkald med et udløbet tidsstempel$/, () => {});
+
+/** Sends a testkald whose signed Body is changed after signing. Example: Når jeg sender SF1470 et testkald, hvis krop ændres efter signeringen */
+When(/^jeg sender (SF\d+[A-Z]?) et testkald, hvis krop ændres efter signeringen$/, () => {});
+
+/** Sends a testkald with a token the STS issued for another service's audience. Example: Når jeg sender SF1470 et testkald med et token til SF1520 */
+When(/^jeg sender (SF\d+[A-Z]?) et testkald med et token til (SF\d+[A-Z]?)$/, () => {});
+
+/** Sends a testkald with an assertion signed by the named certificate instead of the STS. Example: Når jeg sender SF1470 et testkald med et token, som certifikatet "uregistreret" har udstedt */
+When(/^jeg sender (SF\d+[A-Z]?) et testkald med et token, som certifikatet "([^"]+)" har udstedt$/, () => {});
+
+/** Sends a testkald with a proper token, but signed with the named certificate's key instead of the holder-of-key certificate's. Example: Når jeg sender SF1470 et testkald, signeret med certifikatet "uregistreret" */
+When(/^jeg sender (SF\d+[A-Z]?) et testkald, signeret med certifikatet "([^"]+)"$/, () => {});
+
+/** Asks the OIO IDWS STS for a token for the service and this CVR; the STS's answer (a token or a refusal) becomes the answer Så-steps read. Example: Når jeg beder STS om et token til SF1470 på vegne af myndigheden med CVR "11111111" */
+When(/^jeg beder STS om et token til (SF\d+[A-Z]?) på vegne af myndigheden med CVR "(\d{8})"$/, () => {});
 
 // generic
 
