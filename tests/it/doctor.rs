@@ -392,9 +392,11 @@ fn production_targets_get_read_calls_only() {
     let (code, out) = doctor(&cfg, &[]);
     let calls: std::collections::BTreeSet<String> =
         proxy.log.lock().unwrap().iter().map(call).collect();
-    // The probe, the token exchange, and one read per service (SF1470's a fremsoeg).
+    // The probe, the token exchanges (SF1601's REST STS and access token, SF1470's OIO IDWS
+    // STS: tokens change nothing), and one read per service (SF1470's a fremsoeg).
     let reads = [
         "HEAD /",
+        "POST /runtime/services/kombittrust/14/certificatemixed RequestSecurityToken",
         "POST /sagdokumentindeks/6 FremsoegSagDokumentIndeksInput",
         "POST /runtime/api/rest/wstrust/v1/issue",
         "POST /service/AccessTokenService_1/token",

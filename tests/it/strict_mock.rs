@@ -137,7 +137,11 @@ impl Env {
         if folder == "sf1601" {
             return self.rest_refusal(name, text).await;
         }
-        let (status, reply) = self.soap(folder, text, soap::envelope(text), true).await;
+        let (status, reply) = if folder == "sf1470" {
+            self.idws(text, None).await
+        } else {
+            self.soap(folder, text, soap::envelope(text), true).await
+        };
         match reply {
             Reply::Fault(f)
                 if f.errors
@@ -184,6 +188,29 @@ impl Env {
             .await
             .unwrap();
         (r.status, soap::parse_reply(&r.body).unwrap())
+    }
+
+    /// Send `payload` to SF1470 the only way it is accepted: through the OIO IDWS flow (a
+    /// token from the mock's STS, the call signed with it), with `header` in the SOAP Header.
+    async fn idws(&self, payload: &str, header: Option<&str>) -> (u16, Reply) {
+        let root = xml::parse(payload.as_bytes()).unwrap();
+        let action = sf1470::mock::OPERATIONS
+            .iter()
+            .find(|o| o.request.element == root.local)
+            .unwrap_or(&sf1470::mock::OPERATIONS[0])
+            .action;
+        let out = sp_contract::client::call::soap(
+            &self.clients,
+            DEFAULT_IDENTITY,
+            &sf1470::INFO,
+            action,
+            header,
+            payload,
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the OIO IDWS flow did not reach SF1470: {e}"));
+        (out.http_status, out.reply.unwrap())
     }
 
     async fn kombi(&mut self, text: &str) -> (u16, serde_json::Value, Vec<u8>) {
@@ -285,25 +312,19 @@ async fn the_valid_corpus_and_legal_variations_are_answered() {
         ("sf1520", &lookup),
         ("sf1600", &afsend),
         ("sf2900", &journal),
-        ("sf1470", &importer),
-        ("sf1470", &fremsoeg),
     ] {
         answered(
             folder,
             e.soap(folder, payload, soap::envelope(payload), true).await,
         );
     }
-    // SF1470 with its RequestHeader, as the WSDL declares it.
+    // SF1470 through its token flow, without and with its RequestHeader (the WSDL declares it).
+    answered("sf1470 importer", e.idws(&importer, None).await);
+    answered("sf1470 fremsoeg", e.idws(&fremsoeg, None).await);
     let header = sf1470::request_header("4f7a0c5e-1111-4222-8333-444455556666");
     answered(
         "sf1470 with RequestHeader",
-        e.soap(
-            "sf1470",
-            &fremsoeg,
-            soap::envelope_with_header(Some(&header), &fremsoeg),
-            true,
-        )
-        .await,
+        e.idws(&fremsoeg, Some(&header)).await,
     );
     let (status, body, raw) = e.kombi(&valid("sf1601-memo.xml")).await;
     assert_eq!(status, 200, "{body}: {}", String::from_utf8_lossy(&raw));

@@ -77,7 +77,7 @@ async fn every_exchanged_message_validates_against_the_official_xsds() {
                 docs.push(("answer", &*answer));
             }
             for (what, doc) in docs {
-                let header = xsd::first_child_at(doc, &["Envelope", "Header"])
+                let header = xsd::child_named_at(doc, &["Envelope", "Header"], "RequestHeader")
                     .unwrap_or_else(|| panic!("SF1470 {what} without a RequestHeader:\n{doc}"));
                 xsd::assert_valid(&header, &xsd::sf1470_header_schema(), "RequestHeader");
                 sf1470_headers += 1;

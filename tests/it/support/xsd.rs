@@ -278,6 +278,16 @@ pub fn fault_detail_payload(envelope: &str) -> String {
 /// The first child element of the element reached by `path` (local names from the root,
 /// prefixes ignored), as a standalone document with the in-scope namespace declarations.
 pub fn first_child_at(doc: &str, path: &[&str]) -> Option<String> {
+    child_at(doc, path, None)
+}
+
+/// [`first_child_at`], but the first child with the local name `local` (a SOAP header
+/// among others, such as SF1470's `RequestHeader` beside the OIO IDWS headers).
+pub fn child_named_at(doc: &str, path: &[&str], local: &str) -> Option<String> {
+    child_at(doc, path, Some(local))
+}
+
+fn child_at(doc: &str, path: &[&str], local: Option<&str>) -> Option<String> {
     let mut reader = Reader::from_str(doc);
     // Per open element: does it lie on `path`, and the xmlns attributes it declares.
     let mut stack: Vec<(bool, Vec<(String, String)>)> = Vec::new();
@@ -298,7 +308,10 @@ pub fn first_child_at(doc: &str, path: &[&str]) -> Option<String> {
         };
         let depth = stack.len();
         let parent_on_path = stack.last().is_none_or(|(on, _)| *on);
-        if parent_on_path && depth == path.len() {
+        if parent_on_path
+            && depth == path.len()
+            && local.is_none_or(|l| start.local_name().as_ref() == l.as_bytes())
+        {
             // The target. Its own declarations win over the ancestors'.
             let own = ns_decls(start);
             let name = start.name().as_ref().to_vec();
