@@ -24,8 +24,9 @@
 //! in-process mock only lends its target settings): `http://` for WireMock standalone serving
 //! `tests/data/mappings` (with `--stub`: the same mapping files, the same client), `https://`
 //! for `sp-contract mock serve --certs DIR` (give the bench the same `--certs DIR`).
-//! `--sf1470-importer` sends SF1470 `importer` calls instead, each a new case
-//! (`examples/bench/sf1470-importer.xml`), to see how the mock's state grows.
+//! `--sf1470-importer` sends SF1470 v6 `importer` calls instead, each a new case, through the
+//! OIO IDWS flow (one token from the mock's STS, then signed calls), to see how the mock's
+//! state grows.
 //! `scripts/bench` runs them all and prints the README's performance table.
 
 use sp_contract::client::transport::{Clients, HttpReply};
@@ -44,10 +45,11 @@ const STUB_PNR: &str = "0101011234";
 /// The client's worker threads, the same whatever the mock gets.
 const CLIENT_THREADS: usize = 2;
 
-/// An SF1470 `importer` request with `{uuid}` and `{n}` for the case's UUID and number.
-const IMPORTER: &str = include_str!("bench/sf1470-importer.xml");
+#[path = "../tests/it/support/sf1470_case.rs"]
+mod sf1470_case;
 
-/// `importer` calls the mock answered with a refusal (a `FejlbeskedTekst`), not a new case.
+/// `importer` calls the mock answered with a refusal (a StatusKode other than 20), not a
+/// new case.
 static REFUSED: AtomicUsize = AtomicUsize::new(0);
 
 /// What the command line asks for.
@@ -328,24 +330,48 @@ enum Work {
 impl Work {
     /// Request number `n` over `clients`, which must answer 200.
     async fn send(&self, conn: &Conn, n: usize) -> HttpReply {
-        let (path, action, body) = match self {
-            Work::Lookup(body) => (sf1520::INFO.path, sf1520::SOAP_ACTION, body.clone()),
-            Work::Importer => (
-                sf1470::model::PATH,
-                sf1470::model::IMPORTER.action,
-                IMPORTER
-                    .replace("{uuid}", &uuid::Uuid::new_v4().to_string())
-                    .replace("{n}", &n.to_string()),
-            ),
+        let body = match self {
+            Work::Lookup(body) => body.clone(),
+            Work::Importer => return importer(conn, n).await,
         };
-        let headers = [("SOAPAction", format!("\"{action}\""))];
-        let r = conn.post(path, &headers, body).await;
+        let headers = [("SOAPAction", format!("\"{}\"", sf1520::SOAP_ACTION))];
+        let r = conn.post(sf1520::INFO.path, &headers, body).await;
         assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-        if matches!(self, Work::Importer) && String::from_utf8_lossy(&r.body).contains("Fejlbesked")
-        {
-            REFUSED.fetch_add(1, Ordering::Relaxed);
-        }
         r
+    }
+}
+
+/// An SF1470 `importer` of one new case (number `n` makes its party), the way the tool sends
+/// it: through the OIO IDWS flow, the token taken once and reused.
+async fn importer(conn: &Conn, n: usize) -> HttpReply {
+    let Conn::Mtls(clients) = conn else {
+        panic!("--sf1470-importer needs the mock over https")
+    };
+    let party = format!("{:010}", 101_800_000 + n % 1_000_000);
+    let sag = sf1470_case::sag(&uuid::Uuid::new_v4().to_string(), &party);
+    let header = sf1470::request_header(&uuid::Uuid::new_v4().to_string());
+    let t = Instant::now();
+    let out = sp_contract::client::call::soap(
+        clients,
+        DEFAULT_IDENTITY,
+        &sf1470::INFO,
+        sf1470::model::IMPORTER.action,
+        Some(&header),
+        &sf1470::importer_request(std::slice::from_ref(&sag)),
+        &[],
+    )
+    .await
+    .expect("the OIO IDWS flow reaches SF1470");
+    let body = String::from_utf8_lossy(&out.raw);
+    assert_eq!(out.http_status, 200, "{body}");
+    if !body.contains(">20</") {
+        REFUSED.fetch_add(1, Ordering::Relaxed);
+    }
+    HttpReply {
+        status: out.http_status,
+        content_type: out.content_type,
+        body: out.raw,
+        elapsed: t.elapsed(),
     }
 }
 

@@ -10,8 +10,11 @@
 
 #[path = "../tests/it/support/sf1470_calls.rs"]
 mod sf1470_calls;
+#[path = "../tests/it/support/sf1470_case.rs"]
+mod sf1470_case;
 
-use sf1470_calls::{call, mocks, platform, sag};
+use sf1470_calls::{call, platform};
+use sf1470_case::{mocks, sag};
 use sp_contract::platform::endpoint::SoapAnswer;
 use sp_contract::services::sf1470::mock::Sf1470;
 use sp_contract::services::sf1470::{self, model, Fremsoeg, Sag, SoegSag};

@@ -3,7 +3,8 @@
 //! targets (through the binary, as users run it).
 
 use crate::support::run as run_support;
-use crate::support::sf1470_calls::{call, catalogue, platform, sag};
+use crate::support::sf1470_calls::{call, platform};
+use crate::support::sf1470_case::{catalogue, sag};
 
 use crate::support::xsd;
 use run_support::{certs, repo, run_suite, run_suite_against_unreachable_exttest, suite};

@@ -8,4 +8,5 @@ pub mod modelled;
 pub mod redact;
 pub mod run;
 pub mod sf1470_calls;
+pub mod sf1470_case;
 pub mod xsd;
