@@ -46,17 +46,37 @@ pub fn parse(xml: &str) -> Result<Document, VerifyError> {
 /// prefixes, a namespace the subtree does not use may still be rendered, so that case stays
 /// in place. Both are compared with `xmllint --exc-c14n` in the tests.
 pub fn exclusive(node: &mut Node, inclusive_prefixes: &[String]) -> Result<String, VerifyError> {
-    let options = CanonicalizationOptions {
-        mode: CanonicalizationMode::ExclusiveCanonical1_0,
-        with_comments: false,
-        inclusive_ns_prefixes: inclusive_prefixes.to_vec(),
-    };
+    let options = exclusive_options(inclusive_prefixes);
     let failed = |()| VerifyError::NotXml("libxml2 could not canonicalise it".into());
     if inclusive_prefixes.is_empty() {
         let alone = Document::dup_node_into_new_doc(node).map_err(failed)?;
         return alone.canonicalize(options, None).map_err(failed);
     }
     node.canonicalize(options).map_err(failed)
+}
+
+/// [`exclusive`] of `node` without its child `{ns}local` (the enveloped-signature transform),
+/// on a copy: the document keeps the child for whatever else reads it.
+pub fn exclusive_without(node: &Node, ns: &str, local: &str) -> Result<String, VerifyError> {
+    let failed = |()| VerifyError::NotXml("libxml2 could not canonicalise it".into());
+    let alone = Document::dup_node_into_new_doc(node).map_err(failed)?;
+    let root = alone
+        .get_root_element()
+        .ok_or_else(|| VerifyError::NotXml("the copy has no root element".into()))?;
+    if let Some(mut own) = super::xml::child(&root, ns, local) {
+        own.unlink();
+    }
+    alone
+        .canonicalize(exclusive_options(&[]), None)
+        .map_err(failed)
+}
+
+fn exclusive_options(inclusive_prefixes: &[String]) -> CanonicalizationOptions {
+    CanonicalizationOptions {
+        mode: CanonicalizationMode::ExclusiveCanonical1_0,
+        with_comments: false,
+        inclusive_ns_prefixes: inclusive_prefixes.to_vec(),
+    }
 }
 
 /// The one element whose id is `id`.

@@ -4,12 +4,12 @@
 //! SecurityTokenReference digests the assertion it names). Signing and checking share the
 //! digest computation; the tests check both against xmlsec1 and xmllint.
 
-use super::c14n::{by_id, exclusive, id_of, parse};
+use super::c14n::{by_id, exclusive, exclusive_without, id_of, parse};
 use super::xml::{child, is, need};
 use super::{ns, IdwsError, VerifyError};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use libxml::tree::Node;
+use libxml::tree::{Document, Node};
 use openssl::hash::MessageDigest;
 use openssl::pkey::{HasPublic, Id, PKey, PKeyRef, Private};
 use openssl::sign::{Signer, Verifier};
@@ -70,9 +70,10 @@ pub fn sign(
         detail: e.to_string(),
     };
     let unsigned = format!("{}{}", doc.before, doc.after);
+    let parsed = parse(&unsigned).map_err(build)?;
     let mut references = String::new();
     for r in refs {
-        let (value, _) = digest(&unsigned, &r.id, r.transform, &[]).map_err(build)?;
+        let (value, _) = digest(&parsed, &unsigned, &r.id, r.transform, &[]).map_err(build)?;
         references.push_str(&reference_xml(r, &value));
     }
     let signed_info = format!(
@@ -148,22 +149,41 @@ fn reference_xml(r: &Reference, digest: &str) -> String {
     )
 }
 
-/// The base64 sha256 digest of the element with `id` in `text` after `transform`, and the
-/// element it covers (for the STR-Transform: the assertion).
-pub fn digest(
+/// The base64 sha256 digest of the element with `id` after `transform`, and the element it
+/// covers (for the STR-Transform: the assertion). `doc` is `text` parsed once for all the
+/// references of a signature (parsing the message again for each of them was most of what
+/// signing and checking cost); it is not changed: the enveloped transform drops the
+/// signature from a copy.
+fn digest(
+    doc: &Document,
     text: &str,
     id: &str,
     transform: Transform,
     prefixes: &[String],
 ) -> Result<(String, Covered), VerifyError> {
-    let doc = parse(text)?;
-    let mut node = by_id(&doc, id)?;
-    match transform {
-        Transform::Exclusive => {}
+    let mut node = by_id(doc, id)?;
+    let covered = |node: &Node| Covered {
+        id: id_of(node).unwrap_or_default(),
+        local: node.get_name(),
+    };
+    let canonical = match transform {
+        Transform::Exclusive => exclusive(&mut node, prefixes)?,
+        Transform::Enveloped if prefixes.is_empty() => {
+            exclusive_without(&node, ns::DS, "Signature")?
+        }
         Transform::Enveloped => {
-            if let Some(mut own) = child(&node, ns::DS, "Signature") {
-                own.unlink();
+            // Inclusive prefixes are canonicalised in place (see `exclusive`): in a fresh
+            // parse, then, whose signature may be taken out.
+            let own = parse(text)?;
+            let mut node = by_id(&own, id)?;
+            if let Some(mut sig) = child(&node, ns::DS, "Signature") {
+                sig.unlink();
             }
+            let canonical = exclusive(&mut node, prefixes)?;
+            return Ok((
+                B64.encode(openssl::sha::sha256(canonical.as_bytes())),
+                covered(&node),
+            ));
         }
         Transform::Str => {
             let key_id = child(&node, ns::WSSE, "KeyIdentifier")
@@ -173,22 +193,18 @@ pub fn digest(
                         "SecurityTokenReference/KeyIdentifier (ValueType SAMLID)".into(),
                     )
                 })?;
-            node = by_id(&doc, key_id.get_content().trim())?;
+            node = by_id(doc, key_id.get_content().trim())?;
             if !is(&node, ns::SAML, "Assertion") {
                 return Err(VerifyError::Unsupported {
                     what: "the STR-Transform's token",
                     detail: format!("<{}> is not a SAML 2.0 assertion", node.get_name()),
                 });
             }
+            exclusive(&mut node, prefixes)?
         }
-    }
-    let covered = Covered {
-        id: id_of(&node).unwrap_or_default(),
-        local: node.get_name(),
     };
-    let canonical = exclusive(&mut node, prefixes)?;
     let hash = openssl::sha::sha256(canonical.as_bytes());
-    Ok((B64.encode(hash), covered))
+    Ok((B64.encode(hash), covered(&node)))
 }
 
 /// Check the signature `signature` (an element of `text`'s parse) with `key`: its algorithms,
@@ -208,6 +224,7 @@ pub fn check<K: HasPublic>(
     let mut si = need(signature, ns::DS, "SignedInfo", "Signature")?;
     algorithm(&si, "CanonicalizationMethod", ns::EXC_C14N)?;
     algorithm(&si, "SignatureMethod", ns::RSA_SHA256)?;
+    let doc = parse(text)?;
     let mut covered = Vec::new();
     for r in si.get_child_elements() {
         if !is(&r, ns::DS, "Reference") {
@@ -223,7 +240,7 @@ pub fn check<K: HasPublic>(
         let (transform, prefixes) = transforms(&r)?;
         algorithm(&r, "DigestMethod", ns::SHA256)?;
         let stated = need(&r, ns::DS, "DigestValue", "Reference")?.get_content();
-        let (actual, what) = digest(text, id, transform, &prefixes)?;
+        let (actual, what) = digest(&doc, text, id, transform, &prefixes)?;
         if stated.trim() != actual {
             return Err(VerifyError::Digest {
                 id: id.to_string(),
