@@ -63,8 +63,8 @@ pub fn exclusive_without(node: &Node, ns: &str, local: &str) -> Result<String, V
     let root = alone
         .get_root_element()
         .ok_or_else(|| VerifyError::NotXml("the copy has no root element".into()))?;
-    if let Some(mut own) = super::xml::child(&root, ns, local) {
-        own.unlink();
+    if let Some(own) = super::xml::child(&root, ns, local) {
+        own.free_subtree();
     }
     alone
         .canonicalize(exclusive_options(&[]), None)

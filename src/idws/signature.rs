@@ -176,8 +176,8 @@ fn digest(
             // parse, then, whose signature may be taken out.
             let own = parse(text)?;
             let mut node = by_id(&own, id)?;
-            if let Some(mut sig) = child(&node, ns::DS, "Signature") {
-                sig.unlink();
+            if let Some(sig) = child(&node, ns::DS, "Signature") {
+                sig.free_subtree();
             }
             let canonical = exclusive(&mut node, prefixes)?;
             return Ok((
