@@ -114,7 +114,11 @@ fn about(req: &RunRequest, reports: &ReportFiles) -> Result<About, Fatal> {
         operator: pick(&reports.operator, &cfg.report.operator),
         it_system: pick(&reports.it_system, &cfg.report.it_system),
         host: crate::report::about::host_name(),
-        commit: crate::report::about::SuiteCommit::of(&req.paths.features),
+        commit: if reports.html.is_some() || reports.markdown.is_some() {
+            crate::report::about::SuiteCommit::of(&req.paths.features)
+        } else {
+            crate::report::about::SuiteCommit::NotAsked
+        },
         given: given.join(" "),
     })
 }

@@ -40,6 +40,9 @@ pub enum SuiteCommit {
     },
     #[default]
     NotInGit,
+    /// Not looked up: no report that shows it was asked for (asking `git` costs a child
+    /// process, a good part of a one-call run).
+    NotAsked,
 }
 
 /// How long `git` may take before the report says "not in a git repository".
@@ -178,6 +181,7 @@ mod tests {
         match SuiteCommit::of(dir.path()) {
             SuiteCommit::NotInGit => {}
             SuiteCommit::Commit { id, .. } => assert_eq!(id.len(), 40),
+            SuiteCommit::NotAsked => panic!("of() always asks"),
         }
         assert_eq!(
             SuiteCommit::of(&dir.path().join("missing")),

@@ -109,6 +109,7 @@ fn facts(ev: &Evidence<'_>, w: &Words) -> Vec<(&'static str, String)> {
                 format!("`{}` {}", cell(id), n(w.dirty, *uncommitted))
             }
             SuiteCommit::NotInGit => cell(w.no_git),
+            SuiteCommit::NotAsked => "—".to_string(),
         },
     ));
     if let Ok(c) = &ctx.certificate {

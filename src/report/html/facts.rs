@@ -101,6 +101,7 @@ fn suite(h: &mut String, ev: &Evidence<'_>, w: &Words) {
             esc(&n(w.dirty, *uncommitted))
         ),
         SuiteCommit::NotInGit => esc(w.no_git),
+        SuiteCommit::NotAsked => "—".to_string(),
     };
     fact(h, w.commit, &commit);
     fact(
