@@ -2,28 +2,13 @@
 //! the runner's scenarios and by the doctor. It sends and sorts what came back; each caller
 //! turns the outcome into its own verdict (a step failure, a doctor finding).
 
-use crate::client::idws::{CallParts, HopExchange, IdwsCallError};
+use crate::client::exchange::{HopExchange, SoapOutcome, Wire};
+use crate::client::idws::{CallParts, IdwsCallError};
 use crate::client::token::{Hop, TokenError, TokenSession};
 use crate::client::transport::{Clients, HttpReply, TransportError};
 use crate::core::service::{SecurityModel, ServiceInfo};
-use crate::core::soap::{self, Reply};
+use crate::core::soap;
 use crate::error::{Classified, ExitCode};
-
-/// What a SOAP call came back with.
-pub struct SoapOutcome {
-    /// The envelope as sent.
-    pub sent: String,
-    /// Where and with which headers it went (for `run --trace`).
-    pub wire: Wire,
-    pub http_status: u16,
-    pub content_type: Option<String>,
-    pub raw: Vec<u8>,
-    /// The answer read as SOAP, or why it is not SOAP.
-    pub reply: Result<Reply, String>,
-    /// The hops made before the call (the OIO IDWS STS, when no cached token served), for
-    /// `run --trace`.
-    pub hops: Vec<HopExchange>,
-}
 
 /// Why a SOAP call has no answer from the service.
 #[derive(Debug, thiserror::Error)]
@@ -50,49 +35,6 @@ impl Classified for SoapCallError {
         match self {
             SoapCallError::Transport(e) => e.exit_code(),
             SoapCallError::Idws(e) => e.exit_code(),
-        }
-    }
-}
-
-/// How a request went out, besides its body: what `run --trace` shows.
-pub struct Wire {
-    pub method: String,
-    pub url: String,
-    /// The headers sp-contract set, Content-Type included (the HTTP client adds Host,
-    /// Content-Length and the like).
-    pub headers: Vec<(String, String)>,
-}
-
-impl Wire {
-    fn new(
-        clients: &Clients,
-        method: &str,
-        path: &str,
-        headers: &[(&str, String)],
-        content_type: Option<&str>,
-    ) -> Wire {
-        let url = format!("{}{path}", clients.target().base_url);
-        Wire::absolute(method, &url, headers, content_type)
-    }
-
-    /// A request to an absolute URL (the token hops and OIO IDWS services live on other hosts).
-    pub fn absolute(
-        method: &str,
-        url: &str,
-        headers: &[(&str, String)],
-        content_type: Option<&str>,
-    ) -> Wire {
-        let mut list: Vec<(String, String)> = headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
-        if let Some(ct) = content_type {
-            list.push(("Content-Type".into(), ct.into()));
-        }
-        Wire {
-            method: method.to_string(),
-            url: url.to_string(),
-            headers: list,
         }
     }
 }

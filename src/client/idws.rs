@@ -13,8 +13,9 @@
 //! answers something unusable broke the contract (1). Assertions are secrets: registered for
 //! masking by value as they arrive ([`crate::idws::Assertion`]), never in a message.
 
-use crate::client::call::{SoapOutcome, Wire};
-use crate::client::transport::{Clients, HttpReply, TransportError};
+use crate::client::exchange::HopExchange;
+use crate::client::exchange::{SoapOutcome, Wire};
+use crate::client::transport::{Clients, TransportError};
 use crate::core::service::{Idws, ServiceInfo, SoapVersion};
 use crate::error::{Classified, ExitCode};
 use crate::idws::cache::CacheKey;
@@ -71,25 +72,6 @@ impl Classified for IdwsCallError {
             }
             IdwsCallError::Sts { source, .. } => source.exit_code(),
         }
-    }
-}
-
-/// One hop made on the way to the service (the STS), as `run --trace` shows it.
-pub struct HopExchange {
-    pub name: &'static str,
-    pub wire: Wire,
-    pub sent: String,
-    pub reply: HttpReply,
-}
-
-/// Where and what status only: the answer may hold an assertion.
-impl std::fmt::Debug for HopExchange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "<{} hop to {}: HTTP {}>",
-            self.name, self.wire.url, self.reply.status
-        )
     }
 }
 
@@ -287,7 +269,7 @@ pub async fn call(
     parts: &CallParts<'_>,
     extra: &[(&'static str, String)],
 ) -> Result<SoapOutcome, IdwsCallError> {
-    let route = crate::targets::idws::route(clients.target(), service, idws);
+    let route = clients.target().idws_route(service, idws);
     let cvr = authority(clients)?;
     let (assertion, hop) = token(
         clients,

@@ -2,6 +2,7 @@
 //! and REST calls.
 pub mod call;
 pub mod connector;
+pub mod exchange;
 pub mod idws;
 pub mod rest;
 pub mod token;

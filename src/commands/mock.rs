@@ -133,7 +133,7 @@ fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
                 ));
             }
             SecurityModel::Idws(idws) => {
-                let route = crate::targets::idws::route(t, info, &idws);
+                let route = t.idws_route(info, &idws);
                 out.push(format!("  {svc}: POST {} (SOAP {})", route.endpoint, route.soap.label()));
                 out.push(format!(
                     "      OIO IDWS, no serviceaftale UUID is sent: 1. POST {} (SOAP 1.2 WS-Trust, signed) with AppliesTo {}, the CVR claim {cvr} and the client certificate as UseKey  2. the call signed with that certificate, the assertion embedded",

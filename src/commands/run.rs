@@ -183,7 +183,7 @@ fn idws_routes(
             .iter()
             .any(|sc| sc.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))
         {
-            let route = crate::targets::idws::route(target, s, &model);
+            let route = target.idws_route(s, &model);
             // The embedded mock's address is known only once it has started.
             let on = if target.base_url.is_empty() {
                 " (paths on the embedded mock)"

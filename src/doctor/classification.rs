@@ -45,18 +45,7 @@ pub(crate) fn rest_answer(
             status,
             fault,
         },
-        Err(_) => unexpected(status, body, "the contract's JSON or XML"),
-    }
-}
-
-/// An answer that is not what the contract promises (`expected`), with its first bytes.
-pub(super) fn unexpected(status: u16, body: &[u8], expected: &'static str) -> Answer {
-    Answer::Unexpected {
-        status,
-        snippet: crate::evidence::redact::snippet(body, 200)
-            .trim()
-            .to_string(),
-        expected,
+        Err(_) => Answer::unexpected(status, body, "the contract's JSON or XML"),
     }
 }
 

@@ -4,7 +4,6 @@
 //! registered certificate and an approved serviceaftale (steps 1-3); the service then checks
 //! the call's signature, the assertion and its timestamps (step 4, our side of the call).
 
-use super::classification::unexpected;
 use super::{Answer, ProbeError};
 use crate::client::idws::{IdwsCallError, STS_HOP};
 use crate::core::soap::{Fault, Reply};
@@ -22,7 +21,7 @@ pub(super) fn answer(e: IdwsCallError) -> Result<Answer, ProbeError> {
                     status,
                     fault,
                 },
-                _ => unexpected(status, raw, "the STS's SOAP answer"),
+                _ => Answer::unexpected(status, raw, "the STS's SOAP answer"),
             })
         }
         IdwsCallError::Transport { hop, source } if hop == STS_HOP => {
@@ -126,9 +125,9 @@ mod tests {
     #[test]
     fn an_sts_refusal_is_the_sts_answering_and_setup_errors_are_ours() {
         let raw = br#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code><s:Reason><s:Text>no agreement</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>"#;
-        let hop = crate::client::idws::HopExchange {
+        let hop = crate::client::exchange::HopExchange {
             name: STS_HOP,
-            wire: crate::client::call::Wire::absolute("POST", "https://sts", &[], None),
+            wire: crate::client::exchange::Wire::absolute("POST", "https://sts", &[], None),
             sent: String::new(),
             reply: crate::client::transport::HttpReply {
                 status: 500,

@@ -42,7 +42,6 @@ use crate::core::soap::{Fault, InvocationContext, Reply};
 use crate::error::ExitCode;
 use crate::targets::config::DEFAULT_IDENTITY;
 use crate::targets::target::Target;
-use classification::unexpected;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -88,6 +87,19 @@ pub enum Answer {
         snippet: String,
         expected: &'static str,
     },
+}
+
+impl Answer {
+    /// An answer that is not what the contract promises (`expected`), with its first bytes.
+    pub(crate) fn unexpected(status: u16, body: &[u8], expected: &'static str) -> Answer {
+        Answer::Unexpected {
+            status,
+            snippet: crate::evidence::redact::snippet(body, 200)
+                .trim()
+                .to_string(),
+            expected,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -179,7 +191,7 @@ impl ProbeCx {
                 summary: format!("HTTP {} with an empty SOAP Body", out.http_status),
                 warning: None,
             },
-            Err(_) => unexpected(out.http_status, &out.raw, "a SOAP answer"),
+            Err(_) => Answer::unexpected(out.http_status, &out.raw, "a SOAP answer"),
         })
     }
 
@@ -224,7 +236,7 @@ impl ProbeCx {
                         status,
                         fault,
                     },
-                    _ => unexpected(status, &body, "a token or the platform's JSON error"),
+                    _ => Answer::unexpected(status, &body, "a token or the platform's JSON error"),
                 }
             }
             Ok(RestOutcome::Answered { http, .. }) => rest_answer(

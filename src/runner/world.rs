@@ -365,7 +365,7 @@ impl World {
         &self,
         service: &'static ServiceInfo,
         action: &str,
-        out: crate::client::call::SoapOutcome,
+        out: crate::client::exchange::SoapOutcome,
         observe: bool,
     ) -> Result<Exchange, StepFailure> {
         if let Some(obs) = self.ctx.observer.as_ref().filter(|_| observe) {
@@ -413,7 +413,7 @@ impl World {
     }
 
     /// Write a token hop (the OIO IDWS STS) to the run's trace folder, if it has one.
-    pub fn trace_hop(&self, hop: &crate::client::idws::HopExchange) {
+    pub fn trace_hop(&self, hop: &crate::client::exchange::HopExchange) {
         self.trace(&crate::evidence::trace::Exchange {
             service: hop.name,
             action: "",

@@ -5,7 +5,6 @@
 //! own host for anything else (the mock serves both there).
 
 use crate::core::service::{Idws, ServiceInfo, SoapVersion};
-use crate::targets::target::Target;
 use std::collections::BTreeMap;
 
 /// The STS's SOAP (WS-Trust 1.3) issue path, on KOMBIT's STS host and on the mock.
@@ -42,20 +41,27 @@ pub struct Route {
 }
 
 /// Which KOMBIT environment a base URL is, if any: the host suffix of its støttesystemer.
-fn environment(t: &Target) -> Option<&'static str> {
-    match t.base_url.trim_end_matches('/') {
+fn environment(base_url: &str) -> Option<&'static str> {
+    match base_url.trim_end_matches('/') {
         EXTTEST_BASE => Some(EXTTEST_SUFFIX),
         PROD_BASE => Some(PROD_SUFFIX),
         _ => None,
     }
 }
 
-/// The route of `service` (whose model is `idws`) on `t`.
-pub fn route(t: &Target, service: &ServiceInfo, idws: &Idws) -> Route {
-    let own = t.base_url.trim_end_matches('/');
-    let env = environment(t);
-    let settings = t.idws.services.get(&service.id.to_ascii_uppercase());
-    let sts_url = t.idws.sts_url.clone().unwrap_or_else(|| match env {
+impl IdwsSettings {
+    /// The route of `service` (whose model is `idws`) on a target at `base_url` with these
+    /// settings (`Target::idws_route`).
+    pub fn route(&self, base_url: &str, service: &ServiceInfo, idws: &Idws) -> Route {
+        route(self, base_url, service, idws)
+    }
+}
+
+fn route(t: &IdwsSettings, base_url: &str, service: &ServiceInfo, idws: &Idws) -> Route {
+    let own = base_url.trim_end_matches('/');
+    let env = environment(base_url);
+    let settings = t.services.get(&service.id.to_ascii_uppercase());
+    let sts_url = t.sts_url.clone().unwrap_or_else(|| match env {
         Some(suffix) => format!("https://n2adgangsstyring.{suffix}{STS_PATH}"),
         None => format!("{own}{STS_PATH}"),
     });
@@ -71,7 +77,7 @@ pub fn route(t: &Target, service: &ServiceInfo, idws: &Idws) -> Route {
         endpoint,
         soap,
         configured: [
-            t.idws.sts_url.is_some(),
+            t.sts_url.is_some(),
             settings.is_some_and(|s| s.endpoint.is_some()),
             settings.is_some_and(|s| s.soap.is_some()),
         ],
@@ -120,19 +126,14 @@ mod tests {
         fidelity: Fidelity::Official,
     };
 
-    fn target(base: &str) -> Target {
-        let mut t = crate::targets::target::tests::blank();
-        t.base_url = base.into();
-        t
+    fn on(base: &str, settings: &IdwsSettings) -> Route {
+        settings.route(base, &SDI, &IDWS)
     }
 
     #[test]
     fn defaults_are_kombits_for_exttest_and_prod_and_the_own_host_otherwise() {
-        let r = route(
-            &target("https://exttest.serviceplatformen.dk/"),
-            &SDI,
-            &IDWS,
-        );
+        let none = IdwsSettings::default();
+        let r = on("https://exttest.serviceplatformen.dk/", &none);
         assert_eq!(
             r.sts_url,
             "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/services/kombittrust/14/certificatemixed"
@@ -142,11 +143,11 @@ mod tests {
             "https://sagsogdokumentindeks.eksterntest-stoettesystemerne.dk/sagdokumentindeks/6"
         );
         assert_eq!(r.soap, SoapVersion::Soap11);
-        let r = route(&target("https://prod.serviceplatformen.dk"), &SDI, &IDWS);
+        let r = on("https://prod.serviceplatformen.dk", &none);
         assert!(r
             .sts_url
             .starts_with("https://n2adgangsstyring.stoettesystemerne.dk/"));
-        let r = route(&target("https://127.0.0.1:8443"), &SDI, &IDWS);
+        let r = on("https://127.0.0.1:8443", &none);
         assert_eq!(r.sts_url, format!("https://127.0.0.1:8443{STS_PATH}"));
         assert_eq!(r.endpoint, "https://127.0.0.1:8443/sagdokumentindeks/6");
         assert!(r.describe().contains("(default)"));
@@ -154,16 +155,18 @@ mod tests {
 
     #[test]
     fn configured_values_win() {
-        let mut t = target("https://exttest.serviceplatformen.dk");
-        t.idws.sts_url = Some("https://sts.example/issue".into());
-        t.idws.services.insert(
+        let mut t = IdwsSettings {
+            sts_url: Some("https://sts.example/issue".into()),
+            ..IdwsSettings::default()
+        };
+        t.services.insert(
             "SF1470".into(),
             ServiceSettings {
                 endpoint: Some("https://sdi.example/6".into()),
                 soap: Some(SoapVersion::Soap12),
             },
         );
-        let r = route(&t, &SDI, &IDWS);
+        let r = on("https://exttest.serviceplatformen.dk", &t);
         assert_eq!(
             (r.sts_url.as_str(), r.endpoint.as_str(), r.soap),
             (

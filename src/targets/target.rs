@@ -107,6 +107,15 @@ impl TargetKind {
 }
 
 impl Target {
+    /// Where a call of the OIO IDWS model goes on this target (see `targets::idws`).
+    pub fn idws_route(
+        &self,
+        service: &crate::core::service::ServiceInfo,
+        idws: &crate::core::service::Idws,
+    ) -> crate::targets::idws::Route {
+        self.idws.route(&self.base_url, service, idws)
+    }
+
     /// Embedded mock, a local `mock serve`, or a remote target: from how the target was made
     /// and its parsed base URL (https on a loopback host).
     pub fn kind(&self) -> TargetKind {

@@ -6,7 +6,8 @@
 //! asks the STS for a token on behalf of another authority, to see the STS refuse.
 
 use crate::client::call::SoapCallError;
-use crate::client::idws::{self, CallParts, HopExchange, IdwsCallError};
+use crate::client::exchange::HopExchange;
+use crate::client::idws::{self, CallParts, IdwsCallError};
 use crate::core::service::{Idws, SecurityModel, ServiceInfo};
 use crate::core::soap::Reply;
 use crate::idws::Assertion;
@@ -162,7 +163,7 @@ fn failed(e: IdwsCallError) -> StepFailure {
 /// Send `service` a testkald made bad as `bad` says, and keep the answer.
 async fn testkald(w: &mut World, service: &str, bad: Bad<'_>) -> Result<(), StepFailure> {
     let (service, model) = idws_service(w, service)?;
-    let route = crate::targets::idws::route(w.target(), service, &model);
+    let route = w.target().idws_route(service, &model);
     let extra: Vec<(&'static str, String)> = w.mock_headers().into_iter().collect();
     let (xml, hops) = build(w, service, &model, &route, bad, &extra)
         .await
@@ -270,7 +271,7 @@ async fn forge(
 fn ask_sts(w: &mut World, a: Args) -> StepFuture<'_> {
     Box::pin(async move {
         let (service, model) = idws_service(w, a.get(0))?;
-        let route = crate::targets::idws::route(w.target(), service, &model);
+        let route = w.target().idws_route(service, &model);
         let extra: Vec<(&'static str, String)> = w.mock_headers().into_iter().collect();
         let asked = idws::token(
             &w.ctx.clients,
