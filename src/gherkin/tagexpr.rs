@@ -52,18 +52,35 @@ impl TagOperation {
     }
 
     /// Whether a scenario with `tags` (with or without '@') matches; tags compare as
-    /// [`crate::runner::selection::Tag`]s, as everywhere in sp-contract.
+    /// [`Tag`]s, as everywhere in sp-contract.
     pub fn matches<S: AsRef<str>>(&self, tags: &[S]) -> bool {
         match self {
             TagOperation::And(a, b) => a.matches(tags) && b.matches(tags),
             TagOperation::Or(a, b) => a.matches(tags) || b.matches(tags),
             TagOperation::Not(a) => !a.matches(tags),
             TagOperation::Tag(t) => {
-                let want = crate::runner::selection::Tag::new(t);
-                tags.iter()
-                    .any(|x| crate::runner::selection::Tag::new(x.as_ref()) == want)
+                let want = Tag::new(t);
+                tags.iter().any(|x| Tag::new(x.as_ref()) == want)
             }
         }
+    }
+}
+
+/// A tag as every comparison sees it: without the leading `@`, in Unicode lower case, so
+/// `@Writes`, `@WRITES` and `writes` are one tag (and `@Ændring` is `@ændring`). The
+/// production guard, `--retries`' `@writes` rule, `--tags`, `--service` and `--agreement`
+/// all compare tags through this type, so they cannot disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    pub fn new(tag: &str) -> Tag {
+        Tag(tag.trim().trim_start_matches('@').to_lowercase())
+    }
+
+    /// The compared form (`writes` for `@Writes`).
+    pub fn key(&self) -> &str {
+        &self.0
     }
 }
 

@@ -21,23 +21,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// A tag as every comparison sees it: without the leading `@`, in Unicode lower case, so
-/// `@Writes`, `@WRITES` and `writes` are one tag (and `@Ændring` is `@ændring`). The
-/// production guard, `--retries`' `@writes` rule, `--tags`, `--service` and `--agreement`
-/// all compare tags through this type, so they cannot disagree.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Tag(String);
-
-impl Tag {
-    pub fn new(tag: &str) -> Tag {
-        Tag(tag.trim().trim_start_matches('@').to_lowercase())
-    }
-
-    /// The compared form (`writes` for `@Writes`).
-    pub fn key(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::gherkin::tagexpr::Tag;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
