@@ -46,29 +46,38 @@ pub fn parse(xml: &str) -> Result<Document, VerifyError> {
 /// prefixes, a namespace the subtree does not use may still be rendered, so that case stays
 /// in place. Both are compared with `xmllint --exc-c14n` in the tests.
 pub fn exclusive(node: &mut Node, inclusive_prefixes: &[String]) -> Result<String, VerifyError> {
-    let options = exclusive_options(inclusive_prefixes);
-    let failed = |()| VerifyError::NotXml("libxml2 could not canonicalise it".into());
     if inclusive_prefixes.is_empty() {
-        let alone = Document::dup_node_into_new_doc(node).map_err(failed)?;
-        return alone.canonicalize(options, None).map_err(failed);
+        return of_copy(node, None);
     }
-    node.canonicalize(options).map_err(failed)
+    node.canonicalize(exclusive_options(inclusive_prefixes))
+        .map_err(failed)
 }
 
 /// [`exclusive`] of `node` without its child `{ns}local` (the enveloped-signature transform),
 /// on a copy: the document keeps the child for whatever else reads it.
 pub fn exclusive_without(node: &Node, ns: &str, local: &str) -> Result<String, VerifyError> {
-    let failed = |()| VerifyError::NotXml("libxml2 could not canonicalise it".into());
+    of_copy(node, Some((ns, local)))
+}
+
+/// Exclusive c14n (no inclusive prefixes) of a copy of `node`'s subtree in a document of its
+/// own, without the copy's child `drop` if given.
+fn of_copy(node: &Node, drop: Option<(&str, &str)>) -> Result<String, VerifyError> {
     let alone = Document::dup_node_into_new_doc(node).map_err(failed)?;
-    let root = alone
-        .get_root_element()
-        .ok_or_else(|| VerifyError::NotXml("the copy has no root element".into()))?;
-    if let Some(own) = super::xml::child(&root, ns, local) {
-        own.free_subtree();
+    if let Some((ns, local)) = drop {
+        let root = alone
+            .get_root_element()
+            .ok_or_else(|| VerifyError::NotXml("the copy has no root element".into()))?;
+        if let Some(own) = super::xml::child(&root, ns, local) {
+            own.free_subtree();
+        }
     }
     alone
         .canonicalize(exclusive_options(&[]), None)
         .map_err(failed)
+}
+
+fn failed((): ()) -> VerifyError {
+    VerifyError::NotXml("libxml2 could not canonicalise it".into())
 }
 
 fn exclusive_options(inclusive_prefixes: &[String]) -> CanonicalizationOptions {
