@@ -29,7 +29,7 @@ pub fn build(
     identity: &Identity,
     now: OffsetDateTime,
 ) -> Result<Signed, IdwsError> {
-    if req.cvr.len() != 8 || !req.cvr.bytes().all(|b| b.is_ascii_digit()) {
+    if !crate::core::ids::Cvr::is_valid(req.cvr) {
         return Err(IdwsError::Build {
             what: "STS request",
             detail: format!("the CVR {:?} is not 8 digits", req.cvr),
