@@ -17,6 +17,7 @@ use crate::client::exchange::HopExchange;
 use crate::client::exchange::{SoapOutcome, Wire};
 use crate::client::transport::{Clients, TransportError};
 use crate::core::service::{Idws, ServiceInfo, SoapVersion};
+use crate::core::soap;
 use crate::error::{Classified, ExitCode};
 use crate::idws::cache::CacheKey;
 use crate::idws::service_call::{self, ServiceCall};
@@ -170,7 +171,7 @@ pub async fn token(
             })
         }
         // Not SOAP, and not the status a SOAP service answers with: not the STS judging us.
-        Err(IdwsError::Malformed { .. }) if ![200, 500].contains(&hop.reply.status) => {
+        Err(IdwsError::Malformed { .. }) if !soap::is_service_status(hop.reply.status) => {
             return Err(IdwsCallError::StsNotSoap {
                 snippet: crate::evidence::redact::snippet(&hop.reply.body, 200),
                 hop: Box::new(hop),

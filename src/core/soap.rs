@@ -113,6 +113,13 @@ pub enum SoapError {
     FaultWithoutCode,
 }
 
+/// Whether `status` is one a SOAP service answers with (200, or 500 with a fault). An answer
+/// that is not SOAP under another status came from something in front of the service (a
+/// gateway, a proxy, a login page): not the service judging the call.
+pub fn is_service_status(status: u16) -> bool {
+    status == 200 || status == 500
+}
+
 /// Parse a SOAP 1.1 (or 1.2) response body.
 pub fn parse_reply(body: &[u8]) -> Result<Reply, SoapError> {
     let root = xml::parse(body)?;

@@ -228,7 +228,7 @@ pub(crate) fn judge(
             expected,
         }) => {
             // A gateway's page is not the service judging the call (as for `run`).
-            let exit = if status == 200 || status == 500 {
+            let exit = if crate::core::soap::is_service_status(status) {
                 ExitCode::ContractFailed
             } else {
                 ExitCode::Unreachable

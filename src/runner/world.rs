@@ -394,7 +394,7 @@ impl World {
                     service.id, out.http_status
                 );
                 // A proxy or gateway error page is not the service judging our call.
-                return Err(if out.http_status == 200 || out.http_status == 500 {
+                return Err(if crate::core::soap::is_service_status(out.http_status) {
                     contract(msg)
                 } else {
                     StepFailure {
