@@ -62,14 +62,17 @@ impl TrustContext {
         let setup = |e: openssl::error::ErrorStack| format!("cannot set up TLS: {e}");
         let mut b = SslContextBuilder::new(SslMethod::tls_client()).map_err(setup)?;
         b.set_verify(SslVerifyMode::PEER);
-        // What OpenSSL's own connector sets: tokio-openssl may retry a write from another
-        // buffer, and partial writes are how an async stream works.
+        // What OpenSSL's own connector sets (tokio-openssl may retry a write from another
+        // buffer, and partial writes are how an async stream works), except that each
+        // connection keeps its record buffers: releasing them after every record made each
+        // request allocate and free them, trimming and regrowing the heap every time.
+        // Read-ahead takes a record's header and body in one read.
         b.set_mode(
             SslMode::AUTO_RETRY
                 | SslMode::ACCEPT_MOVING_WRITE_BUFFER
-                | SslMode::ENABLE_PARTIAL_WRITE
-                | SslMode::RELEASE_BUFFERS,
+                | SslMode::ENABLE_PARTIAL_WRITE,
         );
+        b.set_read_ahead(true);
         if trust.system_roots {
             b.set_default_verify_paths().map_err(setup)?;
         }
