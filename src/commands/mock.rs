@@ -2,7 +2,7 @@
 //! prints so that system can be set up: the certificates, the identities, and per service
 //! where to call it and what its security model needs; then one journal line per request.
 
-use super::{runtime, say};
+use super::{build_runtime, say, worker_threads};
 use crate::engine::{self, SuitePaths};
 use crate::error::{ExitCode, Fatal};
 use std::num::NonZeroUsize;
@@ -24,7 +24,12 @@ pub fn serve(
         certs,
         ..SuitePaths::default()
     };
-    let rt = runtime(threads)?;
+    // The front serves on threads of its own, one single-threaded runtime per worker; this
+    // thread only starts it, prints and waits for Ctrl-C.
+    let rt = build_runtime(1)?;
+    let workers = crate::platform::front::Workers::Own(
+        NonZeroUsize::new(worker_threads(threads)).unwrap_or(NonZeroUsize::MIN),
+    );
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
         let (lines, tx) = line_channel();
@@ -32,6 +37,7 @@ pub fn serve(
         let options = crate::platform::MockOptions {
             journal,
             printer: Some(printer),
+            workers,
             ..Default::default()
         };
         let running = crate::platform::start_with_options(
@@ -146,9 +152,10 @@ fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
 }
 
 /// The journal's lines go through a channel to a thread of their own: a stdout that blocks
-/// (a full pipe) must not hold up the requests being answered. The channel is bounded;
-/// lines beyond it are dropped (the journal itself still keeps the requests).
-const LINES_QUEUED: usize = 10_000;
+/// (a full pipe) must not hold up the requests being answered. The channel is bounded, in
+/// batches (the journal hands over one every 20 ms, of at most 256 lines); batches beyond
+/// it are dropped (the journal itself still keeps the requests).
+const LINES_QUEUED: usize = 256;
 
 struct Lines {
     rx: std::sync::mpsc::Receiver<String>,

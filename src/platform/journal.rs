@@ -126,7 +126,8 @@ impl Entry {
     }
 }
 
-/// Where `mock serve` sends each line.
+/// Where `mock serve` sends the journal's lines: a batch at a time, one or more lines apart
+/// by `\n` (what waited since the last batch, in order).
 pub type Printer = Box<dyn Fn(String) + Send + Sync>;
 
 /// Requests waiting for the journal's thread; at this many the request that adds one keeps
@@ -291,10 +292,16 @@ impl Shared {
     fn keep_waiting(&self) {
         let _order = self.keeping.lock().unwrap_or_else(|e| e.into_inner());
         let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+        // One batch to the printer: a line each made `mock serve` wake its printing thread
+        // and write once per request.
+        let mut lines = String::new();
         for raw in waiting {
             let entry = entry(raw, self.capacity > 0);
-            if let Some(print) = &self.printer {
-                print(line(&entry));
+            if self.printer.is_some() {
+                if !lines.is_empty() {
+                    lines.push('\n');
+                }
+                lines.push_str(&line(&entry));
             }
             if self.capacity > 0 {
                 let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
@@ -303,6 +310,9 @@ impl Shared {
                 }
                 ring.push_back(Arc::new(entry));
             }
+        }
+        if let (Some(print), false) = (&self.printer, lines.is_empty()) {
+            print(lines);
         }
     }
 }

@@ -146,7 +146,12 @@ async fn the_journal_keeps_the_last_n_and_prints_each() {
     let sink = printed.clone();
     let options = sp_contract::platform::MockOptions {
         journal: 2,
-        printer: Some(Box::new(move |l| sink.lock().unwrap().push(l))),
+        // The journal prints in batches, a line per request.
+        printer: Some(Box::new(move |batch: String| {
+            sink.lock()
+                .unwrap()
+                .extend(batch.lines().map(str::to_string))
+        })),
         ..Default::default()
     };
     let mock = sp_contract::platform::start_with_options(
