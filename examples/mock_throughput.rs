@@ -9,9 +9,9 @@
 //! connection sending its share one request after another, and prints requests per second,
 //! latency percentiles and peak memory. Bounded in count; loopback only.
 //!
-//! The mock runs on a runtime of its own with N worker threads (default: one per core, as
-//! `sp-contract --threads` and its default); the client on another with [`CLIENT_THREADS`],
-//! so changing N changes only the mock.
+//! The mock runs as `mock serve` runs it, on N worker threads of its own (default: one per
+//! core, as `sp-contract --threads` and its default); the client on a runtime with
+//! [`CLIENT_THREADS`], so changing N changes only the mock.
 //!
 //! `--stub` measures the WireMock-format stubs instead of the built-in service: the mock
 //! also loads the example mappings of `tests/data/mappings` (a priority-1 stub on SF1520's
@@ -99,9 +99,12 @@ impl Opts {
     }
 }
 
-fn runtime(workers: usize) -> tokio::runtime::Runtime {
+/// A runtime whose threads are named `name`, so a profile tells the client from the mock's
+/// (`sp-contract-mock-N`).
+fn runtime(workers: usize, name: &str) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
+        .thread_name(name)
         .enable_all()
         .build()
         .expect("a runtime")
@@ -123,20 +126,31 @@ fn main() {
     } else {
         Path::new("mocks").to_path_buf()
     };
-    // The mock's accept loop and connections are spawned on the runtime that starts it.
-    let mock_rt = runtime(o.threads);
-    let mock = mock_rt
-        .block_on(sp_contract::platform::start(
+    // The mock serves as `mock serve` does: on worker threads of its own, one
+    // single-threaded runtime each; this runtime only starts it.
+    let start_rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let options = sp_contract::platform::MockOptions {
+        workers: sp_contract::platform::front::Workers::Own(
+            std::num::NonZeroUsize::new(o.threads).expect("--threads is at least 1"),
+        ),
+        ..Default::default()
+    };
+    let mock = start_rt
+        .block_on(sp_contract::platform::start_with_options(
             &mocks_dir,
             &pki,
             "127.0.0.1:0".parse().unwrap(),
             sp_contract::engine::catalog(),
+            options,
         ))
         .expect("mock starts (run from the repository root)");
     mock.platform.set_validation(o.validate);
     let url = o.against.as_deref().unwrap_or(&mock.url);
     let target = Arc::new(mock.platform.target(&pki, url));
-    let client_rt = runtime(CLIENT_THREADS);
+    let client_rt = runtime(CLIENT_THREADS, "sp-contract-bench-client");
     let (first, wall, mut lat) = client_rt.block_on(drive(&o, target));
 
     lat.sort();

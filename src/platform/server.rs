@@ -49,6 +49,9 @@ pub struct MockOptions {
     pub journal: usize,
     /// Where each journal line goes (`mock serve` prints them).
     pub printer: Option<Printer>,
+    /// Which threads serve the connections: the starting runtime's (the default) or the
+    /// front's own.
+    pub workers: front::Workers,
 }
 
 impl Default for MockOptions {
@@ -57,6 +60,7 @@ impl Default for MockOptions {
             limits: front::Limits::default(),
             journal: journal::DEFAULT_CAPACITY,
             printer: None,
+            workers: front::Workers::default(),
         }
     }
 }
@@ -117,7 +121,13 @@ pub async fn start_with_options(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| MockError::Bind { addr, source })?;
-    let front = front::start(listener, acceptor, Arc::new(backend), options.limits);
+    let front = front::start(
+        listener,
+        acceptor,
+        Arc::new(backend),
+        options.limits,
+        options.workers,
+    )?;
     let addr = front.addr;
     Ok(RunningMock {
         url: format!("https://{addr}"),
