@@ -5,6 +5,7 @@ use crate::support::run as run_support;
 
 use openssl::ssl::{SslConnector, SslFiletype, SslMethod};
 use run_support::{copy_dir, pki, repo, tmp};
+use sp_contract::platform::front::Workers;
 use sp_contract::platform::{Limits, RunningMock};
 use std::pin::Pin;
 use std::time::{Duration, Instant};
@@ -25,8 +26,38 @@ fn short() -> Limits {
     }
 }
 
+/// Each check runs against the mock as `run` embeds it (on the caller's runtime) and as
+/// `mock serve` runs it (on worker threads of its own, one runtime each).
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use sp_contract::platform::front::Workers;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn shared_runtime() {
+                super::$name(Workers::Shared).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn own_workers() {
+                super::$name(Workers::Own(std::num::NonZeroUsize::new(2).unwrap())).await
+            }
+        }
+    )*};
+}
+
+on_both!(
+    a_deeply_nested_request_is_refused_and_the_mock_survives,
+    a_connection_that_never_starts_its_handshake_is_closed,
+    a_connection_that_sends_nothing_is_closed,
+    a_head_sent_slowly_is_cut_off,
+    a_body_that_never_completes_gets_408,
+    a_body_that_keeps_arriving_slowly_is_not_cut_off,
+    a_trickled_body_gets_408,
+    an_idle_kept_alive_connection_is_closed,
+    an_oversized_body_gets_413_naming_the_limit,
+);
+
 /// The repository's mock data plus one `equalToXml` mapping (the matcher that overflowed).
-async fn start(limits: Limits) -> (RunningMock, tempfile::TempDir) {
+async fn start(limits: Limits, workers: Workers) -> (RunningMock, tempfile::TempDir) {
     let dir = tmp();
     copy_dir(&repo().join("mocks"), dir.path());
     let mapping = serde_json::json!({
@@ -35,12 +66,17 @@ async fn start(limits: Limits) -> (RunningMock, tempfile::TempDir) {
     });
     std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
     std::fs::write(dir.path().join("mappings/xml.json"), mapping.to_string()).unwrap();
-    let mock = sp_contract::platform::start_with(
+    let options = sp_contract::platform::MockOptions {
+        limits,
+        workers,
+        ..Default::default()
+    };
+    let mock = sp_contract::platform::start_with_options(
         dir.path(),
         &pki(),
         "127.0.0.1:0".parse().unwrap(),
         sp_contract::engine::catalog(),
-        limits,
+        options,
     )
     .await
     .expect("mock starts");
@@ -125,9 +161,8 @@ async fn closed_within<S: AsyncReadExt + Unpin>(s: &mut S, max: Duration) -> Opt
 
 /// 20,000 nested elements overflowed the stack in the equalToXml matcher and aborted
 /// `mock serve`. Now: a SOAP fault naming the limit, and the mock answers the next request.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deeply_nested_request_is_refused_and_the_mock_survives() {
-    let (mock, _dir) = start(Limits::default()).await;
+async fn a_deeply_nested_request_is_refused_and_the_mock_survives(workers: Workers) {
+    let (mock, _dir) = start(Limits::default(), workers).await;
     let depth = 20_000;
     let deep = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
     let mut s = tls(&mock).await;
@@ -158,27 +193,24 @@ async fn a_deeply_nested_request_is_refused_and_the_mock_survives() {
     assert_eq!(answer(&mut s).await, Some((200, "equal".to_string())));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_connection_that_never_starts_its_handshake_is_closed() {
-    let (mock, _dir) = start(short()).await;
+async fn a_connection_that_never_starts_its_handshake_is_closed(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut tcp = TcpStream::connect(mock.addr).await.unwrap();
     let took = closed_within(&mut tcp, Duration::from_secs(5)).await;
     assert!(took.is_some(), "still open after 5 s");
     assert!(took.unwrap() >= Duration::from_millis(400), "{took:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_connection_that_sends_nothing_is_closed() {
-    let (mock, _dir) = start(short()).await;
+async fn a_connection_that_sends_nothing_is_closed(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut s = tls(&mock).await;
     let took = closed_within(&mut s, Duration::from_secs(5)).await;
     assert!(took.is_some(), "still open after 5 s");
     assert!(took.unwrap() >= Duration::from_millis(400), "{took:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_head_sent_slowly_is_cut_off() {
-    let (mock, _dir) = start(short()).await;
+async fn a_head_sent_slowly_is_cut_off(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut s = tls(&mock).await;
     let t0 = Instant::now();
     // One header byte every 100 ms keeps the connection busy but never completes the head.
@@ -196,9 +228,8 @@ async fn a_head_sent_slowly_is_cut_off() {
     assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_that_never_completes_gets_408() {
-    let (mock, _dir) = start(short()).await;
+async fn a_body_that_never_completes_gets_408(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut s = tls(&mock).await;
     s.write_all(b"POST /xml HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n<a>")
         .await
@@ -213,9 +244,8 @@ async fn a_body_that_never_completes_gets_408() {
 
 /// A large upload over a slow link takes longer than the body timeout in all, but keeps
 /// arriving: it must be answered, not cut with 408 (a 40 MB MeMo at 1 MB/s takes 40 s).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_that_keeps_arriving_slowly_is_not_cut_off() {
-    let (mock, _dir) = start(short()).await;
+async fn a_body_that_keeps_arriving_slowly_is_not_cut_off(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut s = tls(&mock).await;
     let chunk = " ".repeat(10 * 1024);
     let len = 6 * chunk.len() + "<a><b/></a>".len();
@@ -241,9 +271,8 @@ async fn a_body_that_keeps_arriving_slowly_is_not_cut_off() {
 }
 
 /// A body trickled a byte at a time cannot hold a connection for ever either.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_trickled_body_gets_408() {
-    let (mock, _dir) = start(short()).await;
+async fn a_trickled_body_gets_408(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut s = tls(&mock).await;
     s.write_all(b"POST /xml HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n")
         .await
@@ -267,9 +296,8 @@ async fn a_trickled_body_gets_408() {
     assert!(t0.elapsed() < Duration::from_secs(5));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_idle_kept_alive_connection_is_closed() {
-    let (mock, _dir) = start(short()).await;
+async fn an_idle_kept_alive_connection_is_closed(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut s = tls(&mock).await;
     s.write_all(request("/xml", "<a><b/></a>").as_bytes())
         .await
@@ -333,9 +361,8 @@ async fn a_large_answer_read_slowly_is_not_cut_off() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_oversized_body_gets_413_naming_the_limit() {
-    let (mock, _dir) = start(short()).await;
+async fn an_oversized_body_gets_413_naming_the_limit(workers: Workers) {
+    let (mock, _dir) = start(short(), workers).await;
     let mut s = tls(&mock).await;
     let big = "x".repeat(100 * 1024);
     s.write_all(request("/xml", &big).as_bytes()).await.unwrap();
@@ -373,7 +400,7 @@ fn the_documented_defaults() {
 async fn ten_thousand_scenario_ids_leave_the_state_bounded() {
     use sp_contract::platform::SCENARIO_HEADER;
     use sp_contract::services::sf2900 as svc;
-    let (mock, _dir) = start(Limits::default()).await;
+    let (mock, _dir) = start(Limits::default(), Workers::Shared).await;
     let emne = sp_contract::core::kle::Emne::parse("02.03.04").unwrap();
     let cvr = "29189846";
     let envelope =
