@@ -15,7 +15,7 @@ use crate::runner::selection::{self, Selection, Shard};
 use crate::runner::world::{Observer, RunCtx};
 use crate::services::catalog::Catalog;
 use crate::targets::config::{self, MOCK_TARGET};
-use crate::targets::pki::{self, CertInfo, TestPki};
+use crate::targets::pki::{self, TestPki};
 use crate::targets::target::Target;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -302,12 +302,15 @@ pub async fn run(
     // Guard before anything is started or connected, over the whole selection rather than
     // this shard, so every shard of a CI matrix refuses alike.
     // The embedded mock is never production; a remote target is resolved once, here.
+    let mut own = None;
     let remote = if req.target == MOCK_TARGET {
         None
     } else {
         let t = remote_target(&req.paths, &req.target)?;
         production_guard(&t, &plan.selected, req.allow_production_writes)?;
-        certificate_dates(&t)?;
+        let id = own_identity(&t);
+        certificate_dates(&t, &id)?;
+        own = Some(id);
         Some(t)
     };
     let files: Vec<_> = plan.loaded.iter().map(|lf| lf.file.clone()).collect();
@@ -322,12 +325,20 @@ pub async fn run(
         },
         None => start_target(&req.paths, MOCK_TARGET).await?,
     };
-    let certificate = certificate_info(&live.target);
+    let own = own.unwrap_or_else(|| own_identity(&live.target));
+    let certificate = own
+        .as_ref()
+        .map(|id| id.info.clone())
+        .map_err(String::clone);
+    let mut clients = Clients::new(live.target.clone());
+    if let Ok(id) = own {
+        clients = clients.with_loaded(config::DEFAULT_IDENTITY, id);
+    }
     let ctx = Arc::new(RunCtx {
         target: live.target.clone(),
         known: catalog().known().clone(),
         mock: live.mock.as_ref().map(|m| m.platform.clone()),
-        clients: Clients::new(live.target.clone()),
+        clients,
         snapshots: SnapshotStore::new(req.paths.snapshots.join(&req.target), req.update_snapshots),
         observer: req.observer.clone(),
         trace: trace.clone(),
@@ -403,11 +414,14 @@ pub async fn run(
 /// Only the target's own certificate: an alias identity may be expired on purpose, to see
 /// the platform refuse it. A certificate that does not load is reported when the client is
 /// built.
-fn certificate_dates(target: &Target) -> Result<(), Fatal> {
+fn certificate_dates(
+    target: &Target,
+    own: &Result<Arc<pki::Identity>, String>,
+) -> Result<(), Fatal> {
     let Ok(source) = target.identity(crate::targets::config::DEFAULT_IDENTITY) else {
         return Ok(());
     };
-    let Ok(id) = pki::load_identity(source) else {
+    let Ok(id) = own else {
         return Ok(());
     };
     let file = match source {
@@ -424,11 +438,14 @@ fn certificate_dates(target: &Target) -> Result<(), Fatal> {
     }
 }
 
-/// The facts of the target's own certificate, for reports.
-pub fn certificate_info(target: &Target) -> Result<CertInfo, String> {
+/// The target's own certificate and key, read once a run: its dates are checked before
+/// connecting, its facts go in the report, and the run's client presents it (reading a key
+/// wakes OpenSSL's decoders, the costliest step before a one-call run connects). The error
+/// is for the report; the client, reading it again, says what failed.
+fn own_identity(target: &Target) -> Result<Arc<pki::Identity>, String> {
     let source = target.identity(crate::targets::config::DEFAULT_IDENTITY)?;
     pki::load_identity(source)
-        .map(|id| id.info)
+        .map(Arc::new)
         .map_err(|e| crate::evidence::redact::text(&crate::error::chain(&e)))
 }
 

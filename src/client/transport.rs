@@ -105,6 +105,8 @@ pub struct Clients {
     cache: Mutex<HashMap<String, Arc<OnceCell<Client>>>>,
     /// The run's OIO IDWS assertions (per audience, CVR and certificate).
     idws_tokens: crate::idws::cache::TokenCache,
+    /// An identity the caller has read already (the run reads its own certificate once).
+    loaded: Option<(String, Arc<pki::Identity>)>,
 }
 
 impl Clients {
@@ -114,7 +116,14 @@ impl Clients {
             trust: Arc::default(),
             cache: Mutex::new(HashMap::new()),
             idws_tokens: Default::default(),
+            loaded: None,
         }
+    }
+
+    /// Build `identity`'s client from `id`, read already, instead of reading it again.
+    pub fn with_loaded(mut self, identity: &str, id: Arc<pki::Identity>) -> Clients {
+        self.loaded = Some((identity.to_string(), id));
+        self
     }
 
     pub fn target(&self) -> &Target {
@@ -148,12 +157,17 @@ impl Clients {
                 let target = self.target.clone();
                 let trust = self.trust.clone();
                 let id = identity.to_string();
+                let loaded = self
+                    .loaded
+                    .as_ref()
+                    .filter(|(name, _)| *name == id)
+                    .map(|(_, loaded)| loaded.clone());
                 async move {
                     use tokio::runtime::{Handle, RuntimeFlavor};
                     if Handle::current().runtime_flavor() == RuntimeFlavor::CurrentThread {
-                        return build_client(&target, &trust, &id);
+                        return build_client(&target, &trust, &id, loaded);
                     }
-                    tokio::task::spawn_blocking(move || build_client(&target, &trust, &id))
+                    tokio::task::spawn_blocking(move || build_client(&target, &trust, &id, loaded))
                         .await
                         .unwrap_or_else(|e| {
                             Err(TransportError::Identity {
@@ -172,13 +186,19 @@ fn build_client(
     target: &Target,
     trust: &SharedTrust,
     identity: &str,
+    loaded: Option<Arc<pki::Identity>>,
 ) -> Result<Client, TransportError> {
     let err = |message: String| TransportError::Identity {
         identity: identity.to_string(),
         message,
     };
-    let source = target.identity(identity).map_err(|e| err(e.to_string()))?;
-    let id = pki::load_identity(source).map_err(|e| err(crate::error::chain(&e)))?;
+    let id = match loaded {
+        Some(id) => id,
+        None => {
+            let source = target.identity(identity).map_err(|e| err(e.to_string()))?;
+            Arc::new(pki::load_identity(source).map_err(|e| err(crate::error::chain(&e)))?)
+        }
+    };
     let trust = trust
         .get_or_init(|| TrustContext::new(&target.trust).map(Arc::new))
         .clone()
@@ -187,7 +207,6 @@ fn build_client(
         " (we presented certificate '{identity}': {}, SHA-256 {})",
         id.info.subject, id.info.sha256_fingerprint
     );
-    let id = Arc::new(id);
     let connector = Connector::new(trust, id.clone(), target.timeouts.connect());
     // HTTP/1.1 only (the client is built without HTTP/2): stream resets have been seen
     // against SP over HTTP/2, and ITK forces HTTP/1.1.
