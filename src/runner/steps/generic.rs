@@ -354,15 +354,17 @@ fn snapshot_label(taken: usize, given: &str) -> Option<String> {
 /// The snapshot names a scenario with these step texts will use, in order (for the
 /// collision check at planning).
 pub fn planned_snapshot_names(feature_stem: &str, scenario: &str, steps: &[&str]) -> Vec<String> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re =
-        RE.get_or_init(|| regex::Regex::new(&format!("^{SNAPSHOT_STEP}$")).expect("static regex"));
+    static RE: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        crate::core::text::ascii_regex(&format!("^{SNAPSHOT_STEP}$")).expect("static regex")
+    });
     let mut taken = 0;
     let mut out = Vec::new();
     for text in steps {
-        if let Some(c) = re.captures(text) {
+        if let Some(c) = re.captures(text.as_bytes()) {
             taken += 1;
-            let label = snapshot_label(taken, c.get(1).map_or("", |m| m.as_str()));
+            let label = c.get(1).map(crate::core::text::group_text);
+            let label = snapshot_label(taken, label.as_deref().unwrap_or(""));
             out.push(snapshot_name(feature_stem, scenario, label.as_deref()));
         }
     }

@@ -9,7 +9,6 @@ use crate::core::service::Known;
 use crate::runner::model::StepFailure;
 use crate::runner::world::World;
 use crate::targets::target::Target;
-use regex::Regex;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
@@ -109,7 +108,9 @@ pub struct StepDef {
     /// The step asserts that the target refused the TLS handshake over our client
     /// certificate: a sending step before it keeps that refusal as its answer.
     pub asserts_handshake_refusal: bool,
-    regex: OnceLock<Regex>,
+    regex: OnceLock<regex::bytes::Regex>,
+    /// [`literal_prefix`] of the pattern, worked out once.
+    prefix: OnceLock<&'static str>,
 }
 
 impl StepDef {
@@ -134,6 +135,7 @@ impl StepDef {
             asserts_refusal: false,
             asserts_handshake_refusal: false,
             regex: OnceLock::new(),
+            prefix: OnceLock::new(),
         }
     }
 
@@ -162,9 +164,12 @@ impl StepDef {
         self
     }
 
-    pub fn regex(&self) -> &Regex {
+    /// The pattern, anchored, as an ASCII-class regex: step patterns are Danish literals,
+    /// `"([^"]+)"` and `\d` (see [`crate::core::text::ascii_regex`]).
+    pub fn regex(&self) -> &regex::bytes::Regex {
         self.regex.get_or_init(|| {
-            Regex::new(&format!("^{}$", self.pattern)).expect("step patterns are static and tested")
+            crate::core::text::ascii_regex(&format!("^{}$", self.pattern))
+                .expect("step patterns are static and tested")
         })
     }
 }
@@ -232,13 +237,13 @@ impl Steps {
         for def in self
             .defs
             .iter()
-            .filter(|d| text.starts_with(literal_prefix(d.pattern)))
+            .filter(|d| text.starts_with(*d.prefix.get_or_init(|| literal_prefix(d.pattern))))
         {
-            if let Some(c) = def.regex().captures(text) {
+            if let Some(c) = def.regex().captures(text.as_bytes()) {
                 let caps = c
                     .iter()
                     .skip(1)
-                    .map(|m| m.map(|m| m.as_str().to_string()).unwrap_or_default())
+                    .map(|m| m.map(crate::core::text::group_text).unwrap_or_default())
                     .collect();
                 hits.push((def, caps));
             }
