@@ -203,3 +203,38 @@ fn secrets_that_share_their_start_are_told_apart() {
         format!("{head}\"_three\"/>")
     );
 }
+
+#[test]
+fn cpr_numbers_beside_other_letters_are_masked() {
+    // The pattern reads bytes: a neighbour of several bytes is still "not a digit".
+    assert_eq!(mask_cpr("ø1503801015æ"), "ø150380-xxxxæ");
+    assert_eq!(
+        mask_cpr("Ærø:150380-1015,0101801234"),
+        "Ærø:150380-xxxx,010180-xxxx"
+    );
+    assert_eq!(mask_cpr("١1503801015"), "١150380-xxxx");
+    // Part of a longer number: not a CPR number.
+    assert_eq!(mask_cpr("11503801015"), "11503801015");
+}
+
+#[test]
+fn tokens_are_masked_in_any_case_the_pattern_folds() {
+    assert_eq!(
+        text("Authorization: BEARER abcdefgh12345678"),
+        "Authorization: BEARER [redacted]"
+    );
+    // Unicode folds the Kelvin sign onto k and the long s onto s: the quick look before the
+    // pattern must not rule those out.
+    assert_eq!(
+        text("holder-of-\u{212A}ey abcdefgh12345678"),
+        "holder-of-\u{212A}ey [redacted]"
+    );
+    assert_eq!(
+        text("\u{17F}aml-token=abcdefgh12345678"),
+        "\u{17F}aml-token=[redacted]"
+    );
+    assert_eq!(
+        text("no token here, just a bear"),
+        "no token here, just a bear"
+    );
+}
