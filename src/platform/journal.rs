@@ -192,6 +192,29 @@ fn taken(body: &Bytes) -> Bytes {
     Bytes::copy_from_slice(&body[..body.len().min(BODY_TAKEN)])
 }
 
+/// What the request path hands the journal's thread of a body: the body itself while it is
+/// no larger than the journal takes (a reference, not a copy), else its start, copied. Either
+/// lives until that thread has made the entry (20 ms, at most [`QUEUED`] requests).
+fn handed(body: &Bytes) -> Bytes {
+    if body.len() <= BODY_TAKEN {
+        body.clone()
+    } else {
+        taken(body)
+    }
+}
+
+/// Headers copied out of the buffer they were read into (a parsed header is a view into
+/// hyper's read buffer, which a kept entry would hold on to).
+fn owned(headers: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name = http::HeaderName::from_bytes(name.as_str().as_bytes()).unwrap_or(name.clone());
+        let value = http::HeaderValue::from_bytes(value.as_bytes()).unwrap_or(value.clone());
+        out.append(name, value);
+    }
+    out
+}
+
 impl Journal {
     /// `capacity` 0 keeps nothing (lines are still printed).
     pub fn new(capacity: usize, printer: Option<Printer>) -> Journal {
@@ -233,12 +256,12 @@ impl Journal {
                 url: req.url.clone(),
                 method: req.method.clone(),
                 headers: req.headers.clone(),
-                body: taken(&req.body),
+                body: handed(&req.body),
             },
             known: known.clone(),
             status: answer.status,
             headers: answer.headers.clone(),
-            body: taken(answer.body),
+            body: handed(answer.body),
             sizes: (req.body.len(), answer.body.len()),
             stub: answer.stub,
             unmatched: answer.unmatched,
@@ -344,12 +367,20 @@ fn entry(raw: Raw, whole: bool) -> Entry {
         method: req.method.to_string(),
         url: crate::evidence::redact::text(&url),
         status: raw.status,
-        raw: Mutex::new(whole.then_some(Messages {
-            request: raw.request,
-            headers: raw.headers,
-            body: raw.body,
+        // What an entry keeps is copied here, on the journal's thread: kept as handed over,
+        // it stayed in the memory of the worker thread that answered (glibc gives each
+        // thread an arena of its own), and a second worker grew a second journal's worth.
+        raw: Mutex::new(whole.then(|| Messages {
+            request: Request {
+                url: raw.request.url.clone(),
+                method: raw.request.method.clone(),
+                headers: owned(&raw.request.headers),
+                body: taken(&raw.request.body),
+            },
+            headers: owned(&raw.headers),
+            body: taken(&raw.body),
             sizes: raw.sizes,
-            unmatched: raw.unmatched,
+            unmatched: raw.unmatched.clone(),
         })),
         detail: OnceLock::new(),
         stub: raw.stub,
@@ -605,5 +636,39 @@ mod tests {
             "{l}"
         );
         assert_eq!(l.as_bytes()[2], b':');
+    }
+
+    /// An entry keeps copies, not views into the buffers a request was read into: a view
+    /// would hold a whole read buffer per entry, in the memory of the thread that answered.
+    #[test]
+    fn an_entry_holds_no_view_into_the_request_buffers() {
+        let j = Journal::new(1, None);
+        let buffer = Bytes::from(format!("x-read: {}<x>0101801234</x>", "h".repeat(100)));
+        let mut req = request(Some("\"urn:x/Op\""), "/p", None);
+        req.headers.insert(
+            "x-read",
+            http::HeaderValue::from_maybe_shared(buffer.slice(8..108)).unwrap(),
+        );
+        req.body = buffer.slice(108..);
+        let answer_body = buffer.slice(108..);
+        j.record(
+            &req,
+            &Known::new(Vec::new()),
+            Answer {
+                status: 200,
+                headers: &HeaderMap::new(),
+                body: &answer_body,
+                stub: None,
+                unmatched: None,
+            },
+        );
+        let e = &j.entries()[0];
+        let kept = e.raw.lock().unwrap();
+        let m = kept.as_ref().expect("a journal of one keeps the messages");
+        let inside = |p: *const u8| buffer.as_ptr_range().contains(&p);
+        assert!(!inside(m.request.headers["x-read"].as_bytes().as_ptr()));
+        assert!(!inside(m.request.body.as_ptr()));
+        assert!(!inside(m.body.as_ptr()));
+        assert_eq!(&m.request.body[..], b"<x>0101801234</x>");
     }
 }
