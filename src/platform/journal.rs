@@ -564,24 +564,24 @@ mod tests {
         }
     }
 
+    /// Record `req` as answered 200 with `body`.
+    fn answered(j: &Journal, req: &Request, body: &Bytes) {
+        let answer = Answer {
+            status: 200,
+            headers: &HeaderMap::new(),
+            body,
+            stub: None,
+            unmatched: None,
+        };
+        j.record(req, &Known::new(Vec::new()), answer);
+    }
+
     #[test]
     fn the_ring_keeps_the_last_n_newest_first_and_masks() {
         let j = Journal::new(2, None);
-        let known = Known::new(Vec::new());
         for i in 0..3 {
             let req = request(Some(&format!("\"urn:x/Op{i}\"")), "/p?cpr=0101801234", None);
-            let body = Bytes::from_static(b"<Fault>0101801234</Fault>");
-            j.record(
-                &req,
-                &known,
-                Answer {
-                    status: 200,
-                    headers: &HeaderMap::new(),
-                    body: &body,
-                    stub: None,
-                    unmatched: None,
-                },
-            );
+            answered(&j, &req, &Bytes::from_static(b"<Fault>0101801234</Fault>"));
         }
         let e = j.entries();
         assert_eq!(e.len(), 2);
@@ -619,17 +619,7 @@ mod tests {
     fn the_line_names_caller_service_operation_and_verdict() {
         let j = Journal::new(1, None);
         let req = request(None, "/rest/x", Some("Fagsystem X"));
-        j.record(
-            &req,
-            &Known::new(Vec::new()),
-            Answer {
-                status: 200,
-                headers: &HeaderMap::new(),
-                body: &Bytes::new(),
-                stub: None,
-                unmatched: None,
-            },
-        );
+        answered(&j, &req, &Bytes::new());
         let l = line(&j.entries()[0]);
         assert!(
             l.ends_with(" CN=Fagsystem X  - POST /rest/x  answered"),
@@ -650,18 +640,7 @@ mod tests {
             http::HeaderValue::from_maybe_shared(buffer.slice(8..108)).unwrap(),
         );
         req.body = buffer.slice(108..);
-        let answer_body = buffer.slice(108..);
-        j.record(
-            &req,
-            &Known::new(Vec::new()),
-            Answer {
-                status: 200,
-                headers: &HeaderMap::new(),
-                body: &answer_body,
-                stub: None,
-                unmatched: None,
-            },
-        );
+        answered(&j, &req, &buffer.slice(108..));
         let e = &j.entries()[0];
         let kept = e.raw.lock().unwrap();
         let m = kept.as_ref().expect("a journal of one keeps the messages");
