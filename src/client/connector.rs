@@ -165,7 +165,7 @@ impl Connector {
             };
             return Err(ConnectError::Handshake { error, verify });
         }
-        Ok(TlsStream(stream))
+        Ok(TlsStream::new(stream))
     }
 
     /// One connection's TLS: the run's trust, this identity's certificate, the server's name.
@@ -210,7 +210,34 @@ async fn first_answering(host: &str, port: u16) -> Result<TcpStream, ConnectErro
 }
 
 /// A TLS connection as hyper wants it: tokio's I/O plus [`Connection`].
-pub struct TlsStream(SslStream<TcpStream>);
+///
+/// In TLS 1.3 the server judges our certificate after our side of the handshake is done, so
+/// its refusal (an alert: certificate expired, unknown CA) arrives on a connection we already
+/// count as made. hyper reads an idle connection at once; had it met the alert there, the
+/// connection would die before the first request went out, and the request would learn only
+/// "connection was not ready", not why. So a TLS error read before anything was written is
+/// kept and given to the first write, where the request that used the connection sees it.
+pub struct TlsStream {
+    inner: SslStream<TcpStream>,
+    written: bool,
+    refused: Option<std::io::Error>,
+}
+
+impl TlsStream {
+    fn new(inner: SslStream<TcpStream>) -> Self {
+        TlsStream {
+            inner,
+            written: false,
+            refused: None,
+        }
+    }
+}
+
+/// Whether a read failed inside TLS (the peer's alert, a broken record), not on the socket.
+fn is_tls_error(e: &std::io::Error) -> bool {
+    e.get_ref()
+        .is_some_and(|inner| inner.is::<openssl::ssl::Error>())
+}
 
 impl Connection for TlsStream {
     fn connected(&self) -> Connected {
@@ -224,7 +251,17 @@ impl AsyncRead for TlsStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_read(cx, buf)
+        if self.refused.is_some() {
+            // Waits for the first write, which reports it.
+            return Poll::Pending;
+        }
+        match Pin::new(&mut self.inner).poll_read(cx, buf) {
+            Poll::Ready(Err(e)) if !self.written && is_tls_error(&e) => {
+                self.refused = Some(e);
+                Poll::Pending
+            }
+            other => other,
+        }
     }
 }
 
@@ -234,14 +271,22 @@ impl AsyncWrite for TlsStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.0).poll_write(cx, buf)
+        if let Some(e) = self.refused.take() {
+            self.written = true;
+            return Poll::Ready(Err(e));
+        }
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if polled.is_ready() {
+            self.written = true;
+        }
+        polled
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_flush(cx)
+        Pin::new(&mut self.inner).poll_flush(cx)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_shutdown(cx)
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }

@@ -8,6 +8,7 @@ use crate::support::run as run_support;
 
 use hostile::{Hostile, Witness};
 use run_support::*;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A hostile server answering as `spec` (a `[server]` table of the bad-input corpus) says.
@@ -338,4 +339,72 @@ fn invalid_base_urls_are_config_errors_naming_the_key() {
         );
         assert!(!out.contains("geheim"), "{out}");
     }
+}
+
+/// In TLS 1.3 the server refuses our certificate after our side of the handshake is done.
+/// When its alert is already on the connection before the first request goes out (a loaded
+/// machine), the request must still learn that the certificate was refused, not only that
+/// the connection "was not ready": that is what `platformen afviser certifikatet` asserts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_read_before_the_first_request_reaches_that_request() {
+    use sp_contract::client::connector::{Connector, TrustContext};
+    use sp_contract::targets::target::Trust;
+    use tower_service::Service;
+
+    let pki = pki();
+    let acceptor =
+        sp_contract::platform::front::acceptor(&pki.server_pem, &pki.server_key_pem, &pki.ca_pem)
+            .expect("acceptor");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // The front's way: refuse in the handshake, then read what the client still sends.
+    let server = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (tcp, _) = listener.accept().await.unwrap();
+        let ssl = openssl::ssl::Ssl::new(&acceptor).unwrap();
+        let mut tls = tokio_openssl::SslStream::new(ssl, tcp).unwrap();
+        let refused = std::pin::Pin::new(&mut tls).accept().await;
+        let tcp = tls.get_mut();
+        let _ = tcp.shutdown().await;
+        let mut sink = Vec::new();
+        let _ = tcp.read_to_end(&mut sink).await;
+        refused.map_err(|e| e.to_string())
+    });
+
+    let trust = Trust {
+        ca_pem: Some(pki.ca_pem.clone()),
+        system_roots: false,
+    };
+    let identity = sp_contract::targets::pki::load_identity(&pki.expired_identity()).unwrap();
+    let mut connector = Connector::new(
+        Arc::new(TrustContext::new(&trust).unwrap()),
+        Arc::new(identity),
+        Duration::from_secs(5),
+    );
+    let uri: http::Uri = format!("https://127.0.0.1:{}/", addr.port())
+        .parse()
+        .unwrap();
+    let io = connector
+        .call(uri.clone())
+        .await
+        .expect("our side of a TLS 1.3 handshake completes");
+    // The server's verdict has arrived, and hyper's connection task reads it while idle.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (mut send, conn) = hyper::client::conn::http1::handshake(io).await.unwrap();
+    let conn = tokio::spawn(conn);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let request = http::Request::post(uri)
+        .body(http_body_util::Full::new(bytes::Bytes::from_static(b"x")))
+        .unwrap();
+    let err = send
+        .send_request(request)
+        .await
+        .expect_err("the server refused the certificate");
+    let chain = sp_contract::error::chain(&err);
+    let classified = sp_contract::client::transport::classify("https://mock", &chain, false, false);
+    assert!(classified.refused_client_certificate(), "{chain}");
+    assert!(chain.contains("certificate expired"), "{chain}");
+    let _ = conn.await;
+    let refused = server.await.unwrap();
+    assert!(refused.is_err(), "the server took an expired certificate");
 }
