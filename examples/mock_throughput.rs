@@ -13,6 +13,10 @@
 //! core, as `sp-contract --threads` and its default); the client on a runtime with
 //! [`CLIENT_THREADS`], so changing N changes only the mock.
 //!
+//! `--embedded` runs the mock as `sp-contract run` runs its embedded mock instead: on the
+//! client's runtime, which then has the N threads (`run --threads N`). A request and its
+//! answer may then be handled without waking another thread.
+//!
 //! `--stub` measures the WireMock-format stubs instead of the built-in service: the mock
 //! also loads the example mappings of `tests/data/mappings` (a priority-1 stub on SF1520's
 //! path matching method, path, two headers and two `matchesXPath` patterns, above a
@@ -21,9 +25,11 @@
 //! `--no-validate` switches the mock's XSD validation of requests off, to measure what it
 //! costs (a mock that serves users always validates).
 //! `--against URL` sends the same requests to a server already running there instead (the
-//! in-process mock only lends its target settings): `http://` for WireMock standalone serving
-//! `tests/data/mappings` (with `--stub`: the same mapping files, the same client), `https://`
-//! for `sp-contract mock serve --certs DIR` (give the bench the same `--certs DIR`).
+//! in-process mock only lends its target settings): `https://` for `sp-contract mock serve
+//! --certs DIR` or for WireMock standalone serving `tests/data/mappings` with DIR's server
+//! certificate and CA (give the bench the same `--certs DIR`; with `--stub`: the same mapping
+//! files, the same client, the same client certificate), `http://` for WireMock over plain
+//! HTTP.
 //! `--sf1470-importer` sends SF1470 v6 `importer` calls instead, each a new case, through the
 //! OIO IDWS flow (one token from the mock's STS, then signed calls), to see how the mock's
 //! state grows.
@@ -62,6 +68,7 @@ struct Opts {
     against: Option<String>,
     certs: Option<String>,
     importer: bool,
+    embedded: bool,
 }
 
 impl Opts {
@@ -75,6 +82,7 @@ impl Opts {
             against: None,
             certs: None,
             importer: false,
+            embedded: false,
         };
         let mut args = std::env::args().skip(1);
         let number = |flag: &str, v: Option<String>, max: usize| -> usize {
@@ -91,6 +99,7 @@ impl Opts {
                 "--against" => o.against = Some(args.next().expect("--against takes a URL")),
                 "--certs" => o.certs = Some(args.next().expect("--certs takes a folder")),
                 "--sf1470-importer" => o.importer = true,
+                "--embedded" => o.embedded = true,
                 _ => o.requests = number("REQUESTS", Some(a), 1_000_000),
             }
         }
@@ -127,30 +136,45 @@ fn main() {
         Path::new("mocks").to_path_buf()
     };
     // The mock serves as `mock serve` does: on worker threads of its own, one
-    // single-threaded runtime each; this runtime only starts it.
+    // single-threaded runtime each, started from a runtime that does nothing else. With
+    // `--embedded` it serves as `run`'s embedded mock does: on the client's runtime.
+    let client_threads = if o.embedded {
+        o.threads
+    } else {
+        CLIENT_THREADS
+    };
+    let client_rt = runtime(client_threads, "sp-contract-bench-client");
     let start_rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
-    let options = sp_contract::platform::MockOptions {
-        workers: sp_contract::platform::front::Workers::Own(
+    let workers = if o.embedded {
+        sp_contract::platform::front::Workers::Shared
+    } else {
+        sp_contract::platform::front::Workers::Own(
             std::num::NonZeroUsize::new(o.threads).expect("--threads is at least 1"),
-        ),
+        )
+    };
+    let options = sp_contract::platform::MockOptions {
+        workers,
         ..Default::default()
     };
-    let mock = start_rt
-        .block_on(sp_contract::platform::start_with_options(
-            &mocks_dir,
-            &pki,
-            "127.0.0.1:0".parse().unwrap(),
-            sp_contract::engine::catalog(),
-            options,
-        ))
-        .expect("mock starts (run from the repository root)");
+    let starting = sp_contract::platform::start_with_options(
+        &mocks_dir,
+        &pki,
+        "127.0.0.1:0".parse().unwrap(),
+        sp_contract::engine::catalog(),
+        options,
+    );
+    let mock = if o.embedded {
+        client_rt.block_on(starting)
+    } else {
+        start_rt.block_on(starting)
+    }
+    .expect("mock starts (run from the repository root)");
     mock.platform.set_validation(o.validate);
     let url = o.against.as_deref().unwrap_or(&mock.url);
     let target = Arc::new(mock.platform.target(&pki, url));
-    let client_rt = runtime(CLIENT_THREADS, "sp-contract-bench-client");
     let (first, wall, mut lat) = client_rt.block_on(drive(&o, target));
 
     lat.sort();
@@ -182,16 +206,20 @@ fn main() {
         1 => format!("sequential {what} on one keep-alive {tls}connection to {url}"),
         c => format!("{what} over {c} keep-alive {tls}connections at once to {url}"),
     };
-    let mock_threads = match o.against {
-        Some(_) => String::new(),
-        None => format!(
-            "mock on {} worker thread(s), schema validation {}, ",
-            o.threads,
-            if o.validate { "on" } else { "off" }
+    let validation = if o.validate { "on" } else { "off" };
+    let threads = match (&o.against, o.embedded) {
+        (Some(_), _) => format!("client on {client_threads}"),
+        (None, true) => format!(
+            "mock embedded: it and the client share one runtime of {} thread(s), schema validation {validation}",
+            o.threads
+        ),
+        (None, false) => format!(
+            "mock on {} worker thread(s), schema validation {validation}, client on {client_threads}",
+            o.threads
         ),
     };
     println!(
-        "{n} {over}: {:.2} s, {:.0} req/s ({mock_threads}client on {CLIENT_THREADS})",
+        "{n} {over}: {:.2} s, {:.0} req/s ({threads})",
         wall.as_secs_f64(),
         n as f64 / wall.as_secs_f64(),
     );
