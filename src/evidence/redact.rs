@@ -157,11 +157,18 @@ fn forms(kind: SecretKind, value: &str) -> Vec<(String, bool)> {
     }
     let mut bases = vec![value.to_string()];
     if kind == SecretKind::Assertion {
+        // Each base costs some thirty encodings of kilobytes: work out each only once (an
+        // assertion seldom has whitespace around it, so its trimmed forms are usually itself).
+        let mut add = |b: &str| {
+            if !bases.iter().any(|x| x == b) {
+                bases.push(b.to_string());
+            }
+        };
         let b64 = value.trim();
-        bases.push(b64.to_string());
+        add(b64);
         if let Some(xml) = decode_b64(b64) {
-            bases.push(xml.trim().to_string());
-            bases.push(xml);
+            add(xml.trim());
+            add(&xml);
         }
     }
     let mut out: Vec<String> = Vec::new();
