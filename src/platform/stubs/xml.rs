@@ -34,11 +34,10 @@ fn document(text: &str) -> &str {
     text.trim_start_matches('\u{feff}').trim_start()
 }
 
-/// `text` as the fast path's tree, or `None` when it is not XML or nests too deep.
+/// `text` as the fast path's tree, or `None` when it is not XML or nests too deep (the
+/// tree's parser keeps the depth limit in its one pass).
 pub(crate) fn light_tree(text: &str) -> Option<Tree> {
-    let text = document(text);
-    xml::check_depth(text).ok()?;
-    Tree::parse(text)
+    Tree::parse(document(text))
 }
 
 /// `text` as an sxd document, or `None` when it is not XML or nests deeper than every XML

@@ -15,6 +15,8 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+use crate::core::xml::MAX_DEPTH;
+
 /// An expression of the subset.
 #[derive(Debug, Clone)]
 pub(crate) struct FastPath {
@@ -252,6 +254,9 @@ fn predicate(s: &str) -> Option<(Predicate, &str)> {
 impl Tree {
     /// `text` as a tree, or `None` when it is not namespace-well-formed XML (the caller has
     /// checked its depth).
+    /// `None` when `text` is not one well-formed document, declares a DTD, or nests deeper
+    /// than [`MAX_DEPTH`]: the limit is kept here, in the one pass, so the tree's walks
+    /// (and its drop) never recurse deeper than that.
     pub(crate) fn parse(text: &str) -> Option<Tree> {
         let mut reader = NsReader::from_str(text);
         let mut stack = vec![Element::default()];
@@ -276,6 +281,10 @@ impl Tree {
             }
             match event {
                 Event::Start(ref start) | Event::Empty(ref start) => {
+                    // The stack holds the document node and the open elements above this one.
+                    if stack.len() > MAX_DEPTH {
+                        return None;
+                    }
                     let ns = match resolved {
                         ResolveResult::Bound(ns) => {
                             Some(String::from_utf8(ns.as_ref().to_vec()).ok()?)
@@ -340,6 +349,29 @@ fn attach(stack: &mut [Element], element: Element) -> Option<()> {
 mod tests {
     use super::super::{sxd_document, XPathExpr};
     use super::*;
+
+    #[test]
+    fn the_tree_keeps_the_depth_limit_itself() {
+        let nested = |depth: usize, innermost: &str| {
+            format!(
+                "{}{innermost}{}",
+                "<a>".repeat(depth - 1),
+                "</a>".repeat(depth - 1)
+            )
+        };
+        assert!(Tree::parse(&nested(MAX_DEPTH, "<b>x</b>")).is_some());
+        assert!(Tree::parse(&nested(MAX_DEPTH, "<b/>")).is_some());
+        assert!(Tree::parse(&nested(MAX_DEPTH + 1, "<b>x</b>")).is_none());
+        assert!(Tree::parse(&nested(MAX_DEPTH + 1, "<b/>")).is_none());
+        assert!(Tree::parse(&nested(100_000, "<b/>")).is_none());
+        // The same verdicts as the depth scan in front of every other parser.
+        for (depth, ok) in [(MAX_DEPTH, true), (MAX_DEPTH + 1, false)] {
+            assert_eq!(
+                crate::core::xml::check_depth(&nested(depth, "<b/>")).is_ok(),
+                ok
+            );
+        }
+    }
 
     const DOCS: &[&str] = &[
         "<s:Envelope xmlns:s='urn:s'><s:Header/><s:Body><c:Lookup xmlns:c='urn:c'>\
