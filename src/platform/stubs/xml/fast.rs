@@ -252,11 +252,9 @@ fn predicate(s: &str) -> Option<(Predicate, &str)> {
 }
 
 impl Tree {
-    /// `text` as a tree, or `None` when it is not namespace-well-formed XML (the caller has
-    /// checked its depth).
-    /// `None` when `text` is not one well-formed document, declares a DTD, or nests deeper
-    /// than [`MAX_DEPTH`]: the limit is kept here, in the one pass, so the tree's walks
-    /// (and its drop) never recurse deeper than that.
+    /// `text` as a tree, or `None` when it is not one namespace-well-formed document,
+    /// declares a DTD, or nests deeper than [`MAX_DEPTH`]: the limit is kept here, in the one
+    /// pass, so the tree's walks (and its drop) never recurse deeper than that.
     pub(crate) fn parse(text: &str) -> Option<Tree> {
         let mut reader = NsReader::from_str(text);
         let mut stack = vec![Element::default()];
