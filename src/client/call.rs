@@ -120,7 +120,7 @@ pub async fn rest(
     session: &mut TokenSession,
     identity: &str,
     entity_id: &str,
-    method: reqwest::Method,
+    method: http::Method,
     path: &str,
     body: Option<(&str, String)>,
     extra: &[(&'static str, String)],

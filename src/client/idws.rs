@@ -145,7 +145,7 @@ pub async fn token(
     let reply = clients
         .send_to(
             identity,
-            reqwest::Method::POST,
+            http::Method::POST,
             sts_url,
             &headers,
             Some((content_type, signed.xml.clone())),
@@ -239,7 +239,7 @@ pub async fn send(
     let http = clients
         .send_to(
             identity,
-            reqwest::Method::POST,
+            http::Method::POST,
             &route.endpoint,
             &headers,
             Some((&content_type, xml.clone())),

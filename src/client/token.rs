@@ -484,7 +484,7 @@ async fn post(
     clients
         .send_to(
             identity,
-            reqwest::Method::POST,
+            http::Method::POST,
             url,
             &all,
             Some((content_type, body)),

@@ -234,7 +234,7 @@ impl Clients {
     ) -> Result<HttpReply, TransportError> {
         self.request(
             identity,
-            reqwest::Method::POST,
+            http::Method::POST,
             path,
             headers,
             Some((content_type, body)),
@@ -246,7 +246,7 @@ impl Clients {
     pub async fn request(
         &self,
         identity: &str,
-        method: reqwest::Method,
+        method: http::Method,
         path: &str,
         headers: &[(&str, String)],
         body: Option<(&str, String)>,
@@ -260,7 +260,7 @@ impl Clients {
     pub async fn send_to(
         &self,
         identity: &str,
-        method: reqwest::Method,
+        method: http::Method,
         url: &str,
         headers: &[(&str, String)],
         body: Option<(&str, String)>,
@@ -289,7 +289,7 @@ impl Clients {
 
 async fn send(
     http: &Http,
-    method: reqwest::Method,
+    method: http::Method,
     url: &str,
     headers: &[(&str, String)],
     body: Option<(&str, String)>,
@@ -404,7 +404,7 @@ fn location_host(url: &str, location: Option<&str>) -> String {
     let Some(location) = location else {
         return "nowhere (no Location header)".to_string();
     };
-    let resolved = reqwest::Url::parse(url).and_then(|base| base.join(location.trim()));
+    let resolved = url::Url::parse(url).and_then(|base| base.join(location.trim()));
     match resolved {
         Ok(u) => match (u.host_str(), u.port()) {
             (Some(h), Some(p)) => {

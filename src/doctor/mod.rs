@@ -204,7 +204,7 @@ impl ProbeCx {
         &self,
         service: &ServiceInfo,
         entity_id: &str,
-        method: reqwest::Method,
+        method: http::Method,
         path: &str,
         summarise: impl FnOnce(&crate::core::xml::Element) -> Answer,
     ) -> Result<Answer, ProbeError> {

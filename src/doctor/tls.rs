@@ -125,7 +125,7 @@ pub fn check(target: &Target, id: &Identity) -> Result<HandshakeInfo, TlsProblem
         resolved,
         detail: crate::evidence::redact::text(&detail),
     };
-    let url = reqwest::Url::parse(&target.base_url).map_err(|e| {
+    let url = url::Url::parse(&target.base_url).map_err(|e| {
         problem(
             TlsProblemKind::BadUrl,
             &target.base_url,

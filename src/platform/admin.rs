@@ -263,7 +263,7 @@ fn headers(list: &[(String, String)]) -> Value {
 /// `{"key": {"key": "key", "values": [...]}}` from the (masked) URL's query.
 fn query_params(url: &str) -> Value {
     let mut out: Map<String, Value> = Map::new();
-    let Ok(parsed) = reqwest::Url::parse(&format!("http://localhost{url}")) else {
+    let Ok(parsed) = url::Url::parse(&format!("http://localhost{url}")) else {
         return Value::Object(out);
     };
     for (k, v) in parsed.query_pairs() {

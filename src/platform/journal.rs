@@ -557,7 +557,7 @@ mod tests {
             headers.insert(CLIENT_CN_HEADER, cn.parse().unwrap());
         }
         Request {
-            url: reqwest::Url::parse(&format!("http://localhost{path}")).unwrap(),
+            url: url::Url::parse(&format!("http://localhost{path}")).unwrap(),
             method: http::Method::POST,
             headers,
             body: bytes::Bytes::from_static(b"<x>0101801234</x>"),

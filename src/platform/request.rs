@@ -11,7 +11,7 @@ use hyper::Response;
 #[derive(Debug, Clone)]
 pub struct Request {
     /// `http://localhost` and the request's path and query.
-    pub url: reqwest::Url,
+    pub url: url::Url,
     pub method: http::Method,
     pub headers: http::HeaderMap,
     pub body: Bytes,

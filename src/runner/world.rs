@@ -441,7 +441,7 @@ impl World {
         let http = self
             .ctx
             .clients
-            .request(&self.identity, reqwest::Method::GET, path, &[], None)
+            .request(&self.identity, http::Method::GET, path, &[], None)
             .await
             .map_err(|e| transport(&e))?;
         if http.status != 200 {
@@ -552,7 +552,7 @@ impl World {
         &mut self,
         service: &'static ServiceInfo,
         entity_id: &str,
-        method: reqwest::Method,
+        method: http::Method,
         path: &str,
         body: Option<(&str, String)>,
     ) -> Result<(), StepFailure> {

@@ -353,8 +353,7 @@ pub fn check_url(url: &str, base: bool) -> Result<(), String> {
         None => format!("'{url}'"),
     };
     let fix = "write it as https://host[:port][/path]";
-    let u =
-        reqwest::Url::parse(url).map_err(|e| format!("{shown} is not a valid URL ({e}): {fix}"))?;
+    let u = url::Url::parse(url).map_err(|e| format!("{shown} is not a valid URL ({e}): {fix}"))?;
     if u.scheme() != "https" {
         return Err(format!(
             "{shown} must start with https:// (Serviceplatformen is only served over mutual TLS)"

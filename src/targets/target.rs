@@ -122,7 +122,7 @@ impl Target {
         if self.is_mock {
             return TargetKind::EmbeddedMock;
         }
-        let loopback = reqwest::Url::parse(&self.base_url).is_ok_and(|u| {
+        let loopback = url::Url::parse(&self.base_url).is_ok_and(|u| {
             u.scheme() == "https"
                 && u.host_str().is_some_and(|h| {
                     let h = h.trim_start_matches('[').trim_end_matches(']');

@@ -382,7 +382,7 @@ async fn forward(
     if let Some(sha) = sha.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
         headers.insert(CLIENT_SHA256_HEADER, sha);
     }
-    let Ok(url) = reqwest::Url::parse(&format!("http://localhost{path}")) else {
+    let Ok(url) = url::Url::parse(&format!("http://localhost{path}")) else {
         return Ok(plain(StatusCode::BAD_REQUEST, "bad request path".into()).into_response());
     };
     let mut request = crate::platform::request::Request {

@@ -157,7 +157,7 @@ impl StringMatcher {
 }
 
 impl UrlMatcher {
-    fn matches(&self, url: &reqwest::Url) -> bool {
+    fn matches(&self, url: &url::Url) -> bool {
         let path = url.path();
         let path_and_query = || match url.query() {
             Some(q) => format!("{path}?{q}"),

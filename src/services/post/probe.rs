@@ -71,7 +71,7 @@ impl Probe for Sf1601Probe {
             cx.rest(
                 &sf1601::INFO,
                 sf1601::FORESPOERG_ENTITY_ID,
-                reqwest::Method::GET,
+                http::Method::GET,
                 &path,
                 |p| match p.child("result").map(|e| e.text()).as_deref() {
                     Some("true") => Answer::Data {

@@ -61,7 +61,7 @@ pub fn check_filename(name: &str) -> Result<(), String> {
 
 /// Action links must be absolute https URLs.
 pub fn check_action_url(url: &str) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url.trim()).map_err(|e| {
+    let parsed = url::Url::parse(url.trim()).map_err(|e| {
         format!("'{url}' is not an absolute URL ({e}); action links must be absolute https URLs")
     })?;
     if parsed.scheme() != "https" {

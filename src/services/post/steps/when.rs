@@ -39,7 +39,7 @@ async fn kombi(
     w.call_rest(
         &sf1601::INFO,
         sf1601::INFO.entity_id,
-        reqwest::Method::POST,
+        http::Method::POST,
         sf1601::INFO.path,
         Some((sf1601::CONTENT_TYPE, body)),
     )
@@ -184,7 +184,7 @@ pub(super) fn ask_sf1601(w: &mut World, a: Args) -> StepFuture<'_> {
         w.call_rest(
             &sf1601::INFO,
             sf1601::FORESPOERG_ENTITY_ID,
-            reqwest::Method::GET,
+            http::Method::GET,
             &path,
             None,
         )
