@@ -65,17 +65,17 @@ impl Backend {
     }
 
     /// The answer to `req`; a stub's `fixedDelayMilliseconds` is waited out first.
-    pub async fn answer(&self, req: &Request) -> Response<Full<Bytes>> {
-        if crate::platform::admin::is_admin(req) {
+    pub async fn answer(&self, req: Request) -> Response<Full<Bytes>> {
+        if crate::platform::admin::is_admin(&req) {
             let admin = crate::platform::admin::Admin {
                 journal: &self.journal,
                 stubs: &self.stubs,
                 files_dir: self.files_dir.as_deref(),
             };
-            return admin.answer(req).into_response();
+            return admin.answer(&req).into_response();
         }
         let stubs = self.stubs.current();
-        let (answer, stub) = match stubs.lookup(req) {
+        let (answer, stub) = match stubs.lookup(&req) {
             Lookup::Matched(stub) => {
                 let response = stub.mapping.response();
                 if let Some(delay) = response.delay {
@@ -83,7 +83,7 @@ impl Backend {
                 }
                 (stub_answer(&stub), Some(stub))
             }
-            Lookup::Unmatched => (self.built_in(req), None),
+            Lookup::Unmatched => (self.built_in(&req), None),
         };
         let unmatched = (stub.is_none() && !stubs.is_empty()).then_some(stubs);
         self.record(req, &answer, stub, unmatched);
@@ -94,7 +94,7 @@ impl Backend {
     /// it, for the journal to find the near misses among.
     pub fn record(
         &self,
-        req: &Request,
+        req: Request,
         answer: &Answer,
         stub: Option<Arc<Stub>>,
         unmatched: Option<Arc<Stubs>>,

@@ -246,23 +246,24 @@ impl Journal {
     }
 
     /// Keep (and print) what became of `req`.
-    pub fn record(&self, req: &Request, known: &Known, answer: Answer<'_>) {
+    /// The request is handed over whole (its URL and headers are not copied on the request
+    /// path; the journal's thread copies what it keeps).
+    pub fn record(&self, req: Request, known: &Known, answer: Answer<'_>) {
         if !self.shared.active() {
             return;
         }
+        let sizes = (req.body.len(), answer.body.len());
         let raw = Raw {
             at: OffsetDateTime::now_utc(),
             request: Request {
-                url: req.url.clone(),
-                method: req.method.clone(),
-                headers: req.headers.clone(),
                 body: handed(&req.body),
+                ..req
             },
             known: known.clone(),
             status: answer.status,
             headers: answer.headers.clone(),
             body: handed(answer.body),
-            sizes: (req.body.len(), answer.body.len()),
+            sizes,
             stub: answer.stub,
             unmatched: answer.unmatched,
         };
@@ -573,7 +574,7 @@ mod tests {
             stub: None,
             unmatched: None,
         };
-        j.record(req, &Known::new(Vec::new()), answer);
+        j.record(req.clone(), &Known::new(Vec::new()), answer);
     }
 
     #[test]

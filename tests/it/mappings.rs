@@ -66,7 +66,7 @@ async fn send(
             http::HeaderValue::from_str(value).unwrap(),
         );
     }
-    let (parts, body) = server.answer(&request).await.into_parts();
+    let (parts, body) = server.answer(request).await.into_parts();
     Reply {
         status: parts.status.as_u16(),
         headers: parts.headers,

@@ -425,11 +425,11 @@ async fn forward(
     match refusal {
         Some(answer) => {
             if !crate::platform::admin::is_admin(&request) {
-                backend.record(&request, &answer, None, None);
+                backend.record(request, &answer, None, None);
             }
             Ok(answer.into_response())
         }
-        None => Ok(backend.answer(&request).await),
+        None => Ok(backend.answer(request).await),
     }
 }
 
