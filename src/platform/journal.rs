@@ -134,6 +134,12 @@ pub type Printer = Box<dyn Fn(String) + Send + Sync>;
 /// them all itself (never dropped, and the raw bodies waiting stay bounded).
 const QUEUED: usize = 256;
 
+/// At this many waiting, the request that adds one wakes the journal's thread before its
+/// time: under load the thread keeps them, not a request that then waits for it (at 30,000
+/// requests a second, 20 ms of them filled [`QUEUED`], and a worker masked 256 entries
+/// while its connections waited).
+const WAKE_AT: usize = 64;
+
 /// How often the journal's thread keeps what waits (and `mock serve` prints it).
 const EVERY: Duration = Duration::from_millis(20);
 
@@ -153,6 +159,8 @@ struct Shared {
     keeping: Mutex<()>,
     ring: Mutex<VecDeque<Arc<Entry>>>,
     printer: Option<Printer>,
+    /// The journal's thread, to wake when [`WAKE_AT`] requests wait.
+    thread: OnceLock<std::thread::Thread>,
 }
 
 /// A request and its answer as the request path hands them over, not yet masked.
@@ -224,19 +232,23 @@ impl Journal {
             keeping: Mutex::new(()),
             ring: Mutex::new(VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY))),
             printer,
+            thread: OnceLock::new(),
         });
         if shared.active() {
             let weak = Arc::downgrade(&shared);
             // Ends with the journal. Without the thread, requests and readers keep entries.
-            let _ = std::thread::Builder::new()
+            let spawned = std::thread::Builder::new()
                 .name("sp-contract-journal".into())
                 .spawn(move || loop {
-                    std::thread::sleep(EVERY);
+                    std::thread::park_timeout(EVERY);
                     match weak.upgrade() {
                         Some(shared) => shared.keep_waiting(),
                         None => break,
                     }
                 });
+            if let Ok(handle) = spawned {
+                let _ = shared.thread.set(handle.thread().clone());
+            }
         }
         Journal { shared }
     }
@@ -267,17 +279,21 @@ impl Journal {
             stub: answer.stub,
             unmatched: answer.unmatched,
         };
-        let full = {
+        let waiting = {
             let mut waiting = self
                 .shared
                 .waiting
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
             waiting.push(raw);
-            waiting.len() >= QUEUED
+            waiting.len()
         };
-        if full {
+        if waiting >= QUEUED {
             self.shared.keep_waiting();
+        } else if waiting == WAKE_AT {
+            if let Some(thread) = self.shared.thread.get() {
+                thread.unpark();
+            }
         }
     }
 
