@@ -145,9 +145,9 @@ const EVERY: Duration = Duration::from_millis(20);
 
 /// The last entries, at most `capacity`. Masking a request and its answer costs more than
 /// answering a stub, so the request path only queues the raw parts (reference-counted
-/// bodies) and a thread of the journal's own masks and keeps them every [`EVERY`], without
-/// being woken per request. A reader keeps what waits first, so it sees every request
-/// answered so far.
+/// bodies) and a thread of the journal's own masks and keeps them every [`EVERY`], or sooner
+/// when [`WAKE_AT`] wait, never woken per request. A reader keeps what waits first, so it
+/// sees every request answered so far.
 pub struct Journal {
     shared: Arc<Shared>,
 }
