@@ -10,8 +10,11 @@
 //! latency percentiles and peak memory. Bounded in count; loopback only.
 //!
 //! The mock runs as `mock serve` runs it, on N worker threads of its own (default: one per
-//! core, as `sp-contract --threads` and its default); the client on a runtime with
-//! [`CLIENT_THREADS`], so changing N changes only the mock.
+//! core, as `sp-contract --threads` and its default), polling for the next request after an
+//! answer as `mock serve` does by default; the client on a runtime with [`CLIENT_THREADS`]
+//! (fewer with fewer connections: one connection gets a single-threaded runtime, as a load
+//! generator such as wrk gives it, so no second client thread is woken per answer), so
+//! changing N changes only the mock.
 //!
 //! `--embedded` runs the mock as `sp-contract run` runs its embedded mock instead: on the
 //! client's runtime, which then has the N threads (`run --threads N`). A request and its
@@ -48,7 +51,8 @@ use std::time::{Duration, Instant};
 /// The citizen the example stub answers for.
 const STUB_PNR: &str = "0101011234";
 
-/// The client's worker threads, the same whatever the mock gets.
+/// The client's worker threads (at most one per connection), the same whatever the mock
+/// gets.
 const CLIENT_THREADS: usize = 2;
 
 #[path = "../tests/it/support/sf1470_case.rs"]
@@ -109,14 +113,16 @@ impl Opts {
 }
 
 /// A runtime whose threads are named `name`, so a profile tells the client from the mock's
-/// (`sp-contract-mock-N`).
+/// (`sp-contract-mock-N`); single-threaded for one worker.
 fn runtime(workers: usize, name: &str) -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(workers)
-        .thread_name(name)
-        .enable_all()
-        .build()
-        .expect("a runtime")
+    let mut b = if workers == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(workers);
+        b
+    };
+    b.thread_name(name).enable_all().build().expect("a runtime")
 }
 
 fn main() {
@@ -141,7 +147,7 @@ fn main() {
     let client_threads = if o.embedded {
         o.threads
     } else {
-        CLIENT_THREADS
+        CLIENT_THREADS.min(o.connections)
     };
     let client_rt = runtime(client_threads, "sp-contract-bench-client");
     let start_rt = tokio::runtime::Builder::new_current_thread()
@@ -151,9 +157,10 @@ fn main() {
     let workers = if o.embedded {
         sp_contract::platform::front::Workers::Shared
     } else {
-        sp_contract::platform::front::Workers::Own(
-            std::num::NonZeroUsize::new(o.threads).expect("--threads is at least 1"),
-        )
+        sp_contract::platform::front::Workers::Own {
+            threads: std::num::NonZeroUsize::new(o.threads).expect("--threads is at least 1"),
+            busy_poll: sp_contract::platform::front::busy_poll::DEFAULT_WINDOW,
+        }
     };
     let options = sp_contract::platform::MockOptions {
         workers,

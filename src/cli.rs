@@ -351,7 +351,28 @@ pub enum MockCommand {
         /// go first. 0 keeps none (each request is still printed).
         #[arg(long, default_value_t = crate::platform::journal::DEFAULT_CAPACITY, value_name = "N", value_parser = parse_journal)]
         journal: usize,
+        /// Microseconds a worker with one open connection keeps polling for its next
+        /// request after answering, instead of sleeping at once: a client calling one request
+        /// after another then need not wait for the mock to be woken. 0 turns it off.
+        #[arg(long, default_value_t = DEFAULT_BUSY_POLL_US, value_name = "MICROSECONDS", value_parser = parse_busy_poll)]
+        busy_poll: u64,
     },
+}
+
+const DEFAULT_BUSY_POLL_US: u64 = {
+    let us = crate::platform::front::busy_poll::DEFAULT_WINDOW.as_micros();
+    assert!(us <= u64::MAX as u128);
+    us as u64
+};
+
+fn parse_busy_poll(s: &str) -> Result<u64, String> {
+    let max = crate::platform::front::busy_poll::MAX_WINDOW.as_micros();
+    s.parse::<u64>()
+        .ok()
+        .filter(|n| u128::from(*n) <= max)
+        .ok_or_else(|| {
+            format!("the busy-poll window must be a whole number of microseconds from 0 to {max}")
+        })
 }
 
 /// The most journal entries `--journal` takes: each keeps up to two bounded bodies.
@@ -435,7 +456,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Fatal> {
             mocks,
             certs,
             journal,
-        }) => commands::serve(addr, mocks, certs, journal, threads),
+            busy_poll,
+        }) => commands::serve(
+            addr,
+            mocks,
+            certs,
+            journal,
+            threads,
+            std::time::Duration::from_micros(busy_poll),
+        ),
         Command::Doctor(args) => {
             let paths = args.suite.paths();
             commands::doctor(&paths, &args.target, args.select.services()?, threads)

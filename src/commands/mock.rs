@@ -12,12 +12,14 @@ use std::path::PathBuf;
 /// PKCS#12), the authority's CVR, the user system and user UUIDs and
 /// [`serve_service_lines`]; then serves until Ctrl-C (or SIGTERM), printing each request's
 /// journal line (see `platform::journal`), keeping the last `journal`, and says it stopped.
+/// Its workers poll for `busy_poll` after an answer (see `platform::front::busy_poll`).
 pub fn serve(
     addr: std::net::SocketAddr,
     mocks: PathBuf,
     certs: PathBuf,
     journal: usize,
     threads: Option<NonZeroUsize>,
+    busy_poll: std::time::Duration,
 ) -> Result<ExitCode, Fatal> {
     let paths = SuitePaths {
         mocks,
@@ -27,9 +29,10 @@ pub fn serve(
     // The front serves on threads of its own, one single-threaded runtime per worker; this
     // thread only starts it, prints and waits for Ctrl-C.
     let rt = build_runtime(1)?;
-    let workers = crate::platform::front::Workers::Own(
-        NonZeroUsize::new(worker_threads(threads)).unwrap_or(NonZeroUsize::MIN),
-    );
+    let workers = crate::platform::front::Workers::Own {
+        threads: NonZeroUsize::new(worker_threads(threads)).unwrap_or(NonZeroUsize::MIN),
+        busy_poll,
+    };
     rt.block_on(async {
         let pki = engine::ensure_pki(&paths)?;
         let (lines, tx) = line_channel();

@@ -38,7 +38,11 @@ macro_rules! on_both {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn own_workers() {
-                super::$name(Workers::Own(std::num::NonZeroUsize::new(2).unwrap())).await
+                super::$name(Workers::Own {
+                    threads: std::num::NonZeroUsize::new(2).unwrap(),
+                    busy_poll: sp_contract::platform::front::busy_poll::DEFAULT_WINDOW,
+                })
+                .await
             }
         }
     )*};

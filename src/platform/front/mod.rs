@@ -8,6 +8,7 @@
 use crate::platform::backend::Backend;
 use crate::platform::endpoint::{CLIENT_CN_HEADER, CLIENT_SHA256_HEADER};
 use crate::platform::request::Answer;
+use busy_poll::BusyPoll;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -27,6 +28,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
+pub mod busy_poll;
 mod tls;
 pub use tls::acceptor;
 
@@ -102,7 +104,12 @@ pub enum Workers {
     /// core. On a multi-threaded runtime hyper's waking of its own connection task made
     /// Tokio wake a second worker about once a request (measured on `mock serve`: 2.7
     /// context switches and ~80 µs of CPU a stub request; on its own workers 1.0 and ~70 µs).
-    Own(NonZeroUsize),
+    /// A worker with one connection polls for `busy_poll` after each answer (see
+    /// [`busy_poll`]; zero: never).
+    Own {
+        threads: NonZeroUsize,
+        busy_poll: Duration,
+    },
 }
 
 /// Serve TLS on `listener`, answering each request with `backend`, on `workers`.
@@ -123,18 +130,23 @@ pub fn start(
         backend,
         limits,
         shutdown: rx,
+        busy_poll: None,
     };
     match workers {
         Workers::Shared => {
             tokio::spawn(accept_loop(listener, serve, Deal::Here));
         }
-        Workers::Own(n) => {
+        Workers::Own { threads, busy_poll } => {
             let cannot = |e: std::io::Error| FrontError::Workers(e.to_string());
-            let mut lanes = Vec::with_capacity(n.get());
+            let mut lanes = Vec::with_capacity(threads.get());
             let mut first = None;
-            for i in 0..n.get() {
+            for i in 0..threads.get() {
                 let (lane, incoming) = mpsc::unbounded_channel();
-                let handle = worker_thread(i, serve.clone(), incoming).map_err(cannot)?;
+                let serve = Serve {
+                    busy_poll: BusyPoll::new(busy_poll),
+                    ..serve.clone()
+                };
+                let handle = worker_thread(i, serve, incoming).map_err(cannot)?;
                 first.get_or_insert(handle);
                 lanes.push(lane);
             }
@@ -158,6 +170,8 @@ struct Serve {
     backend: Arc<Backend>,
     limits: Limits,
     shutdown: watch::Receiver<bool>,
+    /// The worker's, on a worker of its own that polls.
+    busy_poll: Option<Arc<BusyPoll>>,
 }
 
 /// Where the accept loop puts a new connection.
@@ -200,6 +214,7 @@ fn worker_thread(
                     let _ = stop.wait_for(|s| *s).await;
                 };
                 tokio::pin!(stopped);
+                let poller = serve.busy_poll.clone().map(|p| tokio::spawn(p.run()));
                 let mut conns = tokio::task::JoinSet::new();
                 loop {
                     tokio::select! {
@@ -217,6 +232,9 @@ fn worker_thread(
                     }
                 }
                 while conns.join_next().await.is_some() {}
+                if let Some(p) = poller {
+                    p.abort();
+                }
             });
         })?;
     handle
@@ -261,6 +279,7 @@ async fn serve_connection(tcp: tokio::net::TcpStream, serve: Serve) {
         backend,
         limits,
         shutdown: mut conn_shutdown,
+        busy_poll,
     } = serve;
     let Ok(ssl) = Ssl::new(&acceptor) else {
         return;
@@ -302,6 +321,7 @@ async fn serve_connection(tcp: tokio::net::TcpStream, serve: Serve) {
         }
         None => (None, None),
     };
+    let _open = busy_poll.as_ref().map(|p| p.connection());
     let activity = Arc::new(Activity::new());
     let watched = Watched {
         inner: tls,
@@ -310,11 +330,14 @@ async fn serve_connection(tcp: tokio::net::TcpStream, serve: Serve) {
     let in_service = activity.clone();
     let service = service_fn(move |req: Request<Incoming>| {
         let (backend, cn, sha) = (backend.clone(), cn.clone(), sha.clone());
-        let activity = in_service.clone();
+        let (activity, busy_poll) = (in_service.clone(), busy_poll.clone());
         async move {
             activity.request_started();
             let answer = forward(req, backend, cn, sha, limits).await;
             activity.request_done();
+            if let Some(p) = busy_poll {
+                p.answered();
+            }
             answer
         }
     });
