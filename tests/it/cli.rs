@@ -406,6 +406,22 @@ fn threads_chooses_the_worker_threads_and_refuses_nonsense() {
     }
 }
 
+/// `mock serve --busy-poll` takes whole microseconds up to 10 ms; anything else is a usage
+/// error that says what is wanted, before anything is served.
+#[test]
+fn busy_poll_refuses_nonsense() {
+    for bad in ["-1", "two", "0.5", "10001"] {
+        let (code, out) = run(sp(&["mock", "serve", &format!("--busy-poll={bad}")]));
+        assert_eq!(code, 2, "{bad}: {out}");
+        assert!(
+            out.contains(&format!(
+                "invalid value '{bad}' for '--busy-poll <MICROSECONDS>'"
+            )) && out.contains("whole number of microseconds from 0 to 10000"),
+            "{bad}: {out}"
+        );
+    }
+}
+
 #[test]
 fn readme_step_section_is_generated_from_the_code() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
