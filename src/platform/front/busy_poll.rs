@@ -81,11 +81,14 @@ impl BusyPoll {
 
     /// The poller, spawned once on the worker's single-threaded runtime. Yielding there
     /// makes the runtime look at its sockets without sleeping (a zero-timeout poll) and run
-    /// whatever became ready before it comes back here.
-    pub async fn run(self: Arc<Self>) {
+    /// whatever became ready before it comes back here. Between looks it does `idle`: work
+    /// put off the request's path (the journal's keeping), done here while the client reads
+    /// its answer rather than on a thread that would take a core from the requests.
+    pub async fn run(self: Arc<Self>, idle: impl Fn() -> bool) {
         loop {
             self.answered.notified().await;
             while self.polling() {
+                idle();
                 tokio::task::yield_now().await;
             }
         }
@@ -137,13 +140,26 @@ mod tests {
     async fn the_poller_lets_the_worker_run_its_other_tasks_and_then_waits() {
         let p = BusyPoll::new(Duration::from_millis(5)).unwrap();
         let _c = p.connection();
-        let poller = tokio::spawn(p.clone().run());
+        let idled = Arc::new(AtomicUsize::new(0));
+        let counted = idled.clone();
+        let poller = tokio::spawn(p.clone().run(move || {
+            counted.fetch_add(1, Ordering::Relaxed);
+            false
+        }));
         p.answered();
         // The poller yields while polling, so this task (and the timer) gets to run; a
         // poller that did not would hang the test here. After the window it waits for the
         // next answer.
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!p.polling());
+        let looked = idled.load(Ordering::Relaxed);
+        assert!(looked > 0, "it did the idle work while it polled");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert_eq!(
+            idled.load(Ordering::Relaxed),
+            looked,
+            "after the window it stops"
+        );
         assert!(!poller.is_finished(), "it waits for the next answer");
         poller.abort();
     }

@@ -214,7 +214,10 @@ fn worker_thread(
                     let _ = stop.wait_for(|s| *s).await;
                 };
                 tokio::pin!(stopped);
-                let poller = serve.busy_poll.clone().map(|p| tokio::spawn(p.run()));
+                let poller = serve.busy_poll.clone().map(|p| {
+                    let backend = serve.backend.clone();
+                    tokio::spawn(p.run(move || backend.journal().keep_idle()))
+                });
                 let mut conns = tokio::task::JoinSet::new();
                 loop {
                     tokio::select! {

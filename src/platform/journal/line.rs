@@ -102,4 +102,3 @@ pub(super) fn one_line(s: &str) -> String {
     }
     out
 }
-

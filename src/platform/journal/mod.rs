@@ -159,8 +159,10 @@ pub struct Journal {
 struct Shared {
     capacity: usize,
     waiting: Mutex<Vec<Raw>>,
-    /// Held while entries are made from what waited, so they go in in order.
-    keeping: Mutex<()>,
+    /// Held while entries are made from what waited, so they go in in order; with the lines
+    /// made but not yet printed.
+    keeping: Mutex<Unprinted>,
+    ids: Ids,
     ring: Mutex<VecDeque<Arc<Entry>>>,
     printer: Option<Printer>,
     /// The journal's thread, to wake when [`WAKE_AT`] requests wait.
@@ -233,7 +235,8 @@ impl Journal {
         let shared = Arc::new(Shared {
             capacity,
             waiting: Mutex::new(Vec::new()),
-            keeping: Mutex::new(()),
+            keeping: Mutex::new(Unprinted::default()),
+            ids: Ids::new(),
             ring: Mutex::new(VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY))),
             printer,
             thread: OnceLock::new(),
@@ -259,6 +262,16 @@ impl Journal {
 
     pub fn capacity(&self) -> usize {
         self.shared.capacity
+    }
+
+    /// For a thread with nothing else to do (`mock serve`'s worker while it polls between
+    /// requests, see `front::busy_poll`): keep what waits now, instead of the journal's
+    /// thread, which on a small machine takes a core from the requests. Its lines are
+    /// printed once [`WAKE_AT`] have gathered, or at the thread's next turn (at most
+    /// [`EVERY`] later). Whether anything was kept: `false` when nothing waited or another
+    /// thread was keeping.
+    pub fn keep_idle(&self) -> bool {
+        self.shared.active() && self.shared.keep_idle()
     }
 
     /// Keep (and print) what became of `req`.
@@ -334,18 +347,43 @@ impl Shared {
 
     /// Mask what waits into entries, print their lines and keep them, in order.
     fn keep_waiting(&self) {
-        let _order = self.keeping.lock().unwrap_or_else(|e| e.into_inner());
+        let order = self.keeping.lock().unwrap_or_else(|e| e.into_inner());
+        self.keep(order, true);
+    }
+
+    /// [`Journal::keep_idle`].
+    fn keep_idle(&self) -> bool {
+        let order = match self.keeping.try_lock() {
+            Ok(order) => order,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return false,
+        };
+        if self
+            .waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+        {
+            return false;
+        }
+        self.keep(order, false);
+        true
+    }
+
+    /// Make entries of what waits, holding `unprinted` (the order). Lines go to the printer
+    /// in batches: with `print_now`, or once [`WAKE_AT`] have gathered (a line each made
+    /// `mock serve` wake its printing thread and write once per request).
+    fn keep(&self, mut unprinted: std::sync::MutexGuard<'_, Unprinted>, print_now: bool) {
         let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
-        // One batch to the printer: a line each made `mock serve` wake its printing thread
-        // and write once per request.
-        let mut lines = String::new();
+        let Unprinted { lines, count } = &mut *unprinted;
         for raw in waiting {
-            let entry = entry(raw, self.capacity > 0);
+            let entry = entry(raw, self.ids.next(), self.capacity > 0);
             if self.printer.is_some() {
                 if !lines.is_empty() {
                     lines.push('\n');
                 }
                 lines.push_str(&line(&entry));
+                *count += 1;
             }
             if self.capacity > 0 {
                 let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
@@ -356,15 +394,47 @@ impl Shared {
             }
         }
         if let (Some(print), false) = (&self.printer, lines.is_empty()) {
-            print(lines);
+            if print_now || *count >= WAKE_AT {
+                print(std::mem::take(lines));
+                *count = 0;
+            }
         }
+    }
+}
+
+/// Lines made but not yet printed, and how many.
+#[derive(Default)]
+struct Unprinted {
+    lines: String,
+    count: usize,
+}
+
+/// The entries' ids: UUIDs (as WireMock's are), a random one per journal and then a count
+/// in its last 48 bits. A fresh random UUID each made a `getrandom` system call per request.
+struct Ids {
+    base: u128,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl Ids {
+    fn new() -> Ids {
+        Ids {
+            base: uuid::Uuid::new_v4().as_u128(),
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Distinct for 2^48 entries; the version and variant bits stay those of a v4 UUID.
+    fn next(&self) -> String {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & ((1 << 48) - 1);
+        uuid::Uuid::from_u128(self.base ^ u128::from(n)).to_string()
     }
 }
 
 /// The entry for a request and its answer: the line's parts masked. With `whole` (a journal
 /// that keeps entries, for the admin API) the messages are kept too, to be masked when first
 /// read; without, only what the line shows.
-fn entry(raw: Raw, whole: bool) -> Entry {
+fn entry(raw: Raw, id: String, whole: bool) -> Entry {
     let req = &raw.request;
     let verdict = match &raw.stub {
         Some(stub) => Verdict::Matched(one_line(&stub.label())),
@@ -379,7 +449,7 @@ fn entry(raw: Raw, whole: bool) -> Entry {
     let cn = crate::platform::endpoint::header(req, CLIENT_CN_HEADER);
     let operation = operation(req);
     Entry {
-        id: uuid::Uuid::new_v4().to_string(),
+        id,
         at: raw.at,
         cn,
         service,
@@ -518,6 +588,49 @@ mod tests {
         assert!(!e[0].detail().response.body.contains("1234"));
         j.clear();
         assert!(j.entries().is_empty());
+    }
+
+    /// What a polling worker keeps is kept and printed in order, every line once, batched;
+    /// ids stay distinct.
+    #[test]
+    fn keeping_while_idle_keeps_order_and_prints_every_line_once() {
+        let printed = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = printed.clone();
+        let j = Journal::new(
+            200,
+            Some(Box::new(move |batch: String| {
+                sink.lock().unwrap().push(batch)
+            })),
+        );
+        assert!(!j.keep_idle(), "nothing waits");
+        for i in 0..150 {
+            let req = request(Some(&format!("\"urn:x/Op{i}\"")), "/p", None);
+            answered(&j, &req, &Bytes::new());
+            if i % 3 == 0 {
+                j.keep_idle();
+            }
+        }
+        let e = j.entries();
+        let ops: Vec<_> = e.iter().rev().map(|e| e.operation.clone()).collect();
+        let want: Vec<_> = (0..150).map(|i| format!("Op{i}")).collect();
+        assert_eq!(ops, want);
+        let ids: std::collections::HashSet<_> = e.iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids.len(), 150);
+        assert!(ids
+            .iter()
+            .all(|id| uuid::Uuid::parse_str(id).is_ok_and(|u| u.get_version_num() == 4)));
+        let batches = printed.lock().unwrap().clone();
+        let lines: Vec<_> = batches.iter().flat_map(|b| b.lines()).collect();
+        assert_eq!(lines.len(), 150, "every line once");
+        for (line, want) in lines.iter().zip(&want) {
+            assert!(line.contains(&format!(" {want}  answered")), "{line}");
+        }
+        // Batches of WAKE_AT, the rest when read (a turn of the journal's thread may add one).
+        assert!(
+            batches.len() <= 150 / WAKE_AT + 3,
+            "printed in batches, not a line at a time: {}",
+            batches.len()
+        );
     }
 
     #[test]
