@@ -9,8 +9,6 @@
 //! difference: text is one node across entity references, as in XPath's data model and in
 //! WireMock, where sxd splits it (`x&amp;y` is "x&y" here, "x", "&", "y" there).
 
-use std::collections::HashSet;
-
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -47,24 +45,49 @@ enum Predicate {
     Text(String),
 }
 
-/// A body as the fast path sees it: elements and text nodes.
+/// A body as the fast path sees it: elements and text nodes, in one flat arena (a node
+/// each, names and texts in one buffer) so that a parse makes a handful of allocations
+/// whatever the body's size; a tree of owned strings made three or more an element, and
+/// matching a SOAP stub cost more than answering it.
 #[derive(Debug)]
 pub(crate) struct Tree {
-    /// The document node: its one element child is the document element.
-    document: Element,
+    /// Node 0 is the document node: its one element child is the document element.
+    nodes: Vec<Node>,
+    /// Every element's local name and every text node's text, each a range of this.
+    chars: String,
+    /// The namespace URIs the elements are in, each once.
+    namespaces: Vec<String>,
 }
 
-#[derive(Debug, Default)]
-struct Element {
-    ns: Option<String>,
-    local: String,
-    children: Vec<Child>,
+/// No node, or no namespace.
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    text: bool,
+    /// An element's namespace (an index into `namespaces`), or [`NONE`].
+    ns: u32,
+    /// The local name of an element, the text of a text node, in `chars`.
+    start: u32,
+    end: u32,
+    /// An element's first and last child.
+    first: u32,
+    last: u32,
+    next_sibling: u32,
 }
 
-#[derive(Debug)]
-enum Child {
-    Element(Element),
-    Text(String),
+impl Node {
+    fn new(text: bool, ns: u32, start: usize, end: usize) -> Option<Node> {
+        Some(Node {
+            text,
+            ns,
+            start: u32::try_from(start).ok()?,
+            end: u32::try_from(end).ok()?,
+            first: NONE,
+            last: NONE,
+            next_sibling: NONE,
+        })
+    }
 }
 
 /// What the fast path selects (the matchers ask whether any node matches, so document
@@ -119,79 +142,120 @@ impl FastPath {
     }
 
     pub(crate) fn select<'t>(&self, tree: &'t Tree) -> Selected<'t> {
-        let mut context: Vec<&Element> = vec![&tree.document];
+        let mut context: Vec<u32> = vec![0];
         for step in &self.steps {
-            let mut next: Vec<&Element> = Vec::new();
-            let mut accept = |e| {
-                if step.accepts(e) {
-                    next.push(e)
+            let Some(test) = tree.resolve(&step.test) else {
+                // A namespace no element of the body is in.
+                context.clear();
+                break;
+            };
+            let mut next: Vec<u32> = Vec::new();
+            let mut accept = |i| {
+                if tree.accepts(i, test, &step.predicates) {
+                    next.push(i)
                 }
             };
             if step.descendant {
                 // One walk, however many context nodes: each node is looked at once.
                 match context.as_slice() {
-                    [one] => descendants(one, true, &HashSet::new(), &mut accept),
+                    [one] => tree.descendants(*one, true, &[], &mut accept),
                     many => {
-                        let under = many.iter().map(|e| *e as *const Element).collect();
-                        descendants(&tree.document, false, &under, &mut accept)
+                        let mut under = vec![false; tree.nodes.len()];
+                        for &c in many {
+                            under[c as usize] = true;
+                        }
+                        tree.descendants(0, false, &under, &mut accept)
                     }
                 }
             } else {
-                for node in &context {
-                    children(node).for_each(&mut accept);
+                for &node in &context {
+                    tree.children(node).for_each(&mut accept);
                 }
             }
             context = next;
         }
         match self.text {
             false => Selected::Elements(context.len()),
-            true => Selected::Texts(context.iter().flat_map(|e| texts(e)).collect()),
+            true => Selected::Texts(context.iter().flat_map(|&e| tree.texts(e)).collect()),
         }
     }
 }
 
-impl Step {
-    fn accepts(&self, e: &Element) -> bool {
-        let name = match &self.test {
-            NameTest::Any => true,
-            NameTest::AnyIn(ns) => e.ns.as_deref() == Some(ns),
-            NameTest::Name(ns, local) => e.local == *local && e.ns == *ns,
+/// A name test with its namespace looked up among the tree's.
+#[derive(Clone, Copy)]
+enum Resolved<'p> {
+    Any,
+    AnyIn(u32),
+    Name(u32, &'p str),
+}
+
+impl Tree {
+    /// `None`: the test names a namespace no element is in, so it matches nothing.
+    fn resolve<'p>(&self, test: &'p NameTest) -> Option<Resolved<'p>> {
+        let index = |uri: &str| {
+            self.namespaces
+                .iter()
+                .position(|n| n == uri)
+                .and_then(|i| u32::try_from(i).ok())
         };
-        name && self.predicates.iter().all(|p| match p {
-            Predicate::LocalName(l) => e.local == *l,
-            Predicate::Text(t) => texts(e).any(|x| x == t),
+        Some(match test {
+            NameTest::Any => Resolved::Any,
+            NameTest::AnyIn(uri) => Resolved::AnyIn(index(uri)?),
+            NameTest::Name(None, local) => Resolved::Name(NONE, local),
+            NameTest::Name(Some(uri), local) => Resolved::Name(index(uri)?, local),
         })
     }
-}
 
-fn children(e: &Element) -> impl Iterator<Item = &Element> {
-    e.children.iter().filter_map(|c| match c {
-        Child::Element(e) => Some(e),
-        Child::Text(_) => None,
-    })
-}
+    fn node(&self, i: u32) -> &Node {
+        &self.nodes[i as usize]
+    }
 
-fn texts(e: &Element) -> impl Iterator<Item = &str> {
-    e.children.iter().filter_map(|c| match c {
-        Child::Text(t) => Some(t.as_str()),
-        Child::Element(_) => None,
-    })
-}
+    fn chars(&self, n: &Node) -> &str {
+        &self.chars[n.start as usize..n.end as usize]
+    }
 
-/// Every element below `e` that has an ancestor in `context` (`inside`: `e` or one of its
-/// ancestors is), in document order.
-fn descendants<'t>(
-    e: &'t Element,
-    inside: bool,
-    context: &HashSet<*const Element>,
-    found: &mut impl FnMut(&'t Element),
-) {
-    let inside = inside || context.contains(&(e as *const Element));
-    for child in children(e) {
-        if inside {
-            found(child);
+    fn accepts(&self, i: u32, test: Resolved<'_>, predicates: &[Predicate]) -> bool {
+        let e = self.node(i);
+        let name = match test {
+            Resolved::Any => true,
+            Resolved::AnyIn(ns) => e.ns == ns,
+            Resolved::Name(ns, local) => e.ns == ns && self.chars(e) == local,
+        };
+        name && predicates.iter().all(|p| match p {
+            Predicate::LocalName(l) => self.chars(e) == l,
+            Predicate::Text(t) => self.texts(i).any(|x| x == t),
+        })
+    }
+
+    fn child_nodes(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
+        let some = |c: u32| (c != NONE).then_some(c);
+        std::iter::successors(some(self.node(i).first), move |&c| {
+            some(self.node(c).next_sibling)
+        })
+    }
+
+    fn children(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
+        self.child_nodes(i).filter(|&c| !self.node(c).text)
+    }
+
+    fn texts(&self, i: u32) -> impl Iterator<Item = &str> + '_ {
+        self.child_nodes(i)
+            .map(|c| self.node(c))
+            .filter(|n| n.text)
+            .map(|n| self.chars(n))
+    }
+
+    /// Every element below `i` that has an ancestor marked in `under` (`inside`: `i` or one
+    /// of its ancestors is), in document order. The depth is the tree's, at most
+    /// [`MAX_DEPTH`].
+    fn descendants(&self, i: u32, inside: bool, under: &[bool], found: &mut impl FnMut(u32)) {
+        let inside = inside || under.get(i as usize).copied().unwrap_or(false);
+        for child in self.children(i) {
+            if inside {
+                found(child);
+            }
+            self.descendants(child, inside, under, found);
         }
-        descendants(child, inside, context, found);
     }
 }
 
@@ -254,12 +318,20 @@ fn predicate(s: &str) -> Option<(Predicate, &str)> {
 impl Tree {
     /// `text` as a tree, or `None` when it is not one namespace-well-formed document,
     /// declares a DTD, or nests deeper than [`MAX_DEPTH`]: the limit is kept here, in the one
-    /// pass, so the tree's walks (and its drop) never recurse deeper than that.
+    /// pass, so the tree's walks never recurse deeper than that.
     pub(crate) fn parse(text: &str) -> Option<Tree> {
         let mut reader = NsReader::from_str(text);
-        let mut stack = vec![Element::default()];
-        // Text since the last element, comment or processing instruction.
-        let mut pending: Option<String> = None;
+        let mut tree = Tree {
+            nodes: Vec::with_capacity(text.len() / 32 + 2),
+            chars: String::with_capacity(text.len() / 2),
+            namespaces: Vec::new(),
+        };
+        tree.nodes.push(Node::new(false, NONE, 0, 0)?);
+        // The document node and the open elements.
+        let mut stack: Vec<u32> = vec![0];
+        // Where the text since the last element, comment or processing instruction starts
+        // in `chars`.
+        let mut pending: Option<usize> = None;
         loop {
             let (resolved, event) = reader.read_resolved_event().ok()?;
             let is_text = matches!(
@@ -267,13 +339,16 @@ impl Tree {
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)
             );
             if !is_text {
-                if let Some(t) = pending.take() {
-                    // Outside the document element only whitespace is allowed.
-                    if stack.len() == 1 && !t.trim().is_empty() {
-                        return None;
-                    }
-                    if stack.len() > 1 {
-                        stack.last_mut()?.children.push(Child::Text(t));
+                if let Some(start) = pending.take() {
+                    if stack.len() == 1 {
+                        // Outside the document element only whitespace is allowed.
+                        if !tree.chars[start..].trim().is_empty() {
+                            return None;
+                        }
+                        tree.chars.truncate(start);
+                    } else {
+                        let node = Node::new(true, NONE, start, tree.chars.len())?;
+                        tree.attach(&stack, node)?;
                     }
                 }
             }
@@ -284,63 +359,85 @@ impl Tree {
                         return None;
                     }
                     let ns = match resolved {
-                        ResolveResult::Bound(ns) => {
-                            Some(String::from_utf8(ns.as_ref().to_vec()).ok()?)
-                        }
-                        ResolveResult::Unbound => None,
+                        ResolveResult::Bound(ns) => tree.namespace(ns.as_ref())?,
+                        ResolveResult::Unbound => NONE,
                         ResolveResult::Unknown(_) => return None,
                     };
-                    let local = std::str::from_utf8(start.local_name().as_ref())
-                        .ok()?
-                        .to_owned();
+                    let name = start.local_name();
+                    let local = std::str::from_utf8(name.as_ref()).ok()?;
+                    let from = tree.chars.len();
+                    tree.chars.push_str(local);
                     for attr in start.attributes() {
                         attr.ok()?;
                     }
-                    let element = Element {
-                        ns,
-                        local,
-                        children: Vec::new(),
-                    };
-                    if matches!(event, Event::Empty(_)) {
-                        attach(&mut stack, element)?;
-                    } else {
-                        stack.push(element);
+                    let node = Node::new(false, ns, from, tree.chars.len())?;
+                    let i = tree.attach(&stack, node)?;
+                    if matches!(event, Event::Start(_)) {
+                        stack.push(i);
                     }
                 }
                 Event::End(_) => {
-                    let element = stack.pop()?;
-                    attach(&mut stack, element)?;
+                    if stack.len() <= 1 {
+                        return None;
+                    }
+                    stack.pop();
                 }
-                Event::Text(t) => pending
-                    .get_or_insert_with(String::new)
-                    .push_str(&t.decode().ok()?),
-                Event::CData(c) => pending
-                    .get_or_insert_with(String::new)
-                    .push_str(std::str::from_utf8(&c).ok()?),
+                Event::Text(t) => {
+                    pending.get_or_insert(tree.chars.len());
+                    tree.chars.push_str(&t.decode().ok()?);
+                }
+                Event::CData(c) => {
+                    pending.get_or_insert(tree.chars.len());
+                    tree.chars.push_str(std::str::from_utf8(&c).ok()?);
+                }
                 Event::GeneralRef(r) => {
                     let name = r.decode().ok()?;
                     let reference = format!("&{name};");
                     let resolved = quick_xml::escape::unescape(&reference).ok()?;
-                    pending.get_or_insert_with(String::new).push_str(&resolved);
+                    pending.get_or_insert(tree.chars.len());
+                    tree.chars.push_str(&resolved);
                 }
                 Event::DocType(_) => return None,
                 Event::Eof => break,
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             }
         }
-        let document = stack.pop()?;
-        (stack.is_empty() && children(&document).count() == 1).then_some(Tree { document })
+        (stack.len() == 1 && tree.children(0).count() == 1).then_some(tree)
     }
-}
 
-fn attach(stack: &mut [Element], element: Element) -> Option<()> {
-    let top = stack.len() == 1;
-    let parent = stack.last_mut()?;
-    if top && children(parent).next().is_some() {
-        return None;
+    /// The index of namespace `uri`, added the first time.
+    fn namespace(&mut self, uri: &[u8]) -> Option<u32> {
+        let uri = std::str::from_utf8(uri).ok()?;
+        let i = match self.namespaces.iter().position(|n| n == uri) {
+            Some(i) => i,
+            None => {
+                self.namespaces.push(uri.to_owned());
+                self.namespaces.len() - 1
+            }
+        };
+        u32::try_from(i).ok()
     }
-    parent.children.push(Child::Element(element));
-    Some(())
+
+    /// `node` as the last child of the innermost open element (or of the document node,
+    /// which takes one element only); its index.
+    fn attach(&mut self, stack: &[u32], node: Node) -> Option<u32> {
+        let parent = *stack.last()?;
+        if stack.len() == 1 && !node.text && self.children(0).next().is_some() {
+            return None;
+        }
+        let i = u32::try_from(self.nodes.len())
+            .ok()
+            .filter(|&i| i != NONE)?;
+        self.nodes.push(node);
+        let last = self.node(parent).last;
+        if last == NONE {
+            self.nodes[parent as usize].first = i;
+        } else {
+            self.nodes[last as usize].next_sibling = i;
+        }
+        self.nodes[parent as usize].last = i;
+        Some(i)
+    }
 }
 
 #[cfg(test)]
