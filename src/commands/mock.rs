@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 /// `mock serve`: prints the mock's URL, the CA to trust, the client certificate (PEM and
 /// PKCS#12), the authority's CVR, the user system and user UUIDs and
-/// [`serve_service_lines`]; then serves until Ctrl-C (or SIGTERM), printing each request's
+/// `serve_service_lines`; then serves until Ctrl-C (or SIGTERM), printing each request's
 /// journal line (see `platform::journal`), keeping the last `journal`, and says it stopped.
 /// Its workers poll for `busy_poll` after an answer (see `platform::front::busy_poll`).
 pub fn serve(

@@ -2,7 +2,7 @@
 //! [`crate::engine`]. The clap types stay in [`crate::cli`], which turns them into the plain
 //! values these functions take, so this module never sees a flag.
 //!
-//! Everything goes out through [`say!`], [`say_raw!`] and [`tell!`], which never panic on a
+//! Everything goes out through `say!`, `say_raw!` and `tell!`, which never panic on a
 //! closed stdout or stderr.
 
 mod mock;

@@ -10,7 +10,7 @@ use crate::report::about::About;
 /// `run`: prints the tool's version and the target, the shard's size, each scenario as it
 /// ends (over a progress line on a terminal), a note per named service no scenario covers,
 /// and the summary; then writes the reports asked for. The reports' paths are checked
-/// first. With `dry_run`, [`dry_run`]'s output instead.
+/// first. With `dry_run`, `dry_run`'s output instead.
 pub fn run(
     req: RunRequest,
     reports: &ReportFiles,

@@ -2,8 +2,8 @@
 //! Markdown) with their words in Danish or English ([`words`]), the facts the command adds
 //! ([`about`]) and the signature ([`sign`]).
 //!
-//! All writers read the same [`RunResult`](crate::runner::model::RunResult) and agree on
-//! how a scenario is classified (see [`Outcome`]):
+//! All writers read the same [`crate::runner::model::RunResult`] and agree on
+//! how a scenario is classified (see `Outcome`):
 //!
 //! | scenario status | first failure kind | JUnit            | console |
 //! |-----------------|--------------------|------------------|---------|

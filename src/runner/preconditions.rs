@@ -15,7 +15,7 @@
 //! A service implements [`Precondition`] for each kind of configuration it has and calls
 //! [`require`] from its Givet-step:
 //!
-//! ```ignore
+//! ```text
 //! struct RuleExists { /* parsed from the step */ }
 //! impl Precondition for RuleExists {
 //!     fn describe(&self) -> String { "a fordelingsregel routes KLE … to …".into() }

@@ -155,8 +155,8 @@ const EVERY: Duration = Duration::from_millis(20);
 
 /// The last entries, at most `capacity`. Masking a request and its answer costs more than
 /// answering a stub, so the request path only queues the raw parts (reference-counted
-/// bodies) and a thread of the journal's own masks and keeps them every [`EVERY`], or sooner
-/// when [`WAKE_AT`] wait, never woken per request. A reader keeps what waits first, so it
+/// bodies) and a thread of the journal's own masks and keeps them every `EVERY`, or sooner
+/// when `WAKE_AT` wait, never woken per request. A reader keeps what waits first, so it
 /// sees every request answered so far.
 pub struct Journal {
     shared: Arc<Shared>,
@@ -273,9 +273,9 @@ impl Journal {
     /// For a thread with nothing else to do (`mock serve`'s worker while it polls between
     /// requests, see `front::busy_poll`): keep what waits now, instead of the journal's
     /// thread, which on a small machine takes a core from the requests; only entries up to
-    /// [`IDLE_KEEPS_UP_TO`] bytes, in order, the rest left to that thread. Its lines are
-    /// printed once [`WAKE_AT`] have gathered, or at the thread's next turn (at most
-    /// [`EVERY`] later). Whether anything was kept: `false` when nothing waited or another
+    /// `IDLE_KEEPS_UP_TO` bytes, in order, the rest left to that thread. Its lines are
+    /// printed once `WAKE_AT` have gathered, or at the thread's next turn (at most
+    /// `EVERY` later). Whether anything was kept: `false` when nothing waited or another
     /// thread was keeping.
     pub fn keep_idle(&self) -> bool {
         self.shared.active() && self.shared.keep_idle()

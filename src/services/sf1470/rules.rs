@@ -14,10 +14,10 @@ use crate::services::sagdok::{child_ns, children_ns};
 /// state from Opstaaet on (Tilstand/FremdriftStatusKode; AM-01).
 pub const RULE_TILSTAND: &str = "tilstandsforløb";
 /// Every virkning names who made the change, as `Bruger` or `ItSystem` only (Virkning/AktoerRef
-/// and AktoerTypeKode, [OB5]).
+/// and AktoerTypeKode, \[OB5\]).
 pub const RULE_AKTOER: &str = "AktoerTypeKode";
-/// BrugervendtNoegle, Sagsnummer and Titel are given at import ([OB1]), on one line, and the
-/// BrugervendtNoegle is the Sagsnummer; Registrering/Tidspunkt is given ([OB2]).
+/// BrugervendtNoegle, Sagsnummer and Titel are given at import (\[OB1\]), on one line, and the
+/// BrugervendtNoegle is the Sagsnummer; Registrering/Tidspunkt is given (\[OB2\]).
 pub const RULE_EGENSKABER: &str = "sagsegenskaber";
 /// The relations a case must have exactly once, those it may have at most once, the object
 /// types each role takes, and no `Indeks` on them, since there is one of each (Relation:

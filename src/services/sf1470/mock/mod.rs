@@ -1,6 +1,6 @@
 //! SF1470 Sags- og Dokumentindeks v6 on the mock: an index of cases per scenario (scenarios
 //! never see each other's cases, also when they run concurrently), filled by `importer`,
-//! changed by `opdater`, emptied by `fjern`, searched by `fremsoeg` ([`search`]).
+//! changed by `opdater`, emptied by `fjern`, searched by `fremsoeg` (`search`).
 //!
 //! What it checks, in order: the request against KOMBIT's v6 XSD (the pipeline), the
 //! anvisninger ([`crate::services::sf1470::rules`], the same rule set the client applies before
