@@ -1,6 +1,6 @@
 //! The one place that decides what personal data and secrets never leave the process.
 //!
-//! Everything printed, logged, reported or snapshotted passes through [`text`] (or [`bytes`],
+//! Everything printed, logged, reported or snapshotted passes through [`text`] (or [`bytes()`],
 //! [`snippet`]): every writer takes its final text through it before writing.
 //!
 //! Two kinds of masking:
