@@ -369,7 +369,7 @@ fn certificate(b64: &str, what: &'static str) -> Result<X509, VerifyError> {
         what,
         detail: e.to_string(),
     })?;
-    X509::from_der(&der).map_err(|e| VerifyError::Certificate {
+    crate::targets::pki::certificate_from_der(&der).map_err(|e| VerifyError::Certificate {
         what,
         detail: e.to_string(),
     })

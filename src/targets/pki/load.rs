@@ -102,6 +102,26 @@ pub fn load_identity(src: &IdentitySource) -> Result<Identity, PkiError> {
     Ok(id)
 }
 
+/// A certificate from its DER bytes, parsed once per distinct bytes: OpenSSL 3 decodes a
+/// certificate (its public key through the provider decoders) in tens of µs, and a signed
+/// call carries the same few certificates every time (in the suite, parsing them was 5 % of
+/// a run's CPU). Equal bytes are the same certificate, so nothing is trusted that a fresh
+/// parse would not give.
+pub fn certificate_from_der(der: &[u8]) -> Result<X509, ErrorStack> {
+    static PARSED: Mutex<Vec<(Vec<u8>, X509)>> = Mutex::new(Vec::new());
+    let parsed = || PARSED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, cert)) = parsed().iter().find(|(d, _)| d.as_slice() == der) {
+        return Ok(cert.clone());
+    }
+    let cert = X509::from_der(der)?;
+    let mut parsed = parsed();
+    if parsed.len() >= MAX_LOADED {
+        parsed.remove(0);
+    }
+    parsed.push((der.to_vec(), cert.clone()));
+    Ok(cert)
+}
+
 /// Identities kept by [`load_identity`]; a run has a handful.
 const MAX_LOADED: usize = 16;
 static LOADED: Mutex<Vec<([u8; 32], Identity)>> = Mutex::new(Vec::new());
@@ -475,6 +495,46 @@ fn is_decrypt_failure(e: &ErrorStack) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn self_signed(cn: &str) -> Vec<u8> {
+        use openssl::{ec, hash::MessageDigest, nid::Nid, x509};
+        let group = ec::EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let key = PKey::from_ec_key(ec::EcKey::generate(&group).unwrap()).unwrap();
+        let mut name = x509::X509NameBuilder::new().unwrap();
+        name.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
+        let name = name.build();
+        let mut b = X509::builder().unwrap();
+        b.set_subject_name(&name).unwrap();
+        b.set_issuer_name(&name).unwrap();
+        b.set_pubkey(&key).unwrap();
+        b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap())
+            .unwrap();
+        b.sign(&key, MessageDigest::sha256()).unwrap();
+        b.build().to_der().unwrap()
+    }
+
+    /// Parsed once per distinct bytes, and always the certificate those bytes are.
+    #[test]
+    fn certificates_from_der_are_the_ones_the_bytes_say() {
+        let certs: Vec<_> = (0..MAX_LOADED + 3)
+            .map(|i| self_signed(&format!("c{i}")))
+            .collect();
+        for _ in 0..2 {
+            for der in &certs {
+                let cert = certificate_from_der(der).unwrap();
+                assert_eq!(&cert.to_der().unwrap(), der);
+            }
+        }
+        assert!(certificate_from_der(b"not a certificate").is_err());
+        let mut cut = certs[0].clone();
+        cut.truncate(cut.len() - 1);
+        assert!(
+            certificate_from_der(&cut).is_err(),
+            "a prefix of a kept one"
+        );
+    }
 
     #[test]
     fn encrypted_pem_detection() {

@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 pub use generate::{ensure, init};
-pub use load::{inspect, load_ca_pem, load_identity};
+pub use load::{certificate_from_der, inspect, load_ca_pem, load_identity};
 
 /// Password of the `.p12` files in the generated test PKI. It protects
 /// nothing of value (the PKI is a local throwaway) and is documented so that

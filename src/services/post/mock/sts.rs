@@ -347,7 +347,7 @@ impl StsEndpoint {
             Ok(d) if !use_key.is_empty() => d,
             _ => return bad("UseKey must be the client certificate, base64 DER on one line"),
         };
-        let cert = match openssl::x509::X509::from_der(&der) {
+        let cert = match pki::certificate_from_der(&der) {
             Ok(c) => c,
             Err(_) => return bad("UseKey is not a DER certificate"),
         };
