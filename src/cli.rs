@@ -351,9 +351,10 @@ pub enum MockCommand {
         /// go first. 0 keeps none (each request is still printed).
         #[arg(long, default_value_t = crate::platform::journal::DEFAULT_CAPACITY, value_name = "N", value_parser = parse_journal)]
         journal: usize,
-        /// Microseconds a worker with one open connection keeps polling for its next
-        /// request after answering, instead of sleeping at once: a client calling one request
-        /// after another then need not wait for the mock to be woken. 0 turns it off.
+        /// Microseconds a worker keeps polling for its connection's next request after
+        /// answering, instead of sleeping at once, while the mock has at most one open
+        /// connection per two cores: a client calling one request after another then need
+        /// not wait for the mock to be woken. 0 turns it off.
         #[arg(long, default_value_t = DEFAULT_BUSY_POLL_US, value_name = "MICROSECONDS", value_parser = parse_busy_poll)]
         busy_poll: u64,
     },

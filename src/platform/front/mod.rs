@@ -104,8 +104,8 @@ pub enum Workers {
     /// core. On a multi-threaded runtime hyper's waking of its own connection task made
     /// Tokio wake a second worker about once a request (measured on `mock serve`: 2.7
     /// context switches and ~80 µs of CPU a stub request; on its own workers 1.0 and ~70 µs).
-    /// A worker with one connection polls for `busy_poll` after each answer (see
-    /// [`busy_poll`]; zero: never).
+    /// A worker polls for `busy_poll` after each answer while the mock has few connections
+    /// (see [`busy_poll`]; zero: never).
     Own {
         threads: NonZeroUsize,
         busy_poll: Duration,
@@ -140,10 +140,11 @@ pub fn start(
             let cannot = |e: std::io::Error| FrontError::Workers(e.to_string());
             let mut lanes = Vec::with_capacity(threads.get());
             let mut first = None;
+            let open = busy_poll::Connections::for_this_machine();
             for i in 0..threads.get() {
                 let (lane, incoming) = mpsc::unbounded_channel();
                 let serve = Serve {
-                    busy_poll: BusyPoll::new(busy_poll),
+                    busy_poll: BusyPoll::new(busy_poll, &open),
                     ..serve.clone()
                 };
                 let handle = worker_thread(i, serve, incoming).map_err(cannot)?;
