@@ -104,8 +104,7 @@ pub enum Workers {
     /// core. On a multi-threaded runtime hyper's waking of its own connection task made
     /// Tokio wake a second worker about once a request (measured on `mock serve`: 2.7
     /// context switches and ~80 µs of CPU a stub request; on its own workers 1.0 and ~70 µs).
-    /// A worker polls for `busy_poll` after each answer while the mock has few connections
-    /// (see [`busy_poll`]; zero: never).
+    /// Workers poll for `busy_poll` after an answer, within limits ([`busy_poll`]).
     Own {
         threads: NonZeroUsize,
         busy_poll: Duration,
@@ -217,7 +216,9 @@ fn worker_thread(
                 tokio::pin!(stopped);
                 let poller = serve.busy_poll.clone().map(|p| {
                     let backend = serve.backend.clone();
-                    tokio::spawn(p.run(move || backend.journal().keep_idle()))
+                    tokio::spawn(p.run(move || {
+                        backend.journal().keep_idle();
+                    }))
                 });
                 let mut conns = tokio::task::JoinSet::new();
                 loop {
