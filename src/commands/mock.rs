@@ -52,7 +52,7 @@ pub fn serve(
         )
         .await?;
         // What the mock evicts is told among the request lines, in their order.
-        let evicted = line_sink(tx);
+        let evicted = line_sink(tx.clone());
         running
             .platform
             .state
@@ -86,6 +86,7 @@ pub fn serve(
         lines.start();
         shutdown_signal().await;
         running.shutdown();
+        print_last_lines(&running.journal, &tx);
         say!("mock stopped");
         Ok(ExitCode::Passed)
     })
@@ -160,29 +161,57 @@ fn serve_service_lines(t: &crate::targets::target::Target) -> Vec<String> {
 /// it are dropped (the journal itself still keeps the requests).
 const LINES_QUEUED: usize = 256;
 
+/// What goes to the printing thread: lines, or a request to say once all before it are out.
+enum Out {
+    Lines(String),
+    Printed(std::sync::mpsc::Sender<()>),
+}
+
 struct Lines {
-    rx: std::sync::mpsc::Receiver<String>,
+    rx: std::sync::mpsc::Receiver<Out>,
 }
 
 impl Lines {
     fn start(self) {
         std::thread::spawn(move || {
-            for line in self.rx {
-                say!("{line}");
+            for out in self.rx {
+                match out {
+                    Out::Lines(lines) => say!("{lines}"),
+                    Out::Printed(done) => {
+                        let _ = done.send(());
+                    }
+                }
             }
         });
     }
 }
 
-fn line_channel() -> (Lines, std::sync::mpsc::SyncSender<String>) {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<String>(LINES_QUEUED);
+fn line_channel() -> (Lines, std::sync::mpsc::SyncSender<Out>) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Out>(LINES_QUEUED);
     (Lines { rx }, tx)
 }
 
-fn line_sink(tx: std::sync::mpsc::SyncSender<String>) -> crate::platform::journal::Printer {
-    Box::new(move |line: String| {
-        let _ = tx.try_send(line);
+fn line_sink(tx: std::sync::mpsc::SyncSender<Out>) -> crate::platform::journal::Printer {
+    Box::new(move |lines: String| {
+        let _ = tx.try_send(Out::Lines(lines));
     })
+}
+
+/// How long stopping waits for the last lines to be printed (a stdout that blocks must not
+/// keep the mock from stopping).
+const LAST_LINES_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Print what the journal holds of the requests answered so far, before the mock says it
+/// stopped: the journal prints every 20 ms, and the last lines would otherwise be lost.
+fn print_last_lines(
+    journal: &crate::platform::journal::Journal,
+    tx: &std::sync::mpsc::SyncSender<Out>,
+) {
+    journal.flush();
+    let (done, printed) = std::sync::mpsc::channel();
+    if tx.send(Out::Printed(done)).is_ok() {
+        let _ = printed.recv_timeout(LAST_LINES_WAIT);
+    }
 }
 
 async fn shutdown_signal() {

@@ -321,6 +321,14 @@ impl Journal {
         }
     }
 
+    /// Keep what waits and hand every line not yet printed to the printer now (`mock serve`
+    /// does before it says it stopped).
+    pub fn flush(&self) {
+        if self.shared.active() {
+            self.shared.keep_waiting();
+        }
+    }
+
     /// A refusal that has no request to keep (a TLS handshake that failed): printed only.
     pub fn refused_connection(&self, why: &str) {
         if let Some(print) = &self.shared.printer {

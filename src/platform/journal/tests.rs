@@ -92,6 +92,35 @@ fn keeping_while_idle_keeps_order_and_prints_every_line_once() {
     );
 }
 
+/// What a polling worker kept but did not print yet is printed at once on `flush`.
+#[test]
+fn flush_prints_what_waits_and_what_was_kept_unprinted() {
+    let printed = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = printed.clone();
+    let j = Journal::new(
+        10,
+        Some(Box::new(move |batch: String| {
+            sink.lock()
+                .unwrap()
+                .extend(batch.lines().map(str::to_string))
+        })),
+    );
+    for i in 0..3 {
+        answered(
+            &j,
+            &request(Some(&format!("\"urn:x/Op{i}\"")), "/p", None),
+            &Bytes::new(),
+        );
+        if i < 2 {
+            j.keep_idle();
+        }
+    }
+    j.flush();
+    let lines = printed.lock().unwrap().clone();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[2].contains(" Op2  answered"), "{lines:?}");
+}
+
 /// A polling worker keeps small entries only, and never one out of its turn: a large
 /// one, and what came after it, waits for the journal's thread (or a reader).
 #[test]
