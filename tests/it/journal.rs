@@ -194,10 +194,11 @@ fn mock_serve_prints_every_answered_request_before_it_stops() {
             assert_eq!(stub.await.unwrap().status, 200);
         }
     });
-    let stopped = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+    // The shell's own `kill`: a fresh Debian has `sh`, not always procps.
+    let stopped = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
         .status()
-        .expect("the kill command (procps) stops mock serve");
+        .expect("sh runs kill to stop mock serve");
     assert!(stopped.success());
     let mut after = Vec::new();
     while let Ok(line) = next() {
