@@ -8,10 +8,11 @@
 //!
 //! The rule: nothing personal leaves the process, so what an entry shows is masked (CPR
 //! numbers and secrets, as every report masks them) before anyone can read it: the line's
-//! parts when the entry is made, on the journal's own thread, off the request's path; the
-//! messages and near misses only when the admin API first asks for them (most entries are
-//! never read, and masking every answer cost a fifth of the mock's rate). Bodies are kept
-//! bounded, and the ring never holds more than its capacity.
+//! parts when the entry is made, off the request's path (on the journal's own thread, or on
+//! a `mock serve` worker while it polls between requests); the messages and near misses only
+//! when the admin API first asks for them (most entries are never read, and masking every
+//! answer cost a fifth of the mock's rate). Bodies are kept bounded, and the ring never holds
+//! more than its capacity.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
