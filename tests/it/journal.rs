@@ -92,15 +92,16 @@ async fn anonymous(url: &str) {
     assert!(client.get(url).send().await.is_err());
 }
 
-#[test]
-fn mock_serve_prints_one_line_per_request() {
-    let mocks = mocks_with_stub();
+/// `mock serve` on `mocks` with `args`, its stdout a line at a time on the receiver, and its
+/// URL, once it has printed its set-up (up to "Press Ctrl-C").
+fn serve(mocks: &Path, args: &[&str]) -> (std::process::Child, mpsc::Receiver<String>, String) {
     pki();
-    let mut child = sp(&["mock", "serve", "--addr", "127.0.0.1:0", "--journal", "3"])
+    let mut child = sp(&["mock", "serve", "--addr", "127.0.0.1:0"])
+        .args(args)
         .arg("--certs")
         .arg(certs())
         .arg("--mocks")
-        .arg(mocks.path())
+        .arg(mocks)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("start mock serve");
@@ -121,6 +122,14 @@ fn mock_serve_prints_one_line_per_request() {
         .expect("the URL first")
         .to_string();
     while !next().starts_with("Press Ctrl-C") {}
+    (child, rx, url)
+}
+
+#[test]
+fn mock_serve_prints_one_line_per_request() {
+    let mocks = mocks_with_stub();
+    let (mut child, rx, url) = serve(mocks.path(), &["--journal", "3"]);
+    let next = || rx.recv_timeout(Duration::from_secs(20)).expect("a line");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let total = rt.block_on(async {
         let total = traffic(mocks.path(), &url).await;
@@ -145,33 +154,8 @@ fn mock_serve_prints_one_line_per_request() {
 #[test]
 fn mock_serve_prints_every_answered_request_before_it_stops() {
     let mocks = mocks_with_stub();
-    pki();
-    let mut child = sp(&["mock", "serve", "--addr", "127.0.0.1:0"])
-        .arg("--certs")
-        .arg(certs())
-        .arg("--mocks")
-        .arg(mocks.path())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("start mock serve");
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let (mut child, rx, url) = serve(mocks.path(), &[]);
     let next = || rx.recv_timeout(Duration::from_secs(20));
-    let url = next()
-        .expect("a line")
-        .split_whitespace()
-        .find(|w| w.starts_with("https://"))
-        .expect("the URL first")
-        .to_string();
-    while !next().expect("a line").starts_with("Press Ctrl-C") {}
     let rt = tokio::runtime::Runtime::new().unwrap();
     // `traffic` ends by reading the admin API, which prints what waits: the stub calls after
     // it are the ones that would wait for the journal's next turn.
