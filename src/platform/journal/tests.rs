@@ -49,18 +49,24 @@ fn the_ring_keeps_the_last_n_newest_first_and_masks() {
     assert!(j.entries().is_empty());
 }
 
-/// What a polling worker keeps is kept and printed in order, every line once, batched;
-/// ids stay distinct.
-#[test]
-fn keeping_while_idle_keeps_order_and_prints_every_line_once() {
-    let printed = Arc::new(Mutex::new(Vec::<String>::new()));
+/// A journal of `capacity` whose printer keeps each batch it is handed.
+fn printing(capacity: usize) -> (Journal, Arc<Mutex<Vec<String>>>) {
+    let printed = Arc::new(Mutex::new(Vec::new()));
     let sink = printed.clone();
     let j = Journal::new(
-        200,
+        capacity,
         Some(Box::new(move |batch: String| {
             sink.lock().unwrap().push(batch)
         })),
     );
+    (j, printed)
+}
+
+/// What a polling worker keeps is kept and printed in order, every line once, batched;
+/// ids stay distinct.
+#[test]
+fn keeping_while_idle_keeps_order_and_prints_every_line_once() {
+    let (j, printed) = printing(200);
     assert!(!j.keep_idle(), "nothing waits");
     for i in 0..150 {
         let req = request(Some(&format!("\"urn:x/Op{i}\"")), "/p", None);
@@ -95,16 +101,7 @@ fn keeping_while_idle_keeps_order_and_prints_every_line_once() {
 /// What a polling worker kept but did not print yet is printed at once on `flush`.
 #[test]
 fn flush_prints_what_waits_and_what_was_kept_unprinted() {
-    let printed = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = printed.clone();
-    let j = Journal::new(
-        10,
-        Some(Box::new(move |batch: String| {
-            sink.lock()
-                .unwrap()
-                .extend(batch.lines().map(str::to_string))
-        })),
-    );
+    let (j, printed) = printing(10);
     for i in 0..3 {
         answered(
             &j,
@@ -116,7 +113,8 @@ fn flush_prints_what_waits_and_what_was_kept_unprinted() {
         }
     }
     j.flush();
-    let lines = printed.lock().unwrap().clone();
+    let batches = printed.lock().unwrap().clone();
+    let lines: Vec<_> = batches.iter().flat_map(|b| b.lines()).collect();
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert!(lines[2].contains(" Op2  answered"), "{lines:?}");
 }
