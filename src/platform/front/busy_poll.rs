@@ -47,6 +47,11 @@ impl Connections {
         })
     }
 
+    /// Few enough open for workers to poll.
+    fn few(&self) -> bool {
+        self.open.load(Ordering::Relaxed) <= self.polled_up_to
+    }
+
     /// For the machine this runs on.
     pub fn for_this_machine() -> Arc<Connections> {
         Connections::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -91,7 +96,7 @@ impl BusyPoll {
         self.last_answer.store(self.now(), Ordering::Relaxed);
         // On the worker's own thread this only queues the poller; no system call. With too
         // many connections to poll, not even that.
-        if self.all.open.load(Ordering::Relaxed) <= self.all.polled_up_to {
+        if self.all.few() {
             self.answered.notify_one();
         }
     }
@@ -105,7 +110,7 @@ impl BusyPoll {
 
     fn polling(&self) -> bool {
         self.connections.load(Ordering::Relaxed) > 0
-            && self.all.open.load(Ordering::Relaxed) <= self.all.polled_up_to
+            && self.all.few()
             && self
                 .now()
                 .saturating_sub(self.last_answer.load(Ordering::Relaxed))
