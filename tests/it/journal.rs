@@ -37,13 +37,30 @@ fn ctx(t: &Target, agreement: &str) -> InvocationContext {
     }
 }
 
-/// Service traffic of every verdict, then an admin call (not journalled); returns the total
-/// the admin API reports.
-async fn traffic(mocks: &Path, url: &str) -> u64 {
+/// The mock's target at `url`, as `mocks` configures it.
+fn target(mocks: &Path, url: &str) -> Arc<Target> {
     let platform =
         sp_contract::platform::data::Platform::load(mocks, sp_contract::engine::catalog().known())
             .unwrap();
-    let t = Arc::new(platform.target(&pki(), url));
+    Arc::new(platform.target(&pki(), url))
+}
+
+/// One call the journal stub answers.
+async fn stub_call(clients: &Clients) {
+    let stub = clients.post(
+        DEFAULT_IDENTITY,
+        "/journal/stub",
+        &[],
+        "text/plain",
+        "x".into(),
+    );
+    assert_eq!(stub.await.unwrap().status, 200);
+}
+
+/// Service traffic of every verdict, then an admin call (not journalled); returns the total
+/// the admin API reports.
+async fn traffic(mocks: &Path, url: &str) -> u64 {
+    let t = target(mocks, url);
     let clients = Clients::new(t.clone());
     let lookup = |agreement: &str, pnr: &str| {
         soap::envelope(&sf1520::lookup_request(Some(&ctx(&t, agreement)), pnr))
@@ -68,14 +85,7 @@ async fn traffic(mocks: &Path, url: &str) -> u64 {
     let get = |path: &'static str| {
         clients.request(DEFAULT_IDENTITY, reqwest::Method::GET, path, &[], None)
     };
-    let stub = clients.post(
-        DEFAULT_IDENTITY,
-        "/journal/stub",
-        &[],
-        "text/plain",
-        "x".into(),
-    );
-    assert_eq!(stub.await.unwrap().status, 200);
+    stub_call(&clients).await;
     assert_eq!(get("/nowhere?cpr=0101801234").await.unwrap().status, 404);
     let admin = get("/__admin/requests").await.unwrap();
     let v: serde_json::Value = serde_json::from_slice(&admin.body).unwrap();
@@ -161,21 +171,9 @@ fn mock_serve_prints_every_answered_request_before_it_stops() {
     // it are the ones that would wait for the journal's next turn.
     rt.block_on(async {
         traffic(mocks.path(), &url).await;
-        let platform = sp_contract::platform::data::Platform::load(
-            mocks.path(),
-            sp_contract::engine::catalog().known(),
-        )
-        .unwrap();
-        let clients = Clients::new(Arc::new(platform.target(&pki(), &url)));
+        let clients = Clients::new(target(mocks.path(), &url));
         for _ in 0..STUB_CALLS {
-            let stub = clients.post(
-                DEFAULT_IDENTITY,
-                "/journal/stub",
-                &[],
-                "text/plain",
-                "x".into(),
-            );
-            assert_eq!(stub.await.unwrap().status, 200);
+            stub_call(&clients).await;
         }
     });
     // The shell's own `kill`: a fresh Debian has `sh`, not always procps.
