@@ -97,33 +97,63 @@ pub struct Client {
 /// The run's trust context, built by the first identity that needs it (see [`TrustContext`]).
 type SharedTrust = Arc<OnceLock<Result<Arc<TrustContext>, String>>>;
 
+/// An identity's certificate and key, read once a run (by whichever lane wants it first);
+/// the error is the message of a read that failed.
+type IdentityCell = Arc<OnceLock<Result<Arc<pki::Identity>, String>>>;
+
+/// What every lane of a run shares: trust, identities read, assertions issued.
+#[derive(Default)]
+struct RunWide {
+    trust: SharedTrust,
+    identities: Mutex<HashMap<String, IdentityCell>>,
+    /// The run's OIO IDWS assertions (per audience, CVR and certificate).
+    idws_tokens: crate::idws::cache::TokenCache,
+}
+
+impl RunWide {
+    fn identity_cell(&self, identity: &str) -> IdentityCell {
+        let mut cells = self.identities.lock().unwrap_or_else(|p| p.into_inner());
+        cells.entry(identity.to_string()).or_default().clone()
+    }
+}
+
 /// The clients of one run, built lazily, one per identity.
 pub struct Clients {
     target: Arc<Target>,
-    trust: SharedTrust,
+    shared: Arc<RunWide>,
     /// Per identity, a cell filled once; the map's lock is only held to find the cell.
     cache: Mutex<HashMap<String, Arc<OnceCell<Client>>>>,
-    /// The run's OIO IDWS assertions (per audience, CVR and certificate).
-    idws_tokens: crate::idws::cache::TokenCache,
-    /// An identity the caller has read already (the run reads its own certificate once).
-    loaded: Option<(String, Arc<pki::Identity>)>,
+    /// Build clients on the blocking pool even on a single-threaded runtime: a lane's
+    /// runtime runs several scenarios and serves the mock's connections.
+    off_thread: bool,
 }
 
 impl Clients {
     pub fn new(target: Arc<Target>) -> Clients {
         Clients {
             target,
-            trust: Arc::default(),
+            shared: Arc::default(),
             cache: Mutex::new(HashMap::new()),
-            idws_tokens: Default::default(),
-            loaded: None,
+            off_thread: false,
         }
     }
 
     /// Build `identity`'s client from `id`, read already, instead of reading it again.
-    pub fn with_loaded(mut self, identity: &str, id: Arc<pki::Identity>) -> Clients {
-        self.loaded = Some((identity.to_string(), id));
+    pub fn with_loaded(self, identity: &str, id: Arc<pki::Identity>) -> Clients {
+        let _ = self.shared.identity_cell(identity).set(Ok(id));
         self
+    }
+
+    /// The clients of a lane of this run, calling `target`: their own connections (a pooled
+    /// connection belongs to the runtime that opened it), the run's identities, trust and
+    /// assertions.
+    pub fn lane(&self, target: Arc<Target>) -> Clients {
+        Clients {
+            target,
+            shared: self.shared.clone(),
+            cache: Mutex::new(HashMap::new()),
+            off_thread: true,
+        }
     }
 
     pub fn target(&self) -> &Target {
@@ -132,7 +162,7 @@ impl Clients {
 
     /// The OIO IDWS assertions this run has been issued, for reuse.
     pub fn idws_tokens(&self) -> &crate::idws::cache::TokenCache {
-        &self.idws_tokens
+        &self.shared.idws_tokens
     }
 
     /// The identity's certificate and key, loaded once with its client.
@@ -147,27 +177,25 @@ impl Clients {
             cache.entry(identity.to_string()).or_default().clone()
         };
         // Built once per identity per run. Reading the certificate and key blocks, so on a
-        // runtime of several workers it runs on the blocking pool: the workers, which the
-        // embedded mock shares, keep serving other scenarios meanwhile, and those that want
-        // the same identity wait for the one build instead of starting their own. A runtime
-        // on one thread runs one scenario, which waits for this client anyway: it builds in
-        // place rather than pay a thread for it.
+        // runtime of several workers, or a lane's, it runs on the blocking pool: the
+        // runtime, which the embedded mock shares, keeps serving other scenarios meanwhile,
+        // and those that want the same identity wait for the one build instead of starting
+        // their own. A runtime on one thread that runs one scenario waits for this client
+        // anyway: it builds in place rather than pay a thread for it.
         let client = cell
             .get_or_try_init(|| {
                 let target = self.target.clone();
-                let trust = self.trust.clone();
+                let shared = self.shared.clone();
                 let id = identity.to_string();
-                let loaded = self
-                    .loaded
-                    .as_ref()
-                    .filter(|(name, _)| *name == id)
-                    .map(|(_, loaded)| loaded.clone());
+                let off_thread = self.off_thread;
                 async move {
                     use tokio::runtime::{Handle, RuntimeFlavor};
-                    if Handle::current().runtime_flavor() == RuntimeFlavor::CurrentThread {
-                        return build_client(&target, &trust, &id, loaded);
+                    if !off_thread
+                        && Handle::current().runtime_flavor() == RuntimeFlavor::CurrentThread
+                    {
+                        return build_client(&target, &shared, &id);
                     }
-                    tokio::task::spawn_blocking(move || build_client(&target, &trust, &id, loaded))
+                    tokio::task::spawn_blocking(move || build_client(&target, &shared, &id))
                         .await
                         .unwrap_or_else(|e| {
                             Err(TransportError::Identity {
@@ -184,22 +212,25 @@ impl Clients {
 
 fn build_client(
     target: &Target,
-    trust: &SharedTrust,
+    shared: &RunWide,
     identity: &str,
-    loaded: Option<Arc<pki::Identity>>,
 ) -> Result<Client, TransportError> {
     let err = |message: String| TransportError::Identity {
         identity: identity.to_string(),
         message,
     };
-    let id = match loaded {
-        Some(id) => id,
-        None => {
-            let source = target.identity(identity).map_err(|e| err(e.to_string()))?;
-            Arc::new(pki::load_identity(source).map_err(|e| err(crate::error::chain(&e)))?)
-        }
-    };
-    let trust = trust
+    let id = shared
+        .identity_cell(identity)
+        .get_or_init(|| {
+            let source = target.identity(identity).map_err(|e| e.to_string())?;
+            pki::load_identity(source)
+                .map(Arc::new)
+                .map_err(|e| crate::error::chain(&e))
+        })
+        .clone()
+        .map_err(err)?;
+    let trust = shared
+        .trust
         .get_or_init(|| TrustContext::new(&target.trust).map(Arc::new))
         .clone()
         .map_err(err)?;
