@@ -19,7 +19,9 @@ pub mod state;
 pub mod stubs;
 
 pub use front::Limits;
-pub use server::{start, start_with, start_with_options, MockError, MockOptions, RunningMock};
+pub use server::{
+    start, start_with, start_with_options, Doors, MockError, MockOptions, RunningMock,
+};
 pub use state::SCENARIO_HEADER;
 
 use crate::core::service::Known;

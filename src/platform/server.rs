@@ -69,6 +69,38 @@ impl RunningMock {
     pub fn shutdown(&self) {
         self.front.shutdown();
     }
+
+    /// A way to open more listeners on this mock (see [`Doors`]).
+    pub fn doors(&self) -> Doors {
+        Doors {
+            ip: self.addr.ip(),
+            door: self.front.door(),
+        }
+    }
+}
+
+/// Opens more listeners on a running mock, on its address with a port of their own, each
+/// served on the runtime that opens it: a thread running scenarios serves their requests
+/// itself, so a request and its answer never wait for another thread to wake.
+#[derive(Clone)]
+pub struct Doors {
+    ip: std::net::IpAddr,
+    door: front::Door,
+}
+
+impl Doors {
+    /// A new listener served here, until the mock stops or this runtime ends; its URL.
+    pub async fn open_here(&self) -> Result<String, MockError> {
+        let addr = SocketAddr::new(self.ip, 0);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| MockError::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| MockError::Bind { addr, source })?;
+        self.door.serve_here(listener);
+        Ok(format!("https://{addr}"))
+    }
 }
 
 /// Start the mock on `addr` (port 0 picks a free port). Must be called inside a Tokio runtime.

@@ -46,11 +46,36 @@ pub enum FrontError {
 pub struct Front {
     pub addr: SocketAddr,
     shutdown: watch::Sender<bool>,
+    /// What another listener of the same front serves with (see [`Front::door`]).
+    serve: Serve,
 }
 
 impl Front {
     pub fn shutdown(&self) {
         let _ = self.shutdown.send(true);
+    }
+
+    /// A way into this front on other listeners, served where they are opened.
+    pub fn door(&self) -> Door {
+        Door {
+            serve: self.serve.clone(),
+        }
+    }
+}
+
+/// Serves further listeners of a front: the same backend, TLS and limits, stopped with it.
+/// `run`'s lanes each open one on their own runtime, so their scenarios' connections are
+/// served on the thread that makes the requests.
+#[derive(Clone)]
+pub struct Door {
+    serve: Serve,
+}
+
+impl Door {
+    /// Serve `listener` on the runtime this is called on, until the front shuts down or that
+    /// runtime ends.
+    pub fn serve_here(&self, listener: TcpListener) {
+        tokio::spawn(accept_loop(listener, self.serve.clone(), Deal::Here));
     }
 }
 
@@ -99,6 +124,7 @@ pub fn start(
         shutdown: rx,
         busy_poll: None,
     };
+    let door = serve.clone();
     match workers {
         Workers::Shared => {
             tokio::spawn(accept_loop(listener, serve, Deal::Here));
@@ -128,7 +154,11 @@ pub fn start(
             });
         }
     }
-    Ok(Front { addr, shutdown: tx })
+    Ok(Front {
+        addr,
+        shutdown: tx,
+        serve: door,
+    })
 }
 
 /// What serving a connection needs, shared by every worker.
