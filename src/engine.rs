@@ -66,6 +66,9 @@ pub struct RunRequest {
     /// Runs again after a transient network failure on a real target (`--retries`).
     pub retries: usize,
     pub concurrency: usize,
+    /// Threads the scenarios run on, each a lane of its own ([`crate::runner::lanes`]); 1 runs
+    /// them on the caller's runtime.
+    pub lanes: usize,
     pub update_snapshots: bool,
     pub allow_production_writes: bool,
     pub observer: Option<Arc<Observer>>,
@@ -84,6 +87,7 @@ impl RunRequest {
             shard: None,
             retries: 0,
             concurrency: 8,
+            lanes: 1,
             update_snapshots: false,
             allow_production_writes: false,
             observer: None,
@@ -348,18 +352,36 @@ pub async fn run(
         return Err(e.into());
     }
     let steps = catalog().steps();
-    let results = exec::execute(
-        &plan.scenarios,
-        &steps,
-        ctx,
-        req.concurrency,
-        req.retries,
-        on_finished,
-    )
-    .await;
+    let scenarios = Arc::new(plan.scenarios);
+    let results = if req.lanes > 1 && scenarios.len() > 1 {
+        let doors = live.mock.as_ref().map(RunningMock::doors);
+        crate::runner::lanes::execute(
+            scenarios.clone(),
+            Arc::new(steps),
+            ctx,
+            doors,
+            req.lanes,
+            req.concurrency,
+            req.retries,
+            on_finished,
+        )
+        .await
+    } else {
+        let results = exec::execute(
+            &scenarios,
+            &steps,
+            ctx,
+            req.concurrency,
+            req.retries,
+            on_finished,
+        )
+        .await;
+        Ok(results)
+    };
     if let Some(m) = &live.mock {
         m.shutdown();
     }
+    let results = results?;
     // A trace that could not be written in full is not the evidence it claims to be.
     if let Some(e) = trace.as_ref().and_then(|t| t.failure()) {
         return Err(e.into());
@@ -383,7 +405,7 @@ pub async fn run(
             scenarios: Vec::new(),
         })
         .collect();
-    for (sc, r) in plan.scenarios.iter().zip(results) {
+    for (sc, r) in scenarios.iter().zip(results) {
         features[sc.feature_index].scenarios.push(r);
     }
     features.retain(|f| !f.scenarios.is_empty());

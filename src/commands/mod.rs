@@ -62,14 +62,10 @@ fn runtime(threads: Option<NonZeroUsize>) -> Result<tokio::runtime::Runtime, Fat
     build_runtime(worker_threads(threads))
 }
 
-/// The runtime of a run of `scenarios` scenarios: [`worker_threads`], but no more workers
-/// than scenarios. One is a runtime on this thread alone: a single call then crosses no
-/// thread on its way out and back, which is most of what a one-scenario run waits for.
-fn runtime_for(
-    threads: Option<NonZeroUsize>,
-    scenarios: usize,
-) -> Result<tokio::runtime::Runtime, Fatal> {
-    build_runtime(worker_threads(threads).min(scenarios.max(1)))
+/// The lanes a run of `scenarios` scenarios gets ([`crate::runner::lanes`]):
+/// [`worker_threads`], but no more than scenarios. One runs them on the command's thread.
+fn lanes_for(threads: Option<NonZeroUsize>, scenarios: usize) -> usize {
+    worker_threads(threads).min(scenarios.max(1))
 }
 
 fn build_runtime(workers: usize) -> Result<tokio::runtime::Runtime, Fatal> {
@@ -208,21 +204,11 @@ mod tests {
     }
 
     #[test]
-    fn a_run_gets_no_more_workers_than_scenarios_and_one_runs_on_this_thread() {
-        use tokio::runtime::RuntimeFlavor;
-        let one = runtime_for(NonZeroUsize::new(4), 1).unwrap();
-        assert_eq!(one.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
-        let none = runtime_for(NonZeroUsize::new(4), 0).unwrap();
-        assert_eq!(none.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
-        let two = runtime_for(NonZeroUsize::new(4), 2).unwrap();
-        assert_eq!(two.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
-        assert_eq!(two.metrics().num_workers(), 2);
-        let many = runtime_for(NonZeroUsize::new(3), 100).unwrap();
-        assert_eq!(many.metrics().num_workers(), 3);
-        let asked_one = runtime_for(NonZeroUsize::new(1), 100).unwrap();
-        assert_eq!(
-            asked_one.handle().runtime_flavor(),
-            RuntimeFlavor::CurrentThread
-        );
+    fn a_run_gets_no_more_lanes_than_scenarios() {
+        assert_eq!(lanes_for(NonZeroUsize::new(4), 1), 1);
+        assert_eq!(lanes_for(NonZeroUsize::new(4), 0), 1);
+        assert_eq!(lanes_for(NonZeroUsize::new(4), 2), 2);
+        assert_eq!(lanes_for(NonZeroUsize::new(3), 100), 3);
+        assert_eq!(lanes_for(NonZeroUsize::new(1), 100), 1);
     }
 }

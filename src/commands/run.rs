@@ -2,7 +2,7 @@
 //! files; with `--dry-run` the plan and its problems instead, nothing sent.
 
 use super::reports::{write_report, write_signature};
-use super::{runtime_for, say, scenario_line, ReportFiles};
+use super::{build_runtime, lanes_for, say, scenario_line, ReportFiles};
 use crate::engine::{self, RunRequest};
 use crate::error::{ExitCode, Fatal};
 use crate::report::about::About;
@@ -35,7 +35,11 @@ pub fn run(
     );
     let plan = engine::plan(&req.paths, &selection)?;
     let total = plan.scenarios.len();
-    let rt = runtime_for(threads, total)?;
+    // The scenarios run on lanes, a thread each (see `runner::lanes`); this thread starts
+    // the mock and prints. With one lane they run here.
+    let mut req = req;
+    req.lanes = lanes_for(threads, total);
+    let rt = build_runtime(1)?;
     if let Some(shard) = selection.shard {
         say!("shard {shard}: {total} scenario(s)");
     }

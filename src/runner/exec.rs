@@ -46,7 +46,7 @@ pub async fn execute(
 /// the target's certificate aliases counts (cheaper than matching every step definition;
 /// at worst a client is built that no step uses). A build that fails is left for the step
 /// itself to report.
-fn build_clients_ahead(scenarios: &[PlannedScenario], ctx: &Arc<RunCtx>) {
+pub(crate) fn build_clients_ahead(scenarios: &[PlannedScenario], ctx: &Arc<RunCtx>) {
     let mut named = std::collections::BTreeSet::new();
     for st in scenarios.iter().flat_map(|sc| &sc.steps) {
         // Between the 1st and 2nd quote, the 3rd and 4th, ...
@@ -84,7 +84,7 @@ fn backoff(n: usize) -> std::time::Duration {
     std::time::Duration::from_millis(ms.min(8_000))
 }
 
-async fn run_with_retries(
+pub(crate) async fn run_with_retries(
     sc: &PlannedScenario,
     steps: &Steps,
     ctx: Arc<RunCtx>,

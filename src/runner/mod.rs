@@ -3,6 +3,7 @@ pub mod exec;
 pub mod feature_check;
 pub mod feature_files;
 pub mod features;
+pub mod lanes;
 pub mod model;
 pub mod plan;
 pub mod preconditions;

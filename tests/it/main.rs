@@ -13,6 +13,7 @@ mod goldens;
 mod idws;
 mod idws_served;
 mod journal;
+mod lanes;
 mod leaks;
 mod mappings;
 mod mock_access;

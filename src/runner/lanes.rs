@@ -1,0 +1,159 @@
+//! Running a plan on lanes: a thread each, with a single-threaded runtime that runs scenarios
+//! as it takes them from the plan, with clients of its own, and (on the embedded mock) serves
+//! their connections on a listener of its own. A request and its answer then stay on one
+//! thread. On one runtime of several workers, the scenario, hyper's connection task and the
+//! mock's connection task woke one another across threads about twice a request: a stub call
+//! on one connection ran at less than half the rate it runs at on one thread.
+
+use crate::error::Fatal;
+use crate::platform::Doors;
+use crate::runner::exec::{build_clients_ahead, run_with_retries};
+use crate::runner::features::PlannedScenario;
+use crate::runner::model::ScenarioResult;
+use crate::runner::steps::Steps;
+use crate::runner::world::RunCtx;
+use futures::stream::{self, StreamExt};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// What a lane sends back: a finished scenario (by its place in the plan), or why the lane
+/// could not start.
+enum Sent {
+    Finished(usize, Box<ScenarioResult>),
+    NotStarted(String),
+}
+
+/// Run every scenario on `lanes` lanes, at most `concurrency` at a time in all. `ctx` is the
+/// run's; each lane works with [`RunCtx::lane`] of it, on a listener of its own through
+/// `doors` when the target is the embedded mock. `on_finished` is called here, on the
+/// caller's thread, as each scenario ends; the results are in plan order.
+///
+/// A lane that cannot start leaves its share to the others; only when scenarios were left
+/// unrun is that an error.
+#[allow(clippy::too_many_arguments)]
+pub async fn execute(
+    scenarios: Arc<Vec<PlannedScenario>>,
+    steps: Arc<Steps>,
+    ctx: Arc<RunCtx>,
+    doors: Option<Doors>,
+    lanes: usize,
+    concurrency: usize,
+    retries: usize,
+    mut on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
+) -> Result<Vec<ScenarioResult>, Fatal> {
+    let lanes = lanes.clamp(1, scenarios.len().max(1));
+    // Each lane keeps its share of the run's concurrency; together at least `concurrency`.
+    let each = concurrency.max(1).div_ceil(lanes);
+    let next = Arc::new(AtomicUsize::new(0));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    for lane in 0..lanes {
+        let work = Lane {
+            scenarios: scenarios.clone(),
+            steps: steps.clone(),
+            ctx: ctx.clone(),
+            doors: doors.clone(),
+            next: next.clone(),
+            each,
+            retries,
+            tx: tx.clone(),
+        };
+        let spawned = std::thread::Builder::new()
+            .name(format!("sp-contract-lane-{lane}"))
+            .spawn(move || work.run());
+        if let Err(e) = spawned {
+            let _ = tx.send(Sent::NotStarted(format!("cannot start a thread: {e}")));
+        }
+    }
+    drop(tx);
+    let mut results: Vec<Option<ScenarioResult>> = vec![None; scenarios.len()];
+    let mut problems = Vec::new();
+    // Ends when every lane has ended (and dropped its sender), also one that panicked.
+    while let Some(sent) = rx.recv().await {
+        match sent {
+            Sent::Finished(i, r) => {
+                on_finished(&scenarios[i], &r);
+                results[i] = Some(*r);
+            }
+            Sent::NotStarted(why) => problems.push(why),
+        }
+    }
+    let unrun = results.iter().filter(|r| r.is_none()).count();
+    if unrun > 0 {
+        if problems.is_empty() {
+            problems.push("a lane stopped before its scenarios ended".into());
+        }
+        return Err(Fatal::usage(format!(
+            "{unrun} scenario(s) did not run: {}",
+            problems.join("; ")
+        )));
+    }
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// One lane's work and what it shares with the others.
+struct Lane {
+    scenarios: Arc<Vec<PlannedScenario>>,
+    steps: Arc<Steps>,
+    ctx: Arc<RunCtx>,
+    doors: Option<Doors>,
+    /// The plan's next scenario not yet taken by a lane.
+    next: Arc<AtomicUsize>,
+    /// Scenarios this lane runs at a time.
+    each: usize,
+    retries: usize,
+    tx: mpsc::UnboundedSender<Sent>,
+}
+
+impl Lane {
+    fn run(self) {
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = self
+                    .tx
+                    .send(Sent::NotStarted(format!("cannot start a runtime: {e}")));
+                return;
+            }
+        };
+        rt.block_on(self.work());
+    }
+
+    async fn work(self) {
+        let base_url = match &self.doors {
+            Some(doors) => match doors.open_here().await {
+                Ok(url) => Some(url),
+                Err(e) => {
+                    let _ = self.tx.send(Sent::NotStarted(e.to_string()));
+                    return;
+                }
+            },
+            None => None,
+        };
+        let ctx = Arc::new(self.ctx.lane(base_url));
+        build_clients_ahead(&self.scenarios, &ctx);
+        // Taken one at a time as a place frees up, so a lane with quick scenarios takes more.
+        let taken = std::iter::from_fn(|| {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            (i < self.scenarios.len()).then_some(i)
+        });
+        let (scenarios, steps, retries) = (&self.scenarios, &self.steps, self.retries);
+        let mut running = stream::iter(taken)
+            .map(|i| {
+                let ctx = ctx.clone();
+                async move {
+                    (
+                        i,
+                        run_with_retries(&scenarios[i], steps, ctx, retries).await,
+                    )
+                }
+            })
+            .buffer_unordered(self.each);
+        while let Some((i, r)) = running.next().await {
+            let _ = self.tx.send(Sent::Finished(i, Box::new(r)));
+        }
+    }
+}
