@@ -16,9 +16,11 @@
 //! generator such as wrk gives it, so no second client thread is woken per answer), so
 //! changing N changes only the mock.
 //!
-//! `--embedded` runs the mock as `sp-contract run` runs its embedded mock instead: on the
-//! client's runtime, which then has the N threads (`run --threads N`). A request and its
-//! answer may then be handled without waking another thread.
+//! `--embedded` runs the mock as `sp-contract run` runs its embedded mock instead: the
+//! connections are dealt to N lanes (`run --threads N`), each a thread with a single-threaded
+//! runtime that sends its connections' requests and serves them on a listener of its own,
+//! as a lane of `run` does with its scenarios. A request and its answer then stay on one
+//! thread.
 //!
 //! `--stub` measures the WireMock-format stubs instead of the built-in service: the mock
 //! also loads the example mappings of `tests/data/mappings` (a priority-1 stub on SF1520's
@@ -145,7 +147,7 @@ fn main() {
     // single-threaded runtime each, started from a runtime that does nothing else. With
     // `--embedded` it serves as `run`'s embedded mock does: on the client's runtime.
     let client_threads = if o.embedded {
-        o.threads
+        o.threads.min(o.connections)
     } else {
         CLIENT_THREADS.min(o.connections)
     };
@@ -173,16 +175,17 @@ fn main() {
         sp_contract::engine::catalog(),
         options,
     );
-    let mock = if o.embedded {
-        client_rt.block_on(starting)
-    } else {
-        start_rt.block_on(starting)
-    }
-    .expect("mock starts (run from the repository root)");
+    let mock = start_rt
+        .block_on(starting)
+        .expect("mock starts (run from the repository root)");
     mock.platform.set_validation(o.validate);
     let url = o.against.as_deref().unwrap_or(&mock.url);
     let target = Arc::new(mock.platform.target(&pki, url));
-    let (first, wall, mut lat) = client_rt.block_on(drive(&o, target));
+    let (first, wall, mut lat) = if o.embedded && o.against.is_none() {
+        on_lanes(&o, &mock.doors(), &target)
+    } else {
+        client_rt.block_on(drive(&o, target, o.connections, o.requests, None))
+    };
 
     lat.sort();
     let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
@@ -217,8 +220,7 @@ fn main() {
     let threads = match (&o.against, o.embedded) {
         (Some(_), _) => format!("client on {client_threads}"),
         (None, true) => format!(
-            "mock embedded: it and the client share one runtime of {} thread(s), schema validation {validation}",
-            o.threads
+            "mock embedded as `run` serves it: {client_threads} lane(s) of one thread, each serving its own connections, schema validation {validation}"
         ),
         (None, false) => format!(
             "mock on {} worker thread(s), schema validation {validation}, client on {client_threads}",
@@ -251,10 +253,59 @@ fn main() {
     mock.shutdown();
 }
 
-/// The requests of `o` over its connections, each a client of its own (so one keep-alive
+/// `--embedded`: the connections dealt to lanes as `run` deals its scenarios, each lane a
+/// thread with a single-threaded runtime that opens a listener of its own on the mock and
+/// drives its connections against it. The mean first request, the longest lane's wall time,
+/// every latency.
+fn on_lanes(
+    o: &Opts,
+    doors: &sp_contract::platform::Doors,
+    target: &Arc<Target>,
+) -> (Duration, Duration, Vec<Duration>) {
+    let lanes = o.threads.min(o.connections);
+    // The lanes start their timed part together, after every lane's warm-up.
+    let barrier = std::sync::Barrier::new(lanes);
+    let measured: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..lanes)
+            .map(|l| {
+                let share = |n: usize| n / lanes + usize::from(l < n % lanes);
+                let (connections, requests) = (share(o.connections), share(o.requests));
+                let barrier = &barrier;
+                s.spawn(move || {
+                    let rt = runtime(1, "sp-contract-bench-lane");
+                    rt.block_on(async {
+                        let url = doors.open_here().await.expect("a lane's listener");
+                        let target = Arc::new(Target {
+                            base_url: url,
+                            ..(**target).clone()
+                        });
+                        drive(o, target, connections, requests, Some(barrier)).await
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a lane"))
+            .collect()
+    });
+    let first = measured.iter().map(|m| m.0).sum::<Duration>() / lanes as u32;
+    let wall = measured.iter().map(|m| m.1).max().unwrap_or_default();
+    let lat = measured.into_iter().flat_map(|m| m.2).collect();
+    (first, wall, lat)
+}
+
+/// `requests` of `o`'s work over `connections`, each a client of its own (so one keep-alive
 /// connection each) sending its share in turn: the first request (with the TLS handshakes),
-/// the wall time of the rest, and each one's latency.
-async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Duration>) {
+/// the wall time of the rest, and each one's latency. With `barrier`, waits there between
+/// the warm-up and the timed part.
+async fn drive(
+    o: &Opts,
+    target: Arc<Target>,
+    connections: usize,
+    requests: usize,
+    barrier: Option<&std::sync::Barrier>,
+) -> (Duration, Duration, Vec<Duration>) {
     let cpr = if o.stub {
         STUB_PNR.to_string()
     } else {
@@ -272,27 +323,30 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
         true => Work::Importer,
         false => Work::Lookup(body),
     });
-    let connections: Vec<Conn> = (0..o.connections).map(|_| Conn::new(&target)).collect();
+    let conns: Vec<Conn> = (0..connections).map(|_| Conn::new(&target)).collect();
 
     // Warm-up: the TLS handshakes and the first request on each connection.
     let first = Instant::now();
-    for c in &connections {
+    for c in &conns {
         let r = work.send(c, usize::MAX).await;
         if o.stub {
             let text = String::from_utf8_lossy(&r.body);
             assert!(text.contains("Testperson Eksempel"), "not the stub: {text}");
         }
     }
-    let first = first.elapsed() / o.connections as u32;
+    let first = first.elapsed() / connections as u32;
+    if let Some(b) = barrier {
+        b.wait();
+    }
 
     let t0 = Instant::now();
-    let tasks: Vec<_> = connections
+    let tasks: Vec<_> = conns
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let work = work.clone();
             // The first connections take one more when the count does not divide evenly.
-            let share = o.requests / o.connections + usize::from(i < o.requests % o.connections);
+            let share = requests / connections + usize::from(i < requests % connections);
             tokio::spawn(async move {
                 let mut lat = Vec::with_capacity(share);
                 for n in 0..share {
@@ -304,7 +358,7 @@ async fn drive(o: &Opts, target: Arc<Target>) -> (Duration, Duration, Vec<Durati
             })
         })
         .collect();
-    let mut lat = Vec::with_capacity(o.requests);
+    let mut lat = Vec::with_capacity(requests);
     for t in tasks {
         lat.extend(t.await.expect("a connection's task"));
     }
