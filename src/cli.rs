@@ -30,8 +30,9 @@ const EXIT_CODES: &str = "Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Worker threads for `run`, `doctor` and `mock serve` (default: the machine's cores; `run`
-    /// uses no more than it has scenarios).
+    /// Threads for `run`, `doctor` and `mock serve` (default: the machine's cores). `run` gives
+    /// each a lane of the scenarios, no more lanes than scenarios, and a lane serves its own
+    /// calls to the embedded mock.
     #[arg(long, global = true, value_name = "N", value_parser = parse_threads, display_order = 20)]
     pub threads: Option<NonZeroUsize>,
 }
