@@ -81,7 +81,11 @@ pub async fn execute(
     let unrun = results.iter().filter(|r| r.is_none()).count();
     if unrun > 0 {
         if problems.is_empty() {
-            problems.push("a lane stopped before its scenarios ended".into());
+            // Only a panic ends a lane early; its message is on stderr already.
+            problems.push(
+                "a lane stopped before its scenarios ended (a bug in sp-contract: please report it with the message above)"
+                    .into(),
+            );
         }
         return Err(Fatal::usage(format!(
             "{unrun} scenario(s) did not run: {}",
