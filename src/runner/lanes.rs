@@ -12,6 +12,7 @@ use crate::runner::features::PlannedScenario;
 use crate::runner::model::ScenarioResult;
 use crate::runner::steps::Steps;
 use crate::runner::world::RunCtx;
+use crate::targets::target::Target;
 use futures::stream::{self, StreamExt};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ enum Sent {
 }
 
 /// Run every scenario on `lanes` lanes, at most `concurrency` at a time in all. `ctx` is the
-/// run's; each lane works with [`RunCtx::lane`] of it, on a listener of its own through
+/// run's; each lane works with its own clients of it ([`lane_ctx`]), on a listener of its own through
 /// `doors` when the target is the embedded mock. `on_finished` is called here, on the
 /// caller's thread, as each scenario ends; the results are in plan order.
 ///
@@ -95,6 +96,27 @@ pub async fn execute(
     Ok(results.into_iter().flatten().collect())
 }
 
+/// What a lane of the run works with: the same run, its own clients, calling the mock on
+/// `base_url` when the lane has a listener of its own.
+fn lane_ctx(run: &RunCtx, base_url: Option<String>) -> RunCtx {
+    let target = match base_url {
+        Some(base_url) => Arc::new(Target {
+            base_url,
+            ..(*run.target).clone()
+        }),
+        None => run.target.clone(),
+    };
+    RunCtx {
+        clients: run.clients.lane(target.clone()),
+        target,
+        known: run.known.clone(),
+        mock: run.mock.clone(),
+        snapshots: run.snapshots.clone(),
+        observer: run.observer.clone(),
+        trace: run.trace.clone(),
+    }
+}
+
 /// One lane's work and what it shares with the others.
 struct Lane {
     scenarios: Arc<Vec<PlannedScenario>>,
@@ -137,7 +159,7 @@ impl Lane {
             },
             None => None,
         };
-        let ctx = Arc::new(self.ctx.lane(base_url));
+        let ctx = Arc::new(lane_ctx(&self.ctx, base_url));
         build_clients_ahead(&self.scenarios, &ctx);
         // Taken one at a time as a place frees up, so a lane with quick scenarios takes more.
         let taken = std::iter::from_fn(|| {

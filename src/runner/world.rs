@@ -31,29 +31,6 @@ pub struct RunCtx {
     pub trace: Option<Arc<crate::evidence::trace::Trace>>,
 }
 
-impl RunCtx {
-    /// What a lane of the run works with: the same run, its own clients, calling the mock on
-    /// `base_url` when the lane has a listener of its own (see [`crate::runner::lanes`]).
-    pub fn lane(&self, base_url: Option<String>) -> RunCtx {
-        let target = match base_url {
-            Some(base_url) => Arc::new(Target {
-                base_url,
-                ..(*self.target).clone()
-            }),
-            None => self.target.clone(),
-        };
-        RunCtx {
-            clients: self.clients.lane(target.clone()),
-            target,
-            known: self.known.clone(),
-            mock: self.mock.clone(),
-            snapshots: self.snapshots.clone(),
-            observer: self.observer.clone(),
-            trace: self.trace.clone(),
-        }
-    }
-}
-
 /// Which serviceaftale a scenario calls with.
 #[derive(Debug, Clone)]
 pub enum AgreementChoice {
