@@ -353,7 +353,8 @@ pub async fn run(
     }
     let steps = catalog().steps();
     let scenarios = Arc::new(plan.scenarios);
-    let results = if req.lanes > 1 && scenarios.len() > 1 {
+    // One lane (one thread, one scenario, or one at a time) runs on this runtime.
+    let results = if req.lanes.min(req.concurrency).min(scenarios.len()) > 1 {
         let doors = live.mock.as_ref().map(RunningMock::doors);
         crate::runner::lanes::execute(
             scenarios.clone(),

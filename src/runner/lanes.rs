@@ -26,8 +26,8 @@ enum Sent {
 }
 
 /// Run every scenario on `lanes` lanes, at most `concurrency` at a time in all. `ctx` is the
-/// run's; each lane works with its own clients of it ([`lane_ctx`]), on a listener of its own through
-/// `doors` when the target is the embedded mock. `on_finished` is called here, on the
+/// run's; each lane works with clients of its own ([`lane_ctx`]), and on a listener of its
+/// own through `doors` when the target is the embedded mock. `on_finished` is called here, on the
 /// caller's thread, as each scenario ends; the results are in plan order.
 ///
 /// A lane that cannot start leaves its share to the others; only when scenarios were left
@@ -43,12 +43,10 @@ pub async fn execute(
     retries: usize,
     mut on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
 ) -> Result<Vec<ScenarioResult>, Fatal> {
-    let lanes = lanes.clamp(1, scenarios.len().max(1));
-    // Each lane keeps its share of the run's concurrency; together at least `concurrency`.
-    let each = concurrency.max(1).div_ceil(lanes);
+    let places = shares(concurrency, lanes.min(scenarios.len()));
     let next = Arc::new(AtomicUsize::new(0));
     let (tx, mut rx) = mpsc::unbounded_channel();
-    for lane in 0..lanes {
+    for (lane, each) in places.into_iter().enumerate() {
         let work = Lane {
             scenarios: scenarios.clone(),
             steps: steps.clone(),
@@ -117,6 +115,17 @@ fn lane_ctx(run: &RunCtx, base_url: Option<String>) -> RunCtx {
     }
 }
 
+/// How many scenarios each lane runs at a time: `concurrency` shared out, so the run never
+/// has more at once than asked for (`--concurrency 1` runs one at a time, on one lane), and
+/// no more lanes than that.
+fn shares(concurrency: usize, lanes: usize) -> Vec<usize> {
+    let concurrency = concurrency.max(1);
+    let lanes = lanes.clamp(1, concurrency);
+    (0..lanes)
+        .map(|l| concurrency / lanes + usize::from(l < concurrency % lanes))
+        .collect()
+}
+
 /// One lane's work and what it shares with the others.
 struct Lane {
     scenarios: Arc<Vec<PlannedScenario>>,
@@ -180,6 +189,27 @@ impl Lane {
             .buffer_unordered(self.each);
         while let Some((i, r)) = running.next().await {
             let _ = self.tx.send(Sent::Finished(i, Box::new(r)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shares;
+
+    #[test]
+    fn the_run_never_has_more_scenarios_at_once_than_asked_for() {
+        assert_eq!(shares(8, 2), [4, 4]);
+        assert_eq!(shares(3, 2), [2, 1]);
+        assert_eq!(shares(1, 4), [1], "one at a time is one lane");
+        assert_eq!(shares(2, 16), [1, 1]);
+        assert_eq!(shares(0, 0), [1]);
+        for c in 1..40 {
+            for l in 1..10 {
+                let s = shares(c, l);
+                assert_eq!(s.iter().sum::<usize>(), c, "{c} on {l}");
+                assert!(s.len() <= l && s.iter().all(|&n| n >= 1));
+            }
         }
     }
 }

@@ -29,11 +29,12 @@ struct Seen {
     exit: i32,
 }
 
-async fn suite_on(lanes: usize) -> Seen {
+async fn suite_on(lanes: usize, concurrency: usize) -> Seen {
     let threads: Arc<Mutex<BTreeSet<String>>> = Arc::default();
     let sink = threads.clone();
     let mut req = RunRequest::new(paths(), "mock");
     req.lanes = lanes;
+    req.concurrency = concurrency;
     req.observer = Some(Arc::new(move |_: &str, _: &str, _: &[u8]| {
         let name = std::thread::current()
             .name()
@@ -64,8 +65,8 @@ async fn suite_on(lanes: usize) -> Seen {
 
 #[tokio::test]
 async fn a_run_on_three_lanes_gives_the_verdict_of_a_run_on_one_thread() {
-    let one = suite_on(1).await;
-    let three = suite_on(3).await;
+    let one = suite_on(1, 8).await;
+    let three = suite_on(3, 8).await;
     assert_eq!(one.exit, 0, "the built-in suite passes on one thread");
     assert_eq!(three.exit, one.exit);
     assert_eq!(
@@ -95,5 +96,21 @@ async fn a_run_on_three_lanes_gives_the_verdict_of_a_run_on_one_thread() {
             .any(|t| t.starts_with("sp-contract-lane")),
         "one lane runs on the caller's thread: {:?}",
         one.threads
+    );
+}
+
+/// `--concurrency 1` is one scenario at a time, whatever `--threads` says: one lane, the
+/// caller's thread.
+#[tokio::test]
+async fn one_at_a_time_runs_on_one_lane() {
+    let serial = suite_on(3, 1).await;
+    assert_eq!(serial.exit, 0);
+    assert!(
+        !serial
+            .threads
+            .iter()
+            .any(|t| t.starts_with("sp-contract-lane")),
+        "calls made on {:?}",
+        serial.threads
     );
 }
