@@ -95,8 +95,6 @@ pub struct Role {
     pub uuid: String,
     /// The relation list it sits in (`Sagsaktoer`, `Sagspart`, ...).
     pub liste: String,
-    /// The index refuses a case without it.
-    pub kraevet: bool,
     pub referencer: ReferenceKind,
 }
 
@@ -231,8 +229,14 @@ impl Catalogue {
         };
         let kf: KleFile = crate::core::strict_json::from_str(kle)
             .map_err(|e| invalid(kle_path, e.to_string()))?;
-        let rf: RelationsFile = crate::core::strict_json::from_str(rel)
-            .map_err(|e| invalid(rel_path, e.to_string()))?;
+        let rf: RelationsFile = crate::core::strict_json::from_str(rel).map_err(|e| {
+            let mut message = e.to_string();
+            // Files copied before it moved: say where the rule lives now.
+            if message.contains("unknown field `kraevet`") {
+                message.push_str(". Remove `kraevet`: which relations a case must have is the anvisninger's rule in sp-contract itself, not mock data (see mocks/README.md)");
+            }
+            invalid(rel_path, message)
+        })?;
         let mut seen = std::collections::HashSet::new();
         for k in &kf.klasser {
             let form = match k.facet {
@@ -339,10 +343,6 @@ impl Catalogue {
         self.roller.iter().find(|r| r.uuid == uuid)
     }
 
-    pub fn required_roles(&self) -> impl Iterator<Item = &Role> {
-        self.roller.iter().filter(|r| r.kraevet)
-    }
-
     pub fn type_uuid(&self, navn: &str) -> Option<&str> {
         self.typer
             .iter()
@@ -446,18 +446,23 @@ mod tests {
         assert_eq!(c.role("primaer part").unwrap().navn, "Primær part");
         assert_eq!(c.role("IT-system Master").unwrap().liste, "Sagsitsystem");
         assert!(c.role("Bisidder").is_err());
-        let required: Vec<&str> = c.required_roles().map(|r| r.navn.as_str()).collect();
-        assert_eq!(
-            required,
-            [
-                "Ejer",
-                "Ansvarlig",
-                "Primær behandler",
-                "Primær part",
-                "Primær klasse",
-                "Handlingsklasse",
-                "IT-system master"
-            ]
+    }
+
+    #[test]
+    fn a_relations_file_with_the_old_required_flags_says_where_the_rule_went() {
+        let kle = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/mocks/klassifikation/kle.json"
+        ));
+        let old = r#"{"kilde":"x","typer":[],"roller":[{"navn":"Ejer","uuid":"9e979b84-b846-4472-8622-58007dc63c7e","liste":"Sagsaktoer","kraevet":true,"referencer":"cvr"}]}"#;
+        let e = Catalogue::parse(Path::new("k.json"), kle, Path::new("r.json"), old)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("r.json is not valid: unknown field `kraevet`")
+                && e.contains("Remove `kraevet`")
+                && e.contains("mocks/README.md"),
+            "{e}"
         );
     }
 
