@@ -292,7 +292,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     pub it_system: Option<String>,
     /// Write every exchanged message (request and answer, headers) to DIR, one masked file per
-    /// exchange, numbered per scenario (DIR/<feature>/<scenario>/001-SF1520-PersonLookup.txt).
+    /// exchange, numbered per scenario (DIR/FEATURE/SCENARIO/001-SF1520-PersonLookup.txt).
     #[arg(long, value_name = "DIR")]
     pub trace: Option<PathBuf>,
 }
