@@ -54,6 +54,15 @@ pub enum IdwsCallError {
         snippet: String,
         hop: Box<HopExchange>,
     },
+    /// The STS's answer or assertion does not verify with the certificates the target
+    /// names: the contract broken, or (what the hint says) a renewed certificate.
+    #[error("STS at {url}: {source} (checked with {}, the target's idws_sts_certificate: if KOMBIT has renewed the STS's certificate, put the new one in that file)", file.display())]
+    StsUnverified {
+        url: String,
+        file: std::path::PathBuf,
+        #[source]
+        source: IdwsError,
+    },
     /// The STS answered something unusable, or we could not build a message.
     #[error("STS at {url}: {source}")]
     Sts {
@@ -71,7 +80,9 @@ impl Classified for IdwsCallError {
             IdwsCallError::StsRefused { .. } | IdwsCallError::StsNotSoap { .. } => {
                 ExitCode::Unreachable
             }
-            IdwsCallError::Sts { source, .. } => source.exit_code(),
+            IdwsCallError::Sts { source, .. } | IdwsCallError::StsUnverified { source, .. } => {
+                source.exit_code()
+            }
         }
     }
 }
@@ -162,7 +173,19 @@ pub async fn token(
         reply,
     };
     let text = String::from_utf8_lossy(&hop.reply.body);
-    let assertion = match sts_answer::read(&text, &signed.message_id, None, now) {
+    let certificates = sts_certificates(clients)?;
+    let read = |sts| sts_answer::read(&text, &signed.message_id, sts, now);
+    // Any of the STS's certificates will do: during a rotation the file holds old and new.
+    let mut answer = None;
+    for c in &certificates {
+        let checked = read(Some((c, audience)));
+        let ok = checked.is_ok();
+        answer = Some(checked);
+        if ok {
+            break;
+        }
+    }
+    let assertion = match answer.unwrap_or_else(|| read(None)) {
         Ok(a) => a,
         Err(IdwsError::Refused { reason }) => {
             return Err(IdwsCallError::StsRefused {
@@ -177,10 +200,37 @@ pub async fn token(
                 hop: Box::new(hop),
             })
         }
+        Err(source @ IdwsError::Unverified(_)) => {
+            return Err(match &clients.target().idws.sts_certificate {
+                Some(file) => IdwsCallError::StsUnverified {
+                    url: sts_url.to_string(),
+                    file: file.clone(),
+                    source,
+                },
+                None => sts(source),
+            })
+        }
         Err(e) => return Err(sts(e)),
     };
     clients.idws_tokens().put(key, assertion.clone());
     Ok((assertion, Some(hop)))
+}
+
+/// The STS's signing certificates the target names (`idws_sts_certificate`; on the embedded
+/// mock the test PKI's): its answers and assertions are checked with them. None configured
+/// is none checked, which `run --dry-run` says.
+fn sts_certificates(clients: &Clients) -> Result<Vec<openssl::x509::X509>, IdwsCallError> {
+    let target = clients.target();
+    let Some(path) = &target.idws.sts_certificate else {
+        return Ok(Vec::new());
+    };
+    crate::targets::pki::load_ca_pem(path).map_err(|e| {
+        IdwsCallError::Setup(format!(
+            "cannot read the STS's certificate (idws_sts_certificate of target '{}'): {}",
+            target.name,
+            crate::error::chain(&e)
+        ))
+    })
 }
 
 /// What a signed service call carries besides its security header.

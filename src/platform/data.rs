@@ -485,7 +485,11 @@ impl Platform {
             // The mock serves the STS and AccessTokenService on its own host (the defaults).
             sts_url: None,
             access_token_url: None,
-            idws: Default::default(),
+            // The mock's STS signs with the test PKI's STS certificate: always checked.
+            idws: crate::targets::idws::IdwsSettings {
+                sts_certificate: Some(pki.sts_pem.clone()),
+                ..Default::default()
+            },
         }
     }
 }

@@ -105,6 +105,9 @@ pub struct TargetConfig {
     /// The STS's SOAP issue endpoint for the OIO IDWS token model (SF1470). Default: KOMBIT's
     /// STS for exttest/prod base URLs, else the target's own host (the mock serves it there).
     pub idws_sts_url: Option<String>,
+    /// The STS's signing certificate (PEM, relative to this file): its answers and assertions
+    /// are checked with it. Without it they are used unchecked (`run --dry-run` says so).
+    pub idws_sts_certificate: Option<PathBuf>,
     /// Per service: `[targets.X.services.SF1470] endpoint = "https://…", soap = "1.1"`.
     #[serde(default)]
     pub services: BTreeMap<String, ServiceConfig>,
@@ -259,6 +262,7 @@ impl ConfigFile {
             access_token_url: tc.access_token_url.clone(),
             idws: IdwsSettings {
                 sts_url: tc.idws_sts_url.clone(),
+                sts_certificate: tc.idws_sts_certificate.as_ref().map(|p| base_dir.join(p)),
                 services: service_settings(name, &tc.services)?,
             },
         })

@@ -19,6 +19,10 @@ const PROD_SUFFIX: &str = "stoettesystemerne.dk";
 pub struct IdwsSettings {
     /// `idws_sts_url`: the STS's SOAP issue endpoint.
     pub sts_url: Option<String>,
+    /// `idws_sts_certificate`: the STS's signing certificate (PEM). With it, the client checks
+    /// the signatures of the STS's answer and of the assertion it issues before using them;
+    /// the embedded mock's STS is always checked with the test PKI's certificate.
+    pub sts_certificate: Option<std::path::PathBuf>,
     /// `[targets.X.services.SF1470]`, per service id in upper case.
     pub services: BTreeMap<String, ServiceSettings>,
 }
