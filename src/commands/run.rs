@@ -197,5 +197,17 @@ fn idws_routes(
             out.push(format!("OIO IDWS {}: {}{on}", s.id, route.describe()));
         }
     }
+    if !out.is_empty() {
+        out.push(match &target.idws.sts_certificate {
+            Some(p) => format!(
+                "OIO IDWS: the STS's answers and assertions are checked with its certificate {}",
+                p.display()
+            ),
+            None => format!(
+                "OIO IDWS: the STS's answers and assertions are used unchecked: target '{}' names no idws_sts_certificate",
+                target.name
+            ),
+        });
+    }
     out
 }

@@ -2,7 +2,9 @@
 //! target runs the SF1470 scenarios (the token refusals included), the STS hop is traced
 //! with the assertion masked, and `--dry-run` says where the STS and the service are.
 
-use crate::support::run::{remote_config, run, serve, snapshots_for_local, sp_local, tmp, Remote};
+use crate::support::run::{
+    pki, remote_config, run, serve, snapshots_for_local, sp_local, tmp, Remote,
+};
 
 #[test]
 fn the_sf1470_scenarios_pass_against_mock_serve_as_a_remote_target() {
@@ -114,6 +116,83 @@ fn a_missing_cvr_is_exit_2_and_an_sts_refusal_is_exit_3_naming_the_sts() {
         "{out}"
     );
     assert!(out.contains("no service agreement for SF1470"), "{out}");
+}
+
+/// `idws_sts_certificate`: with the STS's own certificate the SF1470 scenarios pass; with
+/// another certificate the STS's answer does not verify, which is the contract broken (1),
+/// before any service call; a file that cannot be read is ours to fix (2). `--dry-run` says
+/// whether the answers are checked.
+#[test]
+fn the_sts_answer_is_checked_with_the_configured_certificate() {
+    let served = serve();
+    let pki = pki();
+    let with = |cert: &std::path::Path| {
+        let dir = tmp();
+        let extra = format!("idws_sts_certificate = \"{}\"", cert.display());
+        let cfg = remote_config(
+            dir.path(),
+            &served.url,
+            Remote {
+                extra: &extra,
+                ..Remote::default()
+            },
+        );
+        let snaps = snapshots_for_local(dir.path());
+        let out = run(sp_local(
+            "run",
+            &cfg,
+            &["--tags", "@SF1470", "--snapshots", snaps.to_str().unwrap()],
+        ));
+        let dry = run(sp_local("run", &cfg, &["--tags", "@SF1470", "--dry-run"])).1;
+        (out, dry, dir)
+    };
+
+    let ((code, out), dry, _dir) = with(&pki.sts_pem);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        dry.contains(&format!(
+            "OIO IDWS: the STS's answers and assertions are checked with its certificate {}",
+            pki.sts_pem.display()
+        )),
+        "{dry}"
+    );
+
+    // Another RSA certificate of the same CA: the signature itself does not verify.
+    let ((code, out), _, _dir) = with(&pki.client_pem);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the STS's answer does not verify")
+            && out.contains(&format!(
+                "(checked with {}, the target's idws_sts_certificate",
+                pki.client_pem.display()
+            )),
+        "{out}"
+    );
+
+    let missing = pki.dir.join("no-such-sts.pem");
+    let ((code, out), _, _dir) = with(&missing);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("cannot read the STS's certificate (idws_sts_certificate of target 'local')"),
+        "{out}"
+    );
+}
+
+/// Without `idws_sts_certificate` a remote target's STS answers are used unchecked, and
+/// `--dry-run` says so.
+#[test]
+fn dry_run_says_when_the_sts_answer_is_not_checked() {
+    let dir = tmp();
+    let cfg = remote_config(
+        dir.path(),
+        "https://exttest.serviceplatformen.dk",
+        Remote::default(),
+    );
+    let (_, out) = run(sp_local("run", &cfg, &["--tags", "@SF1470", "--dry-run"]));
+    assert!(
+        out.contains("OIO IDWS: the STS's answers and assertions are used unchecked: target 'local' names no idws_sts_certificate"),
+        "{out}"
+    );
 }
 
 #[test]
