@@ -314,6 +314,7 @@ pub async fn run(
         production_guard(&t, &plan.selected, req.allow_production_writes)?;
         let id = own_identity(&t);
         certificate_dates(&t, &id)?;
+        sts_certificate(&t, &plan.selected)?;
         own = Some(id);
         Some(t)
     };
@@ -459,6 +460,23 @@ fn certificate_dates(
         ))),
         None => Ok(()),
     }
+}
+
+/// An STS certificate (`idws_sts_certificate`) that cannot be read would fail every OIO
+/// IDWS scenario alike: said once, before anything is sent, when the selection calls such a
+/// service.
+fn sts_certificate(target: &Target, scenarios: &[PlannedScenario]) -> Result<(), Fatal> {
+    use crate::core::service::SecurityModel;
+    let calls_idws = catalog().known().iter().any(|s| {
+        matches!(s.security, SecurityModel::Idws(_))
+            && scenarios.iter().any(|sc| sc.has_tag(&format!("@{}", s.id)))
+    });
+    if !calls_idws {
+        return Ok(());
+    }
+    crate::client::idws::sts_certificates(target)
+        .map(drop)
+        .map_err(|e| Fatal::usage(e.to_string()))
 }
 
 /// The target's own certificate and key, read once a run: its dates are checked before

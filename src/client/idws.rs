@@ -173,7 +173,7 @@ pub async fn token(
         reply,
     };
     let text = String::from_utf8_lossy(&hop.reply.body);
-    let certificates = sts_certificates(clients)?;
+    let certificates = sts_certificates(clients.target())?;
     let read = |sts| sts_answer::read(&text, &signed.message_id, sts, now);
     // Any of the STS's certificates will do: during a rotation the file holds old and new.
     let mut answer = None;
@@ -219,8 +219,9 @@ pub async fn token(
 /// The STS's signing certificates the target names (`idws_sts_certificate`; on the embedded
 /// mock the test PKI's): its answers and assertions are checked with them. None configured
 /// is none checked, which `run --dry-run` says.
-fn sts_certificates(clients: &Clients) -> Result<Vec<openssl::x509::X509>, IdwsCallError> {
-    let target = clients.target();
+pub fn sts_certificates(
+    target: &crate::targets::target::Target,
+) -> Result<Vec<openssl::x509::X509>, IdwsCallError> {
     let Some(path) = &target.idws.sts_certificate else {
         return Ok(Vec::new());
     };

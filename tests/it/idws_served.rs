@@ -169,13 +169,17 @@ fn the_sts_answer_is_checked_with_the_configured_certificate() {
         "{out}"
     );
 
+    // Said once, before anything is sent.
     let missing = pki.dir.join("no-such-sts.pem");
     let ((code, out), _, _dir) = with(&missing);
     assert_eq!(code, 2, "{out}");
-    assert!(
-        out.contains("cannot read the STS's certificate (idws_sts_certificate of target 'local')"),
+    assert_eq!(
+        out.matches("cannot read the STS's certificate (idws_sts_certificate of target 'local')")
+            .count(),
+        1,
         "{out}"
     );
+    assert!(!out.contains(".feature:"), "scenarios ran: {out}");
 }
 
 #[test]
