@@ -27,8 +27,8 @@ enum Sent {
 
 /// Run every scenario on `lanes` lanes, at most `concurrency` at a time in all. `ctx` is the
 /// run's; each lane works with clients of its own (`lane_ctx`), and on a listener of its
-/// own through `doors` when the target is the embedded mock. `on_finished` is called here, on the
-/// caller's thread, as each scenario ends; the results are in plan order.
+/// own through `doors` when the target is the embedded mock. `on_finished` is called here,
+/// on the caller's thread, as each scenario ends; the results are in plan order.
 ///
 /// A lane that cannot start leaves its share to the others; only when scenarios were left
 /// unrun is that an error.
