@@ -462,16 +462,30 @@ fn certificate_dates(
     }
 }
 
+/// The services of the OIO IDWS model the scenarios call (by their SF tag), with the model.
+pub fn idws_services(
+    scenarios: &[PlannedScenario],
+) -> Vec<(
+    &'static crate::core::service::ServiceInfo,
+    crate::core::service::Idws,
+)> {
+    use crate::core::service::SecurityModel;
+    catalog()
+        .known()
+        .iter()
+        .filter_map(|s| match s.security {
+            SecurityModel::Idws(model) => Some((s, model)),
+            _ => None,
+        })
+        .filter(|(s, _)| scenarios.iter().any(|sc| sc.has_tag(s.id)))
+        .collect()
+}
+
 /// An STS certificate (`idws_sts_certificate`) that cannot be read would fail every OIO
 /// IDWS scenario alike: said once, before anything is sent, when the selection calls such a
 /// service.
 fn sts_certificate(target: &Target, scenarios: &[PlannedScenario]) -> Result<(), Fatal> {
-    use crate::core::service::SecurityModel;
-    let calls_idws = catalog().known().iter().any(|s| {
-        matches!(s.security, SecurityModel::Idws(_))
-            && scenarios.iter().any(|sc| sc.has_tag(&format!("@{}", s.id)))
-    });
-    if !calls_idws {
+    if idws_services(scenarios).is_empty() {
         return Ok(());
     }
     crate::client::idws::sts_certificates(target)

@@ -176,26 +176,16 @@ fn idws_routes(
     target: &crate::targets::target::Target,
     scenarios: &[crate::runner::plan::PlannedScenario],
 ) -> Vec<String> {
-    use crate::core::service::SecurityModel;
     let mut out = Vec::new();
-    for s in engine::catalog().known().iter() {
-        let SecurityModel::Idws(model) = s.security else {
-            continue;
+    for (s, model) in engine::idws_services(scenarios) {
+        let route = target.idws_route(s, &model);
+        // The embedded mock's address is known only once it has started.
+        let on = if target.base_url.is_empty() {
+            " (paths on the embedded mock)"
+        } else {
+            ""
         };
-        let tag = format!("@{}", s.id);
-        if scenarios
-            .iter()
-            .any(|sc| sc.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))
-        {
-            let route = target.idws_route(s, &model);
-            // The embedded mock's address is known only once it has started.
-            let on = if target.base_url.is_empty() {
-                " (paths on the embedded mock)"
-            } else {
-                ""
-            };
-            out.push(format!("OIO IDWS {}: {}{on}", s.id, route.describe()));
-        }
+        out.push(format!("OIO IDWS {}: {}{on}", s.id, route.describe()));
     }
     if !out.is_empty() {
         out.push(match &target.idws.sts_certificate {
