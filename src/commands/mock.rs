@@ -85,7 +85,8 @@ pub fn serve(
         // The journal's lines only once the set-up is printed.
         lines.start();
         shutdown_signal().await;
-        running.shutdown();
+        // The requests being answered get their answers and their lines first.
+        running.stop(LAST_LINES_WAIT).await;
         print_last_lines(&running.journal, &tx);
         say!("mock stopped");
         Ok(ExitCode::Passed)

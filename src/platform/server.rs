@@ -70,6 +70,13 @@ impl RunningMock {
         self.front.shutdown();
     }
 
+    /// Stop, and wait at most `within` for the requests being answered to get their answers
+    /// (and journal lines). Whether they all did.
+    pub async fn stop(&self, within: std::time::Duration) -> bool {
+        self.front.shutdown();
+        self.front.drained(within).await
+    }
+
     /// A way to open more listeners on this mock (see [`Doors`]).
     pub fn doors(&self) -> Doors {
         Doors {

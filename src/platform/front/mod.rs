@@ -21,6 +21,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::pin::Pin;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use std::time::{Duration, Instant};
@@ -53,6 +54,20 @@ pub struct Front {
 impl Front {
     pub fn shutdown(&self) {
         let _ = self.shutdown.send(true);
+    }
+
+    /// Waits, at most `within`, until no request is being answered: after
+    /// [`Front::shutdown`], the last requests get their answers and journal lines. Whether
+    /// it got there.
+    pub async fn drained(&self, within: Duration) -> bool {
+        let until = Instant::now() + within;
+        while !self.serve.answering.none() {
+            if Instant::now() >= until {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        true
     }
 
     /// A way into this front on other listeners, served where they are opened.
@@ -123,6 +138,7 @@ pub fn start(
         limits,
         shutdown: rx,
         busy_poll: None,
+        answering: Answering::default(),
     };
     let door = serve.clone();
     match workers {
@@ -170,6 +186,33 @@ struct Serve {
     shutdown: watch::Receiver<bool>,
     /// The worker's, on a worker of its own that polls.
     busy_poll: Option<Arc<BusyPoll>>,
+    /// The requests being answered, on every worker and door.
+    answering: Answering,
+}
+
+/// How many requests the front is answering: stopping waits for them ([`Front::drained`]), so
+/// each gets its answer and its journal line.
+#[derive(Clone, Default)]
+struct Answering(Arc<AtomicUsize>);
+
+impl Answering {
+    /// Counts one request until the guard is dropped (also when its answer is abandoned).
+    fn start(&self) -> AnsweringOne {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        AnsweringOne(self.0.clone())
+    }
+
+    fn none(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == 0
+    }
+}
+
+struct AnsweringOne(Arc<AtomicUsize>);
+
+impl Drop for AnsweringOne {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Where the accept loop puts a new connection.
@@ -283,6 +326,7 @@ async fn serve_connection(tcp: tokio::net::TcpStream, serve: Serve) {
         limits,
         shutdown: mut conn_shutdown,
         busy_poll,
+        answering,
     } = serve;
     let Ok(ssl) = Ssl::new(&acceptor) else {
         return;
@@ -334,7 +378,9 @@ async fn serve_connection(tcp: tokio::net::TcpStream, serve: Serve) {
     let service = service_fn(move |req: Request<Incoming>| {
         let (backend, cn, sha) = (backend.clone(), cn.clone(), sha.clone());
         let (activity, busy_poll) = (in_service.clone(), busy_poll.clone());
+        let answering = answering.start();
         async move {
+            let _answering = answering;
             activity.request_started();
             let answer = forward(req, backend, cn, sha, limits).await;
             activity.request_done();
