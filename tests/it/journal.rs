@@ -203,6 +203,62 @@ fn mock_serve_prints_every_answered_request_before_it_stops() {
 /// Stub calls made just before `mock serve` is stopped.
 const STUB_CALLS: usize = 20;
 
+/// A request still being answered when `mock serve` is stopped (a stub that takes 600 ms,
+/// stopped 200 ms into it) gets its answer and its line before the mock says it stopped.
+#[test]
+fn mock_serve_answers_the_request_in_flight_and_prints_its_line_before_it_stops() {
+    let mocks = mocks_with_stub();
+    std::fs::write(
+        mocks.path().join("mappings/slow.json"),
+        r#"{"name": "slow", "request": {"method": "POST", "urlPath": "/journal/slow"},
+  "response": {"status": 200, "body": "late", "fixedDelayMilliseconds": 600}}"#,
+    )
+    .unwrap();
+    let (mut child, rx, url) = serve(mocks.path(), &[]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let answered = rt.block_on(async {
+        let clients = Clients::new(target(mocks.path(), &url));
+        // Connected first, so the stop finds the request being answered, not on its way.
+        stub_call(&clients).await;
+        let slow = clients.post(
+            DEFAULT_IDENTITY,
+            "/journal/slow",
+            &[],
+            "text/plain",
+            "x".into(),
+        );
+        let stop = async {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let stopped = std::process::Command::new("sh")
+                .args(["-c", &format!("kill -TERM {}", child.id())])
+                .status()
+                .expect("sh runs kill to stop mock serve");
+            assert!(stopped.success());
+        };
+        let (answer, ()) = tokio::join!(slow, stop);
+        answer
+    });
+    let answer = answered.expect("the request in flight is answered");
+    assert_eq!(
+        (answer.status, answer.body.as_ref()),
+        (200, b"late".as_ref())
+    );
+    let mut after = Vec::new();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+        after.push(line);
+    }
+    let _ = child.wait();
+    assert_eq!(
+        after.last().map(String::as_str),
+        Some("mock stopped"),
+        "{after:?}"
+    );
+    assert!(
+        after[after.len().saturating_sub(2)].ends_with(" POST /journal/slow  matched stub slow"),
+        "the request in flight's line comes before the last: {after:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_journal_keeps_the_last_n_and_prints_each() {
     let mocks = mocks_with_stub();
