@@ -165,7 +165,6 @@ fn mock_serve_prints_one_line_per_request() {
 fn mock_serve_prints_every_answered_request_before_it_stops() {
     let mocks = mocks_with_stub();
     let (mut child, rx, url) = serve(mocks.path(), &[]);
-    let next = || rx.recv_timeout(Duration::from_secs(20));
     let rt = tokio::runtime::Runtime::new().unwrap();
     // `traffic` ends by reading the admin API, which prints what waits: the stub calls after
     // it are the ones that would wait for the journal's next turn.
@@ -176,14 +175,33 @@ fn mock_serve_prints_every_answered_request_before_it_stops() {
             stub_call(&clients).await;
         }
     });
-    // The shell's own `kill`: a fresh Debian has `sh`, not always procps.
+    stop(&child);
+    let after = lines_until_stopped(&mut child, &rx);
+    let requests = after.iter().filter(|l| l.contains(" CN=")).count();
+    assert_eq!(
+        requests,
+        5 + STUB_CALLS,
+        "a line per request answered: {after:?}"
+    );
+}
+
+/// Stops `mock serve` as Ctrl-C does (SIGTERM), with the shell's own `kill`: a fresh Debian
+/// has `sh`, not always procps.
+fn stop(child: &std::process::Child) {
     let stopped = std::process::Command::new("sh")
         .args(["-c", &format!("kill -TERM {}", child.id())])
         .status()
         .expect("sh runs kill to stop mock serve");
     assert!(stopped.success());
+}
+
+/// What a stopped `mock serve` printed until it ended, which must be "mock stopped".
+fn lines_until_stopped(
+    child: &mut std::process::Child,
+    rx: &mpsc::Receiver<String>,
+) -> Vec<String> {
     let mut after = Vec::new();
-    while let Ok(line) = next() {
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
         after.push(line);
     }
     let _ = child.wait();
@@ -192,12 +210,7 @@ fn mock_serve_prints_every_answered_request_before_it_stops() {
         Some("mock stopped"),
         "{after:?}"
     );
-    let requests = after.iter().filter(|l| l.contains(" CN=")).count();
-    assert_eq!(
-        requests,
-        5 + STUB_CALLS,
-        "a line per request answered: {after:?}"
-    );
+    after
 }
 
 /// Stub calls made just before `mock serve` is stopped.
@@ -229,11 +242,7 @@ fn mock_serve_answers_the_request_in_flight_and_prints_its_line_before_it_stops(
         );
         let stop = async {
             tokio::time::sleep(Duration::from_millis(200)).await;
-            let stopped = std::process::Command::new("sh")
-                .args(["-c", &format!("kill -TERM {}", child.id())])
-                .status()
-                .expect("sh runs kill to stop mock serve");
-            assert!(stopped.success());
+            stop(&child);
         };
         let (answer, ()) = tokio::join!(slow, stop);
         answer
@@ -243,16 +252,7 @@ fn mock_serve_answers_the_request_in_flight_and_prints_its_line_before_it_stops(
         (answer.status, answer.body.as_ref()),
         (200, b"late".as_ref())
     );
-    let mut after = Vec::new();
-    while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
-        after.push(line);
-    }
-    let _ = child.wait();
-    assert_eq!(
-        after.last().map(String::as_str),
-        Some("mock stopped"),
-        "{after:?}"
-    );
+    let after = lines_until_stopped(&mut child, &rx);
     assert!(
         after[after.len().saturating_sub(2)].ends_with(" POST /journal/slow  matched stub slow"),
         "the request in flight's line comes before the last: {after:?}"
