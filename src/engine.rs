@@ -482,9 +482,9 @@ pub fn idws_services(
 }
 
 /// An STS certificate (`idws_sts_certificate`) that cannot be read would fail every OIO
-/// IDWS scenario alike: said once, before anything is sent, when the selection calls such a
-/// service.
-fn sts_certificate(target: &Target, scenarios: &[PlannedScenario]) -> Result<(), Fatal> {
+/// IDWS scenario alike: said once, before anything is sent (and by a dry run), when the
+/// selection calls such a service.
+pub fn sts_certificate(target: &Target, scenarios: &[PlannedScenario]) -> Result<(), Fatal> {
     if idws_services(scenarios).is_empty() {
         return Ok(());
     }

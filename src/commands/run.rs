@@ -135,6 +135,7 @@ fn dry_run(req: &RunRequest) -> Result<ExitCode, Fatal> {
     // A dry run shows what a real run would do, the production guard included.
     let target = engine::resolve_target_offline(&req.paths, &req.target)?;
     engine::production_guard(&target, &plan.selected, req.allow_production_writes)?;
+    engine::sts_certificate(&target, &plan.selected)?;
     say!(
         "Dry run against target '{}': {} scenario(s), nothing is sent.",
         req.target,

@@ -143,11 +143,11 @@ fn the_sts_answer_is_checked_with_the_configured_certificate() {
             &cfg,
             &["--tags", "@SF1470", "--snapshots", snaps.to_str().unwrap()],
         ));
-        let dry = run(sp_local("run", &cfg, &["--tags", "@SF1470", "--dry-run"])).1;
+        let dry = run(sp_local("run", &cfg, &["--tags", "@SF1470", "--dry-run"]));
         (out, dry, dir)
     };
 
-    let ((code, out), dry, _dir) = with(&pki.sts_pem);
+    let ((code, out), (_, dry), _dir) = with(&pki.sts_pem);
     assert_eq!(code, 0, "{out}");
     assert!(
         dry.contains(&format!(
@@ -169,9 +169,14 @@ fn the_sts_answer_is_checked_with_the_configured_certificate() {
         "{out}"
     );
 
-    // Said once, before anything is sent.
+    // Said once, before anything is sent; a dry run says it too.
     let missing = pki.dir.join("no-such-sts.pem");
-    let ((code, out), _, _dir) = with(&missing);
+    let ((code, out), (dry_code, dry), _dir) = with(&missing);
+    assert_eq!(dry_code, 2, "{dry}");
+    assert!(
+        dry.contains("cannot read the STS's certificate (idws_sts_certificate of target 'local')"),
+        "{dry}"
+    );
     assert_eq!(code, 2, "{out}");
     assert_eq!(
         out.matches("cannot read the STS's certificate (idws_sts_certificate of target 'local')")
