@@ -496,23 +496,17 @@ fn is_decrypt_failure(e: &ErrorStack) -> bool {
 mod tests {
     use super::*;
 
+    /// A self-signed certificate for `cn`, issued as the test PKI issues its CA.
     fn self_signed(cn: &str) -> Vec<u8> {
-        use openssl::{ec, hash::MessageDigest, nid::Nid, x509};
-        let group = ec::EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
-        let key = PKey::from_ec_key(ec::EcKey::generate(&group).unwrap()).unwrap();
-        let mut name = x509::X509NameBuilder::new().unwrap();
-        name.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
-        let name = name.build();
-        let mut b = X509::builder().unwrap();
-        b.set_subject_name(&name).unwrap();
-        b.set_issuer_name(&name).unwrap();
-        b.set_pubkey(&key).unwrap();
-        b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap())
-            .unwrap();
-        b.sign(&key, MessageDigest::sha256()).unwrap();
-        b.build().to_der().unwrap()
+        use super::super::generate::issue::{new_key, CertSpec, KeyKind, Profile};
+        let key = new_key(KeyKind::EcP256).unwrap();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        CertSpec::new("a test certificate", Profile::Ca, None, "sp-contract", cn)
+            .valid(0, 86_400)
+            .issue(&key, None, now)
+            .unwrap()
+            .to_der()
+            .unwrap()
     }
 
     /// Parsed once per distinct bytes, and always the certificate those bytes are.

@@ -22,13 +22,13 @@ use openssl::x509::{X509Name, X509};
 
 /// Key algorithm of a generated certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum KeyKind {
+pub(in crate::targets::pki) enum KeyKind {
     Rsa2048,
     EcP256,
 }
 
 /// A new private key of that kind.
-pub(super) fn new_key(kind: KeyKind) -> Result<PKey<Private>, ErrorStack> {
+pub(in crate::targets::pki) fn new_key(kind: KeyKind) -> Result<PKey<Private>, ErrorStack> {
     match kind {
         KeyKind::Rsa2048 => PKey::from_rsa(Rsa::generate(2048)?),
         KeyKind::EcP256 => {
@@ -39,7 +39,7 @@ pub(super) fn new_key(kind: KeyKind) -> Result<PKey<Private>, ErrorStack> {
 }
 
 /// What kind of certificate to issue.
-pub(super) enum Profile<'a> {
+pub(in crate::targets::pki) enum Profile<'a> {
     Ca,
     Server {
         dns: &'a [&'a str],
@@ -49,7 +49,7 @@ pub(super) enum Profile<'a> {
 }
 
 /// One certificate to issue: what it is (for errors), its name and profile, its validity.
-pub(super) struct CertSpec<'a> {
+pub(in crate::targets::pki) struct CertSpec<'a> {
     what: &'static str,
     /// Name entries, most significant first (C, ..., CN).
     name: Vec<(Nid, &'a str)>,
@@ -62,7 +62,7 @@ pub(super) struct CertSpec<'a> {
 impl<'a> CertSpec<'a> {
     /// A Danish name: C=DK, the serialNumber when given (a function certificate's
     /// `CVR:…-FID:…`), O and CN. Valid from now, for no time, until [`CertSpec::valid`].
-    pub(super) fn new(
+    pub(in crate::targets::pki) fn new(
         what: &'static str,
         profile: Profile<'a>,
         serial: Option<&'a str>,
@@ -82,14 +82,14 @@ impl<'a> CertSpec<'a> {
     }
 
     /// Valid from `not_before` to `not_after`, in seconds relative to now.
-    pub(super) fn valid(mut self, not_before: i64, not_after: i64) -> Self {
+    pub(in crate::targets::pki) fn valid(mut self, not_before: i64, not_after: i64) -> Self {
         self.not_before = not_before;
         self.not_after = not_after;
         self
     }
 
     /// Issue the certificate for `key`; `issuer` is `None` for a self-signed CA.
-    pub(super) fn issue(
+    pub(in crate::targets::pki) fn issue(
         &self,
         key: &PKey<Private>,
         issuer: Option<(&X509, &PKey<Private>)>,

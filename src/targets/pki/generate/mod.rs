@@ -5,7 +5,8 @@
 //! [`files`], the folder's lock in [`lock`].
 
 mod files;
-mod issue;
+// The PKI's tests elsewhere issue certificates with it too.
+pub(in crate::targets::pki) mod issue;
 mod lock;
 
 use std::fs;
