@@ -354,8 +354,7 @@ pub async fn run(
     }
     let steps = catalog().steps();
     let scenarios = Arc::new(plan.scenarios);
-    // One lane (one thread, one scenario, or one at a time) runs on this runtime.
-    let results = if req.lanes.min(req.concurrency).min(scenarios.len()) > 1 {
+    let results = if crate::runner::lanes::count(req.lanes, req.concurrency, scenarios.len()) > 1 {
         let doors = live.mock.as_ref().map(RunningMock::doors);
         crate::runner::lanes::execute(
             scenarios.clone(),

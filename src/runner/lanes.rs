@@ -43,7 +43,7 @@ pub async fn execute(
     retries: usize,
     mut on_finished: impl FnMut(&PlannedScenario, &ScenarioResult),
 ) -> Result<Vec<ScenarioResult>, Fatal> {
-    let places = shares(concurrency, lanes.min(scenarios.len()));
+    let places = shares(concurrency, count(lanes, concurrency, scenarios.len()));
     let next = Arc::new(AtomicUsize::new(0));
     let (tx, mut rx) = mpsc::unbounded_channel();
     for (lane, each) in places.into_iter().enumerate() {
@@ -113,6 +113,12 @@ fn lane_ctx(run: &RunCtx, base_url: Option<String>) -> RunCtx {
         observer: run.observer.clone(),
         trace: run.trace.clone(),
     }
+}
+
+/// How many lanes a run gets: the ones asked for, but no more than scenarios, nor than
+/// scenarios at a time (`--concurrency`). One runs on the caller's runtime, without lanes.
+pub fn count(lanes: usize, concurrency: usize, scenarios: usize) -> usize {
+    lanes.min(concurrency).min(scenarios).max(1)
 }
 
 /// How many scenarios each lane runs at a time: `concurrency` shared out, so the run never
